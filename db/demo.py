@@ -1,0 +1,108 @@
+"""The demo firm of the embedded default: an administrator, two déclarants, two portfolios,
+a few clients from the bundled Sirene sample, declarations and habilitations.
+
+Idempotent: when the demo firm exists, nothing is written.
+"""
+import datetime
+
+from peewee import chunked
+
+from db import clock
+from db.accounts import create_firm, new_user
+from db.clients import register_company
+from db.database import database
+from db.models import (
+    Declaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Firm,
+    FirmDeclaration,
+    Habilitation,
+    Portfolio,
+    PortfolioDeclarant,
+    PortfolioDeclaration,
+)
+from db.models.accounts import ROLE_DECLARANT
+from db.sirene import company_with_establishments
+from db.text import fold
+
+DEMO_SIRET = "97785096500020"  # AG CONSEIL, siège: a real établissement of the bundled sample
+DEMO_PASSWORD = "Demo-Portail-2026"
+DEMO_ADMIN = {"nom": "MOUTIN", "prenom": "Claire", "email": "claire.moutin@cabinet-demo.test"}
+DEMO_DECLARANTS = [
+    {"nom": "DURAND", "prenom": "Paul", "email": "paul.durand@cabinet-demo.test"},
+    {"nom": "LEROY", "prenom": "Sophie", "email": "sophie.leroy@cabinet-demo.test"},
+]
+# portfolio name -> (SIRENs of its clients, declaration codes)
+DEMO_PORTFOLIOS = {
+    "Portefeuille par défaut": (["552032534", "414971929"], ["DSN", "DPAE"]),
+    "CLIENTS": (["487444697", "400461356", "421782335"], ["DSN", "DPAE", "MCF_ELU"]),
+}
+
+
+def demo_logins():
+    """(siret, nom, prénom, mot de passe, rôle) of every demo account, for the README and the CLI."""
+    people = [(DEMO_ADMIN, "Administrateur")] + [(p, "Déclarant") for p in DEMO_DECLARANTS]
+    return [(DEMO_SIRET, p["nom"], p["prenom"], DEMO_PASSWORD, role) for p, role in people]
+
+
+def create_demo():
+    """Create the demo firm; returns it, or None when it already exists."""
+    if Firm.select().where(Firm.siret == DEMO_SIRET).exists():
+        return None
+    now = clock.now()
+    with database.atomic():
+        firm, admin = create_firm(
+            DEMO_SIRET, "AG CONSEIL (cabinet de démonstration)", "53000 LAVAL",
+            {**DEMO_ADMIN, "phone": "0123456789", "email_validated_at": now}, DEMO_PASSWORD,
+        )
+        declarants = [
+            new_user(firm, role=ROLE_DECLARANT, password=DEMO_PASSWORD, email_validated_at=now, **p)
+            for p in DEMO_DECLARANTS
+        ]
+        codes = {d.code: d.id for d in Declaration.select()}
+        FirmDeclaration.insert_many(
+            [{"firm": firm.id, "declaration": codes[c]} for c in ("DSN", "SOLTEA_EMPLOYEURS")]
+        ).execute()
+        for name, (sirens, decl_codes) in DEMO_PORTFOLIOS.items():
+            portfolio = _portfolio(firm, name)
+            PortfolioDeclarant.insert_many(
+                [{"portfolio": portfolio.id, "user": u.id} for u in [admin, *declarants]]
+            ).execute()
+            PortfolioDeclaration.insert_many(
+                [{"portfolio": portfolio.id, "declaration": codes[c]} for c in decl_codes]
+            ).execute()
+            for siren in sirens:
+                unit, establishments = company_with_establishments(siren)
+                if unit is not None:
+                    register_company(firm.id, portfolio.id, unit, [e for e in establishments if e.is_active])
+        _grant_demo_habilitations(firm, declarants[0], now)
+    return firm
+
+
+def _portfolio(firm, name):
+    existing = Portfolio.get_or_none((Portfolio.firm == firm) & (Portfolio.name == name))
+    return existing or Portfolio.create(firm=firm, name=name, name_key=fold(name))
+
+
+def _grant_demo_habilitations(firm, declarant, now):
+    """Paul Durand may declare (and pay where it applies) the DSN of every client establishment,
+    granted two days ago so that the rights are already usable."""
+    granted = now - datetime.timedelta(days=2)
+    dsn = Declaration.get(Declaration.code == "DSN")
+    active_from = granted + datetime.timedelta(hours=dsn.access_delay_hours)
+    establishments = (
+        Establishment.select(Establishment.id)
+        .join(EstablishmentDeclaration)
+        .where((Establishment.firm == firm.id) & (EstablishmentDeclaration.declaration == dsn.id))
+    )
+    rows = [
+        {
+            "user": declarant.id, "establishment": e.id, "declaration": dsn.id,
+            "declare": True, "granted_at": granted, "active_from": active_from,
+            "pay": True, "pay_granted_at": granted, "pay_active_from": active_from,
+        }
+        for e in establishments
+    ]
+    for batch in chunked(rows, 500):
+        Habilitation.insert_many(batch).execute()

@@ -1,0 +1,87 @@
+"""SIREN and SIRET as people type them: cleaned, checked, refused with a French message.
+
+Checks use python-stdnum's Luhn, plus La Poste's rule: its establishments (SIREN 356000000)
+are numbered so that the SIRET's digit sum is a multiple of 5, which is accepted as well as a
+valid Luhn key. Directory rows are never checked: the directory is the reference.
+"""
+import re
+
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+
+from db.errors import Invalid
+
+LA_POSTE_SIREN = "356000000"
+_SEPARATORS = re.compile(r"[\s.\u00a0\u202f-]")
+
+
+def clean(value):
+    """Remove the spaces, dots and dashes people put in identifiers."""
+    return _SEPARATORS.sub("", value or "")
+
+
+def _luhn_ok(number):
+    try:
+        luhn.validate(number)
+        return True
+    except ValidationError:
+        return False
+
+
+def siren_error(value):
+    """The French message saying what is wrong with a typed SIREN, or None when it is valid."""
+    number = clean(value)
+    if not number:
+        return "Veuillez saisir le SIREN."
+    if not number.isdigit():
+        return "Le SIREN ne doit comporter que des chiffres."
+    if len(number) != 9:
+        return f"Le SIREN doit comporter 9 chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
+    if not _luhn_ok(number):
+        return "Numéro SIREN invalide (clé de contrôle)."
+    return None
+
+
+def siret_error(value):
+    """The French message saying what is wrong with a typed SIRET, or None when it is valid."""
+    number = clean(value)
+    if not number:
+        return "Veuillez saisir le SIRET."
+    if not number.isdigit():
+        return "Le SIRET ne doit comporter que des chiffres."
+    if len(number) != 14:
+        return f"Le SIRET doit comporter 14 chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
+    if not _luhn_ok(number[:9]):
+        return "Numéro SIRET invalide (clé de contrôle du SIREN)."
+    la_poste = number.startswith(LA_POSTE_SIREN) and sum(map(int, number)) % 5 == 0
+    if not (_luhn_ok(number) or la_poste):
+        return "Numéro SIRET invalide (clé de contrôle)."
+    return None
+
+
+def validate_siren(value, field="siren"):
+    """Return the cleaned SIREN or raise Invalid({field: message})."""
+    error = siren_error(value)
+    if error:
+        raise Invalid({field: error})
+    return clean(value)
+
+
+def validate_siret(value, field="siret"):
+    """Return the cleaned SIRET or raise Invalid({field: message})."""
+    error = siret_error(value)
+    if error:
+        raise Invalid({field: error})
+    return clean(value)
+
+
+def format_siren(siren):
+    """ "999005703" -> "999 005 703" (the portal's grouping)."""
+    s = siren or ""
+    return f"{s[:3]} {s[3:6]} {s[6:9]}" if len(s) == 9 else s
+
+
+def format_siret(siret):
+    """ "99900570300015" -> "999 005 703 00015"."""
+    s = siret or ""
+    return f"{format_siren(s[:9])} {s[9:]}" if len(s) == 14 else s

@@ -1,0 +1,132 @@
+"""A firm's clients: portfolios, companies, establishments, selected declarations, habilitations.
+
+Link tables are explicit with a unique index on the pair (no ManyToManyField), and carry the
+indexes the habilitation grid and the tiles query by.
+"""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+
+from db import clock
+from db.database import BaseModel
+from db.models.accounts import Firm, User
+from db.models.catalogue import Declaration
+
+
+class Portfolio(BaseModel):
+    firm = ForeignKeyField(Firm, backref="portfolios", on_delete="CASCADE")
+    name = CharField(max_length=100)
+    name_key = CharField(max_length=100)  # lower-cased, for the per-firm uniqueness
+    comment = TextField(default="")
+    is_default = BooleanField(default=False)
+    created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("firm", "name_key"), True),)
+
+
+class PortfolioDeclarant(BaseModel):
+    """A déclarant (or administrator) who works on the portfolio's clients."""
+
+    portfolio = ForeignKeyField(Portfolio, backref="declarant_links", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="portfolio_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("portfolio", "user"), True),)
+
+
+class PortfolioDeclaration(BaseModel):
+    portfolio = ForeignKeyField(Portfolio, backref="declaration_links", on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("portfolio", "declaration"), True),)
+
+
+class FirmDeclaration(BaseModel):
+    """Declarations the firm files for itself (chosen at inscription)."""
+
+    firm = ForeignKeyField(Firm, backref="declaration_links", on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("firm", "declaration"), True),)
+
+
+class Company(BaseModel):
+    """A client company (SIREN) of the firm; in exactly one of the firm's portfolios."""
+
+    firm = ForeignKeyField(Firm, backref="companies", on_delete="CASCADE")
+    portfolio = ForeignKeyField(Portfolio, backref="companies", on_delete="RESTRICT")
+    siren = CharField(max_length=9)
+    name = CharField(max_length=200)
+    added_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = (
+            (("firm", "siren"), True),
+            (("portfolio", "name"), False),
+        )
+
+
+class CompanyDeclaration(BaseModel):
+    company = ForeignKeyField(Company, backref="declaration_links", on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("company", "declaration"), True),)
+
+
+class Establishment(BaseModel):
+    """A registered establishment (SIRET) of a client company.
+
+    The firm is repeated here so that every grid query can be scoped to the firm by index.
+    """
+
+    firm = ForeignKeyField(Firm, on_delete="CASCADE")
+    company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE")
+    siret = CharField(max_length=14)
+    name = CharField(max_length=200, default="")
+    address = TextField(default="")
+    is_siege = BooleanField(default=False)
+    is_active = BooleanField(default=True)
+    registered_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = (
+            (("firm", "siret"), True),
+            (("company", "is_siege", "siret"), False),
+        )
+
+
+class EstablishmentDeclaration(BaseModel):
+    establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+
+    class Meta:
+        indexes = (
+            (("establishment", "declaration"), True),
+            (("declaration", "establishment"), False),
+        )
+
+
+class Habilitation(BaseModel):
+    """Right of one user on one establishment for one declaration: Déclarer and/or Payer.
+
+    A right becomes usable at active_from (granted_at + the declaration's access delay);
+    Payer has its own dates because it can be granted later than Déclarer.
+    """
+
+    user = ForeignKeyField(User, backref="habilitations", on_delete="CASCADE")
+    establishment = ForeignKeyField(Establishment, backref="habilitations", on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    declare = BooleanField(default=False)
+    pay = BooleanField(default=False)
+    granted_at = DateTimeField(null=True)
+    active_from = DateTimeField(null=True)
+    pay_granted_at = DateTimeField(null=True)
+    pay_active_from = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("establishment", "declaration", "user"), True),
+            (("user", "declaration"), False),
+        )

@@ -1,0 +1,84 @@
+"""What the portal remembers about activity: journal, outbox, pending and assistance requests."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from db import clock
+from db.database import BaseModel
+from db.models.accounts import Firm, User
+
+
+class AuditEvent(BaseModel):
+    """One entry of the journal: who changed what, when, before → after (JSON text)."""
+
+    firm = ForeignKeyField(Firm, null=True, on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="audit_events")
+    actor_name = CharField(max_length=210, default="")  # kept when the user is gone
+    at = DateTimeField(default=clock.now)
+    action = CharField(max_length=60)
+    object_type = CharField(max_length=40, default="")
+    object_id = CharField(max_length=40, default="")
+    summary = TextField(default="")
+    siret = CharField(max_length=14, null=True)
+    declaration_code = CharField(max_length=40, null=True)
+    before = TextField(null=True)
+    after = TextField(null=True)
+
+    class Meta:
+        indexes = (
+            (("firm", "at"), False),
+            (("firm", "siret", "at"), False),
+            (("firm", "actor", "at"), False),
+        )
+
+
+class OutgoingMail(BaseModel):
+    """A message to send, and, with no SMTP configured, the Boîte d'envoi of demo mode."""
+
+    firm = ForeignKeyField(Firm, null=True, on_delete="SET NULL")
+    to = CharField(max_length=254)
+    subject = CharField(max_length=200)
+    body = TextField()
+    created_at = DateTimeField(default=clock.now)
+    sent_at = DateTimeField(null=True)
+    attempts = IntegerField(default=0)
+    error = TextField(null=True)
+
+
+class PendingRequest(BaseModel):
+    """A request that the firm's administrators answer in "Demande en attente".
+
+    kind: "cooptation" (become administrator), "password" (generate a temporary password),
+    "access" (someone asks to join an already registered firm).
+    """
+
+    firm = ForeignKeyField(Firm, backref="pending_requests", on_delete="CASCADE")
+    kind = CharField(max_length=20)
+    requester = ForeignKeyField(User, null=True, on_delete="CASCADE", backref="requests")
+    requester_name = CharField(max_length=210, default="")
+    requester_email = CharField(max_length=254, default="")
+    message = TextField(default="")
+    status = CharField(max_length=12, default="pending")  # pending, accepted, refused
+    created_at = DateTimeField(default=clock.now)
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        indexes = ((("firm", "status"), False),)
+
+
+class AssistanceRequest(BaseModel):
+    """A "demande d'assistance" sent to the people who run the portal."""
+
+    reference = CharField(max_length=20, unique=True)
+    motif = CharField(max_length=40)
+    siret = CharField(max_length=14, default="")
+    nom = CharField(max_length=100, default="")
+    prenom = CharField(max_length=100, default="")
+    email = CharField(max_length=254)
+    message = TextField()
+    firm = ForeignKeyField(Firm, null=True, on_delete="SET NULL")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    status = CharField(max_length=12, default="open")  # open, answered, closed
+    answer = TextField(null=True)
+    answered_at = DateTimeField(null=True)
+    answered_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=clock.now)

@@ -1,0 +1,126 @@
+"""Journeys in Debian's Chromium against a live server on a temporary database.
+
+Each test gets its own server process (the app factory, `flask run`) on a free loopback port,
+over a copy of the prepared SQLite template with the demo firm. Browsers are never downloaded:
+Playwright drives /usr/bin/chromium through executable_path.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, base, database_path, instance_path):
+        self.base = base
+        self.database_path = database_path
+        self.instance_path = instance_path
+
+    def url(self, path="/"):
+        return self.base + path
+
+    def flask(self, *args):
+        """Run a `flask --app webapp` command against this server's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "webapp", *args],
+            cwd=ROOT, env=_env(self.database_path, self.instance_path), capture_output=True, text=True,
+            check=True,
+        )
+
+
+def _env(database_path, instance_path):
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database_path}",
+        "SECRET_KEY": "e2e-secret",
+        "PORTAL_MODE": "demo",
+        "PORTAL_INSTANCE_PATH": instance_path,
+    }
+
+
+@pytest.fixture
+def live_server(sqlite_url, tmp_path):
+    database_path = sqlite_url[len("sqlite:///"):]
+    instance_path = str(tmp_path / "instance")
+    env = _env(database_path, instance_path)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    port = _free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/connexion", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the live server did not start: " + open(tmp_path / "server.log").read())
+            time.sleep(0.1)
+    yield LiveServer(base, database_path, instance_path)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the connexion page; returns the page on the Menu personnalisé."""
+    from db.demo import DEMO_PASSWORD, DEMO_SIRET
+
+    def _login(nom="MOUTIN", prenom="Claire", password=DEMO_PASSWORD, siret=DEMO_SIRET):
+        page.goto(live_server.url("/connexion"))
+        page.get_by_label("Siret").fill(siret)
+        page.get_by_label("Nom", exact=True).fill(nom)
+        page.get_by_label("Prénom").fill(prenom)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Je me connecte").click()
+        return page
+
+    return _login

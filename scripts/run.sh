@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command: set up, prepare the embedded SQLite database (schema, catalogue, Sirene sample,
+# demo firm) and serve the portal on http://127.0.0.1:5000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export FLASK_APP=webapp
+.venv/bin/flask setup
+.venv/bin/flask sirene sample
+.venv/bin/flask demo
+echo
+echo "Portail disponible sur http://127.0.0.1:${PORT:-5000}  (Ctrl-C pour arrêter)"
+exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

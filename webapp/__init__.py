@@ -1,0 +1,56 @@
+"""Flask application factory of the tiers-déclarant portal."""
+import importlib
+import os
+
+from flask import Flask
+
+from db import passwords
+from db.database import database, init_database
+from webapp import config as settings
+from webapp.extensions import csrf, login_manager
+
+
+def create_app(config=None):
+    """Build the app: defaults, then instance/config.py, then the environment, then `config`."""
+    # PORTAL_INSTANCE_PATH moves instance/ (database, secret key, config.py) elsewhere.
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.persistent_secret_key(app.instance_path)
+    if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    passwords.set_rounds(app.config["PASSWORD_HASH_ROUNDS"])
+
+    init_database(app.config["DATABASE_URL"])
+    _connect_per_request(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from webapp import cli, errors, templating
+
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    from webapp.blueprints import BLUEPRINTS
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"webapp.blueprints.{name}").bp)
+    return app
+
+
+def _connect_per_request(app):
+    @app.before_request
+    def _open():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,6 @@
+"""Blueprints of the portal, one module per area, each exposing `bp`. Registered in this order."""
+
+BLUEPRINTS = [
+    "auth",
+    "menu",
+]

@@ -1,0 +1,101 @@
+"""`flask --app webapp …` commands: setup, db, sirene, demo."""
+import os
+
+import click
+from flask.cli import AppGroup
+
+from db import catalogue, demo, schema
+from db.database import database
+from db.sirene import SireneImportError, import_files
+
+SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")
+SAMPLE_FILES = ["StockUniteLegale_sample.csv", "StockEtablissement_sample.csv"]
+
+db_cli = AppGroup("db", help="Schéma de la base de données.")
+sirene_cli = AppGroup("sirene", help="Référentiel Sirene local.")
+
+
+@click.command("setup")
+def setup_command():
+    """Crée ou met à jour le schéma, puis charge le catalogue des déclarations."""
+    with database.connection_context():
+        applied = schema.upgrade()
+        counts = catalogue.load_catalogue()
+    click.echo(f"Migrations appliquées : {', '.join(applied) or 'aucune (schéma à jour)'}")
+    click.echo(
+        "Catalogue des déclarations : {created} créée(s), {updated} mise(s) à jour, "
+        "{unchanged} inchangée(s).".format(**counts)
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Applique les migrations en attente."""
+    with database.connection_context():
+        applied = schema.upgrade()
+    click.echo("Migrations appliquées : " + (", ".join(applied) or "aucune"))
+
+
+@db_cli.command("status")
+def db_status():
+    """Liste les migrations et leur date d'application."""
+    with database.connection_context():
+        for name, applied in schema.status():
+            click.echo(f"[{'x' if applied else ' '}] {name}  {applied or ''}")
+
+
+@sirene_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def sirene_import(files):
+    """Importe des fichiers stock INSEE (StockUniteLegale / StockEtablissement, CSV ou ZIP)."""
+    _import(files)
+
+
+@sirene_cli.command("sample")
+def sirene_sample():
+    """Importe l'échantillon Sirene fourni (Source : INSEE, base Sirene – Licence Ouverte 2.0)."""
+    _import([os.path.join(SAMPLE_DIR, f) for f in SAMPLE_FILES])
+
+
+def _import(files):
+    bars = {}
+
+    def progress(name, amount, total):
+        if total is not None:
+            if bars:
+                bars.popitem()[1].render_finish()
+            bars[name] = click.progressbar(length=total, label=name, show_percent=True, show_eta=True)
+            bars[name].render_progress()
+        else:
+            bars[name].update(amount)
+
+    try:
+        with database.connection_context():
+            counts = import_files(list(files), progress)
+    except SireneImportError as exc:
+        raise click.ClickException(f"{exc} Aucune donnée n'a été modifiée.") from None
+    except KeyboardInterrupt:
+        raise click.ClickException("Import interrompu : le référentiel est resté tel qu'il était.") from None
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
+    click.echo(
+        f"Référentiel Sirene : {counts['unites_legales']} unité(s) légale(s), "
+        f"{counts['etablissements']} établissement(s) importé(s)."
+    )
+
+
+@click.command("demo")
+def demo_command():
+    """Crée le cabinet de démonstration et affiche ses identifiants."""
+    with database.connection_context():
+        firm = demo.create_demo()
+    click.echo("Cabinet de démonstration créé." if firm else "Le cabinet de démonstration existe déjà.")
+    click.echo("Identifiants de démonstration (Siret / Nom / Prénom / Mot de passe) :")
+    for siret, nom, prenom, password, role in demo.demo_logins():
+        click.echo(f"  {role:<15} {siret} / {nom} / {prenom} / {password}")
+
+
+def init_app(app):
+    for command in (setup_command, demo_command, db_cli, sirene_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,69 @@
+"""Settings: defaults here, then instance/config.py, then the environment (later wins)."""
+import os
+import secrets
+
+# Environment variables read by from_environment(), with how to parse them.
+ENVIRONMENT = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "MAIL_HOST": str,
+    "MAIL_PORT": int,
+    "MAIL_SECURITY": str,  # "", "starttls" or "ssl"
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str,
+    "ACCESS_DELAY_HOURS": int,
+    "SIRENE_STOCK_DIR": str,
+    "SIRENE_API_URL": str,
+    "SIRENE_API_KEY": str,
+    "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
+    "PUBLIC_URL": str,
+}
+
+
+def defaults(instance_path):
+    return {
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "portal.sqlite3"),
+        "PORTAL_MODE": "demo",
+        "MAIL_HOST": "",
+        "MAIL_PORT": 25,
+        "MAIL_SECURITY": "",
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_SENDER": "Portail tiers déclarant <ne-pas-repondre@localhost>",
+        "ACCESS_DELAY_HOURS": None,  # None: each declaration's own delay (24 h unless stated)
+        "SIRENE_STOCK_DIR": "",
+        "SIRENE_API_URL": "",
+        "SIRENE_API_KEY": "",
+        "PUBLIC_URL": "",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "PASSWORD_HASH_ROUNDS": 12,
+    }
+
+
+def from_environment(environ=os.environ):
+    values = {}
+    for name, parse in ENVIRONMENT.items():
+        raw = environ.get(name)
+        if raw not in (None, ""):
+            values[name] = parse(raw)
+    return values
+
+
+def persistent_secret_key(instance_path):
+    """The key kept in instance/secret_key, generated on first start, never hard-coded."""
+    path = os.path.join(instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path) as fh:
+            return fh.read().strip()
+    os.makedirs(instance_path, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,48 @@
+"""The Menu personnalisé: sections, labels (the portal's words) and the endpoint of each entry.
+
+An entry shows when its endpoint is registered and the user's role allows it; the header,
+the menu page and the tests all read this one list.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    endpoint: str
+    admin_only: bool = False
+    demo_only: bool = False
+
+
+MENU = [
+    ("Votre tableau de bord", [
+        Entry("Vos déclarations", "declarations.tiles"),
+    ]),
+    ("Gestion", [
+        Entry("Gérer vos portefeuilles", "portfolios.index", admin_only=True),
+        Entry("Gérer les déclarants", "declarants.index", admin_only=True),
+        Entry("Gérer les habilitations", "habilitations.index", admin_only=True),
+        Entry("Demande en attente", "requests.index", admin_only=True),
+        Entry("Journal", "journal.index", admin_only=True),
+        Entry("Consulter le récapitulatif", "recap.firm", admin_only=True),
+    ]),
+    ("Votre compte", [
+        Entry("Vos informations personnelles", "profile.index"),
+        Entry("Boîte d'envoi", "outbox.index", demo_only=True),
+    ]),
+]
+
+
+def menu_for(user, endpoints, demo_mode):
+    """[(section, [Entry])] visible to user, given the registered endpoints."""
+    sections = []
+    for title, entries in MENU:
+        visible = [
+            e for e in entries
+            if e.endpoint in endpoints
+            and (user.is_admin or not e.admin_only)
+            and (demo_mode or not e.demo_only)
+        ]
+        if visible:
+            sections.append((title, visible))
+    return sections

@@ -1,0 +1,90 @@
+"""Jinja filters and globals: French formats, the menu, htmx helpers, security headers."""
+import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, render_template, request, url_for
+from flask_login import current_user
+
+from db.identifiers import format_siren, format_siret
+from webapp.navigation import menu_for
+
+PARIS = ZoneInfo("Europe/Paris")
+NARROW_NBSP = "\u202f"
+
+
+def to_paris(moment):
+    """Stored datetimes are naive UTC; people read Paris time."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=datetime.UTC).astimezone(PARIS)
+
+
+def datetime_fr(moment, with_time=True):
+    """ "23/11/2026 à 14:05" in Paris time."""
+    local = to_paris(moment)
+    if local is None:
+        return ""
+    return local.strftime("%d/%m/%Y à %H:%M") if with_time else local.strftime("%d/%m/%Y")
+
+
+def number_fr(value):
+    """1282 -> "1 282" with a narrow no-break space, as French typography wants."""
+    return f"{int(value or 0):,}".replace(",", NARROW_NBSP)
+
+
+def is_htmx():
+    """True for an htmx request; marks the response as varying on HX-Request."""
+    g.vary_on_hx = True
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def page_or_fragment(page, fragment, **context):
+    """The full page, or only the partial that the page includes when htmx asks for it."""
+    return render_template(fragment if is_htmx() else page, **context)
+
+
+def endpoint_exists(endpoint):
+    return endpoint in current_app.view_functions
+
+
+def nav_url(endpoint, **values):
+    """url_for, or None while an area's blueprint is not registered (the menu hides the entry)."""
+    return url_for(endpoint, **values) if endpoint_exists(endpoint) else None
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+    ),
+}
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        siren=format_siren, siret=format_siret, datetime_fr=datetime_fr, number_fr=number_fr,
+        paris=to_paris,
+    )
+    app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _identity():
+        user = current_user if current_user and current_user.is_authenticated else None
+        demo_mode = app.config["PORTAL_MODE"] == "demo"
+        menu = menu_for(user, app.view_functions, demo_mode) if user and not user.is_support else []
+        return {"me": user, "demo_mode": demo_mode, "menu": menu}
+
+    @app.after_request
+    def _headers(response):
+        if g.get("vary_on_hx"):
+            response.vary.add("HX-Request")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
