@@ -45,7 +45,7 @@ def open_database(url):
 def init_database(url):
     """Point the models at the database named by url and return it."""
     db = open_database(url)
-    if not database.obj is None and not database.obj.is_closed():
+    if database.obj is not None and not database.obj.is_closed():
         database.obj.close()
     database.initialize(db)
     return db
