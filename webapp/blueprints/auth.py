@@ -14,7 +14,7 @@ bp = Blueprint("auth", __name__)
 def login():
     """Log in with Siret, Nom, Prénom and Mot de passe."""
     if current_user.is_authenticated:
-        return redirect(url_for("menu.index"))
+        return redirect(url_for("menu.home"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -27,7 +27,7 @@ def login():
         else:
             session.clear()  # a fresh session at login: nothing carried over from before
             login_user(user)
-            return redirect(_safe_next() or url_for("menu.index"))
+            return redirect(_safe_next() or url_for("menu.home"))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 

@@ -2,13 +2,17 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from webapp.templating import nav_url
+
 bp = Blueprint("menu", __name__)
 
 
 @bp.route("/")
 def home():
-    """Send people to their menu, or to the connexion page."""
-    return redirect(url_for("menu.index" if current_user.is_authenticated else "auth.login"))
+    """Send people to "Vos déclarations" (their first page), or to the connexion page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(nav_url("declarations.tiles") or url_for("menu.index"))
 
 
 @bp.route("/menu")
