@@ -37,7 +37,6 @@ def open_database(url):
             password=parsed.password,
             host=parsed.hostname,
             port=parsed.port,
-            autorollback=True,
         )
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 

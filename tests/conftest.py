@@ -34,7 +34,8 @@ def db_engine(request, sqlite_url):
         db = init_database(POSTGRES_URL)
         db.connect()
         firm_tables = [t for t in db.get_tables() if t not in KEEP_ON_RESET]
-        db.execute_sql(f"TRUNCATE {', '.join(firm_tables)} RESTART IDENTITY CASCADE")
+        quoted = ", ".join(f'"{t}"' for t in firm_tables)
+        db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         db.close()
     db.connect()
     yield db
