@@ -1,6 +1,6 @@
 """Database binding: one proxy that models use, initialised from a DATABASE_URL."""
 import os
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 
@@ -31,12 +31,15 @@ def open_database(url):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         return SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS)
     if parsed.scheme in ("postgres", "postgresql"):
+        # Query parameters go to libpq as they are: ?sslmode=require, ?options=-csearch_path%3Dx …
+        extra = dict(parse_qsl(parsed.query))
         return PostgresqlDatabase(
             parsed.path.lstrip("/"),
-            user=parsed.username,
-            password=parsed.password,
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname,
             port=parsed.port,
+            **extra,
         )
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 

@@ -57,7 +57,7 @@ class PortalClient(FlaskClient):
         method = kwargs.get("method", "GET")
         if method == "POST" and kwargs.pop("with_csrf", True):
             if self.csrf_token is None:
-                super().open("/connexion", follow_redirects=True)
+                self.open("/connexion", follow_redirects=True)
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token)
             kwargs["headers"] = headers

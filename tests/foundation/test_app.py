@@ -1,0 +1,80 @@
+"""The web shell: configuration layers, secret key, French error pages, CSRF, headers."""
+import html
+import os
+
+import pytest
+
+from webapp import create_app
+
+
+def test_settings_come_from_defaults_then_instance_file_then_environment(tmp_path, monkeypatch, sqlite_url):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('PORTAL_MODE = "production"\nMAIL_HOST = "smtp.fichier"\n')
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("MAIL_HOST", "smtp.environnement")
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = create_app()
+    assert app.config["PORTAL_MODE"] == "production"  # instance/config.py over the default
+    assert app.config["MAIL_HOST"] == "smtp.environnement"  # the environment over the file
+    assert app.config["MAIL_PORT"] == 25  # default kept
+
+
+def test_missing_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch, sqlite_url):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"DATABASE_URL": sqlite_url}).config["SECRET_KEY"]
+    second = create_app({"DATABASE_URL": sqlite_url}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert oct(os.stat(tmp_path / "instance" / "secret_key").st_mode & 0o777) == "0o600"
+
+
+def test_https_public_url_makes_cookies_secure(sqlite_url):
+    app = create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "x", "PUBLIC_URL": "https://portail.example"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_unknown_page_is_a_french_404(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Page introuvable" in page
+
+
+def test_post_without_csrf_token_is_refused(client):
+    response = client.post("/connexion", data={"siret": "97785096500020"}, with_csrf=False)
+    assert response.status_code == 400
+    assert "Le formulaire a expiré ou n'est pas valide" in html.unescape(response.get_data(as_text=True))
+
+
+def test_csrf_token_in_htmx_header_is_accepted(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
+    response = client.post("/connexion", data={"siret": "", "nom": "", "prenom": "", "password": ""},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 400  # the form's own refusal, not a CSRF error
+    assert "Ce champ est obligatoire." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/connexion", "/static/app.css"])
+def test_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_htmx_is_vendored_and_pinned(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "/static/vendor/htmx-2.0.11.min.js" in page
+    script = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert script.status_code == 200 and b'version:"2.0.11"' in script.data
+
+
+def test_pages_work_as_a_package_user_would_see_them(client, auth):
+    response = auth.login()
+    page = response.get_data(as_text=True)
+    assert "Aller au contenu" in page  # skip link
+    assert 'aria-live="polite"' in page  # messages region
+    assert "print.css" in page  # print stylesheet
