@@ -1,46 +1,83 @@
-"""The set-based writes that put a client company and its establishments into a portfolio.
+"""The set-based writes that put a client company and its establishments into a portfolio,
+and take them out again.
 
-Callers validate first (see the portfolio operations); these functions only write, inside the
-caller's transaction, with a constant number of queries whatever the number of establishments.
+Callers validate first (see db/composition.py and db/companies.py); these functions only write,
+inside the caller's transaction, with a constant number of queries whatever the number of
+establishments: establishments are copied from the directory with one INSERT … SELECT.
 """
-from peewee import Value, chunked, fn
+from peewee import Case, Value, fn
 
 from db import clock
 from db.models import (
     Company,
     CompanyDeclaration,
+    DirectoryEstablishment,
     Establishment,
     EstablishmentDeclaration,
+    Habilitation,
     PortfolioDeclaration,
 )
 
-INSERT_CHUNK = 500
+DE = DirectoryEstablishment
 
 
-def establishment_row(firm_id, company_id, entry, now):
-    """An Establishment row from a directory establishment."""
-    return {
-        "firm": firm_id,
-        "company": company_id,
-        "siret": entry.siret,
-        "name": entry.enseigne or entry.denomination_usuelle or "",
-        "address": entry.address,
-        "is_siege": bool(entry.is_siege),
-        "is_active": entry.is_active,
-        "registered_at": now,
-    }
+def _word(column):
+    """column followed by a space, or '' when NULL (NULL || ' ' is NULL on both engines)."""
+    return fn.COALESCE(column.concat(" "), "")
 
 
-def register_company(firm_id, portfolio_id, unit, establishments):
+def directory_address():
+    """SQL for DirectoryEstablishment.address: the same one-line address, computed by the database,
+    so that registering thousands of establishments needs no row in Python."""
+    street = _word(DE.complement).concat(_word(DE.numero)).concat(_word(DE.indice)).concat(
+        _word(DE.type_voie)).concat(_word(DE.libelle_voie))
+    city = Case(None, [(
+        DE.libelle_cedex.is_null(False),
+        _word(fn.COALESCE(DE.cedex, DE.code_postal)).concat(_word(DE.libelle_cedex)),
+    )], _word(DE.code_postal).concat(_word(DE.commune)))
+    abroad = _word(DE.commune_etranger).concat(_word(DE.pays_etranger))
+    return fn.TRIM(street.concat(city).concat(abroad))
+
+
+def directory_name():
+    """The establishment's own name (enseigne, else dénomination usuelle), '' when it has none."""
+    return fn.COALESCE(DE.enseigne, DE.denomination_usuelle, "")
+
+
+def directory_is_active():
+    return Case(None, [(DE.etat == "F", False)], True)
+
+
+def active_in_directory():
+    """Condition on DirectoryEstablishment: not closed (unknown state counts as active)."""
+    return DE.etat.is_null() | (DE.etat != "F")
+
+
+def copy_establishments(firm_id, company_id, siren, sirets=None):
+    """Register establishments of siren from the directory: all the active ones, or exactly
+    sirets. One INSERT … SELECT; returns nothing (callers count beforehand)."""
+    source = DE.select(
+        Value(firm_id), Value(company_id), DE.siret, directory_name(), directory_address(),
+        DE.is_siege, directory_is_active(), Value(clock.now()),
+    ).where(DE.siren == siren)
+    source = source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
+    Establishment.insert_from(source, [
+        Establishment.firm, Establishment.company, Establishment.siret, Establishment.name,
+        Establishment.address, Establishment.is_siege, Establishment.is_active, Establishment.registered_at,
+    ]).execute()
+
+
+def register_company(firm_id, portfolio_id, unit, establishments=None):
     """Create the company, its establishments and the declarations it inherits from the portfolio.
 
-    establishments: directory rows to register (normally all the active ones). Returns the Company.
+    establishments: directory rows or SIRETs to register; None registers all the active ones.
+    Returns the Company.
     """
-    now = clock.now()
-    company = Company.create(firm=firm_id, portfolio=portfolio_id, siren=unit.siren, name=unit.name, added_at=now)
-    rows = [establishment_row(firm_id, company.id, e, now) for e in establishments]
-    for batch in chunked(rows, INSERT_CHUNK):
-        Establishment.insert_many(batch).execute()
+    company = Company.create(firm=firm_id, portfolio=portfolio_id, siren=unit.siren, name=unit.name,
+                             added_at=clock.now())
+    sirets = None if establishments is None else [getattr(e, "siret", e) for e in establishments]
+    if sirets != []:
+        copy_establishments(firm_id, company.id, unit.siren, sirets)
     inherit_portfolio_declarations(company)
     return company
 
@@ -58,18 +95,28 @@ def inherit_portfolio_declarations(company, establishment_ids=None):
         ),
         [CompanyDeclaration.company, CompanyDeclaration.declaration],
     ).execute()
+    _give_declarations(company, PortfolioDeclaration, PortfolioDeclaration.portfolio == company.portfolio_id,
+                       establishment_ids)
+
+
+def inherit_company_declarations(company, establishment_ids):
+    """Give newly registered establishments the declarations selected for their company."""
+    _give_declarations(company, CompanyDeclaration, CompanyDeclaration.company == company.id, establishment_ids)
+
+
+def _give_declarations(company, link, condition, establishment_ids):
     targets = Establishment.select(Establishment.id).where(Establishment.company == company.id)
     if establishment_ids is not None:
         targets = targets.where(Establishment.id.in_(list(establishment_ids)))
     pairs = (
-        Establishment.select(Establishment.id, PortfolioDeclaration.declaration)
-        .join(PortfolioDeclaration, on=(PortfolioDeclaration.portfolio == company.portfolio_id))
+        Establishment.select(Establishment.id, link.declaration)
+        .join(link, on=condition)
         .where(Establishment.id.in_(targets))
         .where(
             ~fn.EXISTS(
                 EstablishmentDeclaration.select(EstablishmentDeclaration.id).where(
                     (EstablishmentDeclaration.establishment == Establishment.id)
-                    & (EstablishmentDeclaration.declaration == PortfolioDeclaration.declaration)
+                    & (EstablishmentDeclaration.declaration == link.declaration)
                 )
             )
         )
@@ -78,3 +125,17 @@ def inherit_portfolio_declarations(company, establishment_ids=None):
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
 
+
+def unregister_establishments(establishment_ids):
+    """Delete establishments with their habilitations and declarations (three statements)."""
+    ids = establishment_ids if not isinstance(establishment_ids, (list, set, tuple)) else list(establishment_ids)
+    Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
+    EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
+    Establishment.delete().where(Establishment.id.in_(ids)).execute()
+
+
+def delete_company(company):
+    """Delete a company and everything registered under it, set-based."""
+    unregister_establishments(Establishment.select(Establishment.id).where(Establishment.company == company.id))
+    CompanyDeclaration.delete().where(CompanyDeclaration.company == company.id).execute()
+    Company.delete().where(Company.id == company.id).execute()

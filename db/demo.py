@@ -1,6 +1,8 @@
 """The demo firm of the embedded default: an administrator, two déclarants, two portfolios,
 a few clients from the bundled Sirene sample, declarations and habilitations.
 
+Portfolios and clients go through the same operations as the pages (db/portfolios.py,
+db/composition.py), so the demo is what an administrator would have built by hand.
 Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime
@@ -9,7 +11,7 @@ from peewee import chunked
 
 from db import clock
 from db.accounts import create_firm, new_user
-from db.clients import register_company
+from db.composition import add_company
 from db.database import database
 from db.models import (
     Declaration,
@@ -19,12 +21,10 @@ from db.models import (
     FirmDeclaration,
     Habilitation,
     Portfolio,
-    PortfolioDeclarant,
     PortfolioDeclaration,
 )
 from db.models.accounts import ROLE_DECLARANT
-from db.sirene import company_with_establishments
-from db.text import fold
+from db.portfolios import create_portfolio, set_declarants
 
 DEMO_SIRET = "97785096500020"  # AG CONSEIL, siège: a real établissement of the bundled sample
 DEMO_PASSWORD = "Demo-Portail-2026"
@@ -36,7 +36,7 @@ DEMO_DECLARANTS = [
 # portfolio name -> (SIRENs of its clients, declaration codes)
 DEMO_PORTFOLIOS = {
     "Portefeuille par défaut": (["552032534", "414971929"], ["DSN", "DPAE"]),
-    "CLIENTS": (["487444697", "400461356", "421782335"], ["DSN", "DPAE", "MCF_ELU"]),
+    "CLIENTS PME": (["487444697", "400461356", "421782335"], ["DSN", "DPAE", "MCF_ELU"]),
 }
 
 
@@ -64,25 +64,25 @@ def create_demo():
         FirmDeclaration.insert_many(
             [{"firm": firm.id, "declaration": codes[c]} for c in ("DSN", "SOLTEA_EMPLOYEURS")]
         ).execute()
+        people = [u.id for u in [admin, *declarants]]
         for name, (sirens, decl_codes) in DEMO_PORTFOLIOS.items():
-            portfolio = _portfolio(firm, name)
-            PortfolioDeclarant.insert_many(
-                [{"portfolio": portfolio.id, "user": u.id} for u in [admin, *declarants]]
-            ).execute()
+            portfolio = _portfolio(admin, name, people)
             PortfolioDeclaration.insert_many(
                 [{"portfolio": portfolio.id, "declaration": codes[c]} for c in decl_codes]
             ).execute()
             for siren in sirens:
-                unit, establishments = company_with_establishments(siren)
-                if unit is not None:
-                    register_company(firm.id, portfolio.id, unit, [e for e in establishments if e.is_active])
+                add_company(admin, portfolio.id, siren)
         _grant_demo_habilitations(firm, declarants[0], now)
     return firm
 
 
-def _portfolio(firm, name):
-    existing = Portfolio.get_or_none((Portfolio.firm == firm) & (Portfolio.name == name))
-    return existing or Portfolio.create(firm=firm, name=name, name_key=fold(name))
+def _portfolio(admin, name, people):
+    """The default portfolio (created with the firm) or a new one, with all the firm's people."""
+    existing = Portfolio.get_or_none((Portfolio.firm == admin.firm_id) & (Portfolio.name == name))
+    if existing is None:
+        return create_portfolio(admin, name, "", people)
+    set_declarants(admin, existing.id, people)
+    return existing
 
 
 def _grant_demo_habilitations(firm, declarant, now):
