@@ -112,6 +112,10 @@ class JournalPage:
     def pages(self):
         return max(1, -(-self.total // PER_PAGE))
 
+    def service_label(self, code):
+        labels = {d.code: d.label for d in self.services}
+        return labels.get(code, code or "")
+
 
 def _date(value, errors, key):
     text = (value or "").strip()
@@ -196,9 +200,13 @@ def search(actor, args):
 
 
 def export(actor, args):
-    """Rows of the CSV export (header first), streamed; criteria errors give only the header."""
+    """Rows of the CSV export (header first), as a generator reading the events in batches;
+    criteria errors give only the header."""
     _require_admin(actor)
-    c = parse(actor, args)
+    return _rows(actor, parse(actor, args))
+
+
+def _rows(actor, c):
     yield CSV_HEADER
     if c.errors:
         return

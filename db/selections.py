@@ -39,9 +39,14 @@ class Selection:
     target: object  # the Portfolio, Company or Establishment
     options: list  # Declarations, sorted by display name
     selected: set  # declaration ids
+    noun: str = ""  # "du portefeuille « CLIENTS »", for messages
 
     def chosen(self):
         return [d for d in self.options if d.id in self.selected]
+
+    def pairs(self):
+        """(value, label) of every option, as the dual list takes them."""
+        return [(str(d.id), d.display_name) for d in self.options]
 
 
 @dataclass
@@ -222,7 +227,7 @@ def _selection(level, target):
         Declaration.id.in_(level.parent_ids(target)) | Declaration.id.in_(list(selected))
     )
     options = sorted(options, key=lambda d: (fold(d.display_name), d.id))
-    return Selection(level.name, target, options, selected)
+    return Selection(level.name, target, options, selected, level.noun(target))
 
 
 def load(actor, level_name, target_id):
@@ -321,7 +326,8 @@ def _level_event(actor, level, target, declaration, selected, now, change=None):
     else:
         summary = f"« {declaration.label} » retirée des déclarations {level.noun(target)}"
         if change is not None and level.name != ESTABLISHMENT:
-            summary += f" et de ses établissements ({change.establishments} au total)"
+            n = change.establishments
+            summary += f" et de {n} établissement{'s' if n > 1 else ''}"
     return _event(
         actor, now,
         action="declaration.select" if selected else "declaration.unselect",

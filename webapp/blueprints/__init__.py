@@ -3,4 +3,8 @@
 BLUEPRINTS = [
     "auth",
     "menu",
+    "declarations",
+    "journal",
+    "declarants",
+    "activation",
 ]

@@ -1,0 +1,104 @@
+"""Vos déclarations (tiles), and "Gérer les déclarations" of a portfolio, a company, an establishment."""
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_login import current_user, login_required
+
+from db import selections, tiles
+from db.errors import Invalid
+from webapp.access import admin_required
+from webapp.templating import page_or_fragment
+
+bp = Blueprint("declarations", __name__)
+PER_PAGE = 50
+TITLES = {
+    selections.PORTFOLIO: "Gérer les déclarations du portefeuille",
+    selections.COMPANY: "Gérer les déclarations de l'entreprise",
+    selections.ESTABLISHMENT: "Choix des déclarations",
+}
+
+
+@bp.route("/declarations", endpoint="tiles")
+@login_required
+def tiles_page():
+    """Show the tiles of the declarations the user holds a habilitation for."""
+    return render_template("declarations/tiles.html", tiles=tiles.tiles(current_user))
+
+
+@bp.route("/declarations/<code>")
+@login_required
+def tile(code):
+    """List the establishments the user may act for with one declaration (search, pages)."""
+    search, page = request.args.get("q", ""), request.args.get("page", 1, type=int)
+    declaration, rights, total = tiles.tile_establishments(current_user, code, search, page, PER_PAGE)
+    return page_or_fragment(
+        "declarations/tile.html", "declarations/_tile_rows.html",
+        declaration=declaration, rights=rights, total=total, search=search, page_no=max(page, 1),
+        pages=max(1, -(-total // PER_PAGE)),
+    )
+
+
+@bp.route("/gestion/portefeuilles/<int:portfolio_id>/declarations", methods=["GET", "POST"])
+@admin_required
+def portfolio(portfolio_id):
+    """Gérer les déclarations du portefeuille."""
+    return _manage(selections.PORTFOLIO, portfolio_id)
+
+
+@bp.route("/gestion/entreprises/<int:company_id>/declarations", methods=["GET", "POST"])
+@admin_required
+def company(company_id):
+    """Gérer les déclarations de l'entreprise (among the portfolio's)."""
+    return _manage(selections.COMPANY, company_id)
+
+
+@bp.route("/gestion/etablissements/<int:establishment_id>/declarations", methods=["GET", "POST"])
+@admin_required
+def establishment(establishment_id):
+    """Choix des déclarations of one establishment (among the company's)."""
+    return _manage(selections.ESTABLISHMENT, establishment_id)
+
+
+@bp.route("/gestion/entreprises/<int:company_id>/declarations/etablissements")
+@admin_required
+def company_establishments(company_id):
+    """Gestion des déclarations: the company's establishments, each with "Choix des déclarations"."""
+    search, page = request.args.get("q", ""), request.args.get("page", 1, type=int)
+    company, rows, total = selections.company_establishments(current_user, company_id, search, page, PER_PAGE)
+    return page_or_fragment(
+        "declarations/establishments.html", "declarations/_establishment_rows.html",
+        company=company, rows=rows, total=total, search=search, page_no=max(page, 1),
+        pages=max(1, -(-total // PER_PAGE)),
+    )
+
+
+def _manage(level, target_id):
+    """GET shows the dual list; POST applies it, or asks to confirm a removal first."""
+    title = TITLES[level]
+    if request.method == "GET":
+        selection = selections.load(current_user, level, target_id)
+        return render_template("declarations/manage.html", selection=selection, title=title)
+    chosen = request.form.getlist("declarations")
+    try:
+        change = selections.submit(current_user, level, target_id, chosen, request.form.get("confirm") == "1")
+    except Invalid as exc:
+        selection = selections.load(current_user, level, target_id)
+        return render_template("declarations/manage.html", selection=selection, title=title, error=exc.errors), 422
+    if change.needs_confirmation:
+        return render_template("declarations/confirm.html", change=change, selection=change.selection, title=title)
+    flash(*_outcome(change))
+    return redirect(request.path)
+
+
+def _outcome(change):
+    """The flash message (text, category) after a Valider."""
+    if not change.applied:
+        return "Aucune modification : la sélection est inchangée.", "info"
+    parts = []
+    if change.added:
+        parts.append(f"{len(change.added)} ajoutée{'s' if len(change.added) > 1 else ''}")
+    if change.removed:
+        parts.append(f"{len(change.removed)} retirée{'s' if len(change.removed) > 1 else ''}")
+        if change.habilitations:
+            s = "s" if change.habilitations > 1 else ""
+            parts.append(f"{change.habilitations} habilitation{s} supprimée{s}")
+    return "Les déclarations ont été enregistrées : " + ", ".join(parts) + ".", "success"
+
