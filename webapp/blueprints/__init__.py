@@ -5,6 +5,4 @@ BLUEPRINTS = [
     "menu",
     "declarations",
     "journal",
-    "declarants",
-    "activation",
 ]
