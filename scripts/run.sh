@@ -10,4 +10,5 @@ export FLASK_APP=webapp
 .venv/bin/flask demo
 echo
 echo "Portail disponible sur http://127.0.0.1:${PORT:-5000}  (Ctrl-C pour arrêter)"
-exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
+# gunicorn, as in production: two worker processes share the SQLite file (WAL mode).
+exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT:-5000}" --workers 2 --threads 4 --access-logfile - "webapp:create_app()"
