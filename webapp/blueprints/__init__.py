@@ -5,4 +5,7 @@ BLUEPRINTS = [
     "menu",
     "declarations",
     "journal",
+    "declarants",
+    "activation",
+    "requests",
 ]
