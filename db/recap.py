@@ -135,7 +135,8 @@ def _count_true(column):
 
 
 CSV_HEADER = ["Portefeuille", "SIREN", "Raison sociale", "Type", "SIRET", "Siège", "État", "Adresse",
-              "Déclarant", "Déclaration", "Déclarer", "Payer", "Accessible à partir du"]
+              "Déclarant", "Déclaration", "Déclarer", "Payer", "Déclarer accessible le",
+              "Payer accessible le"]
 
 
 def csv_rows(actor, portfolio_id=None):

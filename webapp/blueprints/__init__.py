@@ -8,4 +8,7 @@ BLUEPRINTS = [
     "declarants",
     "activation",
     "requests",
+    "portfolios",
+    "companies",
+    "recap",
 ]

@@ -1,0 +1,84 @@
+"""Consulter / Imprimer le récapitulatif, of the whole firm or of one portfolio, and its CSV
+export (`;` separator, UTF-8 with BOM so that Excel opens it in French)."""
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_login import current_user
+
+from db import clock, recap
+from webapp.access import admin_required
+from webapp.templating import datetime_fr
+
+bp = Blueprint("recap", __name__, url_prefix="/gestion")
+
+
+@bp.route("/recapitulatif")
+@admin_required
+def firm():
+    """Le récapitulatif of every portfolio of the firm."""
+    return _page(None)
+
+
+@bp.route("/portefeuilles/<int:portfolio_id>/recapitulatif")
+@admin_required
+def portfolio(portfolio_id):
+    """Le récapitulatif of one portfolio."""
+    return _page(portfolio_id)
+
+
+def _page(portfolio_id):
+    summary = recap.build_recap(current_user, portfolio_id)
+    return render_template("recap/recap.html", recap=summary, autoprint=request.args.get("imprimer") == "1",
+                           shown=recap.ESTABLISHMENTS_SHOWN)
+
+
+@bp.route("/recapitulatif.csv")
+@admin_required
+def firm_csv():
+    """The firm's récapitulatif as CSV."""
+    return _csv(None, "recapitulatif-cabinet")
+
+
+@bp.route("/portefeuilles/<int:portfolio_id>/recapitulatif.csv")
+@admin_required
+def portfolio_csv(portfolio_id):
+    """One portfolio's récapitulatif as CSV."""
+    return _csv(portfolio_id, f"recapitulatif-portefeuille-{portfolio_id}")
+
+
+def _csv(portfolio_id, name):
+    rows = recap.csv_rows(current_user, portfolio_id)
+    first = next(rows, None)  # runs the scope check (404) before the response starts
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(recap.CSV_HEADER)
+        yield "\ufeff" + buffer.getvalue()
+        for row in ([first] if first else []):
+            yield _line(writer, buffer, row)
+        for row in rows:
+            yield _line(writer, buffer, row)
+
+    stamp = clock.now().strftime("%Y%m%d")
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+
+
+def _line(writer, buffer, row):
+    (portfolio, siren, name, kind, siret, is_siege, is_active, address,
+     nom, prenom, label, declare, pay, active_from, pay_active_from) = row
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow([
+        portfolio, siren, name, kind, siret, "Oui" if is_siege else "Non", "Actif" if is_active else "Fermé",
+        address, f"{nom.upper()} {prenom}" if nom else "", label or "",
+        _yes(declare, nom), _yes(pay, nom), datetime_fr(active_from) if declare else "",
+        datetime_fr(pay_active_from) if pay else "",
+    ])
+    return buffer.getvalue()
+
+
+def _yes(flag, nom):
+    return ("Oui" if flag else "Non") if nom else ""

@@ -1,0 +1,47 @@
+"""Forms of Gérer vos portefeuilles and Composer le portefeuille. The rules (name unique in the
+firm, SIREN key, …) live in db/; these forms only carry the fields and their labels."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from db.portfolios import NAME_MAX
+
+
+class Required:
+    """Marks a field as required (asterisk, `required` attribute); db/ says what is wrong."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+class PortfolioForm(FlaskForm):
+    name = StringField("Nom du portefeuille", validators=[Required()], render_kw={"maxlength": NAME_MAX})
+    comment = TextAreaField("Commentaire", validators=[Length(max=2000, message="2 000 caractères au plus.")])
+
+
+class AddCompanyForm(FlaskForm):
+    siren = StringField("Siren", validators=[Required()], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class BulkAddForm(FlaskForm):
+    sirens = TextAreaField("Liste de SIREN (un par ligne, espaces permis)")
+    file = FileField("Ou un fichier CSV (une colonne « siren », séparateur ; ou ,)")
+
+
+class TransferForm(FlaskForm):
+    target = SelectField("Portefeuille de destination", coerce=str, validate_choice=False)
+
+
+def apply_errors(form, errors):
+    """Put db/'s French messages next to their fields; returns the message for the whole form."""
+    general = []
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [message]
+        else:
+            general.append(message)
+    return " ".join(general) or None

@@ -1,0 +1,31 @@
+/* Portfolios and récapitulatif: "Tout (dé)cocher", and the print button. Works without it:
+   every checkbox can be ticked by hand and the browser's own print command prints the page. */
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  }
+
+  ready(function () {
+    // Tout (dé)cocher: <input type=checkbox data-check-all="NAME"> toggles every enabled box NAME.
+    document.querySelectorAll("[data-check-all]").forEach(function (master) {
+      var name = master.getAttribute("data-check-all");
+      var boxes = function () {
+        return Array.prototype.filter.call(
+          master.form.querySelectorAll('input[type=checkbox][name="' + name + '"]'),
+          function (box) { return !box.disabled; });
+      };
+      master.checked = boxes().length > 0 && boxes().every(function (box) { return box.checked; });
+      master.addEventListener("change", function () {
+        boxes().forEach(function (box) { box.checked = master.checked; });
+      });
+    });
+
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    if (document.querySelector("[data-autoprint]")) window.print();
+  });
+})();
