@@ -30,8 +30,11 @@ def declaration(code):
 
 def make_firm(siret="12345678200010", name="CABINET AUTRE"):
     """A firm with its administrator and one déclarant: (firm, admin, declarant)."""
-    firm, admin = create_firm(siret, name, "", {"nom": "ADMIN", "prenom": "Autre", "email": "a@autre.test"}, PASSWORD)
-    declarant = new_user(firm, "DECLA", "Autre", "d@autre.test", ROLE_DECLARANT, password=PASSWORD)
+    validated = clock.now()
+    firm, admin = create_firm(siret, name, "", {"nom": "ADMIN", "prenom": "Autre", "email": "a@autre.test",
+                                                "email_validated_at": validated}, PASSWORD)
+    declarant = new_user(firm, "DECLA", "Autre", "d@autre.test", ROLE_DECLARANT, password=PASSWORD,
+                         email_validated_at=validated)
     return firm, admin, declarant
 
 
