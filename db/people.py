@@ -129,12 +129,12 @@ def create_person(actor, data, links):
         raise Invalid({"nom": SAME_NAMES}) from None
 
 
-def add_person(actor, firm, values, links, why=""):
+def add_person(actor, firm, values, links, why="", intro=None):
     """Write a checked person, mail the activation link, journal it (inside the caller's transaction)."""
     person = new_user(firm, **values)
-    invite(actor, person, firm, links,
-           f"{actor.full_name} vous a inscrit comme {ROLE_WORDS[person.role]} du cabinet {firm.name} "
-           "sur le portail tiers déclarant.")
+    invite(actor, person, firm, links, intro or (
+        f"{actor.full_name} vous a inscrit comme {ROLE_WORDS[person.role]} du cabinet {firm.name} "
+        "sur le portail tiers déclarant."))
     audit.record(actor, "person.created", f"Création du compte de {person.full_name} "
                  f"({ROLES[person.role]}){why} ; lien d'activation envoyé à {person.email}",
                  firm=firm, obj=person, after=snapshot(person))

@@ -101,7 +101,8 @@ def email(value):
     if error:
         return cleaned, error
     try:
-        result = validate_email(cleaned, check_deliverability=False, allow_smtputf8=False)
+        # test_environment: accept the reserved ".test" domain, which the demo firm's people use.
+        result = validate_email(cleaned, check_deliverability=False, allow_smtputf8=False, test_environment=True)
     except EmailNotValidError:
         return cleaned, "Adresse électronique invalide (exemple : prenom.nom@cabinet.fr)."
     return result.normalized, None

@@ -97,5 +97,7 @@ def demo_command():
 
 
 def init_app(app):
-    for command in (setup_command, demo_command, db_cli, sirene_cli):
+    from webapp.support_cli import support_cli
+
+    for command in (setup_command, demo_command, db_cli, sirene_cli, support_cli):
         app.cli.add_command(command)

@@ -11,4 +11,7 @@ BLUEPRINTS = [
     "portfolios",
     "companies",
     "recap",
+    "profile",
+    "assistance",
+    "support",
 ]

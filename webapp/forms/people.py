@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from db.assistance import MOTIFS as ASSISTANCE_MOTIFS
 from db.people import ROLES
 
 
@@ -73,3 +74,26 @@ class TemporaryPasswordForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField("Réponse", [Marked()])
+
+
+class AssistanceForm(FlaskForm):
+    motif = SelectField("Motif de la demande", [Marked()], choices=[SelectChoice("", "Choisissez un motif")] + [
+        SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
+    siret = StringField("Siret")
+    nom = StringField("Nom", [Marked()])
+    prenom = StringField("Prénom", [Marked()])
+    email = EmailField("Courriel", [Marked()])
+    message = TextAreaField("Message", [Marked()])
+
+
+class SupportLoginForm(FlaskForm):
+    email = EmailField("Courriel", [Marked()])
+    password = PasswordField("Mot de passe", [Marked()])
+
+
+class HandOverForm(FlaskForm):
+    nom = StringField("Nom", [Marked()])
+    prenom = StringField("Prénom", [Marked()])
+    email = EmailField("Courriel", [Marked()])
+    phone = TelField("Téléphone")
+    mobile = TelField("Téléphone portable")
