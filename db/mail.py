@@ -25,6 +25,7 @@ class SmtpSettings:
     password: str = ""
     sender: str = "ne-pas-repondre@localhost"
     timeout: float = 10.0
+    cafile: str = ""  # extra certificate authority to trust (a private relay, the tests)
 
 
 def queue(to, subject, body, firm=None):
@@ -44,12 +45,19 @@ def _message(mail, settings):
 
 
 def _connect(settings):
+    context = ssl.create_default_context(cafile=settings.cafile or None)
     if settings.security == "ssl":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl.create_default_context())
-    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    if settings.security == "starttls":
-        smtp.starttls(context=ssl.create_default_context())
+        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
+        if settings.security == "starttls":
+            smtp.starttls(context=context)
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+        raise
     return smtp
 
 
@@ -72,8 +80,6 @@ def deliver_pending(settings, limit=100):
         _failed(pending, exc)
         return 0, len(pending)
     with smtp:
-        if settings.username:
-            smtp.login(settings.username, settings.password)
         for mail in pending:
             try:
                 smtp.send_message(_message(mail, settings))

@@ -1,5 +1,6 @@
-"""Delivery of queued mail after the request's transaction has committed."""
-from flask import current_app
+"""Delivery of queued mail after the request's transaction has committed, and the absolute
+links that mails carry."""
+from flask import current_app, url_for
 
 from db.mail import SmtpSettings, deliver_pending
 
@@ -11,9 +12,31 @@ def smtp_settings():
     return SmtpSettings(
         host=config["MAIL_HOST"], port=int(config["MAIL_PORT"]), security=config["MAIL_SECURITY"],
         username=config["MAIL_USERNAME"], password=config["MAIL_PASSWORD"], sender=config["MAIL_SENDER"],
+        cafile=config.get("MAIL_CA_FILE") or "",
     )
 
 
 def send_queued():
-    """Send what operations queued; with no SMTP configured the messages stay in the outbox."""
-    return deliver_pending(smtp_settings())
+    """Send what operations queued; with no SMTP configured the messages stay in the outbox.
+
+    The user's action is already committed: a mail server that fails leaves the message queued
+    (with its error) rather than turning the answer into an error page.
+    """
+    try:
+        return deliver_pending(smtp_settings())
+    except Exception:  # noqa: BLE001 - anything SMTP or TLS may raise; logged, retried later
+        current_app.logger.exception("Envoi des courriels en attente impossible")
+        return 0, 0
+
+
+def absolute_url(endpoint, **values):
+    """The link to put in a mail: under PUBLIC_URL when it is set, else this request's host."""
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if public:
+        return public + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def link_with_token(endpoint):
+    """A function token -> absolute URL of endpoint(token=…), for db/ operations that mint tokens."""
+    return lambda token: absolute_url(endpoint, token=token)

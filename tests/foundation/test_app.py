@@ -54,7 +54,7 @@ def test_csrf_token_in_htmx_header_is_accepted(client):
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
     response = client.post("/connexion", data={"siret": "", "nom": "", "prenom": "", "password": ""},
                            headers={"HX-Request": "true"})
-    assert response.status_code == 400  # the form's own refusal, not a CSRF error
+    assert response.status_code == 422  # the form's own refusal (bad input), not a CSRF error (400)
     assert "Ce champ est obligatoire." in response.get_data(as_text=True)
 
 

@@ -2,6 +2,9 @@
 
 BLUEPRINTS = [
     "auth",
+    "inscription",
+    "recovery",
+    "outbox",
     "menu",
     "declarations",
     "journal",

@@ -1,0 +1,58 @@
+"""Forms of the inscription's steps. They render the fields and carry the CSRF token; the rules
+live in db/ (db.inscription, db.account_fields), which the views call on every submit."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from db.catalogue import DOMAINS
+from db.inscription import PROFILES
+
+
+class Required:
+    """Marks a field as required (asterisk, aria) without validating it here: db/ does."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class IdentityForm(FlaskForm):
+    siret = StringField("Siret", validators=[Required()])
+    nom = StringField("Nom", validators=[Required()])
+    prenom = StringField("Prénom", validators=[Required()])
+    phone = StringField("Téléphone", validators=[Required()])
+    mobile = StringField("Téléphone portable")
+    email = StringField("Courriel", validators=[Required()])
+    email_confirmation = StringField("Confirmation courriel", validators=[Required()])
+
+
+class CredentialsForm(FlaskForm):
+    password = PasswordField("Mot de passe", validators=[Required()])
+    confirmation = PasswordField("Confirmation du mot de passe", validators=[Required()])
+    secret_question = StringField("Question secrète", validators=[Required()])
+    secret_answer = StringField("Réponse secrète", validators=[Required()])
+
+
+class ProfileForm(FlaskForm):
+    profile = RadioField("Quel est votre profil d'inscription ?", choices=list(PROFILES.items()),
+                         validators=[Required()], validate_choice=False)
+    domains = MultiCheckboxField("Vous souhaitez utiliser les services liés à", choices=[(d, d) for d in DOMAINS],
+                                 validators=[Required()], validate_choice=False)
+
+
+class AccessRequestForm(FlaskForm):
+    message = TextAreaField("Message aux administrateurs (facultatif)")
+
+
+def attach_errors(form, errors):
+    """Put db/'s {field: message} next to the form's fields; returns the message for the whole form."""
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = [message]
+    return errors.get("__all__") or next((m for n, m in errors.items() if n not in form), None)

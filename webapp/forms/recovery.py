@@ -1,0 +1,31 @@
+"""Forms of "Mot de passe oublié" and "J'ai oublié mon identifiant" (rules in db.recovery)."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+
+from webapp.forms.inscription import Required
+
+
+class TripletForm(FlaskForm):
+    siret = StringField("Siret", validators=[Required()])
+    nom = StringField("Nom", validators=[Required()])
+    prenom = StringField("Prénom", validators=[Required()])
+
+
+class AnswerForm(FlaskForm):
+    secret_answer = PasswordField("Réponse", validators=[Required()])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("Nouveau mot de passe", validators=[Required()])
+    confirmation = PasswordField("Confirmation du nouveau mot de passe", validators=[Required()])
+
+
+class RenewForm(NewPasswordForm):
+    """A temporary password's holder chooses a new password and a new secret question."""
+
+    secret_question = StringField("Nouvelle question secrète", validators=[Required()])
+    secret_answer = StringField("Réponse secrète", validators=[Required()])
+
+
+class ForgotLoginForm(FlaskForm):
+    email = StringField("Courriel", validators=[Required()])
