@@ -99,9 +99,13 @@ def _fetch_online(siren, online):
     if online is None:
         return None
     try:
-        return online.fetch_company(siren)
+        fetched = online.fetch_company(siren)
     except online_directory.OnlineDirectoryError as exc:
         _refuse(str(exc))
+    if fetched is None:
+        _refuse(f"Le SIREN {format_siren(siren)} est inconnu du référentiel Sirene "
+                "(ni dans le référentiel local, ni dans l'API Sirene de l'INSEE).")
+    return fetched
 
 
 def _register(actor, portfolio, siren, fetched=None):
@@ -111,8 +115,7 @@ def _register(actor, portfolio, siren, fetched=None):
         online_directory.store(fetched)
     unit = DirectoryUnit.get_or_none(DirectoryUnit.siren == siren)
     if unit is None:
-        where = "du référentiel Sirene" + (" (ni localement ni en ligne)" if fetched is None else "")
-        _refuse(f"Le SIREN {format_siren(siren)} est inconnu {where}.")
+        _refuse(f"Le SIREN {format_siren(siren)} est inconnu du référentiel Sirene.")
     if unit.etat == "C":
         _refuse(f"L'entreprise {format_siren(siren)} ({unit.name}) est cessée d'après le référentiel Sirene : "
                 "elle ne peut pas être ajoutée.")

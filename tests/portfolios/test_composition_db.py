@@ -72,7 +72,7 @@ def test_adding_writes_an_audit_event(admin, clients):
     ("3560000001", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
     ("35600000A", "Le SIREN ne doit comporter que des chiffres."),
     ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
-    (UNKNOWN, "Le SIREN 732 829 320 est inconnu du référentiel Sirene (ni localement ni en ligne)."),
+    (UNKNOWN, "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
     (CEASED, "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : "
              "elle ne peut pas être ajoutée."),
     (NO_ACTIVE, "L'entreprise 338 403 827 (LA POSTE) n'a aucun établissement actif dans le référentiel Sirene."),
