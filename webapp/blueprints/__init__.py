@@ -17,4 +17,5 @@ BLUEPRINTS = [
     "profile",
     "assistance",
     "support",
+    "habilitations",
 ]

@@ -1,0 +1,203 @@
+"""The search criteria of "Gérer les habilitations" and the queries of the cells they cover.
+
+A cell is one establishment × one declaration selected for it (EstablishmentDeclaration) × one
+person of the company's portfolio (PortfolioDeclarant); its Déclarer / Payer boxes are the
+Habilitation row of that triple, when there is one. Every query here is scoped to the firm.
+"""
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from db.errors import NotFound
+from db.identifiers import clean
+from db.models import (
+    Company,
+    Declaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Habilitation,
+    Portfolio,
+    PortfolioDeclarant,
+    User,
+)
+from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+
+NONE = "aucun"  # "Aucun administrateur" / "Aucun déclarant"
+PER_PAGE_CHOICES = (50, 100, 200, 500)
+DEFAULT_PER_PAGE = 100
+CRITERIA_KEYS = ("portfolio", "company", "siret", "admin", "declarant", "service")
+
+
+@dataclass
+class Criteria:
+    """What the administrator searched for; ids are checked to belong to the firm."""
+
+    firm_id: int
+    portfolio: Portfolio = None
+    company: Company = None
+    siret: str = ""  # as typed: a SIRET, its beginning, or part of a name
+    admin: str = ""  # "" every administrator, "aucun", or a user id
+    declarant: str = ""  # "" every déclarant, "aucun", or a user id
+    service: Declaration = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    searched: bool = False
+    picked: list = field(default_factory=list)  # people chosen one by one
+
+    def args(self, **extra):
+        """The criteria as URL parameters (what the search form sends)."""
+        values = {
+            "portfolio": self.portfolio.id if self.portfolio else "",
+            "company": self.company.id if self.company else "",
+            "siret": self.siret,
+            "admin": self.admin,
+            "declarant": self.declarant,
+            "service": self.service.id if self.service else "",
+            "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else "",
+        }
+        values.update(extra)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def roles(self):
+        """Roles of the people listed when nobody was picked one by one."""
+        roles = set()
+        if self.admin != NONE:
+            roles.add(ROLE_ADMIN)
+        if self.declarant != NONE:
+            roles.add(ROLE_DECLARANT)
+        return roles
+
+
+def _id(value):
+    """A posted identifier: digits only, or it names nothing (404)."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 18:
+        raise NotFound()
+    return int(text)
+
+
+def _person(actor, value):
+    text = (value or "").strip()
+    if text in ("", NONE):
+        return text
+    user_id = _id(text)
+    if not User.select().where((User.id == user_id) & (User.firm == actor.firm_id)).exists():
+        raise NotFound()
+    return str(user_id)
+
+
+def parse(actor, args, with_paging=True):
+    """Criteria from request values; an identifier of another firm (or of nothing) is NotFound."""
+    c = Criteria(firm_id=actor.firm_id)
+    company_id = _id(args.get("company"))
+    if company_id is not None:
+        c.company = (
+            Company.select(Company, Portfolio).join(Portfolio)
+            .where((Company.id == company_id) & (Company.firm == actor.firm_id)).first()
+        )
+        if c.company is None:
+            raise NotFound()
+        c.portfolio = c.company.portfolio
+    portfolio_id = _id(args.get("portfolio"))
+    if portfolio_id is not None and c.company is None:
+        c.portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
+        if c.portfolio is None:
+            raise NotFound()
+    c.siret = " ".join((args.get("siret") or "").split())[:100]
+    c.admin = _person(actor, args.get("admin"))
+    c.declarant = _person(actor, args.get("declarant"))
+    c.picked = [int(v) for v in (c.admin, c.declarant) if v.isdigit()]
+    service_id = _id(args.get("service"))
+    if service_id is not None:
+        c.service = Declaration.get_or_none(Declaration.id == service_id)
+        if c.service is None:
+            raise NotFound()
+    c.searched = bool(args.get("search") or any(args.get(k) for k in CRITERIA_KEYS))
+    if with_paging:
+        page = (args.get("page") or "").strip()
+        c.page = int(page) if page.isdigit() and 0 < int(page) < 10**9 else 1
+        per_page = (args.get("per_page") or "").strip()
+        c.per_page = int(per_page) if per_page.isdigit() and int(per_page) in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+    return c
+
+
+def people_condition(c, user_ids=None):
+    """Who the cells list: the people picked one by one, else everybody of the chosen roles."""
+    condition = (User.firm == c.firm_id) & User.is_active
+    if user_ids is not None:
+        return condition & User.id.in_(list(user_ids))
+    if c.picked:
+        return condition & User.id.in_(c.picked)
+    return condition & User.role.in_(sorted(c.roles()) or ["-"])
+
+
+def pairs_query(c, *columns):
+    """Establishment × selected declaration pairs matching the criteria (people aside)."""
+    query = (
+        EstablishmentDeclaration.select(*columns)
+        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
+        .join(Company, on=(Establishment.company == Company.id))
+        .switch(EstablishmentDeclaration)
+        .join(Declaration, on=(EstablishmentDeclaration.declaration == Declaration.id))
+        .where((Establishment.firm == c.firm_id) & Declaration.is_active)
+    )
+    if c.company is not None:
+        query = query.where(Establishment.company == c.company.id)
+    elif c.portfolio is not None:
+        query = query.where(Company.portfolio == c.portfolio.id)
+    if c.service is not None:
+        query = query.where(EstablishmentDeclaration.declaration == c.service.id)
+    return _siret_filter(query, c.siret)
+
+
+def _siret_filter(query, term):
+    if not term:
+        return query
+    digits = clean(term)
+    if digits.isdigit():
+        if len(digits) == 14:
+            return query.where(Establishment.siret == digits)
+        return query.where(Establishment.siret.startswith(digits))
+    return query.where(Establishment.name.contains(term) | Company.name.contains(term))
+
+
+def cells_query(c, *columns, user_ids=None, with_habilitation=True):
+    """Cells matching the criteria: pairs × people of the portfolio, with the Habilitation row
+    (LEFT JOIN: NULL when no box is ticked)."""
+    query = (
+        pairs_query(c, *columns)
+        .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
+        .join(User, on=(PortfolioDeclarant.user == User.id))
+        .where(people_condition(c, user_ids))
+    )
+    if with_habilitation:
+        query = query.join(
+            Habilitation, JOIN.LEFT_OUTER,
+            on=(
+                (Habilitation.establishment == EstablishmentDeclaration.establishment)
+                & (Habilitation.declaration == EstablishmentDeclaration.declaration)
+                & (Habilitation.user == User.id)
+            ),
+        )
+    return query
+
+
+def firm_criteria(actor, **values):
+    """Criteria covering the whole firm (every person), narrowed by values (portfolio=…)."""
+    c = Criteria(firm_id=actor.firm_id, searched=True)
+    for key, value in values.items():
+        setattr(c, key, value)
+    return c
+
+
+CELL_COLUMNS = (
+    Establishment.id, Establishment.siret, Establishment.name, Declaration.id, Declaration.code,
+    Declaration.label, Declaration.has_payment, Declaration.access_delay_hours, User.id, User.nom,
+    User.prenom, Habilitation.id, Habilitation.declare, Habilitation.pay,
+)
+
+
+def coalesce_false(column):
+    return fn.COALESCE(column, False)
