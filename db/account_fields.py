@@ -54,7 +54,7 @@ def text(value, *, max_length, min_length=0, required=True, multiline=False, wha
     """Free text on one line (or several): trimmed, inner spaces kept, length in characters."""
     value = value if isinstance(value, str) else ""
     if len(value) > max_length * 4:  # oversized: refuse before any regular expression runs
-        return "", f"{what} est trop long : {max_length} caractères au plus."
+        return "", f"Saisissez au plus {max_length} caractères."
     cleaned = value.strip()
     if not cleaned:
         return "", REQUIRED if required else None
@@ -64,9 +64,9 @@ def text(value, *, max_length, min_length=0, required=True, multiline=False, wha
     if not multiline:
         cleaned = " ".join(cleaned.split())
     if len(cleaned) > max_length:
-        return cleaned, f"{what} est trop long : {max_length} caractères au plus ({len(cleaned)} saisis)."
+        return cleaned, f"Saisissez au plus {max_length} caractères ({len(cleaned)} saisis)."
     if len(cleaned) < min_length:
-        return cleaned, f"{what} est trop court : {min_length} caractères au moins ({len(cleaned)} saisis)."
+        return cleaned, f"Saisissez au moins {min_length} caractères ({len(cleaned)} saisis)."
     return cleaned, None
 
 

@@ -2,6 +2,7 @@
 live in db/ (db.inscription, db.account_fields), which the views call on every submit."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from db.catalogue import DOMAINS
@@ -40,9 +41,9 @@ class CredentialsForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    profile = RadioField("Quel est votre profil d'inscription ?", choices=list(PROFILES.items()),
+    profile = RadioField("Quel est votre profil d'inscription ?", choices=[SelectChoice(v, label) for v, label in PROFILES.items()],
                          validators=[Required()], validate_choice=False)
-    domains = MultiCheckboxField("Vous souhaitez utiliser les services liés à", choices=[(d, d) for d in DOMAINS],
+    domains = MultiCheckboxField("Vous souhaitez utiliser les services liés à", choices=[SelectChoice(d, d) for d in DOMAINS],
                                  validators=[Required()], validate_choice=False)
 
 

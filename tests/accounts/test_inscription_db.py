@@ -1,0 +1,229 @@
+"""The inscription's rules in db/, on SQLite and PostgreSQL: each step's checks, the creation in
+one transaction, the validation link (single use, 60 minutes), the request to administrators."""
+import datetime
+
+import pytest
+
+from db import clock, inscription, notifications
+from db.accounts import answer_matches
+from db.errors import Conflict, Invalid
+from db.models import (
+    AccountToken,
+    Firm,
+    FirmDeclaration,
+    OutgoingMail,
+    PendingRequest,
+    Portfolio,
+    User,
+)
+from db.passwords import check_secret
+from tests.accounts.conftest import (
+    ACTIVE_SIRET,
+    CLOSED_SIRET,
+    CREDENTIALS,
+    DEMO_SIRET,
+    IDENTITY,
+    PASSWORD,
+    UNKNOWN_SIRET,
+    link_token,
+    state_for,
+)
+
+
+def url(token):
+    return f"https://portail.example/inscription/validation/{token}"
+
+
+def test_identity_is_cleaned(db_engine):
+    identity = inscription.check_identity({**IDENTITY, "siret": "104 049 424 00013", "phone": "+33 1 23 45 67 89",
+                                           "email": "Claire.Moutin@ARCTURUS.fr"})
+    assert identity == {"siret": ACTIVE_SIRET, "nom": "Moutin", "prenom": "Claire", "phone": "0123456789",
+                        "mobile": "", "email": "Claire.Moutin@arcturus.fr"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"siret": UNKNOWN_SIRET}, "siret", inscription.UNKNOWN_SIRET),
+        ({"siret": CLOSED_SIRET}, "siret", inscription.CLOSED_SIRET),
+        ({"siret": "10404942400014"}, "siret", "Numéro SIRET invalide (clé de contrôle)."),
+        ({"email_confirmation": "claire@arcturus.fr"}, "email_confirmation",
+         "Les deux adresses électroniques ne sont pas identiques."),
+        ({"phone": "12"}, "phone",
+         "Numéro de téléphone français attendu : 10 chiffres commençant par 0 (ex. 01 23 45 67 89)."),
+    ],
+)
+def test_identity_refusals(db_engine, changes, field, message):
+    with pytest.raises(Invalid) as refused:
+        inscription.check_identity({**IDENTITY, **changes})
+    assert refused.value.errors == {field: message}
+
+
+def test_an_empty_form_gets_every_message_at_once(db_engine):
+    with pytest.raises(Invalid) as refused:
+        inscription.check_identity({})
+    assert set(refused.value.errors) == {"siret", "nom", "prenom", "phone", "email", "email_confirmation"}
+
+
+def test_step_three_is_prefilled_from_the_directory(db_engine, demo_firm):
+    found = inscription.establishment(ACTIVE_SIRET)
+    assert found == {"siret": ACTIVE_SIRET, "name": "ARCTURUS", "address": found["address"], "registered": False}
+    assert "75010 PARIS" in found["address"]
+    assert inscription.establishment(DEMO_SIRET)["registered"] is True
+
+
+def test_credentials_keep_hashes_only(db_engine):
+    identity = inscription.check_identity(IDENTITY)
+    kept = inscription.check_credentials(CREDENTIALS, identity)
+    assert set(kept) == {"password_hash", "secret_question", "secret_answer_hash"}
+    assert check_secret(PASSWORD, kept["password_hash"])
+    assert PASSWORD not in str(kept) and "Médor" not in str(kept)
+    assert answer_matches("  medor LE grand ", kept["secret_answer_hash"])  # case, accents, spaces do not count
+
+
+def test_credentials_refusals(db_engine):
+    identity = inscription.check_identity(IDENTITY)
+    with pytest.raises(Invalid) as refused:
+        inscription.check_credentials({"password": "Moutin-2026-Cabinet", "confirmation": "autre chose",
+                                       "secret_question": "Chien ?", "secret_answer": "Rex"}, identity)
+    assert refused.value.errors == {
+        "password": "Le mot de passe ne respecte pas les règles : ne contient ni votre nom, ni votre prénom, ni le siret.",
+        "confirmation": "La confirmation ne correspond pas au mot de passe saisi.",
+        "secret_question": "Saisissez au moins 10 caractères (7 saisis).",
+        "secret_answer": "Saisissez au moins 5 caractères (3 saisis).",
+    }
+
+
+def test_going_back_to_step_four_keeps_the_password_and_answer_when_left_empty(db_engine):
+    identity = inscription.check_identity(IDENTITY)
+    kept = inscription.check_credentials(CREDENTIALS, identity)
+    again = inscription.check_credentials(
+        {"password": "", "confirmation": "", "secret_question": CREDENTIALS["secret_question"], "secret_answer": ""},
+        identity, kept)
+    assert again == kept
+    with pytest.raises(Invalid) as refused:  # a new question needs its answer
+        inscription.check_credentials({"secret_question": "Quelle est ma ville natale ?"}, identity, kept)
+    assert refused.value.errors == {"secret_answer": "Ce champ est obligatoire."}
+
+
+def test_profile_and_declarations(db_engine):
+    assert inscription.check_profile({"profile": "entreprise", "domains": ["Formation", "La DSN"]}) == {
+        "profile": "entreprise", "domains": ["La DSN", "Formation"]}
+    assert inscription.proposed_codes(["Formation"]) == [
+        "DSNFORMATION", "MCF_ELU", "REGUL_MCF", "SOLTEA_EMPLOYEURS", "SOLTEA_ETABLISSEMENTS"]
+    with pytest.raises(Invalid) as refused:
+        inscription.check_profile({"profile": "autre", "domains": ["Les impôts"]})
+    assert refused.value.errors == {"profile": "Choisissez votre profil d'inscription.",
+                                    "domains": "Domaine de services inconnu."}
+    with pytest.raises(Invalid):
+        inscription.check_profile({"profile": "clients", "domains": []})
+    with pytest.raises(Invalid) as refused:
+        inscription.check_declarations(["DSN", "N_EXISTE_PAS"])
+    assert "Déclaration inconnue" in refused.value.errors["declarations"]
+    with pytest.raises(Invalid):
+        inscription.check_declarations([])
+
+
+def test_register_creates_everything_in_one_go(db_engine):
+    user = inscription.register(state_for(), url)
+    firm = Firm.get(Firm.siret == ACTIVE_SIRET)
+    assert (firm.name, user.firm_id, user.role, user.nom, user.prenom) == ("ARCTURUS", firm.id, "admin", "Moutin", "Claire")
+    assert user.email_validated_at is None and check_secret(PASSWORD, user.password_hash)
+    assert user.secret_question == CREDENTIALS["secret_question"]
+    assert [p.name for p in Portfolio.select().where(Portfolio.firm == firm)] == ["Portefeuille par défaut"]
+    codes = {fd.declaration.code for fd in FirmDeclaration.select().where(FirmDeclaration.firm == firm)}
+    assert codes == {"DSN", "SOLTEA_EMPLOYEURS"}
+    mail = OutgoingMail.get(OutgoingMail.to == "claire.moutin@arcturus.fr")
+    assert mail.subject == "Validation de votre adresse électronique"
+    assert "administrateur de ARCTURUS" in mail.body and "valable 60 minutes" in mail.body
+    token = link_token(mail.body)
+    assert inscription.validation_pending(token).id == user.id
+
+
+def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("mail queue unavailable")
+
+    monkeypatch.setattr(notifications, "account_created", broken)
+    with pytest.raises(RuntimeError):
+        inscription.register(state_for(), url)
+    assert not Firm.select().where(Firm.siret == ACTIVE_SIRET).exists()
+    assert User.select().count() == 0 and Portfolio.select().count() == 0 and FirmDeclaration.select().count() == 0
+
+
+def test_register_checks_every_step_again(db_engine, demo_firm):
+    with pytest.raises(Invalid):
+        inscription.register({**state_for(), "cgu_accepted": False}, url)
+    with pytest.raises(Invalid):
+        inscription.register({**state_for(), "declarations": ["N_EXISTE_PAS"]}, url)
+    with pytest.raises(Invalid):
+        inscription.register({**state_for(), "credentials": {}}, url)
+    demo_state = state_for({**IDENTITY, "siret": DEMO_SIRET})
+    with pytest.raises(Conflict):
+        inscription.register(demo_state, url)
+    assert Firm.select().count() == 1
+
+
+def test_a_siret_is_never_registered_twice(db_engine):
+    inscription.register(state_for(), url)
+    with pytest.raises(Conflict):
+        inscription.register(state_for({**IDENTITY, "nom": "Durand", "prenom": "Paul"}), url)
+    assert Firm.select().where(Firm.siret == ACTIVE_SIRET).count() == 1
+
+
+def test_validation_link_is_single_use(db_engine):
+    inscription.register(state_for(), url)
+    token = link_token(OutgoingMail.get().body)
+    user = inscription.validate_email(token)
+    assert User.get_by_id(user.id).email_validated_at is not None
+    assert inscription.validate_email(token) is None
+    assert inscription.validation_pending(token) is None
+
+
+def test_validation_link_expires_after_60_minutes(db_engine):
+    clock.freeze(datetime.datetime(2026, 11, 23, 9, 0))
+    inscription.register(state_for(), url)
+    token = link_token(OutgoingMail.get().body)
+    clock.advance(minutes=59, seconds=59)
+    assert inscription.validation_pending(token) is not None
+    clock.advance(seconds=1)
+    assert inscription.validation_pending(token) is None
+    assert inscription.validate_email(token) is None
+    assert User.get().email_validated_at is None
+
+
+def test_a_new_link_replaces_the_old_one_and_waits_a_minute(db_engine):
+    clock.freeze(datetime.datetime(2026, 11, 23, 9, 0))
+    user = inscription.register(state_for(), url)
+    old = link_token(OutgoingMail.get().body)
+    with pytest.raises(Invalid) as refused:
+        inscription.resend_validation(user.id, url)
+    assert "patientez une minute" in refused.value.errors["__all__"]
+    clock.advance(minutes=1, seconds=1)
+    inscription.resend_validation(user.id, url)
+    newest = OutgoingMail.select().order_by(OutgoingMail.id.desc()).first()
+    assert inscription.validation_pending(old) is None
+    assert inscription.validate_email(link_token(newest.body)).id == user.id
+    assert inscription.resend_validation(user.id, url) is None  # validated: nothing more to send
+    assert AccountToken.select().count() == 2
+
+
+def test_request_access_to_a_registered_firm(db_engine, demo_firm):
+    identity = {**IDENTITY, "siret": DEMO_SIRET, "nom": "Martin", "prenom": "Léa", "mobile": "06 12 34 56 78"}
+    request = inscription.request_access(identity, "Je suis la nouvelle collaboratrice.", "https://p.example/demandes")
+    assert (request.kind, request.status, request.firm_id, request.requester_id) == ("access", "pending", demo_firm.id, None)
+    assert (request.requester_name, request.requester_email) == ("MARTIN Léa", "claire.moutin@arcturus.fr")
+    assert "Nom : Martin\nPrénom : Léa\nTéléphone : 0123456789\nTéléphone portable : 0612345678" in request.message
+    assert request.message.endswith("Je suis la nouvelle collaboratrice.")
+    admin_mail = OutgoingMail.get(OutgoingMail.to == "claire.moutin@cabinet-demo.test")
+    assert "MARTIN Léa" in admin_mail.body and "https://p.example/demandes" in admin_mail.body
+    again = inscription.request_access(identity, "", "https://p.example/demandes")
+    assert again.id == request.id and PendingRequest.select().count() == 1
+    assert User.select().where(User.nom_key == "martin").count() == 0
+
+
+def test_request_access_refuses_hostile_messages(db_engine, demo_firm):
+    with pytest.raises(Invalid) as refused:
+        inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "<img src=x onerror=alert(1)>", "u")
+    assert refused.value.errors == {"message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."}
+    assert PendingRequest.select().count() == 0
