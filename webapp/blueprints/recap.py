@@ -3,7 +3,7 @@ export (`;` separator, UTF-8 with BOM so that Excel opens it in French)."""
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from db import clock, recap
@@ -48,36 +48,27 @@ def portfolio_csv(portfolio_id):
 
 
 def _csv(portfolio_id, name):
-    rows = recap.csv_rows(current_user, portfolio_id)
-    first = next(rows, None)  # runs the scope check (404) before the response starts
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(recap.CSV_HEADER)
-        yield "\ufeff" + buffer.getvalue()
-        for row in ([first] if first else []):
-            yield _line(writer, buffer, row)
-        for row in rows:
-            yield _line(writer, buffer, row)
-
+    # Built in the view, while the request's connection is open: a streamed body would outlive it.
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(recap.CSV_HEADER)
+    for row in recap.csv_rows(current_user, portfolio_id):
+        writer.writerow(_cells(row))
     stamp = clock.now().strftime("%Y%m%d")
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
+    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
 
 
-def _line(writer, buffer, row):
+def _cells(row):
     (portfolio, siren, name, kind, siret, is_siege, is_active, address,
      nom, prenom, label, declare, pay, active_from, pay_active_from) = row
-    buffer.seek(0)
-    buffer.truncate()
-    writer.writerow([
+    return [
         portfolio, siren, name, kind, siret, "Oui" if is_siege else "Non", "Actif" if is_active else "Fermé",
         address, f"{nom.upper()} {prenom}" if nom else "", label or "",
         _yes(declare, nom), _yes(pay, nom), datetime_fr(active_from) if declare else "",
         datetime_fr(pay_active_from) if pay else "",
-    ])
-    return buffer.getvalue()
+    ]
 
 
 def _yes(flag, nom):
