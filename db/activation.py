@@ -50,15 +50,16 @@ def activate(token, data):
     values = check_secrets(user, data)
     password_hash, secret_hash = hash_secret(values["password"]), answer_hash(values["secret_answer"])
     with database.atomic():
-        if tokens.consume(token, tokens.ACTIVATE_ACCOUNT) is None:
-            raise NotFound()  # used at the same moment in another tab
         now = clock.now()
+        # The UPDATE comes first so that SQLite takes its write lock before the token is read.
         User.update(
             password_hash=password_hash, secret_question=values["secret_question"],
             secret_answer_hash=secret_hash, email_validated_at=now, must_change_password=False,
             failed_attempts=0, locked_until=None, secret_failed_attempts=0, secret_locked_until=None,
             session_version=User.session_version + 1,
         ).where(User.id == user.id).execute()
+        if tokens.consume(token, tokens.ACTIVATE_ACCOUNT) is None:
+            raise NotFound()  # used at the same moment in another tab: nothing is kept
         audit.record(user, "account.activated", f"Activation du compte de {user.full_name}", obj=user)
     return User.get_by_id(user.id)
 

@@ -113,6 +113,7 @@ def accept_cooptation(actor, request_id, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         people.lock_firm(firm.id)
+        people.require_current_admin(actor)
         request = _kind(get_request(actor, request_id), COOPTATION)
         requester = _active_requester(request)
         _decide(actor, request, "accepted", f"Accord : {requester.full_name} devient administrateur")
@@ -175,6 +176,7 @@ def accept_access(actor, request_id, data, links):
     firm = Firm.get_by_id(actor.firm_id)
     try:
         with database.atomic():
+            people.lock_firm(firm.id)  # first statement: SQLite takes its write lock before reading
             request = _kind(get_request(actor, request_id), ACCESS)
             if people.same_names_exist(firm.id, values["nom"], values["prenom"]):
                 raise Invalid({"nom": people.SAME_NAMES})
@@ -190,6 +192,7 @@ def refuse(actor, request_id, links):
     """Refus: the requester is told by mail."""
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
+        people.lock_firm(firm.id)
         request = get_request(actor, request_id)
         _decide(actor, request, "refused", f"Refus : {KINDS[request.kind].lower()} pour {request.requester_name}")
         requester = User.get_or_none(User.id == request.requester_id) if request.requester_id else None

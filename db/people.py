@@ -46,6 +46,13 @@ def require_admin(actor):
         raise Forbidden(ADMIN_ONLY)
 
 
+def require_current_admin(actor):
+    """require_admin on the stored row: inside a locked transaction, an administrator demoted or
+    deactivated a moment ago by another administrator no longer acts as one."""
+    require_admin(actor)
+    require_admin(User.get_or_none((User.id == actor.id) & User.is_active))
+
+
 def lock_firm(firm_id):
     """Serialise the changes of one firm's administrators. Must be the transaction's FIRST statement:
     on PostgreSQL the no-op UPDATE takes the firm row's lock until commit; on SQLite it takes the
@@ -176,6 +183,7 @@ def set_active(actor, user_id, active, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         lock_firm(actor.firm_id)
+        require_current_admin(actor)
         person = get_person(actor, user_id)
         if person.is_active == active:
             raise Invalid({"__all__": "Ce compte est déjà actif." if active else "Ce compte est déjà désactivé."})
@@ -207,6 +215,7 @@ def set_role(actor, user_id, role, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         lock_firm(actor.firm_id)
+        require_current_admin(actor)
         person = get_person(actor, user_id)
         if person.role == role:
             raise Invalid({"__all__": f"Cette personne a déjà le rôle {ROLES[role]}."})

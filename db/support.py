@@ -104,7 +104,7 @@ def hand_over(actor, request_id, data, deactivate_ids, links):
                 person = people.add_person(actor, firm, values, links, why=why, intro=(
                     f"Le support du portail vous a confié l'administration du cabinet {firm.name}."))
             else:
-                _promote(actor, firm, person, values, links, why)
+                person = _promote(actor, firm, person, values, links, why)
             gone = _deactivate(actor, firm, [a for a in admins if a.id in leaving and a.id != person.id and a.is_active])
             audit.record(actor, "support.handover", f"Administration du cabinet confiée à {person.full_name}{why}",
                          firm=firm, obj=person, before={"admins": [a.full_name for a in admins if a.is_active]},
@@ -123,6 +123,7 @@ def _promote(actor, firm, person, values, links, why):
                   f"{firm.name}. Si vous connaissez déjà votre mot de passe, ce lien vous permet d'en choisir un nouveau.")
     audit.record(actor, "person.promoted", f"{person.full_name} nommé administrateur par le support{why}",
                  firm=firm, obj=person, before=before, after=people.snapshot(person))
+    return person
 
 
 def _deactivate(actor, firm, leaving):
