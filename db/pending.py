@@ -138,10 +138,10 @@ def temporary_password(nom="", prenom="", siret=""):
 def accept_password(actor, request_id, email, links):
     """Accord: generate a temporary password (returned once, and mailed to the checked address);
     its holder must choose a new password and secret question at the next login."""
-    address = fields.checked({"email": fields.email(email)})["email"]
-    firm = Firm.get_by_id(actor.firm_id)
     request = _kind(get_request(actor, request_id), PASSWORD)
     requester = _active_requester(request)
+    address = fields.checked({"email": fields.email(email)})["email"]
+    firm = Firm.get_by_id(actor.firm_id)
     password = temporary_password(requester.nom, requester.prenom, firm.siret)
     password_hash = hash_secret(password)  # bcrypt outside the transaction: it is slow on purpose
     with database.atomic():
