@@ -2,10 +2,10 @@
 import html
 import re
 
-from db.database import database
-from db.models import PendingRequest, User
 from db.accounts import authenticate
+from db.database import database
 from db.demo import DEMO_SIRET
+from db.models import PendingRequest, User
 from tests.people.conftest import mails
 
 
