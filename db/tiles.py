@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from db import clock
 from db.errors import NotFound
@@ -20,17 +20,9 @@ from db.models import Company, Declaration, Establishment, Habilitation
 class Tile:
     declaration: Declaration
     establishments: int  # establishments the user holds a right on
-    usable: int  # of which at least one right (Déclarer or Payer) is usable now
-    next_access: object  # the earliest moment a right not usable yet becomes usable, or None
+    accessible: bool  # at least one right (Déclarer or Payer) is usable now
+    next_access: object  # when not accessible: the moment the first right becomes usable
     now: object
-
-    @property
-    def accessible(self):
-        return self.usable > 0
-
-    @property
-    def pending(self):
-        return self.establishments - self.usable
 
     @property
     def hours_left(self):
@@ -40,9 +32,11 @@ class Tile:
         return max(1, math.ceil((self.next_access - self.now).total_seconds() / 3600))
 
 
-def _usable(flag, moment, now):
-    """SQL: the right is held and its delay is over (a NULL moment means no delay)."""
-    return flag & (moment.is_null() | (moment <= now))
+def _usable(h, now):
+    """SQL: a right of the habilitation h is held and its delay is over (NULL moment: no delay)."""
+    return (h.declare & (h.active_from.is_null() | (h.active_from <= now))) | (
+        h.pay & (h.pay_active_from.is_null() | (h.pay_active_from <= now))
+    )
 
 
 def _future(flag, moment, now):
@@ -50,33 +44,61 @@ def _future(flag, moment, now):
 
 
 def tiles(user):
-    """The tiles of the user's own habilitations, in the catalogue's order."""
+    """The tiles of the user's own habilitations, in the catalogue's order.
+
+    The grouped count reads only the (user, declaration) index; "accessible" is an EXISTS per
+    declaration that stops at the first usable right. Only a declaration none of whose rights is
+    usable yet costs a scan of its rows, to find when the first one opens.
+    """
     now = clock.now()
-    usable = _usable(Habilitation.declare, Habilitation.active_from, now) | _usable(
-        Habilitation.pay, Habilitation.pay_active_from, now
-    )
+    usable = Habilitation.alias("usable")
     rows = (
         Habilitation.select(
             Habilitation.declaration,
-            fn.COUNT(Habilitation.id),
-            fn.SUM(Case(None, [(usable, 1)], 0)),
-            fn.MIN(_future(Habilitation.declare, Habilitation.active_from, now)),
-            fn.MIN(_future(Habilitation.pay, Habilitation.pay_active_from, now)),
+            fn.COUNT(SQL("*")),
+            fn.EXISTS(
+                usable.select(SQL("1")).where(
+                    (usable.user == user.id) & (usable.declaration == Habilitation.declaration) & _usable(usable, now)
+                )
+            ),
         )
-        .where((Habilitation.user == user.id) & (Habilitation.declare | Habilitation.pay))
+        .where(Habilitation.user == user.id)
         .group_by(Habilitation.declaration)
         .tuples()
     )
-    found = {row[0]: row[1:] for row in rows}
+    found = {declaration_id: (count, bool(accessible)) for declaration_id, count, accessible in rows}
     if not found:
         return []
+    waiting = [d for d, (_, accessible) in found.items() if not accessible]
+    opening = _first_openings(user, waiting, now) if waiting else {}
     declarations = Declaration.select().where(Declaration.id.in_(list(found)) & Declaration.is_active)
     result = []
     for declaration in sorted(declarations, key=lambda d: (d.position, d.label)):
-        count, usable_count, next_declare, next_pay = found[declaration.id]
-        moments = [_as_datetime(m) for m in (next_declare, next_pay) if m is not None]
-        result.append(Tile(declaration, count, int(usable_count or 0), min(moments, default=None), now))
+        count, accessible = found[declaration.id]
+        next_access = opening.get(declaration.id)
+        if accessible or next_access is not None:  # rows holding neither right make no tile
+            result.append(Tile(declaration, count, accessible, next_access, now))
     return result
+
+
+def _first_openings(user, declaration_ids, now):
+    """{declaration id: the earliest moment one of the user's rights becomes usable}."""
+    rows = (
+        Habilitation.select(
+            Habilitation.declaration,
+            fn.MIN(_future(Habilitation.declare, Habilitation.active_from, now)),
+            fn.MIN(_future(Habilitation.pay, Habilitation.pay_active_from, now)),
+        )
+        .where((Habilitation.user == user.id) & Habilitation.declaration.in_(declaration_ids))
+        .group_by(Habilitation.declaration)
+        .tuples()
+    )
+    openings = {}
+    for declaration_id, *moments in rows:
+        moments = [_as_datetime(m) for m in moments if m is not None]
+        if moments:
+            openings[declaration_id] = min(moments)
+    return openings
 
 
 def _as_datetime(value):
@@ -103,6 +125,12 @@ class Right:
         return moment is None or moment <= self.now
 
 
+def _prefix(column, digits):
+    """column starts with digits, as a range the (firm, siret) index can serve on both engines
+    (LIKE 'x%' cannot use it: SQLite's LIKE ignores case)."""
+    return (column >= digits) & (column < digits[:-1] + chr(ord(digits[-1]) + 1))
+
+
 def tile_establishments(user, code, search="", page=1, per_page=50):
     """The establishments the user may act for with the declaration of that code.
 
@@ -111,26 +139,28 @@ def tile_establishments(user, code, search="", page=1, per_page=50):
     declaration = Declaration.get_or_none((Declaration.code == code) & Declaration.is_active)
     if declaration is None:
         raise NotFound()
+    held = Habilitation.select().where((Habilitation.user == user.id) & (Habilitation.declaration == declaration.id))
     base = (
-        Habilitation.select(Habilitation, Establishment.siret, Establishment.name, Company.name.alias("company_name"))
+        held.select(Habilitation, Establishment.siret, Establishment.name, Company.name.alias("company_name"))
         .join(Establishment)
         .join(Company)
-        .where(
-            (Habilitation.user == user.id)
-            & (Habilitation.declaration == declaration.id)
-            & (Habilitation.declare | Habilitation.pay)
-        )
     )
-    if not base.exists():
-        raise NotFound()
     term = (search or "").strip()
     if term:
         digits = clean(term)
         if digits.isdigit():
-            base = base.where(Establishment.siret.startswith(digits))
+            base = base.where(_prefix(Establishment.siret, digits) & (Establishment.firm == user.firm_id))
         else:
             base = base.where(Company.name.contains(term) | Establishment.name.contains(term))
-    total = base.count()
+        if not held.exists():
+            raise NotFound()
+        total = base.count()
+    else:
+        # Every habilitation row holds a right (rows are deleted when both boxes are unticked),
+        # so the count reads only the (user, declaration) index.
+        total = held.count()
+        if not total:
+            raise NotFound()
     now = clock.now()
     rows = base.order_by(Establishment.siret).paginate(max(page, 1), per_page).objects()
     rights = [

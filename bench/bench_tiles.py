@@ -1,0 +1,168 @@
+"""Vos déclarations at scale: tiles and the establishments behind a tile.
+
+Builds a firm with 60,000 establishments, 200 déclarants and about 1,000,000 habilitations
+(one "heavy" déclarant holds 5 declarations on every establishment: 300,000 rights; the others
+hold about 3,500 each), then prints the server time of:
+  - db.tiles.tiles() for a typical and for the heavy déclarant (one grouped query on the
+    (user, declaration) index, plus the few declarations);
+  - the whole "Vos déclarations" page through the Flask test client;
+  - db.tiles.tile_establishments() page 1, a later page, and a SIRET search.
+
+    .venv/bin/python -m bench.bench_tiles                      # SQLite in a temporary folder
+    .venv/bin/python -m bench.bench_tiles --postgres URL       # the same on PostgreSQL
+    .venv/bin/python -m bench.bench_tiles --establishments 6000 --habilitations 100000   # quicker
+"""
+import argparse
+import datetime
+import os
+import statistics
+import tempfile
+import time
+
+from db import clock, tiles
+from db.database import database, is_postgres
+from db.models import Declaration
+from tests.support.database import prepare
+
+BENCH_SIRET = "99999999900013"
+PASSWORD = "Bench-Tuiles-2026"
+CODES = ["DSN", "DPAE", "SOLTEA_EMPLOYEURS", "TESE", "DUCS"]
+PER_COMPANY = 100
+CHUNK = 5000
+
+
+def _insert(table, columns, rows):
+    """Plain executemany in chunks: the fastest way to load scale data on both engines."""
+    mark = "%s" if is_postgres() else "?"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    cursor = database.cursor()
+    for start in range(0, len(rows), CHUNK):
+        cursor.executemany(sql, rows[start:start + CHUNK])
+
+
+def build(establishments, declarants, habilitations):
+    """The scale firm; returns (typical user, heavy user, number of habilitations written)."""
+    from db.accounts import new_user
+    from db.models import Firm, Portfolio
+    from db.models.accounts import ROLE_DECLARANT
+
+    now = clock.now()
+    with database.atomic():
+        firm = Firm.create(siret=BENCH_SIRET, name="CABINET BENCH")
+        users = [new_user(firm, f"DECLARANT{i:03d}", "Bench", f"d{i}@bench.test", ROLE_DECLARANT,
+                          password=PASSWORD if i < 2 else None, email_validated_at=now)
+                 for i in range(declarants)]
+        portfolio = Portfolio.create(firm=firm, name="Portefeuille par défaut", name_key="portefeuille par defaut",
+                                     is_default=True)
+        companies = -(-establishments // PER_COMPANY)
+        _insert("company", ["firm_id", "portfolio_id", "siren", "name", "added_at"],
+                [(firm.id, portfolio.id, f"{100000000 + c}", f"SOCIETE {c:05d}", now) for c in range(companies)])
+        first_company = database.execute_sql("SELECT MIN(id) FROM company WHERE firm_id = " + str(firm.id)).fetchone()[0]
+        _insert("establishment", ["firm_id", "company_id", "siret", "name", "address", "is_siege", "is_active",
+                                  "registered_at"],
+                [(firm.id, first_company + e // PER_COMPANY, f"{100000000 + e // PER_COMPANY}{e % PER_COMPANY + 1:05d}",
+                  f"ETS {e}", "1 RUE DU BENCH 75015 PARIS", e % PER_COMPANY == 0, True, now)
+                 for e in range(establishments)])
+        first_establishment = database.execute_sql(
+            "SELECT MIN(id) FROM establishment WHERE firm_id = " + str(firm.id)).fetchone()[0]
+        declarations = [Declaration.get(Declaration.code == c).id for c in CODES]
+        heavy, others = users[0], users[1:]  # users[1] is the typical déclarant the page is timed for
+        per_user = max(1, (habilitations - establishments * len(CODES)) // max(1, len(others)) // len(CODES))
+        rows = []
+
+        def right(user, e, d, k):
+            granted = now - datetime.timedelta(hours=(k * 7) % 240)  # one right in ten still waits
+            active = granted + datetime.timedelta(hours=24)
+            return (user.id, first_establishment + e, d, True, k % 3 == 0, granted, active,
+                    granted if k % 3 == 0 else None, active if k % 3 == 0 else None)
+
+        for e in range(establishments):
+            rows += [right(heavy, e, d, e + i) for i, d in enumerate(declarations)]
+        for n, user in enumerate(others):
+            start = (n * per_user) % establishments
+            for j in range(per_user):
+                e = (start + j) % establishments
+                rows += [right(user, e, d, j + i) for i, d in enumerate(declarations)]
+        _insert("habilitation", ["user_id", "establishment_id", "declaration_id", "declare", "pay", "granted_at",
+                                 "active_from", "pay_granted_at", "pay_active_from"], rows)
+    database.execute_sql("ANALYZE")  # fresh statistics, as a live database would have
+    return others[0] if others else heavy, heavy, len(rows)
+
+
+def timed(function, runs=15):
+    """Median and max wall time in milliseconds of function() over runs (after one warm-up)."""
+    function()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), max(samples)
+
+
+def report(label, figures):
+    median, worst = figures
+    print(f"  {label:<58} median {median:7.1f} ms   max {worst:7.1f} ms")
+
+
+def page_time(url, user, path):
+    """Server time of one page through the Flask test client, logged in as user."""
+    from db import passwords
+    from webapp import create_app
+
+    passwords.set_rounds(4)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_ROUNDS": 4})
+    client = app.test_client()
+    login = client.post("/connexion", data={"siret": BENCH_SIRET, "nom": user.nom, "prenom": user.prenom,
+                                            "password": PASSWORD})
+    assert login.status_code == 302, login.status_code
+
+    def get():
+        response = client.get(path)
+        assert response.status_code == 200, response.status_code
+
+    return timed(get)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--establishments", type=int, default=60000)
+    parser.add_argument("--declarants", type=int, default=200)
+    parser.add_argument("--habilitations", type=int, default=1_000_000)
+    parser.add_argument("--postgres", help="postgresql://… of an empty database to use instead of SQLite")
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="bench-tiles-")
+    url = args.postgres or "sqlite:///" + os.path.join(folder, "bench.sqlite3")
+    print(f"Base : {'PostgreSQL' if args.postgres else 'SQLite'}")
+    start = time.perf_counter()
+    prepare(url)
+    if args.postgres:
+        database.execute_sql("TRUNCATE firm RESTART IDENTITY CASCADE")
+    typical, heavy, written = build(args.establishments, args.declarants, args.habilitations)
+    print(f"Jeu de données : {args.establishments} établissements, {args.declarants} déclarants, "
+          f"{written} habilitations ({time.perf_counter() - start:.1f} s de construction)")
+    typical_count = database.execute_sql(
+        f"SELECT COUNT(*) FROM habilitation WHERE user_id = {typical.id}").fetchone()[0]
+    heavy_count = database.execute_sql(f"SELECT COUNT(*) FROM habilitation WHERE user_id = {heavy.id}").fetchone()[0]
+
+    print("Vos déclarations (db.tiles.tiles) :")
+    report(f"déclarant type ({typical_count} habilitations)", timed(lambda: tiles.tiles(typical)))
+    report(f"déclarant le plus chargé ({heavy_count} habilitations)", timed(lambda: tiles.tiles(heavy)))
+    print("Établissements d'un pavé (db.tiles.tile_establishments, 50 par page) :")
+    report("page 1, déclarant le plus chargé", timed(lambda: tiles.tile_establishments(heavy, "DSN")))
+    last = -(-args.establishments // 50)
+    report(f"dernière page ({last}), déclarant le plus chargé",
+           timed(lambda: tiles.tile_establishments(heavy, "DSN", page=last)))
+    report("recherche par SIRET, déclarant le plus chargé",
+           timed(lambda: tiles.tile_establishments(heavy, "DSN", search="10000012300045")))
+    database.close()
+    print("Page « Vos déclarations » complète (client de test Flask, temps serveur) :")
+    report("déclarant type", page_time(url, typical, "/declarations"))
+    report("déclarant le plus chargé", page_time(url, heavy, "/declarations"))
+    report("pavé DSN, page 1, déclarant le plus chargé", page_time(url, heavy, "/declarations/DSN"))
+
+
+if __name__ == "__main__":
+    main()
