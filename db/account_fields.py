@@ -103,7 +103,8 @@ def email(value):
     if error:
         return cleaned, error
     try:
-        result = validate_email(cleaned, check_deliverability=False, allow_smtputf8=False)
+        # test_environment: the demo firm's addresses are on the reserved ".test" domain.
+        result = validate_email(cleaned, check_deliverability=False, allow_smtputf8=False, test_environment=True)
     except EmailNotValidError:
         return cleaned, "Adresse électronique invalide (exemple : prenom.nom@cabinet.fr)."
     return result.normalized, None

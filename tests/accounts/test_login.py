@@ -1,0 +1,275 @@
+"""Connexion: names without case or accents, lockout after 5 failures for 15 minutes, throttling
+per address, unvalidated addresses, temporary passwords, sessions renewed and ended."""
+import datetime
+
+import pytest
+
+from db import clock
+from db.accounts import (
+    IP_MAX_FAILURES,
+    AccountLocked,
+    EmailNotValidated,
+    Throttled,
+    authenticate,
+    change_password,
+    new_user,
+    pending_renewal,
+    renew_password,
+)
+from db.database import database
+from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
+from db.errors import Invalid, NotFound
+from db.models import LoginAttempt, User
+from db.models.accounts import ROLE_DECLARANT
+from db.passwords import check_secret, hash_secret
+from webapp import create_app
+
+NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris
+NEW_PASSWORD = "Nouveau-Secret-2027"
+
+
+def claire():
+    return User.get(User.nom_key == "moutin")
+
+
+def test_names_compare_without_case_or_accents(db_engine, demo_firm):
+    assert authenticate(DEMO_SIRET, "moutin", "CLAIRE", DEMO_PASSWORD).nom == "MOUTIN"
+    new_user(demo_firm, "Dupré", "Éloïse", "eloise@cabinet.fr", ROLE_DECLARANT, password=DEMO_PASSWORD,
+             email_validated_at=clock.now())
+    assert authenticate("977 850 965 00020", " DUPRE ", "eloise", DEMO_PASSWORD).prenom == "Éloïse"
+
+
+def test_lockout_after_five_failures_for_fifteen_minutes(db_engine, demo_firm):
+    clock.freeze(NOON)
+    for _ in range(4):
+        with pytest.raises(Invalid) as refused:
+            authenticate(DEMO_SIRET, "MOUTIN", "Claire", "mauvais")
+        assert not isinstance(refused.value, AccountLocked)
+    with pytest.raises(AccountLocked) as locked:
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", "mauvais")
+    assert locked.value.until == NOON + datetime.timedelta(minutes=15)
+    clock.advance(minutes=14, seconds=59)
+    with pytest.raises(AccountLocked):  # even the right password waits
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD)
+    clock.advance(seconds=1)
+    assert authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD).id == claire().id
+    assert (claire().failed_attempts, claire().locked_until) == (0, None)
+
+
+def test_a_success_resets_the_failure_count(db_engine, demo_firm):
+    for _ in range(4):
+        with pytest.raises(Invalid):
+            authenticate(DEMO_SIRET, "MOUTIN", "Claire", "mauvais")
+    authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD)
+    with pytest.raises(Invalid) as refused:
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", "mauvais")
+    assert not isinstance(refused.value, AccountLocked)
+
+
+def test_every_wrong_triplet_gets_the_same_message(db_engine, demo_firm):
+    messages = set()
+    for siret, nom, password in [(DEMO_SIRET, "MOUTIN", "mauvais"), (DEMO_SIRET, "INCONNU", DEMO_PASSWORD),
+                                 ("55210055400013", "MOUTIN", DEMO_PASSWORD), ("", "", "")]:
+        with pytest.raises(Invalid) as refused:
+            authenticate(siret, nom, "Claire", password)
+        messages.add(refused.value.errors["__all__"])
+    assert messages == {"Identifiants incorrects. Vérifiez le SIRET, le nom, le prénom et le mot de passe."}
+
+
+def test_inactive_accounts_and_firms_cannot_log_in(db_engine, demo_firm):
+    User.update(is_active=False).where(User.nom_key == "durand").execute()
+    with pytest.raises(Invalid):
+        authenticate(DEMO_SIRET, "DURAND", "Paul", DEMO_PASSWORD)
+    demo_firm.is_active = False
+    demo_firm.save()
+    with pytest.raises(Invalid):
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD)
+
+
+def test_attempts_are_throttled_per_address(db_engine, demo_firm):
+    clock.freeze(NOON)
+    for n in range(IP_MAX_FAILURES):
+        with pytest.raises(Invalid):
+            authenticate(DEMO_SIRET, f"INCONNU{'x' * n}", "Paul", "mauvais", ip="203.0.113.7")
+    with pytest.raises(Throttled) as throttled:
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="203.0.113.7")
+    assert throttled.value.until == NOON + datetime.timedelta(minutes=15)
+    assert authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="198.51.100.1")  # another address
+    clock.advance(minutes=15, seconds=1)
+    assert authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="203.0.113.7")
+
+
+def test_successes_do_not_count_and_old_attempts_are_forgotten(db_engine, demo_firm):
+    clock.freeze(NOON)
+    for _ in range(IP_MAX_FAILURES + 5):
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="203.0.113.8")
+    clock.advance(days=1, minutes=1)
+    authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="203.0.113.8")
+    assert LoginAttempt.select().where(LoginAttempt.ip == "203.0.113.8").count() == 1
+
+
+def test_unvalidated_address_is_refused_only_after_the_right_password(db_engine, demo_firm):
+    User.update(email_validated_at=None).where(User.nom_key == "moutin").execute()
+    with pytest.raises(Invalid) as refused:
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", "mauvais")
+    assert not isinstance(refused.value, EmailNotValidated)
+    with pytest.raises(EmailNotValidated) as unvalidated:
+        authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD)
+    assert unvalidated.value.user.id == claire().id
+
+
+def test_change_password_moves_the_session_epoch(db_engine, demo_firm):
+    before = claire()
+    with pytest.raises(Invalid) as refused:
+        change_password(before, DEMO_PASSWORD, DEMO_PASSWORD)
+    assert refused.value.errors == {"password": "Choisissez un mot de passe différent de l'actuel."}
+    with pytest.raises(Invalid) as refused:
+        change_password(before, "Claire-Moutin-2027", "autre")
+    assert set(refused.value.errors) == {"password", "confirmation"}
+    after = change_password(before, NEW_PASSWORD, NEW_PASSWORD)
+    assert after.session_version == before.session_version + 1 and after.get_id() != before.get_id()
+    assert check_secret(NEW_PASSWORD, after.password_hash)
+
+
+def test_temporary_password_must_be_renewed_with_a_new_question(db_engine, demo_firm):
+    user = claire()
+    assert pending_renewal(user.id, user.session_version) is None
+    User.update(must_change_password=True, password_hash=hash_secret("Temporaire-XY-42")).where(User.id == user.id).execute()
+    assert pending_renewal(user.id, user.session_version).id == user.id
+    assert pending_renewal(user.id, user.session_version + 1) is None
+    with pytest.raises(Invalid) as refused:
+        renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD, "Court", "")
+    assert set(refused.value.errors) == {"secret_question", "secret_answer"}
+    renewed = renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD,
+                             "Ville de mon premier poste ?", "Laval sur Mayenne")
+    assert not renewed.must_change_password and renewed.secret_question == "Ville de mon premier poste ?"
+    with pytest.raises(NotFound):
+        renew_password(user.id, renewed.session_version, NEW_PASSWORD, NEW_PASSWORD, "x", "y")
+
+
+# ---- pages ---------------------------------------------------------------------------------------------
+
+def post_login(client, password=DEMO_PASSWORD, nom="MOUTIN", prenom="Claire", siret=DEMO_SIRET, **kwargs):
+    return client.post("/connexion", data={"siret": siret, "nom": nom, "prenom": prenom, "password": password}, **kwargs)
+
+
+def page(response):
+    return response.get_data(as_text=True).replace("&#39;", "'")
+
+
+def test_the_page_says_until_when_the_account_is_locked(client):
+    clock.freeze(NOON)
+    for _ in range(4):
+        assert post_login(client, password="mauvais").status_code == 401
+    response = post_login(client, password="mauvais")
+    assert response.status_code == 401
+    assert "Trop d'échecs de connexion : le compte est verrouillé jusqu'au 23/11/2026 à 12:15." in page(response)
+
+
+def test_the_page_says_when_an_address_may_try_again(client):
+    clock.freeze(NOON)
+    for _ in range(IP_MAX_FAILURES):
+        post_login(client, nom="INCONNU")
+    response = post_login(client)
+    assert response.status_code == 429
+    assert "Trop de tentatives depuis votre adresse : réessayez après le 23/11/2026 à 12:15." in page(response)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("nom", "<b>MOUTIN</b>", "Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés."),
+    ("nom", "MOUTIN' OR 1=1", "Ce texte ressemble à une commande informatique (SQL) : il n'est pas accepté."),
+    ("prenom", "Cla\x00ire", "Ce champ contient des caractères de contrôle ou invisibles, qui ne sont pas acceptés."),
+    ("siret", "9" * 300, "Le SIRET comporte 14 chiffres."),
+    ("password", "", "Ce champ est obligatoire."),
+])
+def test_bad_input_is_refused_next_to_the_field(client, field, value, message):
+    response = post_login(client, **{field: value})
+    assert response.status_code == 422
+    assert f'id="{field}-error">{message}</p>' in page(response)
+
+
+def test_login_renews_the_session_and_logout_clears_it(client, wizard):
+    wizard.identity()  # something in the session before logging in
+    cookie_before = client.get_cookie("session").value
+    assert post_login(client).location == "/"
+    with client.session_transaction() as session:
+        assert "inscription" not in session and session["_user_id"].endswith(":1")
+    assert client.get_cookie("session").value != cookie_before
+    client.get("/menu")  # the new session's page carries the new CSRF token
+    client.post("/deconnexion")
+    with client.session_transaction() as session:
+        assert dict(session) == {}
+    assert client.get("/menu").location.startswith("/connexion")
+
+
+def test_only_local_next_targets_are_followed(client):
+    assert post_login(client, query_string={"next": "/menu"}).location == "/menu"
+    client.get("/menu")
+    client.post("/deconnexion")
+    client.get("/connexion")
+    assert post_login(client, query_string={"next": "//evil.example/x"}).location == "/"
+
+
+def test_temporary_password_leads_to_a_new_password_and_question(app, client):
+    with database.connection_context():
+        User.update(must_change_password=True, password_hash=hash_secret("Temporaire-XY-42")) \
+            .where(User.nom_key == "moutin").execute()
+    other = app.test_client()  # another browser, logged in before the change
+    assert post_login(other, password="Temporaire-XY-42").location == "/connexion/nouveau-mot-de-passe"
+    response = post_login(client, password="Temporaire-XY-42")
+    assert response.location == "/connexion/nouveau-mot-de-passe"
+    assert client.get("/menu").location.startswith("/connexion")  # not logged in yet
+    form = page(client.get("/connexion/nouveau-mot-de-passe"))
+    assert "Qualité de votre mot de passe" in form and "Nouvelle question secrète" in form
+    response = client.post("/connexion/nouveau-mot-de-passe", data={
+        "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "secret_question": "<i>?</i>", "secret_answer": ""})
+    assert response.status_code == 422 and 'id="secret_question-error"' in page(response)
+    response = client.post("/connexion/nouveau-mot-de-passe", data={
+        "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD,
+        "secret_question": "Ville de mon premier poste ?", "secret_answer": "Laval sur Mayenne"})
+    assert response.location == "/"
+    assert client.get("/menu").status_code == 200
+    assert other.get("/connexion/nouveau-mot-de-passe").location == "/connexion"  # its pending change is void
+    client.post("/deconnexion")
+    client.get("/connexion")
+    assert post_login(client, password="Temporaire-XY-42").status_code == 401
+    assert post_login(client, password=NEW_PASSWORD).location == "/"
+
+
+def test_the_renewal_page_expires(client):
+    clock.freeze(NOON)
+    with database.connection_context():
+        User.update(must_change_password=True).where(User.nom_key == "moutin").execute()
+    post_login(client)
+    clock.advance(minutes=15, seconds=1)
+    assert client.get("/connexion/nouveau-mot-de-passe").location == "/connexion"
+
+
+def test_a_new_password_logs_out_the_other_sessions(app, client):
+    other = app.test_client()
+    post_login(other)
+    assert other.get("/menu").status_code == 200
+    with database.connection_context():
+        User.update(must_change_password=True).where(User.nom_key == "moutin").execute()
+    post_login(client)
+    client.get("/connexion/nouveau-mot-de-passe")
+    client.post("/connexion/nouveau-mot-de-passe", data={
+        "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD,
+        "secret_question": "Ville de mon premier poste ?", "secret_answer": "Laval sur Mayenne"})
+    assert client.get("/menu").status_code == 200
+    assert other.get("/menu").location.startswith("/connexion")
+
+
+@pytest.mark.parametrize(("public_url", "secure"), [("https://portail.example", True), ("", False)])
+def test_session_cookie_flags(sqlite_url, public_url, secure):
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PUBLIC_URL": public_url,
+                      "PASSWORD_HASH_ROUNDS": 4,
+                      "WTF_CSRF_ENABLED": False})
+    with database.connection_context():
+        create_demo()
+    response = app.test_client().post("/connexion", data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire",
+                                                           "password": DEMO_PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert ("Secure" in cookie) is secure
+    database.close()
