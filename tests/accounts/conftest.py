@@ -122,4 +122,5 @@ def certificate(tmp_path_factory):
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
-    return AuthResult(success=auth_data.login == b"portail" and auth_data.password == b"s3cret")
+    # handled=False: the server answers "535" itself when the credentials are wrong.
+    return AuthResult(success=auth_data.login == b"portail" and auth_data.password == b"s3cret", handled=False)
