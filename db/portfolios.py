@@ -5,7 +5,7 @@ Every operation takes the acting user and only ever sees that user's firm.
 """
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import SQL, fn
 
 from db import audit
 from db.database import database
@@ -96,17 +96,16 @@ def list_portfolios(actor, criterion="nom", value=""):
 
 
 def _count_into(rows, firm):
-    companies = (Company.select(Company.portfolio, fn.COUNT(Company.id))
-                 .where(Company.firm == firm).group_by(Company.portfolio).tuples())
-    for pid, count in companies:
+    """Companies and establishments per portfolio in one query. Establishments are counted per
+    company through the (company, …) index, which is several times faster than grouping a join
+    of every establishment of the firm."""
+    per_company = Establishment.select(fn.COUNT(Establishment.id)).where(Establishment.company == Company.id)
+    companies = Company.select(Company.portfolio, per_company.alias("n")).where(Company.firm == firm)
+    totals = (Company.select(companies.c.portfolio_id, fn.COUNT(SQL("*")), fn.SUM(companies.c.n))
+              .from_(companies).group_by(companies.c.portfolio_id).tuples())
+    for pid, company_count, establishment_count in totals:
         if pid in rows:
-            rows[pid].companies = count
-    establishments = (Establishment.select(Company.portfolio, fn.COUNT(Establishment.id))
-                      .join(Company, on=(Establishment.company == Company.id))
-                      .where(Establishment.firm == firm).group_by(Company.portfolio).tuples())
-    for pid, count in establishments:
-        if pid in rows:
-            rows[pid].establishments = count
+            rows[pid].companies, rows[pid].establishments = company_count, int(establishment_count or 0)
 
 
 def _client_matches(firm, criterion, value):
