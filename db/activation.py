@@ -4,20 +4,11 @@ Used by people created by an administrator ("Nouveau déclarant", an accepted ac
 or named administrator by the support desk. The link is single-use and expires.
 """
 from db import audit, clock, tokens
-from db import person_fields as fields
+from db.accounts import check_new_password, check_secret_pair, hash_answer
 from db.database import database
-from db.errors import NotFound
+from db.errors import Invalid, NotFound
 from db.models import User
-from db.password_policy import password_error
 from db.passwords import hash_secret
-from db.text import fold
-
-MISMATCH = "Les deux mots de passe saisis ne sont pas identiques."
-
-
-def answer_hash(answer):
-    """Secret answers are compared without case, accents or extra spaces."""
-    return hash_secret(fold(answer))
 
 
 def account_for(token):
@@ -30,16 +21,15 @@ def account_for(token):
 
 
 def check_secrets(user, data):
-    """Cleaned password, question and answer of a form, or Invalid with every message."""
+    """(password, question, answer) of the form, or Invalid with every message (the inscription's rules)."""
     password = data.get("password") or ""
-    checks = {
-        "password": (password, password_error(password, user.nom, user.prenom, user.firm.siret if user.firm else "")),
-        "confirmation": (None, MISMATCH if password != (data.get("confirmation") or "") else None),
-    }
-    question = fields.secret_question(data.get("secret_question"))
-    checks["secret_question"] = question
-    checks["secret_answer"] = fields.secret_answer(data.get("secret_answer"), question[0])
-    return fields.checked(checks)
+    errors = check_new_password(password, data.get("confirmation") or "", user.nom, user.prenom,
+                                user.firm.siret if user.firm_id else "")
+    question, answer, pair_errors = check_secret_pair(data.get("secret_question"), data.get("secret_answer"))
+    errors.update(pair_errors)
+    if errors:
+        raise Invalid(errors)
+    return password, question, answer
 
 
 def activate(token, data):
@@ -47,13 +37,13 @@ def activate(token, data):
     user = account_for(token)
     if user is None:
         raise NotFound()
-    values = check_secrets(user, data)
-    password_hash, secret_hash = hash_secret(values["password"]), answer_hash(values["secret_answer"])
+    password, question, answer = check_secrets(user, data)
+    password_hash, secret_hash = hash_secret(password), hash_answer(answer)
     with database.atomic():
         now = clock.now()
         # The UPDATE comes first so that SQLite takes its write lock before the token is read.
         User.update(
-            password_hash=password_hash, secret_question=values["secret_question"],
+            password_hash=password_hash, secret_question=question,
             secret_answer_hash=secret_hash, email_validated_at=now, must_change_password=False,
             failed_attempts=0, locked_until=None, secret_failed_attempts=0, secret_locked_until=None,
             session_version=User.session_version + 1,

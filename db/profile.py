@@ -8,17 +8,14 @@ import datetime
 
 from db import audit, clock, people_mail
 from db import person_fields as fields
-from db.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS
-from db.activation import MISMATCH, answer_hash
+from db.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, check_new_password, check_secret_pair, hash_answer
 from db.database import database
 from db.errors import Forbidden, Invalid
 from db.models import Firm, User
 from db.models.accounts import ROLE_ADMIN
-from db.password_policy import password_error
 from db.passwords import check_secret, hash_secret
 
 WRONG_PASSWORD = "Mot de passe actuel incorrect."
-SAME_PASSWORD = "Choisissez un mot de passe différent de l'actuel."
 
 
 def _me(actor):
@@ -83,11 +80,10 @@ def change_password(actor, data):
     me = _me(actor)
     check_current_password(me, data.get("current_password"))
     password = data.get("password") or ""
-    error = password_error(password, me.nom, me.prenom, me.firm.siret) if password else fields.REQUIRED
-    if not error and check_secret(password, me.password_hash):
-        error = SAME_PASSWORD
-    fields.checked({"password": (None, error),
-                    "confirmation": (None, MISMATCH if password != (data.get("confirmation") or "") else None)})
+    errors = check_new_password(password, data.get("confirmation") or "", me.nom, me.prenom, me.firm.siret,
+                                current_hash=me.password_hash)
+    if errors:
+        raise Invalid(errors)
     password_hash = hash_secret(password)
     with database.atomic():
         User.update(password_hash=password_hash, must_change_password=False,
@@ -101,14 +97,14 @@ def change_secret(actor, data):
     """New secret question and answer (the answer is stored hashed and never shown again)."""
     me = _me(actor)
     check_current_password(me, data.get("current_password"))
-    question = fields.secret_question(data.get("secret_question"))
-    values = fields.checked({"secret_question": question,
-                             "secret_answer": fields.secret_answer(data.get("secret_answer"), question[0])})
-    secret_hash = answer_hash(values["secret_answer"])
+    question, answer, errors = check_secret_pair(data.get("secret_question"), data.get("secret_answer"))
+    if errors:
+        raise Invalid(errors)
+    secret_hash = hash_answer(answer)
     with database.atomic():
-        User.update(secret_question=values["secret_question"], secret_answer_hash=secret_hash,
+        User.update(secret_question=question, secret_answer_hash=secret_hash,
                     secret_failed_attempts=0, secret_locked_until=None).where(User.id == me.id).execute()
         people_mail.security_changed(me, me.firm, "question secrète")
         audit.record(me, "profile.secret_changed", f"{me.full_name} change sa question secrète", obj=me,
-                     before={"secret_question": me.secret_question}, after={"secret_question": values["secret_question"]})
+                     before={"secret_question": me.secret_question}, after={"secret_question": question})
     return me

@@ -47,10 +47,10 @@ def test_the_link_expires_after_72_hours(invited):
     ("password", "court", "au moins 12 caractères"),
     ("password", "alllowercaseletters", "3 types"),
     ("password", "Martin-2026-abcdef", "ni votre nom"),
-    ("confirmation", "autre-chose", "pas identiques"),
-    ("secret_question", "Court ?", "trop court"),
+    ("confirmation", "autre-chose", "ne correspond pas"),
+    ("secret_question", "Court ?", "au moins"),
     ("secret_question", "<img src=x onerror=alert(1)>", "« < »"),
-    ("secret_answer", "abc", "trop court"),
+    ("secret_answer", "abc", "au moins"),
 ])
 def test_bad_secrets_are_refused_and_the_link_stays_valid(invited, field, value, message):
     person, token = invited

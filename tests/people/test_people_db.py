@@ -32,7 +32,7 @@ def test_new_declarant_gets_an_activation_link_and_is_journaled(firm):
 
 @pytest.mark.parametrize("field, value, message", [
     ("nom", "", "Ce champ est obligatoire."),
-    ("nom", "x" * 101, "trop long"),
+    ("nom", "x" * 101, "au plus"),
     ("nom", "<script>alert(1)</script>", "« < »"),
     ("prenom", "Robert'); DROP TABLE user;--", "SQL"),
     ("prenom", "Lé\x00a", "caractères de contrôle"),

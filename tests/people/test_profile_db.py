@@ -54,7 +54,7 @@ def test_a_password_change_ends_the_other_sessions(firm):
     ({"password": "court"}, "password", "au moins 12"),
     ({"password": PASSWORD, "confirmation": PASSWORD}, "password", "différent de l'actuel"),
     ({"password": "Petit-Marc-2026-x"}, "password", "ni votre nom"),
-    ({"confirmation": "autre"}, "confirmation", "pas identiques"),
+    ({"confirmation": "autre"}, "confirmation", "ne correspond pas"),
 ])
 def test_bad_password_changes_are_refused(firm, data, field, message):
     _, _, [marc] = firm

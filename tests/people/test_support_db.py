@@ -38,8 +38,8 @@ def test_the_answer_is_the_same_whatever_the_siret(db_engine):
     ("siret", "4430618410004<", "« < »"),
     ("nom", "", "obligatoire"),
     ("email", "jean@", "invalide"),
-    ("message", "court", "trop court"),
-    ("message", "x" * 4001, "trop long"),
+    ("message", "court", "au moins"),
+    ("message", "x" * 4001, "au plus"),
     ("message", "Bonjour'; DROP TABLE assistance_request; --", "SQL"),
     ("message", "Bonjour \x1b[31m", "contrôle"),
 ])
