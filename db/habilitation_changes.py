@@ -10,18 +10,14 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Tuple, chunked, fn
 
-from db import access_delay, audit, clock
-from db.database import database
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitation_scope import CELL_COLUMNS, cells_query, coalesce_false, firm_criteria, pairs_query
 from db.identifiers import format_siret
 from db.models import (
-    AuditEvent,
     Company,
     Declaration,
     Establishment,
     EstablishmentDeclaration,
-    Firm,
     Habilitation,
     PortfolioDeclarant,
     User,
@@ -45,6 +41,7 @@ class Edits:
     bulk: dict = field(default_factory=dict)  # column -> bool, over every cell of the criteria
     cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
     copy: tuple = None  # (target user id, source user id)
+    seen: set = field(default_factory=set)  # every cell the form named, changed or not
 
     def is_empty(self):
         return not (self.bulk or self.cells or self.copy)
@@ -72,7 +69,7 @@ def bulk_value(value):
 
 def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=()):
     """Edits from the grid's form: bulk_* ("", "1", "0"), changes ("e-d-u-c-v" tokens), and the
-    boxes of the page shown ("e-d-u-D-P" as rendered) with those ticked now ("e-d-u")."""
+    boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those ticked now ("e-d-u")."""
     edits = Edits()
     for column, value in ((DECLARE, bulk_declare), (PAY, bulk_pay)):
         value = bulk_value(value)
@@ -87,14 +84,20 @@ def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_tick
             raise NotFound()
         edits.cells.setdefault(_ints(parts[:3]), {})[COLUMNS[parts[3]]] = parts[4] == "1"
     ticked = {DECLARE: set(declare_ticked), PAY: set(pay_ticked)}
+    for token in ticked[DECLARE] | ticked[PAY]:
+        parts = token.split("-")
+        if len(parts) != 3:
+            raise NotFound()
+        edits.seen.add(_ints(parts))
     for token in shown:
         parts = token.split("-")
-        if len(parts) != 5 or not {parts[3], parts[4]} <= {"0", "1", "-"}:
+        if len(parts) != 5 or not {parts[3], parts[4]} <= {"0", "1", "x"}:
             raise NotFound()
         key = _ints(parts[:3])
+        edits.seen.add(key)
         for column, rendered in ((DECLARE, parts[3]), (PAY, parts[4])):
             now_ticked = "-".join(parts[:3]) in ticked[column]
-            if rendered != "-" and now_ticked != (rendered == "1"):
+            if rendered != "x" and now_ticked != (rendered == "1"):
                 edits.cells.setdefault(key, {})[column] = now_ticked
     return edits
 
@@ -120,6 +123,14 @@ class CellChange:
     @property
     def removed(self):
         return sum(1 for b, a in zip(self.before, self.after, strict=True) if b and not a)
+
+    @property
+    def what(self):
+        """ "Déclarer ajouté, Payer retiré": the boxes that change."""
+        return ", ".join(
+            f"{name} {'ajouté' if self.after[i] else 'retiré'}"
+            for i, name in enumerate(("Déclarer", "Payer")) if self.before[i] != self.after[i]
+        )
 
 
 @dataclass
@@ -262,36 +273,16 @@ def plan(actor, c, edits):
                 if column == PAY and value and not entry.has_payment:
                     raise Invalid({"__all__": f"« {entry.label} » ne comporte pas de droit Payer."})
                 entry.after[0 if column == DECLARE else 1] = value
+    unchanged = edits.seen - set(edits.cells)
+    if unchanged:  # cells shown but not changed are checked to be the firm's all the same
+        _check_ownership(actor, unchanged)
     changes = [e for e in entries.values() if tuple(e.after) != e.before]
     changes.sort(key=lambda e: (e.siret, e.code, e.person))
     return Plan(changes, sum(e.added for e in changes), sum(e.removed for e in changes), not_copied, bulk_changed)
 
 
-def conflicts(actor, c, edits, version):
-    """Descriptions of the cells the edits touch that the journal shows changed after version."""
-    events = (
-        AuditEvent.select(AuditEvent.object_id)
-        .where((AuditEvent.id > version) & (AuditEvent.firm == actor.firm_id)
-               & (AuditEvent.object_type == "Habilitation"))
-        .tuples()
-    )
-    changed = set()
-    for (object_id,) in events:
-        parts = object_id.split(":")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            changed.add(tuple(int(p) for p in parts))
-    hit = changed & set(edits.cells)
-    others = changed - hit
-    if others and (edits.bulk or edits.copy):
-        users = list(edits.copy) if edits.copy and not edits.bulk else None
-        for chunk in chunked(sorted({k[0] for k in others}), CHUNK):
-            rows = cells_query(c, Establishment.id, Declaration.id, User.id, user_ids=users,
-                               with_habilitation=False).where(Establishment.id.in_(chunk)).tuples()
-            hit |= others & set(rows)
-    return _describe(actor, hit)
-
-
-def _describe(actor, keys):
+def describe(actor, keys):
+    """ "SIRET – service – person : Déclarer coché, Payer décoché" for cells, with their values now."""
     if not keys:
         return []
     rows = {}
@@ -308,87 +299,3 @@ def _describe(actor, keys):
             boxes.append(f"Payer {'coché' if cell.before[1] else 'décoché'}")
         out.append(f"{format_siret(cell.siret)} – {cell.label} – {cell.person} : {', '.join(boxes)}")
     return out
-
-
-def apply(actor, c, edits, version, delay_override=None):
-    """Write the edits in one transaction; Conflict (nothing written) when a cell they touch
-    changed after version. Returns the Plan that was applied."""
-    with database.atomic():
-        # Serialise the firm's Valider: a row lock on PostgreSQL, the write lock on SQLite.
-        Firm.update(is_active=Firm.is_active).where(Firm.id == actor.firm_id).execute()
-        changed = conflicts(actor, c, edits, version)
-        if changed:
-            raise Conflict(CONFLICT, changed)
-        result = plan(actor, c, edits)
-        write(actor, result.changes, delay_override)
-    return result
-
-
-def write(actor, changes, delay_override=None):
-    """Set-based writes of CellChanges and their journal rows (inside the caller's transaction)."""
-    now = clock.now()
-    starts = {}
-    inserts, deletes, updates = [], [], {}
-    for ch in changes:
-        hours = access_delay.effective_hours(ch.delay_hours, delay_override)
-        starts[ch.key[1]] = access_delay.active_from(now, hours)
-        declare, pay = ch.after
-        if ch.habilitation_id is None:
-            inserts.append({
-                "user": ch.key[2], "establishment": ch.key[0], "declaration": ch.key[1],
-                "declare": declare, "granted_at": now if declare else None,
-                "active_from": starts[ch.key[1]] if declare else None,
-                "pay": pay, "pay_granted_at": now if pay else None,
-                "pay_active_from": starts[ch.key[1]] if pay else None,
-            })
-        elif not (declare or pay):
-            deletes.append(ch.habilitation_id)
-        else:
-            moves = tuple(_move(b, a) for b, a in zip(ch.before, ch.after, strict=True))
-            updates.setdefault((moves, ch.key[1]), []).append(ch.habilitation_id)
-    for batch in chunked(inserts, CHUNK):
-        Habilitation.insert_many(batch).execute()
-    for batch in chunked(deletes, CHUNK):
-        Habilitation.delete().where(Habilitation.id.in_(batch)).execute()
-    for ((declare_move, pay_move), declaration_id), ids in updates.items():
-        values = {}
-        _set(values, declare_move, Habilitation.declare, Habilitation.granted_at, Habilitation.active_from,
-             now, starts[declaration_id])
-        _set(values, pay_move, Habilitation.pay, Habilitation.pay_granted_at, Habilitation.pay_active_from,
-             now, starts[declaration_id])
-        for batch in chunked(ids, CHUNK):
-            Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
-    audit.record_many([_event(actor, ch, now, starts[ch.key[1]]) for ch in changes])
-
-
-def _move(before, after):
-    return "keep" if before == after else ("grant" if after else "revoke")
-
-
-def _set(values, move, box, granted, active, now, start):
-    if move == "grant":
-        values.update({box: True, granted: now, active: start})
-    elif move == "revoke":
-        values.update({box: False, granted: None, active: None})
-
-
-def _event(actor, ch, now, start):
-    words = []
-    for index, name in enumerate(("Déclarer", "Payer")):
-        if ch.before[index] != ch.after[index]:
-            words.append(f"{name} {'accordé' if ch.after[index] else 'retiré'}")
-    state = {"declare": ch.after[0], "pay": ch.after[1]}
-    if ch.after[0] and not ch.before[0]:
-        state["active_from"] = start
-    if ch.after[1] and not ch.before[1]:
-        state["pay_active_from"] = start
-    created, deleted = ch.habilitation_id is None, not any(ch.after)
-    return {
-        "firm": actor.firm_id, "actor": actor.id, "actor_name": actor.full_name, "at": now,
-        "action": "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change"),
-        "object_type": "Habilitation", "object_id": ":".join(map(str, ch.key)),
-        "summary": f"{ch.person} – « {ch.label} » sur {format_siret(ch.siret)} : {', '.join(words)}",
-        "siret": ch.siret, "declaration_code": ch.code,
-        "before": None if created else {"declare": ch.before[0], "pay": ch.before[1]},
-        "after": None if deleted else state,
-    }

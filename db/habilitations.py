@@ -10,17 +10,14 @@ from dataclasses import dataclass
 from db import habilitation_changes as changes
 from db import habilitation_grid as grid
 from db import habilitation_scope as scope
-from db.errors import Forbidden, Invalid, NotFound
+from db import habilitation_writes as writes
+from db.errors import Invalid, NotFound
+from db.habilitation_scope import require_admin
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
 SIRET_SUGGESTIONS = 500
 CRITERIA_KEYS = scope.CRITERIA_KEYS
-
-
-def require_admin(actor):
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
 
 
 @dataclass
@@ -116,7 +113,7 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
 
 
 def _version(value):
-    text = str(value or "").strip()
+    text = "" if value is None else str(value).strip()
     if not text.isdigit():
         raise Invalid({"__all__": "La grille n'a pas pu être identifiée : rechargez la page."})
     return int(text)
@@ -129,9 +126,9 @@ def validate(actor, args, fields, delay_override=None):
     c = scope.parse(actor, args, with_paging=False)
     edits = edits_from(fields)
     version = _version(fields.get("version"))
-    if edits.is_empty():
+    if edits.is_empty() and not edits.seen:
         return changes.Plan([])
-    return changes.apply(actor, c, edits, version, delay_override)
+    return writes.apply(actor, c, edits, version, delay_override)
 
 
 @dataclass
@@ -178,7 +175,7 @@ def copy_apply(actor, args, version, delay_override=None):
     c = scope.parse(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     edits = changes.Edits(copy=(target.id, source.id))
-    plan = changes.apply(actor, _everyone(c), edits, _version(version), delay_override)
+    plan = writes.apply(actor, _everyone(c), edits, _version(version), delay_override)
     return CopyScreen(c, target, source, plan, None)
 
 

@@ -18,4 +18,5 @@ BLUEPRINTS = [
     "assistance",
     "support",
     "habilitations",
+    "habilitation_files",
 ]
