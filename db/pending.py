@@ -11,7 +11,7 @@ import string
 
 from peewee import IntegrityError
 
-from db import audit, clock, people, people_mail
+from db import audit, clock, notifications, people, people_mail
 from db import person_fields as fields
 from db.database import database
 from db.errors import Conflict, Forbidden, Invalid, NotFound
@@ -97,7 +97,8 @@ def ask_cooptation(actor, message, links):
         request = PendingRequest.create(firm=firm.id, kind=COOPTATION, requester=actor.id,
                                         requester_name=actor.full_name, requester_email=actor.email, message=text)
         admins = User.select().where((User.firm == firm.id) & (User.role == ROLE_ADMIN) & User.is_active)
-        people_mail.request_waiting(admins, firm, f"{actor.full_name} demande à devenir administrateur.", links)
+        notifications.request_waiting(admins, firm, f"{actor.full_name} demande à devenir administrateur.",
+                                      links.requests)
         audit.record(actor, "request.cooptation", f"{actor.full_name} demande à devenir administrateur", obj=request)
     return request
 

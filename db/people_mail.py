@@ -126,14 +126,6 @@ def cooptation_answered(user, firm, accepted, actor_name):
     return _send(user, "Réponse à votre demande de devenir administrateur", body, firm.id)
 
 
-def request_waiting(admins, firm, what, links):
-    """Tell the firm's active administrators that a request waits for their answer."""
-    body = (f"Madame, Monsieur,\n\n{what}\n\nRépondez-y (Accord ou Refus) dans « Demande en attente » : "
-            f"{links.requests}" + SIGNATURE)
-    return [queue(admin.email, "Une demande vous attend dans « Demande en attente »", body, firm=firm.id)
-            for admin in admins]
-
-
 def access_refused(to, name, firm, actor_name):
     body = (
         f"Madame, Monsieur,\n\nÀ l'attention de {name}\n\n"

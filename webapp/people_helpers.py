@@ -1,5 +1,5 @@
 """Helpers of the people areas (déclarants, demandes, profil, assistance, support): who may
-enter, the absolute links mails carry, and French form errors placed next to their fields."""
+enter, the absolute links their mails carry, and French form errors placed next to their fields."""
 from functools import wraps
 
 from flask import current_app, redirect, request, url_for
@@ -7,28 +7,21 @@ from flask_login import current_user
 
 from db.errors import Forbidden
 from db.people_mail import TOKEN_PLACEHOLDER, Links
+from webapp.mailer import absolute_url
 
 FIRM_ONLY = ("Cette page est réservée aux personnes des cabinets inscrits. Le support du portail "
              "utilise son propre espace.")
 SUPPORT_ONLY = "Cette page est réservée au support du portail."
 
 
-def external_url(endpoint, **values):
-    """An absolute URL for a mail: PUBLIC_URL when configured (behind a proxy), else this request's host."""
-    public = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if public:
-        return public + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 def _optional(endpoint):
-    return external_url(endpoint) if endpoint in current_app.view_functions else ""
+    return absolute_url(endpoint) if endpoint in current_app.view_functions else ""
 
 
 def mail_links():
     return Links(
-        login=external_url("auth.login"),
-        activation=external_url("activation.activate", token=TOKEN_PLACEHOLDER),
+        login=absolute_url("auth.login"),
+        activation=absolute_url("activation.activate", token=TOKEN_PLACEHOLDER),
         assistance=_optional("assistance.new"),
         requests=_optional("requests.index"),
     )
