@@ -8,7 +8,7 @@ from peewee import IntegrityError, fn
 
 from db import audit, clock, people, people_mail
 from db import person_fields as fields
-from db.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, new_user
+from db.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, check_ip, new_user, record_attempt
 from db.assistance import get_request, require_support
 from db.database import database
 from db.errors import Invalid, NotFound
@@ -50,23 +50,29 @@ def agents():
     return list(User.select().where(User.role == ROLE_SUPPORT).order_by(User.nom_key, User.prenom_key))
 
 
-def authenticate(email, password):
+def authenticate(email, password, ip=None):
     """The active agent for a correct address and password; one generic message otherwise, and the
-    same lockout as the firms' login (MAX_FAILED_LOGINS failures: LOCK_MINUTES)."""
+    firms' login protections: Throttled for an address that failed too often, a lockout after
+    MAX_FAILED_LOGINS failures in a row (LOCK_MINUTES)."""
+    check_ip(ip)
     agent = _agent(email) if len(email or "") <= fields.EMAIL_MAX else None
     now = clock.now()
     if agent is None or not agent.is_active or not agent.password_hash:
         dummy_check(password or "")
+        record_attempt(ip, False)
         raise Invalid({"__all__": BAD_CREDENTIALS})
     if agent.locked_until and agent.locked_until > now:
+        record_attempt(ip, False)
         raise SupportLocked(agent.locked_until)
     if not check_secret(password or "", agent.password_hash):
+        record_attempt(ip, False)
         failures = agent.failed_attempts + 1
         locked = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
         User.update(failed_attempts=0 if locked else failures, locked_until=locked).where(User.id == agent.id).execute()
         if locked:
             raise SupportLocked(locked)
         raise Invalid({"__all__": BAD_CREDENTIALS})
+    record_attempt(ip, True)
     User.update(failed_attempts=0, locked_until=None, last_login_at=now).where(User.id == agent.id).execute()
     return agent
 

@@ -97,3 +97,13 @@ def test_the_support_desk_answers_and_hands_the_firm_over(client, agent, demo_us
         assert not User.get_by_id(demo_users["MOUTIN"].id).is_active
         assert AuditEvent.get(AuditEvent.action == "support.handover").firm_id == jean.firm_id
     assert "Close" in _text(client.post(f"/support/demandes/{request.id}/cloture", follow_redirects=True))
+
+
+def test_the_support_login_is_throttled_per_address(client, agent):
+    from db.accounts import IP_MAX_FAILURES
+
+    for attempt in range(IP_MAX_FAILURES):
+        email = f"inconnu{attempt}@portail.fr"  # a different account each time: the lockout does not apply
+        assert client.post("/support/connexion", data={"email": email, "password": "x"}).status_code == 401
+    throttled = client.post("/support/connexion", data=agent)
+    assert throttled.status_code == 429 and "Trop de tentatives depuis votre adresse" in _text(throttled)

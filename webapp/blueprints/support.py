@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user
 
 from db import assistance, support
+from db.accounts import Throttled
 from db.errors import Forbidden, Invalid
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
 from webapp.mailer import send_queued
@@ -35,19 +36,21 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for(".index") if current_user.is_support else url_for("menu.home"))
     form = SupportLoginForm()
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         try:
-            agent = support.authenticate(form.email.data, form.password.data)
+            agent = support.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
+        except Throttled as exc:
+            error, status = f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.", 429
         except support.SupportLocked as exc:
-            error = f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}."
+            error, status = f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.", 401
         except Invalid as exc:
-            error = exc.errors["__all__"]
+            error, status = exc.errors["__all__"], 401
         else:
-            session.clear()
+            session.clear()  # a fresh session at login
             login_user(agent)
             return redirect(url_for(".index"))
-    return render_template("support/login.html", form=form, error=error), 401 if error else 200
+    return render_template("support/login.html", form=form, error=error), status
 
 
 @bp.get("/")
