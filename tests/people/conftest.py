@@ -1,4 +1,6 @@
-"""Fixtures of the people tests: a second firm, mail links, the outbox, a real SMTP server."""
+"""Fixtures of the people tests: a second firm, mail links, the outbox, a real SMTP server, a
+query counter."""
+import contextlib
 import email
 import email.policy
 import re
@@ -105,3 +107,23 @@ def smtp_inbox(app):
     yield inbox
     controller.stop()
 
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Counts the SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
+    from db.database import database
+
+    db = database.obj
+    original = db.execute_sql
+    statements = []
+
+    def counting(sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        yield lambda: len(statements)
+    finally:
+        del db.execute_sql
