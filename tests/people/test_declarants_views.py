@@ -126,3 +126,12 @@ def test_resend_activation_only_for_accounts_not_yet_activated(client, auth, dem
 def test_unknown_person_is_404(client, auth):
     auth.login()
     assert client.get("/gestion/declarants/999999").status_code == 404
+
+
+def test_mailed_links_use_the_public_address_when_configured(client, auth, app):
+    app.config["PUBLIC_URL"] = "https://portail.cabinet.fr/"
+    auth.login()
+    client.post("/gestion/declarants/nouveau", data=NEW)
+    with database.connection_context():
+        [mail] = mails("lea.martin@cabinet.fr")
+    assert re.search(r"^https://portail\.cabinet\.fr/activation/[\w-]{40,}$", mail.body, re.M)
