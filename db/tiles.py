@@ -144,12 +144,20 @@ def tile_establishments(user, code, search="", page=1, per_page=50):
         held.select(Habilitation, Establishment.siret, Establishment.name, Company.name.alias("company_name"))
         .join(Establishment)
         .join(Company)
+        # The firm condition lets the planner walk the (firm, siret) index in SIRET order and probe
+        # the habilitations, instead of sorting all of a heavy déclarant's rows for one page.
+        .where(Establishment.firm == user.firm_id)
     )
     term = (search or "").strip()
     if term:
         digits = clean(term)
         if digits.isdigit():
-            base = base.where(_prefix(Establishment.siret, digits) & (Establishment.firm == user.firm_id))
+            # Through the establishments' (firm, siret) index: SQLite would otherwise scan all the
+            # déclarant's rights for the count.
+            matching = Establishment.select(Establishment.id).where(
+                (Establishment.firm == user.firm_id) & _prefix(Establishment.siret, digits)
+            )
+            base = base.where(Habilitation.establishment.in_(matching))
         else:
             base = base.where(Company.name.contains(term) | Establishment.name.contains(term))
         if not held.exists():
