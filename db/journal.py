@@ -1,82 +1,15 @@
 """Reading the journal: the firm's AuditEvents filtered by period, person, SIRET and service,
 a page at a time or streamed to CSV, with before → after told in French."""
 import datetime
-import json
-import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from db.errors import Forbidden, NotFound
 from db.identifiers import clean, format_siret
+from db.journal_text import PARIS, action_label, describe
 from db.models import AuditEvent, Declaration, User
 
-PARIS = ZoneInfo("Europe/Paris")
 PER_PAGE = 50
 CSV_HEADER = ["Date", "Auteur", "Action", "Siret", "Service", "Détail", "Avant", "Après"]
-
-# What the journal calls each action; actions not listed are named by their area (prefix).
-ACTION_LABELS = {
-    "declaration.select": "Déclaration ajoutée",
-    "declaration.unselect": "Déclaration retirée",
-    "habilitation.grant": "Habilitation accordée",
-    "habilitation.add": "Habilitation accordée",
-    "habilitation.change": "Habilitation modifiée",
-    "habilitation.update": "Habilitation modifiée",
-    "habilitation.remove": "Habilitation supprimée",
-    "habilitation.revoke": "Habilitation supprimée",
-}
-AREA_LABELS = {
-    "declaration": "Déclarations",
-    "declarations": "Déclarations",
-    "habilitation": "Habilitations",
-    "habilitations": "Habilitations",
-    "portfolio": "Portefeuille",
-    "portfolios": "Portefeuille",
-    "company": "Entreprise",
-    "companies": "Entreprise",
-    "establishment": "Établissement",
-    "establishments": "Établissement",
-    "declarant": "Déclarant",
-    "declarants": "Déclarant",
-    "user": "Compte",
-    "account": "Compte",
-    "accounts": "Compte",
-    "firm": "Cabinet",
-    "request": "Demande",
-    "requests": "Demande",
-}
-FIELD_LABELS = {
-    "selected": "Sélectionnée",
-    "declare": "Déclarer",
-    "pay": "Payer",
-    "active_from": "Accessible le",
-    "pay_active_from": "Payer accessible le",
-    "granted_at": "Accordée le",
-    "name": "Nom",
-    "nom": "Nom",
-    "prenom": "Prénom",
-    "comment": "Commentaire",
-    "role": "Rôle",
-    "email": "Courriel",
-    "phone": "Téléphone",
-    "mobile": "Portable",
-    "is_active": "Actif",
-    "portfolio": "Portefeuille",
-    "declarants": "Déclarants",
-    "declarant": "Déclarant",
-    "declarations": "Déclarations",
-    "declaration": "Déclaration",
-    "companies": "Entreprises",
-    "company": "Entreprise",
-    "establishments": "Établissements",
-    "establishment": "Établissement",
-    "siren": "Siren",
-    "siret": "Siret",
-    "status": "Statut",
-}
-VALUE_LABELS = {"admin": "Administrateur", "declarant": "Déclarant"}
-_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?$")
-
 
 @dataclass
 class Criteria:
@@ -220,13 +153,6 @@ def _rows(actor, c):
         ]
 
 
-@dataclass
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
 class Entry:
     """An AuditEvent as the journal shows it."""
 
@@ -248,61 +174,3 @@ class Entry:
         return format_siret(self.event.siret) if self.event.siret else ""
 
 
-def action_label(action):
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    area, _, verb = (action or "").partition(".")
-    return AREA_LABELS.get(area, area.capitalize() or "Modification")
-
-
-def _load(text):
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def describe(before_json, after_json):
-    """[FieldChange] in French: the fields that changed (all of them on creation or deletion)."""
-    before, after = _load(before_json), _load(after_json)
-    if before is None and after is None:
-        return []
-    if not isinstance(before, dict | type(None)) or not isinstance(after, dict | type(None)):
-        return [FieldChange("Valeur", value_fr(before), value_fr(after))]
-    before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*before, *after]))
-    changed = [k for k in keys if before.get(k) != after.get(k)] or keys
-    return [
-        FieldChange(
-            field_label(k),
-            value_fr(before.get(k), k) if k in before else "—",
-            value_fr(after.get(k), k) if k in after else "—",
-        )
-        for k in changed
-    ]
-
-
-def field_label(key):
-    return FIELD_LABELS.get(key, str(key).replace("_", " ").capitalize())
-
-
-def value_fr(value, key=None):
-    """A stored value as people read it: Oui/Non, Paris dates, lists joined, — for nothing."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    if isinstance(value, list):
-        return ", ".join(value_fr(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{field_label(k)} : {value_fr(v, k)}" for k, v in value.items())
-    if isinstance(value, str) and _MOMENT.match(value):
-        moment = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC).astimezone(PARIS)
-        return moment.strftime("%d/%m/%Y à %H:%M")
-    if key == "role" and value in VALUE_LABELS:
-        return VALUE_LABELS[value]
-    if key == "siret" and isinstance(value, str) and len(value) == 14:
-        return format_siret(value)
-    return str(value)

@@ -14,20 +14,12 @@ from db import audit, clock
 from db.database import database
 from db.errors import Forbidden, Invalid, NotFound
 from db.identifiers import format_siret
-from db.models import (
-    Company,
-    CompanyDeclaration,
-    Declaration,
-    Establishment,
-    EstablishmentDeclaration,
-    Habilitation,
-    Portfolio,
-    PortfolioDeclaration,
-    User,
-)
+from db.models import Declaration, Establishment, EstablishmentDeclaration, Habilitation, User
+from db.selection_levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
 from db.text import fold
 
-PORTFOLIO, COMPANY, ESTABLISHMENT = "portfolio", "company", "establishment"
+__all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "Selection", "Change", "load", "submit",
+           "company_establishments"]
 NOT_OFFERED = "« {} » n'est pas proposée à ce niveau (elle a pu être retirée entre-temps) : rechargez la page."
 
 
@@ -65,148 +57,6 @@ class Change:
     @property
     def needs_confirmation(self):
         return bool(self.removed) and not self.applied
-
-
-class _Level:
-    name = ""
-    model = None  # the level's own model
-    link = None  # its link table to Declaration
-    link_owner = None  # the link's foreign key to the level's object
-
-    def target(self, actor, target_id):
-        raise NotImplementedError
-
-    def parent_ids(self, target):
-        """Query of the declaration ids the level above offers."""
-        raise NotImplementedError
-
-    def establishments(self, target):
-        """Query of the ids of the establishments under the level."""
-        raise NotImplementedError
-
-    def add_below(self, target, ids):
-        """Apply newly selected declarations to the levels below."""
-
-    def remove_below(self, target, ids):
-        """Remove declarations from the levels below."""
-
-    def noun(self, target):
-        raise NotImplementedError
-
-    def siret(self, target):
-        return None
-
-
-class _PortfolioLevel(_Level):
-    name, model, link, link_owner = PORTFOLIO, Portfolio, PortfolioDeclaration, PortfolioDeclaration.portfolio
-
-    def target(self, actor, target_id):
-        return Portfolio.get_or_none((Portfolio.id == target_id) & (Portfolio.firm == actor.firm_id))
-
-    def parent_ids(self, target):
-        return Declaration.select(Declaration.id).where(Declaration.is_active)
-
-    def companies(self, target):
-        return Company.select(Company.id).where(Company.portfolio == target.id)
-
-    def establishments(self, target):
-        return Establishment.select(Establishment.id).where(Establishment.company.in_(self.companies(target)))
-
-    def add_below(self, target, ids):
-        pairs = (
-            Company.select(Company.id, Declaration.id)
-            .join(Declaration, on=Declaration.id.in_(ids))
-            .where(Company.portfolio == target.id)
-        )
-        CompanyDeclaration.insert_from(
-            pairs, [CompanyDeclaration.company, CompanyDeclaration.declaration]
-        ).on_conflict_ignore().execute()
-        _add_to_establishments(self.establishments(target), ids)
-
-    def remove_below(self, target, ids):
-        EstablishmentDeclaration.delete().where(
-            EstablishmentDeclaration.establishment.in_(self.establishments(target))
-            & EstablishmentDeclaration.declaration.in_(ids)
-        ).execute()
-        CompanyDeclaration.delete().where(
-            CompanyDeclaration.company.in_(self.companies(target)) & CompanyDeclaration.declaration.in_(ids)
-        ).execute()
-
-    def noun(self, target):
-        return f"du portefeuille « {target.name} »"
-
-
-class _CompanyLevel(_Level):
-    name, model, link, link_owner = COMPANY, Company, CompanyDeclaration, CompanyDeclaration.company
-
-    def target(self, actor, target_id):
-        return (
-            Company.select(Company, Portfolio)
-            .join(Portfolio)
-            .where((Company.id == target_id) & (Company.firm == actor.firm_id))
-            .first()
-        )
-
-    def parent_ids(self, target):
-        return PortfolioDeclaration.select(PortfolioDeclaration.declaration).where(
-            PortfolioDeclaration.portfolio == target.portfolio_id
-        )
-
-    def establishments(self, target):
-        return Establishment.select(Establishment.id).where(Establishment.company == target.id)
-
-    def add_below(self, target, ids):
-        _add_to_establishments(self.establishments(target), ids)
-
-    def remove_below(self, target, ids):
-        EstablishmentDeclaration.delete().where(
-            EstablishmentDeclaration.establishment.in_(self.establishments(target))
-            & EstablishmentDeclaration.declaration.in_(ids)
-        ).execute()
-
-    def noun(self, target):
-        return f"de l'entreprise « {target.name} »"
-
-
-class _EstablishmentLevel(_Level):
-    name, model = ESTABLISHMENT, Establishment
-    link, link_owner = EstablishmentDeclaration, EstablishmentDeclaration.establishment
-
-    def target(self, actor, target_id):
-        return (
-            Establishment.select(Establishment, Company)
-            .join(Company)
-            .where((Establishment.id == target_id) & (Establishment.firm == actor.firm_id))
-            .first()
-        )
-
-    def parent_ids(self, target):
-        return CompanyDeclaration.select(CompanyDeclaration.declaration).where(
-            CompanyDeclaration.company == target.company_id
-        )
-
-    def establishments(self, target):
-        return Establishment.select(Establishment.id).where(Establishment.id == target.id)
-
-    def noun(self, target):
-        return f"de l'établissement {format_siret(target.siret)}"
-
-    def siret(self, target):
-        return target.siret
-
-
-LEVELS = {level.name: level for level in (_PortfolioLevel(), _CompanyLevel(), _EstablishmentLevel())}
-
-
-def _add_to_establishments(establishments, ids):
-    pairs = (
-        Establishment.select(Establishment.id, Declaration.id)
-        .join(Declaration, on=Declaration.id.in_(ids))
-        .where(Establishment.id.in_(establishments))
-    )
-    EstablishmentDeclaration.insert_from(
-        pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
-    ).on_conflict_ignore().execute()
 
 
 def _admin_level(actor, level_name, target_id):

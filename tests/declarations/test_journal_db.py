@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from db import audit, clock, journal
+from db import audit, clock, journal, journal_text
 from db.errors import Forbidden, NotFound
 from db.models import AuditEvent
 from tests.declarations.helpers import make_firm
@@ -88,13 +88,15 @@ def test_before_and_after_are_told_in_french(events):
 
 
 def test_describe_handles_creation_deletion_dates_and_lists():
-    created = journal.describe(None, '{"name": "CLIENTS", "declarants": ["DURAND Paul", "LEROY Sophie"]}')
+    created = journal_text.describe(None, '{"name": "CLIENTS", "declarants": ["DURAND Paul", "LEROY Sophie"]}')
     assert [(c.label, c.before, c.after) for c in created] == [
         ("Nom", "—", "CLIENTS"), ("Déclarants", "—", "DURAND Paul, LEROY Sophie")]
-    deleted = journal.describe('{"active_from": "2026-11-23 13:05:00"}', None)
+    deleted = journal_text.describe('{"active_from": "2026-11-23 13:05:00"}', None)
     assert [(c.label, c.before, c.after) for c in deleted] == [("Accessible le", "23/11/2026 à 14:05", "—")]
-    assert journal.describe('"ancien"', '"nouveau"')[0].after == "nouveau"
-    assert journal.action_label("portfolio.create") == "Portefeuille"
+    assert journal_text.describe('"ancien"', '"nouveau"')[0].after == "nouveau"
+    assert journal_text.action_label("portfolio.create") == "Portefeuille créé"
+    assert journal_text.action_label("portfolio.archive") == "Portefeuille"
+    assert journal_text.value_fr("pending", "status") == "En attente"
 
 
 def test_export_rows_follow_the_criteria(events):
