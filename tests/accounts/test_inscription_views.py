@@ -90,6 +90,7 @@ def test_previous_step_keeps_what_was_typed(client, wizard):
     wizard.through_credentials()
     page = text(client.get("/inscription/"))
     assert f'value="{ACTIVE_SIRET}"' in page and 'value="claire.moutin@arcturus.fr"' in page
+    assert page.count('value="claire.moutin@arcturus.fr"') == 2  # the confirmation too
     page = text(client.get("/inscription/mot-de-passe"))
     assert CREDENTIALS["secret_question"] in page
     assert "laissez les deux champs vides pour le conserver" in page

@@ -74,7 +74,8 @@ def _page(template, state, number, status=200, **context):
 @step(1)
 def start(state):
     """Step 1, "Je crée mon compte": Siret, nom, prénom, téléphones, courriel."""
-    form = IdentityForm(data=state.get("identity"))
+    identity = state.get("identity") or {}
+    form = IdentityForm(data={**identity, "email_confirmation": identity.get("email")})
     if request.method == "POST":
         try:
             identity = inscription.check_identity(request.form)
