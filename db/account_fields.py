@@ -50,6 +50,11 @@ def hostile_error(value, multiline=False):
     return None
 
 
+def has_control_characters(value):
+    """Passwords may hold any printable character, but no control or invisible one."""
+    return bool(_CONTROL.search(value or ""))
+
+
 def text(value, *, max_length, min_length=0, required=True, multiline=False, what="Ce texte"):
     """Free text on one line (or several): trimmed, inner spaces kept, length in characters."""
     value = value if isinstance(value, str) else ""

@@ -11,6 +11,7 @@ from db.errors import Conflict, DomainError, Invalid, NotFound
 from db.identifiers import clean
 from db.models import Firm, FirmDeclaration, LoginAttempt, Portfolio, User
 from db.models.accounts import ROLE_ADMIN
+from db.password_policy import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from db.password_policy import password_error
 from db.passwords import check_secret, dummy_check, hash_secret
 from db.text import fold
@@ -161,6 +162,10 @@ def check_new_password(password, confirmation, nom, prenom, siret, current_hash=
     errors = {}
     if not password:
         errors["password"] = account_fields.REQUIRED
+    elif len(password) > 4 * MAX_PASSWORD_LENGTH:  # oversized: refused before any other work
+        errors["password"] = f"Saisissez au plus {MAX_PASSWORD_LENGTH} caractères."
+    elif account_fields.has_control_characters(password):
+        errors["password"] = "Le mot de passe ne doit contenir ni caractère de contrôle ni caractère invisible."
     else:
         error = password_error(password, nom, prenom, siret)
         if error:

@@ -203,7 +203,7 @@ def request_access(identity, message, requests_url):
         raise Invalid({"message": error})
     firm = Firm.get_or_none(Firm.siret == identity["siret"])
     if firm is None or not firm.is_active:
-        raise NotFound()
+        raise Invalid({"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."})
     name = f"{identity['nom'].upper()} {identity['prenom']}"
     existing = PendingRequest.get_or_none(
         (PendingRequest.firm == firm.id) & (PendingRequest.kind == "access")

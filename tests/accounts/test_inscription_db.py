@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+import db.database as db_module
 from db import clock, inscription, notifications
 from db.accounts import answer_matches
 from db.errors import Conflict, Invalid
@@ -227,3 +228,46 @@ def test_request_access_refuses_hostile_messages(db_engine, demo_firm):
         inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "<img src=x onerror=alert(1)>", "u")
     assert refused.value.errors == {"message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."}
     assert PendingRequest.select().count() == 0
+
+
+def test_passwords_with_control_characters_or_oversized_are_refused(db_engine):
+    identity = inscription.check_identity(IDENTITY)
+    for password, message in [("Cabinet\x00Arcturus-2026", "ni caractère de contrôle"),
+                              ("Cabinet-Arcturus-\u200b2026", "ni caractère de contrôle"),
+                              ("Aa1-" * 10_000, "Saisissez au plus 128 caractères.")]:
+        with pytest.raises(Invalid) as refused:
+            inscription.check_credentials({**CREDENTIALS, "password": password, "confirmation": password}, identity)
+        assert message in refused.value.errors["password"]
+
+
+def test_request_access_needs_a_registered_siret(db_engine):
+    with pytest.raises(Invalid) as refused:
+        inscription.request_access(IDENTITY, "", "u")
+    assert refused.value.errors == {"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."}
+
+
+def count_queries(action):
+    """How many SQL statements action() sends."""
+    db = db_module.database.obj
+    statements = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        action()
+    finally:
+        del db.execute_sql
+    return len(statements)
+
+
+def test_register_sends_as_many_queries_for_one_declaration_as_for_all(db_engine):
+    every_code = [code for code, _ in inscription.declaration_choices()]
+    few = count_queries(lambda: inscription.register(state_for(declarations=["DSN"]), url))
+    other = {**IDENTITY, "siret": "10247606600018"}  # AGA, another active establishment
+    many = count_queries(lambda: inscription.register(state_for(other, declarations=every_code), url))
+    assert few == many
+    assert FirmDeclaration.select().count() == 1 + len(every_code)

@@ -142,8 +142,8 @@ def request_access(state):
         inscription.request_access(state["identity"], form.message.data, requests_url)
     except Invalid as exc:
         found = inscription.establishment(state["identity"]["siret"])
-        attach_errors(form, exc.errors)
-        return _page("inscription/establishment.html", state, 3, 422, found=found, form=form)
+        error = attach_errors(form, exc.errors)
+        return _page("inscription/establishment.html", state, 3, 422, found=found, form=form, error=error)
     send_queued()
     session.pop(KEY, None)
     return render_template("inscription/access_sent.html")
