@@ -1,0 +1,106 @@
+"""Accounts at production cost: bcrypt (cost 12) per login, timing parity between a wrong password
+and an unknown triplet (no account enumeration by timing), the per-address throttle with 200,000
+recorded attempts, and the inscription's final "Valider" (time and statement count).
+
+Usage: .venv/bin/python -m bench.bench_accounts [DATABASE_URL] (default: a temporary SQLite file).
+Requests go through Flask's test client: server time, without network or browser.
+"""
+import argparse
+import datetime
+import os
+import statistics
+import tempfile
+import time
+
+from peewee import chunked
+
+from db import clock
+from db.accounts import check_ip
+from db.database import database
+from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
+from db.models import LoginAttempt
+from db.passwords import hash_secret
+from tests.support.database import prepare
+from webapp import create_app
+
+RUNS = 9
+IDENTITY = {"siret": "10404942400013", "nom": "Moutin", "prenom": "Claire", "phone": "0123456789", "mobile": "",
+            "email": "claire@arcturus.fr", "email_confirmation": "claire@arcturus.fr"}
+PASSWORD = "Cabinet-Arcturus-2026"
+
+
+class Counter:
+    """Counts the statements sent through the database's execute_sql."""
+
+    def __enter__(self):
+        self.count, db = 0, database.obj
+        original = db.execute_sql
+
+        def counting(sql, params=None, *args, **kwargs):
+            self.count += 1
+            return original(sql, params, *args, **kwargs)
+
+        db.execute_sql = counting
+        return self
+
+    def __exit__(self, *exc):
+        del database.obj.execute_sql
+
+
+def median_ms(action, runs=RUNS):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def login(client, **changes):
+    data = {"siret": DEMO_SIRET, "nom": "DURAND", "prenom": "Paul", "password": DEMO_PASSWORD, **changes}
+    return lambda: client.post("/connexion", data=data)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url", nargs="?")
+    url = parser.parse_args().url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
+    prepare(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_ROUNDS": 12})
+    with database.connection_context():
+        create_demo()
+    client = app.test_client()
+    print(f"bcrypt cost 12, one hash: {median_ms(lambda: hash_secret(PASSWORD)):.0f} ms")
+    # A fresh client per login so that a success does not redirect the next attempt.
+    print(f"login, right password:    {median_ms(lambda: login(app.test_client())()):.0f} ms")
+    print(f"login, wrong password:    {median_ms(login(client, password='mauvais-mot-de-passe')):.0f} ms")
+    print(f"login, unknown triplet:   {median_ms(login(client, nom='INCONNU')):.0f} ms  (same work: no enumeration)")
+    with database.connection_context():
+        now = clock.now()
+        rows = [{"ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "success": i % 3 == 0,
+                 "at": now - datetime.timedelta(seconds=i % 3600)} for i in range(200_000)]
+        with database.atomic():
+            for batch in chunked(rows, 1000):
+                LoginAttempt.insert_many(batch).execute()
+        print(f"throttle check among 200,000 attempts: {median_ms(lambda: check_ip('10.0.1.2'), 50):.2f} ms")
+    wizard = app.test_client()
+    wizard.post("/inscription/", data=IDENTITY)
+    wizard.post("/inscription/conditions", data={"decision": "accept"})
+    wizard.post("/inscription/etablissement")
+    wizard.post("/inscription/mot-de-passe", data={"password": PASSWORD, "confirmation": PASSWORD,
+                                                  "secret_question": "Nom de mon premier chien ?",
+                                                  "secret_answer": "Médor le Grand"})
+    wizard.post("/inscription/recapitulatif")
+    wizard.post("/inscription/profil", data={"profile": "clients", "domains": ["La DSN", "Formation"]})
+    with Counter() as counter:
+        start = time.perf_counter()
+        response = wizard.post("/inscription/valider")
+        elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 302, response.status_code
+    print(f"inscription « Valider » (firm, administrator, portfolio, 10 declarations, token, mail): "
+          f"{elapsed:.0f} ms, {counter.count} statements")
+
+
+if __name__ == "__main__":
+    main()
