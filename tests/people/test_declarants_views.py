@@ -28,6 +28,7 @@ def test_the_list_shows_the_firm_and_the_search_answers_with_the_fragment(client
     page = _text(client.get("/gestion/declarants/"))
     assert "<h1>Gérer les déclarants</h1>" in page and "3 personnes" in page
     assert all(name in page for name in ("MOUTIN", "DURAND", "LEROY"))
+    assert '<td class="mono">01 23 45 67 89</td>' in page  # Claire's phone, grouped by two
     fragment = client.get("/gestion/declarants/?q=lero", headers={"HX-Request": "true"})
     assert "HX-Request" in fragment.headers["Vary"]
     body = _text(fragment)

@@ -20,6 +20,13 @@ def person_state(user):
     return people.state(user)
 
 
+@bp.app_template_filter()
+def phone_fr(number):
+    """ "0123456789" -> "01 23 45 67 89"."""
+    number = number or ""
+    return " ".join(number[i:i + 2] for i in range(0, 10, 2)) if len(number) == 10 and number.isdigit() else number
+
+
 @bp.get("/")
 @admin_required
 def index():
