@@ -139,6 +139,8 @@ def test_company_establishments_page_and_establishment_choice(client, auth, worl
     assert url("establishment", world.establishment) in html
     page = text(client.get(url("establishment", world.establishment))).replace("&#39;", "'")
     assert "<h1>Choix des déclarations</h1>" in page
+    assert f'href="/gestion/portefeuilles/{world.portfolio}/composition">Composer le portefeuille</a>' in page
+    assert f'href="{url("establishments", world.company)}">Gestion des déclarations</a>' in page
     assert f"{world.siret[:3]} {world.siret[3:6]} {world.siret[6:9]} {world.siret[9:]}" in page
     response = client.post(url("establishment", world.establishment), data={"declarations": ids("DPAE"), "confirm": "1"},
                            follow_redirects=True)
