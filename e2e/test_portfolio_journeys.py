@@ -120,3 +120,25 @@ def test_print_the_recap(page, live_server, login):
     page.get_by_role("main").get_by_role("link", name="Imprimer le récapitulatif", exact=True).click()
     expect(page.get_by_role("heading", name="Récapitulatif du cabinet")).to_be_visible()
     page.wait_for_function("window.__printed === 1")  # the print dialog opens by itself
+
+
+def test_untick_an_establishment_after_a_confirmation_counting_habilitations(page, live_server, login):
+    login()
+    open_portfolios(page)
+    page.get_by_role("link", name="Composer le portefeuille « Portefeuille par défaut »").click()
+    page.get_by_role("link", name="Choisir les établissements de l'entreprise « FINANCIERE GANYMEDE »").click()
+    expect(page.get_by_role("heading", name="Choisir les établissements de l'entreprise")).to_be_visible()
+    boxes = page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"))
+    expect(boxes).to_have_count(3)
+    check_all = page.get_by_label("Tout (dé)cocher")
+    expect(check_all).to_be_checked()  # both active establishments are registered; the closed one is disabled
+    check_all.uncheck()
+    expect(page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)).to_have_count(0)
+    check_all.check()
+    boxes.nth(1).uncheck()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("alert")).to_contain_text("Vous désinscrivez 1 établissement : 1 habilitation sera supprimée.")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Établissements enregistrés : 0 inscrit(s), 1 désinscrit(s), 1 habilitation(s) supprimée(s).")
+    expect(page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)).to_have_count(1)
