@@ -45,3 +45,8 @@ def test_a_crash_is_a_french_500_that_reveals_nothing(failing_app):
     assert response.status_code == 500
     assert "Une erreur inattendue s'est produite. Vos données n'ont pas été modifiées." in page(response)
     assert "boom" not in page(response)
+
+
+def test_every_page_offers_besoin_d_aide(client):
+    footer = page(client.get("/connexion")).split('<footer class="site-footer">')[1]
+    assert 'href="/besoin-d-aide/"' in footer and "Besoin d'aide ?" in footer
