@@ -9,7 +9,7 @@ from db import mail
 from db.database import database
 from db.demo import DEMO_SIRET, create_demo
 from db.models import OutgoingMail, User
-from tests.accounts.conftest import Inbox, _free_port, authenticator, link_token
+from tests.accounts.conftest import PASSWORD, Inbox, Wizard, _free_port, authenticator, link_token
 from webapp import create_app
 
 
@@ -119,8 +119,6 @@ def smtp_app(sqlite_url, smtp_server):
 
 
 def test_inscription_mail_arrives_and_its_link_validates(smtp_app):
-    from tests.accounts.conftest import Wizard
-
     client = smtp_app.test_client()
     Wizard(client).complete()
     [message] = smtp_app.smtp.inbox.messages
@@ -190,8 +188,6 @@ def test_the_outbox_exists_only_in_demo_mode(sqlite_url):
 
 
 def test_account_mails_never_carry_a_password(smtp_app):
-    from tests.accounts.conftest import PASSWORD, Wizard
-
     Wizard(smtp_app.test_client()).complete()
     with database.connection_context():
         assert User.select().count() == 4
