@@ -8,13 +8,12 @@ Writes are set-based (INSERT … SELECT, DELETE … WHERE … IN (subquery)) in 
 """
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import Case, Value, fn
 
 from db import audit, clock
 from db.database import database
 from db.errors import Forbidden, Invalid, NotFound
-from db.identifiers import format_siret
-from db.models import Declaration, Establishment, EstablishmentDeclaration, Habilitation, User
+from db.models import AuditEvent, Declaration, Establishment, EstablishmentDeclaration, Habilitation, User
 from db.selection_levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
 from db.text import fold
 
@@ -153,7 +152,7 @@ def _apply(actor, level, target, change):
         events += [_level_event(actor, level, target, d, True, now) for d in change.added]
     if change.removed:
         ids = [d.id for d in change.removed]
-        events += _removed_habilitation_events(actor, level, target, ids, now)
+        _journal_removed_habilitations(actor, level, target, ids, now)
         Habilitation.delete().where(
             Habilitation.establishment.in_(level.establishments(target)) & Habilitation.declaration.in_(ids)
         ).execute()
@@ -187,30 +186,35 @@ def _level_event(actor, level, target, declaration, selected, now, change=None):
     )
 
 
-def _removed_habilitation_events(actor, level, target, ids, now):
-    """One journal row per habilitation the removal deletes (read before deleting)."""
-    rows = (
-        Habilitation.select(
-            Habilitation.id, Habilitation.declare, Habilitation.pay, Establishment.siret,
-            Declaration.code, Declaration.label, User.nom, User.prenom,
-        )
-        .join(Establishment).switch(Habilitation).join(Declaration).switch(Habilitation).join(User)
-        .where(Habilitation.establishment.in_(level.establishments(target)) & Habilitation.declaration.in_(ids))
-        .order_by(Habilitation.id)
-        .dicts()
+def _journal_removed_habilitations(actor, level, target, ids, now):
+    """One journal row per habilitation the removal deletes, written before deleting by a single
+    INSERT … SELECT: a removal can take hundreds of thousands of rights with it."""
+    h = Habilitation
+    siret = Establishment.siret
+    spaced = (fn.SUBSTR(siret, 1, 3).concat(" ").concat(fn.SUBSTR(siret, 4, 3)).concat(" ")
+              .concat(fn.SUBSTR(siret, 7, 3)).concat(" ").concat(fn.SUBSTR(siret, 10, 5)))
+    summary = (
+        Value("Habilitation de ").concat(fn.UPPER(User.nom)).concat(" ").concat(User.prenom)
+        .concat(" pour « ").concat(Declaration.label).concat(" » sur ").concat(spaced)
+        .concat(Value(f" supprimée : déclaration retirée {level.noun(target)}"))
     )
-    return [
-        _event(
-            actor, now, action="habilitation.remove", object_type="Habilitation", object_id=str(row["id"]),
-            summary=(
-                f"Habilitation de {row['nom'].upper()} {row['prenom']} pour « {row['label']} » sur "
-                f"{format_siret(row['siret'])} supprimée : déclaration retirée {level.noun(target)}"
-            ),
-            siret=row["siret"], declaration_code=row["code"],
-            before={"declare": bool(row["declare"]), "pay": bool(row["pay"])}, after=None,
+    before = (
+        Value('{"declare": ').concat(Case(None, [(h.declare, "true")], "false"))
+        .concat(', "pay": ').concat(Case(None, [(h.pay, "true")], "false")).concat("}")
+    )
+    rows = (
+        h.select(
+            Value(actor.firm_id), Value(actor.id), Value(actor.full_name), Value(now), Value("habilitation.remove"),
+            Value("Habilitation"), h.id.cast("TEXT"), summary, siret, Declaration.code, before,
         )
-        for row in rows
-    ]
+        .join(Establishment).switch(h).join(Declaration).switch(h).join(User)
+        .where(h.establishment.in_(level.establishments(target)) & h.declaration.in_(ids))
+    )
+    AuditEvent.insert_from(rows, [
+        AuditEvent.firm, AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at, AuditEvent.action,
+        AuditEvent.object_type, AuditEvent.object_id, AuditEvent.summary, AuditEvent.siret,
+        AuditEvent.declaration_code, AuditEvent.before,
+    ]).execute()
 
 
 def company_establishments(actor, company_id, search="", page=1, per_page=50):

@@ -1,4 +1,6 @@
 """Declarations at three levels (db/selections.py), on SQLite and PostgreSQL."""
+import json
+
 import pytest
 
 from db import selections
@@ -113,8 +115,11 @@ def test_confirmed_removal_removes_below_with_the_habilitations_and_writes_the_j
     removal = [e for e in events if e.action == "declaration.unselect"]
     assert len(removal) == 1 and removal[0].declaration_code == "DSN"
     assert "retirée des déclarations du portefeuille « CLIENTS »" in removal[0].summary
-    hab = next(e for e in events if e.action == "habilitation.remove")
-    assert hab.siret.startswith(("111111118", "222222226")) and '"declare": true' in hab.before
+    hab = next(e for e in events if e.action == "habilitation.remove" and e.siret == "11111111800001")
+    assert hab.summary == ("Habilitation de DECLA Autre pour « DSN » sur 111 111 118 00001 supprimée : "
+                           "déclaration retirée du portefeuille « CLIENTS »")
+    assert json.loads(hab.before) == {"declare": True, "pay": True} and hab.after is None
+    assert hab.declaration_code == "DSN" and hab.actor_name == "ADMIN Autre" and hab.at == removal[0].at
 
 
 def test_removing_at_the_company_keeps_the_portfolio_and_the_other_company(firm):
