@@ -10,7 +10,7 @@ import datetime
 from peewee import chunked
 
 from db import clock
-from db.accounts import create_firm, new_user
+from db.accounts import create_firm, hash_answer, new_user
 from db.composition import add_company
 from db.database import database
 from db.models import (
@@ -28,6 +28,9 @@ from db.portfolios import create_portfolio, set_declarants
 
 DEMO_SIRET = "97785096500020"  # AG CONSEIL, siège: a real établissement of the bundled sample
 DEMO_PASSWORD = "Demo-Portail-2026"
+# Every demo account has this secret question, so "Mot de passe oublié" can be tried end to end.
+DEMO_SECRET_QUESTION = "Dans quelle ville se trouve le cabinet ?"
+DEMO_SECRET_ANSWER = "Laval"
 DEMO_ADMIN = {"nom": "MOUTIN", "prenom": "Claire", "email": "claire.moutin@cabinet-demo.test"}
 DEMO_DECLARANTS = [
     {"nom": "DURAND", "prenom": "Paul", "email": "paul.durand@cabinet-demo.test"},
@@ -51,13 +54,14 @@ def create_demo():
     if Firm.select().where(Firm.siret == DEMO_SIRET).exists():
         return None
     now = clock.now()
+    secret = {"secret_question": DEMO_SECRET_QUESTION, "secret_answer_hash": hash_answer(DEMO_SECRET_ANSWER)}
     with database.atomic():
         firm, admin = create_firm(
             DEMO_SIRET, "AG CONSEIL (cabinet de démonstration)", "53000 LAVAL",
-            {**DEMO_ADMIN, "phone": "0123456789", "email_validated_at": now}, DEMO_PASSWORD,
+            {**DEMO_ADMIN, **secret, "phone": "0123456789", "email_validated_at": now}, DEMO_PASSWORD,
         )
         declarants = [
-            new_user(firm, role=ROLE_DECLARANT, password=DEMO_PASSWORD, email_validated_at=now, **p)
+            new_user(firm, role=ROLE_DECLARANT, password=DEMO_PASSWORD, email_validated_at=now, **secret, **p)
             for p in DEMO_DECLARANTS
         ]
         codes = {d.code: d.id for d in Declaration.select()}

@@ -6,17 +6,22 @@ import pytest
 from playwright.sync_api import expect
 
 OPTIONS = ["DPAE", "DSN", "Compte AT/MP", "SOLTéA – Employeurs", "Attestation de salaire", "Écoles"]
+LONG_LIST = OPTIONS + [f"Zone {n:02d}" for n in range(1, 31)]
 
 
 @pytest.fixture
 def widget(page, live_server):
+    return load(page, live_server, OPTIONS)
+
+
+def load(page, live_server, labels):
     scripts = "".join(
         f'<script src="{live_server.url("/static/" + name)}"></script>'
         for name in ("vendor/sortable-1.15.7.min.js", "dual_list.js")
     )
     options = "".join(
         f'<option value="{i}"{" selected" if label == "DSN" else ""}>{label}</option>'
-        for i, label in enumerate(OPTIONS)
+        for i, label in enumerate(labels)
     )
     page.goto(live_server.url("/connexion"))  # same origin for the stylesheet and scripts
     page.set_content(
@@ -101,3 +106,13 @@ def test_drag_and_drop_moves_an_item(widget):
     assert "2" in posted(widget)
     expect(chosen(widget).get_by_role("option")).to_have_text(["Compte AT/MP", "DSN"])
     assert re.search(r"Compte AT/MP", widget.get_by_role("status").inner_text())
+
+
+def test_clicking_far_down_a_list_that_has_no_focus_selects_that_item(page, live_server):
+    load(page, live_server, LONG_LIST)
+    target = available(page).get_by_role("option", name="Zone 28")
+    target.scroll_into_view_if_needed()
+    target.click()
+    expect(target).to_have_attribute("aria-selected", "true")
+    page.get_by_role("button", name="Choisir", exact=True).click()
+    expect(chosen(page).get_by_role("option")).to_have_text(["DSN", "Zone 28"])

@@ -12,6 +12,7 @@ ENVIRONMENT = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_SENDER": str,
+    "MAIL_CA_FILE": str,  # extra certificate authority to trust for the SMTP relay
     "ACCESS_DELAY_HOURS": int,
     "SIRENE_STOCK_DIR": str,
     "SIRENE_API_URL": str,

@@ -2,7 +2,14 @@
 import pytest
 
 from db.errors import Invalid
-from db.identifiers import format_siren, format_siret, siren_error, siret_error, validate_siren, validate_siret
+from db.identifiers import (
+    format_siren,
+    format_siret,
+    siren_error,
+    siret_error,
+    validate_siren,
+    validate_siret,
+)
 
 
 @pytest.mark.parametrize("typed", ["552032534", "552 032 534", " 552.032.534 ", "356000000"])

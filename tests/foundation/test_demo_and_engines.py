@@ -32,6 +32,15 @@ def test_demo_firm_has_people_portfolios_clients_declarations_and_rights(demo_fi
     assert create_demo() is None  # idempotent
 
 
+def test_demo_accounts_can_recover_with_their_secret_question(demo_firm):
+    from db.accounts import answer_matches
+    from db.demo import DEMO_SECRET_ANSWER, DEMO_SECRET_QUESTION
+
+    for user in User.select():
+        assert user.secret_question == DEMO_SECRET_QUESTION
+        assert answer_matches(DEMO_SECRET_ANSWER.upper(), user.secret_answer_hash)
+
+
 def test_the_same_app_serves_from_postgresql(request):
     if not POSTGRES_URL:
         return  # scripts/test.sh always provides PostgreSQL; a bare `pytest` runs SQLite only

@@ -117,6 +117,7 @@
     });
     list.addEventListener("keydown", function (event) { self.onKey(state, event); });
     list.addEventListener("click", function (event) {
+      state.pointer = false;
       var item = event.target.closest("[role=option]");
       if (item) self.onClick(state, item, event);
     });
@@ -124,8 +125,14 @@
       var item = event.target.closest("[role=option]");
       if (item) self.move([item], state === self.from);
     });
+    // A mouse press focuses the list before its click lands: remember it, so that focusing does
+    // not scroll to the first item and make the click hit another one.
+    list.addEventListener("mousedown", function () { state.pointer = true; });
     list.addEventListener("focus", function () {
-      if (!state.active || state.active.hidden) self.focusItem(state, self.visible(state)[0], true);
+      if (!state.pointer && (!state.active || state.active.hidden)) {
+        self.focusItem(state, self.visible(state)[0], true);
+      }
+      state.pointer = false;
     });
     return state;
   };
