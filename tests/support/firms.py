@@ -1,0 +1,62 @@
+"""Builders shared by the cross-cutting tests (tests/security): a second firm next to the demo firm,
+built through the same db/ operations as the pages; a support agent; and the rows of the demo firm
+that the portal's URLs carry (one per kind of id), so that a test can fill any rule's arguments."""
+from types import SimpleNamespace
+
+from db import assistance, clock, composition, portfolios, support
+from db.accounts import create_firm, new_user
+from db.demo import DEMO_PASSWORD, DEMO_SIRET
+from db.models import Company, Establishment, PendingRequest, Portfolio, User
+from db.models.accounts import ROLE_DECLARANT
+
+OTHER_SIRET = "44306184100047"
+OTHER_PASSWORD = "Cabinet-Voisin-2026"
+AGENT_EMAIL = "agent@support.test"
+AGENT_PASSWORD = "Bureau-Aide-2026"
+AUBADE = "775695901"  # AUBADE PARIS, 2 active establishments in the bundled Sirene sample
+
+
+def login_of(user, password):
+    """The keyword arguments of tests.conftest.AuthActions.login for this person."""
+    return {"siret": user.firm.siret, "nom": user.nom, "prenom": user.prenom, "password": password}
+
+
+def second_firm(siret=OTHER_SIRET, name="CABINET VOISIN"):
+    """Firm B: an administrator, a déclarant, a portfolio with one client (AUBADE PARIS) and its
+    establishments. Returns SimpleNamespace(firm, admin, declarant, portfolio, company, establishment)."""
+    now = clock.now()
+    firm, admin = create_firm(siret, name, "1 rue du Voisin 75002 PARIS",
+                              {"nom": "VOISIN", "prenom": "Agathe", "email": "agathe@voisin.test",
+                               "email_validated_at": now}, OTHER_PASSWORD)
+    declarant = new_user(firm, "VOISIN", "Bruno", "bruno@voisin.test", ROLE_DECLARANT, password=OTHER_PASSWORD,
+                         email_validated_at=now)
+    portfolio = portfolios.create_portfolio(admin, "CLIENTS VOISIN", "", [declarant.id])
+    company = composition.add_company(admin, portfolio.id, AUBADE).company
+    establishment = Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret).first()
+    return SimpleNamespace(firm=firm, admin=admin, declarant=declarant, portfolio=portfolio, company=company,
+                           establishment=establishment, password=OTHER_PASSWORD)
+
+
+def demo_rows():
+    """The demo firm's rows, one of each kind a URL names: a portfolio that is not the default one,
+    a client company, one of its establishments, a déclarant, a pending request (cooptation of
+    LEROY Sophie) and an assistance request sent from the firm. The demo firm must exist."""
+    admin = User.get((User.nom == "MOUTIN") & (User.prenom == "Claire"))
+    paul = User.get((User.firm == admin.firm_id) & (User.nom == "DURAND"))
+    sophie = User.get((User.firm == admin.firm_id) & (User.nom == "LEROY"))
+    portfolio = Portfolio.get((Portfolio.firm == admin.firm_id) & (Portfolio.name == "CLIENTS PME"))
+    company = Company.select().where(Company.portfolio == portfolio.id).order_by(Company.siren).first()
+    establishment = Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret).first()
+    request = PendingRequest.create(firm=admin.firm_id, kind="cooptation", requester=sophie.id,
+                                    requester_name=sophie.full_name, created_at=clock.now())
+    help_request = assistance.submit({"motif": "Autre", "siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire",
+                                      "email": admin.email, "message": "Bonjour, une question sur les habilitations."})
+    return SimpleNamespace(firm=admin.firm, admin=admin, declarant=paul, other_declarant=sophie,
+                           portfolio=portfolio, company=company, establishment=establishment, request=request,
+                           assistance_request=help_request, password=DEMO_PASSWORD)
+
+
+def support_agent(email=AGENT_EMAIL, password=AGENT_PASSWORD):
+    """A support agent (no firm); returns the login form's values."""
+    support.create_agent(email, "Lambert", "Paul", password)
+    return {"email": email, "password": password}
