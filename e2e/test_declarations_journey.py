@@ -94,3 +94,19 @@ def test_company_establishment_choice_from_the_company_page(page, live_server, l
     # An establishment chooses among its company's declarations only.
     expect(available(page).get_by_role("option")).to_have_count(0)
     expect(chosen(page).get_by_role("option")).to_have_count(2)
+
+
+def test_declarant_opens_his_tile_and_searches_an_establishment(page, live_server, login):
+    login(nom="DURAND", prenom="Paul")
+    expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
+    expect(page.get_by_text("Accessible", exact=True)).to_be_visible()
+    page.get_by_role("link", name="DSN", exact=True).click()
+    expect(page.get_by_role("heading", name="DSN", level=1)).to_be_visible()
+    expect(page.get_by_text("6 établissements")).to_be_visible()
+    page.get_by_label("Siret ou raison sociale").fill("danone")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("1 établissement pour « danone »")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/declarations/DSN\?q=danone$"))
+    expect(page.get_by_role("cell", name="552 032 534 00703")).to_be_visible()
+    page.reload()  # the address bar holds the search: a reload shows the same result
+    expect(page.get_by_text("1 établissement pour « danone »")).to_be_visible()
