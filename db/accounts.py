@@ -232,7 +232,7 @@ def new_user(firm, nom, prenom, email, role, password=None, **extra):
     )
 
 
-def create_firm(siret, name, address, admin, password=None, declaration_ids=()):
+def create_firm(siret, name, address, admin, password=None, declaration_ids=(), manages_clients=True):
     """Create a firm, its first administrator, its default portfolio and the declarations it
     files for itself, in one transaction.
 
@@ -242,7 +242,7 @@ def create_firm(siret, name, address, admin, password=None, declaration_ids=()):
     """
     try:
         with database.atomic():
-            firm = Firm.create(siret=siret, name=name, address=address)
+            firm = Firm.create(siret=siret, name=name, address=address, manages_clients=manages_clients)
             user = new_user(firm, role=ROLE_ADMIN, password=password, **admin)
             Portfolio.create(firm=firm, name=DEFAULT_PORTFOLIO_NAME, name_key=fold(DEFAULT_PORTFOLIO_NAME),
                              is_default=True)

@@ -179,7 +179,8 @@ def register(state, validation_url):
     admin.update(credentials)
     with database.atomic():
         firm, user = create_firm(identity["siret"], unit.name if unit else identity["siret"], entry.address,
-                                 admin, declaration_ids=[d.id for d in declarations])
+                                 admin, declaration_ids=[d.id for d in declarations],
+                                 manages_clients=profile["profile"] == "clients")
         token = tokens.issue(user, tokens.VALIDATE_EMAIL, minutes=60)
         notifications.account_created(user, firm, validation_url(token))
         audit.record(user, "firm.registered", f"Inscription de {firm.name} par {user.full_name}",

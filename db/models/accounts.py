@@ -22,6 +22,9 @@ class Firm(BaseModel):
     siret = CharField(max_length=14, unique=True)
     name = CharField(max_length=200)
     address = TextField(default="")
+    # The inscription's profile: "Votre entreprise et vos clients" (a tiers déclarant, True) or
+    # "Votre entreprise" only (False).
+    manages_clients = BooleanField(default=True)
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=clock.now)
 

@@ -139,6 +139,14 @@ def test_register_creates_everything_in_one_go(db_engine):
     assert "administrateur de ARCTURUS" in mail.body and "valable 60 minutes" in mail.body
     token = link_token(mail.body)
     assert inscription.validation_pending(token).id == user.id
+    assert firm.manages_clients is True  # "Votre entreprise et vos clients": a tiers déclarant
+
+
+def test_the_profile_votre_entreprise_is_kept(db_engine):
+    state = state_for()
+    state["profile"] = {"profile": "entreprise", "domains": ["La DSN"]}
+    inscription.register(state, url)
+    assert Firm.get(Firm.siret == ACTIVE_SIRET).manages_clients is False
 
 
 def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):

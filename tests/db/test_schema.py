@@ -29,13 +29,18 @@ def _upgrade_keeps_rows(url):
         "INSERT INTO firm (siret, name, address, is_active, created_at) VALUES (?, ?, '', ?, ?)",
         ("97785096500020", "AG CONSEIL", True, datetime.datetime(2026, 1, 2, 3, 4, 5)),
     )
-    firm_id = Firm.get(Firm.siret == "97785096500020").id
-    AuditEvent.insert(firm=firm_id, action="test", at=datetime.datetime(2026, 1, 2), summary="avant").execute()
+    # Raw SQL while the schema is old: the models already describe the newest one.
+    firm_id = db.execute_sql("SELECT id FROM firm").fetchone()[0]
+    db.execute_sql(
+        "INSERT INTO audit_event (firm_id, actor_name, at, action, object_type, object_id, summary) "
+        f"VALUES ({firm_id}, '', '2026-01-02 00:00:00', 'test', '', '', 'avant')"
+    )
     applied = schema.upgrade()
     assert "0001_initial" not in applied and applied  # only the later migrations ran
     firm = Firm.get(Firm.siret == "97785096500020")
     assert (firm.name, firm.created_at) == ("AG CONSEIL", datetime.datetime(2026, 1, 2, 3, 4, 5))
     assert AuditEvent.get(AuditEvent.firm == firm.id).summary == "avant"
+    assert firm.manages_clients is True  # a column added later, filled for existing rows
     assert not schema.drift()
 
 
