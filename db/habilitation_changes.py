@@ -8,10 +8,12 @@ refusing it (Conflict) when a cell it touches changed since the page was loaded.
 """
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Tuple, chunked, fn
+from peewee import JOIN, chunked, fn
 
+from db import habilitation_cells as cells
+from db.database import database
 from db.errors import Conflict, Invalid, NotFound
-from db.habilitation_scope import CELL_COLUMNS, cells_query, coalesce_false, firm_criteria, pairs_query
+from db.habilitation_scope import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
 from db.identifiers import format_siret
 from db.models import (
     Company,
@@ -27,7 +29,6 @@ DECLARE, PAY = "declare", "pay"
 COLUMNS = {"d": DECLARE, "p": PAY}
 MAX_CELLS = 200_000
 CHUNK = 500
-KEY_CHUNK = 300  # (establishment, declaration, user) triples per query: 900 parameters
 CONFLICT = (
     "Ces habilitations ont été modifiées par un autre administrateur depuis l'affichage de la grille : "
     "rien n'a été enregistré. La grille est rechargée avec leurs valeurs actuelles ; vérifiez-les, "
@@ -173,12 +174,7 @@ def _change(row):
 
 def _explicit_rows(actor, keys):
     """The current state of the cells named one by one, checked to be cells of the firm."""
-    found = {}
-    for chunk in chunked(sorted(keys), KEY_CHUNK):
-        query = cells_query(firm_criteria(actor), *CELL_COLUMNS, user_ids=sorted({k[2] for k in chunk})).where(
-            Tuple(Establishment.id, Declaration.id, User.id).in_(chunk)
-        )
-        found.update({(row[0], row[3], row[8]): row for row in query.tuples()})
+    found = cells.load(actor.firm_id, keys)
     missing = keys - set(found)
     if missing:
         _check_ownership(actor, missing)
@@ -246,12 +242,18 @@ def _not_copied(c, target, source):
     )
 
 
+def _raw(query):
+    """The query's rows as the driver returns them: tens of thousands of cells are read without
+    peewee's per-value conversion (the booleans are read with bool(), the texts are texts)."""
+    return database.execute(query).fetchall()
+
+
 def plan(actor, c, edits):
     """The Plan of the edits against the database now (nothing written)."""
     entries, bulk_changed = {}, {}
     for column, value in edits.bulk.items():
         bulk_changed[column] = 0
-        for row in _bulk_rows(c, column, value).tuples():
+        for row in _raw(_bulk_rows(c, column, value)):
             bulk_changed[column] += 1
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
@@ -259,7 +261,7 @@ def plan(actor, c, edits):
     not_copied = 0
     if edits.copy:
         target, source = edits.copy
-        for row in _copy_rows(c, target, source).tuples():
+        for row in _raw(_copy_rows(c, target, source)):
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
             entry.after[:] = [bool(row[14]), bool(row[15]) and entry.has_payment]
@@ -267,8 +269,15 @@ def plan(actor, c, edits):
     if edits.cells:
         found = _explicit_rows(actor, set(edits.cells))
         for key, columns in edits.cells.items():
-            entry = entries.get(key) or _change(found[key])
-            entries[key] = entry
+            entry = entries.get(key)
+            if entry is None:
+                row = found[key]
+                if columns.get(PAY) and not row[6]:
+                    raise Invalid({"__all__": f"« {row[5]} » ne comporte pas de droit Payer."})
+                current = (bool(row[12]), bool(row[13]) and bool(row[6]))
+                if (columns.get(DECLARE, current[0]), columns.get(PAY, current[1])) == current:
+                    continue  # an imported line often restates what is there: no change to build
+                entry = entries[key] = _change(row)
             for column, value in columns.items():
                 if column == PAY and value and not entry.has_payment:
                     raise Invalid({"__all__": f"« {entry.label} » ne comporte pas de droit Payer."})
@@ -285,12 +294,7 @@ def describe(actor, keys):
     """ "SIRET – service – person : Déclarer coché, Payer décoché" for cells, with their values now."""
     if not keys:
         return []
-    rows = {}
-    for chunk in chunked(sorted(keys), CHUNK):
-        query = cells_query(firm_criteria(actor), *CELL_COLUMNS, user_ids=sorted({k[2] for k in chunk})).where(
-            Establishment.id.in_(sorted({k[0] for k in chunk}))
-        )
-        rows.update({(r[0], r[3], r[8]): r for r in query.tuples()})
+    rows = cells.load(actor.firm_id, keys)
     out = []
     for row in sorted((rows[k] for k in keys if k in rows), key=lambda r: (r[1], r[4], r[9], r[10])):
         cell = _change(row)

@@ -15,6 +15,7 @@ import io
 from peewee import chunked
 
 from db import habilitation_changes as changes
+from db.database import database
 from db.errors import NotFound
 from db.habilitation_scope import require_admin
 from db.models import (
@@ -111,31 +112,34 @@ def _lines(portfolio, cols, people, blank):
         Establishment.select(Establishment.id, Establishment.siret, Establishment.name, Company.name)
         .join(Company).where(Company.portfolio == portfolio.id).order_by(Establishment.siret).tuples()
     )
-    user_ids = [p.id for p in people]
+    persons = [(p.id, p.nom, p.prenom) for p in people]
+    user_ids = [p[0] for p in persons]
+    columns = [(d.id, 0 if col == changes.DECLARE else 1) for d, col in cols]
     for batch in chunked(establishments, CHUNK):
         ids = [row[0] for row in batch]
-        selected = set(
+        # Raw rows: an export reads hundreds of thousands of cells.
+        selected = set(database.execute(
             EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
-            .where(EstablishmentDeclaration.establishment.in_(ids)).tuples()
-        )
+            .where(EstablishmentDeclaration.establishment.in_(ids))
+        ).fetchall())
         held = {}
         if not blank and user_ids:
             query = Habilitation.select(
                 Habilitation.establishment, Habilitation.user, Habilitation.declaration,
                 Habilitation.declare, Habilitation.pay,
             ).where(Habilitation.establishment.in_(ids) & Habilitation.user.in_(user_ids))
-            for e, u, d, declare, pay in query.tuples():
-                held[(e, u, d)] = (bool(declare), bool(pay))
+            held = {(e, u, d): ("1" if declare else "0", "1" if pay else "0")
+                    for e, u, d, declare, pay in database.execute(query).fetchall()}
         rows = []
         for e_id, siret, name, company in batch:
-            for person in people:
-                row = [siret, name or company, person.nom, person.prenom]
-                for d, col in cols:
-                    if blank or (e_id, d.id) not in selected:
+            offered = [(d, i) if (e_id, d) in selected else None for d, i in columns]
+            for u_id, nom, prenom in persons:
+                row = [siret, name or company, nom, prenom]
+                for column in offered:
+                    if blank or column is None:
                         row.append("")
                     else:
-                        state = held.get((e_id, person.id, d.id), (False, False))
-                        row.append("1" if state[0 if col == changes.DECLARE else 1] else "0")
+                        row.append(held.get((e_id, u_id, column[0]), ("0", "0"))[column[1]])
                 rows.append(row)
         yield _write(rows)
 

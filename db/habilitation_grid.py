@@ -1,17 +1,18 @@
 """One page of the habilitation grid, in a constant number of queries whatever its size.
 
-Rows are establishment × declaration × person, ordered by SIRET, catalogue order, name. A page
-is found without walking the cells: the people of each portfolio are read once, so that the
-grid is "pairs (establishment × declaration) × people"; when every pair carries the same number
-of people (one company, one portfolio, one person), the page is an OFFSET over the pairs, else
-a running sum over the pairs (a window function) says where each pair's rows start.
+Rows are establishment × declaration × person, ordered by portfolio, SIRET, catalogue order and
+name. A page is found without walking the cells: the people of each portfolio are read once, so
+that within a portfolio the grid is "pairs (establishment × declaration) × the same people", and
+a row offset is a pair offset (OFFSET … LIMIT on the pairs, by index); a page that spans several
+portfolios reads its pairs with one UNION ALL.
 """
 import math
 from dataclasses import dataclass, field
 
-from peewee import Case, fn
+from peewee import SQL, Value, fn
 
 from db import access_delay, clock
+from db.database import database
 from db.habilitation_scope import pairs_query, people_condition
 from db.models import (
     AuditEvent,
@@ -20,6 +21,7 @@ from db.models import (
     Establishment,
     EstablishmentDeclaration,
     Habilitation,
+    Portfolio,
     PortfolioDeclarant,
     User,
 )
@@ -29,6 +31,7 @@ PAIR_COLUMNS = (
     Company.portfolio.alias("portfolio_id"), Declaration.id.alias("d_id"), Declaration.code.alias("d_code"),
     Declaration.label.alias("d_label"), Declaration.has_payment.alias("d_pay"),
     Declaration.access_delay_hours.alias("d_delay"), Company.name.alias("c_name"),
+    Declaration.position.alias("d_position"),
 )
 
 
@@ -63,6 +66,7 @@ class Cell:
     pay_active_from: object = None
     saved_declare: bool = False  # what the database holds; declare / pay are what the page shows
     saved_pay: bool = False
+    portfolio_id: int = None
 
     @property
     def key(self):
@@ -86,6 +90,7 @@ class Group:
     siret: str
     name: str
     cells: list = field(default_factory=list)
+    portfolio_id: int = None
 
 
 @dataclass
@@ -96,6 +101,7 @@ class GridPage:
     version: int
     now: object
     delay_override: object = None
+    portfolio_names: dict = field(default_factory=dict)  # when the rows span several portfolios
 
     @property
     def pages(self):
@@ -119,80 +125,88 @@ def version():
 
 
 def people_by_portfolio(c):
-    """{portfolio id: [Person]} of the people the criteria list, in name order."""
+    """({portfolio id: [Person]}, {portfolio id: name}) of the people the criteria list, the
+    portfolios in the order of the lists (default first, then by name), people by name."""
     query = (
-        PortfolioDeclarant.select(PortfolioDeclarant.portfolio, User.id, User.nom, User.prenom, User.role)
+        PortfolioDeclarant.select(PortfolioDeclarant.portfolio, Portfolio.name, User.id, User.nom, User.prenom,
+                                  User.role)
         .join(User, on=(PortfolioDeclarant.user == User.id))
-        .where(people_condition(c))
-        .order_by(User.nom_key, User.prenom_key, User.id)
+        .switch(PortfolioDeclarant)
+        .join(Portfolio, on=(PortfolioDeclarant.portfolio == Portfolio.id))
+        .where(people_condition(c) & (Portfolio.firm == c.firm_id))
+        .order_by(Portfolio.is_default.desc(), Portfolio.name_key, Portfolio.id, User.nom_key, User.prenom_key,
+                  User.id)
     )
     if c.portfolio is not None:
         query = query.where(PortfolioDeclarant.portfolio == c.portfolio.id)
-    people = {}
-    for portfolio_id, user_id, nom, prenom, role in query.tuples():
+    people, names = {}, {}
+    for portfolio_id, name, user_id, nom, prenom, role in query.tuples():
         people.setdefault(portfolio_id, []).append(Person(user_id, nom, prenom, role))
-    return people
+        names[portfolio_id] = name
+    return people, names
 
 
 def page(c, delay_override=None):
     """The GridPage of the criteria's page (clamped to the last page)."""
     mark = version()  # read before the cells: a change made meanwhile is caught at Valider
-    people = people_by_portfolio(c)
-    portfolios = list(people)
+    people, names = people_by_portfolio(c)
     counts = dict(
         pairs_query(c, Company.portfolio, fn.COUNT(EstablishmentDeclaration.id))
-        .where(Company.portfolio.in_(portfolios or [0]))
+        .where(Company.portfolio.in_(list(people) or [0]))
         .group_by(Company.portfolio)
         .tuples()
     )
-    weights = {p: len(people[p]) for p in portfolios if counts.get(p)}
-    total = sum(counts[p] * w for p, w in weights.items())
+    # Portfolio by portfolio, the rows are pairs × the same people: a row offset is a pair offset.
+    blocks = [(p, counts[p], len(persons)) for p, persons in people.items() if counts.get(p)]
+    total = sum(pairs * width for _, pairs, width in blocks)
     c.page = min(c.page, max(1, math.ceil(total / c.per_page)))
-    offset = (c.page - 1) * c.per_page
-    cells = _page_cells(c, people, weights, offset) if total else []
+    cells = _page_cells(c, people, blocks, (c.page - 1) * c.per_page) if total else []
     _fill_boxes(cells)
-    return GridPage(c, _groups(cells), total, mark, clock.now(), delay_override)
+    grid_page = GridPage(c, _groups(cells), total, mark, clock.now(), delay_override)
+    grid_page.portfolio_names = names if len(blocks) > 1 else {}
+    return grid_page
 
 
-def _ordered_pairs(c, weights):
-    return (
-        pairs_query(c, *PAIR_COLUMNS)
-        .where(Company.portfolio.in_(list(weights)))
-        .order_by(Establishment.siret, Declaration.position, Declaration.id)
-    )
+def _segments(blocks, offset, size):
+    """[(portfolio, first pair, pairs to read, rows to skip)] that hold rows offset … offset+size."""
+    segments, position, wanted = [], 0, size
+    for portfolio, pairs, width in blocks:
+        rows = pairs * width
+        if offset < position + rows and wanted > 0:
+            first_pair, skip = divmod(max(0, offset - position), width)
+            count = min(pairs - first_pair, math.ceil((skip + wanted) / width))
+            segments.append((portfolio, first_pair, count, skip))
+            wanted -= count * width - skip
+        position += rows
+    return segments
 
 
-def _page_cells(c, people, weights, offset):
-    size = c.per_page
-    distinct = set(weights.values())
-    if len(distinct) == 1:
-        width = distinct.pop()
-        first_pair, skip = divmod(offset, width)
-        pairs = _ordered_pairs(c, weights).offset(first_pair).limit(math.ceil((skip + size) / width))
-        start = first_pair * width
-        rows = []
-        for pair in pairs.tuples():
-            rows.append((pair, start))
-            start += width
-    else:
-        running = fn.SUM(Case(Company.portfolio, list(weights.items()), 0)).over(
-            order_by=[Establishment.siret, Declaration.position, Declaration.id]
-        )
-        inner = _ordered_pairs(c, weights).order_by().select_extend(running.alias("rows_end")).alias("p")
-        query = (
-            EstablishmentDeclaration.select(*[inner.c[col._alias] for col in PAIR_COLUMNS], inner.c.rows_end)
-            .from_(inner)
-            .where(inner.c.rows_end > offset)
-            .order_by(inner.c.rows_end)
-            .limit(size)
-        )
-        rows = [(row[:-1], row[-1] - weights[row[3]]) for row in query.tuples()]
+def _page_cells(c, people, blocks, offset):
+    """The cells of one page, with the pairs of every portfolio it spans read in one query."""
+    parts = []
+    for index, (portfolio, first_pair, count, _) in enumerate(_segments(blocks, offset, c.per_page)):
+        ordered = (
+            pairs_query(c, Value(index).alias("segment"), *PAIR_COLUMNS)
+            .where(Company.portfolio == portfolio)
+            .order_by(Establishment.siret, Declaration.position, Declaration.id)
+            .offset(first_pair).limit(count)
+        ).alias(f"s{index}")
+        parts.append(EstablishmentDeclaration.select(SQL("*")).from_(ordered))
+    query = parts[0]
+    for part in parts[1:]:
+        query = query + part  # UNION ALL
+    skips = [skip for *_, skip in _segments(blocks, offset, c.per_page)]
     cells = []
-    for pair, start in rows:
-        for index, person in enumerate(people[pair[3]], start=start):
-            if offset <= index < offset + size:
+    for row in sorted(database.execute(query).fetchall(), key=lambda r: (r[0], r[2], r[11], r[5])):
+        segment, pair = row[0], row[1:]
+        for person in people[pair[3]]:
+            if skips[segment]:
+                skips[segment] -= 1
+                continue
+            if len(cells) < c.per_page:
                 name = pair[2] or pair[9]  # the establishment's sign, else its company's name
-                cells.append(Cell(pair[0], pair[1], name, pair[4], pair[5], pair[6], pair[7], pair[8], person))
+                cells.append(Cell(pair[0], pair[1], name, pair[4], pair[5], pair[6], bool(pair[7]), pair[8], person,
+                                  portfolio_id=pair[3]))
     return cells
 
 
@@ -237,6 +251,6 @@ def _groups(cells):
     groups = []
     for cell in cells:
         if not groups or groups[-1].establishment_id != cell.establishment_id:
-            groups.append(Group(cell.establishment_id, cell.siret, cell.name))
+            groups.append(Group(cell.establishment_id, cell.siret, cell.name, portfolio_id=cell.portfolio_id))
         groups[-1].cells.append(cell)
     return groups

@@ -7,13 +7,19 @@ grouped by what changes, and one AuditEvent per cell.
 """
 from peewee import chunked
 
-from db import access_delay, audit, clock
-from db.database import database
+from db import access_delay, clock
+from db.database import database, is_postgres
 from db.errors import Conflict
 from db.habilitation_changes import CHUNK, CONFLICT, describe, plan
 from db.habilitation_scope import cells_query
 from db.identifiers import format_siret
 from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, User
+
+INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at", "active_from", "pay",
+                 "pay_granted_at", "pay_active_from")
+JOURNAL_FIELDS = ("firm", "actor", "actor_name", "at", "action", "object_type", "object_id", "summary", "siret",
+                  "declaration_code", "before", "after")
+ROWS_PER_PAGE = 1000
 
 
 def conflicts(actor, c, edits, version):
@@ -57,27 +63,26 @@ def apply(actor, c, edits, version, delay_override=None):
 def write(actor, changes, delay_override=None):
     """Set-based writes of CellChanges and their journal rows (inside the caller's transaction)."""
     now = clock.now()
-    starts = {}
+    starts, stamps = {}, {}  # per declaration: when its rights start, and that moment as stored
+    stamp = _stamp_function()
     inserts, deletes, updates = [], [], {}
     for ch in changes:
-        hours = access_delay.effective_hours(ch.delay_hours, delay_override)
-        starts[ch.key[1]] = access_delay.active_from(now, hours)
+        declaration_id = ch.key[1]
+        if declaration_id not in starts:
+            hours = access_delay.effective_hours(ch.delay_hours, delay_override)
+            starts[declaration_id] = access_delay.active_from(now, hours)
+            stamps[declaration_id] = stamp(starts[declaration_id])
         declare, pay = ch.after
         if ch.habilitation_id is None:
-            inserts.append({
-                "user": ch.key[2], "establishment": ch.key[0], "declaration": ch.key[1],
-                "declare": declare, "granted_at": now if declare else None,
-                "active_from": starts[ch.key[1]] if declare else None,
-                "pay": pay, "pay_granted_at": now if pay else None,
-                "pay_active_from": starts[ch.key[1]] if pay else None,
-            })
+            start, granted = stamps[declaration_id], stamp(now)
+            inserts.append((ch.key[2], ch.key[0], declaration_id, declare, granted if declare else None,
+                            start if declare else None, pay, granted if pay else None, start if pay else None))
         elif not (declare or pay):
             deletes.append(ch.habilitation_id)
         else:
             moves = tuple(_move(b, a) for b, a in zip(ch.before, ch.after, strict=True))
-            updates.setdefault((moves, ch.key[1]), []).append(ch.habilitation_id)
-    for batch in chunked(inserts, CHUNK):
-        Habilitation.insert_many(batch).execute()
+            updates.setdefault((moves, declaration_id), []).append(ch.habilitation_id)
+    insert_rows(Habilitation, INSERT_FIELDS, inserts)
     for batch in chunked(deletes, CHUNK):
         Habilitation.delete().where(Habilitation.id.in_(batch)).execute()
     for ((declare_move, pay_move), declaration_id), ids in updates.items():
@@ -88,7 +93,35 @@ def write(actor, changes, delay_override=None):
              now, starts[declaration_id])
         for batch in chunked(ids, CHUNK):
             Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
-    audit.record_many([_event(actor, ch, now, starts[ch.key[1]]) for ch in changes])
+    who = (actor.firm_id, actor.id, actor.full_name, stamp(now))
+    insert_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, ch, starts[ch.key[1]]) for ch in changes])
+
+
+def _stamp_function():
+    """How a datetime is passed to the driver: as is on PostgreSQL; on SQLite as the text the
+    default adapter would make ("2026-11-23 14:05:00"), converted once instead of per row."""
+    if is_postgres():
+        return lambda moment: moment
+    cache = {}
+    return lambda moment: cache.setdefault(moment, str(moment))
+
+
+def insert_rows(model, names, rows):
+    """INSERT rows (tuples in the order of names) with one prepared statement: executemany on
+    SQLite, multi-row VALUES pages on PostgreSQL. Peewee's insert_many renders every value into
+    SQL text, which costs seconds for 60,000 habilitations and their 60,000 journal rows."""
+    if not rows:
+        return
+    columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
+    table = f'"{model._meta.table_name}"'
+    cursor = database.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, f"INSERT INTO {table} ({columns}) VALUES %s", rows, page_size=ROWS_PER_PAGE)
+        return
+    marks = ", ".join("?" * len(names))
+    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def _move(before, after):
@@ -102,23 +135,30 @@ def _set(values, move, box, granted, active, now, start):
         values.update({box: False, granted: None, active: None})
 
 
-def _event(actor, ch, now, start):
+def _event(who, ch, start):
+    """One journal row (a tuple in JOURNAL_FIELDS order), before/after as db/audit.py writes them."""
     words = []
     for index, name in enumerate(("Déclarer", "Payer")):
         if ch.before[index] != ch.after[index]:
             words.append(f"{name} {'accordé' if ch.after[index] else 'retiré'}")
-    state = {"declare": ch.after[0], "pay": ch.after[1]}
-    if ch.after[0] and not ch.before[0]:
-        state["active_from"] = start
-    if ch.after[1] and not ch.before[1]:
-        state["pay_active_from"] = start
     created, deleted = ch.habilitation_id is None, not any(ch.after)
-    return {
-        "firm": actor.firm_id, "actor": actor.id, "actor_name": actor.full_name, "at": now,
-        "action": "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change"),
-        "object_type": "Habilitation", "object_id": ":".join(map(str, ch.key)),
-        "summary": f"{ch.person} – « {ch.label} » sur {format_siret(ch.siret)} : {', '.join(words)}",
-        "siret": ch.siret, "declaration_code": ch.code,
-        "before": None if created else {"declare": ch.before[0], "pay": ch.before[1]},
-        "after": None if deleted else state,
-    }
+    action = "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change")
+    granted = (ch.after[0] and not ch.before[0], ch.after[1] and not ch.before[1])
+    return (
+        *who, action, "Habilitation", ":".join(map(str, ch.key)),
+        f"{ch.person} – « {ch.label} » sur {format_siret(ch.siret)} : {', '.join(words)}", ch.siret, ch.code,
+        None if created else _state(ch.before, (False, False), None),
+        None if deleted else _state(ch.after, granted, str(start)),
+    )
+
+
+def _state(boxes, granted, start):
+    # The JSON of json.dumps(..., sort_keys=True), written directly: it runs once per cell.
+    parts = []
+    if granted[0]:
+        parts.append(f'"active_from": "{start}"')
+    parts.append(f'"declare": {"true" if boxes[0] else "false"}')
+    parts.append(f'"pay": {"true" if boxes[1] else "false"}')
+    if granted[1]:
+        parts.append(f'"pay_active_from": "{start}"')
+    return "{" + ", ".join(parts) + "}"

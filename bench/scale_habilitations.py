@@ -1,0 +1,151 @@
+"""Scale dataset for the habilitation grid: engineer 4's scale firm (bench/scale_data.py: 5,000
+companies / 60,000 establishments in one portfolio) extended with déclarants, services, a second
+portfolio holding a company of 9,000 establishments with 20 déclarants, and about 1,000,000
+habilitations, all written set-based (INSERT … SELECT).
+
+    from bench.scale_habilitations import build_habilitation_scale
+    scale = build_habilitation_scale()   # in the current database (migrated, catalogue loaded)
+
+Run alone it builds the dataset and prints how long each step took:
+
+    .venv/bin/python -m bench.scale_habilitations [DATABASE_URL]   (default: a temporary SQLite file)
+"""
+import datetime
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from peewee import Value
+
+from bench.scale_data import build_scale_firm, prepare_database
+from db import clock, composition, passwords
+from db.database import database
+from db.models import (
+    Company,
+    Declaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Habilitation,
+    Portfolio,
+    PortfolioDeclarant,
+    PortfolioDeclaration,
+)
+from db.text import fold
+
+CODES = ("DSN", "DPAE", "TESE", "DUCS", "SOLTEA_EMPLOYEURS")  # five services, three with Payer
+BIG_PORTFOLIO = "GRAND COMPTE"
+
+
+@dataclass
+class HabilitationScale:
+    firm: object
+    admin: object
+    declarants: list
+    portfolio: object  # 5,000 companies / 60,000 establishments, every déclarant
+    big_portfolio: object  # one company of 9,000 establishments, 20 déclarants
+    big_company: object
+    establishments: int = 0
+    habilitations: int = 0
+    timings: dict = field(default_factory=dict)
+
+
+def build_habilitation_scale(companies=5000, establishments=60000, declarants=200, big_establishments=9000,
+                             big_declarants=20, spread=20):
+    """Build the dataset; each déclarant holds DSN (Déclarer and Payer) on 1/spread of the
+    60,000 establishments, and half of the big company's déclarants hold every service there."""
+    timings = {}
+    start = time.perf_counter()
+    scale = build_scale_firm(companies=companies, establishments=establishments, declarants=declarants,
+                             declaration_codes=CODES, big_company_establishments=big_establishments)
+    timings["scale firm (bench/scale_data.py)"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    with database.atomic():
+        big = Portfolio.create(firm=scale.firm.id, name=BIG_PORTFOLIO, name_key=fold(BIG_PORTFOLIO))
+        people = [scale.admin, *scale.declarants[:big_declarants - 1]]
+        PortfolioDeclarant.insert_many([{"portfolio": big.id, "user": u.id} for u in people]).execute()
+        codes = [d.id for d in Declaration.select().where(Declaration.code.in_(list(CODES)))]
+        PortfolioDeclaration.insert_many([{"portfolio": big.id, "declaration": d} for d in codes]).execute()
+    added = composition.add_company(scale.admin, big.id, scale.big_siren)  # the portal's own operation
+    timings[f"company of {big_establishments} establishments"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    with database.atomic():
+        _grant_spread(scale.portfolio.id, spread)
+        _grant_big(big.id, [u.id for u in people[: len(people) // 2]])
+    timings["habilitations"] = time.perf_counter() - start
+    database.execute_sql("ANALYZE")  # planner statistics, as a live database would have them
+    count = Habilitation.select().count()
+    total = Establishment.select().where(Establishment.firm == scale.firm.id).count()
+    return HabilitationScale(scale.firm, scale.admin, scale.declarants, scale.portfolio, big, added.company,
+                             total, count, timings)
+
+
+def _grant_columns():
+    return [Habilitation.user, Habilitation.establishment, Habilitation.declaration, Habilitation.declare,
+            Habilitation.pay, Habilitation.granted_at, Habilitation.active_from, Habilitation.pay_granted_at,
+            Habilitation.pay_active_from]
+
+
+def _moments():
+    granted = clock.now() - datetime.timedelta(days=3)
+    return Value(granted), Value(granted + datetime.timedelta(hours=24))
+
+
+def _modulo(column, n):
+    # Integer division on both engines; peewee's % operator means LIKE.
+    return column - (column / n) * n
+
+
+def _grant_spread(portfolio_id, spread):
+    """DSN, Déclarer and Payer, for each déclarant on the establishments whose id matches his modulo."""
+    granted, active = _moments()
+    dsn = Declaration.get(Declaration.code == "DSN").id
+    rows = (
+        EstablishmentDeclaration.select(
+            PortfolioDeclarant.user, EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration,
+            Value(True), Value(True), granted, active, granted, active,
+        )
+        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
+        .join(Company, on=(Establishment.company == Company.id))
+        .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
+        .where((Company.portfolio == portfolio_id) & (EstablishmentDeclaration.declaration == dsn)
+               & (_modulo(Establishment.id, spread) == _modulo(PortfolioDeclarant.user, spread)))
+    )
+    Habilitation.insert_from(rows, _grant_columns()).execute()
+
+
+def _grant_big(portfolio_id, user_ids):
+    """Every service (Payer where it applies) on every establishment of the big portfolio."""
+    granted, active = _moments()
+    rows = (
+        EstablishmentDeclaration.select(
+            PortfolioDeclarant.user, EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration,
+            Value(True), Declaration.has_payment, granted, active, granted, active,
+        )
+        .join(Declaration, on=(EstablishmentDeclaration.declaration == Declaration.id))
+        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
+        .join(Company, on=(Establishment.company == Company.id))
+        .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
+        .where((Company.portfolio == portfolio_id) & PortfolioDeclarant.user.in_(user_ids))
+    )
+    Habilitation.insert_from(rows, _grant_columns()).execute()
+
+
+def main():
+    passwords.set_rounds(4)
+    url = sys.argv[1] if len(sys.argv) > 1 else "sqlite:///" + os.path.join(tempfile.mkdtemp(), "scale.sqlite3")
+    prepare_database(url)
+    start = time.perf_counter()
+    scale = build_habilitation_scale()
+    print(f"Base : {url.split('@')[-1]}")
+    print(f"{scale.establishments} établissements, {len(scale.declarants)} déclarants, {scale.habilitations} "
+          f"habilitations, en {time.perf_counter() - start:.1f} s")
+    for step, seconds in scale.timings.items():
+        print(f"  {step:<40} {seconds:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
