@@ -1,0 +1,123 @@
+"""Journeys of "Gérer les habilitations", following the net-entreprises guide: the demo
+administrator selects "SOLTéA – Employeurs" for a portfolio, searches the habilitations, ticks
+Déclarer for a déclarant, validates; the déclarant then sees the tile "SOLTéA – Employeurs",
+accessible within 24 hours. A second journey keeps ticks across pages, with the keyboard,
+"Tout (dé)cocher" and "Annuler"."""
+import re
+
+from playwright.sync_api import expect
+
+from db.database import database, init_database
+from db.models import Portfolio, User
+
+SOLTEA = re.compile(r"^SOLTéA – Employeurs - Répartir le solde")
+PAUL_SOLTEA = "Déclarer SOLTéA – Employeurs pour 552 032 534 00703 – DURAND Paul"
+
+
+def menu(page, label):
+    page.get_by_role("navigation", name="Menu personnalisé").get_by_role("link", name=label).click()
+
+
+def select_soltea_for_the_default_portfolio(page):
+    """"Gérer les déclarations du portefeuille": move SOLTéA – Employeurs to the selected list."""
+    menu(page, "Gérer vos portefeuilles")
+    page.get_by_role("link", name="Gérer les déclarations du portefeuille « Portefeuille par défaut »").click()
+    expect(page.get_by_role("button", name="Tout retirer")).to_be_visible()  # the dual list is ready
+    page.get_by_label("Filtrer : Liste des déclarations disponibles").fill("soltea")
+    page.get_by_role("listbox", name="Liste des déclarations disponibles").get_by_role("option", name=SOLTEA).click()
+    page.get_by_role("button", name="Choisir", exact=True).click()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("#messages")).to_have_text("Les déclarations ont été enregistrées : 1 ajoutée.")
+
+
+def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, login):
+    login()
+    select_soltea_for_the_default_portfolio(page)
+
+    menu(page, "Gérer les habilitations")
+    expect(page.get_by_role("heading", name="Gérer les habilitations", level=1)).to_be_visible()
+    page.get_by_label("Déclarants").select_option(label="DURAND Paul")
+    page.get_by_label("Service").select_option(label="SOLTéA – Employeurs")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page).to_have_url(re.compile(r"declarant=\d+.*service=\d+"))  # the criteria live in the URL
+    grid = page.locator("#habilitations-grid")
+    expect(grid.locator("caption")).to_contain_text("page 1 sur 1")
+
+    box = page.get_by_label(PAUL_SOLTEA)
+    expect(box).not_to_be_checked()
+    box.check()
+    pending = page.locator("#habilitations-pending")
+    expect(pending).to_contain_text("1 habilitation ajoutée en attente")
+    row = grid.locator("tr", has=box)
+    expect(row.get_by_text("Accessible sous 24 heure(s)")).to_be_visible()
+
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("#messages")).to_have_text("Habilitations enregistrées : 1 habilitation ajoutée.")
+    expect(page.get_by_label(PAUL_SOLTEA)).to_be_checked()
+    expect(grid.locator("tr", has=page.get_by_label(PAUL_SOLTEA)).get_by_text(
+        re.compile(r"^accessible le \d\d/\d\d/\d{4} à \d\d:\d\d$"))).to_be_visible()
+    expect(pending).to_contain_text("Aucune modification en attente.")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(nom="DURAND", prenom="Paul")
+    expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
+    tile = page.locator(".tile").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
+    expect(tile).to_contain_text("Répartir le solde de la taxe d'apprentissage")
+    expect(tile).to_contain_text("Accessible sous 24 heure(s)")
+
+
+def _add_company(live_server, establishments):
+    """A client of the default portfolio with many establishments (DSN and DPAE selected)."""
+    from tests.habilitations.helpers import make_company
+
+    init_database(f"sqlite:///{live_server.database_path}")
+    with database.connection_context():
+        admin = User.get(User.nom == "MOUTIN")
+        portfolio = Portfolio.get((Portfolio.firm == admin.firm_id) & Portfolio.is_default)
+        company = make_company(admin.firm, portfolio, "100000001", establishments, name="GRANDE SOCIETE")
+        return company.id
+
+
+def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
+    company = _add_company(live_server, 30)  # 30 establishments × (DSN, DPAE) × 3 people: 180 rows
+    login()
+    page.goto(live_server.url(f"/gestion/habilitations?company={company}&per_page=50"))
+    grid = page.locator("#habilitations-grid")
+    pending = page.locator("#habilitations-pending")
+    expect(grid.locator("caption")).to_contain_text("180 lignes")
+
+    # The keyboard: Tab to a box, Space ticks it; the count follows.
+    sophie = page.get_by_label("Déclarer DPAE pour 100 000 001 00001 – LEROY Sophie")
+    sophie.focus()
+    page.keyboard.press("Space")
+    expect(sophie).to_be_checked()
+    expect(sophie).to_be_focused()
+    expect(pending).to_contain_text("1 habilitation ajoutée en attente")
+
+    # htmx brings page 2 (the address follows); "Tout (dé)cocher" covers every page.
+    page.get_by_role("link", name="Page suivante").click()
+    expect(grid.locator("caption")).to_contain_text("page 2 sur 4")
+    expect(page).to_have_url(re.compile(r"page=2"))
+    page.get_by_role("button", name="Tout (dé)cocher Déclarer").click()
+    expect(pending).to_contain_text("« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats")
+    expect(pending).to_contain_text("180 habilitations ajoutées en attente")
+    expect(grid.locator("input[data-column=d]:checked")).to_have_count(50)
+
+    page.get_by_role("link", name="Page précédente").click()
+    expect(grid.locator("caption")).to_contain_text("page 1 sur 4")
+    expect(sophie).to_be_checked()
+    page.get_by_label("Déclarer DSN pour 100 000 001 00001 – DURAND Paul").uncheck()
+    expect(pending).to_contain_text("179 habilitations ajoutées en attente")
+    pending.get_by_text("Voir la liste des modifications en attente").click()
+    expect(pending.get_by_text("100 000 001 00001 – DPAE – LEROY Sophie : Déclarer ajouté")).to_be_visible()
+
+    # Annuler drops everything: nothing was written.
+    page.get_by_role("link", name="Annuler").click()
+    expect(pending).to_contain_text("Aucune modification en attente.")
+    expect(grid.locator("input[data-column=d]:checked")).to_have_count(0)
+
+    page.get_by_role("button", name="Tout (dé)cocher Payer").click()
+    expect(pending).to_contain_text("90 habilitations ajoutées en attente")  # DSN only carries Payer
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("#messages")).to_have_text("Habilitations enregistrées : 90 habilitations ajoutées.")
+    expect(grid.locator("input[data-column=p]:checked")).to_have_count(26)  # the DSN rows among the first 50
