@@ -35,6 +35,11 @@ class _Level:
         """Query of the ids of the establishments under the level."""
         raise NotImplementedError
 
+    def scope(self, target):
+        """Condition on Establishment joined to its Company selecting the establishments under the
+        level: joins estimate far better than IN (subquery) on PostgreSQL for big reads."""
+        raise NotImplementedError
+
     def add_below(self, target, ids):
         """Apply newly selected declarations to the levels below."""
 
@@ -62,6 +67,9 @@ class _PortfolioLevel(_Level):
 
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.company.in_(self.companies(target)))
+
+    def scope(self, target):
+        return Company.portfolio == target.id
 
     def add_below(self, target, ids):
         pairs = (
@@ -106,6 +114,9 @@ class _CompanyLevel(_Level):
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.company == target.id)
 
+    def scope(self, target):
+        return Establishment.company == target.id
+
     def add_below(self, target, ids):
         _add_to_establishments(self.establishments(target), ids)
 
@@ -138,6 +149,9 @@ class _EstablishmentLevel(_Level):
 
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.id == target.id)
+
+    def scope(self, target):
+        return Establishment.id == target.id
 
     def noun(self, target):
         return f"de l'établissement {format_siret(target.siret)}"

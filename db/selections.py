@@ -13,7 +13,15 @@ from peewee import Case, Value, fn
 from db import audit, clock
 from db.database import database
 from db.errors import Forbidden, Invalid, NotFound
-from db.models import AuditEvent, Declaration, Establishment, EstablishmentDeclaration, Habilitation, User
+from db.models import (
+    AuditEvent,
+    Company,
+    Declaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Habilitation,
+    User,
+)
 from db.selection_levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
 from db.text import fold
 
@@ -109,7 +117,8 @@ def _impact(change, level, target):
     below = level.establishments(target)
     counts = (
         Habilitation.select(fn.COUNT(Habilitation.id), fn.COUNT(Habilitation.user.distinct()))
-        .where(Habilitation.establishment.in_(below) & Habilitation.declaration.in_(ids))
+        .join(Establishment).join(Company)
+        .where(level.scope(target) & Habilitation.declaration.in_(ids))
         .tuples()
         .first()
     )
@@ -207,8 +216,8 @@ def _journal_removed_habilitations(actor, level, target, ids, now):
             Value(actor.firm_id), Value(actor.id), Value(actor.full_name), Value(now), Value("habilitation.remove"),
             Value("Habilitation"), h.id.cast("TEXT"), summary, siret, Declaration.code, before,
         )
-        .join(Establishment).switch(h).join(Declaration).switch(h).join(User)
-        .where(h.establishment.in_(level.establishments(target)) & h.declaration.in_(ids))
+        .join(Establishment).join(Company).switch(h).join(Declaration).switch(h).join(User)
+        .where(level.scope(target) & h.declaration.in_(ids))
     )
     AuditEvent.insert_from(rows, [
         AuditEvent.firm, AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at, AuditEvent.action,
