@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, chunked, fn
 
 from db import habilitation_cells as cells
+from db import habilitation_grid as grid
 from db.database import database
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitation_scope import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
@@ -28,6 +29,10 @@ from db.models import (
 DECLARE, PAY = "declare", "pay"
 COLUMNS = {"d": DECLARE, "p": PAY}
 MAX_CELLS = 200_000
+BULK_TOO_LARGE = (
+    "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
+    "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
+)
 CHUNK = 500
 CONFLICT = (
     "Ces habilitations ont été modifiées par un autre administrateur depuis l'affichage de la grille : "
@@ -103,7 +108,7 @@ def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_tick
     return edits
 
 
-@dataclass
+@dataclass(slots=True)
 class CellChange:
     key: tuple
     siret: str
@@ -251,6 +256,9 @@ def _raw(query):
 def plan(actor, c, edits):
     """The Plan of the edits against the database now (nothing written)."""
     entries, bulk_changed = {}, {}
+    covered = grid.total(c) if edits.bulk else 0
+    if covered > grid.BULK_LIMIT:
+        raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
     for column, value in edits.bulk.items():
         bulk_changed[column] = 0
         for row in _raw(_bulk_rows(c, column, value)):

@@ -26,6 +26,7 @@ from db.models import (
     User,
 )
 
+BULK_LIMIT = 250_000  # cells a "Tout (dé)cocher" may cover: each one is read, written and journaled
 PAIR_COLUMNS = (
     Establishment.id.alias("e_id"), Establishment.siret.alias("e_siret"), Establishment.name.alias("e_name"),
     Company.portfolio.alias("portfolio_id"), Declaration.id.alias("d_id"), Declaration.code.alias("d_code"),
@@ -108,6 +109,14 @@ class GridPage:
         return max(1, math.ceil(self.total / self.criteria.per_page))
 
     @property
+    def bulk_limit(self):
+        return BULK_LIMIT
+
+    @property
+    def bulk_allowed(self):
+        return self.total <= BULK_LIMIT
+
+    @property
     def cells(self):
         return [cell for group in self.groups for cell in group.cells]
 
@@ -146,18 +155,28 @@ def people_by_portfolio(c):
     return people, names
 
 
-def page(c, delay_override=None):
-    """The GridPage of the criteria's page (clamped to the last page)."""
-    mark = version()  # read before the cells: a change made meanwhile is caught at Valider
-    people, names = people_by_portfolio(c)
+def _blocks(c, people):
+    """[(portfolio, pairs, people)]: portfolio by portfolio, the rows are pairs × the same people,
+    so that a row offset is a pair offset."""
     counts = dict(
         pairs_query(c, Company.portfolio, fn.COUNT(EstablishmentDeclaration.id))
         .where(Company.portfolio.in_(list(people) or [0]))
         .group_by(Company.portfolio)
         .tuples()
     )
-    # Portfolio by portfolio, the rows are pairs × the same people: a row offset is a pair offset.
-    blocks = [(p, counts[p], len(persons)) for p, persons in people.items() if counts.get(p)]
+    return [(p, counts[p], len(persons)) for p, persons in people.items() if counts.get(p)]
+
+
+def total(c):
+    """How many rows (cells) the criteria cover, without reading them."""
+    return sum(pairs * width for _, pairs, width in _blocks(c, people_by_portfolio(c)[0]))
+
+
+def page(c, delay_override=None):
+    """The GridPage of the criteria's page (clamped to the last page)."""
+    mark = version()  # read before the cells: a change made meanwhile is caught at Valider
+    people, names = people_by_portfolio(c)
+    blocks = _blocks(c, people)
     total = sum(pairs * width for _, pairs, width in blocks)
     c.page = min(c.page, max(1, math.ceil(total / c.per_page)))
     cells = _page_cells(c, people, blocks, (c.page - 1) * c.per_page) if total else []

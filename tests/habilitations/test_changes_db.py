@@ -144,3 +144,16 @@ def test_nothing_to_do(t):
     assert (plan.added, plan.removed, plan.summary) == (0, 0, "Aucune modification en attente.")
     k = key(establishments(t.acme)[0], "DSN", t.paul)
     assert validate(t, {"changes": f"{k}-d-0"}).summary == "Aucune modification en attente."
+
+
+def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
+    from db import habilitation_grid
+
+    monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 17)
+    with pytest.raises(Invalid) as refused:
+        pending(t, {"bulk_declare": "1"}, company=t.acme.id)  # 18 cells
+    assert refused.value.errors["__all__"].startswith("« Tout (dé)cocher » porterait sur 18 cases : c'est plus "
+                                                      "que les 17 permises en une fois. Précisez la recherche")
+    assert pending(t, {"bulk_declare": "1"}, company=t.acme.id, service=declaration("DSN").id).bulk_changed == {
+        "declare": 9}
+    assert not habilitations.search(t.admin, {"company": str(t.acme.id)}).grid.bulk_allowed

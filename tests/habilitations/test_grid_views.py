@@ -240,3 +240,35 @@ def test_menu_entry(client, auth):
 
 def test_clock_is_not_left_frozen():
     assert clock._frozen is None
+
+
+def test_tout_cocher_over_too_many_cells_is_refused_clearly(client, auth, demo, monkeypatch):
+    from db import habilitation_grid
+
+    monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 5)
+    auth.login()
+    page = text(client.get(f"{PAGE}?company={demo.company}"))
+    assert page.count('data-column="declare" disabled aria-describedby="bulk-too-large"') == 1
+    assert "« Tout (dé)cocher » agit sur 5 cases au plus : précisez la recherche" in page
+    response = client.post(f"{PAGE}/apercu", data={"company": demo.company, "bulk_declare": "1"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "porterait sur 6 cases" in text(response)
+    response = client.post(f"{PAGE}/valider", data={"company": demo.company, "bulk_declare": "1",
+                                                    "version": version(page)})
+    assert response.status_code == 422 and "porterait sur 6 cases" in text(response)
+    assert 'name="bulk_declare" value=""' in text(response)  # the refused tick is not carried on
+
+
+def test_a_tick_on_a_cell_removed_meanwhile_is_a_409_listing_it(client, auth, demo):
+    from db.models import EstablishmentDeclaration
+
+    auth.login()
+    page = text(client.get(f"{PAGE}?company={demo.company}"))
+    with database.connection_context():
+        EstablishmentDeclaration.delete().where(
+            (EstablishmentDeclaration.establishment == demo.establishment)
+            & (EstablishmentDeclaration.declaration == demo.codes["DPAE"])).execute()
+    response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
+                                                    "changes": f"{cell(demo, 'DPAE', 'sophie')}-d-1"})
+    assert response.status_code == 409
+    assert "DPAE – LEROY Sophie : n'est plus proposée (déclaration ou déclarant retiré entre-temps)" in text(response)

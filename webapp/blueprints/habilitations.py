@@ -42,8 +42,13 @@ def index():
 @admin_required
 def preview():
     """Count (and list) what the pending ticks change; without JavaScript, the whole page."""
-    screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(),
-                                   with_grid=not is_htmx())
+    try:
+        screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(),
+                                       with_grid=not is_htmx())
+    except Invalid as exc:
+        if is_htmx():
+            return render_template("habilitations/_pending.html", plan=None, error=exc.errors["__all__"]), 422
+        return _again(error="; ".join(exc.errors.values())), 422
     return page_or_fragment("habilitations/index.html", "habilitations/_pending.html",
                             screen=screen, grid=screen.grid, plan=screen.plan, list_limit=LIST_LIMIT)
 
@@ -67,8 +72,12 @@ def validate():
 
 
 def _again(**problem):
-    """The page again with fresh values and the pending ticks kept, to check and re-apply."""
-    screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(), with_grid=True)
+    """The page again with fresh values and the pending ticks kept, to check and re-apply
+    (without them when they are what was refused)."""
+    try:
+        screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(), with_grid=True)
+    except (Invalid, Conflict):
+        screen = habilitations.pending(current_user, request.form, {}, delay_override(), with_grid=True)
     return render_template("habilitations/index.html", screen=screen, grid=screen.grid, plan=screen.plan,
                            list_limit=LIST_LIMIT, **problem)
 
@@ -86,6 +95,9 @@ def copy():
         return render_template("habilitations/copy.html", screen=screen, list_limit=LIST_LIMIT)
     try:
         screen = habilitations.copy_apply(current_user, request.form, request.form.get("version"), delay_override())
+    except Invalid as exc:  # a stale or tampered form: back to the grid, saying why
+        flash(exc.errors.get("copy") or "; ".join(exc.errors.values()), "error")
+        return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.form)))
     except Conflict as exc:
         screen = habilitations.copy_preview(current_user, request.form)
         return render_template("habilitations/copy.html", screen=screen, list_limit=LIST_LIMIT,
