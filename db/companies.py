@@ -154,7 +154,7 @@ def plan_transfer(actor, company_id, target_id):
     it does not have yet are added; habilitations of people who are not déclarants of the target
     portfolio are removed (counted, with their names)."""
     company = get_company(actor, company_id)
-    if not str(target_id or "").isdigit():
+    if not (str(target_id or "").isdecimal() and len(str(target_id)) < 19):
         raise Invalid({"target": "Choisissez le portefeuille de destination."})
     target = get_portfolio(actor, int(target_id))
     if target.id == company.portfolio_id:

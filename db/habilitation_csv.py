@@ -41,7 +41,7 @@ CHUNK = 500
 def portfolio_of(actor, portfolio_id):
     """The firm's portfolio, or NotFound."""
     text = str(portfolio_id or "").strip()
-    if not text.isdigit():
+    if not text.isdecimal() or len(text) > 18:
         raise NotFound()
     portfolio = Portfolio.get_or_none((Portfolio.id == int(text)) & (Portfolio.firm == actor.firm_id))
     if portfolio is None:

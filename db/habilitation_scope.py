@@ -79,7 +79,7 @@ def _id(value):
     text = str(value if value is not None else "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 18:
+    if not text.isdecimal() or len(text) > 18:
         raise NotFound()
     return int(text)
 
@@ -123,9 +123,9 @@ def parse(actor, args, with_paging=True):
     c.searched = bool(args.get("search") or any(args.get(k) for k in CRITERIA_KEYS))
     if with_paging:
         page = (args.get("page") or "").strip()
-        c.page = int(page) if page.isdigit() and 0 < int(page) < 10**9 else 1
+        c.page = int(page) if page.isdecimal() and len(page) < 10 and int(page) > 0 else 1
         per_page = (args.get("per_page") or "").strip()
-        c.per_page = int(per_page) if per_page.isdigit() and int(per_page) in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+        c.per_page = int(per_page) if per_page.isdecimal() and len(per_page) < 10 and int(per_page) in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
     return c
 
 

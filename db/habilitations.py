@@ -114,7 +114,7 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
 
 def _version(value):
     text = "" if value is None else str(value).strip()
-    if not text.isdigit():
+    if not text.isdecimal() or len(text) > 18:
         raise Invalid({"__all__": "La grille n'a pas pu être identifiée : rechargez la page."})
     return int(text)
 
@@ -146,7 +146,7 @@ def _copy_people(actor, target_id, source_id):
         text = str(value or "").strip()
         if not text:
             raise Invalid({"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."})
-        if not text.isdigit():
+        if not text.isdecimal() or len(text) > 18:
             raise NotFound()
         ids.append(int(text))
     people = {u.id: u for u in User.select().where(User.id.in_(ids) & (User.firm == actor.firm_id))}

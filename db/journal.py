@@ -73,7 +73,7 @@ def parse(actor, args):
         c.errors["au"] = "La fin de la période doit suivre son début."
     person = (args.get("personne") or "").strip()
     if person:
-        if not person.isdigit() or not User.select().where(
+        if not person.isdecimal() or len(person) > 18 or not User.select().where(
             (User.id == int(person)) & (User.firm == actor.firm_id)
         ).exists():
             raise NotFound()

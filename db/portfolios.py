@@ -160,7 +160,7 @@ def _clean_name(actor, name, portfolio_id=None):
 
 
 def _declarant_ids(actor, declarant_ids):
-    wanted = {int(i) for i in declarant_ids or () if str(i).isdigit()}
+    wanted = {int(i) for i in declarant_ids or () if str(i).isdecimal() and len(str(i)) < 19}
     known = {u for (u,) in User.select(User.id).where((User.firm == actor.firm_id) & User.id.in_(wanted)
                                                       & User.is_active).tuples()} if wanted else set()
     if wanted - known:

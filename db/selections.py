@@ -98,7 +98,7 @@ def _wanted_ids(selection, declaration_ids):
     wanted = set()
     for value in declaration_ids:
         text = str(value).strip()
-        if not text.isdigit():
+        if not text.isdecimal() or len(text) > 18:
             raise NotFound()
         wanted.add(int(text))
     offered = {d.id for d in selection.options}
