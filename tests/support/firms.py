@@ -7,7 +7,7 @@ from db import assistance, clock, composition, portfolios, support
 from db.accounts import create_firm, new_user
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import Company, Establishment, PendingRequest, Portfolio, User
-from db.models.accounts import ROLE_DECLARANT
+from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 
 OTHER_SIRET = "44306184100047"
 OTHER_PASSWORD = "Cabinet-Voisin-2026"
@@ -60,3 +60,30 @@ def support_agent(email=AGENT_EMAIL, password=AGENT_PASSWORD):
     """A support agent (no firm); returns the login form's values."""
     support.create_agent(email, "Lambert", "Paul", password)
     return {"email": email, "password": password}
+
+
+def waiting_requests(rows):
+    """Two more requests in Demande en attente of rows' firm: a temporary password asked by its
+    déclarant, and an access request from someone new. Returns (password_request, access_request)."""
+    person = rows.declarant
+    password = PendingRequest.create(firm=rows.firm.id, kind="password", requester=person.id,
+                                     requester_name=person.full_name, requester_email=person.email,
+                                     message="Demande de génération d'un mot de passe (mot de passe oublié).")
+    details = ("Nom : NOUVEAU\nPrénom : Jean\nTéléphone : 0123456789\nTéléphone portable : —\n"
+               "Courriel : jean.nouveau@cabinet-demo.test")
+    access = PendingRequest.create(firm=rows.firm.id, kind="access", requester_name="NOUVEAU Jean",
+                                   requester_email="jean.nouveau@cabinet-demo.test", message=details)
+    return password, access
+
+
+def people_in_every_state(rows):
+    """More people in rows' firm, so that every action of Gérer les déclarants is offered:
+    a deactivated déclarant, a second administrator and a déclarant who has not activated yet."""
+    now, firm = clock.now(), rows.firm
+    return SimpleNamespace(
+        inactive=new_user(firm, "ANCIEN", "Marc", "marc.ancien@cabinet-demo.test", ROLE_DECLARANT,
+                          password=rows.password, email_validated_at=now, is_active=False),
+        admin=new_user(firm, "ADJOINT", "Anne", "anne.adjoint@cabinet-demo.test", ROLE_ADMIN,
+                       password=rows.password, email_validated_at=now),
+        invited=new_user(firm, "INVITE", "Hugo", "hugo.invite@cabinet-demo.test", ROLE_DECLARANT),
+    )
