@@ -1,6 +1,7 @@
 """Blueprints of the portal, one module per area, each exposing `bp`. Registered in this order."""
 
 BLUEPRINTS = [
+    "input_guard",
     "auth",
     "inscription",
     "recovery",
