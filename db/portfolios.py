@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from peewee import SQL, fn
 
-from db import audit
+from db import account_fields, audit
 from db.database import database
 from db.errors import Forbidden, Invalid, NotFound
 from db.identifiers import clean
@@ -149,6 +149,8 @@ def _clean_name(actor, name, portfolio_id=None):
     name = " ".join((name or "").split())
     if not name:
         raise Invalid({"name": "Veuillez saisir le nom du portefeuille."})
+    if account_fields.has_control_characters(name):  # invisible or bidi characters disguise a name
+        raise Invalid({"name": account_fields.HOSTILE_CONTROL})
     if len(name) > NAME_MAX:
         raise Invalid({"name": f"Le nom du portefeuille ne doit pas dépasser {NAME_MAX} caractères."})
     taken = Portfolio.select().where((Portfolio.firm == actor.firm_id) & (Portfolio.name_key == fold(name)))
