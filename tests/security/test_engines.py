@@ -1,0 +1,48 @@
+"""Hostile values through the main pages with the app on each engine: PostgreSQL refuses what
+SQLite stores (a NUL character in any text), so the pages are attacked on both."""
+import pytest
+
+from db.database import database, is_postgres
+from db.demo import create_demo
+from tests.conftest import AuthActions, PortalClient
+from tests.security.test_hostile_input import attack
+from tests.support.database import POSTGRES_URL
+from tests.support.firms import demo_rows
+from webapp import create_app
+
+PAGES = [
+    "/gestion/portefeuilles",
+    "/gestion/portefeuilles/ajouter",
+    "/gestion/portefeuilles/{p}/modifier",
+    "/gestion/portefeuilles/{p}/composition",
+    "/gestion/portefeuilles/{p}/declarants",
+    "/gestion/entreprises/{c}/declarations/etablissements",
+    "/gestion/habilitations?portfolio={p}&search=1",
+    "/gestion/declarants/",
+    "/gestion/declarants/nouveau",
+    "/gestion/declarants/{u}",
+    "/gestion/journal",
+    "/compte/",
+    "/besoin-d-aide/",
+]
+
+
+@pytest.fixture
+def engine_client(db_engine, sqlite_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL if is_postgres() else sqlite_url,
+                      "SECRET_KEY": "test-secret", "PASSWORD_HASH_ROUNDS": 4})
+    app.test_client_class = PortalClient
+    with database.connection_context():
+        create_demo()
+        rows = demo_rows()
+    client = app.test_client()
+    AuthActions(client).login()
+    yield client, {"p": rows.portfolio.id, "c": rows.company.id, "u": rows.declarant.id}
+    database.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_withstand_hostile_values_on_each_engine(engine_client, page):
+    client, ids = engine_client
+    found = attack(client, page.format(**ids))
+    assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
