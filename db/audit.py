@@ -1,7 +1,7 @@
 """The journal: one AuditEvent per change, with who, when, what, before → after."""
 import json
 
-from db import clock
+from db import bulk, clock
 from db.models import AuditEvent
 
 
@@ -32,12 +32,8 @@ def record(actor, action, summary, *, firm=None, obj=None, before=None, after=No
 
 
 def record_many(rows):
-    """Bulk journal writes for set-based operations: rows are dicts of AuditEvent fields."""
-    if not rows:
-        return
-    from peewee import chunked
-
-    for batch in chunked(
-        [{**r, "before": _dump(r.get("before")), "after": _dump(r.get("after"))} for r in rows], 200
-    ):
-        AuditEvent.insert_many(batch).execute()
+    """Bulk journal writes for set-based operations: rows are dicts of AuditEvent fields
+    (missing ones take their defaults). One prepared statement, whatever the number of rows."""
+    bulk.insert_rows(
+        AuditEvent, ({**r, "before": _dump(r.get("before")), "after": _dump(r.get("after"))} for r in rows)
+    )

@@ -11,7 +11,7 @@ import zipfile
 
 from peewee import chunked
 
-from db import clock
+from db import bulk, clock
 from db.database import database
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene.columns import (
@@ -118,25 +118,6 @@ def _problem(model, row):
     return None
 
 
-def _upsert_statement(model, fields):
-    """INSERT … ON CONFLICT (pk) DO UPDATE, built once and run with executemany: generating
-    the SQL of every chunk was most of the import's time. Valid on SQLite and PostgreSQL."""
-    meta = model._meta
-    left, right = database.quote  # the engine's identifier quotes, e.g. '""'
-
-    def quote(name):
-        return f"{left}{name}{right}"
-
-    columns = [meta.fields[f].column_name for f in fields]
-    pk = meta.primary_key.column_name
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c != pk)
-    return (
-        f"INSERT INTO {quote(meta.table_name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([database.param] * len(columns))}) "
-        f"ON CONFLICT ({quote(pk)}) DO UPDATE SET {updates}"
-    )
-
-
 def _import_one(path, progress):
     name = os.path.basename(path)
     text, size, closers = _open_text(path, lambda n: progress and progress(name, n, None))
@@ -157,7 +138,7 @@ def _import_one(path, progress):
         positions = {columns[h]: i for i, h in enumerate(header) if h in columns}
         stamp = clock.now()
         fields = list(positions) + ["imported_at"]
-        statement = _upsert_statement(model, fields)
+        statement = bulk.insert_statement(model, fields, conflict_key=model._meta.primary_key.name)
         cursor = database.cursor()
         count = 0
 
