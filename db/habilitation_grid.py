@@ -187,14 +187,15 @@ def page(c, delay_override=None):
 
 
 def _segments(blocks, offset, size):
-    """[(portfolio, first pair, pairs to read, rows to skip)] that hold rows offset … offset+size."""
+    """[(portfolio, first pair, pairs to read, rows to skip, pairs of the portfolio)] that hold
+    rows offset … offset+size."""
     segments, position, wanted = [], 0, size
     for portfolio, pairs, width in blocks:
         rows = pairs * width
         if offset < position + rows and wanted > 0:
             first_pair, skip = divmod(max(0, offset - position), width)
             count = min(pairs - first_pair, math.ceil((skip + wanted) / width))
-            segments.append((portfolio, first_pair, count, skip))
+            segments.append((portfolio, first_pair, count, skip, pairs))
             wanted -= count * width - skip
         position += rows
     return segments
@@ -202,19 +203,22 @@ def _segments(blocks, offset, size):
 
 def _page_cells(c, people, blocks, offset):
     """The cells of one page, with the pairs of every portfolio it spans read in one query."""
-    parts = []
-    for index, (portfolio, first_pair, count, _) in enumerate(_segments(blocks, offset, c.per_page)):
+    parts, segments = [], _segments(blocks, offset, c.per_page)
+    for index, (portfolio, first_pair, count, _, pairs) in enumerate(segments):
+        order = [Establishment.siret, Declaration.position, Declaration.id]
+        if first_pair > pairs // 2:  # the second half is read from its end: an OFFSET walks what it skips
+            order, first_pair = [o.desc() for o in order], pairs - first_pair - count
         ordered = (
             pairs_query(c, Value(index).alias("segment"), *PAIR_COLUMNS)
             .where(Company.portfolio == portfolio)
-            .order_by(Establishment.siret, Declaration.position, Declaration.id)
+            .order_by(*order)
             .offset(first_pair).limit(count)
         ).alias(f"s{index}")
         parts.append(EstablishmentDeclaration.select(SQL("*")).from_(ordered))
     query = parts[0]
     for part in parts[1:]:
         query = query + part  # UNION ALL
-    skips = [skip for *_, skip in _segments(blocks, offset, c.per_page)]
+    skips = [segment[3] for segment in segments]
     cells = []
     for row in sorted(database.execute(query).fetchall(), key=lambda r: (r[0], r[2], r[11], r[5])):
         segment, pair = row[0], row[1:]
