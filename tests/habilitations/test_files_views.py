@@ -12,6 +12,13 @@ from tests.habilitations.helpers import make_company, make_firm, make_portfolio
 PAGE = "/gestion/habilitations"
 
 
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path):
+    """Checked files wait in the test's own folder, not in instance/."""
+    app.config["HABILITATION_IMPORT_DIR"] = str(tmp_path / "imports")
+    return tmp_path / "imports"
+
+
 @pytest.fixture
 def portfolio(app):
     with database.connection_context():
@@ -61,7 +68,7 @@ def test_round_trip_through_the_pages_changes_nothing(client, auth, portfolio):
     assert ">Valider</button>" not in page  # nothing to apply
 
 
-def test_import_preview_then_valider(client, auth, portfolio):
+def test_import_preview_then_valider(client, auth, portfolio, import_folder):
     auth.login()
     exported = client.get(f"{PAGE}/export?portfolio={portfolio}").data.decode("utf-8")
     changed = re.sub(r"(\d{14};[^;]*;LEROY;Sophie;)0;0;0", r"\g<1>1;0;1", exported, count=1)
@@ -71,6 +78,7 @@ def test_import_preview_then_valider(client, auth, portfolio):
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert "Import OK : 2 habilitations ajoutées (" in page
+    assert list(import_folder.iterdir()) == []  # the checked file is gone once applied
     with database.connection_context():
         sophie = User.get(User.nom == "LEROY")
         assert Habilitation.select().where(Habilitation.user == sophie.id).count() == 2

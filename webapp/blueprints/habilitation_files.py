@@ -93,7 +93,9 @@ def _preview(report, token, **problem):
 
 
 def _folder():
-    path = os.path.join(current_app.instance_path, "habilitation-imports")
+    """HABILITATION_IMPORT_DIR, by default instance/habilitation-imports."""
+    path = current_app.config.get("HABILITATION_IMPORT_DIR") or os.path.join(
+        current_app.instance_path, "habilitation-imports")
     os.makedirs(path, exist_ok=True)
     return path
 
