@@ -157,3 +157,20 @@ def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
     assert pending(t, {"bulk_declare": "1"}, company=t.acme.id, service=declaration("DSN").id).bulk_changed == {
         "declare": 9}
     assert not habilitations.search(t.admin, {"company": str(t.acme.id)}).grid.bulk_allowed
+
+
+def test_journal_rows_keep_quotes_separators_and_nulls(t):
+    from db.accounts import new_user
+    from db.models import PortfolioDeclarant
+    from db.models.accounts import ROLE_DECLARANT
+
+    odd = new_user(t.firm, 'D\'ARC "LA"', "Jeanne; 2,\\N", "jeanne@test.test", ROLE_DECLARANT)
+    PortfolioDeclarant.create(portfolio=t.big, user=odd)
+    k = key(establishments(t.acme)[0], "DSN", odd)
+    validate(t, {"changes": f"{k}-d-1"})
+    event = AuditEvent.get(AuditEvent.object_id == k.replace("-", ":"))
+    assert event.summary == 'D\'ARC "LA" Jeanne; 2,\\N – « DSN » sur 100 000 001 00001 : Déclarer accordé'
+    assert event.actor_name == "ADMIN Alice" and event.before is None
+    assert json.loads(event.after) == {"active_from": "2026-11-23 13:05:00", "declare": True, "pay": False}
+    row = habilitation(establishments(t.acme)[0], "DSN", odd)
+    assert row.pay is False and row.pay_granted_at is None and row.pay_active_from is None
