@@ -1,13 +1,11 @@
 """Builders for the declarations tests: firms, clients and habilitations written directly, and a
 query counter around the database's execute_sql."""
-import contextlib
 import datetime
 
 from peewee import chunked
 
 from db import clock
 from db.accounts import create_firm, new_user
-from db.database import database
 from db.models import (
     Company,
     CompanyDeclaration,
@@ -90,20 +88,3 @@ def selected_codes(link, owner_field, owner_id):
         r.declaration.code for r in link.select(link, Declaration).join(Declaration).where(owner_field == owner_id)
     )
 
-
-@contextlib.contextmanager
-def count_queries():
-    """Counts the SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
-    db = database.obj
-    original = db.execute_sql
-    statements = []
-
-    def counting(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = counting
-    try:
-        yield lambda: len(statements)
-    finally:
-        del db.execute_sql

@@ -14,7 +14,6 @@ from db.models import (
     PortfolioDeclaration,
 )
 from tests.declarations.helpers import (
-    count_queries,
     declaration,
     grant,
     make_company,
@@ -22,6 +21,7 @@ from tests.declarations.helpers import (
     make_portfolio,
     selected_codes,
 )
+from tests.support.queries import count_queries
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import pytest
 
 from db import clock, tiles
 from db.errors import NotFound
-from tests.declarations.helpers import count_queries, grant, make_company, make_firm, make_portfolio
+from tests.declarations.helpers import grant, make_company, make_firm, make_portfolio
+from tests.support.queries import count_queries
 
 NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris
 

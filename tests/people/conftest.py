@@ -1,6 +1,5 @@
 """Fixtures of the people tests: a second firm, mail links, the outbox, a real SMTP server, a
 query counter."""
-import contextlib
 import email
 import email.policy
 import re
@@ -108,22 +107,3 @@ def smtp_inbox(app):
     controller.stop()
 
 
-
-@contextlib.contextmanager
-def count_queries():
-    """Counts the SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
-    from db.database import database
-
-    db = database.obj
-    original = db.execute_sql
-    statements = []
-
-    def counting(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = counting
-    try:
-        yield lambda: len(statements)
-    finally:
-        del db.execute_sql

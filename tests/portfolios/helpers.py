@@ -1,13 +1,11 @@
 """Builders and counters for the portfolio tests: another firm, habilitations written directly,
 snapshots of what a refused action must leave untouched, and a query counter."""
-import contextlib
 import datetime
 
 from peewee import chunked
 
 from db import clock
 from db.accounts import create_firm, new_user
-from db.database import database
 from db.models import (
     AuditEvent,
     Company,
@@ -66,23 +64,6 @@ def snapshot():
               Habilitation, AuditEvent, DirectoryUnit, DirectoryEstablishment]
     return {m.__name__: m.select().count() for m in models}
 
-
-@contextlib.contextmanager
-def count_queries():
-    """Counts the SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
-    db = database.obj
-    original = db.execute_sql
-    statements = []
-
-    def counting(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = counting
-    try:
-        yield lambda: len(statements)
-    finally:
-        del db.execute_sql
 
 
 def add_fake_company(siren, establishments, firm=None, portfolio=None, prefix="FAKE"):
