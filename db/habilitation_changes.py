@@ -61,7 +61,7 @@ class Edits:
 
 
 def _ints(parts):
-    if not all(p.isdigit() and len(p) < 19 for p in parts):
+    if not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
         raise NotFound()
     return tuple(int(p) for p in parts)
 

@@ -169,7 +169,7 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
         line = Line(number, siret, f"{nom.upper()} {prenom}".strip())
         report.lines.append(line)
         e_id = sirets.get(siret)
-        if not (siret.isdigit() and len(siret) == 14):
+        if not (siret.isascii() and siret.isdigit() and len(siret) == 14):
             line.reasons.append(f"SIRET « {row[fixed['siret']].strip()} » invalide : 14 chiffres attendus")
         elif e_id is None:
             line.reasons.append(f"SIRET {siret} inconnu dans le portefeuille « {portfolio.name} »")
@@ -210,7 +210,7 @@ def apply(actor, portfolio_id, data, version, accept_partial=False, delay_overri
         raise Invalid({"accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
                                          "les lignes correctes » pour appliquer les autres."})
     text = "" if version is None else str(version).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise Invalid({"__all__": "L'aperçu n'a pas pu être identifié : importez de nouveau le fichier."})
     report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, int(text),
                                 delay_override)

@@ -1,13 +1,11 @@
 """Builders for the habilitation tests: a firm with portfolios, clients, declarations and people
-written directly, the grid form's values, and a query counter."""
-import contextlib
+written directly (and the shared query counter)."""
 from types import SimpleNamespace
 
 from peewee import chunked
 
 from db import clock
 from db.accounts import create_firm, new_user
-from db.database import database
 from db.models import (
     Company,
     CompanyDeclaration,
@@ -22,6 +20,7 @@ from db.models import (
 )
 from db.models.accounts import ROLE_DECLARANT
 from db.text import fold
+from tests.support.queries import count_queries  # noqa: F401 - re-exported for the tests here
 
 PASSWORD = "Cabinet-Test-2026"
 
@@ -114,21 +113,3 @@ def habilitation(establishment, code, user):
 
 def user(nom):
     return User.get(User.nom == nom)
-
-
-@contextlib.contextmanager
-def count_queries():
-    """Counts the SQL statements run inside the block: `with count_queries() as n: ...; n()`."""
-    db = database.obj
-    original = db.execute_sql
-    statements = []
-
-    def counting(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = counting
-    try:
-        yield lambda: len(statements)
-    finally:
-        del db.execute_sql

@@ -174,3 +174,9 @@ def test_journal_rows_keep_quotes_separators_and_nulls(t):
     assert json.loads(event.after) == {"active_from": "2026-11-23 13:05:00", "declare": True, "pay": False}
     row = habilitation(establishments(t.acme)[0], "DSN", odd)
     assert row.pay is False and row.pay_granted_at is None and row.pay_active_from is None
+
+
+@pytest.mark.parametrize("token", ["1²-2-3-d-1", "1-2-٣-d-1", "1" * 40 + "-2-3-d-1"])
+def test_odd_digits_in_posted_cells_are_not_found(t, token):
+    with pytest.raises(NotFound):
+        validate(t, {"changes": token})
