@@ -14,6 +14,7 @@ import time
 
 from peewee import chunked
 
+from bench.common import Counter
 from db import clock
 from db.accounts import check_ip
 from db.database import database
@@ -28,23 +29,6 @@ IDENTITY = {"siret": "10404942400013", "nom": "Moutin", "prenom": "Claire", "pho
             "email": "claire@arcturus.fr", "email_confirmation": "claire@arcturus.fr"}
 PASSWORD = "Cabinet-Arcturus-2026"
 
-
-class Counter:
-    """Counts the statements sent through the database's execute_sql."""
-
-    def __enter__(self):
-        self.count, db = 0, database.obj
-        original = db.execute_sql
-
-        def counting(sql, params=None, *args, **kwargs):
-            self.count += 1
-            return original(sql, params, *args, **kwargs)
-
-        db.execute_sql = counting
-        return self
-
-    def __exit__(self, *exc):
-        del database.obj.execute_sql
 
 
 def median_ms(action, runs=RUNS):

@@ -21,6 +21,7 @@ import statistics
 import tempfile
 import time
 
+from bench.common import Counter
 from bench.scale_data import PASSWORD, prepare_database
 from bench.scale_habilitations import build_habilitation_scale
 from db import habilitation_csv, passwords
@@ -31,24 +32,6 @@ from webapp import create_app
 RUNS = 9
 PAGE = "/gestion/habilitations"
 
-
-class Counter:
-    """Counts statements through the database's execute_sql."""
-
-    def __enter__(self):
-        self.count = 0
-        db = database.obj
-        original = db.execute_sql
-
-        def counting(sql, params=None, *args, **kwargs):
-            self.count += 1
-            return original(sql, params, *args, **kwargs)
-
-        db.execute_sql = counting
-        return self
-
-    def __exit__(self, *exc):
-        del database.obj.execute_sql
 
 
 def timed(call):

@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 
+from bench.common import Counter
 from bench.scale_data import PASSWORD, build_scale_firm, prepare_database
 from db import composition, passwords
 from db.database import database
@@ -19,26 +20,6 @@ from webapp import create_app
 
 RUNS = 15
 
-
-class Counter:
-    """Counts statements through the database's execute_sql."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __enter__(self):
-        db = database.obj
-        original = db.execute_sql
-
-        def counting(sql, params=None, *args, **kwargs):
-            self.count += 1
-            return original(sql, params, *args, **kwargs)
-
-        db.execute_sql = counting
-        return self
-
-    def __exit__(self, *exc):
-        del database.obj.execute_sql
 
 
 def measure(client, url, headers=None):

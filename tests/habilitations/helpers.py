@@ -20,7 +20,6 @@ from db.models import (
 )
 from db.models.accounts import ROLE_DECLARANT
 from db.text import fold
-from tests.support.queries import count_queries  # noqa: F401 - re-exported for the tests here
 
 PASSWORD = "Cabinet-Test-2026"
 

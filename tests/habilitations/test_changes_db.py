@@ -8,13 +8,13 @@ from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
 from db.models import AuditEvent, EstablishmentDeclaration, Habilitation
 from tests.habilitations.helpers import (
-    count_queries,
     declaration,
     establishments,
     habilitation,
     key,
     make_company,
 )
+from tests.support.queries import count_queries
 
 
 def validate(t, fields, **args):

@@ -7,7 +7,8 @@ from db import habilitation_scope as scope
 from db import habilitations
 from db.errors import Forbidden, NotFound
 from db.models import EstablishmentDeclaration, PortfolioDeclarant
-from tests.habilitations.helpers import count_queries, declaration, establishments, key, make_company
+from tests.habilitations.helpers import declaration, establishments, key, make_company
+from tests.support.queries import count_queries
 
 
 def rows(actor, **args):

@@ -23,10 +23,10 @@ from tests.portfolios.helpers import (
     NO_ACTIVE,
     UNKNOWN,
     add_fake_company,
-    count_queries,
     snapshot,
     valid_siren,
 )
+from tests.support.queries import count_queries
 
 
 @pytest.fixture
