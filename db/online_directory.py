@@ -13,6 +13,7 @@ import urllib.request
 
 from db import clock
 from db.models import DirectoryEstablishment, DirectoryUnit
+from db.sirene.columns import ESTABLISHMENT_COLUMNS
 
 PAGE_SIZE = 1000  # the API's maximum per call
 MAX_PAGES = 50
@@ -38,19 +39,12 @@ ESTABLISHMENT_FIELDS = {
     "dateCreationEtablissement": "date_creation",
     "dateDernierTraitementEtablissement": "updated_at",
 }
+# The API names its address fields like the stock file's columns: same mapping, one source.
 ADDRESS_FIELDS = {
-    "complementAdresseEtablissement": "complement",
-    "numeroVoieEtablissement": "numero",
-    "indiceRepetitionEtablissement": "indice",
-    "typeVoieEtablissement": "type_voie",
-    "libelleVoieEtablissement": "libelle_voie",
-    "codePostalEtablissement": "code_postal",
-    "libelleCommuneEtablissement": "commune",
-    "codeCommuneEtablissement": "code_commune",
-    "codeCedexEtablissement": "cedex",
-    "libelleCedexEtablissement": "libelle_cedex",
-    "libelleCommuneEtrangerEtablissement": "commune_etranger",
-    "libellePaysEtrangerEtablissement": "pays_etranger",
+    column: field for column, field in ESTABLISHMENT_COLUMNS.items()
+    if column.endswith("Etablissement") and field in (
+        "complement", "numero", "indice", "type_voie", "libelle_voie", "code_postal", "commune",
+        "code_commune", "cedex", "libelle_cedex", "commune_etranger", "pays_etranger")
 }
 PERIOD_FIELDS = {
     "etatAdministratifEtablissement": "etat",
