@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from db import passwords
+from db.accounts import passwords
 from db.database import database
 from tests.support.database import prepare
 

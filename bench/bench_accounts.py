@@ -16,11 +16,11 @@ from peewee import chunked
 
 from bench.common import Counter
 from db import clock
-from db.accounts import check_ip
+from db.accounts.login import check_ip
+from db.accounts.passwords import hash_secret
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import LoginAttempt
-from db.passwords import hash_secret
 from tests.support.database import prepare
 from webapp import create_app
 

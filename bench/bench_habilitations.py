@@ -24,8 +24,9 @@ import time
 from bench.common import Counter
 from bench.scale_data import PASSWORD, prepare_database
 from bench.scale_habilitations import build_habilitation_scale
-from db import habilitation_csv, passwords
+from db.accounts import passwords
 from db.database import database
+from db.habilitations import csv_export as habilitation_csv
 from db.models import Declaration, Establishment, Habilitation
 from webapp import create_app
 

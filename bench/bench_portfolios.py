@@ -14,7 +14,8 @@ import time
 
 from bench.common import Counter
 from bench.scale_data import PASSWORD, build_scale_firm, prepare_database
-from db import composition, passwords
+from db.accounts import passwords
+from db.clients import composition
 from db.database import database
 from webapp import create_app
 

@@ -17,8 +17,8 @@ import tempfile
 import time
 
 from bench.bench_tiles import BENCH_SIRET, CODES, _insert, build
-from db import selections
 from db.database import database, is_postgres
+from db.declarations import selections
 from db.models import AuditEvent, Company, Declaration, Establishment, Firm, Habilitation, Portfolio, User
 from db.models.accounts import ROLE_ADMIN
 from tests.support.database import prepare

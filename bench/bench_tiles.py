@@ -20,8 +20,9 @@ import statistics
 import tempfile
 import time
 
-from db import clock, tiles
+from db import clock
 from db.database import database, is_postgres
+from db.declarations import tiles
 from db.models import Declaration, Firm, Habilitation, User
 from tests.support.database import prepare
 
@@ -48,7 +49,7 @@ def _insert(table, columns, rows):
 
 def build(establishments, declarants, habilitations):
     """The scale firm; returns (typical user, heavy user, number of habilitations written)."""
-    from db.accounts import new_user
+    from db.accounts.firms import new_user
     from db.models import Firm, Portfolio
     from db.models.accounts import ROLE_DECLARANT
 
@@ -115,7 +116,7 @@ def report(label, figures):
 
 def page_time(url, user, path):
     """Server time of one page through the Flask test client, logged in as user."""
-    from db import passwords
+    from db.accounts import passwords
     from webapp import create_app
 
     passwords.set_rounds(4)

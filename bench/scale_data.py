@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from peewee import Value, chunked
 from stdnum import luhn
 
-from db import catalogue, clock, passwords, schema
-from db.accounts import create_firm
-from db.clients import directory_address, directory_is_active, directory_name
+from db import clock, schema
+from db.accounts import passwords
+from db.accounts.firms import create_firm
+from db.clients.writes import directory_address, directory_is_active, directory_name
 from db.database import database, init_database
+from db.declarations import catalogue
 from db.models import (
     Company,
     CompanyDeclaration,

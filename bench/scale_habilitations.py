@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from peewee import Value
 
 from bench.scale_data import build_scale_firm, prepare_database
-from db import clock, composition, passwords
+from db import clock
+from db.accounts import passwords
+from db.clients import composition
 from db.database import database
 from db.models import (
     Company,

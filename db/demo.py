@@ -10,8 +10,10 @@ import datetime
 from peewee import chunked
 
 from db import clock
-from db.accounts import create_firm, hash_answer, new_user
-from db.composition import add_company
+from db.accounts.firms import create_firm, new_user
+from db.accounts.passwords import hash_answer
+from db.clients.composition import add_company
+from db.clients.portfolios import create_portfolio, set_declarants
 from db.database import database
 from db.models import (
     Declaration,
@@ -24,7 +26,6 @@ from db.models import (
     PortfolioDeclaration,
 )
 from db.models.accounts import ROLE_DECLARANT
-from db.portfolios import create_portfolio, set_declarants
 
 DEMO_SIRET = "97785096500020"  # AG CONSEIL, siège: a real établissement of the bundled sample
 DEMO_PASSWORD = "Demo-Portail-2026"

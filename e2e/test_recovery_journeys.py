@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from db.accounts import hash_answer
+from db.accounts.passwords import hash_answer
 from db.database import database, init_database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import User

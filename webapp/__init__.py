@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from db import passwords
+from db.accounts import passwords
 from db.database import database, init_database
 from webapp import config as settings
 from webapp.extensions import csrf, login_manager

@@ -4,8 +4,9 @@ import os
 import click
 from flask.cli import AppGroup
 
-from db import catalogue, demo, schema
+from db import demo, schema
 from db.database import database
+from db.declarations import catalogue
 from db.sirene import SireneImportError, import_files
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")

@@ -2,7 +2,7 @@
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from db.accounts import load_session_user
+from db.accounts.login import load_session_user
 
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -2,7 +2,7 @@
 links that mails carry."""
 from flask import current_app, url_for
 
-from db.mail import SmtpSettings, deliver_pending
+from db.mail.delivery import SmtpSettings, deliver_pending
 
 
 def smtp_settings():

@@ -6,7 +6,7 @@ from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from db.errors import Forbidden
-from db.people_mail import TOKEN_PLACEHOLDER, Links
+from db.mail.people_mails import TOKEN_PLACEHOLDER, Links
 from webapp.mailer import absolute_url
 
 FIRM_ONLY = ("Cette page est réservée aux personnes des cabinets inscrits. Le support du portail "

@@ -2,9 +2,9 @@
 import click
 from flask.cli import AppGroup
 
-from db import support
 from db.database import database
 from db.errors import Invalid
+from db.support import agents
 
 support_cli = AppGroup("support", help="Comptes du support du portail.")
 
@@ -19,7 +19,7 @@ def create(email, nom, prenom, password):
     """Crée un compte du support (connexion sur /support/connexion)."""
     try:
         with database.connection_context():
-            agent = support.create_agent(email, nom, prenom, password)
+            agent = agents.create_agent(email, nom, prenom, password)
     except Invalid as exc:
         raise click.ClickException(" ".join(exc.errors.values())) from None
     click.echo(f"Compte du support créé : {agent.full_name} <{agent.email}>. Connexion sur /support/connexion.")
@@ -29,5 +29,5 @@ def create(email, nom, prenom, password):
 def list_agents():
     """Liste les comptes du support."""
     with database.connection_context():
-        for agent in support.agents():
+        for agent in agents.agents():
             click.echo(f"{agent.email}\t{agent.full_name}\t{'actif' if agent.is_active else 'désactivé'}")

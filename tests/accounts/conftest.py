@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from db import inscription
+from db.accounts import inscription
 
 ACTIVE_SIRET = "10404942400013"  # ARCTURUS, 75010 PARIS: active in the sample
 CLOSED_SIRET = "42178233500010"  # KIKOU, closed establishment

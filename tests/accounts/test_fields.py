@@ -1,8 +1,8 @@
 """What people type on the account forms: accepted and cleaned, or refused with a French message."""
 import pytest
 
-from db import account_fields as fields
-from db.password_policy import password_error, strength, unmet_criteria
+from db import fields
+from db.accounts.password_policy import password_error, strength, unmet_criteria
 
 
 @pytest.mark.parametrize("typed", ["Moutin", "Le Goff", "D'Artagnan", "Jean-Pierre", "Éloïse", "O’Neil", "J. P."])

@@ -5,9 +5,11 @@ import datetime
 import pytest
 
 import db.database as db_module
-from db import clock, inscription, notifications
-from db.accounts import answer_matches
+from db import clock
+from db.accounts import inscription
+from db.accounts.passwords import answer_matches, check_secret
 from db.errors import Conflict, Invalid
+from db.mail import account_mails
 from db.models import (
     AccountToken,
     Firm,
@@ -17,7 +19,6 @@ from db.models import (
     Portfolio,
     User,
 )
-from db.passwords import check_secret
 from tests.accounts.conftest import (
     ACTIVE_SIRET,
     CLOSED_SIRET,
@@ -153,7 +154,7 @@ def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):
     def broken(*args):
         raise RuntimeError("mail queue unavailable")
 
-    monkeypatch.setattr(notifications, "account_created", broken)
+    monkeypatch.setattr(account_mails, "account_created", broken)
     with pytest.raises(RuntimeError):
         inscription.register(state_for(), url)
     assert not Firm.select().where(Firm.siret == ACTIVE_SIRET).exists()

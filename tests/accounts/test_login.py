@@ -5,23 +5,22 @@ import datetime
 import pytest
 
 from db import clock
-from db.accounts import (
+from db.accounts.firms import new_user
+from db.accounts.login import (
     IP_MAX_FAILURES,
     AccountLocked,
     EmailNotValidated,
     Throttled,
     authenticate,
-    change_password,
-    new_user,
     pending_renewal,
     renew_password,
 )
+from db.accounts.passwords import change_password, check_secret, hash_secret
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.errors import Invalid, NotFound
 from db.models import LoginAttempt, User
 from db.models.accounts import ROLE_DECLARANT
-from db.passwords import check_secret, hash_secret
 from webapp import create_app
 
 NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris

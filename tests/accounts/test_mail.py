@@ -5,22 +5,22 @@ import ssl
 import pytest
 from aiosmtpd.controller import Controller
 
-from db import mail
 from db.database import database
 from db.demo import DEMO_SIRET, create_demo
+from db.mail import delivery
 from db.models import OutgoingMail, User
 from tests.accounts.conftest import PASSWORD, Inbox, Wizard, _free_port, authenticator, link_token
 from webapp import create_app
 
 
 def settings(server, **extra):
-    return mail.SmtpSettings(host="127.0.0.1", port=server.port if server else _free_port(),
+    return delivery.SmtpSettings(host="127.0.0.1", port=server.port if server else _free_port(),
                              sender="Portail tiers déclarant <ne-pas-repondre@portail.example>", timeout=5, **extra)
 
 
 def test_plain_smtp_delivers_once(db_engine, smtp_server):
-    mail.queue("claire.moutin@arcturus.fr", "Validation de votre adresse électronique", "Bonjour Éloïse,\nvoici le lien.")
-    assert mail.deliver_pending(settings(smtp_server)) == (1, 0)
+    delivery.queue("claire.moutin@arcturus.fr", "Validation de votre adresse électronique", "Bonjour Éloïse,\nvoici le lien.")
+    assert delivery.deliver_pending(settings(smtp_server)) == (1, 0)
     [message] = smtp_server.inbox.messages
     assert message["To"] == "claire.moutin@arcturus.fr"
     assert message["Subject"] == "Validation de votre adresse électronique"
@@ -28,14 +28,14 @@ def test_plain_smtp_delivers_once(db_engine, smtp_server):
     assert message.get_content().replace("\r\n", "\n") == "Bonjour Éloïse,\nvoici le lien.\n"
     stored = OutgoingMail.get()
     assert stored.sent_at is not None and stored.attempts == 1 and stored.error is None
-    assert mail.deliver_pending(settings(smtp_server)) == (0, 0)
+    assert delivery.deliver_pending(settings(smtp_server)) == (0, 0)
     assert len(smtp_server.inbox.envelopes) == 1
 
 
 def test_no_host_keeps_messages_in_the_outbox(db_engine):
-    mail.queue("a@cabinet.fr", "Sujet", "Texte")
-    assert mail.deliver_pending(None) == (0, 0)
-    assert mail.deliver_pending(mail.SmtpSettings(host="")) == (0, 0)
+    delivery.queue("a@cabinet.fr", "Sujet", "Texte")
+    assert delivery.deliver_pending(None) == (0, 0)
+    assert delivery.deliver_pending(delivery.SmtpSettings(host="")) == (0, 0)
     assert OutgoingMail.get().sent_at is None
 
 
@@ -58,25 +58,25 @@ def starttls_server(certificate):
 
 
 def test_starttls_with_login(db_engine, starttls_server, certificate):
-    mail.queue("a@cabinet.fr", "Sujet chiffré", "Texte")
+    delivery.queue("a@cabinet.fr", "Sujet chiffré", "Texte")
     smtp = settings(starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0])
-    assert mail.deliver_pending(smtp) == (1, 0)
+    assert delivery.deliver_pending(smtp) == (1, 0)
     assert starttls_server.inbox.messages[0]["Subject"] == "Sujet chiffré"
 
 
 def test_a_refused_login_is_recorded_and_retried_later(db_engine, starttls_server, certificate):
-    mail.queue("a@cabinet.fr", "Sujet", "Texte")
+    delivery.queue("a@cabinet.fr", "Sujet", "Texte")
     smtp = settings(starttls_server, security="starttls", username="portail", password="faux", cafile=certificate[0])
-    assert mail.deliver_pending(smtp) == (0, 1)
+    assert delivery.deliver_pending(smtp) == (0, 1)
     stored = OutgoingMail.get()
     assert stored.sent_at is None and stored.attempts == 1 and "535" in stored.error
     good = settings(starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0])
-    assert mail.deliver_pending(good) == (1, 0)
+    assert delivery.deliver_pending(good) == (1, 0)
 
 
 def test_an_untrusted_certificate_is_refused(db_engine, starttls_server):
-    mail.queue("a@cabinet.fr", "Sujet", "Texte")
-    assert mail.deliver_pending(settings(starttls_server, security="starttls")) == (0, 1)
+    delivery.queue("a@cabinet.fr", "Sujet", "Texte")
+    assert delivery.deliver_pending(settings(starttls_server, security="starttls")) == (0, 1)
     assert "CERTIFICATE_VERIFY_FAILED" in OutgoingMail.get().error
     assert starttls_server.inbox.envelopes == []
 
@@ -86,22 +86,22 @@ def test_implicit_ssl(db_engine, certificate):
     controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=_tls_context(certificate))
     controller.start()
     try:
-        mail.queue("a@cabinet.fr", "Sujet SSL", "Texte")
-        smtp = mail.SmtpSettings(host="127.0.0.1", port=port, security="ssl", cafile=certificate[0], timeout=5)
-        assert mail.deliver_pending(smtp) == (1, 0)
+        delivery.queue("a@cabinet.fr", "Sujet SSL", "Texte")
+        smtp = delivery.SmtpSettings(host="127.0.0.1", port=port, security="ssl", cafile=certificate[0], timeout=5)
+        assert delivery.deliver_pending(smtp) == (1, 0)
         assert inbox.messages[0]["Subject"] == "Sujet SSL"
     finally:
         controller.stop()
 
 
 def test_an_unreachable_server_is_tried_at_most_five_times(db_engine):
-    mail.queue("a@cabinet.fr", "Sujet", "Texte")
+    delivery.queue("a@cabinet.fr", "Sujet", "Texte")
     nowhere = settings(None)
-    for _ in range(mail.MAX_ATTEMPTS):
-        assert mail.deliver_pending(nowhere) == (0, 1)
-    assert mail.deliver_pending(nowhere) == (0, 0)
+    for _ in range(delivery.MAX_ATTEMPTS):
+        assert delivery.deliver_pending(nowhere) == (0, 1)
+    assert delivery.deliver_pending(nowhere) == (0, 0)
     stored = OutgoingMail.get()
-    assert stored.attempts == mail.MAX_ATTEMPTS and stored.error
+    assert stored.attempts == delivery.MAX_ATTEMPTS and stored.error
 
 
 # ---- through the pages ---------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def test_a_failing_mail_server_does_not_undo_the_action(sqlite_url):
 
 def test_the_outbox_page_shows_texts_and_links(app, client):
     with database.connection_context():
-        mail.queue("a@cabinet.fr", "Lien <b>important</b>",
+        delivery.queue("a@cabinet.fr", "Lien <b>important</b>",
                    "Suivez https://portail.example/inscription/validation/abc-123. Puis <script>x</script>")
     page = client.get("/boite-d-envoi").get_data(as_text=True)
     assert "<h1>Boîte d'envoi</h1>" in page

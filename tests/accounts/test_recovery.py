@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 
-from db import clock, recovery
-from db.accounts import IP_MAX_FAILURES, hash_answer
+from db import clock
+from db.accounts import recovery
+from db.accounts.login import IP_MAX_FAILURES
+from db.accounts.passwords import check_secret, hash_answer
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.errors import Invalid, NotFound
 from db.models import AccountToken, OutgoingMail, PendingRequest, User
-from db.passwords import check_secret
 from tests.accounts.conftest import link_token
 
 NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris

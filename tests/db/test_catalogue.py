@@ -1,5 +1,5 @@
 """The declarations catalogue loads idempotently and updates what changed."""
-from db import catalogue
+from db.declarations import catalogue
 from db.models import Declaration
 
 SEED_LABELS = [

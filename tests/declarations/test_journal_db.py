@@ -3,8 +3,9 @@ import datetime
 
 import pytest
 
-from db import audit, clock, journal, journal_text
+from db import audit, clock
 from db.errors import Forbidden, NotFound
+from db.journal import reading, wording
 from db.models import AuditEvent
 from tests.declarations.helpers import make_firm
 
@@ -31,7 +32,7 @@ def events(db_engine):
 
 
 def actions(actor, **args):
-    page = journal.search(actor, args)
+    page = reading.search(actor, args)
     assert not page.criteria.errors, page.criteria.errors
     return [entry.event.action for entry in page.events]
 
@@ -55,29 +56,29 @@ def test_filters_by_person_siret_siren_and_service(events):
 
 
 def test_bad_criteria_are_reported_in_french(events):
-    criteria = journal.search(events["admin"], {"du": "31/02/2026", "siret": "12", "service": "NOPE"}).criteria
+    criteria = reading.search(events["admin"], {"du": "31/02/2026", "siret": "12", "service": "NOPE"}).criteria
     assert set(criteria.errors) == {"du", "siret", "service"}
     assert "jj/mm/aaaa" in criteria.errors["du"]
-    criteria = journal.search(events["admin"], {"du": "2026-11-23", "au": "2026-11-01"}).criteria
+    criteria = reading.search(events["admin"], {"du": "2026-11-23", "au": "2026-11-01"}).criteria
     assert "période" in criteria.errors["au"]
 
 
 def test_a_person_of_another_firm_is_not_found(events):
     with pytest.raises(NotFound):
-        journal.search(events["admin"], {"personne": str(events["stranger"].id)})
+        reading.search(events["admin"], {"personne": str(events["stranger"].id)})
     with pytest.raises(NotFound):
-        journal.export(events["admin"], {"personne": "abc"})
+        reading.export(events["admin"], {"personne": "abc"})
 
 
 def test_only_administrators_read_the_journal(events):
     with pytest.raises(Forbidden):
-        journal.search(events["declarant"], {})
+        reading.search(events["declarant"], {})
     with pytest.raises(Forbidden):
-        journal.export(events["declarant"], {})
+        reading.export(events["declarant"], {})
 
 
 def test_before_and_after_are_told_in_french(events):
-    entries = {e.event.action: e for e in journal.search(events["admin"], {}).events}
+    entries = {e.event.action: e for e in reading.search(events["admin"], {}).events}
     grant = entries["habilitation.grant"]
     assert grant.action_label == "Habilitation accordée"
     assert [(c.label, c.before, c.after) for c in grant.changes] == [("Déclarer", "Non", "Oui")]
@@ -88,24 +89,24 @@ def test_before_and_after_are_told_in_french(events):
 
 
 def test_describe_handles_creation_deletion_dates_and_lists():
-    created = journal_text.describe(None, '{"name": "CLIENTS", "declarants": ["DURAND Paul", "LEROY Sophie"]}')
+    created = wording.describe(None, '{"name": "CLIENTS", "declarants": ["DURAND Paul", "LEROY Sophie"]}')
     assert [(c.label, c.before, c.after) for c in created] == [
         ("Nom", "—", "CLIENTS"), ("Déclarants", "—", "DURAND Paul, LEROY Sophie")]
-    deleted = journal_text.describe('{"active_from": "2026-11-23 13:05:00"}', None)
+    deleted = wording.describe('{"active_from": "2026-11-23 13:05:00"}', None)
     assert [(c.label, c.before, c.after) for c in deleted] == [("Accessible le", "23/11/2026 à 14:05", "—")]
-    assert journal_text.describe('"ancien"', '"nouveau"')[0].after == "nouveau"
-    assert journal_text.action_label("portfolio.create") == "Portefeuille créé"
-    assert journal_text.action_label("portfolio.archive") == "Portefeuille"
-    assert journal_text.value_fr("pending", "status") == "En attente"
+    assert wording.describe('"ancien"', '"nouveau"')[0].after == "nouveau"
+    assert wording.action_label("portfolio.create") == "Portefeuille créé"
+    assert wording.action_label("portfolio.archive") == "Portefeuille"
+    assert wording.value_fr("pending", "status") == "En attente"
 
 
 def test_export_rows_follow_the_criteria(events):
-    rows = list(journal.export(events["admin"], {"service": "DSN"}))
-    assert rows[0] == journal.CSV_HEADER
+    rows = list(reading.export(events["admin"], {"service": "DSN"}))
+    assert rows[0] == reading.CSV_HEADER
     assert len(rows) == 2
     date, author, action, siret, service, summary, before, after = rows[1]
     assert (date, author, action, siret, service) == (
         "20/11/2026 10:00:00", "ADMIN Autre", "Habilitation accordée", "11111111800001", "DSN")
     assert (before, after) == ("Déclarer : Non", "Déclarer : Oui")
-    assert list(journal.export(events["admin"], {"siret": "1"})) == [journal.CSV_HEADER]
+    assert list(reading.export(events["admin"], {"siret": "1"})) == [reading.CSV_HEADER]
     assert AuditEvent.select().count() == 4

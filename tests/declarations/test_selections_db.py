@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from db import selections
-from db.clients import inherit_portfolio_declarations
+from db.clients.writes import inherit_portfolio_declarations
+from db.declarations import selections
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import (
     AuditEvent,

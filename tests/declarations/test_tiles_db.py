@@ -3,7 +3,8 @@ import datetime
 
 import pytest
 
-from db import clock, tiles
+from db import clock
+from db.declarations import tiles
 from db.errors import NotFound
 from tests.declarations.helpers import grant, make_company, make_firm, make_portfolio
 from tests.support.queries import count_queries

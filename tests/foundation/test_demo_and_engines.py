@@ -33,7 +33,7 @@ def test_demo_firm_has_people_portfolios_clients_declarations_and_rights(demo_fi
 
 
 def test_demo_accounts_can_recover_with_their_secret_question(demo_firm):
-    from db.accounts import answer_matches
+    from db.accounts.passwords import answer_matches
     from db.demo import DEMO_SECRET_ANSWER, DEMO_SECRET_QUESTION
 
     for user in User.select():

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from peewee import chunked
 
 from db import clock
-from db.accounts import create_firm, new_user
+from db.accounts.firms import create_firm, new_user
 from db.models import (
     Company,
     CompanyDeclaration,

@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 
-from db import access_delay, clock, habilitations, tiles
-from db import habilitation_grid as grid
+from db import clock
+from db.declarations import tiles
+from db.habilitations import access_delay, grid
+from db.habilitations import operations as habilitations
 from db.models import Declaration
 from tests.habilitations.conftest import NOW
 from tests.habilitations.helpers import declaration, establishments, habilitation, key

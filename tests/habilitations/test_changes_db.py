@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from db import habilitation_grid as grid
 from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
+from db.habilitations import grid
 from db.models import AuditEvent, EstablishmentDeclaration, Habilitation
 from tests.habilitations.helpers import (
     declaration,
@@ -147,7 +147,7 @@ def test_nothing_to_do(t):
 
 
 def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
-    from db import habilitation_grid
+    from db.habilitations import grid as habilitation_grid
 
     monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 17)
     with pytest.raises(Invalid) as refused:
@@ -160,7 +160,7 @@ def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
 
 
 def test_journal_rows_keep_quotes_separators_and_nulls(t):
-    from db.accounts import new_user
+    from db.accounts.firms import new_user
     from db.models import PortfolioDeclarant
     from db.models.accounts import ROLE_DECLARANT
 

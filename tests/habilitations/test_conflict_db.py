@@ -2,10 +2,10 @@
 with the cells that changed, nothing is overwritten, and a reload lets it be applied again."""
 import pytest
 
-from db import habilitation_grid as grid
 from db import habilitations
-from db.accounts import new_user
+from db.accounts.firms import new_user
 from db.errors import Conflict
+from db.habilitations import grid
 from db.models import Habilitation
 from db.models.accounts import ROLE_ADMIN
 from tests.habilitations.helpers import PASSWORD, establishments, habilitation, key

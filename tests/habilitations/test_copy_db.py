@@ -1,9 +1,9 @@
 """Mêmes habilitations que…: a person gets exactly another's habilitations, previewed first."""
 import pytest
 
-from db import habilitation_grid as grid
 from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
+from db.habilitations import grid
 from tests.habilitations.helpers import establishments, habilitation, key
 
 

@@ -2,11 +2,11 @@
 the round trip, and every kind of bad file."""
 import pytest
 
-from db import habilitation_csv as files
-from db import habilitation_grid as grid
-from db import habilitation_import as imports
 from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
+from db.habilitations import csv_export as files
+from db.habilitations import csv_import as imports
+from db.habilitations import grid
 from db.models import Habilitation
 from tests.habilitations.helpers import establishments, habilitation, key
 

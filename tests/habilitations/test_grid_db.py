@@ -2,10 +2,10 @@
 criteria scoped to the firm, pages in a constant number of queries."""
 import pytest
 
-from db import habilitation_grid as grid
-from db import habilitation_scope as scope
 from db import habilitations
 from db.errors import Forbidden, NotFound
+from db.habilitations import criteria as scope
+from db.habilitations import grid
 from db.models import EstablishmentDeclaration, PortfolioDeclarant
 from tests.habilitations.helpers import declaration, establishments, key, make_company
 from tests.support.queries import count_queries

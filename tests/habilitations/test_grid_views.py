@@ -243,7 +243,7 @@ def test_clock_is_not_left_frozen():
 
 
 def test_tout_cocher_over_too_many_cells_is_refused_clearly(client, auth, demo, monkeypatch):
-    from db import habilitation_grid
+    from db.habilitations import grid as habilitation_grid
 
     monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 5)
     auth.login()

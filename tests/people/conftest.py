@@ -8,10 +8,10 @@ import socket
 import pytest
 
 from db import clock
-from db.accounts import create_firm, new_user
+from db.accounts.firms import create_firm, new_user
+from db.mail.people_mails import Links
 from db.models import OutgoingMail, User
 from db.models.accounts import ROLE_DECLARANT
-from db.people_mail import Links
 
 LINKS = Links(login="http://portail.test/connexion", activation="http://portail.test/activation/__TOKEN__",
               assistance="http://portail.test/besoin-d-aide/", requests="http://portail.test/gestion/demandes/")

@@ -2,9 +2,9 @@
 and the people of another firm."""
 import pytest
 
-from db import support
 from db.database import database
 from db.models import PendingRequest
+from db.support import agents
 from tests.conftest import AuthActions
 
 ADMIN_PAGES = [
@@ -64,7 +64,7 @@ def test_another_firms_administrator_gets_404(client, other_firm, ids, method, u
 @pytest.fixture
 def agent_client(app, client):
     with database.connection_context():
-        support.create_agent("agent@portail.fr", "Lambert", "Paul", "Bureau-Aide-2026")
+        agents.create_agent("agent@portail.fr", "Lambert", "Paul", "Bureau-Aide-2026")
     response = client.post("/support/connexion", data={"email": "agent@portail.fr", "password": "Bureau-Aide-2026"},
                            follow_redirects=True)  # the new session's CSRF token is on the landing page
     assert response.request.path == "/support/"

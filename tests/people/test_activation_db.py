@@ -1,11 +1,13 @@
 """db.activation on SQLite and PostgreSQL: the activation link chooses a password and a secret question."""
 import pytest
 
-from db import activation, clock, people
+from db import clock
+from db.accounts import activation
+from db.accounts.passwords import check_secret
 from db.errors import Invalid, NotFound
 from db.models import AuditEvent
 from db.models.accounts import ROLE_DECLARANT
-from db.passwords import check_secret
+from db.people import declarants
 from tests.people.conftest import LINKS, activation_token, reload
 
 GOOD = {"password": "Clé-Solide-2026!", "confirmation": "Clé-Solide-2026!",
@@ -15,7 +17,7 @@ GOOD = {"password": "Clé-Solide-2026!", "confirmation": "Clé-Solide-2026!",
 @pytest.fixture
 def invited(firm):
     _, admin, _ = firm
-    person = people.create_person(admin, {"nom": "Martin", "prenom": "Léa", "email": "lea@x.fr",
+    person = declarants.create_person(admin, {"nom": "Martin", "prenom": "Léa", "email": "lea@x.fr",
                                           "role": ROLE_DECLARANT}, LINKS)
     return person, activation_token("lea@x.fr")
 
@@ -62,7 +64,7 @@ def test_bad_secrets_are_refused_and_the_link_stays_valid(invited, field, value,
 
 def test_a_deactivated_account_cannot_be_activated(firm, invited):
     person, token = invited
-    people.set_active(firm[1], person.id, False, LINKS)
+    declarants.set_active(firm[1], person.id, False, LINKS)
     assert activation.account_for(token) is None
 
 
@@ -72,7 +74,7 @@ def test_an_unknown_or_oversized_token_is_not_found(db_engine):
 
 
 def test_the_person_logs_in_with_the_triplet_once_activated(invited):
-    from db.accounts import authenticate
+    from db.accounts.login import authenticate
 
     person, token = invited
     activation.activate(token, GOOD)

@@ -2,7 +2,7 @@
 search boxes, `checked`); names, phones and addresses are the inscription's, tested with it."""
 import pytest
 
-from db import person_fields as fields
+from db import fields
 from db.errors import Invalid
 
 
@@ -23,7 +23,7 @@ def test_ordinary_french_messages_keep_their_lines():
 
 
 def test_messages_are_measured_in_characters():
-    assert fields.message("é" * fields.MESSAGE_MAX)[1] is None
+    assert fields.message("é" * fields.LONG_MESSAGE_MAX)[1] is None
     assert "4000" in fields.message("é" * 4001)[1]
     assert "4000" in fields.message("x" * 100000)[1]
 

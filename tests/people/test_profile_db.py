@@ -1,10 +1,11 @@
 """db.profile on SQLite and PostgreSQL: contact details, password, secret question, administrators."""
 import pytest
 
-from db import clock, profile
+from db import clock
+from db.accounts import profile
+from db.accounts.passwords import check_secret
 from db.errors import Forbidden, Invalid
 from db.models import AuditEvent, User
-from db.passwords import check_secret
 from tests.people.conftest import LINKS, PASSWORD, mails, reload
 
 NEW_PASSWORD = "Autre-Motdepasse-77"

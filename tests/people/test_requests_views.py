@@ -2,7 +2,7 @@
 import html
 import re
 
-from db.accounts import authenticate
+from db.accounts.login import authenticate
 from db.database import database
 from db.demo import DEMO_SIRET
 from db.models import PendingRequest, User

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from db import assistance, clock, support
+from db import clock
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AssistanceRequest, AuditEvent, User
+from db.support import agents, assistance
 from tests.people.conftest import LINKS, OTHER_SIRET, activation_token, mails, reload
 
 AGENT_PASSWORD = "Bureau-Aide-2026"
@@ -16,7 +17,7 @@ REQUEST = {"motif": "Habilitation extranet", "siret": "443 061 841 00047", "nom"
 
 @pytest.fixture
 def agent(db_engine):
-    return support.create_agent("agent@portail.fr", "Lambert", "Paul", AGENT_PASSWORD)
+    return agents.create_agent("agent@portail.fr", "Lambert", "Paul", AGENT_PASSWORD)
 
 
 def test_a_request_gets_a_reference_and_an_acknowledgement(firm):
@@ -62,27 +63,27 @@ def test_a_flood_from_one_address_is_refused(db_engine):
 
 def test_agents_log_in_by_address_and_are_locked_after_five_failures(agent):
     assert agent.firm_id is None and agent.is_support
-    assert support.authenticate("AGENT@portail.fr", AGENT_PASSWORD).id == agent.id
+    assert agents.authenticate("AGENT@portail.fr", AGENT_PASSWORD).id == agent.id
     with pytest.raises(Invalid):
-        support.authenticate("inconnu@portail.fr", AGENT_PASSWORD)
+        agents.authenticate("inconnu@portail.fr", AGENT_PASSWORD)
     clock.freeze(clock.now())
     for _ in range(4):
         with pytest.raises(Invalid):
-            support.authenticate("agent@portail.fr", "faux")
-    with pytest.raises(support.SupportLocked):
-        support.authenticate("agent@portail.fr", "faux")
-    with pytest.raises(support.SupportLocked):
-        support.authenticate("agent@portail.fr", AGENT_PASSWORD)
+            agents.authenticate("agent@portail.fr", "faux")
+    with pytest.raises(agents.SupportLocked):
+        agents.authenticate("agent@portail.fr", "faux")
+    with pytest.raises(agents.SupportLocked):
+        agents.authenticate("agent@portail.fr", AGENT_PASSWORD)
     clock.advance(minutes=16)
-    assert support.authenticate("agent@portail.fr", AGENT_PASSWORD).id == agent.id
+    assert agents.authenticate("agent@portail.fr", AGENT_PASSWORD).id == agent.id
 
 
 def test_agent_creation_checks_the_address_and_the_password(agent):
     with pytest.raises(Invalid) as twice:
-        support.create_agent("Agent@portail.fr", "Autre", "Agent", AGENT_PASSWORD)
+        agents.create_agent("Agent@portail.fr", "Autre", "Agent", AGENT_PASSWORD)
     assert "déjà" in twice.value.errors["email"]
     with pytest.raises(Invalid) as weak:
-        support.create_agent("b@portail.fr", "Autre", "Agent", "faible")
+        agents.create_agent("b@portail.fr", "Autre", "Agent", "faible")
     assert "password" in weak.value.errors
 
 
@@ -109,7 +110,7 @@ def test_only_agents_see_and_answer_requests(firm, agent):
 def test_hand_over_creates_the_new_administrator_and_deactivates_the_former_one(firm, agent):
     _, admin, [marc] = firm
     request = assistance.submit(REQUEST)
-    person = support.hand_over(agent, request.id, {"nom": "Nouveau", "prenom": "Jean", "email": "jean@cabinet.fr"},
+    person = agents.hand_over(agent, request.id, {"nom": "Nouveau", "prenom": "Jean", "email": "jean@cabinet.fr"},
                                [str(admin.id)], LINKS)
     assert person.is_admin and person.firm_id == admin.firm_id and person.password_hash is None
     assert activation_token("jean@cabinet.fr")
@@ -124,7 +125,7 @@ def test_hand_over_promotes_an_existing_person(firm, agent):
     _, admin, [marc] = firm
     User.update(is_active=False).where(User.id == marc.id).execute()
     request = assistance.submit({**REQUEST, "nom": "Petit", "prenom": "Marc"})
-    person = support.hand_over(agent, request.id, {"nom": "PETIT", "prenom": "marc", "email": "marc@neuf.fr"}, [], LINKS)
+    person = agents.hand_over(agent, request.id, {"nom": "PETIT", "prenom": "marc", "email": "marc@neuf.fr"}, [], LINKS)
     assert person.id == marc.id and person.is_admin and person.is_active and person.email == "marc@neuf.fr"
     assert activation_token("marc@neuf.fr") and reload(admin).is_active
 
@@ -133,12 +134,12 @@ def test_hand_over_needs_a_registered_firm_and_its_own_administrators(firm, agen
     _, admin, [marc] = firm
     unknown = assistance.submit({**REQUEST, "siret": ""})
     with pytest.raises(NotFound):
-        support.hand_over(agent, unknown.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
+        agents.hand_over(agent, unknown.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
     request = assistance.submit(REQUEST)
     with pytest.raises(NotFound):
-        support.hand_over(agent, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [str(marc.id)], LINKS)
+        agents.hand_over(agent, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [str(marc.id)], LINKS)
     with pytest.raises(Forbidden):
-        support.hand_over(admin, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
+        agents.hand_over(admin, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
     with pytest.raises(Invalid):
-        support.hand_over(agent, request.id, {"nom": "<b>", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
+        agents.hand_over(agent, request.id, {"nom": "<b>", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
     assert User.select().where(User.firm == admin.firm_id).count() == 2

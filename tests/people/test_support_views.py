@@ -100,7 +100,7 @@ def test_the_support_desk_answers_and_hands_the_firm_over(client, agent, demo_us
 
 
 def test_the_support_login_is_throttled_per_address(client, agent):
-    from db.accounts import IP_MAX_FAILURES
+    from db.accounts.login import IP_MAX_FAILURES
 
     for attempt in range(IP_MAX_FAILURES):
         email = f"inconnu{attempt}@portail.fr"  # a different account each time: the lockout does not apply

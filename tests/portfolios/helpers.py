@@ -5,7 +5,7 @@ import datetime
 from peewee import chunked
 
 from db import clock
-from db.accounts import create_firm, new_user
+from db.accounts.firms import create_firm, new_user
 from db.models import (
     AuditEvent,
     Company,
@@ -76,7 +76,7 @@ def add_fake_company(siren, establishments, firm=None, portfolio=None, prefix="F
     for batch in chunked(rows, 500):
         DirectoryEstablishment.insert_many(batch).execute()
     if firm is not None:
-        from db.clients import register_company
+        from db.clients.writes import register_company
 
         return register_company(firm.id, portfolio.id, DirectoryUnit.get_by_id(siren))
     return None

@@ -2,7 +2,8 @@
 removal and the Sirene refresh, each planned with counts then applied with its journal entry."""
 import pytest
 
-from db import companies, company_refresh, composition, portfolios
+from db.clients import companies, composition, portfolios
+from db.clients import refresh as company_refresh
 from db.errors import Invalid, NotFound
 from db.models import (
     AuditEvent,

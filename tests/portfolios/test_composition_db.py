@@ -2,8 +2,8 @@
 refusal writing nothing, one SIREN or several."""
 import pytest
 
-from db import composition, portfolios
-from db.clients import directory_address
+from db.clients import composition, portfolios
+from db.clients.writes import directory_address
 from db.errors import Invalid
 from db.models import (
     AuditEvent,

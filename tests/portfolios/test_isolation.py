@@ -2,7 +2,7 @@
 portfolios and companies, whatever the method, and nothing of theirs changes."""
 import pytest
 
-from db import composition, portfolios
+from db.clients import composition, portfolios
 from db.database import database
 from tests.portfolios.helpers import AUBADE, make_firm, snapshot
 

@@ -3,10 +3,10 @@ on loopback: paging with curseur, storing in the local directory, and every fail
 a clear French message with nothing written."""
 import pytest
 
-from db import composition, portfolios
+from db.clients import composition, portfolios
 from db.errors import Invalid
 from db.models import DirectoryEstablishment, DirectoryUnit, Establishment
-from db.online_directory import SireneApi
+from db.sirene.online import SireneApi
 from tests.portfolios.fake_sirene import API_KEY, FakeSirene, establishment
 from tests.portfolios.helpers import snapshot, valid_siren
 

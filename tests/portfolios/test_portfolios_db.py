@@ -1,7 +1,7 @@
 """Portfolios of a firm (db/portfolios.py): counts, search, create, edit, delete, déclarants."""
 import pytest
 
-from db import portfolios
+from db.clients import portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
 from tests.portfolios.helpers import DANONE, demo_user, make_firm, snapshot
@@ -35,7 +35,7 @@ def test_search_by_client_tells_which_portfolio_holds_it(admin, criterion, value
 def test_search_finds_nothing_of_another_firm(admin):
     firm, other_admin, _ = make_firm()
     other = portfolios.create_portfolio(other_admin, "AUTRE")
-    from db.composition import add_company
+    from db.clients.composition import add_company
 
     add_company(other_admin, other.id, "775695901")
     assert portfolios.list_portfolios(admin, "siren", "775695901").matches == []

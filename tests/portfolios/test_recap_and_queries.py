@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from db import composition, portfolios
+from db.clients import composition, portfolios
 from db.database import database
 from db.models import Portfolio
 from tests.portfolios.helpers import add_fake_company, demo_admin, valid_siren

@@ -1,8 +1,9 @@
 """Database preparation shared by tests/ and e2e/."""
 import os
 
-from db import catalogue, schema
+from db import schema
 from db.database import database, init_database
+from db.declarations import catalogue
 from db.sirene import import_files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

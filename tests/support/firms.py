@@ -3,11 +3,13 @@ built through the same db/ operations as the pages; a support agent; and the row
 that the portal's URLs carry (one per kind of id), so that a test can fill any rule's arguments."""
 from types import SimpleNamespace
 
-from db import assistance, clock, composition, portfolios, support
-from db.accounts import create_firm, new_user
+from db import clock
+from db.accounts.firms import create_firm, new_user
+from db.clients import composition, portfolios
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import Company, Establishment, PendingRequest, Portfolio, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+from db.support import agents, assistance
 
 OTHER_SIRET = "44306184100047"
 OTHER_PASSWORD = "Cabinet-Voisin-2026"
@@ -58,7 +60,7 @@ def demo_rows():
 
 def support_agent(email=AGENT_EMAIL, password=AGENT_PASSWORD):
     """A support agent (no firm); returns the login form's values."""
-    support.create_agent(email, "Lambert", "Paul", password)
+    agents.create_agent(email, "Lambert", "Paul", password)
     return {"email": email, "password": password}
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
-from db import activation
+from db.accounts import activation
 from db.errors import Invalid, NotFound
 from db.identifiers import format_siret
 from webapp.forms.people import SecretsForm

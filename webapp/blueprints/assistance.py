@@ -2,8 +2,8 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from db import assistance
 from db.errors import Invalid
+from db.support import assistance
 from webapp.forms.people import AssistanceForm
 from webapp.mailer import send_queued
 from webapp.people_helpers import apply_errors

@@ -5,8 +5,9 @@ import datetime
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from db import clock, inscription
-from db.accounts import (
+from db import clock
+from db.accounts import inscription
+from db.accounts.login import (
     AccountLocked,
     EmailNotValidated,
     Throttled,

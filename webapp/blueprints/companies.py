@@ -7,9 +7,10 @@ import io
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db import companies, company_refresh, composition, portfolios
+from db.clients import companies, composition, portfolios
+from db.clients import refresh as company_refresh
 from db.errors import Invalid
-from db.online_directory import SireneApi
+from db.sirene.online import SireneApi
 from webapp.access import admin_required
 from webapp.forms.portfolios import AddCompanyForm, BulkAddForm, TransferForm, apply_errors
 from webapp.templating import is_htmx, number_fr

@@ -3,9 +3,9 @@ deactivate, reactivate, promote, demote, resend the activation link."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db import people
 from db.errors import Invalid
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+from db.people import declarants
 from webapp.access import admin_required
 from webapp.forms.people import NewPersonForm, PersonForm, SearchForm
 from webapp.mailer import send_queued
@@ -17,7 +17,7 @@ bp = Blueprint("declarants", __name__, url_prefix="/gestion/declarants")
 
 @bp.app_template_global()
 def person_state(user):
-    return people.state(user)
+    return declarants.state(user)
 
 
 @bp.app_template_filter()
@@ -34,12 +34,12 @@ def index():
     form = SearchForm(request.args)
     page = request.args.get("page", 1, type=int)
     try:
-        found, total, term = people.list_people(current_user, form.q.data, page)
+        found, total, term = declarants.list_people(current_user, form.q.data, page)
     except Invalid as exc:
         apply_errors(form, exc)
         found, total, term = [], 0, ""
     context = {"form": form, "people": found, "total": total, "term": term, "page_number": page,
-               "pages": max(1, -(-total // people.PER_PAGE))}
+               "pages": max(1, -(-total // declarants.PER_PAGE))}
     return page_or_fragment("declarants/index.html", "declarants/_results.html", **context), (
         422 if form.q.errors else 200)
 
@@ -51,7 +51,7 @@ def create():
     form = NewPersonForm()
     if request.method == "POST":
         try:
-            person = people.create_person(current_user, form.data, mail_links())
+            person = declarants.create_person(current_user, form.data, mail_links())
         except Invalid as exc:
             error = apply_errors(form, exc)
             return render_template("declarants/new.html", form=form, error=error), 422
@@ -65,11 +65,11 @@ def create():
 @admin_required
 def edit(user_id):
     """Show and edit a person; the page also offers the account's actions."""
-    person = people.get_person(current_user, user_id)
+    person = declarants.get_person(current_user, user_id)
     form = PersonForm(obj=person)
     if request.method == "POST":
         try:
-            changed = people.update_person(current_user, user_id, form.data, mail_links())
+            changed = declarants.update_person(current_user, user_id, form.data, mail_links())
         except Invalid as exc:
             error = apply_errors(form, exc)
             return render_template("declarants/edit.html", form=form, person=person, error=error), 422
@@ -84,7 +84,7 @@ def _act(user_id, operation, success):
     try:
         person = operation()
     except Invalid as exc:
-        person = people.get_person(current_user, user_id)
+        person = declarants.get_person(current_user, user_id)
         form = PersonForm(formdata=None, obj=person)
         return render_template("declarants/edit.html", form=form, person=person,
                                error=apply_errors(form, exc)), 422
@@ -99,7 +99,7 @@ def _act(user_id, operation, success):
 @admin_required
 def deactivate(user_id):
     """Deactivate the account: no more login, a notification is mailed."""
-    return _act(user_id, lambda: people.set_active(current_user, user_id, False, mail_links()),
+    return _act(user_id, lambda: declarants.set_active(current_user, user_id, False, mail_links()),
                 "Le compte de {name} est désactivé ; la personne en est informée par courriel.")
 
 
@@ -107,7 +107,7 @@ def deactivate(user_id):
 @admin_required
 def reactivate(user_id):
     """Reactivate the account, with a notification."""
-    return _act(user_id, lambda: people.set_active(current_user, user_id, True, mail_links()),
+    return _act(user_id, lambda: declarants.set_active(current_user, user_id, True, mail_links()),
                 "Le compte de {name} est réactivé ; la personne en est informée par courriel.")
 
 
@@ -115,7 +115,7 @@ def reactivate(user_id):
 @admin_required
 def promote(user_id):
     """Make the person an administrator."""
-    return _act(user_id, lambda: people.set_role(current_user, user_id, ROLE_ADMIN, mail_links()),
+    return _act(user_id, lambda: declarants.set_role(current_user, user_id, ROLE_ADMIN, mail_links()),
                 "{name} est désormais administrateur.")
 
 
@@ -123,7 +123,7 @@ def promote(user_id):
 @admin_required
 def demote(user_id):
     """Make the administrator a déclarant again (never the last active one)."""
-    return _act(user_id, lambda: people.set_role(current_user, user_id, ROLE_DECLARANT, mail_links()),
+    return _act(user_id, lambda: declarants.set_role(current_user, user_id, ROLE_DECLARANT, mail_links()),
                 "{name} n'est plus administrateur ; la personne reste déclarant.")
 
 
@@ -131,5 +131,5 @@ def demote(user_id):
 @admin_required
 def resend_activation(user_id):
     """Send a new activation link (the previous one stops working)."""
-    return _act(user_id, lambda: people.resend_activation(current_user, user_id, mail_links()),
+    return _act(user_id, lambda: declarants.resend_activation(current_user, user_id, mail_links()),
                 "Un nouveau lien d'activation a été envoyé à {name}.")

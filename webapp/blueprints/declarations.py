@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from db import selections, tiles
+from db.declarations import selections, tiles
 from db.errors import Invalid
 from webapp.access import admin_required
 from webapp.templating import page_or_fragment

@@ -20,8 +20,9 @@ from flask import (
 )
 from flask_login import current_user
 
-from db import habilitation_csv, habilitation_import
 from db.errors import Conflict, Invalid
+from db.habilitations import csv_export as habilitation_csv
+from db.habilitations import csv_import as habilitation_import
 from webapp.access import admin_required
 from webapp.blueprints.habilitations import LIST_LIMIT, delay_override
 

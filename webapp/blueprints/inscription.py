@@ -8,9 +8,9 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from db import inscription
+from db.accounts import inscription
+from db.accounts.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
 from db.errors import Conflict, Invalid, NotFound
-from db.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
 from webapp.forms.inscription import (
     AccessRequestForm,
     CredentialsForm,

@@ -5,7 +5,7 @@ import io
 from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
-from db import journal
+from db.journal import reading
 from webapp.access import admin_required
 from webapp.templating import page_or_fragment
 
@@ -16,7 +16,7 @@ bp = Blueprint("journal", __name__)
 @admin_required
 def index():
     """Show the journal filtered by period, person, SIRET and service, a page at a time."""
-    result = journal.search(current_user, request.args)
+    result = reading.search(current_user, request.args)
     status = 422 if result.criteria.errors else 200
     return page_or_fragment("journal/index.html", "journal/_results.html", result=result), status
 
@@ -25,7 +25,7 @@ def index():
 @admin_required
 def export():
     """Download the filtered journal as CSV (";" separated, UTF-8 with BOM, for spreadsheets)."""
-    rows = journal.export(current_user, request.args)
+    rows = reading.export(current_user, request.args)
 
     def generate():
         buffer = io.StringIO()

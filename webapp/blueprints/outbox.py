@@ -8,7 +8,7 @@ import re
 from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup, escape
 
-from db.mail import outbox
+from db.mail.delivery import outbox
 
 bp = Blueprint("outbox", __name__)
 

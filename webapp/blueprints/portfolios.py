@@ -3,7 +3,7 @@ déclarants (dual list) and "Composer le portefeuille"."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db import composition, portfolios
+from db.clients import composition, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
 from webapp.forms.portfolios import AddCompanyForm, PortfolioForm, apply_errors

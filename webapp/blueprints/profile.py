@@ -3,8 +3,9 @@ administrators, and the request to become administrator (cooptation)."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
-from db import pending, profile
+from db.accounts import profile
 from db.errors import Invalid
+from db.people import requests
 from webapp.forms.people import ContactForm, MessageForm, PasswordChangeForm, SecretChangeForm
 from webapp.mailer import send_queued
 from webapp.people_helpers import apply_errors, firm_required, mail_links
@@ -26,7 +27,7 @@ def _forms(**bound):
 
 def _page(status=200, **bound):
     return render_template("profile/index.html", forms=_forms(**bound), admins=profile.administrators(current_user),
-                           cooptation=pending.my_cooptation(current_user)), status
+                           cooptation=requests.my_cooptation(current_user)), status
 
 
 def _post(name, form_class, operation, success):
@@ -87,6 +88,6 @@ def change_secret():
 def request_admin():
     """Ask the administrators to become administrator (they answer in Demande en attente)."""
     _, refused = _post("cooptation", MessageForm,
-                       lambda data: pending.ask_cooptation(current_user, data.get("message"), mail_links()),
+                       lambda data: requests.ask_cooptation(current_user, data.get("message"), mail_links()),
                        "Votre demande a été transmise aux administrateurs du cabinet. Vous serez informé par courriel.")
     return refused or redirect(url_for(".index"))

@@ -6,7 +6,8 @@ import io
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from db import clock, recap
+from db import clock
+from db.clients import recap
 from webapp.access import admin_required
 from webapp.templating import datetime_fr
 

@@ -8,8 +8,9 @@ import datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from db import clock, recovery
-from db.accounts import Throttled, check_ip, record_attempt
+from db import clock
+from db.accounts import recovery
+from db.accounts.login import Throttled, check_ip, record_attempt
 from db.errors import Invalid, NotFound
 from webapp.forms.inscription import attach_errors
 from webapp.forms.recovery import AnswerForm, ForgotLoginForm, NewPasswordForm, TripletForm

@@ -5,8 +5,8 @@ import dataclasses
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from db import pending
 from db.errors import Conflict, Invalid
+from db.people import requests
 from webapp.access import admin_required
 from webapp.forms.people import NewPersonForm, TemporaryPasswordForm
 from webapp.mailer import send_queued
@@ -20,7 +20,7 @@ bp = Blueprint("requests", __name__, url_prefix="/gestion/demandes")
 def _count_in_menu():
     # Same menu as the base template's, with the number of waiting requests in the entry's label.
     user = current_user if current_user and current_user.is_authenticated else None
-    count = pending.pending_count(user) if user is not None and user.is_admin else 0
+    count = requests.pending_count(user) if user is not None and user.is_admin else 0
     if not count:
         return {}
     demo_mode = current_app.config["PORTAL_MODE"] == "demo"
@@ -32,11 +32,11 @@ def _count_in_menu():
 
 
 def _index(status=200, error=None):
-    waiting = pending.list_requests(current_user)
+    waiting = requests.list_requests(current_user)
     forms = {r.id: TemporaryPasswordForm(formdata=None, prefix=f"r{r.id}", email=r.requester_email) for r in waiting
-             if r.kind == pending.PASSWORD}
-    return render_template("requests/index.html", waiting=waiting, decided=pending.list_requests(current_user, True),
-                           kinds=pending.KINDS, forms=forms, error=error), status
+             if r.kind == requests.PASSWORD}
+    return render_template("requests/index.html", waiting=waiting, decided=requests.list_requests(current_user, True),
+                           kinds=requests.KINDS, forms=forms, error=error), status
 
 
 @bp.get("/")
@@ -57,7 +57,7 @@ def _answered(message):
 def accept_cooptation(request_id):
     """Accord to a cooptation: the requester becomes administrator."""
     try:
-        person = pending.accept_cooptation(current_user, request_id, mail_links())
+        person = requests.accept_cooptation(current_user, request_id, mail_links())
     except Invalid as exc:
         return _index(422, " ".join(exc.errors.values()))
     except Conflict as exc:
@@ -71,7 +71,7 @@ def accept_password(request_id):
     """Accord to a password request: show the temporary password once (it is also mailed)."""
     form = TemporaryPasswordForm(prefix=f"r{request_id}")  # one form per request on the page
     try:
-        person, password = pending.accept_password(current_user, request_id, form.email.data, mail_links())
+        person, password = requests.accept_password(current_user, request_id, form.email.data, mail_links())
     except Invalid as exc:
         return _index(422, f"Demande n° {request_id} : " + " ".join(exc.errors.values()))
     except Conflict as exc:
@@ -85,13 +85,13 @@ def accept_password(request_id):
 def accept_access(request_id):
     """Accord to an access request: check the person's details, then create the account."""
     try:
-        request_row = pending.get_request(current_user, request_id)
+        request_row = requests.get_request(current_user, request_id)
     except Conflict as exc:
         return _index(409, str(exc))
-    form = NewPersonForm(data=pending.access_details(request_row))
+    form = NewPersonForm(data=requests.access_details(request_row))
     if form.is_submitted():
         try:
-            person = pending.accept_access(current_user, request_id, form.data, mail_links())
+            person = requests.accept_access(current_user, request_id, form.data, mail_links())
         except Invalid as exc:
             error = apply_errors(form, exc)
             return render_template("requests/access.html", form=form, request_row=request_row, error=error), 422
@@ -107,7 +107,7 @@ def accept_access(request_id):
 def refuse(request_id):
     """Refus: the requester is told by mail."""
     try:
-        request_row = pending.refuse(current_user, request_id, mail_links())
+        request_row = requests.refuse(current_user, request_id, mail_links())
     except Conflict as exc:
         return _index(409, str(exc))
     return _answered(f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")

@@ -7,9 +7,9 @@ them, and these pages refuse the people of the firms.
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from db import assistance, support
-from db.accounts import Throttled
+from db.accounts.login import Throttled
 from db.errors import Forbidden, Invalid
+from db.support import agents, assistance
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
 from webapp.mailer import send_queued
 from webapp.people_helpers import FIRM_ONLY, apply_errors, mail_links, support_required
@@ -39,10 +39,10 @@ def login():
     error, status = None, 200
     if request.method == "POST":
         try:
-            agent = support.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
+            agent = agents.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
         except Throttled as exc:
             error, status = f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.", 429
-        except support.SupportLocked as exc:
+        except agents.SupportLocked as exc:
             error, status = f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.", 401
         except Invalid as exc:
             error, status = exc.errors["__all__"], 401
@@ -70,7 +70,7 @@ def index():
 
 def _show(request_id, status=200, answer_form=None, handover_form=None, error=None):
     row = assistance.get_request(current_user, request_id)
-    firm, admins = support.firm_of(current_user, row)
+    firm, admins = agents.firm_of(current_user, row)
     return render_template("support/show.html", row=row, firm=firm, admins=admins, statuses=assistance.STATUSES,
                            answer_form=answer_form or AnswerForm(formdata=None, prefix="answer"),
                            handover_form=handover_form or HandOverForm(formdata=None, prefix="handover"),
@@ -117,7 +117,7 @@ def hand_over(request_id):
     """After an off-line identity check: make the named person administrator of the firm."""
     form = HandOverForm(prefix="handover")
     try:
-        person = support.hand_over(current_user, request_id, form.data, request.form.getlist("leaving"), mail_links())
+        person = agents.hand_over(current_user, request_id, form.data, request.form.getlist("leaving"), mail_links())
     except Invalid as exc:
         error = apply_errors(form, exc)
         return _show(request_id, 422, handover_form=form, error=error)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from db.account_fields import hostile_error
+from db.fields import hostile_error
 
 REQUIRED = "Ce champ est obligatoire."
 

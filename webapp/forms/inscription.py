@@ -5,8 +5,8 @@ from wtforms import PasswordField, RadioField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from db.catalogue import DOMAINS
-from db.inscription import PROFILES
+from db.accounts.inscription import PROFILES
+from db.declarations.catalogue import DOMAINS
 
 
 class Required:

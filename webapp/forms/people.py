@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from db.assistance import MOTIFS as ASSISTANCE_MOTIFS
-from db.people import ROLES
+from db.people.declarants import ROLES
+from db.support.assistance import MOTIFS as ASSISTANCE_MOTIFS
 
 
 class Marked:

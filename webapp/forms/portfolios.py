@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from db.portfolios import NAME_MAX
+from db.clients.portfolios import NAME_MAX
 
 
 class Required:

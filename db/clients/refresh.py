@@ -1,0 +1,123 @@
+"""Mettre à jour depuis le référentiel Sirene: compare a client company with the current
+directory and apply what changed, only when the administrator validates.
+
+Changes found: a new raison sociale, new active establishments (offered for registration),
+registered establishments now closed (flagged, their habilitations listed for removal),
+registered establishments whose address or name changed.
+"""
+from dataclasses import dataclass, field
+
+from db import audit
+from db.clients.companies import get_company, habilitation_counts
+from db.clients.writes import (
+    copy_establishments,
+    directory_address,
+    directory_is_active,
+    directory_name,
+    inherit_company_declarations,
+    unregister_establishments,
+)
+from db.database import database
+from db.errors import Invalid
+from db.identifiers import format_siren
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment
+
+DE = DirectoryEstablishment
+
+
+@dataclass
+class Closed:
+    establishment: Establishment
+    habilitations: int
+
+
+@dataclass
+class RefreshPlan:
+    company: Company
+    unit: DirectoryUnit = None
+    new_name: str = None
+    ceased: bool = False
+    new_active: list = field(default_factory=list)  # [(siret, address, is_siege)]
+    now_closed: list = field(default_factory=list)  # [Closed]
+    changed: list = field(default_factory=list)  # [(Establishment, new name, new address)]
+    missing: list = field(default_factory=list)  # registered, no longer in the directory
+
+    @property
+    def has_changes(self):
+        return bool(self.new_name or self.new_active or self.now_closed or self.changed)
+
+
+def plan_refresh(actor, company_id):
+    """Compare the company with the directory (three queries)."""
+    company = get_company(actor, company_id)
+    plan = RefreshPlan(company, DirectoryUnit.get_or_none(DirectoryUnit.siren == company.siren))
+    if plan.unit is None:
+        raise Invalid({"__all__": f"Le SIREN {format_siren(company.siren)} n'est plus dans le référentiel "
+                                  "Sirene local : rien à comparer."})
+    plan.ceased = plan.unit.etat == "C"
+    if plan.unit.name != company.name:
+        plan.new_name = plan.unit.name
+    registered = {e.siret: e for e in Establishment.select().where(Establishment.company == company.id)}
+    rows = (DE.select(DE.siret, DE.is_siege, directory_name().alias("name"), directory_address().alias("addr"),
+                      directory_is_active().alias("active"))
+            .where(DE.siren == company.siren).order_by(DE.is_siege.desc(), DE.siret).dicts())
+    seen = set()
+    closed = []
+    for row in rows:
+        seen.add(row["siret"])
+        current, active = registered.get(row["siret"]), bool(row["active"])
+        if current is None:
+            if active:
+                plan.new_active.append((row["siret"], row["addr"], bool(row["is_siege"])))
+        elif not active and current.is_active:
+            closed.append(current)
+        elif (current.address, current.name) != (row["addr"], row["name"]):
+            plan.changed.append((current, row["name"], row["addr"]))
+    counts = habilitation_counts([e.id for e in closed])
+    plan.now_closed = [Closed(e, counts.get(e.id, 0)) for e in closed]
+    plan.missing = [e for s, e in registered.items() if s not in seen]
+    return plan
+
+
+def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
+    """Apply the comparison: new name and addresses, closed establishments flagged (and the
+    chosen ones unregistered with their habilitations), chosen new establishments registered."""
+    plan = plan_refresh(actor, company_id)
+    company = plan.company
+    register = sorted({s for s, _a, _h in plan.new_active} & set(register_sirets))
+    unregister = [c.establishment.id for c in plan.now_closed if str(c.establishment.id) in {str(i) for i in unregister_ids}]
+    with database.atomic():
+        if plan.new_name:
+            Company.update(name=plan.new_name).where(Company.id == company.id).execute()
+        if plan.changed or plan.now_closed:
+            _copy_directory_fields(company)
+        if register:
+            copy_establishments(actor.firm_id, company.id, company.siren, register)
+            new_ids = Establishment.select(Establishment.id).where(
+                (Establishment.company == company.id) & Establishment.siret.in_(register))
+            inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
+        if unregister:
+            unregister_establishments(unregister)
+        audit.record(
+            actor, "company.refresh",
+            f"{company.name} ({format_siren(company.siren)}) mise à jour depuis le référentiel Sirene", obj=company,
+            before={"raison sociale": company.name},
+            after={"raison sociale": plan.new_name or company.name, "inscrits": register,
+                   "fermés": [c.establishment.siret for c in plan.now_closed],
+                   "désinscrits": [c.establishment.siret for c in plan.now_closed if c.establishment.id in unregister],
+                   "adresses mises à jour": [e.siret for e, _n, _a in plan.changed]})
+    return plan, register, unregister
+
+
+def _copy_directory_fields(company):
+    """Name, address and state of every registered establishment from the directory, in one
+    UPDATE per field (correlated subqueries, portable)."""
+    def from_directory(expression):
+        return DE.select(expression).where(DE.siret == Establishment.siret)
+
+    in_directory = Establishment.siret.in_(DE.select(DE.siret).where(DE.siren == company.siren))
+    Establishment.update(
+        name=from_directory(directory_name()),
+        address=from_directory(directory_address()),
+        is_active=from_directory(directory_is_active()),
+    ).where((Establishment.company == company.id) & in_directory).execute()

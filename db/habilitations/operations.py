@@ -1,0 +1,184 @@
+"""Gérer les habilitations: the operations behind the grid (search, pending ticks, Valider,
+"Mêmes habilitations que…"). Administrators only; every identifier is checked to be the firm's.
+
+The pieces live in habilitation_scope (criteria, cell queries), habilitation_grid (a page),
+habilitation_changes (pending edits, plan, conflict check, set-based writes) and
+habilitation_csv (bulk files).
+"""
+from dataclasses import dataclass
+
+from db.errors import Invalid, NotFound
+from db.habilitations import changes, grid, writes
+from db.habilitations import criteria as scope
+from db.habilitations.criteria import require_admin
+from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
+from db.models.accounts import ROLE_ADMIN
+
+SIRET_SUGGESTIONS = 500
+CRITERIA_KEYS = scope.CRITERIA_KEYS
+
+
+@dataclass
+class Options:
+    """The choices of the search form."""
+
+    portfolios: list
+    admins: list
+    declarants: list
+    services: list
+    establishments: list  # suggestions for the Siret field (the company's establishments)
+
+
+@dataclass
+class Screen:
+    criteria: object
+    options: Options
+    grid: object = None  # GridPage once a search was made
+    edits: object = None  # pending edits carried by the page
+    plan: object = None  # what they change
+
+
+def options(actor, c):
+    people = list(User.select().where((User.firm == actor.firm_id) & User.is_active)
+                  .order_by(User.nom_key, User.prenom_key, User.id))
+    services = (
+        Declaration.select().where(
+            Declaration.is_active & Declaration.id.in_(
+                PortfolioDeclaration.select(PortfolioDeclaration.declaration)
+                .join(Portfolio).where(Portfolio.firm == actor.firm_id)
+            )
+        ).order_by(Declaration.position, Declaration.id)
+    )
+    establishments = []
+    if c.company is not None:
+        establishments = list(
+            Establishment.select(Establishment.siret, Establishment.name)
+            .where(Establishment.company == c.company.id).order_by(Establishment.siret).limit(SIRET_SUGGESTIONS)
+        )
+    return Options(
+        list(Portfolio.select().where(Portfolio.firm == actor.firm_id)
+             .order_by(Portfolio.is_default.desc(), Portfolio.name_key)),
+        [p for p in people if p.role == ROLE_ADMIN],
+        [p for p in people if p.role != ROLE_ADMIN],
+        list(services),
+        establishments,
+    )
+
+
+def search(actor, args, delay_override=None):
+    """The search form and, once searched, the page of the grid its criteria ask for."""
+    require_admin(actor)
+    c = scope.parse(actor, args)
+    screen = Screen(c, options(actor, c))
+    if c.searched:
+        screen.grid = grid.page(c, delay_override)
+    return screen
+
+
+def edits_from(fields):
+    """Edits from the grid form's values (see habilitation_changes.parse_edits); a "Tout
+    (dé)cocher" pressed without JavaScript (toggle_*) replaces the column's ticks one by one."""
+    edits = changes.parse_edits(
+        fields.get("bulk_declare", ""), fields.get("bulk_pay", ""), fields.get("changes", ""),
+        fields.get("shown", ()), fields.get("declare", ()), fields.get("pay", ()),
+    )
+    for column in (changes.DECLARE, changes.PAY):
+        toggle = fields.get(f"toggle_{column}")
+        if toggle is None:
+            continue
+        value = changes.bulk_value(toggle)
+        if value is None:
+            raise NotFound()
+        edits.bulk[column] = value
+        for columns in edits.cells.values():
+            columns.pop(column, None)
+    edits.cells = {key: columns for key, columns in edits.cells.items() if columns}
+    return edits
+
+
+def pending(actor, args, fields, delay_override=None, with_grid=False):
+    """What the pending ticks would change (nothing written); with_grid adds the page, its
+    boxes showing the pending values (the page without JavaScript)."""
+    require_admin(actor)
+    c = scope.parse(actor, args)
+    edits = edits_from(fields)
+    screen = Screen(c, options(actor, c) if with_grid else None, edits=edits)
+    screen.plan = changes.plan(actor, c, edits)
+    if with_grid:
+        screen.grid = grid.page(c, delay_override)
+        grid.overlay(screen.grid, edits)
+    return screen
+
+
+def _version(value):
+    text = "" if value is None else str(value).strip()
+    if not text.isdecimal() or len(text) > 18:
+        raise Invalid({"__all__": "La grille n'a pas pu être identifiée : rechargez la page."})
+    return int(text)
+
+
+def validate(actor, args, fields, delay_override=None):
+    """Valider: apply the pending ticks in one transaction. Conflict when a cell they touch
+    changed since the page was loaded (fields["version"])."""
+    require_admin(actor)
+    c = scope.parse(actor, args, with_paging=False)
+    edits = edits_from(fields)
+    version = _version(fields.get("version"))
+    if edits.is_empty() and not edits.seen:
+        return changes.Plan([])
+    return writes.apply(actor, c, edits, version, delay_override)
+
+
+@dataclass
+class CopyScreen:
+    criteria: object
+    target: User
+    source: User
+    plan: object
+    version: int
+
+
+def _copy_people(actor, target_id, source_id):
+    ids = []
+    for value in (target_id, source_id):
+        text = str(value or "").strip()
+        if not text:
+            raise Invalid({"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."})
+        if not text.isdecimal() or len(text) > 18:
+            raise NotFound()
+        ids.append(int(text))
+    people = {u.id: u for u in User.select().where(User.id.in_(ids) & (User.firm == actor.firm_id))}
+    if len(people) != len(set(ids)):
+        raise NotFound()
+    if ids[0] == ids[1]:
+        raise Invalid({"copy": "Choisissez deux personnes différentes."})
+    return people[ids[0]], people[ids[1]]
+
+
+def copy_preview(actor, args):
+    """"Mêmes habilitations que…": what giving the target the source's habilitations would change,
+    within the search's establishments and services (nothing written)."""
+    require_admin(actor)
+    c = scope.parse(actor, args, with_paging=False)
+    target, source = _copy_people(actor, args.get("target"), args.get("source"))
+    mark = grid.version()
+    plan = changes.plan(actor, _everyone(c), changes.Edits(copy=(target.id, source.id)))
+    return CopyScreen(c, target, source, plan, mark)
+
+
+def copy_apply(actor, args, version, delay_override=None):
+    """Apply "Mêmes habilitations que…" as previewed; Conflict when the cells of either person
+    changed since the preview."""
+    require_admin(actor)
+    c = scope.parse(actor, args, with_paging=False)
+    target, source = _copy_people(actor, args.get("target"), args.get("source"))
+    edits = changes.Edits(copy=(target.id, source.id))
+    plan = writes.apply(actor, _everyone(c), edits, _version(version), delay_override)
+    return CopyScreen(c, target, source, plan, None)
+
+
+def _everyone(c):
+    """The criteria without their choice of people (the copy names its two people itself)."""
+    c.admin = c.declarant = ""
+    c.picked = []
+    return c

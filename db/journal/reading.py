@@ -1,0 +1,176 @@
+"""Reading the journal: the firm's AuditEvents filtered by period, person, SIRET and service,
+a page at a time or streamed to CSV, with before → after told in French."""
+import datetime
+from dataclasses import dataclass, field
+
+from db.errors import Forbidden, NotFound
+from db.identifiers import clean, format_siret
+from db.journal.wording import PARIS, action_label, describe
+from db.models import AuditEvent, Declaration, User
+
+PER_PAGE = 50
+CSV_HEADER = ["Date", "Auteur", "Action", "Siret", "Service", "Détail", "Avant", "Après"]
+
+@dataclass
+class Criteria:
+    start: datetime.date = None
+    end: datetime.date = None
+    person: int = None
+    siret: str = ""
+    service: str = ""
+    page: int = 1
+    errors: dict = field(default_factory=dict)
+
+    def args(self):
+        """The criteria as URL parameters (what the form sends)."""
+        values = {
+            "du": self.start.isoformat() if self.start else "",
+            "au": self.end.isoformat() if self.end else "",
+            "personne": str(self.person or ""),
+            "siret": self.siret,
+            "service": self.service,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class JournalPage:
+    criteria: Criteria
+    events: list
+    total: int
+    people: list
+    services: list
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // PER_PAGE))
+
+    def service_label(self, code):
+        labels = {d.code: d.label for d in self.services}
+        return labels.get(code, code or "")
+
+
+def _date(value, errors, key):
+    text = (value or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    errors[key] = "Date invalide : saisissez-la au format jj/mm/aaaa."
+    return None
+
+
+def parse(actor, args):
+    """Criteria from URL parameters (du, au, personne, siret, service, page); bad values are
+    reported in criteria.errors, a person of another firm is NotFound."""
+    c = Criteria()
+    c.start = _date(args.get("du"), c.errors, "du")
+    c.end = _date(args.get("au"), c.errors, "au")
+    if c.start and c.end and c.start > c.end:
+        c.errors["au"] = "La fin de la période doit suivre son début."
+    person = (args.get("personne") or "").strip()
+    if person:
+        if not person.isdecimal() or len(person) > 18 or not User.select().where(
+            (User.id == int(person)) & (User.firm == actor.firm_id)
+        ).exists():
+            raise NotFound()
+        c.person = int(person)
+    siret = clean(args.get("siret"))
+    if siret and (not siret.isdigit() or len(siret) not in (9, 14)):
+        c.errors["siret"] = "Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."
+    c.siret = siret
+    c.service = (args.get("service") or "").strip()
+    if c.service and not Declaration.select().where(Declaration.code == c.service).exists():
+        c.errors["service"] = "Service inconnu."
+    page = (args.get("page") or "1").strip()
+    c.page = int(page) if page.isdigit() and int(page) > 0 else 1
+    return c
+
+
+def _utc(day):
+    """Midnight of a Paris day, as the naive UTC the database stores."""
+    local = datetime.datetime.combine(day, datetime.time(), tzinfo=PARIS)
+    return local.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def _query(actor, c):
+    query = AuditEvent.select().where(AuditEvent.firm == actor.firm_id)
+    if c.start:
+        query = query.where(AuditEvent.at >= _utc(c.start))
+    if c.end:
+        query = query.where(AuditEvent.at < _utc(c.end + datetime.timedelta(days=1)))
+    if c.person:
+        query = query.where(AuditEvent.actor == c.person)
+    if len(c.siret) == 14:
+        query = query.where(AuditEvent.siret == c.siret)
+    elif c.siret:
+        query = query.where(AuditEvent.siret.startswith(c.siret))
+    if c.service:
+        query = query.where(AuditEvent.declaration_code == c.service)
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def _require_admin(actor):
+    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
+        raise Forbidden()
+
+
+def search(actor, args):
+    """A page of the firm's journal for the criteria in args (administrators only)."""
+    _require_admin(actor)
+    c = parse(actor, args)
+    people = list(User.select().where(User.firm == actor.firm_id).order_by(User.nom_key, User.prenom_key))
+    services = list(Declaration.select().order_by(Declaration.position, Declaration.label))
+    if c.errors:
+        return JournalPage(c, [], 0, people, services)
+    query = _query(actor, c)
+    total = query.count()
+    events = list(query.paginate(c.page, PER_PAGE))
+    return JournalPage(c, [Entry(e) for e in events], total, people, services)
+
+
+def export(actor, args):
+    """Rows of the CSV export (header first), as a generator reading the events in batches;
+    criteria errors give only the header."""
+    _require_admin(actor)
+    return _rows(actor, parse(actor, args))
+
+
+def _rows(actor, c):
+    yield CSV_HEADER
+    if c.errors:
+        return
+    for event in _query(actor, c).iterator():
+        entry = Entry(event)
+        yield [
+            entry.at_text, event.actor_name, entry.action_label, event.siret or "", event.declaration_code or "",
+            event.summary,
+            " ; ".join(f"{ch.label} : {ch.before}" for ch in entry.changes),
+            " ; ".join(f"{ch.label} : {ch.after}" for ch in entry.changes),
+        ]
+
+
+class Entry:
+    """An AuditEvent as the journal shows it."""
+
+    def __init__(self, event):
+        self.event = event
+        self.changes = describe(event.before, event.after)
+
+    @property
+    def at_text(self):
+        local = self.event.at.replace(tzinfo=datetime.UTC).astimezone(PARIS)
+        return local.strftime("%d/%m/%Y %H:%M:%S")
+
+    @property
+    def action_label(self):
+        return action_label(self.event.action)
+
+    @property
+    def siret_text(self):
+        return format_siret(self.event.siret) if self.event.siret else ""
+
+
