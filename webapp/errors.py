@@ -15,6 +15,10 @@ PAGES = {
 }
 
 
+NUL_REFUSED = "La saisie contient un caractère nul, qui n'est pas accepté. Corrigez-la et recommencez."
+_PSYCOPG_NUL = "cannot contain NUL (0x00) characters"
+
+
 def error_page(status, detail=None):
     title, text = PAGES.get(status, PAGES[500])
     return render_template("errors/error.html", status=status, title=title, text=detail or text), status
@@ -30,4 +34,17 @@ def init_app(app):
         CSRFError,
         lambda e: error_page(400, "Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."),
     )
+    app.register_error_handler(ValueError, _nul_character)
 
+
+def _nul_character(exc):
+    """A NUL character that reaches a query: a French 400 page instead of a 500.
+
+    Nobody types one; it only comes from tools or attacks. SQLite stores it, but PostgreSQL refuses it
+    in any text (psycopg2 raises ValueError before sending the query), wherever a search term or a
+    field reaches SQL unchecked. The transaction of the request rolls back, nothing is written, and the
+    person is told what to correct. Fields that check their input (db.fields) still answer with their
+    own message next to the field, before any query."""
+    if _PSYCOPG_NUL not in str(exc):
+        raise exc
+    return error_page(400, NUL_REFUSED)

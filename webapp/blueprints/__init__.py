@@ -1,23 +1,3 @@
-"""Blueprints of the portal, one module per area, each exposing `bp`. Registered in this order."""
-
-BLUEPRINTS = [
-    "input_guard",
-    "auth",
-    "inscription",
-    "recovery",
-    "outbox",
-    "menu",
-    "declarations",
-    "journal",
-    "declarants",
-    "activation",
-    "requests",
-    "portfolios",
-    "companies",
-    "recap",
-    "profile",
-    "assistance",
-    "support",
-    "habilitations",
-    "habilitation_files",
-]
+"""Blueprints of the portal, one package per area (accounts, people, support, clients,
+habilitations) or one module for an area of one page family (declarations, journal, mail, menu).
+Each module exposes `bp`; webapp.create_app registers them explicitly."""

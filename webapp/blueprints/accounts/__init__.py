@@ -1,0 +1,1 @@
+"""Accounts: logging in, the inscription, password recovery, activation, one's own profile."""

@@ -1,0 +1,1 @@
+"""Clients: portfolios, their companies and establishments, the récapitulatif."""

@@ -1,0 +1,1 @@
+"""Gérer les habilitations: the grid, and the bulk files (export, template, import)."""

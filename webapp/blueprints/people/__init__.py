@@ -1,0 +1,1 @@
+"""People of a firm: Gérer les déclarants and Demande en attente."""

@@ -1,0 +1,1 @@
+"""The support desk (its agents' space) and Besoin d'aide."""
