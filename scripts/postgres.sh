@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts the local PostgreSQL (installing it when missing) and creates the test role and
-# database. Prints the URL to use as TEST_POSTGRES_URL.
+# database. Prints the URL to use as TEST_POSTGRES_URL. PORTAL_TEST_DATABASE names the database
+# (default portal_test): two checkouts tested at once each use their own.
 set -euo pipefail
+name=${PORTAL_TEST_DATABASE:-portal_test}
+case "$name" in *[!a-z0-9_]*|"") echo "PORTAL_TEST_DATABASE: lettres minuscules, chiffres et _ seulement" >&2; exit 2;; esac
 if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
@@ -15,7 +18,7 @@ for _ in $(seq 1 30); do as_postgres -c 'select 1' >/dev/null 2>&1 && break; sle
 if [ -z "$(as_postgres -c "select 1 from pg_roles where rolname = 'portal_test'")" ]; then
   as_postgres -c "create role portal_test login password 'portal_test'" >&2
 fi
-if [ -z "$(as_postgres -c "select 1 from pg_database where datname = 'portal_test'")" ]; then
-  as_postgres -c "create database portal_test owner portal_test" >&2
+if [ -z "$(as_postgres -c "select 1 from pg_database where datname = '$name'")" ]; then
+  as_postgres -c "create database $name owner portal_test" >&2
 fi
-echo "postgresql://portal_test:portal_test@127.0.0.1:${port}/portal_test"
+echo "postgresql://portal_test:portal_test@127.0.0.1:${port}/$name"
