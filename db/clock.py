@@ -1,6 +1,10 @@
-"""The one source of "now" for db/ operations, so tests can move time (lockouts, delays, expiry)."""
+"""Time for db/ and for everything people read: the one source of "now" (naive UTC, what the database
+stores, movable by tests: lockouts, delays, expiry), and its way back to the Paris time and French
+dates people read in pages, mails and the journal."""
 import datetime
+from zoneinfo import ZoneInfo
 
+PARIS = ZoneInfo("Europe/Paris")
 _frozen = None
 
 
@@ -21,3 +25,29 @@ def advance(**delta):
     """Move a frozen clock forward."""
     global _frozen
     _frozen = (_frozen or now()) + datetime.timedelta(**delta)
+
+
+def to_paris(moment):
+    """Stored datetimes are naive UTC; people read Paris time."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=datetime.UTC).astimezone(PARIS)
+
+
+def paris_day_start(day):
+    """Midnight of a Paris day, as the naive UTC the database stores."""
+    local = datetime.datetime.combine(day, datetime.time(), tzinfo=PARIS)
+    return local.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def datetime_fr(moment, with_time=True):
+    """ "23/11/2026 à 14:05" (or "23/11/2026") in Paris time; "" for no moment."""
+    local = to_paris(moment)
+    if local is None:
+        return ""
+    return local.strftime("%d/%m/%Y à %H:%M") if with_time else local.strftime("%d/%m/%Y")
+
+
+def stamp_fr(moment):
+    """ "23/11/2026 14:05:09" in Paris time, to the second: the journal's rows and exports."""
+    return to_paris(moment).strftime("%d/%m/%Y %H:%M:%S")

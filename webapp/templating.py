@@ -1,30 +1,12 @@
 """Jinja filters and globals: French formats, the menu, htmx helpers, security headers."""
-import datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 
+from db.clock import datetime_fr, to_paris
 from db.identifiers import format_siren, format_siret
 from webapp.navigation import menu_for
 
-PARIS = ZoneInfo("Europe/Paris")
 NARROW_NBSP = "\u202f"
-
-
-def to_paris(moment):
-    """Stored datetimes are naive UTC; people read Paris time."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=datetime.UTC).astimezone(PARIS)
-
-
-def datetime_fr(moment, with_time=True):
-    """ "23/11/2026 à 14:05" in Paris time."""
-    local = to_paris(moment)
-    if local is None:
-        return ""
-    return local.strftime("%d/%m/%Y à %H:%M") if with_time else local.strftime("%d/%m/%Y")
 
 
 def number_fr(value):

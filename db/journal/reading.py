@@ -3,9 +3,10 @@ a page at a time or streamed to CSV, with before → after told in French."""
 import datetime
 from dataclasses import dataclass, field
 
+from db.clock import paris_day_start, stamp_fr
 from db.errors import Forbidden, NotFound
 from db.identifiers import clean, format_siret
-from db.journal.wording import PARIS, action_label, describe
+from db.journal.wording import action_label, describe
 from db.models import AuditEvent, Declaration, User
 
 PER_PAGE = 50
@@ -90,18 +91,12 @@ def parse(actor, args):
     return c
 
 
-def _utc(day):
-    """Midnight of a Paris day, as the naive UTC the database stores."""
-    local = datetime.datetime.combine(day, datetime.time(), tzinfo=PARIS)
-    return local.astimezone(datetime.UTC).replace(tzinfo=None)
-
-
 def _query(actor, c):
     query = AuditEvent.select().where(AuditEvent.firm == actor.firm_id)
     if c.start:
-        query = query.where(AuditEvent.at >= _utc(c.start))
+        query = query.where(AuditEvent.at >= paris_day_start(c.start))
     if c.end:
-        query = query.where(AuditEvent.at < _utc(c.end + datetime.timedelta(days=1)))
+        query = query.where(AuditEvent.at < paris_day_start(c.end + datetime.timedelta(days=1)))
     if c.person:
         query = query.where(AuditEvent.actor == c.person)
     if len(c.siret) == 14:
@@ -162,8 +157,7 @@ class Entry:
 
     @property
     def at_text(self):
-        local = self.event.at.replace(tzinfo=datetime.UTC).astimezone(PARIS)
-        return local.strftime("%d/%m/%Y %H:%M:%S")
+        return stamp_fr(self.event.at)
 
     @property
     def action_label(self):

@@ -4,11 +4,9 @@ import datetime
 import json
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from db.clock import datetime_fr
 from db.identifiers import format_siret
-
-PARIS = ZoneInfo("Europe/Paris")
 
 # What the journal calls each action; actions not listed are named by their area (prefix).
 ACTION_LABELS = {
@@ -173,8 +171,7 @@ def value_fr(value, key=None):
     if isinstance(value, dict):
         return ", ".join(f"{field_label(k)} : {value_fr(v, k)}" for k, v in value.items())
     if isinstance(value, str) and _MOMENT.match(value):
-        moment = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC).astimezone(PARIS)
-        return moment.strftime("%d/%m/%Y à %H:%M")
+        return datetime_fr(datetime.datetime.fromisoformat(value))
     if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
         return VALUE_LABELS[key][value]
     if key == "siret" and isinstance(value, str) and len(value) == 14:

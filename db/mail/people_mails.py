@@ -3,9 +3,7 @@
 Operations queue these inside their transaction (db.mail.queue); the webapp delivers after
 commit. db/ knows no routes: the webapp passes a Links with the absolute URLs to use.
 """
-import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from db import clock
 from db.identifiers import format_siret
@@ -14,7 +12,6 @@ from db.mail.delivery import queue
 ACTIVATION_HOURS = 72
 TOKEN_PLACEHOLDER = "__TOKEN__"
 SIGNATURE = "\n\nLe portail tiers déclarant\n(message automatique : merci de ne pas y répondre)"
-_PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -31,10 +28,8 @@ class Links:
 
 
 def when(moment=None):
-    """ "23/11/2026 à 14:05" in Paris time (the database keeps naive UTC)."""
-    moment = moment or clock.now()
-    local = moment.replace(tzinfo=datetime.UTC).astimezone(_PARIS)
-    return local.strftime("%d/%m/%Y à %H:%M")
+    """ "23/11/2026 à 14:05" in Paris time, now by default."""
+    return clock.datetime_fr(moment or clock.now())
 
 
 def _greeting(user):
