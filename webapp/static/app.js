@@ -36,4 +36,14 @@
     var question = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
+
+  // Print buttons: <button data-print> prints the page; one marked hidden stays hidden without this
+  // script, which cannot print. An element with data-autoprint prints the page once it is loaded.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print][hidden]").forEach(function (button) { button.hidden = false; });
+    if (document.querySelector("[data-autoprint]")) window.print();
+  });
 })();

@@ -1,5 +1,5 @@
-/* Portfolios and récapitulatif: "Tout (dé)cocher", and the print button. Works without it:
-   every checkbox can be ticked by hand and the browser's own print command prints the page. */
+/* Choosing a company's establishments: "Tout (dé)cocher". Works without it: every checkbox can be
+   ticked by hand. */
 (function () {
   "use strict";
 
@@ -22,10 +22,5 @@
         boxes().forEach(function (box) { box.checked = master.checked; });
       });
     });
-
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
-    });
-    if (document.querySelector("[data-autoprint]")) window.print();
   });
 })();
