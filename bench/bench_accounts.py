@@ -21,7 +21,7 @@ from db.accounts.passwords import hash_secret
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import LoginAttempt
-from tests.support.database import prepare
+from tests.factories.database import prepare
 from webapp import create_app
 
 RUNS = 9

@@ -21,7 +21,7 @@ from db.database import database, is_postgres
 from db.declarations import selections
 from db.models import AuditEvent, Company, Declaration, Establishment, Firm, Habilitation, Portfolio, User
 from db.models.accounts import ROLE_ADMIN
-from tests.support.database import prepare
+from tests.factories.database import prepare
 
 
 def link_declarations(firm_id):

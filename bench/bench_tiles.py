@@ -24,7 +24,7 @@ from db import clock
 from db.database import database, is_postgres
 from db.declarations import tiles
 from db.models import Declaration, Firm, Habilitation, User
-from tests.support.database import prepare
+from tests.factories.database import prepare
 
 BENCH_SIRET = "99999999900013"
 PASSWORD = "Bench-Tuiles-2026"

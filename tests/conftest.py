@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from db import clock
 from db.database import database, init_database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
-from tests.support.database import POSTGRES_URL, prepare
+from tests.factories.database import POSTGRES_URL, prepare
 from webapp import create_app
 
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

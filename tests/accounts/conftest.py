@@ -124,3 +124,6 @@ def certificate(tmp_path_factory):
 def authenticator(server, session, envelope, mechanism, auth_data):
     # handled=False: the server answers "535" itself when the credentials are wrong.
     return AuthResult(success=auth_data.login == b"portail" and auth_data.password == b"s3cret", handled=False)
+
+
+from tests.people.conftest import firm  # noqa: E402, F401 - moved with the activation and profile tests

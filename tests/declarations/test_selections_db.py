@@ -21,7 +21,7 @@ from tests.declarations.helpers import (
     make_portfolio,
     selected_codes,
 )
-from tests.support.queries import count_queries
+from tests.factories.queries import count_queries
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from db import clock
 from db.declarations import tiles
 from db.errors import NotFound
 from tests.declarations.helpers import grant, make_company, make_firm, make_portfolio
-from tests.support.queries import count_queries
+from tests.factories.queries import count_queries
 
 NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris
 

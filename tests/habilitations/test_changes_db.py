@@ -7,6 +7,7 @@ from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitations import grid
 from db.models import AuditEvent, EstablishmentDeclaration, Habilitation
+from tests.factories.queries import count_queries
 from tests.habilitations.helpers import (
     declaration,
     establishments,
@@ -14,7 +15,6 @@ from tests.habilitations.helpers import (
     key,
     make_company,
 )
-from tests.support.queries import count_queries
 
 
 def validate(t, fields, **args):

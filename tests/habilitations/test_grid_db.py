@@ -7,8 +7,8 @@ from db.errors import Forbidden, NotFound
 from db.habilitations import criteria as scope
 from db.habilitations import grid
 from db.models import EstablishmentDeclaration, PortfolioDeclarant
+from tests.factories.queries import count_queries
 from tests.habilitations.helpers import declaration, establishments, key, make_company
-from tests.support.queries import count_queries
 
 
 def rows(actor, **args):

@@ -2,7 +2,7 @@
 from db.database import database
 from db.models import AssistanceRequest, PendingRequest, User
 from db.models.accounts import ROLE_DECLARANT
-from tests.support.queries import count_queries
+from tests.factories.queries import count_queries
 
 
 def _queries(client, url):

@@ -12,7 +12,7 @@ from db.database import database
 from db.demo import create_demo
 from db.models import ALL_MODELS
 from tests.conftest import AuthActions, PortalClient
-from tests.support.firms import demo_rows, login_of, second_firm, support_agent
+from tests.factories.firms import demo_rows, login_of, second_firm, support_agent
 from webapp import create_app
 
 

@@ -5,9 +5,9 @@ import pytest
 from db.database import database, is_postgres
 from db.demo import create_demo
 from tests.conftest import AuthActions, PortalClient
+from tests.factories.database import POSTGRES_URL
+from tests.factories.firms import demo_rows
 from tests.security.test_hostile_input import attack
-from tests.support.database import POSTGRES_URL
-from tests.support.firms import demo_rows
 from webapp import create_app
 
 PAGES = [

@@ -15,9 +15,9 @@ import pytest
 
 from db.database import database
 from db.models import Company
-from tests.support.database import ROOT
-from tests.support.firms import demo_rows, people_in_every_state, waiting_requests
-from tests.support.forms import forms
+from tests.factories.database import ROOT
+from tests.factories.firms import demo_rows, people_in_every_state, waiting_requests
+from tests.factories.forms import forms
 
 HOSTILE = {
     "html": '<script>alert("xss")</script>"><img src=x onerror=alert(1)>',

@@ -7,8 +7,8 @@ import pytest
 from db.database import is_postgres
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import import_files
-from tests.portfolios.helpers import demo_admin
-from tests.support.database import SAMPLE_FILES
+from tests.clients.helpers import demo_admin
+from tests.factories.database import SAMPLE_FILES
 
 
 @functools.cache

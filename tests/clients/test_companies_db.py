@@ -17,7 +17,7 @@ from db.models import (
     Habilitation,
     PortfolioDeclaration,
 )
-from tests.portfolios.helpers import AUBADE, LA_POSTE, demo_user, grant, make_firm, snapshot
+from tests.clients.helpers import AUBADE, LA_POSTE, demo_user, grant, make_firm, snapshot
 
 DE = DirectoryEstablishment
 

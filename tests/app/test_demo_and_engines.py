@@ -13,7 +13,7 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
-from tests.support.database import POSTGRES_URL
+from tests.factories.database import POSTGRES_URL
 from webapp import create_app
 
 

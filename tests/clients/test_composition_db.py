@@ -15,7 +15,7 @@ from db.models import (
     Portfolio,
     PortfolioDeclaration,
 )
-from tests.portfolios.helpers import (
+from tests.clients.helpers import (
     AUBADE,
     CEASED,
     DANONE,
@@ -26,7 +26,7 @@ from tests.portfolios.helpers import (
     snapshot,
     valid_siren,
 )
-from tests.support.queries import count_queries
+from tests.factories.queries import count_queries
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from db.clients import portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
-from tests.portfolios.helpers import DANONE, demo_user, make_firm, snapshot
+from tests.clients.helpers import DANONE, demo_user, make_firm, snapshot
 
 
 def _rows(listing):

@@ -9,8 +9,8 @@ import pytest
 from db.clients import composition, portfolios
 from db.database import database
 from db.models import Portfolio
-from tests.portfolios.helpers import add_fake_company, demo_admin, valid_siren
-from tests.support.queries import count_queries
+from tests.clients.helpers import add_fake_company, demo_admin, valid_siren
+from tests.factories.queries import count_queries
 
 
 def text(response):

@@ -7,8 +7,8 @@ from db.clients import composition, portfolios
 from db.errors import Invalid
 from db.models import DirectoryEstablishment, DirectoryUnit, Establishment
 from db.sirene.online import SireneApi
-from tests.portfolios.fake_sirene import API_KEY, FakeSirene, establishment
-from tests.portfolios.helpers import snapshot, valid_siren
+from tests.clients.helpers import snapshot, valid_siren
+from tests.sirene.fake_sirene import API_KEY, FakeSirene, establishment
 
 NEW = valid_siren("90100000")  # not in the bundled sample
 

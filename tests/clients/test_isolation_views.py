@@ -4,7 +4,7 @@ import pytest
 
 from db.clients import composition, portfolios
 from db.database import database
-from tests.portfolios.helpers import AUBADE, make_firm, snapshot
+from tests.clients.helpers import AUBADE, make_firm, snapshot
 
 PORTFOLIO_URLS = [
     ("GET", "/gestion/portefeuilles/{p}/composition"),

@@ -7,7 +7,7 @@ import pytest
 
 from db.database import database
 from db.models import AuditEvent, Company, Portfolio, PortfolioDeclarant
-from tests.portfolios.helpers import AUBADE, CEASED, DANONE, demo_user, snapshot
+from tests.clients.helpers import AUBADE, CEASED, DANONE, demo_user, snapshot
 
 NNBSP = "\u202f"
 HX = {"HX-Request": "true"}
@@ -263,8 +263,8 @@ def test_declarant_is_refused_the_pages(client, auth):
 
 
 def test_online_source_from_the_configuration(app, admin_client):
-    from tests.portfolios.fake_sirene import API_KEY, FakeSirene, establishment
-    from tests.portfolios.helpers import valid_siren
+    from tests.clients.helpers import valid_siren
+    from tests.sirene.fake_sirene import API_KEY, FakeSirene, establishment
 
     siren = valid_siren("90300000")
     fake = FakeSirene().start()

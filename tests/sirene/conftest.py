@@ -4,7 +4,8 @@ import pytest
 from db.database import is_postgres
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import import_files
-from tests.support.database import SAMPLE_FILES
+from tests.clients.conftest import admin  # noqa: F401 - the online directory adds clients
+from tests.factories.database import SAMPLE_FILES
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import SireneImportError, company_with_establishments, find_establishment, import_files
-from tests.support.database import SAMPLE_FILES
+from tests.factories.database import SAMPLE_FILES
 
 UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "denominationUniteLegale", "etatAdministratifUniteLegale",
                "nicSiegeUniteLegale", "nomUniteLegale", "prenom1UniteLegale", "categorieJuridiqueUniteLegale"]

@@ -6,7 +6,7 @@ from playhouse.migrations import Runner
 from db import schema
 from db.database import database, init_database, is_postgres
 from db.models import AuditEvent, Firm
-from tests.support.database import POSTGRES_URL
+from tests.factories.database import POSTGRES_URL
 
 
 def test_models_and_migrations_agree(db_engine):
