@@ -32,3 +32,9 @@ def admin(demo_firm):
     yield demo_admin()
     if is_postgres():
         restore_directory()
+
+
+@pytest.fixture
+def admin_client(client, auth):
+    auth.login()
+    return client

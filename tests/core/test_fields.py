@@ -1,8 +1,9 @@
-"""What people type on the account forms: accepted and cleaned, or refused with a French message."""
+"""What people type in the portal's forms (db/fields.py): names, phones, addresses, SIRET, secret
+questions, messages and search boxes, accepted and cleaned, or refused with a French message."""
 import pytest
 
 from db import fields
-from db.accounts.password_policy import password_error, strength, unmet_criteria
+from db.errors import Invalid
 
 
 @pytest.mark.parametrize("typed", ["Moutin", "Le Goff", "D'Artagnan", "Jean-Pierre", "Éloïse", "O’Neil", "J. P."])
@@ -89,17 +90,36 @@ def test_multiline_text_keeps_new_lines_but_not_other_controls():
     assert fields.text("Bonjour,\nje", max_length=100)[1] == fields.HOSTILE_CONTROL
 
 
-def test_password_policy_criteria():
-    assert unmet_criteria("Court-1") == ["length"]
-    assert unmet_criteria("court") == ["length", "classes"]
-    assert unmet_criteria("toutenminusculesmaislong") == ["classes"]
-    assert unmet_criteria("Moutin-Cabinet-2026", nom="MOUTIN") == ["identity"]
-    assert unmet_criteria("Cabinet-10404942400013", siret="10404942400013") == ["identity"]
-    assert unmet_criteria("Ab1-" * 33) == ["max_length"]
-    assert password_error("Cabinet-Arcturus-2026", "Moutin", "Claire", "10404942400013") is None
-    assert strength("") == 0
-    assert strength("abcdefghijkl") == 0
-    assert strength("Abcdefghijkl") == 1
-    assert strength("Abcdefghijk1") == 2
-    assert strength("Abcdefghij-1") == 3
-    assert strength("Abcdefghijklmno-1") == 4
+@pytest.mark.parametrize("value, message", [
+    ("Bonjour <script>", fields.HOSTILE_HTML), ("5 &lt; 6", fields.HOSTILE_HTML),
+    ("x' OR 1=1", fields.HOSTILE_SQL), ("a; DELETE FROM user", fields.HOSTILE_SQL),
+    ("UNION SELECT password", fields.HOSTILE_SQL), ("fin --", fields.HOSTILE_SQL),
+    ("nul\x00", fields.HOSTILE_CONTROL), ("bidi\u202e", fields.HOSTILE_CONTROL), ("zéro\u200blargeur", fields.HOSTILE_CONTROL),
+])
+def test_hostile_messages_are_refused(value, message):
+    assert fields.message(value)[1] == message
+
+
+def test_ordinary_french_messages_keep_their_lines():
+    text = "Bonjour,\r\nnotre administratrice est partie ; pouvez-vous m'aider ?\n\tMerci — Jean (cabinet « Dupont »)."
+    assert fields.message(text) == (text, None)
+    assert fields.message("   ", required=False) == ("", None)
+
+
+def test_messages_are_measured_in_characters():
+    assert fields.message("é" * fields.LONG_MESSAGE_MAX)[1] is None
+    assert "4000" in fields.message("é" * 4001)[1]
+    assert "4000" in fields.message("x" * 100000)[1]
+
+
+def test_search_boxes_accept_empty_refuse_hostile_and_oversized():
+    assert fields.search_term("") == ("", None)
+    assert fields.search_term("  jean   dupont ") == ("jean dupont", None)
+    assert fields.search_term("x" * 101)[1] and fields.search_term("<b>")[1]
+
+
+def test_checked_gathers_every_message():
+    with pytest.raises(Invalid) as refused:
+        fields.checked({"nom": fields.name(""), "email": fields.email("x"), "phone": fields.phone("0123456789")})
+    assert set(refused.value.errors) == {"nom", "email"}
+    assert fields.checked({"phone": fields.phone("01 23 45 67 89")}) == {"phone": "0123456789"}

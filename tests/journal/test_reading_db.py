@@ -1,11 +1,11 @@
-"""Reading the journal (db/journal.py): filters, firm isolation, French before → after, CSV rows."""
+"""Reading the journal (db/journal/reading.py): filters, firm isolation, French before → after, CSV rows."""
 import datetime
 
 import pytest
 
 from db import audit, clock
 from db.errors import Forbidden, NotFound
-from db.journal import reading, wording
+from db.journal import reading
 from db.models import AuditEvent
 from tests.declarations.helpers import make_firm
 
@@ -86,18 +86,6 @@ def test_before_and_after_are_told_in_french(events):
     assert update.action_label == "Déclarant"
     assert [(c.label, c.before, c.after) for c in update.changes] == [("Rôle", "Déclarant", "Administrateur")]
     assert entries["declaration.unselect"].siret_text == "222 222 226 00002"
-
-
-def test_describe_handles_creation_deletion_dates_and_lists():
-    created = wording.describe(None, '{"name": "CLIENTS", "declarants": ["DURAND Paul", "LEROY Sophie"]}')
-    assert [(c.label, c.before, c.after) for c in created] == [
-        ("Nom", "—", "CLIENTS"), ("Déclarants", "—", "DURAND Paul, LEROY Sophie")]
-    deleted = wording.describe('{"active_from": "2026-11-23 13:05:00"}', None)
-    assert [(c.label, c.before, c.after) for c in deleted] == [("Accessible le", "23/11/2026 à 14:05", "—")]
-    assert wording.describe('"ancien"', '"nouveau"')[0].after == "nouveau"
-    assert wording.action_label("portfolio.create") == "Portefeuille créé"
-    assert wording.action_label("portfolio.archive") == "Portefeuille"
-    assert wording.value_fr("pending", "status") == "En attente"
 
 
 def test_export_rows_follow_the_criteria(events):

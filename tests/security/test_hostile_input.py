@@ -149,23 +149,23 @@ def attack(client, page):
     return found
 
 
-@pytest.mark.parametrize("page", ADMIN_PAGES)
-def test_an_administrators_forms_withstand_hostile_values(client, auth, ids, page):
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_administrators_forms_withstand_hostile_values(client, auth, ids, path):
     auth.login()
-    found = attack(client, page.format(**vars(ids)))
+    found = attack(client, path.format(**vars(ids)))
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("page", DECLARANT_PAGES)
-def test_a_declarants_forms_withstand_hostile_values(client, auth, ids, page):
+@pytest.mark.parametrize("path", DECLARANT_PAGES)
+def test_a_declarants_forms_withstand_hostile_values(client, auth, ids, path):
     auth.login_declarant()
-    found = attack(client, page)
+    found = attack(client, path)
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("page", PUBLIC_PAGES)
-def test_public_forms_withstand_hostile_values(client, page):
-    found = attack(client, page)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_forms_withstand_hostile_values(client, path):
+    found = attack(client, path)
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 

@@ -1,4 +1,5 @@
-"""Import of INSEE stock files: streamed, by header name, [ND] as NULL, atomic, upserts."""
+"""Import of INSEE stock files (db/sirene/importer.py): streamed, by header name, [ND] as NULL,
+atomic, upserts."""
 import csv
 import io
 import zipfile
@@ -6,7 +7,7 @@ import zipfile
 import pytest
 
 from db.models import DirectoryEstablishment, DirectoryUnit
-from db.sirene import SireneImportError, company_with_establishments, find_establishment, import_files
+from db.sirene import SireneImportError, find_establishment, import_files
 from tests.factories.database import SAMPLE_FILES
 
 UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "denominationUniteLegale", "etatAdministratifUniteLegale",
@@ -30,21 +31,6 @@ def test_bundled_sample_is_loaded_by_the_fixture(db_engine):
     la_poste = DirectoryEstablishment.select().where(DirectoryEstablishment.siren == "356000000")
     assert la_poste.count() == 1762
     assert la_poste.where(DirectoryEstablishment.etat == "A").count() == 1282
-
-
-def test_company_lookup_lists_active_first_then_siege_first(db_engine):
-    unit, establishments = company_with_establishments("977850965")
-    assert unit.name == "AG CONSEIL"
-    assert [(e.siret, e.is_siege, e.etat) for e in establishments] == [
-        ("97785096500020", True, "A"),
-        ("97785096500012", False, "F"),
-    ]
-    assert establishments[0].address == "53000 LAVAL" or "LAVAL" in establishments[0].address
-
-
-def test_unknown_siren_gives_nothing(db_engine):
-    assert company_with_establishments("123456782") == (None, [])
-    assert find_establishment("12345678200010") is None
 
 
 def test_columns_are_found_by_name_whatever_their_order_and_nd_is_null(directory_restored, tmp_path):

@@ -1,26 +1,16 @@
-"""Le récapitulatif (screen, print, CSV) and the query counts of the list pages, which must not
-grow with the number of rows."""
+"""Le récapitulatif of the firm and of a portfolio: on screen, printed, exported as CSV."""
 import csv
 import html
 import io
 
-import pytest
-
-from db.clients import composition, portfolios
+from db.clients import composition
 from db.database import database
 from db.models import Portfolio
-from tests.clients.helpers import add_fake_company, demo_admin, valid_siren
-from tests.factories.queries import count_queries
+from tests.clients.helpers import demo_admin
 
 
 def text(response):
     return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def admin_client(client, auth):
-    auth.login()
-    return client
 
 
 def test_firm_recap_shows_portfolios_companies_declarants_and_habilitations(admin_client):
@@ -66,37 +56,3 @@ def test_csv_export_is_semicolon_separated_utf8_with_bom(admin_client):
                        danone[0][12], danone[0][13]]]
     assert " à " in danone[0][12]
     assert len(rows) == 1 + 6  # 6 establishments, one habilitation each (Paul, DSN)
-
-
-def _grow(firm_id, portfolio, companies):
-    from db.models import Firm
-
-    firm = Firm.get_by_id(firm_id)
-    for i in range(companies):
-        add_fake_company(valid_siren(f"8{i:07d}"), 3, firm, portfolio, prefix="SOCIETE")
-
-
-@pytest.mark.parametrize("url", [
-    "/gestion/portefeuilles",
-    "/gestion/portefeuilles?critere=raison_sociale&valeur=societe",
-    "/gestion/portefeuilles/{p}/composition",
-    "/gestion/portefeuilles/{p}/composition?q=societe",
-    "/gestion/portefeuilles/{p}/recapitulatif",
-])
-def test_list_pages_run_the_same_number_of_queries_whatever_the_rows(app, admin_client, url):
-    with database.connection_context():
-        admin = demo_admin()
-        portfolio = portfolios.create_portfolio(admin, "GRAND")
-        _grow(admin.firm_id, portfolio, 3)
-    url = url.format(p=portfolio.id)
-    admin_client.get(url)  # warm up (session, first connection)
-    with count_queries() as small:
-        assert admin_client.get(url).status_code == 200
-    with database.connection_context():
-        _grow(admin.firm_id, portfolio, 0)
-        for i in range(3, 60):
-            add_fake_company(valid_siren(f"8{i:07d}"), 3, admin.firm, portfolio, prefix="SOCIETE")
-        portfolios.create_portfolio(admin, "AUTRE GRAND")
-    with count_queries() as large:
-        assert admin_client.get(url).status_code == 200
-    assert small() == large()

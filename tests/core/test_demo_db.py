@@ -1,7 +1,5 @@
-"""The demo firm of the embedded default, and the same app running on PostgreSQL."""
-import html
-
-from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
+"""The demo firm of the embedded default (db/demo.py): people, portfolios, clients, declarations, rights."""
+from db.demo import DEMO_SIRET, create_demo
 from db.models import (
     Company,
     Establishment,
@@ -13,8 +11,6 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
-from tests.factories.database import POSTGRES_URL
-from webapp import create_app
 
 
 def test_demo_firm_has_people_portfolios_clients_declarations_and_rights(demo_firm):
@@ -39,18 +35,3 @@ def test_demo_accounts_can_recover_with_their_secret_question(demo_firm):
     for user in User.select():
         assert user.secret_question == DEMO_SECRET_QUESTION
         assert answer_matches(DEMO_SECRET_ANSWER.upper(), user.secret_answer_hash)
-
-
-def test_the_same_app_serves_from_postgresql(request):
-    if not POSTGRES_URL:
-        return  # scripts/test.sh always provides PostgreSQL; a bare `pytest` runs SQLite only
-    request.getfixturevalue("postgres_ready")
-    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "pg", "PASSWORD_HASH_ROUNDS": 4})
-    from tests.conftest import PortalClient
-
-    app.test_client_class = PortalClient
-    create_demo()
-    client = app.test_client()
-    response = client.post("/connexion", data={"siret": DEMO_SIRET, "nom": "Moutin", "prenom": "claire",
-                                               "password": DEMO_PASSWORD}, follow_redirects=True)
-    assert "MOUTIN Claire" in html.unescape(response.get_data(as_text=True))
