@@ -1,4 +1,5 @@
-"""db.activation on SQLite and PostgreSQL: the activation link chooses a password and a secret question."""
+"""db.accounts.activation on SQLite and PostgreSQL: the activation link chooses a password and a secret
+question."""
 import pytest
 
 from db import clock
@@ -8,7 +9,8 @@ from db.errors import Invalid, NotFound
 from db.models import AuditEvent
 from db.models.accounts import ROLE_DECLARANT
 from db.people import declarants
-from tests.people.conftest import LINKS, activation_token, reload
+from tests.factories.outbox import activation_token
+from tests.factories.people import LINKS, reload
 
 GOOD = {"password": "Clé-Solide-2026!", "confirmation": "Clé-Solide-2026!",
         "secret_question": "Nom de mon premier chat ?", "secret_answer": "Félix le chat"}

@@ -6,28 +6,15 @@ import datetime
 import pytest
 
 from db import clock
+from db.accounts import login
 from db.accounts.firms import new_user
-from db.accounts.login import (
-    IP_MAX_FAILURES,
-    AccountLocked,
-    EmailNotValidated,
-    Throttled,
-    authenticate,
-    pending_renewal,
-    renew_password,
-)
+from db.accounts.login import IP_MAX_FAILURES, AccountLocked, EmailNotValidated, Throttled, authenticate
 from db.accounts.passwords import change_password, check_secret, hash_secret
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.errors import Invalid, NotFound
 from db.models import LoginAttempt, User
 from db.models.accounts import ROLE_DECLARANT
-
-NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris
-NEW_PASSWORD = "Nouveau-Secret-2027"
-
-
-def claire():
-    return User.get(User.nom_key == "moutin")
+from tests.factories.accounts import NEW_PASSWORD, NOON, claire
 
 
 def test_names_compare_without_case_or_accents(db_engine, demo_firm):
@@ -131,15 +118,15 @@ def test_change_password_moves_the_session_epoch(db_engine, demo_firm):
 
 def test_temporary_password_must_be_renewed_with_a_new_question(db_engine, demo_firm):
     user = claire()
-    assert pending_renewal(user.id, user.session_version) is None
+    assert login.pending_renewal(user.id, user.session_version) is None
     User.update(must_change_password=True, password_hash=hash_secret("Temporaire-XY-42")).where(User.id == user.id).execute()
-    assert pending_renewal(user.id, user.session_version).id == user.id
-    assert pending_renewal(user.id, user.session_version + 1) is None
+    assert login.pending_renewal(user.id, user.session_version).id == user.id
+    assert login.pending_renewal(user.id, user.session_version + 1) is None
     with pytest.raises(Invalid) as refused:
-        renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD, "Court", "")
+        login.renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD, "Court", "")
     assert set(refused.value.errors) == {"secret_question", "secret_answer"}
-    renewed = renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD,
+    renewed = login.renew_password(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD,
                              "Ville de mon premier poste ?", "Laval sur Mayenne")
     assert not renewed.must_change_password and renewed.secret_question == "Ville de mon premier poste ?"
     with pytest.raises(NotFound):
-        renew_password(user.id, renewed.session_version, NEW_PASSWORD, NEW_PASSWORD, "x", "y")
+        login.renew_password(user.id, renewed.session_version, NEW_PASSWORD, NEW_PASSWORD, "x", "y")

@@ -1,6 +1,5 @@
 """Connexion and déconnexion through the pages: the portal's triplet, one generic refusal, lockout and
 throttling messages, sessions renewed and ended, the new password a temporary password leads to."""
-import datetime
 import html
 
 import pytest
@@ -11,10 +10,9 @@ from db.accounts.passwords import hash_secret
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import User
+from tests.factories.accounts import NEW_PASSWORD, NOON
 from webapp import create_app
 
-NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris
-NEW_PASSWORD = "Nouveau-Secret-2027"
 GENERIC = "Identifiants incorrects. Vérifiez le SIRET, le nom, le prénom et le mot de passe."
 
 

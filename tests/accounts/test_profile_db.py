@@ -1,4 +1,5 @@
-"""db.profile on SQLite and PostgreSQL: contact details, password, secret question, administrators."""
+"""db.accounts.profile on SQLite and PostgreSQL: contact details, password, secret question,
+administrators."""
 import pytest
 
 from db import clock
@@ -6,7 +7,9 @@ from db.accounts import profile
 from db.accounts.passwords import check_secret
 from db.errors import Forbidden, Invalid
 from db.models import AuditEvent, User
-from tests.people.conftest import LINKS, PASSWORD, mails, reload
+from tests.factories.firms import PASSWORD
+from tests.factories.outbox import mails
+from tests.factories.people import LINKS, reload
 
 NEW_PASSWORD = "Autre-Motdepasse-77"
 

@@ -5,9 +5,8 @@ from db.database import database
 from db.demo import DEMO_PASSWORD
 from db.models import User
 from tests.conftest import AuthActions
-from tests.people.conftest import mails
-
-NEW_PASSWORD = "Nouveau-Secret-2027"
+from tests.factories.accounts import NEW_PASSWORD
+from tests.factories.outbox import mails
 
 
 def _text(response):

@@ -1,5 +1,6 @@
-"""One client company (db/companies.py, db/company_refresh.py): establishments choice, transfer,
-removal and the Sirene refresh, each planned with counts then applied with its journal entry."""
+"""One client company (db/clients/companies.py, db/clients/refresh.py): establishments choice,
+transfer, removal and the Sirene refresh, each planned with counts then applied with its journal
+entry."""
 import pytest
 
 from db.clients import companies, composition, portfolios
@@ -17,7 +18,11 @@ from db.models import (
     Habilitation,
     PortfolioDeclaration,
 )
-from tests.clients.helpers import AUBADE, LA_POSTE, demo_user, grant, make_firm, snapshot
+from tests.factories.clients import snapshot
+from tests.factories.directory import AUBADE, LA_POSTE
+from tests.factories.firms import make_firm
+from tests.factories.habilitations import grant
+from tests.factories.people import demo_user
 
 DE = DirectoryEstablishment
 

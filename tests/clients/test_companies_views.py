@@ -7,8 +7,9 @@ import re
 import pytest
 
 from db.database import database
-from db.models import AuditEvent, Company, Portfolio
-from tests.clients.helpers import AUBADE, CEASED, DANONE, snapshot
+from db.models import AuditEvent, Company
+from tests.factories.clients import portfolio_ids, snapshot
+from tests.factories.directory import AUBADE, CEASED, DANONE
 
 NNBSP = "\u202f"
 HX = {"HX-Request": "true"}
@@ -18,13 +19,8 @@ def text(response):
     return html.unescape(response.get_data(as_text=True))
 
 
-def ids(**names):
-    with database.connection_context():
-        return {key: Portfolio.get(Portfolio.name == name).id for key, name in names.items()}
-
-
 def test_add_by_siren_updates_the_list_in_place_with_a_confirmation(admin_client):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": "356 000 000"}, headers=HX)
     fragment = text(response)
     assert response.status_code == 200 and "<html" not in fragment
@@ -35,7 +31,7 @@ def test_add_by_siren_updates_the_list_in_place_with_a_confirmation(admin_client
 
 
 def test_add_without_javascript_redirects_with_the_message(admin_client):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": AUBADE},
                                  follow_redirects=True)
     assert "AUBADE PARIS ajoutée : 2 établissements" in text(response)
@@ -50,7 +46,7 @@ def test_add_without_javascript_redirects_with_the_message(admin_client):
     ("487444697", "L'entreprise 487 444 697 (ESSOR ENERGIES) est déjà dans ce portefeuille."),
 ])
 def test_add_refusals_answer_422_with_the_message_next_to_the_field(admin_client, typed, message):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     with database.connection_context():
         before = snapshot()
     response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": typed}, headers=HX)
@@ -62,7 +58,7 @@ def test_add_refusals_answer_422_with_the_message_next_to_the_field(admin_client
 
 
 def test_company_in_another_portfolio_is_named_with_a_link(admin_client):
-    found = ids(d="Portefeuille par défaut", c="CLIENTS PME")
+    found = portfolio_ids(d="Portefeuille par défaut", c="CLIENTS PME")
     response = admin_client.post(f"/gestion/portefeuilles/{found['c']}/entreprises", data={"siren": DANONE}, headers=HX)
     page = text(response)
     assert response.status_code == 422
@@ -72,7 +68,7 @@ def test_company_in_another_portfolio_is_named_with_a_link(admin_client):
 
 
 def test_bulk_add_from_pasted_lines_and_from_a_csv_file(admin_client):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     pasted = text(admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises/plusieurs",
                                     data={"sirens": "775 695 901\n\n356000001\n"}))
     assert "Compte rendu" in pasted and ">OK partiel<" in pasted
@@ -104,7 +100,7 @@ def test_unticking_an_establishment_confirms_with_the_habilitations_count(admin_
 
 
 def test_transfer_shows_consequences_then_moves_the_company(admin_client):
-    found = ids(d="Portefeuille par défaut", c="CLIENTS PME")
+    found = portfolio_ids(d="Portefeuille par défaut", c="CLIENTS PME")
     with database.connection_context():
         company = Company.get(Company.siren == DANONE)
     form = text(admin_client.get(f"/gestion/entreprises/{company.id}/transfert"))
@@ -148,7 +144,7 @@ def test_refresh_without_and_with_differences(admin_client):
 
 
 def test_online_source_from_the_configuration(app, admin_client):
-    from tests.clients.helpers import valid_siren
+    from tests.factories.directory import valid_siren
     from tests.sirene.fake_sirene import API_KEY, FakeSirene, establishment
 
     siren = valid_siren("90300000")
@@ -156,7 +152,7 @@ def test_online_source_from_the_configuration(app, admin_client):
     try:
         fake.companies[siren] = [establishment(siren, "00012", "EN LIGNE SAS", siege=True)]
         app.config.update(SIRENE_API_URL=fake.url, SIRENE_API_KEY=API_KEY)
-        pid = ids(c="CLIENTS PME")["c"]
+        pid = portfolio_ids(c="CLIENTS PME")["c"]
         done = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": siren}, headers=HX)
         assert "EN LIGNE SAS ajoutée : 1 établissement<" in text(done)
         fake.failures[valid_siren("90400000")] = "429"

@@ -1,5 +1,5 @@
-"""Composer le portefeuille (db/composition.py): the list, and Ajouter une entreprise with every
-refusal writing nothing, one SIREN or several."""
+"""Composer le portefeuille (db/clients/composition.py): the list, and Ajouter une entreprise with
+every refusal writing nothing, one SIREN or several."""
 import pytest
 
 from db.clients import composition, portfolios
@@ -15,7 +15,8 @@ from db.models import (
     Portfolio,
     PortfolioDeclaration,
 )
-from tests.clients.helpers import (
+from tests.factories.clients import snapshot
+from tests.factories.directory import (
     AUBADE,
     CEASED,
     DANONE,
@@ -23,7 +24,6 @@ from tests.clients.helpers import (
     NO_ACTIVE,
     UNKNOWN,
     add_fake_company,
-    snapshot,
     valid_siren,
 )
 from tests.factories.queries import count_queries

@@ -4,7 +4,9 @@ import pytest
 
 from db.clients import composition, portfolios
 from db.database import database
-from tests.clients.helpers import AUBADE, make_firm, snapshot
+from tests.factories.clients import snapshot
+from tests.factories.directory import AUBADE
+from tests.factories.firms import make_firm
 
 PORTFOLIO_URLS = [
     ("GET", "/gestion/portefeuilles/{p}/composition"),

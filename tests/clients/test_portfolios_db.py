@@ -1,10 +1,13 @@
-"""Portfolios of a firm (db/portfolios.py): counts, search, create, edit, delete, déclarants."""
+"""Portfolios of a firm (db/clients/portfolios.py): counts, search, create, edit, delete, déclarants."""
 import pytest
 
 from db.clients import portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
-from tests.clients.helpers import DANONE, demo_user, make_firm, snapshot
+from tests.factories.clients import snapshot
+from tests.factories.directory import DANONE
+from tests.factories.firms import make_firm
+from tests.factories.people import demo_user
 
 
 def _rows(listing):
@@ -72,7 +75,7 @@ def test_same_name_is_allowed_in_another_firm(admin):
 
 
 def test_declarant_of_another_firm_is_refused(admin):
-    _, _, stranger = make_firm()
+    _, _, [stranger] = make_firm()
     with pytest.raises(Invalid) as refused:
         portfolios.create_portfolio(admin, "X", "", [str(stranger.id)])
     assert "declarants" in refused.value.errors
@@ -121,7 +124,7 @@ def test_removing_a_declarant_plans_then_removes_their_habilitations_there(admin
 
 
 def test_another_firms_portfolio_is_not_found_and_declarants_are_refused(admin):
-    firm, other_admin, other_declarant = make_firm()
+    firm, other_admin, [other_declarant] = make_firm()
     theirs = portfolios.create_portfolio(other_admin, "AUTRE")
     for call in (lambda: portfolios.get_portfolio(admin, theirs.id),
                  lambda: portfolios.update_portfolio(admin, theirs.id, "X"),

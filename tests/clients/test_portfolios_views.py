@@ -6,19 +6,14 @@ import pytest
 
 from db.database import database
 from db.models import Portfolio, PortfolioDeclarant
-from tests.clients.helpers import demo_user, snapshot
+from tests.factories.clients import portfolio_ids, snapshot
+from tests.factories.people import demo_user
 
-NNBSP = "\u202f"
 HX = {"HX-Request": "true"}
 
 
 def text(response):
     return html.unescape(response.get_data(as_text=True))
-
-
-def ids(**names):
-    with database.connection_context():
-        return {key: Portfolio.get(Portfolio.name == name).id for key, name in names.items()}
 
 
 def test_index_lists_portfolios_with_counts_and_actions(admin_client):
@@ -46,7 +41,7 @@ def test_active_search_answers_a_fragment_naming_the_portfolio(admin_client):
     fragment = text(response)
     assert "<html" not in fragment and "HX-Request" in response.headers["Vary"]
     assert "552 032 534 – DANONE : portefeuille" in fragment
-    default = ids(d="Portefeuille par défaut")["d"]
+    default = portfolio_ids(d="Portefeuille par défaut")["d"]
     assert f'href="/gestion/portefeuilles/{default}/composition?q=552032534"' in fragment
     assert "CLIENTS PME" not in fragment
     empty = text(admin_client.get("/gestion/portefeuilles?critere=raison_sociale&valeur=zzz", headers=HX))
@@ -82,7 +77,7 @@ def test_create_refusal_is_shown_next_to_the_field(admin_client, name, message):
 def test_edit_and_delete(admin_client):
     created = admin_client.post("/gestion/portefeuilles/ajouter", data={"name": "VIDE"})
     assert created.status_code == 302
-    pid = ids(v="VIDE")["v"]
+    pid = portfolio_ids(v="VIDE")["v"]
     admin_client.post(f"/gestion/portefeuilles/{pid}/modifier", data={"name": "VIDE 2", "comment": "à supprimer"})
     page = text(admin_client.get("/gestion/portefeuilles"))
     assert "VIDE 2" in page and "à supprimer" in page and "Supprimer le portefeuille « VIDE 2 »" in page
@@ -92,7 +87,7 @@ def test_edit_and_delete(admin_client):
 
 
 def test_default_and_non_empty_portfolios_cannot_be_deleted(admin_client):
-    found = ids(d="Portefeuille par défaut", c="CLIENTS PME")
+    found = portfolio_ids(d="Portefeuille par défaut", c="CLIENTS PME")
     refused = admin_client.post(f"/gestion/portefeuilles/{found['d']}/supprimer", follow_redirects=True)
     assert "ne peut pas être supprimé" in text(refused)
     refused = admin_client.post(f"/gestion/portefeuilles/{found['c']}/supprimer", follow_redirects=True)
@@ -100,7 +95,7 @@ def test_default_and_non_empty_portfolios_cannot_be_deleted(admin_client):
 
 
 def test_removing_a_declarant_asks_to_confirm_with_the_count(admin_client):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     with database.connection_context():
         paul = demo_user("DURAND")
         keep = [str(u.user_id) for u in PortfolioDeclarant.select().where(
@@ -116,7 +111,7 @@ def test_removing_a_declarant_asks_to_confirm_with_the_count(admin_client):
 
 
 def test_compose_lists_companies_with_their_type(admin_client):
-    pid = ids(c="CLIENTS PME")["c"]
+    pid = portfolio_ids(c="CLIENTS PME")["c"]
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition"))
     assert "Composition du portefeuille" in page and "Nom du portefeuille : <strong>CLIENTS PME</strong>" in page
     assert "487 444 697" in page and "Mono-établissement" in page and "Entreprises du portefeuille" in page

@@ -4,7 +4,8 @@ import pytest
 
 from db.clients import portfolios
 from db.database import database
-from tests.clients.helpers import add_fake_company, demo_admin, valid_siren
+from tests.factories.directory import add_fake_company, valid_siren
+from tests.factories.people import demo_user
 from tests.factories.queries import count_queries
 
 
@@ -25,7 +26,7 @@ def _grow(firm_id, portfolio, companies):
 ])
 def test_list_pages_run_the_same_number_of_queries_whatever_the_rows(app, admin_client, url):
     with database.connection_context():
-        admin = demo_admin()
+        admin = demo_user("MOUTIN")
         portfolio = portfolios.create_portfolio(admin, "GRAND")
         _grow(admin.firm_id, portfolio, 3)
     url = url.format(p=portfolio.id)

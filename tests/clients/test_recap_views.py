@@ -6,7 +6,7 @@ import io
 from db.clients import composition
 from db.database import database
 from db.models import Portfolio
-from tests.clients.helpers import demo_admin
+from tests.factories.people import demo_user
 
 
 def text(response):
@@ -36,7 +36,7 @@ def test_portfolio_recap_and_autoprint(admin_client):
 def test_recap_summarises_big_companies(admin_client):
     with database.connection_context():
         pid = Portfolio.get(Portfolio.name == "CLIENTS PME").id
-        composition.add_company(demo_admin(), pid, "356000000")
+        composition.add_company(demo_user("MOUTIN"), pid, "356000000")
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/recapitulatif"))
     assert "… et 1\u202f262 autres établissements (voir l'export CSV)." in page
     assert "35600000000048" not in page and "356 000 000 00048</span> (siège)" in page

@@ -1,4 +1,4 @@
-"""The journal's writes: one event, and many events through one prepared statement."""
+"""The journal's writes (db/audit.py): one event, and many events through one prepared statement."""
 import datetime
 
 from db import audit, clock

@@ -19,23 +19,6 @@ def test_valid_sirens_are_accepted_and_cleaned(typed):
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("", "Veuillez saisir le SIREN."),
-        ("55203253", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
-        ("5520325344", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
-        ("55203253A", "Le SIREN ne doit comporter que des chiffres."),
-        ("552032535", "Numéro SIREN invalide (clé de contrôle)."),
-    ],
-)
-def test_bad_sirens_say_what_is_wrong(typed, message):
-    assert siren_error(typed) == message
-    with pytest.raises(Invalid) as refused:
-        validate_siren(typed, field="siren")
-    assert refused.value.errors == {"siren": message}
-
-
-@pytest.mark.parametrize(
     "typed",
     [
         "55203253400703",  # Danone's siège, Luhn
@@ -54,20 +37,30 @@ def test_la_poste_rule_applies_to_la_poste_only():
     assert siret_error("35600000000002") == "Numéro SIRET invalide (clé de contrôle)."
 
 
+CHECKS = {"siren": (siren_error, validate_siren), "siret": (siret_error, validate_siret)}
+
+
 @pytest.mark.parametrize(
-    ("typed", "message"),
+    ("kind", "typed", "message"),
     [
-        ("", "Veuillez saisir le SIRET."),
-        ("5520325340070", "Le SIRET doit comporter 14 chiffres (13 saisis)."),
-        ("5520325340070x", "Le SIRET ne doit comporter que des chiffres."),
-        ("55203253500703", "Numéro SIRET invalide (clé de contrôle du SIREN)."),
-        ("55203253400704", "Numéro SIRET invalide (clé de contrôle)."),
+        ("siren", "", "Veuillez saisir le SIREN."),
+        ("siren", "55203253", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
+        ("siren", "5520325344", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
+        ("siren", "55203253A", "Le SIREN ne doit comporter que des chiffres."),
+        ("siren", "552032535", "Numéro SIREN invalide (clé de contrôle)."),
+        ("siret", "", "Veuillez saisir le SIRET."),
+        ("siret", "5520325340070", "Le SIRET doit comporter 14 chiffres (13 saisis)."),
+        ("siret", "5520325340070x", "Le SIRET ne doit comporter que des chiffres."),
+        ("siret", "55203253500703", "Numéro SIRET invalide (clé de contrôle du SIREN)."),
+        ("siret", "55203253400704", "Numéro SIRET invalide (clé de contrôle)."),
     ],
 )
-def test_bad_sirets_say_what_is_wrong(typed, message):
-    assert siret_error(typed) == message
-    with pytest.raises(Invalid):
-        validate_siret(typed)
+def test_bad_identifiers_say_what_is_wrong(kind, typed, message):
+    error, validate = CHECKS[kind]
+    assert error(typed) == message
+    with pytest.raises(Invalid) as refused:
+        validate(typed, field=kind)
+    assert refused.value.errors == {kind: message}
 
 
 def test_grouping_as_the_portal_prints_it():

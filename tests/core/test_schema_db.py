@@ -1,4 +1,5 @@
-"""Schema migrations: the models and the migrations agree, and an old database upgrades in place."""
+"""Schema migrations (db/schema.py): the models and the migrations agree, and an old database upgrades
+in place."""
 import datetime
 
 from playhouse.migrations import Runner

@@ -1,4 +1,5 @@
-"""The declarations catalogue loads idempotently and updates what changed."""
+"""The declarations catalogue (db/declarations/catalogue.py) loads idempotently and updates what
+changed."""
 from db.declarations import catalogue
 from db.models import Declaration
 

@@ -13,7 +13,7 @@ from db.models import (
     Habilitation,
     PortfolioDeclaration,
 )
-from tests.declarations.helpers import declaration, selected_codes
+from tests.factories.declarations import declaration, selected_codes
 
 SOLTEA = ("SOLTéA – Employeurs - Répartir le solde de la taxe d'apprentissage aux formations et "
           "établissements habilités")

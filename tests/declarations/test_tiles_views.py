@@ -4,7 +4,7 @@ import datetime
 from db import clock
 from db.database import database
 from db.models import Company, Establishment, Habilitation, User
-from tests.declarations.helpers import grant
+from tests.factories.habilitations import grant
 from tests.factories.queries import count_queries
 from webapp.templating import datetime_fr
 

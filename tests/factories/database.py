@@ -1,4 +1,5 @@
-"""Database preparation shared by tests/ and e2e/."""
+"""Database preparation shared by tests/, e2e/ and bench/: the schema migrated, the declarations
+catalogue and the bundled Sirene sample loaded."""
 import os
 
 from db import schema

@@ -1,5 +1,8 @@
-"""Counting the SQL statements an action runs, for the tests that a page's query count does not
-grow with the number of rows."""
+"""Counting the SQL statements an action runs: for the tests that a page's or an operation's
+statement count does not grow with the number of rows, and for the figures bench/ prints.
+
+bench/ imports it from here as it imports tests.factories.database.prepare: the benchmarks
+measure with the tests' tools, and db/ keeps no instrumentation of its own."""
 import contextlib
 
 from db.database import database
@@ -21,3 +24,11 @@ def count_queries():
         yield lambda: len(statements)
     finally:
         del db.execute_sql
+
+
+def page_queries(client, url):
+    """The statements a GET of url runs; the page must answer 200."""
+    with count_queries() as count:
+        assert client.get(url).status_code == 200
+    assert count() > 0  # the counter sees the app's queries
+    return count()

@@ -3,7 +3,8 @@ import csv
 import io
 
 from db.database import database
-from tests.declarations.helpers import declaration
+from tests.factories.declarations import declaration
+from tests.factories.firms import PASSWORD
 
 
 def text(response):
@@ -59,7 +60,7 @@ def test_another_firm_never_sees_our_events(client, auth, world):
     auth.login()
     change_declarations(client, world)
     auth.logout()
-    auth.login(siret="12345678200010", nom="ADMIN", prenom="Autre", password="Autre-Cabinet-2026")
+    auth.login(siret="12345678200010", nom="ADMIN", prenom="Autre", password=PASSWORD)
     assert "0 événement" in text(client.get("/gestion/journal"))
     rows = list(csv.reader(io.StringIO(text(client.get("/gestion/journal.csv")).lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 1

@@ -7,12 +7,12 @@ from db import audit, clock
 from db.errors import Forbidden, NotFound
 from db.journal import reading
 from db.models import AuditEvent
-from tests.declarations.helpers import make_firm
+from tests.factories.firms import make_firm
 
 
 @pytest.fixture
 def events(db_engine):
-    firm, admin, declarant = make_firm()
+    firm, admin, [declarant] = make_firm()
     other_firm, stranger, _ = make_firm("98765432100014", "TIERS")
     # 22/11/2026 23:30 UTC is already 23/11 in Paris.
     moments = [datetime.datetime(2026, 11, 20, 9), datetime.datetime(2026, 11, 22, 23, 30),

@@ -1,17 +1,18 @@
 """Delivery of the queued mails (db/mail/delivery.py) to a real SMTP server (aiosmtpd on loopback):
 plain, STARTTLS with login, SSL; failures recorded and retried at most five times."""
 import ssl
+import subprocess
 
 import pytest
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from db.mail import delivery
 from db.models import OutgoingMail
-from tests.accounts.conftest import Inbox, _free_port, authenticator
+from tests.factories.servers import free_port, running_smtp
 
 
 def settings(server, **extra):
-    return delivery.SmtpSettings(host="127.0.0.1", port=server.port if server else _free_port(),
+    return delivery.SmtpSettings(host="127.0.0.1", port=server.port if server else free_port(),
                              sender="Portail tiers déclarant <ne-pas-repondre@portail.example>", timeout=5, **extra)
 
 
@@ -36,6 +37,24 @@ def test_no_host_keeps_messages_in_the_outbox(db_engine):
     assert OutgoingMail.get().sent_at is None
 
 
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (the tests trust it as their own authority)."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    # handled=False: the server answers "535" itself when the credentials are wrong.
+    return AuthResult(success=auth_data.login == b"portail" and auth_data.password == b"s3cret", handled=False)
+
+
 def _tls_context(certificate):
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -45,13 +64,9 @@ def _tls_context(certificate):
 
 @pytest.fixture
 def starttls_server(certificate):
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=_tls_context(certificate),
-                            require_starttls=True, authenticator=authenticator, auth_require_tls=True)
-    controller.start()
-    controller.inbox, controller.port = inbox, port
-    yield controller
-    controller.stop()
+    with running_smtp(tls_context=_tls_context(certificate), require_starttls=True, authenticator=authenticator,
+                      auth_require_tls=True) as server:
+        yield server
 
 
 def test_starttls_with_login(db_engine, starttls_server, certificate):
@@ -79,16 +94,11 @@ def test_an_untrusted_certificate_is_refused(db_engine, starttls_server):
 
 
 def test_implicit_ssl(db_engine, certificate):
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=_tls_context(certificate))
-    controller.start()
-    try:
+    with running_smtp(ssl_context=_tls_context(certificate)) as (inbox, port):
         delivery.queue("a@cabinet.fr", "Sujet SSL", "Texte")
         smtp = delivery.SmtpSettings(host="127.0.0.1", port=port, security="ssl", cafile=certificate[0], timeout=5)
         assert delivery.deliver_pending(smtp) == (1, 0)
         assert inbox.messages[0]["Subject"] == "Sujet SSL"
-    finally:
-        controller.stop()
 
 
 def test_an_unreachable_server_is_tried_at_most_five_times(db_engine):

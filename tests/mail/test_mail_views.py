@@ -9,7 +9,9 @@ from db.database import database
 from db.demo import DEMO_SIRET, create_demo
 from db.mail import delivery
 from db.models import OutgoingMail, User
-from tests.accounts.conftest import PASSWORD, Wizard, _free_port, link_token
+from tests.factories.accounts import PASSWORD, Wizard
+from tests.factories.outbox import link_token
+from tests.factories.servers import free_port
 from webapp import create_app
 
 
@@ -91,7 +93,7 @@ def test_recovery_mails_arrive(smtp_app):
 
 def test_a_failing_mail_server_does_not_undo_the_action(sqlite_url):
     app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PASSWORD_HASH_ROUNDS": 4,
-                      "MAIL_HOST": "127.0.0.1", "MAIL_PORT": _free_port(), "WTF_CSRF_ENABLED": False})
+                      "MAIL_HOST": "127.0.0.1", "MAIL_PORT": free_port(), "WTF_CSRF_ENABLED": False})
     with database.connection_context():
         create_demo()
     client = app.test_client()

@@ -1,4 +1,5 @@
-"""db.people on SQLite and PostgreSQL: creation, edits, (de)activation, roles, the last administrator."""
+"""db.people.declarants on SQLite and PostgreSQL: creation, edits, (de)activation, roles, the last
+administrator."""
 import json
 import threading
 
@@ -9,7 +10,9 @@ from db.errors import Forbidden, Invalid, NotFound
 from db.models import AccountToken, AuditEvent, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.people import declarants
-from tests.people.conftest import LINKS, activation_token, mails, make_firm, reload
+from tests.factories.firms import make_firm
+from tests.factories.outbox import activation_token, mails
+from tests.factories.people import LINKS, add_people, reload
 
 NEW = {"nom": "Martin", "prenom": "Léa", "email": "lea.martin@cabinet.fr", "phone": "01 23 45 67 89",
        "role": ROLE_DECLARANT}
@@ -93,10 +96,7 @@ def test_search_matches_every_word_without_case_or_accents(firm):
 
 def test_the_list_pages_by_fifty(firm):
     _, admin, _ = firm
-    User.insert_many([
-        {"firm": admin.firm_id, "role": ROLE_DECLARANT, "nom": f"NOM{i:03}", "prenom": "P", "nom_key": f"nom{i:03}",
-         "prenom_key": "p", "email": f"p{i}@x.fr"} for i in range(60)
-    ]).execute()
+    add_people(admin.firm_id, 60)
     first, total, _ = declarants.list_people(admin, "", page=1)
     second, _, _ = declarants.list_people(admin, "", page=2)
     assert total == 62 and len(first) == 50 and len(second) == 12

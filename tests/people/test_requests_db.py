@@ -1,4 +1,4 @@
-"""db.pending on SQLite and PostgreSQL: cooptation, temporary password and access requests."""
+"""db.people.requests on SQLite and PostgreSQL: cooptation, temporary password and access requests."""
 import threading
 
 import pytest
@@ -9,7 +9,9 @@ from db.errors import Conflict, Forbidden, Invalid, NotFound
 from db.models import AuditEvent, PendingRequest, User
 from db.models.accounts import ROLE_DECLARANT
 from db.people import requests
-from tests.people.conftest import LINKS, activation_token, mails, make_firm, reload
+from tests.factories.firms import make_firm
+from tests.factories.outbox import activation_token, mails
+from tests.factories.people import LINKS, reload
 
 
 def _password_request(user):

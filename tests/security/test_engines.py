@@ -6,7 +6,7 @@ from db.database import database, is_postgres
 from db.demo import create_demo
 from tests.conftest import AuthActions, PortalClient
 from tests.factories.database import POSTGRES_URL
-from tests.factories.firms import demo_rows
+from tests.factories.demo import demo_rows
 from tests.security.test_hostile_input import attack
 from webapp import create_app
 

@@ -16,7 +16,7 @@ import pytest
 from db.database import database
 from db.models import Company
 from tests.factories.database import ROOT
-from tests.factories.firms import demo_rows, people_in_every_state, waiting_requests
+from tests.factories.demo import demo_rows, people_in_every_state, waiting_requests
 from tests.factories.forms import forms
 
 HOSTILE = {

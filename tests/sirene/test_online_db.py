@@ -1,13 +1,14 @@
-"""The optional online directory (INSEE API Sirene 3.11), only ever against a local fake server
-on loopback: paging with curseur, storing in the local directory, and every failure turning into
-a clear French message with nothing written."""
+"""The optional online directory (db/sirene/online.py, INSEE API Sirene 3.11), only ever against a
+local fake server on loopback: paging with curseur, storing in the local directory, and every
+failure turning into a clear French message with nothing written."""
 import pytest
 
 from db.clients import composition, portfolios
 from db.errors import Invalid
 from db.models import DirectoryEstablishment, DirectoryUnit, Establishment
 from db.sirene.online import SireneApi
-from tests.clients.helpers import snapshot, valid_siren
+from tests.factories.clients import snapshot
+from tests.factories.directory import valid_siren
 from tests.sirene.fake_sirene import API_KEY, FakeSirene, establishment
 
 NEW = valid_siren("90100000")  # not in the bundled sample

@@ -1,4 +1,4 @@
-"""db.assistance and db.support on SQLite and PostgreSQL: requests, answers, agents, hand-over."""
+"""db.support (assistance, agents) on SQLite and PostgreSQL: requests, answers, agents, hand-over."""
 import json
 import re
 
@@ -8,16 +8,17 @@ from db import clock
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AssistanceRequest, AuditEvent, User
 from db.support import agents, assistance
-from tests.people.conftest import LINKS, OTHER_SIRET, activation_token, mails, reload
+from tests.factories.firms import OTHER_SIRET
+from tests.factories.outbox import activation_token, mails
+from tests.factories.people import AGENT_PASSWORD, LINKS, make_agent, reload
 
-AGENT_PASSWORD = "Bureau-Aide-2026"
 REQUEST = {"motif": "Habilitation extranet", "siret": "443 061 841 00047", "nom": "Nouveau", "prenom": "Jean",
            "email": "jean@cabinet.fr", "message": "Notre administratrice a quitté le cabinet.\nMerci."}
 
 
 @pytest.fixture
 def agent(db_engine):
-    return agents.create_agent("agent@portail.fr", "Lambert", "Paul", AGENT_PASSWORD)
+    return make_agent()
 
 
 def test_a_request_gets_a_reference_and_an_acknowledgement(firm):

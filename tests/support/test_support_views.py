@@ -5,7 +5,8 @@ import pytest
 
 from db.database import database
 from db.models import AssistanceRequest, AuditEvent, User
-from tests.people.conftest import activation_token, mails
+from tests.factories.outbox import activation_token, mails
+from tests.factories.queries import page_queries
 
 AGENT = {"email": "agent@portail.fr", "password": "Bureau-Aide-2026"}
 REQUEST = {"motif": "Habilitation extranet", "siret": "977 850 965 00020", "nom": "Nouveau", "prenom": "Jean",
@@ -107,3 +108,21 @@ def test_the_support_login_is_throttled_per_address(client, agent):
         assert client.post("/support/connexion", data={"email": email, "password": "x"}).status_code == 401
     throttled = client.post("/support/connexion", data=agent)
     assert throttled.status_code == 429 and "Trop de tentatives depuis votre adresse" in _text(throttled)
+
+
+def test_the_desk_list_runs_as_many_queries_for_40_more_requests(client, runner):
+    runner.invoke(args=["support", "create", "--email", "a@portail.fr", "--nom", "Lambert", "--prenom", "Paul",
+                        "--password", "Bureau-Aide-2026"])
+    client.post("/support/connexion", data={"email": "a@portail.fr", "password": "Bureau-Aide-2026"},
+                follow_redirects=True)
+
+    def add(start, number):
+        with database.connection_context():
+            AssistanceRequest.insert_many([
+                {"reference": f"DA-T{i:07}", "motif": "Autre", "nom": "N", "prenom": "P", "email": "n@x.fr",
+                 "message": "Bonjour le support"} for i in range(start, start + number)]).execute()
+
+    add(0, 1)
+    few = page_queries(client, "/support/")
+    add(1, 40)
+    assert page_queries(client, "/support/") == few
