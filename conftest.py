@@ -5,7 +5,7 @@ import pytest
 
 from db.accounts import passwords
 from db.database import database
-from tests.support.database import prepare
+from tests.factories.database import prepare
 
 passwords.set_rounds(4)  # bcrypt's minimum cost: hashing must not dominate the test run
 

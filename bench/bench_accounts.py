@@ -2,33 +2,30 @@
 and an unknown triplet (no account enumeration by timing), the per-address throttle with 200,000
 recorded attempts, and the inscription's final "Valider" (time and statement count).
 
-Usage: .venv/bin/python -m bench.bench_accounts [DATABASE_URL] (default: a temporary SQLite file).
+Usage: .venv/bin/python -m bench.bench_accounts [--database URL] (default: a temporary SQLite file).
 Requests go through Flask's test client: server time, without network or browser.
 """
-import argparse
 import datetime
-import os
 import statistics
-import tempfile
 import time
 
 from peewee import chunked
 
-from bench.common import Counter
+from bench.common import database_url, parser
 from db import clock
 from db.accounts.login import check_ip
 from db.accounts.passwords import hash_secret
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import LoginAttempt
-from tests.support.database import prepare
+from tests.factories.database import prepare
+from tests.factories.queries import count_queries
 from webapp import create_app
 
 RUNS = 9
 IDENTITY = {"siret": "10404942400013", "nom": "Moutin", "prenom": "Claire", "phone": "0123456789", "mobile": "",
             "email": "claire@arcturus.fr", "email_confirmation": "claire@arcturus.fr"}
 PASSWORD = "Cabinet-Arcturus-2026"
-
 
 
 def median_ms(action, runs=RUNS):
@@ -46,9 +43,7 @@ def login(client, **changes):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", nargs="?")
-    url = parser.parse_args().url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
+    url = database_url(parser(__doc__).parse_args())
     prepare(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "PASSWORD_HASH_ROUNDS": 12})
@@ -78,13 +73,13 @@ def main():
                                                   "secret_answer": "Médor le Grand"})
     wizard.post("/inscription/recapitulatif")
     wizard.post("/inscription/profil", data={"profile": "clients", "domains": ["La DSN", "Formation"]})
-    with Counter() as counter:
+    with count_queries() as statements:
         start = time.perf_counter()
         response = wizard.post("/inscription/valider")
         elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 302, response.status_code
     print(f"inscription « Valider » (firm, administrator, portfolio, 10 declarations, token, mail): "
-          f"{elapsed:.0f} ms, {counter.count} statements")
+          f"{elapsed:.0f} ms, {statements()} statements")
 
 
 if __name__ == "__main__":

@@ -10,29 +10,23 @@ and the query count of:
 Targets (issue 5): grid page < 100 ms; Tout (dé)cocher + Valider over 50,000 cells < 2 s;
 import of a 10,000-line file < 5 s. Nothing is asserted: these are figures to read.
 
-    .venv/bin/python -m bench.bench_habilitations                 # SQLite in a temporary folder
-    .venv/bin/python -m bench.bench_habilitations postgresql://…  # an empty PostgreSQL database
+    .venv/bin/python -m bench.bench_habilitations                              # SQLite in a temporary folder
+    .venv/bin/python -m bench.bench_habilitations --database postgresql://…    # an empty PostgreSQL database
 """
-import argparse
 import io
-import os
 import re
 import statistics
-import tempfile
 import time
 
-from bench.common import Counter
-from bench.scale_data import PASSWORD, prepare_database
+from bench.scale_data import build_from_arguments, scale_client
 from bench.scale_habilitations import build_habilitation_scale
-from db.accounts import passwords
 from db.database import database
 from db.habilitations import csv_export as habilitation_csv
 from db.models import Declaration, Establishment, Habilitation
-from webapp import create_app
+from tests.factories.queries import count_queries
 
 RUNS = 9
 PAGE = "/gestion/habilitations"
-
 
 
 def timed(call):
@@ -49,37 +43,21 @@ def grid(client, label, url, hx=True):
         response, ms = timed(lambda: client.get(url, headers=headers))
         assert response.status_code == 200, (url, response.status_code)
         times.append(ms)
-    with Counter() as counter:
+    with count_queries() as statements:
         page = client.get(url, headers=headers).get_data(as_text=True)
     caption = re.search(r"<caption>([^<]+)</caption>", page)
     caption = " ".join(caption.group(1).split()) if caption else "?"
     print(f"  {label:<52} {statistics.median(times):7.1f} ms (max {max(times):6.1f})  "
-          f"{counter.count:2d} requêtes  [{caption}]")
+          f"{statements():2d} requêtes  [{caption}]")
     return page
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", nargs="?")
-    parser.add_argument("--establishments", type=int, default=60000)
-    parser.add_argument("--companies", type=int, default=5000)
-    parser.add_argument("--declarants", type=int, default=200)
-    args = parser.parse_args()
-    passwords.set_rounds(4)
-    url = args.url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench_habilitations.sqlite3")
-    prepare_database(url)
-    start = time.perf_counter()
-    scale = build_habilitation_scale(args.companies, args.establishments, args.declarants)
-    database.close()
-    print(f"Base : {url.split('@')[-1]}")
-    print(f"Jeu de données : {scale.establishments} établissements, {len(scale.declarants)} déclarants, "
-          f"{scale.habilitations} habilitations ({time.perf_counter() - start:.1f} s de construction)")
+    url, scale, seconds = build_from_arguments(__doc__, build_habilitation_scale, companies=5000,
+                                               establishments=60000, declarants=200)
+    print(f"Jeu de données : {scale.summary} ({seconds:.1f} s de construction)")
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "PASSWORD_HASH_ROUNDS": 4,
-                      "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    client.post("/connexion", data={"siret": scale.firm.siret, "nom": "MESURE", "prenom": "Admin",
-                                    "password": PASSWORD})
+    _, client = scale_client(url, scale.firm)
     with database.connection_context():
         big, main_portfolio = scale.big_company.id, scale.portfolio.id
         typical = Establishment.select(Establishment.company).where(
@@ -92,19 +70,22 @@ def main():
     print("\nPages de la grille (cible : < 100 ms)")
     first = grid(client, "entreprise de 9 000 établissements, page 1 (page entière)", f"{PAGE}?company={big}", hx=False)
     pages = int(re.search(r"page 1 sur ([\d\u202f]+)", first).group(1).replace("\u202f", ""))
-    grid(client, "entreprise de 9 000 établissements, page 1 (htmx)", f"{PAGE}?company={big}")
-    grid(client, "  … page du milieu", f"{PAGE}?company={big}&page={pages // 2}")
-    grid(client, "  … dernière page", f"{PAGE}?company={big}&page={pages}")
-    grid(client, "  … 500 lignes par page", f"{PAGE}?company={big}&per_page=500&page={pages // 10}")
-    grid(client, "  … un déclarant, un service", f"{PAGE}?company={big}&declarant={member.id}&service={soltea}")
-    grid(client, "entreprise type (12 établissements × 201 personnes)", f"{PAGE}?company={typical}")
-    grid(client, "portefeuille de 60 000 établissements, page 1", f"{PAGE}?portfolio={main_portfolio}")
-    grid(client, "  … page du milieu", f"{PAGE}?portfolio={main_portfolio}&page=300000")
-    grid(client, "tout le cabinet, page 1", f"{PAGE}?search=1")
-    grid(client, "  … page 2 000", f"{PAGE}?search=1&page=2000")
-    grid(client, "tout le cabinet, un déclarant, page 1", f"{PAGE}?search=1&declarant={person.id}")
-    grid(client, "  … dernière page", f"{PAGE}?search=1&declarant={person.id}&page=100000")
-    grid(client, "recherche par SIRET (un établissement)", f"{PAGE}?search=1&siret={_a_siret(big)}")
+    for label, query in [
+        ("entreprise de 9 000 établissements, page 1 (htmx)", f"company={big}"),
+        ("  … page du milieu", f"company={big}&page={pages // 2}"),
+        ("  … dernière page", f"company={big}&page={pages}"),
+        ("  … 500 lignes par page", f"company={big}&per_page=500&page={pages // 10}"),
+        ("  … un déclarant, un service", f"company={big}&declarant={member.id}&service={soltea}"),
+        ("entreprise type (12 établissements × 201 personnes)", f"company={typical}"),
+        ("portefeuille de 60 000 établissements, page 1", f"portfolio={main_portfolio}"),
+        ("  … page du milieu", f"portfolio={main_portfolio}&page=300000"),
+        ("tout le cabinet, page 1", "search=1"),
+        ("  … page 2 000", "search=1&page=2000"),
+        ("tout le cabinet, un déclarant, page 1", f"search=1&declarant={person.id}"),
+        ("  … dernière page", f"search=1&declarant={person.id}&page=100000"),
+        ("recherche par SIRET (un établissement)", f"search=1&siret={_a_siret(big)}"),
+    ]:
+        grid(client, label, f"{PAGE}?{query}")
 
     print("\n« Tout (dé)cocher » puis Valider (cible : < 2 s pour 50 000 cases)")
     scope = {"portfolio": main_portfolio, "declarant": person.id, "service": dpae}

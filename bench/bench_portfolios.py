@@ -2,25 +2,19 @@
 for a firm of 5,000 companies / 60,000 establishments in one portfolio, and the time and query
 count of adding a company of 9,000 active establishments.
 
-Usage: .venv/bin/python -m bench.bench_portfolios [DATABASE_URL] [--companies N] [--establishments N]
+Usage: .venv/bin/python -m bench.bench_portfolios [--database URL] [--companies N] [--establishments N]
 (default: a temporary SQLite file). Pages are requested through Flask's test client, so the
 figures are server time (routing, queries, templates), without network or browser.
 """
-import argparse
-import os
 import statistics
-import tempfile
 import time
 
-from bench.common import Counter
-from bench.scale_data import PASSWORD, build_scale_firm, prepare_database
-from db.accounts import passwords
+from bench.scale_data import build_from_arguments, build_scale_firm, scale_client
 from db.clients import composition
 from db.database import database
-from webapp import create_app
+from tests.factories.queries import count_queries
 
 RUNS = 15
-
 
 
 def measure(client, url, headers=None):
@@ -31,32 +25,17 @@ def measure(client, url, headers=None):
         response = client.get(url, headers=headers)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    with Counter() as counter:
+    with count_queries() as statements:
         client.get(url, headers=headers)
-    return statistics.median(times), max(times), counter.count
+    return statistics.median(times), max(times), statements()
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", nargs="?")
-    parser.add_argument("--companies", type=int, default=5000)
-    parser.add_argument("--establishments", type=int, default=60000)
-    args = parser.parse_args()
-    passwords.set_rounds(4)
-    url = args.url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench_portfolios.sqlite3")
-    prepare_database(url)
-    start = time.perf_counter()
-    scale = build_scale_firm(companies=args.companies, establishments=args.establishments)
-    database.close()
-    print(f"Base : {url.split('@')[-1]}")
+    url, scale, seconds = build_from_arguments(__doc__, build_scale_firm, companies=5000, establishments=60000)
     print(f"Jeu de données : {scale.company_count} entreprises, {scale.establishment_count} établissements "
-          f"dans « {scale.portfolio.name} » ({time.perf_counter() - start:.1f} s de construction)")
+          f"dans « {scale.portfolio.name} » ({seconds:.1f} s de construction)")
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "PASSWORD_HASH_ROUNDS": 4,
-                      "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    client.post("/connexion", data={"siret": scale.firm.siret, "nom": "MESURE", "prenom": "Admin",
-                                    "password": PASSWORD})
+    app, client = scale_client(url, scale.firm)
     pid = scale.portfolio.id
     hx = {"HX-Request": "true"}
     pages = [
@@ -76,12 +55,12 @@ def main():
         print(f"{label:<40} {median:7.1f} ms {worst:7.1f} ms {queries:9d}")
 
     with app.app_context(), database.connection_context():
-        with Counter() as counter:
+        with count_queries() as statements:
             start = time.perf_counter()
             added = composition.add_company(scale.admin, pid, scale.big_siren)
             elapsed = time.perf_counter() - start
         print(f"\nAjout d'une entreprise de {added.establishments} établissements actifs : {elapsed * 1000:.0f} ms, "
-              f"{counter.count} requêtes (cible < 1 s, nombre de requêtes constant)")
+              f"{statements()} requêtes (cible < 1 s, nombre de requêtes constant)")
 
 
 if __name__ == "__main__":

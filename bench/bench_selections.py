@@ -8,20 +8,17 @@ establishment links and ~200,000 habilitations, with one journal row per habilit
 same at the company level (100 establishments).
 
     .venv/bin/python -m bench.bench_selections
-    .venv/bin/python -m bench.bench_selections --postgres URL
+    .venv/bin/python -m bench.bench_selections --database postgresql://…
 """
-import argparse
-import os
-import shutil
-import tempfile
 import time
 
 from bench.bench_tiles import BENCH_SIRET, CODES, _insert, build
+from bench.common import database_url, engine, parser, replace_firms
 from db.database import database, is_postgres
 from db.declarations import selections
 from db.models import AuditEvent, Company, Declaration, Establishment, Firm, Habilitation, Portfolio, User
 from db.models.accounts import ROLE_ADMIN
-from tests.support.database import prepare
+from tests.factories.database import prepare
 
 
 def link_declarations(firm_id):
@@ -51,16 +48,11 @@ def ids(*codes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", help="postgresql://… of a database to use (its firm data is replaced)")
-    args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="bench-selections-")
+    url = database_url(parser(__doc__).parse_args())
     try:
-        url = args.postgres or "sqlite:///" + os.path.join(folder, "bench.sqlite3")
-        print(f"Base : {'PostgreSQL' if args.postgres else 'SQLite'}")
+        print(f"Base : {engine(url)}")
         prepare(url)
-        if args.postgres:
-            database.execute_sql("TRUNCATE firm RESTART IDENTITY CASCADE")
+        replace_firms()
         start = time.perf_counter()
         build(60000, 200, 1_000_000)
         firm = Firm.get(Firm.siret == BENCH_SIRET)
@@ -92,7 +84,6 @@ def main():
         print(f"    → {change.habilitations} habilitations de {change.declarants} déclarants")
     finally:
         database.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,20 @@
 """Sirene import: throughput and memory for a small and a 10x larger generated stock file.
 
-Usage: .venv/bin/python -m bench.bench_sirene_import [ROWS]   (default 50,000; the second run is 10x)
-Prints rows/s and the peak of Python allocations (tracemalloc) for each size: with a streamed
-import the peak stays flat when the file grows.
+Usage: .venv/bin/python -m bench.bench_sirene_import [--rows N] [--database URL]
+(default 50,000 rows, the second run is 10x; a temporary SQLite file). Prints rows/s and the peak of
+Python allocations (tracemalloc) for each size: with a streamed import the peak stays flat when the
+file grows. The database's Sirene directory is emptied before each run.
 """
 import csv
 import os
-import sys
 import tempfile
 import time
 import tracemalloc
 
+from bench.common import database_url, parser
 from db import schema
 from db.database import database, init_database
+from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import import_files
 
 HEADER = ["siren", "nic", "siret", "etablissementSiege", "etatAdministratifEtablissement", "numeroVoieEtablissement",
@@ -32,13 +34,15 @@ def write_stock(path, rows):
                              "62.02A"])
 
 
-def run(rows, workdir):
+def run(rows, workdir, url):
     path = os.path.join(workdir, f"StockEtablissement_{rows}.csv")
     write_stock(path, rows)
     size_mb = os.path.getsize(path) / 1e6
-    init_database("sqlite:///" + os.path.join(workdir, f"bench_{rows}.sqlite3"))
+    init_database(url)
     with database.connection_context():
         schema.upgrade()
+        DirectoryEstablishment.delete().execute()  # each size starts from an empty directory
+        DirectoryUnit.delete().execute()
         started = time.perf_counter()
         counts = import_files([path])
         elapsed = time.perf_counter() - started
@@ -53,10 +57,13 @@ def run(rows, workdir):
 
 
 def main():
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    arguments = parser(__doc__)
+    arguments.add_argument("--rows", type=int, default=50_000, help="rows of the first file (the second has 10x)")
+    args = arguments.parse_args()
+    url = database_url(args)
     with tempfile.TemporaryDirectory() as workdir:
-        for size in (rows, rows * 10):
-            run(size, workdir)
+        for size in (args.rows, args.rows * 10):
+            run(size, workdir, url)
 
 
 if __name__ == "__main__":

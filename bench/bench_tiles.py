@@ -8,30 +8,26 @@ hold about 3,500 each), then prints the server time of:
   - the whole "Vos déclarations" page through the Flask test client;
   - db.tiles.tile_establishments() page 1, a later page, and a SIRET search.
 
-    .venv/bin/python -m bench.bench_tiles                      # SQLite in a temporary folder
-    .venv/bin/python -m bench.bench_tiles --postgres URL       # the same on PostgreSQL
+    .venv/bin/python -m bench.bench_tiles                                   # SQLite in a temporary folder
+    .venv/bin/python -m bench.bench_tiles --database postgresql://…         # the same on PostgreSQL
     .venv/bin/python -m bench.bench_tiles --establishments 6000 --habilitations 100000   # quicker
 """
-import argparse
 import datetime
-import os
-import shutil
 import statistics
-import tempfile
 import time
 
+from bench.common import database_url, engine, logged_in_client, parser, replace_firms
 from db import clock
 from db.database import database, is_postgres
 from db.declarations import tiles
 from db.models import Declaration, Firm, Habilitation, User
-from tests.support.database import prepare
+from tests.factories.database import prepare
 
 BENCH_SIRET = "99999999900013"
 PASSWORD = "Bench-Tuiles-2026"
 CODES = ["DSN", "DPAE", "SOLTEA_EMPLOYEURS", "TESE", "DUCS"]
 PER_COMPANY = 100
 CHUNK = 5000
-_folders = []
 
 
 def _insert(table, columns, rows):
@@ -116,16 +112,7 @@ def report(label, figures):
 
 def page_time(url, user, path):
     """Server time of one page through the Flask test client, logged in as user."""
-    from db.accounts import passwords
-    from webapp import create_app
-
-    passwords.set_rounds(4)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "PASSWORD_HASH_ROUNDS": 4})
-    client = app.test_client()
-    login = client.post("/connexion", data={"siret": BENCH_SIRET, "nom": user.nom, "prenom": user.prenom,
-                                            "password": PASSWORD})
-    assert login.status_code == 302, login.status_code
+    _, client = logged_in_client(url, BENCH_SIRET, user.nom, user.prenom, PASSWORD)
 
     def get():
         response = client.get(path)
@@ -135,28 +122,23 @@ def page_time(url, user, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--establishments", type=int, default=60000)
-    parser.add_argument("--declarants", type=int, default=200)
-    parser.add_argument("--habilitations", type=int, default=1_000_000)
-    parser.add_argument("--postgres", help="postgresql://… of a database to use instead of a temporary SQLite file")
-    parser.add_argument("--reuse", action="store_true", help="keep the data set already built in --postgres")
-    args = parser.parse_args()
-
-    folder = tempfile.mkdtemp(prefix="bench-tiles-")
-    _folders.append(folder)  # the 200 MB SQLite file goes when the script ends
-    url = args.postgres or "sqlite:///" + os.path.join(folder, "bench.sqlite3")
-    print(f"Base : {'PostgreSQL' if args.postgres else 'SQLite'}")
+    arguments = parser(__doc__)
+    arguments.add_argument("--establishments", type=int, default=60000)
+    arguments.add_argument("--declarants", type=int, default=200)
+    arguments.add_argument("--habilitations", type=int, default=1_000_000)
+    arguments.add_argument("--reuse", action="store_true", help="keep the data set already built in --database")
+    args = arguments.parse_args()
+    url = database_url(args)  # a temporary SQLite file (200 MB) goes when the script ends
+    print(f"Base : {engine(url)}")
     start = time.perf_counter()
     prepare(url)
-    if args.reuse and args.postgres and Firm.select().where(Firm.siret == BENCH_SIRET).exists():
+    if args.reuse and args.database and Firm.select().where(Firm.siret == BENCH_SIRET).exists():
         people = list(User.select().join(Firm).where(Firm.siret == BENCH_SIRET).order_by(User.nom))
         typical, heavy = people[1], people[0]
         written = Habilitation.select().count()
         print("(jeu de données réutilisé)")
     else:
-        if args.postgres:
-            database.execute_sql("TRUNCATE firm RESTART IDENTITY CASCADE")
+        replace_firms()
         typical, heavy, written = build(args.establishments, args.declarants, args.habilitations)
     print(f"Jeu de données : {args.establishments} établissements, {args.declarants} déclarants, "
           f"{written} habilitations ({time.perf_counter() - start:.1f} s de construction)")
@@ -183,8 +165,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        for folder in _folders:
-            shutil.rmtree(folder, ignore_errors=True)
+    main()

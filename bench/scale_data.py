@@ -10,48 +10,33 @@ the local directory first, then registered the way the portal registers a compan
 INSERT … SELECT from the directory for all establishments, then the declarations inherited from
 the portfolio. Run alone it builds the firm in a database and prints how long each step took:
 
-    .venv/bin/python -m bench.scale_data [DATABASE_URL]   (default: a temporary SQLite file)
+    .venv/bin/python -m bench.scale_data [--database URL] [--companies N] [--establishments N] [--declarants N]
+        (default: a temporary SQLite file, 5,000 companies, 60,000 establishments, 10 déclarants)
 """
-import os
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 
 from peewee import Value, chunked
-from stdnum import luhn
 
-from db import clock, schema
+from bench.common import database_url, logged_in_client, parser
+from db import clock, models, schema
 from db.accounts import passwords
 from db.accounts.firms import create_firm
 from db.clients.writes import directory_address, directory_is_active, directory_name
 from db.database import database, init_database
 from db.declarations import catalogue
-from db.models import (
-    Company,
-    CompanyDeclaration,
-    Declaration,
-    DirectoryEstablishment,
-    DirectoryUnit,
-    Establishment,
-    EstablishmentDeclaration,
-    Portfolio,
-    PortfolioDeclarant,
-    PortfolioDeclaration,
-    User,
-)
 from db.models.accounts import ROLE_DECLARANT
 from db.text import fold
+from tests.factories.directory import valid_siren
 
 PASSWORD = "Bench-Portail-2026"
 CHUNK = 1000
-DE = DirectoryEstablishment
+DE = models.DirectoryEstablishment
 
 
 def siren_for(number, prefix="7"):
     """The number-th synthetic SIREN: prefix + 7 digits + Luhn key."""
-    base = f"{prefix}{number:07d}"
-    return base + luhn.calc_check_digit(base)
+    return valid_siren(f"{prefix}{number:07d}")
 
 
 @dataclass
@@ -65,6 +50,11 @@ class ScaleFirm:
     big_siren: str = None  # in the directory only, for the "add a huge company" benchmark
     timings: dict = field(default_factory=dict)
 
+    @property
+    def summary(self):
+        return (f"Cabinet {self.firm.siret} : {self.company_count} entreprises, {self.establishment_count} "
+                f"établissements, {len(self.declarants)} déclarants")
+
 
 def _directory(sirens, per_company, prefix_name="SOCIETE"):
     """Units and their active establishments (siège = NIC 00012) in the local directory."""
@@ -72,7 +62,7 @@ def _directory(sirens, per_company, prefix_name="SOCIETE"):
     units = [{"siren": s, "denomination": f"{prefix_name} {i:05d}", "etat": "A", "nic_siege": "00012",
               "imported_at": now} for i, s in enumerate(sirens)]
     for batch in chunked(units, CHUNK):
-        DirectoryUnit.insert_many(batch).on_conflict_ignore().execute()
+        models.DirectoryUnit.insert_many(batch).on_conflict_ignore().execute()
 
     def rows():
         for s, count in zip(sirens, per_company, strict=True):
@@ -83,7 +73,7 @@ def _directory(sirens, per_company, prefix_name="SOCIETE"):
                        "code_postal": "75011", "commune": "PARIS", "imported_at": now}
 
     for batch in chunked(rows(), CHUNK):
-        DirectoryEstablishment.insert_many(batch).on_conflict_ignore().execute()
+        models.DirectoryEstablishment.insert_many(batch).on_conflict_ignore().execute()
 
 
 def _spread(total, parts):
@@ -114,49 +104,54 @@ def build_scale_firm(companies=5000, establishments=60000, declarants=10, siret=
                                   {"nom": "MESURE", "prenom": "Admin", "email": "admin@mesure.test",
                                    "email_validated_at": clock.now()}, PASSWORD)
         password_hash = passwords.hash_secret(PASSWORD)
-        User.insert_many([{
+        models.User.insert_many([{
             "firm": firm.id, "role": ROLE_DECLARANT, "nom": f"DECLARANT{i:03d}", "prenom": "Bench",
             "nom_key": f"declarant{i:03d}", "prenom_key": "bench", "email": f"d{i}@mesure.test",
             "password_hash": password_hash, "email_validated_at": clock.now(),
         } for i in range(declarants)]).execute()
-        people = list(User.select().where((User.firm == firm.id) & (User.role == ROLE_DECLARANT)).order_by(User.id))
-        portfolio = Portfolio.create(firm=firm.id, name=portfolio_name, name_key=fold(portfolio_name))
-        PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u.id} for u in [admin, *people]]).execute()
-        codes = list(Declaration.select(Declaration.id).where(Declaration.code.in_(list(declaration_codes))).tuples())
-        PortfolioDeclaration.insert_many([{"portfolio": portfolio.id, "declaration": d} for (d,) in codes]).execute()
+        people = list(models.User.select().where((models.User.firm == firm.id) & (models.User.role == ROLE_DECLARANT)).order_by(models.User.id))
+        portfolio = models.Portfolio.create(firm=firm.id, name=portfolio_name, name_key=fold(portfolio_name))
+        models.PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u.id} for u in [admin, *people]]).execute()
+        codes = list(models.Declaration.select(models.Declaration.id).where(models.Declaration.code.in_(list(declaration_codes))).tuples())
+        models.PortfolioDeclaration.insert_many([{"portfolio": portfolio.id, "declaration": d} for (d,) in codes]).execute()
         for batch in chunked(({"firm": firm.id, "portfolio": portfolio.id, "siren": s, "name": f"SOCIETE {i:05d}",
                                "added_at": clock.now()} for i, s in enumerate(sirens)), CHUNK):
-            Company.insert_many(batch).execute()
+            models.Company.insert_many(batch).execute()
     timings["firm and companies"] = time.perf_counter() - start
 
     start = time.perf_counter()
     with database.atomic():
         _register_all(firm.id, portfolio.id)
     timings["establishments and declarations"] = time.perf_counter() - start
-    count = Establishment.select().where(Establishment.firm == firm.id).count()
+    count = models.Establishment.select().where(models.Establishment.firm == firm.id).count()
     return ScaleFirm(firm, admin, people, portfolio, companies, count, big, timings)
 
 
 def _register_all(firm_id, portfolio_id):
     """Every company's active directory establishments, then the portfolio's declarations, in
-    four INSERT … SELECT statements (what db/clients.py does for one company)."""
-    source = (DE.select(Value(firm_id), Company.id, DE.siret, directory_name(), directory_address(), DE.is_siege,
+    four INSERT … SELECT statements (what db/clients/writes.py does for one company)."""
+    source = (DE.select(Value(firm_id), models.Company.id, DE.siret, directory_name(), directory_address(), DE.is_siege,
                         directory_is_active(), Value(clock.now()))
-              .join(Company, on=((Company.siren == DE.siren) & (Company.firm == firm_id))))
-    Establishment.insert_from(source, [
-        Establishment.firm, Establishment.company, Establishment.siret, Establishment.name, Establishment.address,
-        Establishment.is_siege, Establishment.is_active, Establishment.registered_at]).execute()
-    CompanyDeclaration.insert_from(
-        Company.select(Company.id, PortfolioDeclaration.declaration)
-        .join(PortfolioDeclaration, on=(PortfolioDeclaration.portfolio == Company.portfolio))
-        .where(Company.portfolio == portfolio_id),
-        [CompanyDeclaration.company, CompanyDeclaration.declaration]).execute()
-    EstablishmentDeclaration.insert_from(
-        Establishment.select(Establishment.id, PortfolioDeclaration.declaration)
-        .join(Company, on=(Establishment.company == Company.id))
-        .join(PortfolioDeclaration, on=(PortfolioDeclaration.portfolio == Company.portfolio))
-        .where(Company.portfolio == portfolio_id),
-        [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]).execute()
+              .join(models.Company, on=((models.Company.siren == DE.siren) & (models.Company.firm == firm_id))))
+    models.Establishment.insert_from(source, [
+        models.Establishment.firm, models.Establishment.company, models.Establishment.siret, models.Establishment.name, models.Establishment.address,
+        models.Establishment.is_siege, models.Establishment.is_active, models.Establishment.registered_at]).execute()
+    models.CompanyDeclaration.insert_from(
+        models.Company.select(models.Company.id, models.PortfolioDeclaration.declaration)
+        .join(models.PortfolioDeclaration, on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio))
+        .where(models.Company.portfolio == portfolio_id),
+        [models.CompanyDeclaration.company, models.CompanyDeclaration.declaration]).execute()
+    models.EstablishmentDeclaration.insert_from(
+        models.Establishment.select(models.Establishment.id, models.PortfolioDeclaration.declaration)
+        .join(models.Company, on=(models.Establishment.company == models.Company.id))
+        .join(models.PortfolioDeclaration, on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio))
+        .where(models.Company.portfolio == portfolio_id),
+        [models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration]).execute()
+
+
+def scale_client(url, firm):
+    """A test client logged in as the scale firm's administrator (MESURE Admin)."""
+    return logged_in_client(url, firm.siret, "MESURE", "Admin", PASSWORD)
 
 
 def prepare_database(url):
@@ -168,18 +163,31 @@ def prepare_database(url):
     return db
 
 
-def main():
+def build_from_arguments(doc, build, **sizes):
+    """The command line of a benchmark on a scale dataset: --database, and one option per size
+    (--companies… with the defaults given); migrates, builds with build(**sizes), closes the
+    connection and says where. Returns (url, scale, seconds the build took)."""
+    arguments = parser(doc)
+    for name, default in sizes.items():
+        arguments.add_argument(f"--{name}", type=int, default=default)
+    args = arguments.parse_args()
+    url = database_url(args)
     passwords.set_rounds(4)
-    url = sys.argv[1] if len(sys.argv) > 1 else "sqlite:///" + os.path.join(tempfile.mkdtemp(), "scale.sqlite3")
     prepare_database(url)
     start = time.perf_counter()
-    scale = build_scale_firm()
-    print(f"Base : {url}")
-    print(f"Cabinet {scale.firm.siret} : {scale.company_count} entreprises, {scale.establishment_count} "
-          f"établissements, {len(scale.declarants)} déclarants, en {time.perf_counter() - start:.1f} s")
-    for step, seconds in scale.timings.items():
-        print(f"  {step:<35} {seconds:6.2f} s")
+    scale = build(**{name: getattr(args, name) for name in sizes})
+    database.close()
+    print(f"Base : {url.split('@')[-1]}")
+    return url, scale, time.perf_counter() - start
+
+
+def build_and_report(doc, build, **sizes):
+    """A scale builder run alone: build, then print what and how long each step took."""
+    _, scale, seconds = build_from_arguments(doc, build, **sizes)
+    print(f"{scale.summary}, en {seconds:.1f} s")
+    for step, step_seconds in scale.timings.items():
+        print(f"  {step:<40} {step_seconds:6.2f} s")
 
 
 if __name__ == "__main__":
-    main()
+    build_and_report(__doc__, build_scale_firm, companies=5000, establishments=60000, declarants=10)

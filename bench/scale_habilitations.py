@@ -8,32 +8,19 @@ habilitations, all written set-based (INSERT … SELECT).
 
 Run alone it builds the dataset and prints how long each step took:
 
-    .venv/bin/python -m bench.scale_habilitations [DATABASE_URL]   (default: a temporary SQLite file)
+    .venv/bin/python -m bench.scale_habilitations [--database URL] [--companies N] [--establishments N]
+        [--declarants N]   (default: a temporary SQLite file, the sizes above)
 """
 import datetime
-import os
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 
 from peewee import Value
 
-from bench.scale_data import build_scale_firm, prepare_database
-from db import clock
-from db.accounts import passwords
+from bench.scale_data import build_and_report, build_scale_firm
+from db import clock, models
 from db.clients import composition
 from db.database import database
-from db.models import (
-    Company,
-    Declaration,
-    Establishment,
-    EstablishmentDeclaration,
-    Habilitation,
-    Portfolio,
-    PortfolioDeclarant,
-    PortfolioDeclaration,
-)
 from db.text import fold
 
 CODES = ("DSN", "DPAE", "TESE", "DUCS", "SOLTEA_EMPLOYEURS")  # five services, three with Payer
@@ -52,6 +39,11 @@ class HabilitationScale:
     habilitations: int = 0
     timings: dict = field(default_factory=dict)
 
+    @property
+    def summary(self):
+        return (f"{self.establishments} établissements, {len(self.declarants)} déclarants, "
+                f"{self.habilitations} habilitations")
+
 
 def build_habilitation_scale(companies=5000, establishments=60000, declarants=200, big_establishments=9000,
                              big_declarants=20, spread=20):
@@ -65,11 +57,11 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
 
     start = time.perf_counter()
     with database.atomic():
-        big = Portfolio.create(firm=scale.firm.id, name=BIG_PORTFOLIO, name_key=fold(BIG_PORTFOLIO))
+        big = models.Portfolio.create(firm=scale.firm.id, name=BIG_PORTFOLIO, name_key=fold(BIG_PORTFOLIO))
         people = [scale.admin, *scale.declarants[:big_declarants - 1]]
-        PortfolioDeclarant.insert_many([{"portfolio": big.id, "user": u.id} for u in people]).execute()
-        codes = [d.id for d in Declaration.select().where(Declaration.code.in_(list(CODES)))]
-        PortfolioDeclaration.insert_many([{"portfolio": big.id, "declaration": d} for d in codes]).execute()
+        models.PortfolioDeclarant.insert_many([{"portfolio": big.id, "user": u.id} for u in people]).execute()
+        codes = [d.id for d in models.Declaration.select().where(models.Declaration.code.in_(list(CODES)))]
+        models.PortfolioDeclaration.insert_many([{"portfolio": big.id, "declaration": d} for d in codes]).execute()
     added = composition.add_company(scale.admin, big.id, scale.big_siren)  # the portal's own operation
     timings[f"company of {big_establishments} establishments"] = time.perf_counter() - start
 
@@ -79,16 +71,16 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
         _grant_big(big.id, [u.id for u in people[: len(people) // 2]])
     timings["habilitations"] = time.perf_counter() - start
     database.execute_sql("ANALYZE")  # planner statistics, as a live database would have them
-    count = Habilitation.select().count()
-    total = Establishment.select().where(Establishment.firm == scale.firm.id).count()
+    count = models.Habilitation.select().count()
+    total = models.Establishment.select().where(models.Establishment.firm == scale.firm.id).count()
     return HabilitationScale(scale.firm, scale.admin, scale.declarants, scale.portfolio, big, added.company,
                              total, count, timings)
 
 
 def _grant_columns():
-    return [Habilitation.user, Habilitation.establishment, Habilitation.declaration, Habilitation.declare,
-            Habilitation.pay, Habilitation.granted_at, Habilitation.active_from, Habilitation.pay_granted_at,
-            Habilitation.pay_active_from]
+    return [models.Habilitation.user, models.Habilitation.establishment, models.Habilitation.declaration, models.Habilitation.declare,
+            models.Habilitation.pay, models.Habilitation.granted_at, models.Habilitation.active_from, models.Habilitation.pay_granted_at,
+            models.Habilitation.pay_active_from]
 
 
 def _moments():
@@ -104,50 +96,37 @@ def _modulo(column, n):
 def _grant_spread(portfolio_id, spread):
     """DSN, Déclarer and Payer, for each déclarant on the establishments whose id matches his modulo."""
     granted, active = _moments()
-    dsn = Declaration.get(Declaration.code == "DSN").id
+    dsn = models.Declaration.get(models.Declaration.code == "DSN").id
     rows = (
-        EstablishmentDeclaration.select(
-            PortfolioDeclarant.user, EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration,
+        models.EstablishmentDeclaration.select(
+            models.PortfolioDeclarant.user, models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration,
             Value(True), Value(True), granted, active, granted, active,
         )
-        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
-        .join(Company, on=(Establishment.company == Company.id))
-        .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
-        .where((Company.portfolio == portfolio_id) & (EstablishmentDeclaration.declaration == dsn)
-               & (_modulo(Establishment.id, spread) == _modulo(PortfolioDeclarant.user, spread)))
+        .join(models.Establishment, on=(models.EstablishmentDeclaration.establishment == models.Establishment.id))
+        .join(models.Company, on=(models.Establishment.company == models.Company.id))
+        .join(models.PortfolioDeclarant, on=(models.PortfolioDeclarant.portfolio == models.Company.portfolio))
+        .where((models.Company.portfolio == portfolio_id) & (models.EstablishmentDeclaration.declaration == dsn)
+               & (_modulo(models.Establishment.id, spread) == _modulo(models.PortfolioDeclarant.user, spread)))
     )
-    Habilitation.insert_from(rows, _grant_columns()).execute()
+    models.Habilitation.insert_from(rows, _grant_columns()).execute()
 
 
 def _grant_big(portfolio_id, user_ids):
     """Every service (Payer where it applies) on every establishment of the big portfolio."""
     granted, active = _moments()
     rows = (
-        EstablishmentDeclaration.select(
-            PortfolioDeclarant.user, EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration,
-            Value(True), Declaration.has_payment, granted, active, granted, active,
+        models.EstablishmentDeclaration.select(
+            models.PortfolioDeclarant.user, models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration,
+            Value(True), models.Declaration.has_payment, granted, active, granted, active,
         )
-        .join(Declaration, on=(EstablishmentDeclaration.declaration == Declaration.id))
-        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
-        .join(Company, on=(Establishment.company == Company.id))
-        .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
-        .where((Company.portfolio == portfolio_id) & PortfolioDeclarant.user.in_(user_ids))
+        .join(models.Declaration, on=(models.EstablishmentDeclaration.declaration == models.Declaration.id))
+        .join(models.Establishment, on=(models.EstablishmentDeclaration.establishment == models.Establishment.id))
+        .join(models.Company, on=(models.Establishment.company == models.Company.id))
+        .join(models.PortfolioDeclarant, on=(models.PortfolioDeclarant.portfolio == models.Company.portfolio))
+        .where((models.Company.portfolio == portfolio_id) & models.PortfolioDeclarant.user.in_(user_ids))
     )
-    Habilitation.insert_from(rows, _grant_columns()).execute()
-
-
-def main():
-    passwords.set_rounds(4)
-    url = sys.argv[1] if len(sys.argv) > 1 else "sqlite:///" + os.path.join(tempfile.mkdtemp(), "scale.sqlite3")
-    prepare_database(url)
-    start = time.perf_counter()
-    scale = build_habilitation_scale()
-    print(f"Base : {url.split('@')[-1]}")
-    print(f"{scale.establishments} établissements, {len(scale.declarants)} déclarants, {scale.habilitations} "
-          f"habilitations, en {time.perf_counter() - start:.1f} s")
-    for step, seconds in scale.timings.items():
-        print(f"  {step:<40} {seconds:6.2f} s")
+    models.Habilitation.insert_from(rows, _grant_columns()).execute()
 
 
 if __name__ == "__main__":
-    main()
+    build_and_report(__doc__, build_habilitation_scale, companies=5000, establishments=60000, declarants=200)

@@ -5,13 +5,14 @@ over a copy of the prepared SQLite template with the demo firm. Browsers are nev
 Playwright drives /usr/bin/chromium through executable_path.
 """
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
+
+from tests.factories.servers import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHROMIUM = "/usr/bin/chromium"
@@ -40,12 +41,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LiveServer:
@@ -83,7 +78,7 @@ def live_server(sqlite_url, tmp_path):
     env = _env(database_path, instance_path)
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],

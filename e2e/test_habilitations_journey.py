@@ -68,7 +68,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
 
 def _add_company(live_server, establishments):
     """A client of the default portfolio with many establishments (DSN and DPAE selected)."""
-    from tests.habilitations.helpers import make_company
+    from tests.factories.clients import make_company
 
     init_database(f"sqlite:///{live_server.database_path}")
     with database.connection_context():

@@ -1,13 +1,19 @@
-"""Fixtures of the unit and view tests: app, client, runner, auth; db_engine over both engines."""
+"""Fixtures of the unit and view tests: db_engine over both engines, app, client, runner, auth; and the
+fixtures several areas share (a firm of their own, the demo firm's people and administrator, the
+Sirene directory put back after a test changed it)."""
 import re
 
 import pytest
 from flask.testing import FlaskClient
 
 from db import clock
-from db.database import database, init_database
+from db.database import database, init_database, is_postgres
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
-from tests.support.database import POSTGRES_URL, prepare
+from db.models import User
+from tests.factories.database import POSTGRES_URL, prepare
+from tests.factories.directory import restore_directory
+from tests.factories.firms import OTHER_SIRET, make_firm
+from tests.factories.people import demo_user
 from webapp import create_app
 
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -46,6 +52,35 @@ def db_engine(request, sqlite_url):
 @pytest.fixture
 def demo_firm(db_engine):
     return create_demo()
+
+
+@pytest.fixture
+def admin(demo_firm, directory_restored):
+    """The demo firm's administrator, MOUTIN Claire (db tests, on SQLite and PostgreSQL)."""
+    return demo_user("MOUTIN")
+
+
+@pytest.fixture
+def directory_restored(db_engine):
+    """For tests that change the Sirene directory: PostgreSQL keeps it between tests, so the
+    bundled sample is put back afterwards (SQLite tests work on their own copy anyway)."""
+    yield db_engine
+    if is_postgres():
+        restore_directory()
+
+
+@pytest.fixture
+def firm(db_engine):
+    """A firm of its own (no demo firm): administrator BERNARD Alice and déclarant PETIT Marc,
+    `_, admin, [marc] = firm`."""
+    return make_firm(OTHER_SIRET, "CABINET TEST", ("BERNARD", "Alice"), (("PETIT", "Marc"),))
+
+
+@pytest.fixture
+def demo_users(app):
+    """The demo firm's people by nom: MOUTIN (admin), DURAND, LEROY."""
+    with database.connection_context():
+        return {u.nom: u for u in User.select().where(User.firm.is_null(False))}
 
 
 class PortalClient(FlaskClient):

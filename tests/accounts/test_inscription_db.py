@@ -1,13 +1,14 @@
-"""The inscription's rules in db/, on SQLite and PostgreSQL: each step's checks, the creation in
-one transaction, the validation link (single use, 60 minutes), the request to administrators."""
+"""The inscription's rules in db/ (db/accounts/inscription.py), on SQLite and PostgreSQL: each step's
+checks, the creation in one transaction, the validation link (single use, 60 minutes), the request
+to administrators."""
 import datetime
 
 import pytest
 
-import db.database as db_module
 from db import clock
 from db.accounts import inscription
 from db.accounts.passwords import answer_matches, check_secret
+from db.demo import DEMO_SIRET
 from db.errors import Conflict, Invalid
 from db.mail import account_mails
 from db.models import (
@@ -19,17 +20,17 @@ from db.models import (
     Portfolio,
     User,
 )
-from tests.accounts.conftest import (
+from tests.factories.accounts import (
     ACTIVE_SIRET,
     CLOSED_SIRET,
     CREDENTIALS,
-    DEMO_SIRET,
     IDENTITY,
     PASSWORD,
     UNKNOWN_SIRET,
-    link_token,
     state_for,
 )
+from tests.factories.outbox import link_token
+from tests.factories.queries import count_queries
 
 
 def url(token):
@@ -255,28 +256,12 @@ def test_request_access_needs_a_registered_siret(db_engine):
     assert refused.value.errors == {"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."}
 
 
-def count_queries(action):
-    """How many SQL statements action() sends."""
-    db = db_module.database.obj
-    statements = []
-    original = db.execute_sql
-
-    def counting(sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = counting
-    try:
-        action()
-    finally:
-        del db.execute_sql
-    return len(statements)
-
-
 def test_register_sends_as_many_queries_for_one_declaration_as_for_all(db_engine):
     every_code = [code for code, _ in inscription.declaration_choices()]
-    few = count_queries(lambda: inscription.register(state_for(declarations=["DSN"]), url))
+    with count_queries() as few:
+        inscription.register(state_for(declarations=["DSN"]), url)
     other = {**IDENTITY, "siret": "10247606600018"}  # AGA, another active establishment
-    many = count_queries(lambda: inscription.register(state_for(other, declarations=every_code), url))
-    assert few == many
+    with count_queries() as many:
+        inscription.register(state_for(other, declarations=every_code), url)
+    assert few() == many()
     assert FirmDeclaration.select().count() == 1 + len(every_code)

@@ -3,16 +3,10 @@ in the signed session, htmx checks on blur, refusals with status 422, the valida
 import pytest
 
 from db.database import database
+from db.demo import DEMO_SIRET
 from db.models import Firm, OutgoingMail, PendingRequest, User
-from tests.accounts.conftest import (
-    ACTIVE_SIRET,
-    CREDENTIALS,
-    DEMO_SIRET,
-    IDENTITY,
-    PASSWORD,
-    UNKNOWN_SIRET,
-    link_token,
-)
+from tests.factories.accounts import ACTIVE_SIRET, CREDENTIALS, IDENTITY, PASSWORD, UNKNOWN_SIRET
+from tests.factories.outbox import link_token
 
 STEP_URLS = ["/inscription/", "/inscription/conditions", "/inscription/etablissement", "/inscription/mot-de-passe",
              "/inscription/recapitulatif", "/inscription/profil", "/inscription/declarations",

@@ -5,7 +5,8 @@ import pytest
 
 from db.database import database
 from db.models import Company, Establishment, Portfolio, User
-from tests.declarations.helpers import make_company, make_firm, make_portfolio
+from tests.factories.clients import make_company, make_portfolio
+from tests.factories.firms import make_firm
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Declarations at three levels (db/selections.py), on SQLite and PostgreSQL."""
+"""Declarations at three levels (db/declarations/selections.py), on SQLite and PostgreSQL."""
 import json
 
 import pytest
@@ -13,22 +13,18 @@ from db.models import (
     Habilitation,
     PortfolioDeclaration,
 )
-from tests.declarations.helpers import (
-    declaration,
-    grant,
-    make_company,
-    make_firm,
-    make_portfolio,
-    selected_codes,
-)
-from tests.support.queries import count_queries
+from tests.factories.clients import make_company, make_portfolio
+from tests.factories.declarations import declaration, selected_codes
+from tests.factories.firms import make_firm
+from tests.factories.habilitations import grant
+from tests.factories.queries import count_queries
 
 
 @pytest.fixture
 def firm(db_engine):
     """A firm with a portfolio of two companies (2 and 3 establishments) selecting DSN and DPAE,
     another portfolio, and a déclarant holding DSN on every establishment of the first one."""
-    firm, admin, declarant = make_firm()
+    firm, admin, [declarant] = make_firm()
     portfolio = make_portfolio(firm, "CLIENTS", ["DSN", "DPAE"])
     other = make_portfolio(firm, "AUTRES", ["DSN"])
     first = make_company(firm, portfolio, "111111118", 2)

@@ -1,4 +1,5 @@
-"""Vos déclarations (db/tiles.py): tiles and the establishments behind a tile, on both engines."""
+"""Vos déclarations (db/declarations/tiles.py): tiles and the establishments behind a tile, on both
+engines."""
 import datetime
 
 import pytest
@@ -6,8 +7,10 @@ import pytest
 from db import clock
 from db.declarations import tiles
 from db.errors import NotFound
-from tests.declarations.helpers import grant, make_company, make_firm, make_portfolio
-from tests.support.queries import count_queries
+from tests.factories.clients import make_company, make_portfolio
+from tests.factories.firms import make_firm
+from tests.factories.habilitations import grant
+from tests.factories.queries import count_queries
 
 NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris
 
@@ -15,7 +18,7 @@ NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris
 @pytest.fixture
 def firm(db_engine):
     clock.freeze(NOW)
-    firm, admin, declarant = make_firm()
+    firm, admin, [declarant] = make_firm()
     portfolio = make_portfolio(firm, "CLIENTS", ["DSN", "SOLTEA_EMPLOYEURS", "TESE"])
     alpha = make_company(firm, portfolio, "111111118", 3, name="ALPHA")
     beta = make_company(firm, portfolio, "222222226", 2, name="BETA")
@@ -68,7 +71,7 @@ def test_each_person_sees_only_his_own_tiles(firm):
     grant(firm["admin"], firm["beta"].establishments, "SOLTEA_EMPLOYEURS")
     assert set(by_code(firm["declarant"])) == {"DSN"}
     assert set(by_code(firm["admin"])) == {"SOLTEA_EMPLOYEURS"}
-    assert by_code(make_firm("98765432100014", "TIERS")[2]) == {}
+    assert by_code(make_firm("98765432100014", "TIERS").people[0]) == {}
 
 
 def test_tiles_follow_the_catalogue_order_in_a_constant_number_of_queries(firm):

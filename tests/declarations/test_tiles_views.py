@@ -4,8 +4,8 @@ import datetime
 from db import clock
 from db.database import database
 from db.models import Company, Establishment, Habilitation, User
-from tests.declarations.helpers import grant
-from tests.support.queries import count_queries
+from tests.factories.habilitations import grant
+from tests.factories.queries import count_queries
 from webapp.templating import datetime_fr
 
 NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris

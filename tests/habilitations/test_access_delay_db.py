@@ -9,8 +9,9 @@ from db.declarations import tiles
 from db.habilitations import access_delay, grid
 from db.habilitations import operations as habilitations
 from db.models import Declaration
+from tests.factories.declarations import declaration
+from tests.factories.habilitations import establishments, habilitation, key
 from tests.habilitations.conftest import NOW
-from tests.habilitations.helpers import declaration, establishments, habilitation, key
 
 HOUR = datetime.timedelta(hours=1)
 

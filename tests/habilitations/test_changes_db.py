@@ -7,14 +7,10 @@ from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitations import grid
 from db.models import AuditEvent, EstablishmentDeclaration, Habilitation
-from tests.habilitations.helpers import (
-    declaration,
-    establishments,
-    habilitation,
-    key,
-    make_company,
-)
-from tests.support.queries import count_queries
+from tests.factories.clients import make_company
+from tests.factories.declarations import declaration
+from tests.factories.habilitations import establishments, habilitation, key
+from tests.factories.queries import count_queries
 
 
 def validate(t, fields, **args):

@@ -8,7 +8,8 @@ from db.errors import Conflict
 from db.habilitations import grid
 from db.models import Habilitation
 from db.models.accounts import ROLE_ADMIN
-from tests.habilitations.helpers import PASSWORD, establishments, habilitation, key
+from tests.factories.firms import PASSWORD
+from tests.factories.habilitations import establishments, habilitation, key
 
 
 @pytest.fixture

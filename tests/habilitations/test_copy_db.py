@@ -4,7 +4,7 @@ import pytest
 from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitations import grid
-from tests.habilitations.helpers import establishments, habilitation, key
+from tests.factories.habilitations import establishments, habilitation, key
 
 
 def tick(t, *tokens):

@@ -8,7 +8,7 @@ from db.habilitations import csv_export as files
 from db.habilitations import csv_import as imports
 from db.habilitations import grid
 from db.models import Habilitation
-from tests.habilitations.helpers import establishments, habilitation, key
+from tests.factories.habilitations import establishments, habilitation, key
 
 HEADER = ("Siret;Établissement;Nom;Prénom;DSN - Déclarer;DSN - Payer;DPAE - Déclarer")
 
@@ -37,7 +37,7 @@ def test_export_layout(t):
 
 def test_export_leaves_services_not_selected_for_an_establishment_empty(t):
     from db.models import EstablishmentDeclaration
-    from tests.habilitations.helpers import declaration
+    from tests.factories.declarations import declaration
 
     first = establishments(t.acme)[0]
     EstablishmentDeclaration.delete().where((EstablishmentDeclaration.establishment == first.id)
@@ -146,7 +146,7 @@ def test_bad_lines_are_reported_and_only_good_lines_apply_when_confirmed(t, case
 
 def test_line_level_rules_of_the_portfolio(t):
     from db.models import EstablishmentDeclaration
-    from tests.habilitations.helpers import declaration
+    from tests.factories.declarations import declaration
 
     first = establishments(t.acme)[0]
     EstablishmentDeclaration.delete().where((EstablishmentDeclaration.establishment == first.id)

@@ -7,7 +7,8 @@ import pytest
 
 from db.database import database
 from db.models import Habilitation, Portfolio, User
-from tests.habilitations.helpers import make_company, make_firm, make_portfolio
+from tests.factories.clients import make_company, make_portfolio
+from tests.habilitations.conftest import other_firm
 
 PAGE = "/gestion/habilitations"
 
@@ -120,7 +121,7 @@ BAD_FILES = {
 def test_bad_files(client, auth, portfolio, case):
     auth.login()
     with database.connection_context():
-        other = make_firm(siret="98765432100014", name="AUTRE CABINET", people=("MARTIN Luc",))
+        other = other_firm()
         make_company(other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people), "900000001", 1)
     exported = client.get(f"{PAGE}/export?portfolio={portfolio}").data.decode("utf-8-sig")
     siret = exported.split("\r\n")[1][:14]
@@ -162,7 +163,7 @@ def test_import_form_and_rights(client, auth, portfolio):
 def test_another_firms_portfolio_is_404(client, auth):
     auth.login()
     with database.connection_context():
-        other = make_firm(siret="98765432100014", name="AUTRE CABINET", people=())
+        other = other_firm(declarants=())
         foreign = make_portfolio(other.firm, "AILLEURS", ["DSN"])
     assert client.get(f"{PAGE}/export?portfolio={foreign.id}").status_code == 404
     assert client.get(f"{PAGE}/modele?portfolio=x").status_code == 404

@@ -7,8 +7,10 @@ from db.errors import Forbidden, NotFound
 from db.habilitations import criteria as scope
 from db.habilitations import grid
 from db.models import EstablishmentDeclaration, PortfolioDeclarant
-from tests.habilitations.helpers import declaration, establishments, key, make_company
-from tests.support.queries import count_queries
+from tests.factories.clients import make_company
+from tests.factories.declarations import declaration
+from tests.factories.habilitations import establishments, key
+from tests.factories.queries import count_queries
 
 
 def rows(actor, **args):

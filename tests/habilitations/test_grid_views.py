@@ -9,7 +9,8 @@ import pytest
 from db import clock
 from db.database import database
 from db.models import AuditEvent, Company, Declaration, Establishment, Habilitation, User
-from tests.habilitations.helpers import make_company, make_firm, make_portfolio
+from tests.factories.clients import make_company, make_portfolio
+from tests.habilitations.conftest import other_firm
 
 PAGE = "/gestion/habilitations"
 
@@ -22,7 +23,7 @@ def demo(app):
         establishment = Establishment.get(Establishment.company == company.id)
         people = {u.nom: u for u in User.select().where(User.firm == company.firm_id)}
         codes = {d.code: d.id for d in Declaration.select()}
-        other = make_firm(siret="98765432100014", name="AUTRE CABINET", people=("MARTIN Luc",))
+        other = other_firm()
         other_company = make_company(other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people),
                                      "900000001", 1)
         return SimpleNamespace(

@@ -4,8 +4,9 @@ import pytest
 
 from db.database import database
 from db.models import PendingRequest
-from db.support import agents
 from tests.conftest import AuthActions
+from tests.factories.firms import PASSWORD
+from tests.factories.people import AGENT_EMAIL, AGENT_PASSWORD, make_agent
 
 ADMIN_PAGES = [
     ("get", "/gestion/declarants/"),
@@ -57,15 +58,15 @@ def test_anonymous_visitors_are_sent_to_the_connexion_page(client, ids, method, 
 
 @pytest.mark.parametrize("method, url", [p for p in ADMIN_PAGES if "{" in p[1]])
 def test_another_firms_administrator_gets_404(client, other_firm, ids, method, url):
-    AuthActions(client).login(siret="44306184100047", nom="BERNARD", prenom="Alice", password="Motdepasse-Solide-42")
+    AuthActions(client).login(siret="44306184100047", nom="BERNARD", prenom="Alice", password=PASSWORD)
     assert _open(client, method, url, ids).status_code == 404
 
 
 @pytest.fixture
 def agent_client(app, client):
     with database.connection_context():
-        agents.create_agent("agent@portail.fr", "Lambert", "Paul", "Bureau-Aide-2026")
-    response = client.post("/support/connexion", data={"email": "agent@portail.fr", "password": "Bureau-Aide-2026"},
+        make_agent()
+    response = client.post("/support/connexion", data={"email": AGENT_EMAIL, "password": AGENT_PASSWORD},
                            follow_redirects=True)  # the new session's CSRF token is on the landing page
     assert response.request.path == "/support/"
     return client

@@ -6,7 +6,9 @@ import pytest
 
 from db.database import database
 from db.models import AuditEvent, User
-from tests.people.conftest import activation_token, mails
+from tests.factories.outbox import activation_token, mails
+from tests.factories.people import add_people
+from tests.factories.queries import page_queries
 
 
 def _text(response):
@@ -136,3 +138,11 @@ def test_mailed_links_use_the_public_address_when_configured(client, auth, app):
     with database.connection_context():
         [mail] = mails("lea.martin@cabinet.fr")
     assert re.search(r"^https://portail\.cabinet\.fr/activation/[\w-]{40,}$", mail.body, re.M)
+
+
+def test_the_list_runs_as_many_queries_for_45_more_people(client, auth, demo_users):
+    auth.login()
+    few = page_queries(client, "/gestion/declarants/")
+    with database.connection_context():
+        add_people(demo_users["MOUTIN"].firm_id, 45)
+    assert page_queries(client, "/gestion/declarants/") == few

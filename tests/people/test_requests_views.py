@@ -6,7 +6,9 @@ from db.accounts.login import authenticate
 from db.database import database
 from db.demo import DEMO_SIRET
 from db.models import PendingRequest, User
-from tests.people.conftest import mails
+from tests.factories.outbox import mails
+from tests.factories.people import add_people
+from tests.factories.queries import page_queries
 
 
 def _text(response):
@@ -76,3 +78,22 @@ def test_an_access_request_is_checked_then_created(client, auth, demo_users):
                              follow_redirects=True))
     assert "le compte de MARTIN Léa est créé" in page
     assert client.get(f"/gestion/demandes/{request.id}/creer-le-compte").status_code == 409
+
+
+def test_demande_en_attente_runs_as_many_queries_for_40_more_requests(client, auth, demo_users):
+    firm_id = demo_users["MOUTIN"].firm_id
+    with database.connection_context():
+        add_people(firm_id, 30)
+    auth.login()
+
+    def add_requests(start, number):
+        with database.connection_context():
+            people = User.select().where(User.nom_key.startswith("nom")).order_by(User.id)[start:start + number]
+            PendingRequest.insert_many([
+                {"firm": firm_id, "kind": kind, "requester": p.id, "requester_name": p.full_name,
+                 "requester_email": p.email} for p in people for kind in ("cooptation", "password")]).execute()
+
+    add_requests(0, 1)
+    few = page_queries(client, "/gestion/demandes/")
+    add_requests(1, 20)
+    assert page_queries(client, "/gestion/demandes/") == few

@@ -12,7 +12,9 @@ from db.database import database
 from db.demo import create_demo
 from db.models import ALL_MODELS
 from tests.conftest import AuthActions, PortalClient
-from tests.support.firms import demo_rows, login_of, second_firm, support_agent
+from tests.factories.demo import demo_rows, login_of
+from tests.factories.firms import second_firm
+from tests.factories.people import AGENT_EMAIL, AGENT_PASSWORD, make_agent
 from webapp import create_app
 
 
@@ -31,7 +33,9 @@ def world(template_sqlite, tmp_path_factory):
     app.test_client_class = PortalClient
     with database.connection_context():
         create_demo()
-        a, b, agent = demo_rows(), second_firm(), support_agent()
+        a, b = demo_rows(), second_firm()
+        make_agent()
+        agent = {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}
         logins = {"admin_a": login_of(a.admin, a.password), "declarant_a": login_of(a.declarant, a.password),
                   "admin_b": login_of(b.admin, b.password)}
     clients = {"anonymous": app.test_client()}

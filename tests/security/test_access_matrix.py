@@ -27,7 +27,7 @@ FIRM_ENDPOINTS = {
 # Support agents may also log out and write to Besoin d'aide.
 OPEN_TO_SUPPORT = {"static", "auth.logout"}
 
-# Argument of a rule -> the demo firm's row it names (tests.support.firms.demo_rows).
+# Argument of a rule -> the demo firm's row it names (tests.factories.demo.demo_rows).
 FIRM_IDS = {
     "portfolio_id": "portfolio",
     "company_id": "company",

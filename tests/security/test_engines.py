@@ -5,9 +5,9 @@ import pytest
 from db.database import database, is_postgres
 from db.demo import create_demo
 from tests.conftest import AuthActions, PortalClient
+from tests.factories.database import POSTGRES_URL
+from tests.factories.demo import demo_rows
 from tests.security.test_hostile_input import attack
-from tests.support.database import POSTGRES_URL
-from tests.support.firms import demo_rows
 from webapp import create_app
 
 PAGES = [
@@ -41,8 +41,8 @@ def engine_client(db_engine, sqlite_url):
     database.close()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_withstand_hostile_values_on_each_engine(engine_client, page):
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_withstand_hostile_values_on_each_engine(engine_client, path):
     client, ids = engine_client
-    found = attack(client, page.format(**ids))
+    found = attack(client, path.format(**ids))
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)

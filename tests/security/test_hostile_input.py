@@ -15,9 +15,9 @@ import pytest
 
 from db.database import database
 from db.models import Company
-from tests.support.database import ROOT
-from tests.support.firms import demo_rows, people_in_every_state, waiting_requests
-from tests.support.forms import forms
+from tests.factories.database import ROOT
+from tests.factories.demo import demo_rows, people_in_every_state, waiting_requests
+from tests.factories.forms import forms
 
 HOSTILE = {
     "html": '<script>alert("xss")</script>"><img src=x onerror=alert(1)>',
@@ -149,23 +149,23 @@ def attack(client, page):
     return found
 
 
-@pytest.mark.parametrize("page", ADMIN_PAGES)
-def test_an_administrators_forms_withstand_hostile_values(client, auth, ids, page):
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_administrators_forms_withstand_hostile_values(client, auth, ids, path):
     auth.login()
-    found = attack(client, page.format(**vars(ids)))
+    found = attack(client, path.format(**vars(ids)))
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("page", DECLARANT_PAGES)
-def test_a_declarants_forms_withstand_hostile_values(client, auth, ids, page):
+@pytest.mark.parametrize("path", DECLARANT_PAGES)
+def test_a_declarants_forms_withstand_hostile_values(client, auth, ids, path):
     auth.login_declarant()
-    found = attack(client, page)
+    found = attack(client, path)
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("page", PUBLIC_PAGES)
-def test_public_forms_withstand_hostile_values(client, page):
-    found = attack(client, page)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_forms_withstand_hostile_values(client, path):
+    found = attack(client, path)
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 

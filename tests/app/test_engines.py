@@ -1,0 +1,21 @@
+"""The same app running on PostgreSQL: the demo firm logs in through the pages."""
+import html
+
+from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
+from tests.factories.database import POSTGRES_URL
+from webapp import create_app
+
+
+def test_the_same_app_serves_from_postgresql(request):
+    if not POSTGRES_URL:
+        return  # scripts/test.sh always provides PostgreSQL; a bare `pytest` runs SQLite only
+    request.getfixturevalue("postgres_ready")
+    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "pg", "PASSWORD_HASH_ROUNDS": 4})
+    from tests.conftest import PortalClient
+
+    app.test_client_class = PortalClient
+    create_demo()
+    client = app.test_client()
+    response = client.post("/connexion", data={"siret": DEMO_SIRET, "nom": "Moutin", "prenom": "claire",
+                                               "password": DEMO_PASSWORD}, follow_redirects=True)
+    assert "MOUTIN Claire" in html.unescape(response.get_data(as_text=True))

@@ -1,0 +1,66 @@
+"""Schema migrations (db/schema.py): the models and the migrations agree, and an old database upgrades
+in place."""
+import datetime
+
+from playhouse.migrations import Runner
+
+from db import schema
+from db.database import database, init_database, is_postgres
+from db.models import AuditEvent, Firm
+from tests.factories.database import POSTGRES_URL
+
+
+def test_models_and_migrations_agree(db_engine):
+    drift = schema.drift()
+    assert not drift, f"models differ from db/migrations, generate a migration:\n{drift}"
+
+
+def test_every_migration_is_applied(db_engine):
+    assert all(applied for _, applied in schema.status())
+
+
+def _upgrade_keeps_rows(url):
+    """Create a database with the first migration only, write rows, upgrade, read them back."""
+    db = init_database(url)
+    runner = Runner(db, schema.MIGRATIONS_DIR)
+    assert runner.up("0001_initial") == ["0001_initial"]
+    db.execute_sql(
+        "INSERT INTO firm (siret, name, address, is_active, created_at) VALUES (%s, %s, '', %s, %s)"
+        if is_postgres() else
+        "INSERT INTO firm (siret, name, address, is_active, created_at) VALUES (?, ?, '', ?, ?)",
+        ("97785096500020", "AG CONSEIL", True, datetime.datetime(2026, 1, 2, 3, 4, 5)),
+    )
+    # Raw SQL while the schema is old: the models already describe the newest one.
+    firm_id = db.execute_sql("SELECT id FROM firm").fetchone()[0]
+    db.execute_sql(
+        "INSERT INTO audit_event (firm_id, actor_name, at, action, object_type, object_id, summary) "
+        f"VALUES ({firm_id}, '', '2026-01-02 00:00:00', 'test', '', '', 'avant')"
+    )
+    applied = schema.upgrade()
+    assert "0001_initial" not in applied and applied  # only the later migrations ran
+    firm = Firm.get(Firm.siret == "97785096500020")
+    assert (firm.name, firm.created_at) == ("AG CONSEIL", datetime.datetime(2026, 1, 2, 3, 4, 5))
+    assert AuditEvent.get(AuditEvent.firm == firm.id).summary == "avant"
+    assert firm.manages_clients is True  # a column added later, filled for existing rows
+    assert not schema.drift()
+
+
+def test_sqlite_database_from_the_first_migration_upgrades_without_loss(tmp_path):
+    _upgrade_keeps_rows(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    database.close()
+
+
+def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
+    if not POSTGRES_URL:
+        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+    admin = init_database(POSTGRES_URL)
+    admin.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
+    admin.execute_sql("CREATE SCHEMA upgrade_test")
+    admin.close()
+    try:
+        _upgrade_keeps_rows(POSTGRES_URL + "?options=-csearch_path%3Dupgrade_test")
+    finally:
+        database.close()
+        cleanup = init_database(POSTGRES_URL)
+        cleanup.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
+        cleanup.close()

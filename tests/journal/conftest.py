@@ -1,0 +1,2 @@
+"""Fixtures of the journal tests: the same ids as the declarations pages."""
+from tests.declarations.conftest import world  # noqa: F401

@@ -1,0 +1,126 @@
+"""Import of INSEE stock files (db/sirene/importer.py): streamed, by header name, [ND] as NULL,
+atomic, upserts."""
+import csv
+import io
+import zipfile
+
+import pytest
+
+from db.models import DirectoryEstablishment, DirectoryUnit
+from db.sirene import SireneImportError, find_establishment, import_files
+from tests.factories.database import SAMPLE_FILES
+
+UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "denominationUniteLegale", "etatAdministratifUniteLegale",
+               "nicSiegeUniteLegale", "nomUniteLegale", "prenom1UniteLegale", "categorieJuridiqueUniteLegale"]
+ESTAB_HEADER = ["siren", "nic", "siret", "etablissementSiege", "etatAdministratifEtablissement",
+                "numeroVoieEtablissement", "typeVoieEtablissement", "libelleVoieEtablissement",
+                "codePostalEtablissement", "libelleCommuneEtablissement", "enseigne1Etablissement"]
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_bundled_sample_is_loaded_by_the_fixture(db_engine):
+    assert DirectoryUnit.select().count() == 87
+    assert DirectoryEstablishment.select().count() == 1871
+    la_poste = DirectoryEstablishment.select().where(DirectoryEstablishment.siren == "356000000")
+    assert la_poste.count() == 1762
+    assert la_poste.where(DirectoryEstablishment.etat == "A").count() == 1282
+
+
+def test_columns_are_found_by_name_whatever_their_order_and_nd_is_null(directory_restored, tmp_path):
+    header = list(reversed(UNIT_HEADER)) + ["colonneAjouteeParInsee"]
+    row = dict(zip(UNIT_HEADER, ["123456782", "P", "[ND]", "A", "00015", "[ND]", "[ND]", "1000"], strict=True))
+    path = write_csv(tmp_path / "StockUniteLegale_utf8.csv", header, [[row.get(h, "x") for h in header]])
+    assert import_files([path]) == {"unites_legales": 1, "etablissements": 0}
+    unit = DirectoryUnit.get_by_id("123456782")
+    assert (unit.denomination, unit.nom, unit.prenom, unit.statut_diffusion, unit.nic_siege) == (
+        None, None, None, "P", "00015")
+    assert unit.name == "[Non diffusible]"
+
+
+def test_zipped_stock_file(directory_restored, tmp_path):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([ESTAB_HEADER, ["123456782", "00015", "12345678200015", "true", "A", "86",
+                                                 "RUE", "DE LA FEDERATION", "75015", "PARIS", ""]])
+    path = tmp_path / "StockEtablissement_utf8.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("StockEtablissement_utf8.csv", buffer.getvalue())
+    assert import_files([str(path)])["etablissements"] == 1
+    assert find_establishment("12345678200015").address == "86 RUE DE LA FEDERATION 75015 PARIS"
+
+
+def test_reimport_updates_rows_in_place(directory_restored, tmp_path):
+    before = DirectoryUnit.select().count()
+    row = ["552032534", "O", "DANONE NOUVEAU NOM", "C", "00703", "", "", "5599"]
+    import_files([write_csv(tmp_path / "u.csv", UNIT_HEADER, [row])])
+    assert DirectoryUnit.select().count() == before
+    danone = DirectoryUnit.get_by_id("552032534")
+    assert (danone.denomination, danone.etat, danone.is_active) == ("DANONE NOUVEAU NOM", "C", False)
+
+
+def test_a_bad_line_names_itself_and_leaves_the_directory_as_it_was(directory_restored, tmp_path):
+    rows = [["111111118", "O", "PREMIERE", "A", "00010", "", "", "5499"],
+            ["55203253", "O", "SIREN TROP COURT", "A", "00010", "", "", "5499"]]
+    good = write_csv(tmp_path / "good.csv", ESTAB_HEADER, [["356000000", "99999", "35600000099999", "false", "A",
+                                                            "", "", "", "", "", ""]])
+    bad = write_csv(tmp_path / "StockUniteLegale_utf8.csv", UNIT_HEADER, rows)
+    with pytest.raises(SireneImportError) as refused:
+        import_files([good, bad])
+    assert str(refused.value) == "StockUniteLegale_utf8.csv, ligne 3 : SIREN « 55203253 » invalide (9 chiffres attendus)."
+    # Neither file left anything behind: one transaction for the whole import.
+    assert DirectoryUnit.get_or_none(DirectoryUnit.siren == "111111118") is None
+    assert find_establishment("35600000099999") is None
+
+
+def test_interruption_rolls_everything_back(directory_restored, tmp_path):
+    rows = [[f"{i:09d}", "O", f"SOCIETE {i}", "A", "00010", "", "", "5499"] for i in range(100000000, 100003000)]
+    path = write_csv(tmp_path / "big.csv", UNIT_HEADER, rows)
+    seen = []
+
+    def progress(name, amount, total):
+        seen.append(amount)
+        if len(seen) > 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_files([path], progress)
+    assert DirectoryUnit.select().where(DirectoryUnit.denomination.startswith("SOCIETE ")).count() == 0
+    assert DirectoryUnit.select().count() == 87
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "vide.csv : fichier vide."),
+        ("foo,bar\n1,2\n", "vide.csv : en-tête non reconnu"),
+        ("siret,siren\n12345678200015,123456782\n", "vide.csv : colonne(s) obligatoire(s) absente(s) : nic."),
+        ("siren,nic,siret\n123456782,00015,12345678200016\n", "vide.csv, ligne 2 : SIRET « 12345678200016 » invalide"),
+        ("siren,etatAdministratifUniteLegale\n123456782,Z\n", "vide.csv, ligne 2 : état administratif « Z » inconnu"),
+    ],
+)
+def test_files_that_cannot_be_imported_say_why(directory_restored, tmp_path, content, message):
+    path = tmp_path / "vide.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SireneImportError) as refused:
+        import_files([str(path)])
+    assert str(refused.value).startswith(message)
+
+
+def test_progress_reports_the_whole_file(directory_restored):
+    totals, read = {}, {}
+
+    def progress(name, amount, total):
+        if total is not None:
+            totals[name] = total
+        else:
+            read[name] = read.get(name, 0) + amount
+
+    import_files(SAMPLE_FILES, progress)
+    assert totals.keys() == read.keys() == {"StockUniteLegale_sample.csv", "StockEtablissement_sample.csv"}
+    assert all(read[name] == totals[name] for name in totals)
