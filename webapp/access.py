@@ -3,12 +3,9 @@ from functools import wraps
 
 from flask_login import current_user, login_required
 
-from db.errors import Forbidden
+from db.access import ADMIN_ONLY, require_admin
 
-ADMIN_ONLY = (
-    "Cette page est réservée aux administrateurs du compte. Vous avez le rôle de déclarant : "
-    "demandez à un administrateur (voir « Vos informations personnelles ») de faire cette modification."
-)
+__all__ = ["ADMIN_ONLY", "admin_required"]
 
 
 def admin_required(view):
@@ -17,8 +14,7 @@ def admin_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            raise Forbidden(ADMIN_ONLY)
+        require_admin(current_user)
         return view(*args, **kwargs)
 
     return wrapped

@@ -7,6 +7,7 @@ whose failures count towards the account's lockout like failed logins do.
 import datetime
 
 from db import audit, clock, fields
+from db.access import require_firm_person
 from db.accounts.login import LOCK_MINUTES, MAX_FAILED_LOGINS
 from db.accounts.passwords import (
     check_new_password,
@@ -16,7 +17,7 @@ from db.accounts.passwords import (
     hash_secret,
 )
 from db.database import database
-from db.errors import Forbidden, Invalid
+from db.errors import Invalid
 from db.mail import people_mails
 from db.models import Firm, User
 from db.models.accounts import ROLE_ADMIN
@@ -25,8 +26,7 @@ WRONG_PASSWORD = "Mot de passe actuel incorrect."
 
 
 def _me(actor):
-    if actor is None or actor.firm_id is None:
-        raise Forbidden("Cette page est réservée aux personnes des cabinets inscrits.")
+    require_firm_person(actor)
     return User.get_by_id(actor.id)  # fresh: hashes and counters may have changed since login
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from peewee import fn
 
 from db import audit
-from db.clients.portfolios import get_portfolio, require_admin
+from db.access import require_admin
+from db.clients.portfolios import get_portfolio
 from db.clients.writes import (
     copy_establishments,
     delete_company,

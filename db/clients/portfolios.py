@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from peewee import SQL, fn
 
 from db import audit, fields
+from db.access import require_admin
 from db.database import database
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
 from db.text import fold
@@ -22,12 +23,6 @@ SEARCH_CRITERIA = [
     ("siret", "SIRET"),
     ("raison_sociale", "Raison sociale"),
 ]
-
-
-def require_admin(actor):
-    """Gestion pages are for the firm's administrators (views check it too)."""
-    if actor is None or actor.firm_id is None or not actor.is_admin:
-        raise Forbidden()
 
 
 def get_portfolio(actor, portfolio_id):

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from peewee import Case, Value, fn
 
 from db import audit, clock
+from db.access import require_admin
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.models import (
     AuditEvent,
     Company,
@@ -67,8 +68,7 @@ class Change:
 
 
 def _admin_level(actor, level_name, target_id):
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
+    require_admin(actor)
     level = LEVELS[level_name]
     target = level.target(actor, target_id)
     if target is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
-from db.errors import Forbidden, NotFound
+from db.errors import NotFound
 from db.identifiers import clean
 from db.models import (
     Company,
@@ -66,12 +66,6 @@ class Criteria:
         if self.declarant != NONE:
             roles.add(ROLE_DECLARANT)
         return roles
-
-
-def require_admin(actor):
-    """Gestion pages are for the firm's administrators."""
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
 
 
 def _id(value):

@@ -14,10 +14,10 @@ import io
 
 from peewee import chunked
 
+from db.access import require_admin
 from db.database import database
 from db.errors import NotFound
 from db.habilitations import changes
-from db.habilitations.criteria import require_admin
 from db.models import (
     Company,
     Declaration,

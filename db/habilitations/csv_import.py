@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from peewee import chunked
 
+from db.access import require_admin
 from db.errors import Invalid
 from db.habilitations import changes, writes
-from db.habilitations.criteria import firm_criteria, require_admin
+from db.habilitations.criteria import firm_criteria
 from db.habilitations.csv_export import BOM, CHUNK, SEPARATOR, WORDS, people_of, portfolio_of
 from db.habilitations.grid import version
 from db.identifiers import clean

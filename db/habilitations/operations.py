@@ -7,10 +7,10 @@ habilitation_csv (bulk files).
 """
 from dataclasses import dataclass
 
+from db.access import require_admin
 from db.errors import Invalid, NotFound
 from db.habilitations import changes, grid, writes
 from db.habilitations import criteria as scope
-from db.habilitations.criteria import require_admin
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 

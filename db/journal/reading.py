@@ -3,7 +3,8 @@ a page at a time or streamed to CSV, with before → after told in French."""
 import datetime
 from dataclasses import dataclass, field
 
-from db.errors import Forbidden, NotFound
+from db.access import require_admin
+from db.errors import NotFound
 from db.identifiers import clean, format_siret
 from db.journal.wording import PARIS, action_label, describe
 from db.models import AuditEvent, Declaration, User
@@ -113,14 +114,9 @@ def _query(actor, c):
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
-def _require_admin(actor):
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
-
-
 def search(actor, args):
     """A page of the firm's journal for the criteria in args (administrators only)."""
-    _require_admin(actor)
+    require_admin(actor)
     c = parse(actor, args)
     people = list(User.select().where(User.firm == actor.firm_id).order_by(User.nom_key, User.prenom_key))
     services = list(Declaration.select().order_by(Declaration.position, Declaration.label))
@@ -135,7 +131,7 @@ def search(actor, args):
 def export(actor, args):
     """Rows of the CSV export (header first), as a generator reading the events in batches;
     criteria errors give only the header."""
-    _require_admin(actor)
+    require_admin(actor)
     return _rows(actor, parse(actor, args))
 
 

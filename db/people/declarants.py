@@ -7,17 +7,17 @@ changes that could remove the last one lock the firm first (see lock_firm), then
 from peewee import IntegrityError
 
 from db import audit, clock, fields
+from db.access import require_admin, require_current_admin
 from db.accounts import tokens
 from db.accounts.firms import new_user
 from db.database import database
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.mail import people_mails
 from db.models import AccountToken, Firm, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.text import fold
 
 PER_PAGE = 50
-ADMIN_ONLY = "Seul un administrateur du cabinet peut gérer les déclarants."
 LAST_ADMIN = ("Le cabinet doit garder au moins un administrateur actif : nommez d'abord un autre "
               "administrateur.")
 SAME_NAMES = ("Une personne du cabinet porte déjà ces nom et prénom : ils servent d'identifiant de "
@@ -40,18 +40,6 @@ def state(user):
     if user.password_hash is None:
         return "En attente d'activation"
     return "Actif"
-
-
-def require_admin(actor):
-    if actor is None or actor.firm_id is None or not actor.is_admin:
-        raise Forbidden(ADMIN_ONLY)
-
-
-def require_current_admin(actor):
-    """require_admin on the stored row: inside a locked transaction, an administrator demoted or
-    deactivated a moment ago by another administrator no longer acts as one."""
-    require_admin(actor)
-    require_admin(User.get_or_none((User.id == actor.id) & User.is_active))
 
 
 def lock_firm(firm_id):

@@ -7,6 +7,7 @@ import datetime
 from peewee import IntegrityError, fn
 
 from db import audit, clock, fields
+from db.access import require_support
 from db.accounts.firms import new_user
 from db.accounts.login import LOCK_MINUTES, MAX_FAILED_LOGINS, check_ip, record_attempt
 from db.accounts.password_policy import password_error
@@ -17,7 +18,7 @@ from db.mail import people_mails
 from db.models import Firm, User
 from db.models.accounts import ROLE_ADMIN, ROLE_SUPPORT
 from db.people import declarants
-from db.support.assistance import get_request, require_support
+from db.support.assistance import get_request
 from db.text import fold
 
 BAD_CREDENTIALS = "Identifiants incorrects. Vérifiez le courriel et le mot de passe."
