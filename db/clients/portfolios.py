@@ -157,7 +157,7 @@ def _clean_name(actor, name, portfolio_id=None):
 
 
 def _declarant_ids(actor, declarant_ids):
-    wanted = {int(i) for i in declarant_ids or () if str(i).isdecimal() and len(str(i)) < 19}
+    wanted = {i for i in map(fields.record_id, declarant_ids or ()) if i is not None}
     known = {u for (u,) in User.select(User.id).where((User.firm == actor.firm_id) & User.id.in_(wanted)
                                                       & User.is_active).tuples()} if wanted else set()
     if wanted - known:

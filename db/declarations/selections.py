@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from peewee import Case, Value, fn
 
-from db import audit, clock
+from db import audit, clock, fields
 from db.access import require_admin
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
@@ -97,10 +97,10 @@ def _wanted_ids(selection, declaration_ids):
     """Posted values -> declaration ids; unknown ones are 404, ones not offered here are Invalid."""
     wanted = set()
     for value in declaration_ids:
-        text = str(value).strip()
-        if not text.isdecimal() or len(text) > 18:
+        declaration_id = fields.record_id(value)
+        if declaration_id is None:
             raise NotFound()
-        wanted.add(int(text))
+        wanted.add(declaration_id)
     offered = {d.id for d in selection.options}
     foreign = wanted - offered
     if foreign:

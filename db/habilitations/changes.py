@@ -12,6 +12,7 @@ from peewee import JOIN, chunked, fn
 
 from db.database import database
 from db.errors import Conflict, Invalid, NotFound
+from db.fields import record_id
 from db.habilitations import cells, grid
 from db.habilitations.criteria import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
 from db.identifiers import format_siret
@@ -60,9 +61,10 @@ class Edits:
 
 
 def _ints(parts):
-    if not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+    ids = tuple(record_id(p) for p in parts)
+    if None in ids:
         raise NotFound()
-    return tuple(int(p) for p in parts)
+    return ids
 
 
 def bulk_value(value):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
+from db import fields
 from db.errors import NotFound
 from db.identifiers import clean
 from db.models import (
@@ -69,13 +70,13 @@ class Criteria:
 
 
 def _id(value):
-    """A posted identifier: digits only, or it names nothing (404)."""
-    text = str(value if value is not None else "").strip()
-    if not text:
+    """A queried identifier: None when blank; a value that is not an id names nothing (404)."""
+    if not str(value if value is not None else "").strip():
         return None
-    if not text.isdecimal() or len(text) > 18:
+    record = fields.record_id(value)
+    if record is None:
         raise NotFound()
-    return int(text)
+    return record
 
 
 def _person(actor, value):

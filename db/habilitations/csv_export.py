@@ -14,6 +14,7 @@ import io
 
 from peewee import chunked
 
+from db import fields
 from db.access import require_admin
 from db.database import database
 from db.errors import NotFound
@@ -40,10 +41,10 @@ CHUNK = 500
 
 def portfolio_of(actor, portfolio_id):
     """The firm's portfolio, or NotFound."""
-    text = str(portfolio_id or "").strip()
-    if not text.isdecimal() or len(text) > 18:
+    portfolio_id = fields.record_id(portfolio_id)
+    if portfolio_id is None:
         raise NotFound()
-    portfolio = Portfolio.get_or_none((Portfolio.id == int(text)) & (Portfolio.firm == actor.firm_id))
+    portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
     if portfolio is None:
         raise NotFound()
     return portfolio

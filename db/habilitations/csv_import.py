@@ -11,6 +11,7 @@ from peewee import chunked
 
 from db.access import require_admin
 from db.errors import Invalid
+from db.fields import record_id
 from db.habilitations import changes, writes
 from db.habilitations.criteria import firm_criteria
 from db.habilitations.csv_export import BOM, CHUNK, SEPARATOR, WORDS, people_of, portfolio_of
@@ -209,9 +210,9 @@ def apply(actor, portfolio_id, data, version, accept_partial=False, delay_overri
     if report.status == PARTIAL and not accept_partial:
         raise Invalid({"accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
                                          "les lignes correctes » pour appliquer les autres."})
-    text = "" if version is None else str(version).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+    version = record_id(version)  # the journal's high-water mark when the file was checked
+    if version is None:
         raise Invalid({"__all__": "L'aperçu n'a pas pu être identifié : importez de nouveau le fichier."})
-    report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, int(text),
+    report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, version,
                                 delay_override)
     return report

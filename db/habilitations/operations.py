@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from db.access import require_admin
 from db.errors import Invalid, NotFound
+from db.fields import record_id
 from db.habilitations import changes, grid, writes
 from db.habilitations import criteria as scope
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
@@ -111,10 +112,10 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
 
 
 def _version(value):
-    text = "" if value is None else str(value).strip()
-    if not text.isdecimal() or len(text) > 18:
+    version = record_id(value)  # the journal's high-water mark: an AuditEvent id
+    if version is None:
         raise Invalid({"__all__": "La grille n'a pas pu être identifiée : rechargez la page."})
-    return int(text)
+    return version
 
 
 def validate(actor, args, fields, delay_override=None):
@@ -141,12 +142,12 @@ class CopyScreen:
 def _copy_people(actor, target_id, source_id):
     ids = []
     for value in (target_id, source_id):
-        text = str(value or "").strip()
-        if not text:
+        if not str(value or "").strip():
             raise Invalid({"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."})
-        if not text.isdecimal() or len(text) > 18:
+        user_id = record_id(value)
+        if user_id is None:
             raise NotFound()
-        ids.append(int(text))
+        ids.append(user_id)
     people = {u.id: u for u in User.select().where(User.id.in_(ids) & (User.firm == actor.firm_id))}
     if len(people) != len(set(ids)):
         raise NotFound()

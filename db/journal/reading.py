@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from db.access import require_admin
 from db.errors import NotFound
+from db.fields import record_id
 from db.identifiers import clean, format_siret
 from db.journal.wording import PARIS, action_label, describe
 from db.models import AuditEvent, Declaration, User
@@ -74,11 +75,12 @@ def parse(actor, args):
         c.errors["au"] = "La fin de la période doit suivre son début."
     person = (args.get("personne") or "").strip()
     if person:
-        if not person.isdecimal() or len(person) > 18 or not User.select().where(
-            (User.id == int(person)) & (User.firm == actor.firm_id)
+        person_id = record_id(person)
+        if person_id is None or not User.select().where(
+            (User.id == person_id) & (User.firm == actor.firm_id)
         ).exists():
             raise NotFound()
-        c.person = int(person)
+        c.person = person_id
     siret = clean(args.get("siret"))
     if siret and (not siret.isdigit() or len(siret) not in (9, 14)):
         c.errors["siret"] = "Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."

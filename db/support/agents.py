@@ -100,7 +100,7 @@ def hand_over(actor, request_id, data, deactivate_ids, links):
     if firm is None:
         raise NotFound()
     values = declarants.check_person({**data, "role": ROLE_ADMIN}, role_required=True)
-    leaving = {int(i) for i in deactivate_ids if str(i).isdigit()}
+    leaving = {fields.record_id(i) for i in deactivate_ids if str(i).strip()}  # None: not an id, 404
     if not leaving <= {a.id for a in admins}:
         raise NotFound()
     why = f" (demande d'assistance {request.reference})"
