@@ -53,15 +53,3 @@ def support_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def apply_errors(form, invalid):
-    """Put an Invalid's messages on the form's fields; returns the message of the form as a whole."""
-    general = []
-    for name, message in invalid.errors.items():
-        field = form._fields.get(name) if name != "__all__" else None
-        if field is not None:
-            field.errors = [message]
-        else:
-            general.append(message)
-    return " ".join(general) or None

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from webapp.forms.inscription import Required
+from webapp.forms import Required
 
 
 class TripletForm(FlaskForm):
