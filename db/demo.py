@@ -7,9 +7,7 @@ Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime
 
-from peewee import chunked
-
-from db import clock
+from db import bulk, clock
 from db.accounts.firms import create_firm, new_user
 from db.accounts.passwords import hash_answer
 from db.clients.composition import add_company
@@ -109,5 +107,4 @@ def _grant_demo_habilitations(firm, declarant, now):
         }
         for e in establishments
     ]
-    for batch in chunked(rows, 500):
-        Habilitation.insert_many(batch).execute()
+    bulk.insert_rows(Habilitation, rows)

@@ -7,6 +7,7 @@ portfolio's people, and the Habilitation rows. A key that is not a cell of the f
 """
 from peewee import chunked
 
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.models import (
     Company,
@@ -17,8 +18,6 @@ from db.models import (
     PortfolioDeclarant,
     User,
 )
-
-CHUNK = 500
 
 
 def load(firm_id, keys):
@@ -38,7 +37,7 @@ def load(firm_id, keys):
         ).where(Declaration.is_active).tuples()
     }
     found = {}
-    for batch in chunked(sorted({k[0] for k in keys}), CHUNK):
+    for batch in chunked(sorted({k[0] for k in keys}), IDS_PER_QUERY):
         found.update(_batch(firm_id, batch, keys, users, declarations))
     return found
 

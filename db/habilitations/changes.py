@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, chunked, fn
 
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import Conflict, Invalid, NotFound
 from db.fields import record_id
@@ -33,7 +34,6 @@ BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
     "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
 )
-CHUNK = 500
 CONFLICT = (
     "Ces habilitations ont été modifiées par un autre administrateur depuis l'affichage de la grille : "
     "rien n'a été enregistré. La grille est rechargée avec leurs valeurs actuelles ; vérifiez-les, "
@@ -195,7 +195,7 @@ def _check_ownership(actor, keys):
         ({k[2] for k in keys}, User, User.firm == actor.firm_id),
         ({k[1] for k in keys}, Declaration, True),
     ):
-        for chunk in chunked(sorted(ids), CHUNK):
+        for chunk in chunked(sorted(ids), IDS_PER_QUERY):
             if model.select().where(model.id.in_(chunk) & scoped).count() != len(chunk):
                 raise NotFound()
 

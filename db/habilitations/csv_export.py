@@ -16,6 +16,7 @@ from peewee import chunked
 
 from db import fields
 from db.access import require_admin
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import NotFound
 from db.habilitations import changes
@@ -36,7 +37,6 @@ SEPARATOR = ";"
 BOM = "\ufeff"
 FIXED = ["Siret", "Établissement", "Nom", "Prénom"]
 WORDS = {changes.DECLARE: "Déclarer", changes.PAY: "Payer"}
-CHUNK = 500
 
 
 def portfolio_of(actor, portfolio_id):
@@ -116,7 +116,7 @@ def _lines(portfolio, cols, people, blank):
     persons = [(p.id, p.nom, p.prenom) for p in people]
     user_ids = [p[0] for p in persons]
     columns = [(d.id, 0 if col == changes.DECLARE else 1) for d, col in cols]
-    for batch in chunked(establishments, CHUNK):
+    for batch in chunked(establishments, IDS_PER_QUERY):
         ids = [row[0] for row in batch]
         # Raw rows: an export reads hundreds of thousands of cells.
         selected = set(database.execute(

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from peewee import chunked
 
 from db.access import require_admin
+from db.bulk import IDS_PER_QUERY
 from db.errors import Invalid
 from db.fields import record_id
 from db.habilitations import changes, writes
 from db.habilitations.criteria import firm_criteria
-from db.habilitations.csv_export import BOM, CHUNK, SEPARATOR, WORDS, people_of, portfolio_of
+from db.habilitations.csv_export import BOM, SEPARATOR, WORDS, people_of, portfolio_of
 from db.habilitations.grid import version
 from db.identifiers import clean
 from db.models import Company, Declaration, Establishment, EstablishmentDeclaration, Portfolio, User
@@ -158,7 +159,7 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
     wanted_ids = {sirets[clean(row[fixed["siret"]])] for _, row in parsed
                   if len(row) > fixed["siret"] and clean(row[fixed["siret"]]) in sirets}
     selected = set()
-    for batch in chunked(sorted(wanted_ids), CHUNK):
+    for batch in chunked(sorted(wanted_ids), IDS_PER_QUERY):
         selected.update(
             EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
             .where(EstablishmentDeclaration.establishment.in_(batch)).tuples()

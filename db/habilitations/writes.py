@@ -5,16 +5,14 @@ when the journal shows that a cell the edits touch changed after the page's vers
 computes the Plan again and writes it: INSERTs in chunks, UPDATE/DELETE … WHERE id IN (chunk),
 grouped by what changes, and one AuditEvent per cell.
 """
-import csv
-import io
-
 from peewee import chunked
 
 from db import clock
+from db.bulk import IDS_PER_QUERY, copy_rows
 from db.database import database, is_postgres
 from db.errors import Conflict
 from db.habilitations import access_delay
-from db.habilitations.changes import CHUNK, CONFLICT, describe, plan
+from db.habilitations.changes import CONFLICT, describe, plan
 from db.habilitations.criteria import cells_query
 from db.identifiers import format_siret
 from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, User
@@ -23,7 +21,6 @@ INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at"
                  "pay_granted_at", "pay_active_from")
 JOURNAL_FIELDS = ("firm", "actor", "actor_name", "at", "action", "object_type", "object_id", "summary", "siret",
                   "declaration_code", "before", "after")
-NULL = "\\N"  # how COPY reads a NULL (an empty field is an empty text)
 
 
 def conflicts(actor, c, edits, version):
@@ -43,7 +40,7 @@ def conflicts(actor, c, edits, version):
     others = changed - hit
     if others and (edits.bulk or edits.copy):
         users = list(edits.copy) if edits.copy and not edits.bulk else None
-        for chunk in chunked(sorted({k[0] for k in others}), CHUNK):
+        for chunk in chunked(sorted({k[0] for k in others}), IDS_PER_QUERY):
             rows = cells_query(c, Establishment.id, Declaration.id, User.id, user_ids=users,
                                with_habilitation=False).where(Establishment.id.in_(chunk)).tuples()
             hit |= others & set(rows)
@@ -86,8 +83,8 @@ def write(actor, changes, delay_override=None):
         else:
             moves = tuple(_move(b, a) for b, a in zip(ch.before, ch.after, strict=True))
             updates.setdefault((moves, declaration_id), []).append(ch.habilitation_id)
-    insert_rows(Habilitation, INSERT_FIELDS, inserts)
-    for batch in chunked(deletes, CHUNK):
+    copy_rows(Habilitation, INSERT_FIELDS, inserts)
+    for batch in chunked(deletes, IDS_PER_QUERY):
         Habilitation.delete().where(Habilitation.id.in_(batch)).execute()
     for ((declare_move, pay_move), declaration_id), ids in updates.items():
         values = {}
@@ -95,10 +92,10 @@ def write(actor, changes, delay_override=None):
              now, starts[declaration_id])
         _set(values, pay_move, Habilitation.pay, Habilitation.pay_granted_at, Habilitation.pay_active_from,
              now, starts[declaration_id])
-        for batch in chunked(ids, CHUNK):
+        for batch in chunked(ids, IDS_PER_QUERY):
             Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
     who = (actor.firm_id, actor.id, actor.full_name, stamp(now))
-    insert_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, ch, starts[ch.key[1]]) for ch in changes])
+    copy_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, ch, starts[ch.key[1]]) for ch in changes])
 
 
 def _stamp_function():
@@ -108,25 +105,6 @@ def _stamp_function():
         return lambda moment: moment
     cache = {}
     return lambda moment: cache.setdefault(moment, str(moment))
-
-
-def insert_rows(model, names, rows):
-    """INSERT rows (tuples in the order of names) in bulk: one prepared statement run with
-    executemany on SQLite, COPY on PostgreSQL. Peewee's insert_many renders every value into SQL
-    text, which costs seconds for 60,000 habilitations and their 60,000 journal rows."""
-    if not rows:
-        return
-    columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
-    table = f'"{model._meta.table_name}"'
-    cursor = database.cursor()
-    if is_postgres():
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([NULL if value is None else value for value in row] for row in rows)
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer)
-        return
-    marks = ", ".join("?" * len(names))
-    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def _move(before, after):
