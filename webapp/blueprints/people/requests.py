@@ -10,9 +10,8 @@ from db.people import requests
 from webapp.access import admin_required
 from webapp.forms import apply_errors
 from webapp.forms.people import NewPersonForm, TemporaryPasswordForm
-from webapp.mailer import send_queued
+from webapp.mailer import mail_links, send_queued
 from webapp.navigation import menu_for
-from webapp.people_helpers import mail_links
 
 bp = Blueprint("requests", __name__, url_prefix="/gestion/demandes")
 
