@@ -8,12 +8,12 @@ from db.mail.people_mails import TOKEN_PLACEHOLDER, Links
 
 def smtp_settings():
     config = current_app.config
-    if not config.get("MAIL_HOST"):
+    if not config["MAIL_HOST"]:
         return None
     return SmtpSettings(
         host=config["MAIL_HOST"], port=int(config["MAIL_PORT"]), security=config["MAIL_SECURITY"],
         username=config["MAIL_USERNAME"], password=config["MAIL_PASSWORD"], sender=config["MAIL_SENDER"],
-        cafile=config.get("MAIL_CA_FILE") or "",
+        cafile=config["MAIL_CA_FILE"] or "",
     )
 
 

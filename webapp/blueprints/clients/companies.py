@@ -21,11 +21,10 @@ bp = Blueprint("companies", __name__, url_prefix="/gestion")
 
 def online_source():
     """The API Sirene client when SIRENE_API_URL is configured, else None (local directory only)."""
-    url = current_app.config.get("SIRENE_API_URL")
-    if not url:
+    config = current_app.config
+    if not config["SIRENE_API_URL"]:
         return None
-    return SireneApi(url, current_app.config.get("SIRENE_API_KEY", ""),
-                     timeout=current_app.config.get("SIRENE_API_TIMEOUT", 10))
+    return SireneApi(config["SIRENE_API_URL"], config["SIRENE_API_KEY"], timeout=config["SIRENE_API_TIMEOUT"])
 
 
 def added_message(added):

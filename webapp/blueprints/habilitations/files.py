@@ -94,9 +94,8 @@ def _preview(report, token, **problem):
 
 
 def _folder():
-    """HABILITATION_IMPORT_DIR, by default instance/habilitation-imports."""
-    path = current_app.config.get("HABILITATION_IMPORT_DIR") or os.path.join(
-        current_app.instance_path, "habilitation-imports")
+    """HABILITATION_IMPORT_DIR (instance/habilitation-imports unless configured), created on first use."""
+    path = current_app.config["HABILITATION_IMPORT_DIR"]
     os.makedirs(path, exist_ok=True)
     return path
 
