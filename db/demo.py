@@ -1,8 +1,8 @@
 """The demo firm of the embedded default: an administrator, two déclarants, two portfolios,
 a few clients from the bundled Sirene sample, declarations and habilitations.
 
-Portfolios and clients go through the same operations as the pages (db/portfolios.py,
-db/composition.py), so the demo is what an administrator would have built by hand.
+Portfolios and clients go through the same operations as the pages (db/clients/portfolios.py,
+db/clients/composition.py), so the demo is what an administrator would have built by hand.
 Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime

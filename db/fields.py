@@ -1,7 +1,8 @@
 """What people type on every form (inscription, connexion, recovery, people, profile, assistance):
 cleaned, or refused with a French message.
 
-Every checker returns (cleaned value, error message or None). Hostile input is refused before
+Every checker returns (cleaned value, error message or None); record_id() reads the ids that
+forms post and URLs carry. Hostile input is refused before
 anything else: control characters, HTML, and SQL fragments. Queries are parameterised anyway;
 refusing such text keeps it out of names and mails that administrators read later.
 """

@@ -1,7 +1,7 @@
 """The current state of cells named one by one (ticks, imported lines, conflicts), read by index.
 
 A join of every cell with a list of (establishment, declaration, user) triples is slow on large
-firms, so the cells are put together from a few indexed reads per 500 establishments: the
+firms, so the cells are put together from a few indexed reads per IDS_PER_QUERY establishments: the
 establishments (firm-scoped) with their portfolio, the declarations selected for them, the
 portfolio's people, and the Habilitation rows. A key that is not a cell of the firm is left out.
 """
@@ -22,7 +22,7 @@ from db.models import (
 
 def load(firm_id, keys):
     """{(establishment, declaration, user): row} for the keys that are cells of the firm; a row
-    has the columns of habilitation_scope.CELL_COLUMNS."""
+    has the columns of criteria.CELL_COLUMNS."""
     keys = set(keys)
     if not keys:
         return {}

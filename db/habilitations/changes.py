@@ -1,10 +1,10 @@
-"""Pending ticks of the habilitation grid: what they would change, and "Valider".
+"""Pending ticks of the habilitation grid: the Edits the form carries, and the Plan of what they
+would change (nothing is written here: writes.apply() writes a Plan at "Valider").
 
 Edits are what the administrator asked for: "Tout (dé)cocher" of a column over every cell of
 the search (bulk), the copy of another person's rights ("Mêmes habilitations que…"), and boxes
-ticked one by one (cells), applied in that order. A Plan compares them with the database; apply()
-writes the Plan in one transaction, set-based, with one journal row per cell that changed, after
-refusing it (Conflict) when a cell it touches changed since the page was loaded.
+ticked one by one (cells), applied in that order. A Plan compares them with the database: one
+CellChange per cell whose boxes would change, with the counts the grid shows.
 """
 from dataclasses import dataclass, field
 

@@ -1,5 +1,5 @@
 """Bulk files of habilitations: the layout, the export of a portfolio and the blank template
-(the import is in habilitation_import).
+(the import is in csv_import).
 
 Layout (what the portal's CSV procedure uses, here applied at once): `;` separated, UTF-8 with a
 BOM, one row per establishment × déclarant of the portfolio, columns Siret (14 digits),

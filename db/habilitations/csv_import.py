@@ -1,4 +1,4 @@
-"""Import of a habilitation file (the layout of habilitation_csv): every line checked, a preview
+"""Import of a habilitation file (the layout of csv_export): every line checked, a preview
 of what the good lines change, then Valider. A per-line report (OK, or KO with the reasons) and
 an overall OK / OK partiel / KO; a file with bad lines applies its good lines only once the
 administrator confirms it.

@@ -1,9 +1,9 @@
 """Gérer les habilitations: the operations behind the grid (search, pending ticks, Valider,
 "Mêmes habilitations que…"). Administrators only; every identifier is checked to be the firm's.
 
-The pieces live in habilitation_scope (criteria, cell queries), habilitation_grid (a page),
-habilitation_changes (pending edits, plan, conflict check, set-based writes) and
-habilitation_csv (bulk files).
+The pieces live beside it: criteria (the search, cell queries), grid (a page), changes (pending
+edits and their plan), writes (conflict check and set-based writes at Valider); the bulk files
+are csv_export and csv_import.
 """
 from dataclasses import dataclass
 
@@ -77,7 +77,7 @@ def search(actor, args, delay_override=None):
 
 
 def edits_from(fields):
-    """Edits from the grid form's values (see habilitation_changes.parse_edits); a "Tout
+    """Edits from the grid form's values (see changes.parse_edits); a "Tout
     (dé)cocher" pressed without JavaScript (toggle_*) replaces the column's ticks one by one."""
     edits = changes.parse_edits(
         fields.get("bulk_declare", ""), fields.get("bulk_pay", ""), fields.get("changes", ""),

@@ -1,5 +1,5 @@
 """Forms of the inscription's steps. They render the fields and carry the CSRF token; the rules
-live in db/ (db.inscription, db.account_fields), which the views call on every submit."""
+live in db/ (db.accounts.inscription, db.fields), which the views call on every submit."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice

@@ -1,5 +1,5 @@
 """Forms of the people areas. They carry the fields and the CSRF token; the rules live in db/
-(db.person_fields), which answers with a French message per field."""
+(db.people.declarants.check_person, db.fields), which answer with a French message per field."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +18,8 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    role = SelectField("Rôle", [Required()], choices=[SelectChoice(v, label) for v, label in ROLES.items()], default="declarant")
+    role = SelectField("Rôle", [Required()], choices=[SelectChoice(v, label) for v, label in ROLES.items()],
+                       default="declarant")
 
 
 class SecretsForm(FlaskForm):
@@ -69,8 +70,8 @@ class AnswerForm(FlaskForm):
 
 
 class AssistanceForm(FlaskForm):
-    motif = SelectField("Motif de la demande", [Required()], choices=[SelectChoice("", "Choisissez un motif")] + [
-        SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
+    motif = SelectField("Motif de la demande", [Required()], choices=[SelectChoice("", "Choisissez un motif")]
+                        + [SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
     siret = StringField("Siret")
     nom = StringField("Nom", [Required()])
     prenom = StringField("Prénom", [Required()])

@@ -1,7 +1,7 @@
 """Inscription of a tiers déclarant, one URL per step, and the validation of the address.
 
 The wizard's state lives in the signed session (never in hidden fields): each step's check in
-db.inscription returns what the session keeps (hashes only for the password and the answer);
+db.accounts.inscription returns what the session keeps (hashes only for the password and the answer);
 nothing is written to the database before the last "Valider".
 """
 from functools import wraps
