@@ -5,8 +5,8 @@ here; the other modules are its parts: criteria (the search and the cells it cov
 page), cells (the state of named cells), changes (pending edits and their plan), writes
 (Valider), access_delay, csv_export and csv_import (the bulk file).
 """
+from db.habilitations.criteria import CRITERIA_KEYS
 from db.habilitations.operations import (
-    CRITERIA_KEYS,
     copy_apply,
     copy_preview,
     edits_from,

@@ -209,16 +209,16 @@ def _gone(keys):
     return [f"{format_siret(sirets[e])} – {labels[d]} – {people[u]} : {GONE}" for e, d, u in keys]
 
 
-def _bulk_rows(c, column, value):
+def _bulk_rows(criteria, column, value):
     box = Habilitation.declare if column == DECLARE else Habilitation.pay
-    query = cells_query(c, *CELL_COLUMNS).where(coalesce_false(box) != value)
+    query = cells_query(criteria, *CELL_COLUMNS).where(coalesce_false(box) != value)
     return query.where(Declaration.has_payment) if column == PAY else query
 
 
-def _copy_rows(c, target, source):
+def _copy_rows(criteria, target, source):
     """Cells of the target whose boxes differ from the source's on the same establishment and service."""
     theirs = Habilitation.alias()
-    query = cells_query(c, *CELL_COLUMNS, theirs.declare, theirs.pay, user_ids=[target]).join(
+    query = cells_query(criteria, *CELL_COLUMNS, theirs.declare, theirs.pay, user_ids=[target]).join(
         theirs, on=(
             (theirs.establishment == EstablishmentDeclaration.establishment)
             & (theirs.declaration == EstablishmentDeclaration.declaration)
@@ -231,13 +231,13 @@ def _copy_rows(c, target, source):
     return query.where(differs)
 
 
-def _not_copied(c, target, source):
+def _not_copied(criteria, target, source):
     """Rights of the source on cells where the target is not a déclarant of the portfolio."""
     offered = PortfolioDeclarant.select().where(
         (PortfolioDeclarant.portfolio == Company.portfolio) & (PortfolioDeclarant.user == target)
     )
     return (
-        pairs_query(c, Habilitation.id)
+        pairs_query(criteria, Habilitation.id)
         .join(Habilitation, on=(
             (Habilitation.establishment == EstablishmentDeclaration.establishment)
             & (Habilitation.declaration == EstablishmentDeclaration.declaration)
@@ -254,15 +254,15 @@ def _raw(query):
     return database.execute(query).fetchall()
 
 
-def plan(actor, c, edits):
+def plan(actor, criteria, edits):
     """The Plan of the edits against the database now (nothing written)."""
     entries, bulk_changed = {}, {}
-    covered = grid.total(c) if edits.bulk else 0
+    covered = grid.total(criteria) if edits.bulk else 0
     if covered > grid.BULK_LIMIT:
         raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
     for column, value in edits.bulk.items():
         bulk_changed[column] = 0
-        for row in _raw(_bulk_rows(c, column, value)):
+        for row in _raw(_bulk_rows(criteria, column, value)):
             bulk_changed[column] += 1
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
@@ -270,11 +270,11 @@ def plan(actor, c, edits):
     not_copied = 0
     if edits.copy:
         target, source = edits.copy
-        for row in _raw(_copy_rows(c, target, source)):
+        for row in _raw(_copy_rows(criteria, target, source)):
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
             entry.after[:] = [bool(row[14]), bool(row[15]) and entry.has_payment]
-        not_copied = _not_copied(c, target, source)
+        not_copied = _not_copied(criteria, target, source)
     if edits.cells:
         found = _explicit_rows(actor, set(edits.cells))
         for key, columns in edits.cells.items():

@@ -66,10 +66,10 @@ def columns(portfolio):
         Declaration.position, Declaration.id
     )
     out = []
-    for d in services:
-        out.append((d, changes.DECLARE))
-        if d.has_payment:
-            out.append((d, changes.PAY))
+    for service in services:
+        out.append((service, changes.DECLARE))
+        if service.has_payment:
+            out.append((service, changes.PAY))
     return out
 
 

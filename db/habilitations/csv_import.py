@@ -85,9 +85,9 @@ class _FileError(Exception):
 
 def _service_lookup():
     lookup = {}
-    for d in Declaration.select():
-        lookup[fold(d.label)] = d
-        lookup[fold(d.code)] = d
+    for declaration in Declaration.select():
+        lookup[fold(declaration.label)] = declaration
+        lookup[fold(declaration.code)] = declaration
     return lookup
 
 

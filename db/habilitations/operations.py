@@ -11,12 +11,11 @@ from db.access import require_admin
 from db.errors import Invalid, NotFound
 from db.fields import record_id
 from db.habilitations import changes, grid, writes
-from db.habilitations import criteria as scope
+from db.habilitations.criteria import parse as parse_criteria
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
 SIRET_SUGGESTIONS = 500
-CRITERIA_KEYS = scope.CRITERIA_KEYS
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Screen:
     plan: object = None  # what they change
 
 
-def options(actor, c):
+def options(actor, criteria):
     people = list(User.select().where((User.firm == actor.firm_id) & User.is_active)
                   .order_by(User.nom_key, User.prenom_key, User.id))
     services = (
@@ -51,10 +50,11 @@ def options(actor, c):
         ).order_by(Declaration.position, Declaration.id)
     )
     establishments = []
-    if c.company is not None:
+    if criteria.company is not None:
         establishments = list(
             Establishment.select(Establishment.siret, Establishment.name)
-            .where(Establishment.company == c.company.id).order_by(Establishment.siret).limit(SIRET_SUGGESTIONS)
+            .where(Establishment.company == criteria.company.id)
+            .order_by(Establishment.siret).limit(SIRET_SUGGESTIONS)
         )
     return Options(
         list(Portfolio.select().where(Portfolio.firm == actor.firm_id)
@@ -69,10 +69,10 @@ def options(actor, c):
 def search(actor, args, delay_override=None):
     """The search form and, once searched, the page of the grid its criteria ask for."""
     require_admin(actor)
-    c = scope.parse(actor, args)
-    screen = Screen(c, options(actor, c))
-    if c.searched:
-        screen.grid = grid.page(c, delay_override)
+    criteria = parse_criteria(actor, args)
+    screen = Screen(criteria, options(actor, criteria))
+    if criteria.searched:
+        screen.grid = grid.page(criteria, delay_override)
     return screen
 
 
@@ -101,12 +101,12 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
     """What the pending ticks would change (nothing written); with_grid adds the page, its
     boxes showing the pending values (the page without JavaScript)."""
     require_admin(actor)
-    c = scope.parse(actor, args)
+    criteria = parse_criteria(actor, args)
     edits = edits_from(fields)
-    screen = Screen(c, options(actor, c) if with_grid else None, edits=edits)
-    screen.plan = changes.plan(actor, c, edits)
+    screen = Screen(criteria, options(actor, criteria) if with_grid else None, edits=edits)
+    screen.plan = changes.plan(actor, criteria, edits)
     if with_grid:
-        screen.grid = grid.page(c, delay_override)
+        screen.grid = grid.page(criteria, delay_override)
         grid.overlay(screen.grid, edits)
     return screen
 
@@ -122,12 +122,12 @@ def validate(actor, args, fields, delay_override=None):
     """Valider: apply the pending ticks in one transaction. Conflict when a cell they touch
     changed since the page was loaded (fields["version"])."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     edits = edits_from(fields)
     version = _version(fields.get("version"))
     if edits.is_empty() and not edits.seen:
         return changes.Plan([])
-    return writes.apply(actor, c, edits, version, delay_override)
+    return writes.apply(actor, criteria, edits, version, delay_override)
 
 
 @dataclass
@@ -160,26 +160,26 @@ def copy_preview(actor, args):
     """"Mêmes habilitations que…": what giving the target the source's habilitations would change,
     within the search's establishments and services (nothing written)."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     mark = grid.version()
-    plan = changes.plan(actor, _everyone(c), changes.Edits(copy=(target.id, source.id)))
-    return CopyScreen(c, target, source, plan, mark)
+    plan = changes.plan(actor, _everyone(criteria), changes.Edits(copy=(target.id, source.id)))
+    return CopyScreen(criteria, target, source, plan, mark)
 
 
 def copy_apply(actor, args, version, delay_override=None):
     """Apply "Mêmes habilitations que…" as previewed; Conflict when the cells of either person
     changed since the preview."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     edits = changes.Edits(copy=(target.id, source.id))
-    plan = writes.apply(actor, _everyone(c), edits, _version(version), delay_override)
-    return CopyScreen(c, target, source, plan, None)
+    plan = writes.apply(actor, _everyone(criteria), edits, _version(version), delay_override)
+    return CopyScreen(criteria, target, source, plan, None)
 
 
-def _everyone(c):
+def _everyone(criteria):
     """The criteria without their choice of people (the copy names its two people itself)."""
-    c.admin = c.declarant = ""
-    c.picked = []
-    return c
+    criteria.admin = criteria.declarant = ""
+    criteria.picked = []
+    return criteria
