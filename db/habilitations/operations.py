@@ -30,7 +30,10 @@ class Options:
 
 
 @dataclass
-class Screen:
+class GridState:
+    """What search and pending return: the criteria, the search form's choices, and once searched
+    the page of the grid, with the pending edits and their plan when there are some."""
+
     criteria: object
     options: Options
     grid: object = None  # GridPage once a search was made
@@ -70,10 +73,10 @@ def search(actor, args, delay_override=None):
     """The search form and, once searched, the page of the grid its criteria ask for."""
     require_admin(actor)
     criteria = parse_criteria(actor, args)
-    screen = Screen(criteria, options(actor, criteria))
+    state = GridState(criteria, options(actor, criteria))
     if criteria.searched:
-        screen.grid = grid.page(criteria, delay_override)
-    return screen
+        state.grid = grid.page(criteria, delay_override)
+    return state
 
 
 def edits_from(fields):
@@ -103,12 +106,12 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
     require_admin(actor)
     criteria = parse_criteria(actor, args)
     edits = edits_from(fields)
-    screen = Screen(criteria, options(actor, criteria) if with_grid else None, edits=edits)
-    screen.plan = changes.plan(actor, criteria, edits)
+    state = GridState(criteria, options(actor, criteria) if with_grid else None, edits=edits)
+    state.plan = changes.plan(actor, criteria, edits)
     if with_grid:
-        screen.grid = grid.page(criteria, delay_override)
-        grid.overlay(screen.grid, edits)
-    return screen
+        state.grid = grid.page(criteria, delay_override)
+        grid.overlay(state.grid, edits)
+    return state
 
 
 def _version(value):
@@ -131,7 +134,10 @@ def validate(actor, args, fields, delay_override=None):
 
 
 @dataclass
-class CopyScreen:
+class CopyState:
+    """"Mêmes habilitations que…": the two people, the plan of the copy (previewed or applied) and
+    the journal's high-water mark of the preview (None once applied)."""
+
     criteria: object
     target: User
     source: User
@@ -164,7 +170,7 @@ def copy_preview(actor, args):
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     mark = grid.version()
     plan = changes.plan(actor, _everyone(criteria), changes.Edits(copy=(target.id, source.id)))
-    return CopyScreen(criteria, target, source, plan, mark)
+    return CopyState(criteria, target, source, plan, mark)
 
 
 def copy_apply(actor, args, version, delay_override=None):
@@ -175,7 +181,7 @@ def copy_apply(actor, args, version, delay_override=None):
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     edits = changes.Edits(copy=(target.id, source.id))
     plan = writes.apply(actor, _everyone(criteria), edits, _version(version), delay_override)
-    return CopyScreen(criteria, target, source, plan, None)
+    return CopyState(criteria, target, source, plan, None)
 
 
 def _everyone(criteria):
