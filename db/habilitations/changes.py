@@ -1,10 +1,6 @@
-"""Pending ticks of the habilitation grid: the Edits the form carries, and the Plan of what they
-would change (nothing is written here: writes.apply() writes a Plan at "Valider").
-
-Edits are what the administrator asked for: "Tout (dé)cocher" of a column over every cell of
-the search (bulk), the copy of another person's rights ("Mêmes habilitations que…"), and boxes
-ticked one by one (cells), applied in that order. A Plan compares them with the database: one
-CellChange per cell whose boxes would change, with the counts the grid shows.
+"""The Plan of pending Edits (see edits.py): what they would change in the database, cell by
+cell, with the counts the grid shows. Nothing is written here: writes.apply() writes a Plan at
+"Valider", and describe() tells the cells of a conflict.
 """
 from dataclasses import dataclass, field
 
@@ -13,9 +9,9 @@ from peewee import JOIN, chunked, fn
 from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import Conflict, Invalid, NotFound
-from db.fields import record_id
 from db.habilitations import cells, grid
 from db.habilitations.criteria import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
+from db.habilitations.edits import DECLARE, PAY
 from db.identifiers import format_siret
 from db.models import (
     Company,
@@ -27,9 +23,6 @@ from db.models import (
     User,
 )
 
-DECLARE, PAY = "declare", "pay"
-COLUMNS = {"d": DECLARE, "p": PAY}
-MAX_CELLS = 200_000
 BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
     "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
@@ -40,73 +33,6 @@ CONFLICT = (
     "puis cliquez de nouveau sur « Valider » pour appliquer vos modifications."
 )
 GONE = "n'est plus proposée (déclaration ou déclarant retiré entre-temps)"
-
-
-@dataclass
-class Edits:
-    bulk: dict = field(default_factory=dict)  # column -> bool, over every cell of the criteria
-    cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
-    copy: tuple = None  # (target user id, source user id)
-    seen: set = field(default_factory=set)  # every cell the form named, changed or not
-
-    def is_empty(self):
-        return not (self.bulk or self.cells or self.copy)
-
-    def token_text(self):
-        """The cells as the grid's form carries them: "e-d-u-c-v" separated by spaces."""
-        letters = {DECLARE: "d", PAY: "p"}
-        return " ".join(
-            f"{e}-{d}-{u}-{letters[col]}-{int(v)}" for (e, d, u), cols in self.cells.items() for col, v in cols.items()
-        )
-
-
-def _ints(parts):
-    ids = tuple(record_id(p) for p in parts)
-    if None in ids:
-        raise NotFound()
-    return ids
-
-
-def bulk_value(value):
-    text = (value or "").strip()
-    if text not in ("", "0", "1"):
-        raise NotFound()
-    return None if text == "" else text == "1"
-
-
-def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=()):
-    """Edits from the grid's form: bulk_* ("", "1", "0"), changes ("e-d-u-c-v" tokens), and the
-    boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those ticked now ("e-d-u")."""
-    edits = Edits()
-    for column, value in ((DECLARE, bulk_declare), (PAY, bulk_pay)):
-        value = bulk_value(value)
-        if value is not None:
-            edits.bulk[column] = value
-    tokens = (changes or "").split()
-    if len(tokens) + len(shown) > MAX_CELLS:
-        raise Invalid({"__all__": "Trop de modifications en une fois : validez-les par parties."})
-    for token in tokens:
-        parts = token.split("-")
-        if len(parts) != 5 or parts[3] not in COLUMNS or parts[4] not in ("0", "1"):
-            raise NotFound()
-        edits.cells.setdefault(_ints(parts[:3]), {})[COLUMNS[parts[3]]] = parts[4] == "1"
-    ticked = {DECLARE: set(declare_ticked), PAY: set(pay_ticked)}
-    for token in ticked[DECLARE] | ticked[PAY]:
-        parts = token.split("-")
-        if len(parts) != 3:
-            raise NotFound()
-        edits.seen.add(_ints(parts))
-    for token in shown:
-        parts = token.split("-")
-        if len(parts) != 5 or not {parts[3], parts[4]} <= {"0", "1", "x"}:
-            raise NotFound()
-        key = _ints(parts[:3])
-        edits.seen.add(key)
-        for column, rendered in ((DECLARE, parts[3]), (PAY, parts[4])):
-            now_ticked = "-".join(parts[:3]) in ticked[column]
-            if rendered != "x" and now_ticked != (rendered == "1"):
-                edits.cells.setdefault(key, {})[column] = now_ticked
-    return edits
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from db.access import require_admin
 from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import NotFound
-from db.habilitations import changes
+from db.habilitations.edits import DECLARE, PAY
 from db.models import (
     Company,
     Declaration,
@@ -36,7 +36,7 @@ from db.text import fold
 SEPARATOR = ";"
 BOM = "\ufeff"
 FIXED = ["Siret", "Établissement", "Nom", "Prénom"]
-WORDS = {changes.DECLARE: "Déclarer", changes.PAY: "Payer"}
+WORDS = {DECLARE: "Déclarer", PAY: "Payer"}
 
 
 def portfolio_of(actor, portfolio_id):
@@ -67,9 +67,9 @@ def columns(portfolio):
     )
     out = []
     for service in services:
-        out.append((service, changes.DECLARE))
+        out.append((service, DECLARE))
         if service.has_payment:
-            out.append((service, changes.PAY))
+            out.append((service, PAY))
     return out
 
 
@@ -115,7 +115,7 @@ def _lines(portfolio, cols, people, blank):
     )
     persons = [(p.id, p.nom, p.prenom) for p in people]
     user_ids = [p[0] for p in persons]
-    columns = [(d.id, 0 if col == changes.DECLARE else 1) for d, col in cols]
+    columns = [(d.id, 0 if col == DECLARE else 1) for d, col in cols]
     for batch in chunked(establishments, IDS_PER_QUERY):
         ids = [row[0] for row in batch]
         # Raw rows: an export reads hundreds of thousands of cells.

@@ -16,6 +16,7 @@ from db.fields import record_id
 from db.habilitations import changes, writes
 from db.habilitations.criteria import firm_criteria
 from db.habilitations.csv_export import BOM, SEPARATOR, WORDS, people_of, portfolio_of
+from db.habilitations.edits import DECLARE, PAY, Edits
 from db.habilitations.grid import version
 from db.identifiers import clean
 from db.models import Company, Declaration, Establishment, EstablishmentDeclaration, Portfolio, User
@@ -105,10 +106,10 @@ def _read_header(names):
             continue
         service, _, word = name.rpartition(" - ")
         declaration = services.get(fold(service))
-        column = {"declarer": changes.DECLARE, "payer": changes.PAY}.get(fold(word))
+        column = {"declarer": DECLARE, "payer": PAY}.get(fold(word))
         if declaration is None or column is None:
             raise _FileError(f"Colonne non reconnue : « {name} » (attendu « <service> - Déclarer » ou « - Payer »).")
-        if column == changes.PAY and not declaration.has_payment:
+        if column == PAY and not declaration.has_payment:
             raise _FileError(f"Colonne « {name} » : « {declaration.label} » ne comporte pas de droit Payer.")
         cols.append((index, declaration, column))
     return fixed, cols
@@ -164,7 +165,7 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
             EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
             .where(EstablishmentDeclaration.establishment.in_(batch)).tuples()
         )
-    edits, seen, width = changes.Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
+    edits, seen, width = Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
     for number, row in parsed:
         row = row + [""] * (width - len(row))
         siret, nom, prenom = clean(row[fixed["siret"]]), row[fixed["nom"]].strip(), row[fixed["prenom"]].strip()

@@ -1,9 +1,9 @@
 """Gérer les habilitations: the operations behind the grid (search, pending ticks, Valider,
 "Mêmes habilitations que…"). Administrators only; every identifier is checked to be the firm's.
 
-The pieces live beside it: criteria (the search, cell queries), grid (a page), changes (pending
-edits and their plan), writes (conflict check and set-based writes at Valider); the bulk files
-are csv_export and csv_import.
+The pieces live beside it: criteria (the search, cell queries), grid (a page), edits (the pending
+ticks), changes (their plan), writes (conflict check and set-based writes at Valider); the bulk
+files are csv_export and csv_import.
 """
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ from db.errors import Invalid, NotFound
 from db.fields import record_id
 from db.habilitations import changes, grid, writes
 from db.habilitations.criteria import parse as parse_criteria
+from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, parse_edits
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
@@ -80,17 +81,17 @@ def search(actor, args, delay_override=None):
 
 
 def edits_from(fields):
-    """Edits from the grid form's values (see changes.parse_edits); a "Tout
-    (dé)cocher" pressed without JavaScript (toggle_*) replaces the column's ticks one by one."""
-    edits = changes.parse_edits(
+    """Edits from the grid form's values (see edits.parse_edits); a "Tout (dé)cocher" pressed
+    without JavaScript (toggle_*) replaces the column's ticks one by one."""
+    edits = parse_edits(
         fields.get("bulk_declare", ""), fields.get("bulk_pay", ""), fields.get("changes", ""),
         fields.get("shown", ()), fields.get("declare", ()), fields.get("pay", ()),
     )
-    for column in (changes.DECLARE, changes.PAY):
+    for column in (DECLARE, PAY):
         toggle = fields.get(f"toggle_{column}")
         if toggle is None:
             continue
-        value = changes.bulk_value(toggle)
+        value = bulk_value(toggle)
         if value is None:
             raise NotFound()
         edits.bulk[column] = value
@@ -169,7 +170,7 @@ def copy_preview(actor, args):
     criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     mark = grid.version()
-    plan = changes.plan(actor, _everyone(criteria), changes.Edits(copy=(target.id, source.id)))
+    plan = changes.plan(actor, _everyone(criteria), Edits(copy=(target.id, source.id)))
     return CopyState(criteria, target, source, plan, mark)
 
 
@@ -179,7 +180,7 @@ def copy_apply(actor, args, version, delay_override=None):
     require_admin(actor)
     criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
-    edits = changes.Edits(copy=(target.id, source.id))
+    edits = Edits(copy=(target.id, source.id))
     plan = writes.apply(actor, _everyone(criteria), edits, _version(version), delay_override)
     return CopyState(criteria, target, source, plan, None)
 
