@@ -3,7 +3,7 @@
 The views check the same rules with their decorators (webapp/access.py); db/ checks them again so
 that a view that forgets cannot open a Gestion operation to a déclarant or a support agent.
 """
-from db.errors import Forbidden
+from db.errors import Forbidden, NotFound
 from db.models import User
 
 ADMIN_ONLY = (
@@ -24,6 +24,15 @@ def require_admin(actor, message=ADMIN_ONLY):
     """Gestion operations are for the firm's administrators: Forbidden(message) for anyone else."""
     if not is_firm_admin(actor):
         raise Forbidden(message)
+
+
+def firm_row(actor, model, row_id):
+    """The row of model with that id in the actor's firm, or NotFound: another firm's id answers
+    as an unknown one, never saying which."""
+    row = model.get_or_none((model.id == row_id) & (model.firm == actor.firm_id))
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def require_current_admin(actor):

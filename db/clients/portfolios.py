@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from peewee import SQL, fn
 
 from db import audit, fields
-from db.access import require_admin
+from db.access import firm_row, require_admin
 from db.database import database
-from db.errors import Invalid, NotFound
+from db.errors import Invalid
 from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
 from db.text import fold
@@ -28,10 +28,7 @@ SEARCH_CRITERIA = [
 def get_portfolio(actor, portfolio_id):
     """The portfolio of the actor's firm, or NotFound (also for another firm's id)."""
     require_admin(actor)
-    portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
-    if portfolio is None:
-        raise NotFound()
-    return portfolio
+    return firm_row(actor, Portfolio, portfolio_id)
 
 
 def other_portfolios(actor, portfolio_id):

@@ -15,7 +15,7 @@ import io
 from peewee import chunked
 
 from db import fields
-from db.access import require_admin
+from db.access import firm_row, require_admin
 from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import NotFound
@@ -44,10 +44,7 @@ def portfolio_of(actor, portfolio_id):
     portfolio_id = fields.record_id(portfolio_id)
     if portfolio_id is None:
         raise NotFound()
-    portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
-    if portfolio is None:
-        raise NotFound()
-    return portfolio
+    return firm_row(actor, Portfolio, portfolio_id)
 
 
 def _establishments(portfolio):

@@ -12,7 +12,7 @@ import string
 from peewee import IntegrityError
 
 from db import audit, clock, fields
-from db.access import is_firm_admin, require_admin, require_current_admin, require_firm_person
+from db.access import firm_row, is_firm_admin, require_admin, require_current_admin, require_firm_person
 from db.accounts.password_policy import password_error
 from db.accounts.passwords import hash_secret
 from db.database import database
@@ -56,9 +56,7 @@ def list_requests(actor, decided=False, limit=100):
 def get_request(actor, request_id):
     """A pending request of the actor's firm, or NotFound (also for another firm's id)."""
     require_admin(actor)
-    request = PendingRequest.get_or_none((PendingRequest.id == request_id) & (PendingRequest.firm == actor.firm_id))
-    if request is None:
-        raise NotFound()
+    request = firm_row(actor, PendingRequest, request_id)
     if request.status != "pending":
         raise Conflict(ALREADY_DECIDED)
     if request.requester_id is not None and request.requester_id == actor.id:

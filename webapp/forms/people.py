@@ -84,9 +84,5 @@ class SupportLoginForm(FlaskForm):
     password = PasswordField("Mot de passe", [Required()])
 
 
-class HandOverForm(FlaskForm):
-    nom = StringField("Nom", [Required()])
-    prenom = StringField("Prénom", [Required()])
-    email = EmailField("Courriel", [Required()])
-    phone = TelField("Téléphone")
-    mobile = TelField("Téléphone portable")
+class HandOverForm(PersonForm):
+    """The person the support desk names administrator of a firm: the fields of any person."""

@@ -52,17 +52,25 @@ def _answered(message):
     return redirect(url_for(".index"))
 
 
-@bp.post("/<int:request_id>/accord-administrateur")
-@admin_required
-def accept_cooptation(request_id):
-    """Accord to a cooptation: the requester becomes administrator."""
+def _decide(answer, message):
+    """Run one answer (Accord or Refus); the list again with the reason when it is refused, or
+    when another administrator answered first."""
     try:
-        person = requests.accept_cooptation(current_user, request_id, mail_links())
+        result = answer()
     except Invalid as exc:
         return _index(422, " ".join(exc.errors.values()))
     except Conflict as exc:
         return _index(409, str(exc))
-    return _answered(f"Accord enregistré : {person.full_name} est désormais administrateur ; il en est informé par courriel.")
+    return _answered(message(result))
+
+
+@bp.post("/<int:request_id>/accord-administrateur")
+@admin_required
+def accept_cooptation(request_id):
+    """Accord to a cooptation: the requester becomes administrator."""
+    return _decide(lambda: requests.accept_cooptation(current_user, request_id, mail_links()),
+                   lambda person: f"Accord enregistré : {person.full_name} est désormais administrateur ; "
+                                  "il en est informé par courriel.")
 
 
 @bp.post("/<int:request_id>/mot-de-passe-provisoire")
@@ -106,8 +114,5 @@ def accept_access(request_id):
 @admin_required
 def refuse(request_id):
     """Refus: the requester is told by mail."""
-    try:
-        request_row = requests.refuse(current_user, request_id, mail_links())
-    except Conflict as exc:
-        return _index(409, str(exc))
-    return _answered(f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")
+    return _decide(lambda: requests.refuse(current_user, request_id, mail_links()),
+                   lambda request_row: f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")
