@@ -42,12 +42,8 @@ def _shape_error(number, name, length):
 def siren_error(value):
     """The French message saying what is wrong with a typed SIREN, or None when it is valid."""
     number = clean(value)
-    shape = _shape_error(number, "SIREN", 9)
-    if shape:
-        return shape
-    if not _luhn_ok(number):
-        return "Numéro SIREN invalide (clé de contrôle)."
-    return None
+    key_error = None if _luhn_ok(number) else "Numéro SIREN invalide (clé de contrôle)."
+    return _shape_error(number, "SIREN", 9) or key_error
 
 
 def siret_error(value):
