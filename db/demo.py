@@ -1,15 +1,13 @@
 """The demo firm of the embedded default: an administrator, two déclarants, two portfolios,
 a few clients from the bundled Sirene sample, declarations and habilitations.
 
-Portfolios and clients go through the same operations as the pages (db/portfolios.py,
-db/composition.py), so the demo is what an administrator would have built by hand.
+Portfolios and clients go through the same operations as the pages (db/clients/portfolios.py,
+db/clients/composition.py), so the demo is what an administrator would have built by hand.
 Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime
 
-from peewee import chunked
-
-from db import clock
+from db import bulk, clock
 from db.accounts.firms import create_firm, new_user
 from db.accounts.passwords import hash_answer
 from db.clients.composition import add_company
@@ -109,5 +107,4 @@ def _grant_demo_habilitations(firm, declarant, now):
         }
         for e in establishments
     ]
-    for batch in chunked(rows, 500):
-        Habilitation.insert_many(batch).execute()
+    bulk.insert_rows(Habilitation, rows)

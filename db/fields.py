@@ -1,7 +1,8 @@
 """What people type on every form (inscription, connexion, recovery, people, profile, assistance):
 cleaned, or refused with a French message.
 
-Every checker returns (cleaned value, error message or None). Hostile input is refused before
+Every checker returns (cleaned value, error message or None); record_id() reads the ids that
+forms post and URLs carry. Hostile input is refused before
 anything else: control characters, HTML, and SQL fragments. Queries are parameterised anyway;
 refusing such text keeps it out of names and mails that administrators read later.
 """
@@ -20,6 +21,8 @@ EMAIL_MAX = 254
 QUESTION_MIN, QUESTION_MAX = 10, 200
 ANSWER_MIN, ANSWER_MAX = 5, 100
 MESSAGE_MAX = 1000
+# A 64-bit key has up to 19 digits; 18 always fit, and no row of the portal will ever need more.
+RECORD_ID_DIGITS = 18
 
 # C0/C1 controls, DEL, zero-width and bidirectional overrides (used to disguise text).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -48,6 +51,16 @@ def hostile_error(value, multiline=False):
         return HOSTILE_HTML
     if _SQL.search(value):
         return HOSTILE_SQL
+    return None
+
+
+def record_id(value):
+    """A record id posted by a form or given in a URL's query, as an int; None when the value
+    cannot be one: blank, anything but ASCII digits (around spaces aside), or over 18 digits.
+    Each caller says what None means there (404, a form error, or "nothing chosen")."""
+    text = "" if value is None else str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) <= RECORD_ID_DIGITS:
+        return int(text)
     return None
 
 

@@ -28,29 +28,30 @@ def _luhn_ok(number):
         return False
 
 
+def _shape_error(number, name, length):
+    """What is wrong with the shape of a cleaned SIREN or SIRET (name), or None."""
+    if not number:
+        return f"Veuillez saisir le {name}."
+    if not number.isdigit():
+        return f"Le {name} ne doit comporter que des chiffres."
+    if len(number) != length:
+        return f"Le {name} doit comporter {length} chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
+    return None
+
+
 def siren_error(value):
     """The French message saying what is wrong with a typed SIREN, or None when it is valid."""
     number = clean(value)
-    if not number:
-        return "Veuillez saisir le SIREN."
-    if not number.isdigit():
-        return "Le SIREN ne doit comporter que des chiffres."
-    if len(number) != 9:
-        return f"Le SIREN doit comporter 9 chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
-    if not _luhn_ok(number):
-        return "Numéro SIREN invalide (clé de contrôle)."
-    return None
+    key_error = None if _luhn_ok(number) else "Numéro SIREN invalide (clé de contrôle)."
+    return _shape_error(number, "SIREN", 9) or key_error
 
 
 def siret_error(value):
     """The French message saying what is wrong with a typed SIRET, or None when it is valid."""
     number = clean(value)
-    if not number:
-        return "Veuillez saisir le SIRET."
-    if not number.isdigit():
-        return "Le SIRET ne doit comporter que des chiffres."
-    if len(number) != 14:
-        return f"Le SIRET doit comporter 14 chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
+    shape = _shape_error(number, "SIRET", 14)
+    if shape:
+        return shape
     if not _luhn_ok(number[:9]):
         return "Numéro SIRET invalide (clé de contrôle du SIREN)."
     la_poste = number.startswith(LA_POSTE_SIREN) and sum(map(int, number)) % 5 == 0

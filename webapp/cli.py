@@ -1,4 +1,4 @@
-"""`flask --app webapp …` commands: setup, db, sirene, demo."""
+"""`flask --app webapp …` commands: setup, db, sirene, demo, support."""
 import os
 
 import click
@@ -7,13 +7,17 @@ from flask.cli import AppGroup
 from db import demo, schema
 from db.database import database
 from db.declarations import catalogue
+from db.errors import Invalid
 from db.sirene import SireneImportError, import_files
+from db.support import agents
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")
 SAMPLE_FILES = ["StockUniteLegale_sample.csv", "StockEtablissement_sample.csv"]
 
 db_cli = AppGroup("db", help="Schéma de la base de données.")
 sirene_cli = AppGroup("sirene", help="Référentiel Sirene local.")
+# The support desk's agents are created from the command line only.
+support_cli = AppGroup("support", help="Comptes du support du portail.")
 
 
 @click.command("setup")
@@ -97,8 +101,30 @@ def demo_command():
         click.echo(f"  {role:<15} {siret} / {nom} / {prenom} / {password}")
 
 
-def init_app(app):
-    from webapp.support_cli import support_cli
+@support_cli.command("create")
+@click.option("--email", prompt="Courriel", help="Adresse de connexion de l'agent.")
+@click.option("--nom", prompt="Nom")
+@click.option("--prenom", prompt="Prénom")
+@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmation du mot de passe",
+                       help="À éviter sur la ligne de commande : il est demandé s'il manque.")
+def support_create(email, nom, prenom, password):
+    """Crée un compte du support (connexion sur /support/connexion)."""
+    try:
+        with database.connection_context():
+            agent = agents.create_agent(email, nom, prenom, password)
+    except Invalid as exc:
+        raise click.ClickException(" ".join(exc.errors.values())) from None
+    click.echo(f"Compte du support créé : {agent.full_name} <{agent.email}>. Connexion sur /support/connexion.")
 
+
+@support_cli.command("list")
+def support_list():
+    """Liste les comptes du support."""
+    with database.connection_context():
+        for agent in agents.agents():
+            click.echo(f"{agent.email}\t{agent.full_name}\t{'actif' if agent.is_active else 'désactivé'}")
+
+
+def init_app(app):
     for command in (setup_command, demo_command, db_cli, sirene_cli, support_cli):
         app.cli.add_command(command)

@@ -17,12 +17,15 @@ ENVIRONMENT = {
     "SIRENE_STOCK_DIR": str,
     "SIRENE_API_URL": str,
     "SIRENE_API_KEY": str,
+    "SIRENE_API_TIMEOUT": int,  # seconds
+    "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
 }
 
 
 def defaults(instance_path):
+    """Every setting the portal reads, with its default."""
     return {
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "portal.sqlite3"),
         "PORTAL_MODE": "demo",
@@ -32,10 +35,13 @@ def defaults(instance_path):
         "MAIL_USERNAME": "",
         "MAIL_PASSWORD": "",
         "MAIL_SENDER": "Portail tiers déclarant <ne-pas-repondre@localhost>",
+        "MAIL_CA_FILE": "",
         "ACCESS_DELAY_HOURS": None,  # None: each declaration's own delay (24 h unless stated)
         "SIRENE_STOCK_DIR": "",
         "SIRENE_API_URL": "",
         "SIRENE_API_KEY": "",
+        "SIRENE_API_TIMEOUT": 10,
+        "HABILITATION_IMPORT_DIR": os.path.join(instance_path, "habilitation-imports"),
         "PUBLIC_URL": "",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

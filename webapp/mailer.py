@@ -3,16 +3,17 @@ links that mails carry."""
 from flask import current_app, url_for
 
 from db.mail.delivery import SmtpSettings, deliver_pending
+from db.mail.people_mails import TOKEN_PLACEHOLDER, Links
 
 
 def smtp_settings():
     config = current_app.config
-    if not config.get("MAIL_HOST"):
+    if not config["MAIL_HOST"]:
         return None
     return SmtpSettings(
         host=config["MAIL_HOST"], port=int(config["MAIL_PORT"]), security=config["MAIL_SECURITY"],
         username=config["MAIL_USERNAME"], password=config["MAIL_PASSWORD"], sender=config["MAIL_SENDER"],
-        cafile=config.get("MAIL_CA_FILE") or "",
+        cafile=config["MAIL_CA_FILE"] or "",
     )
 
 
@@ -35,6 +36,21 @@ def absolute_url(endpoint, **values):
     if public:
         return public + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def _optional_url(endpoint):
+    """The absolute link of an endpoint, or "" when this app has no such view."""
+    return absolute_url(endpoint) if endpoint in current_app.view_functions else ""
+
+
+def mail_links():
+    """The absolute links of the people areas' mails (login, activation, assistance, requests)."""
+    return Links(
+        login=absolute_url("auth.login"),
+        activation=absolute_url("activation.activate", token=TOKEN_PLACEHOLDER),
+        assistance=_optional_url("assistance.new"),
+        requests=_optional_url("requests.index"),
+    )
 
 
 def link_with_token(endpoint):

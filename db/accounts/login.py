@@ -88,6 +88,33 @@ def record_attempt(ip, success):
     LoginAttempt.create(ip=ip[:45], at=now, success=success)
 
 
+def count_failure(user, now):
+    """One more wrong password in a row: at the MAX_FAILED_LOGINS-th the account is locked for
+    LOCK_MINUTES and the count starts again. Returns the end of the lock, or None."""
+    failures = user.failed_attempts + 1
+    locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
+    User.update(failed_attempts=0 if locked_until else failures, locked_until=locked_until).where(
+        User.id == user.id).execute()
+    return locked_until
+
+
+def check_password(user, password, ip, now, locked_error, bad_credentials):
+    """The lockout around a login's password check (firms' people and support agents alike):
+    locked_error(until) while the account is locked or when this failure locks it, Invalid with
+    the generic bad_credentials otherwise. Failed attempts of the address are recorded here; the
+    caller records a success."""
+    if user.locked_until and user.locked_until > now:
+        dummy_check(password or "")  # as long as a real check: the lock shows in no timing
+        record_attempt(ip, False)
+        raise locked_error(user.locked_until)
+    if not check_secret(password or "", user.password_hash):
+        record_attempt(ip, False)
+        locked_until = count_failure(user, now)
+        if locked_until:
+            raise locked_error(locked_until)
+        raise Invalid({"__all__": bad_credentials})
+
+
 def can_log_in(user):
     return (user is not None and bool(user.password_hash) and user.is_active
             and user.firm_id is not None and user.firm.is_active)
@@ -109,21 +136,7 @@ def authenticate(siret, nom, prenom, password, ip=None):
         dummy_check(password or "")
         record_attempt(ip, False)
         raise Invalid({"__all__": BAD_CREDENTIALS})
-    if user.locked_until and user.locked_until > now:
-        dummy_check(password or "")  # as long as a real check: the lock shows in no timing
-        record_attempt(ip, False)
-        raise AccountLocked(user.locked_until)
-    if not check_secret(password or "", user.password_hash):
-        record_attempt(ip, False)
-        failures = user.failed_attempts + 1
-        locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
-        User.update(
-            failed_attempts=0 if locked_until else failures,
-            locked_until=locked_until,
-        ).where(User.id == user.id).execute()
-        if locked_until:
-            raise AccountLocked(locked_until)
-        raise Invalid({"__all__": BAD_CREDENTIALS})
+    check_password(user, password, ip, now, AccountLocked, BAD_CREDENTIALS)
     record_attempt(ip, True)
     User.update(failed_attempts=0, locked_until=None).where(User.id == user.id).execute()
     if user.email_validated_at is None:

@@ -4,10 +4,10 @@ the names of the firm's administrators (whom a déclarant asks for rights).
 Changing the e-mail address, the password or the secret question asks for the current password,
 whose failures count towards the account's lockout like failed logins do.
 """
-import datetime
 
 from db import audit, clock, fields
-from db.accounts.login import LOCK_MINUTES, MAX_FAILED_LOGINS
+from db.access import require_firm_person
+from db.accounts.login import count_failure
 from db.accounts.passwords import (
     check_new_password,
     check_secret,
@@ -16,7 +16,7 @@ from db.accounts.passwords import (
     hash_secret,
 )
 from db.database import database
-from db.errors import Forbidden, Invalid
+from db.errors import Invalid
 from db.mail import people_mails
 from db.models import Firm, User
 from db.models.accounts import ROLE_ADMIN
@@ -25,8 +25,7 @@ WRONG_PASSWORD = "Mot de passe actuel incorrect."
 
 
 def _me(actor):
-    if actor is None or actor.firm_id is None:
-        raise Forbidden("Cette page est réservée aux personnes des cabinets inscrits.")
+    require_firm_person(actor)
     return User.get_by_id(actor.id)  # fresh: hashes and counters may have changed since login
 
 
@@ -51,9 +50,7 @@ def check_current_password(user, password, field="current_password"):
         if user.failed_attempts:
             User.update(failed_attempts=0).where(User.id == user.id).execute()
         return
-    failures = user.failed_attempts + 1
-    locked = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
-    User.update(failed_attempts=0 if locked else failures, locked_until=locked).where(User.id == user.id).execute()
+    count_failure(user, now)
     raise Invalid({field: WRONG_PASSWORD})
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from db import audit
-from db.clients.portfolios import get_portfolio, require_admin
+from db import audit, fields
+from db.access import require_admin
+from db.clients.portfolios import get_portfolio
 from db.clients.writes import (
     copy_establishments,
     delete_company,
@@ -154,9 +155,10 @@ def plan_transfer(actor, company_id, target_id):
     it does not have yet are added; habilitations of people who are not déclarants of the target
     portfolio are removed (counted, with their names)."""
     company = get_company(actor, company_id)
-    if not (str(target_id or "").isdecimal() and len(str(target_id)) < 19):
+    target_id = fields.record_id(target_id)
+    if target_id is None:
         raise Invalid({"target": "Choisissez le portefeuille de destination."})
-    target = get_portfolio(actor, int(target_id))
+    target = get_portfolio(actor, target_id)
     if target.id == company.portfolio_id:
         raise Invalid({"target": "L'entreprise est déjà dans ce portefeuille : choisissez-en un autre."})
     have = CompanyDeclaration.select(CompanyDeclaration.declaration).where(CompanyDeclaration.company == company.id)

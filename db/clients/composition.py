@@ -3,7 +3,7 @@ entreprise" by SIREN, one at a time or several at once.
 
 Adding validates everything first — SIREN syntax and key, the firm's portfolios, the directory
 (local, then the optional online source) — and writes nothing when it refuses. A company goes in
-with all its active establishments in a constant number of queries (see db/clients.py).
+with all its active establishments in a constant number of queries (see db/clients/writes.py).
 """
 from dataclasses import dataclass, field
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from peewee import SQL, fn
 
 from db import audit, fields
+from db.access import firm_row, require_admin
 from db.database import database
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid
 from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
 from db.text import fold
@@ -24,19 +25,10 @@ SEARCH_CRITERIA = [
 ]
 
 
-def require_admin(actor):
-    """Gestion pages are for the firm's administrators (views check it too)."""
-    if actor is None or actor.firm_id is None or not actor.is_admin:
-        raise Forbidden()
-
-
 def get_portfolio(actor, portfolio_id):
     """The portfolio of the actor's firm, or NotFound (also for another firm's id)."""
     require_admin(actor)
-    portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
-    if portfolio is None:
-        raise NotFound()
-    return portfolio
+    return firm_row(actor, Portfolio, portfolio_id)
 
 
 def other_portfolios(actor, portfolio_id):
@@ -162,7 +154,7 @@ def _clean_name(actor, name, portfolio_id=None):
 
 
 def _declarant_ids(actor, declarant_ids):
-    wanted = {int(i) for i in declarant_ids or () if str(i).isdecimal() and len(str(i)) < 19}
+    wanted = {i for i in map(fields.record_id, declarant_ids or ()) if i is not None}
     known = {u for (u,) in User.select(User.id).where((User.firm == actor.firm_id) & User.id.in_(wanted)
                                                       & User.is_active).tuples()} if wanted else set()
     if wanted - known:

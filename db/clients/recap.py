@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Case, fn
 
 from db import clock
-from db.clients.portfolios import get_portfolio, require_admin
+from db.access import require_admin
+from db.clients.portfolios import get_portfolio
 from db.models import (
     Company,
     CompanyDeclaration,

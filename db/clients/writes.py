@@ -1,9 +1,9 @@
 """The set-based writes that put a client company and its establishments into a portfolio,
 and take them out again.
 
-Callers validate first (see db/composition.py and db/companies.py); these functions only write,
-inside the caller's transaction, with a constant number of queries whatever the number of
-establishments: establishments are copied from the directory with one INSERT … SELECT.
+Callers validate first (see db/clients/composition.py and db/clients/companies.py); these
+functions only write, inside the caller's transaction, with a constant number of queries whatever
+the number of establishments: establishments are copied from the directory with one INSERT … SELECT.
 """
 from peewee import Case, Value, fn
 

@@ -83,10 +83,7 @@ class _PortfolioLevel(_Level):
         _add_to_establishments(self.establishments(target), ids)
 
     def remove_below(self, target, ids):
-        EstablishmentDeclaration.delete().where(
-            EstablishmentDeclaration.establishment.in_(self.establishments(target))
-            & EstablishmentDeclaration.declaration.in_(ids)
-        ).execute()
+        _remove_from_establishments(self.establishments(target), ids)
         CompanyDeclaration.delete().where(
             CompanyDeclaration.company.in_(self.companies(target)) & CompanyDeclaration.declaration.in_(ids)
         ).execute()
@@ -95,21 +92,32 @@ class _PortfolioLevel(_Level):
         return f"du portefeuille « {target.name} »"
 
 
-class _CompanyLevel(_Level):
-    name, model, link, link_owner = COMPANY, Company, CompanyDeclaration, CompanyDeclaration.company
+class _LevelBelow(_Level):
+    """A level under another one: its object is read with its parent's, and it offers the
+    declarations selected for its parent."""
+
+    parent = None  # the model of the level above
+    parent_link = None  # that level's link table to Declaration
+    parent_field = ""  # the foreign key to the level above, in the model and in parent_link alike
 
     def target(self, actor, target_id):
         return (
-            Company.select(Company, Portfolio)
-            .join(Portfolio)
-            .where((Company.id == target_id) & (Company.firm == actor.firm_id))
+            self.model.select(self.model, self.parent)
+            .join(self.parent)
+            .where((self.model.id == target_id) & (self.model.firm == actor.firm_id))
             .first()
         )
 
     def parent_ids(self, target):
-        return PortfolioDeclaration.select(PortfolioDeclaration.declaration).where(
-            PortfolioDeclaration.portfolio == target.portfolio_id
+        owner = getattr(self.parent_link, self.parent_field)
+        return self.parent_link.select(self.parent_link.declaration).where(
+            owner == getattr(target, f"{self.parent_field}_id")
         )
+
+
+class _CompanyLevel(_LevelBelow):
+    name, model, link, link_owner = COMPANY, Company, CompanyDeclaration, CompanyDeclaration.company
+    parent, parent_link, parent_field = Portfolio, PortfolioDeclaration, "portfolio"
 
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.company == target.id)
@@ -121,31 +129,16 @@ class _CompanyLevel(_Level):
         _add_to_establishments(self.establishments(target), ids)
 
     def remove_below(self, target, ids):
-        EstablishmentDeclaration.delete().where(
-            EstablishmentDeclaration.establishment.in_(self.establishments(target))
-            & EstablishmentDeclaration.declaration.in_(ids)
-        ).execute()
+        _remove_from_establishments(self.establishments(target), ids)
 
     def noun(self, target):
         return f"de l'entreprise « {target.name} »"
 
 
-class _EstablishmentLevel(_Level):
+class _EstablishmentLevel(_LevelBelow):
     name, model = ESTABLISHMENT, Establishment
     link, link_owner = EstablishmentDeclaration, EstablishmentDeclaration.establishment
-
-    def target(self, actor, target_id):
-        return (
-            Establishment.select(Establishment, Company)
-            .join(Company)
-            .where((Establishment.id == target_id) & (Establishment.firm == actor.firm_id))
-            .first()
-        )
-
-    def parent_ids(self, target):
-        return CompanyDeclaration.select(CompanyDeclaration.declaration).where(
-            CompanyDeclaration.company == target.company_id
-        )
+    parent, parent_link, parent_field = Company, CompanyDeclaration, "company"
 
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.id == target.id)
@@ -172,3 +165,9 @@ def _add_to_establishments(establishments, ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).on_conflict_ignore().execute()
+
+
+def _remove_from_establishments(establishments, ids):
+    EstablishmentDeclaration.delete().where(
+        EstablishmentDeclaration.establishment.in_(establishments) & EstablishmentDeclaration.declaration.in_(ids)
+    ).execute()

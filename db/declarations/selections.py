@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from peewee import Case, Value, fn
 
-from db import audit, clock
+from db import audit, clock, fields
+from db.access import require_admin
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.models import (
     AuditEvent,
     Company,
@@ -67,8 +68,7 @@ class Change:
 
 
 def _admin_level(actor, level_name, target_id):
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
+    require_admin(actor)
     level = LEVELS[level_name]
     target = level.target(actor, target_id)
     if target is None:
@@ -97,10 +97,10 @@ def _wanted_ids(selection, declaration_ids):
     """Posted values -> declaration ids; unknown ones are 404, ones not offered here are Invalid."""
     wanted = set()
     for value in declaration_ids:
-        text = str(value).strip()
-        if not text.isdecimal() or len(text) > 18:
+        declaration_id = fields.record_id(value)
+        if declaration_id is None:
             raise NotFound()
-        wanted.add(int(text))
+        wanted.add(declaration_id)
     offered = {d.id for d in selection.options}
     foreign = wanted - offered
     if foreign:
@@ -198,7 +198,6 @@ def _level_event(actor, level, target, declaration, selected, now, change=None):
 def _journal_removed_habilitations(actor, level, target, ids, now):
     """One journal row per habilitation the removal deletes, written before deleting by a single
     INSERT … SELECT: a removal can take hundreds of thousands of rights with it."""
-    h = Habilitation
     siret = Establishment.siret
     spaced = (fn.SUBSTR(siret, 1, 3).concat(" ").concat(fn.SUBSTR(siret, 4, 3)).concat(" ")
               .concat(fn.SUBSTR(siret, 7, 3)).concat(" ").concat(fn.SUBSTR(siret, 10, 5)))
@@ -208,16 +207,18 @@ def _journal_removed_habilitations(actor, level, target, ids, now):
         .concat(Value(f" supprimée : déclaration retirée {level.noun(target)}"))
     )
     before = (
-        Value('{"declare": ').concat(Case(None, [(h.declare, "true")], "false"))
-        .concat(', "pay": ').concat(Case(None, [(h.pay, "true")], "false")).concat("}")
+        Value('{"declare": ').concat(Case(None, [(Habilitation.declare, "true")], "false"))
+        .concat(', "pay": ').concat(Case(None, [(Habilitation.pay, "true")], "false")).concat("}")
     )
     rows = (
-        h.select(
+        Habilitation.select(
             Value(actor.firm_id), Value(actor.id), Value(actor.full_name), Value(now), Value("habilitation.remove"),
-            Value("Habilitation"), h.id.cast("TEXT"), summary, siret, Declaration.code, before,
+            Value("Habilitation"), Habilitation.id.cast("TEXT"), summary, siret, Declaration.code, before,
         )
-        .join(Establishment).join(Company).switch(h).join(Declaration).switch(h).join(User)
-        .where(level.scope(target) & h.declaration.in_(ids))
+        .join(Establishment).join(Company)
+        .switch(Habilitation).join(Declaration)
+        .switch(Habilitation).join(User)
+        .where(level.scope(target) & Habilitation.declaration.in_(ids))
     )
     AuditEvent.insert_from(rows, [
         AuditEvent.firm, AuditEvent.actor, AuditEvent.actor_name, AuditEvent.at, AuditEvent.action,

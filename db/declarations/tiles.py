@@ -32,11 +32,12 @@ class Tile:
         return max(1, math.ceil((self.next_access - self.now).total_seconds() / 3600))
 
 
-def _usable(h, now):
-    """SQL: a right of the habilitation h is held and its delay is over (NULL moment: no delay)."""
-    return (h.declare & (h.active_from.is_null() | (h.active_from <= now))) | (
-        h.pay & (h.pay_active_from.is_null() | (h.pay_active_from <= now))
-    )
+def _usable(habilitation, now):
+    """SQL: a right of the habilitation (the model or an alias) is held and its delay is over (NULL
+    moment: no delay)."""
+    declare = habilitation.declare & (habilitation.active_from.is_null() | (habilitation.active_from <= now))
+    pay = habilitation.pay & (habilitation.pay_active_from.is_null() | (habilitation.pay_active_from <= now))
+    return declare | pay
 
 
 def _future(flag, moment, now):

@@ -2,11 +2,11 @@
 
 `operations` is the facade the webapp calls (search, pending ticks, Valider, copy), re-exported
 here; the other modules are its parts: criteria (the search and the cells it covers), grid (a
-page), cells (the state of named cells), changes (pending edits and their plan), writes
+page), cells (the state of named cells), edits (the pending ticks), changes (their plan), writes
 (Valider), access_delay, csv_export and csv_import (the bulk file).
 """
+from db.habilitations.criteria import CRITERIA_KEYS
 from db.habilitations.operations import (
-    CRITERIA_KEYS,
     copy_apply,
     copy_preview,
     edits_from,

@@ -1,12 +1,13 @@
 """The current state of cells named one by one (ticks, imported lines, conflicts), read by index.
 
 A join of every cell with a list of (establishment, declaration, user) triples is slow on large
-firms, so the cells are put together from a few indexed reads per 500 establishments: the
+firms, so the cells are put together from a few indexed reads per IDS_PER_QUERY establishments: the
 establishments (firm-scoped) with their portfolio, the declarations selected for them, the
 portfolio's people, and the Habilitation rows. A key that is not a cell of the firm is left out.
 """
 from peewee import chunked
 
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.models import (
     Company,
@@ -18,12 +19,10 @@ from db.models import (
     User,
 )
 
-CHUNK = 500
-
 
 def load(firm_id, keys):
     """{(establishment, declaration, user): row} for the keys that are cells of the firm; a row
-    has the columns of habilitation_scope.CELL_COLUMNS."""
+    has the columns of criteria.CELL_COLUMNS."""
     keys = set(keys)
     if not keys:
         return {}
@@ -38,7 +37,7 @@ def load(firm_id, keys):
         ).where(Declaration.is_active).tuples()
     }
     found = {}
-    for batch in chunked(sorted({k[0] for k in keys}), CHUNK):
+    for batch in chunked(sorted({k[0] for k in keys}), IDS_PER_QUERY):
         found.update(_batch(firm_id, batch, keys, users, declarations))
     return found
 

@@ -1,19 +1,17 @@
-"""Pending ticks of the habilitation grid: what they would change, and "Valider".
-
-Edits are what the administrator asked for: "Tout (dé)cocher" of a column over every cell of
-the search (bulk), the copy of another person's rights ("Mêmes habilitations que…"), and boxes
-ticked one by one (cells), applied in that order. A Plan compares them with the database; apply()
-writes the Plan in one transaction, set-based, with one journal row per cell that changed, after
-refusing it (Conflict) when a cell it touches changed since the page was loaded.
+"""The Plan of pending Edits (see edits.py): what they would change in the database, cell by
+cell, with the counts the grid shows. Nothing is written here: writes.apply() writes a Plan at
+"Valider", and describe() tells the cells of a conflict.
 """
 from dataclasses import dataclass, field
 
 from peewee import JOIN, chunked, fn
 
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitations import cells, grid
 from db.habilitations.criteria import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
+from db.habilitations.edits import DECLARE, PAY
 from db.identifiers import format_siret
 from db.models import (
     Company,
@@ -25,86 +23,16 @@ from db.models import (
     User,
 )
 
-DECLARE, PAY = "declare", "pay"
-COLUMNS = {"d": DECLARE, "p": PAY}
-MAX_CELLS = 200_000
 BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
     "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
 )
-CHUNK = 500
 CONFLICT = (
     "Ces habilitations ont été modifiées par un autre administrateur depuis l'affichage de la grille : "
     "rien n'a été enregistré. La grille est rechargée avec leurs valeurs actuelles ; vérifiez-les, "
     "puis cliquez de nouveau sur « Valider » pour appliquer vos modifications."
 )
 GONE = "n'est plus proposée (déclaration ou déclarant retiré entre-temps)"
-
-
-@dataclass
-class Edits:
-    bulk: dict = field(default_factory=dict)  # column -> bool, over every cell of the criteria
-    cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
-    copy: tuple = None  # (target user id, source user id)
-    seen: set = field(default_factory=set)  # every cell the form named, changed or not
-
-    def is_empty(self):
-        return not (self.bulk or self.cells or self.copy)
-
-    def token_text(self):
-        """The cells as the grid's form carries them: "e-d-u-c-v" separated by spaces."""
-        letters = {DECLARE: "d", PAY: "p"}
-        return " ".join(
-            f"{e}-{d}-{u}-{letters[col]}-{int(v)}" for (e, d, u), cols in self.cells.items() for col, v in cols.items()
-        )
-
-
-def _ints(parts):
-    if not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
-        raise NotFound()
-    return tuple(int(p) for p in parts)
-
-
-def bulk_value(value):
-    text = (value or "").strip()
-    if text not in ("", "0", "1"):
-        raise NotFound()
-    return None if text == "" else text == "1"
-
-
-def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=()):
-    """Edits from the grid's form: bulk_* ("", "1", "0"), changes ("e-d-u-c-v" tokens), and the
-    boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those ticked now ("e-d-u")."""
-    edits = Edits()
-    for column, value in ((DECLARE, bulk_declare), (PAY, bulk_pay)):
-        value = bulk_value(value)
-        if value is not None:
-            edits.bulk[column] = value
-    tokens = (changes or "").split()
-    if len(tokens) + len(shown) > MAX_CELLS:
-        raise Invalid({"__all__": "Trop de modifications en une fois : validez-les par parties."})
-    for token in tokens:
-        parts = token.split("-")
-        if len(parts) != 5 or parts[3] not in COLUMNS or parts[4] not in ("0", "1"):
-            raise NotFound()
-        edits.cells.setdefault(_ints(parts[:3]), {})[COLUMNS[parts[3]]] = parts[4] == "1"
-    ticked = {DECLARE: set(declare_ticked), PAY: set(pay_ticked)}
-    for token in ticked[DECLARE] | ticked[PAY]:
-        parts = token.split("-")
-        if len(parts) != 3:
-            raise NotFound()
-        edits.seen.add(_ints(parts))
-    for token in shown:
-        parts = token.split("-")
-        if len(parts) != 5 or not {parts[3], parts[4]} <= {"0", "1", "x"}:
-            raise NotFound()
-        key = _ints(parts[:3])
-        edits.seen.add(key)
-        for column, rendered in ((DECLARE, parts[3]), (PAY, parts[4])):
-            now_ticked = "-".join(parts[:3]) in ticked[column]
-            if rendered != "x" and now_ticked != (rendered == "1"):
-                edits.cells.setdefault(key, {})[column] = now_ticked
-    return edits
 
 
 @dataclass(slots=True)
@@ -193,7 +121,7 @@ def _check_ownership(actor, keys):
         ({k[2] for k in keys}, User, User.firm == actor.firm_id),
         ({k[1] for k in keys}, Declaration, True),
     ):
-        for chunk in chunked(sorted(ids), CHUNK):
+        for chunk in chunked(sorted(ids), IDS_PER_QUERY):
             if model.select().where(model.id.in_(chunk) & scoped).count() != len(chunk):
                 raise NotFound()
 
@@ -207,16 +135,16 @@ def _gone(keys):
     return [f"{format_siret(sirets[e])} – {labels[d]} – {people[u]} : {GONE}" for e, d, u in keys]
 
 
-def _bulk_rows(c, column, value):
+def _bulk_rows(criteria, column, value):
     box = Habilitation.declare if column == DECLARE else Habilitation.pay
-    query = cells_query(c, *CELL_COLUMNS).where(coalesce_false(box) != value)
+    query = cells_query(criteria, *CELL_COLUMNS).where(coalesce_false(box) != value)
     return query.where(Declaration.has_payment) if column == PAY else query
 
 
-def _copy_rows(c, target, source):
+def _copy_rows(criteria, target, source):
     """Cells of the target whose boxes differ from the source's on the same establishment and service."""
     theirs = Habilitation.alias()
-    query = cells_query(c, *CELL_COLUMNS, theirs.declare, theirs.pay, user_ids=[target]).join(
+    query = cells_query(criteria, *CELL_COLUMNS, theirs.declare, theirs.pay, user_ids=[target]).join(
         theirs, on=(
             (theirs.establishment == EstablishmentDeclaration.establishment)
             & (theirs.declaration == EstablishmentDeclaration.declaration)
@@ -229,13 +157,13 @@ def _copy_rows(c, target, source):
     return query.where(differs)
 
 
-def _not_copied(c, target, source):
+def _not_copied(criteria, target, source):
     """Rights of the source on cells where the target is not a déclarant of the portfolio."""
     offered = PortfolioDeclarant.select().where(
         (PortfolioDeclarant.portfolio == Company.portfolio) & (PortfolioDeclarant.user == target)
     )
     return (
-        pairs_query(c, Habilitation.id)
+        pairs_query(criteria, Habilitation.id)
         .join(Habilitation, on=(
             (Habilitation.establishment == EstablishmentDeclaration.establishment)
             & (Habilitation.declaration == EstablishmentDeclaration.declaration)
@@ -252,15 +180,15 @@ def _raw(query):
     return database.execute(query).fetchall()
 
 
-def plan(actor, c, edits):
+def plan(actor, criteria, edits):
     """The Plan of the edits against the database now (nothing written)."""
     entries, bulk_changed = {}, {}
-    covered = grid.total(c) if edits.bulk else 0
+    covered = grid.total(criteria) if edits.bulk else 0
     if covered > grid.BULK_LIMIT:
         raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
     for column, value in edits.bulk.items():
         bulk_changed[column] = 0
-        for row in _raw(_bulk_rows(c, column, value)):
+        for row in _raw(_bulk_rows(criteria, column, value)):
             bulk_changed[column] += 1
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
@@ -268,11 +196,11 @@ def plan(actor, c, edits):
     not_copied = 0
     if edits.copy:
         target, source = edits.copy
-        for row in _raw(_copy_rows(c, target, source)):
+        for row in _raw(_copy_rows(criteria, target, source)):
             entry = entries.get((row[0], row[3], row[8])) or _change(row)
             entries[entry.key] = entry
             entry.after[:] = [bool(row[14]), bool(row[15]) and entry.has_payment]
-        not_copied = _not_copied(c, target, source)
+        not_copied = _not_copied(criteria, target, source)
     if edits.cells:
         found = _explicit_rows(actor, set(edits.cells))
         for key, columns in edits.cells.items():

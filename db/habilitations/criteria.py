@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
-from db.errors import Forbidden, NotFound
+from db import fields
+from db.errors import NotFound
 from db.identifiers import clean
 from db.models import (
     Company,
@@ -68,20 +69,14 @@ class Criteria:
         return roles
 
 
-def require_admin(actor):
-    """Gestion pages are for the firm's administrators."""
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
-
-
 def _id(value):
-    """A posted identifier: digits only, or it names nothing (404)."""
-    text = str(value if value is not None else "").strip()
-    if not text:
+    """A queried identifier: None when blank; a value that is not an id names nothing (404)."""
+    if not str(value if value is not None else "").strip():
         return None
-    if not text.isdecimal() or len(text) > 18:
+    record = fields.record_id(value)
+    if record is None:
         raise NotFound()
-    return int(text)
+    return record
 
 
 def _person(actor, value):
@@ -96,50 +91,52 @@ def _person(actor, value):
 
 def parse(actor, args, with_paging=True):
     """Criteria from request values; an identifier of another firm (or of nothing) is NotFound."""
-    c = Criteria(firm_id=actor.firm_id)
+    criteria = Criteria(firm_id=actor.firm_id)
     company_id = _id(args.get("company"))
     if company_id is not None:
-        c.company = (
+        criteria.company = (
             Company.select(Company, Portfolio).join(Portfolio)
             .where((Company.id == company_id) & (Company.firm == actor.firm_id)).first()
         )
-        if c.company is None:
+        if criteria.company is None:
             raise NotFound()
-        c.portfolio = c.company.portfolio
+        criteria.portfolio = criteria.company.portfolio
     portfolio_id = _id(args.get("portfolio"))
-    if portfolio_id is not None and c.company is None:
-        c.portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
-        if c.portfolio is None:
+    if portfolio_id is not None and criteria.company is None:
+        criteria.portfolio = Portfolio.get_or_none(
+            (Portfolio.id == portfolio_id) & (Portfolio.firm == actor.firm_id))
+        if criteria.portfolio is None:
             raise NotFound()
-    c.siret = " ".join((args.get("siret") or "").split())[:100]
-    c.admin = _person(actor, args.get("admin"))
-    c.declarant = _person(actor, args.get("declarant"))
-    c.picked = [int(v) for v in (c.admin, c.declarant) if v.isdigit()]
+    criteria.siret = " ".join((args.get("siret") or "").split())[:100]
+    criteria.admin = _person(actor, args.get("admin"))
+    criteria.declarant = _person(actor, args.get("declarant"))
+    criteria.picked = [int(v) for v in (criteria.admin, criteria.declarant) if v.isdigit()]
     service_id = _id(args.get("service"))
     if service_id is not None:
-        c.service = Declaration.get_or_none(Declaration.id == service_id)
-        if c.service is None:
+        criteria.service = Declaration.get_or_none(Declaration.id == service_id)
+        if criteria.service is None:
             raise NotFound()
-    c.searched = bool(args.get("search") or any(args.get(k) for k in CRITERIA_KEYS))
+    criteria.searched = bool(args.get("search") or any(args.get(k) for k in CRITERIA_KEYS))
     if with_paging:
         page = (args.get("page") or "").strip()
-        c.page = int(page) if page.isdecimal() and len(page) < 10 and int(page) > 0 else 1
+        criteria.page = int(page) if page.isdecimal() and len(page) < 10 and int(page) > 0 else 1
         per_page = (args.get("per_page") or "").strip()
-        c.per_page = int(per_page) if per_page.isdecimal() and len(per_page) < 10 and int(per_page) in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
-    return c
+        chosen = int(per_page) if per_page.isdecimal() and len(per_page) < 10 else None
+        criteria.per_page = chosen if chosen in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+    return criteria
 
 
-def people_condition(c, user_ids=None):
+def people_condition(criteria, user_ids=None):
     """Who the cells list: the people picked one by one, else everybody of the chosen roles."""
-    condition = (User.firm == c.firm_id) & User.is_active
+    condition = (User.firm == criteria.firm_id) & User.is_active
     if user_ids is not None:
         return condition & User.id.in_(list(user_ids))
-    if c.picked:
-        return condition & User.id.in_(c.picked)
-    return condition & User.role.in_(sorted(c.roles()) or ["-"])
+    if criteria.picked:
+        return condition & User.id.in_(criteria.picked)
+    return condition & User.role.in_(sorted(criteria.roles()) or ["-"])
 
 
-def pairs_query(c, *columns):
+def pairs_query(criteria, *columns):
     """Establishment × selected declaration pairs matching the criteria (people aside)."""
     query = (
         EstablishmentDeclaration.select(*columns)
@@ -147,15 +144,15 @@ def pairs_query(c, *columns):
         .join(Company, on=(Establishment.company == Company.id))
         .switch(EstablishmentDeclaration)
         .join(Declaration, on=(EstablishmentDeclaration.declaration == Declaration.id))
-        .where((Establishment.firm == c.firm_id) & Declaration.is_active)
+        .where((Establishment.firm == criteria.firm_id) & Declaration.is_active)
     )
-    if c.company is not None:
-        query = query.where(Establishment.company == c.company.id)
-    elif c.portfolio is not None:
-        query = query.where(Company.portfolio == c.portfolio.id)
-    if c.service is not None:
-        query = query.where(EstablishmentDeclaration.declaration == c.service.id)
-    return _siret_filter(query, c.siret)
+    if criteria.company is not None:
+        query = query.where(Establishment.company == criteria.company.id)
+    elif criteria.portfolio is not None:
+        query = query.where(Company.portfolio == criteria.portfolio.id)
+    if criteria.service is not None:
+        query = query.where(EstablishmentDeclaration.declaration == criteria.service.id)
+    return _siret_filter(query, criteria.siret)
 
 
 def _siret_filter(query, term):
@@ -169,14 +166,14 @@ def _siret_filter(query, term):
     return query.where(Establishment.name.contains(term) | Company.name.contains(term))
 
 
-def cells_query(c, *columns, user_ids=None, with_habilitation=True):
+def cells_query(criteria, *columns, user_ids=None, with_habilitation=True):
     """Cells matching the criteria: pairs × people of the portfolio, with the Habilitation row
     (LEFT JOIN: NULL when no box is ticked)."""
     query = (
-        pairs_query(c, *columns)
+        pairs_query(criteria, *columns)
         .join(PortfolioDeclarant, on=(PortfolioDeclarant.portfolio == Company.portfolio))
         .join(User, on=(PortfolioDeclarant.user == User.id))
-        .where(people_condition(c, user_ids))
+        .where(people_condition(criteria, user_ids))
     )
     if with_habilitation:
         query = query.join(
@@ -192,10 +189,10 @@ def cells_query(c, *columns, user_ids=None, with_habilitation=True):
 
 def firm_criteria(actor, **values):
     """Criteria covering the whole firm (every person), narrowed by values (portfolio=…)."""
-    c = Criteria(firm_id=actor.firm_id, searched=True)
+    criteria = Criteria(firm_id=actor.firm_id, searched=True)
     for key, value in values.items():
-        setattr(c, key, value)
-    return c
+        setattr(criteria, key, value)
+    return criteria
 
 
 CELL_COLUMNS = (

@@ -1,5 +1,5 @@
 """Bulk files of habilitations: the layout, the export of a portfolio and the blank template
-(the import is in habilitation_import).
+(the import is in csv_import).
 
 Layout (what the portal's CSV procedure uses, here applied at once): `;` separated, UTF-8 with a
 BOM, one row per establishment × déclarant of the portfolio, columns Siret (14 digits),
@@ -14,10 +14,12 @@ import io
 
 from peewee import chunked
 
+from db import fields
+from db.access import firm_row, require_admin
+from db.bulk import IDS_PER_QUERY
 from db.database import database
 from db.errors import NotFound
-from db.habilitations import changes
-from db.habilitations.criteria import require_admin
+from db.habilitations.edits import DECLARE, PAY
 from db.models import (
     Company,
     Declaration,
@@ -34,19 +36,15 @@ from db.text import fold
 SEPARATOR = ";"
 BOM = "\ufeff"
 FIXED = ["Siret", "Établissement", "Nom", "Prénom"]
-WORDS = {changes.DECLARE: "Déclarer", changes.PAY: "Payer"}
-CHUNK = 500
+WORDS = {DECLARE: "Déclarer", PAY: "Payer"}
 
 
 def portfolio_of(actor, portfolio_id):
     """The firm's portfolio, or NotFound."""
-    text = str(portfolio_id or "").strip()
-    if not text.isdecimal() or len(text) > 18:
+    portfolio_id = fields.record_id(portfolio_id)
+    if portfolio_id is None:
         raise NotFound()
-    portfolio = Portfolio.get_or_none((Portfolio.id == int(text)) & (Portfolio.firm == actor.firm_id))
-    if portfolio is None:
-        raise NotFound()
-    return portfolio
+    return firm_row(actor, Portfolio, portfolio_id)
 
 
 def _establishments(portfolio):
@@ -65,10 +63,10 @@ def columns(portfolio):
         Declaration.position, Declaration.id
     )
     out = []
-    for d in services:
-        out.append((d, changes.DECLARE))
-        if d.has_payment:
-            out.append((d, changes.PAY))
+    for service in services:
+        out.append((service, DECLARE))
+        if service.has_payment:
+            out.append((service, PAY))
     return out
 
 
@@ -114,8 +112,8 @@ def _lines(portfolio, cols, people, blank):
     )
     persons = [(p.id, p.nom, p.prenom) for p in people]
     user_ids = [p[0] for p in persons]
-    columns = [(d.id, 0 if col == changes.DECLARE else 1) for d, col in cols]
-    for batch in chunked(establishments, CHUNK):
+    columns = [(d.id, 0 if col == DECLARE else 1) for d, col in cols]
+    for batch in chunked(establishments, IDS_PER_QUERY):
         ids = [row[0] for row in batch]
         # Raw rows: an export reads hundreds of thousands of cells.
         selected = set(database.execute(

@@ -1,4 +1,4 @@
-"""Import of a habilitation file (the layout of habilitation_csv): every line checked, a preview
+"""Import of a habilitation file (the layout of csv_export): every line checked, a preview
 of what the good lines change, then Valider. A per-line report (OK, or KO with the reasons) and
 an overall OK / OK partiel / KO; a file with bad lines applies its good lines only once the
 administrator confirms it.
@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 
 from peewee import chunked
 
+from db.access import require_admin
+from db.bulk import IDS_PER_QUERY
 from db.errors import Invalid
+from db.fields import record_id
 from db.habilitations import changes, writes
-from db.habilitations.criteria import firm_criteria, require_admin
-from db.habilitations.csv_export import BOM, CHUNK, SEPARATOR, WORDS, people_of, portfolio_of
+from db.habilitations.criteria import firm_criteria
+from db.habilitations.csv_export import BOM, SEPARATOR, WORDS, people_of, portfolio_of
+from db.habilitations.edits import DECLARE, PAY, Edits
 from db.habilitations.grid import version
 from db.identifiers import clean
 from db.models import Company, Declaration, Establishment, EstablishmentDeclaration, Portfolio, User
@@ -82,9 +86,9 @@ class _FileError(Exception):
 
 def _service_lookup():
     lookup = {}
-    for d in Declaration.select():
-        lookup[fold(d.label)] = d
-        lookup[fold(d.code)] = d
+    for declaration in Declaration.select():
+        lookup[fold(declaration.label)] = declaration
+        lookup[fold(declaration.code)] = declaration
     return lookup
 
 
@@ -102,10 +106,10 @@ def _read_header(names):
             continue
         service, _, word = name.rpartition(" - ")
         declaration = services.get(fold(service))
-        column = {"declarer": changes.DECLARE, "payer": changes.PAY}.get(fold(word))
+        column = {"declarer": DECLARE, "payer": PAY}.get(fold(word))
         if declaration is None or column is None:
             raise _FileError(f"Colonne non reconnue : « {name} » (attendu « <service> - Déclarer » ou « - Payer »).")
-        if column == changes.PAY and not declaration.has_payment:
+        if column == PAY and not declaration.has_payment:
             raise _FileError(f"Colonne « {name} » : « {declaration.label} » ne comporte pas de droit Payer.")
         cols.append((index, declaration, column))
     return fixed, cols
@@ -156,12 +160,12 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
     wanted_ids = {sirets[clean(row[fixed["siret"]])] for _, row in parsed
                   if len(row) > fixed["siret"] and clean(row[fixed["siret"]]) in sirets}
     selected = set()
-    for batch in chunked(sorted(wanted_ids), CHUNK):
+    for batch in chunked(sorted(wanted_ids), IDS_PER_QUERY):
         selected.update(
             EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
             .where(EstablishmentDeclaration.establishment.in_(batch)).tuples()
         )
-    edits, seen, width = changes.Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
+    edits, seen, width = Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
     for number, row in parsed:
         row = row + [""] * (width - len(row))
         siret, nom, prenom = clean(row[fixed["siret"]]), row[fixed["nom"]].strip(), row[fixed["prenom"]].strip()
@@ -208,9 +212,9 @@ def apply(actor, portfolio_id, data, version, accept_partial=False, delay_overri
     if report.status == PARTIAL and not accept_partial:
         raise Invalid({"accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
                                          "les lignes correctes » pour appliquer les autres."})
-    text = "" if version is None else str(version).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+    version = record_id(version)  # the journal's high-water mark when the file was checked
+    if version is None:
         raise Invalid({"__all__": "L'aperçu n'a pas pu être identifié : importez de nouveau le fichier."})
-    report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, int(text),
+    report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, version,
                                 delay_override)
     return report

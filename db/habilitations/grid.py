@@ -134,7 +134,7 @@ def version():
     return AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
 
 
-def people_by_portfolio(c):
+def people_by_portfolio(criteria):
     """({portfolio id: [Person]}, {portfolio id: name}) of the people the criteria list, the
     portfolios in the order of the lists (default first, then by name), people by name."""
     query = (
@@ -143,12 +143,12 @@ def people_by_portfolio(c):
         .join(User, on=(PortfolioDeclarant.user == User.id))
         .switch(PortfolioDeclarant)
         .join(Portfolio, on=(PortfolioDeclarant.portfolio == Portfolio.id))
-        .where(people_condition(c) & (Portfolio.firm == c.firm_id))
+        .where(people_condition(criteria) & (Portfolio.firm == criteria.firm_id))
         .order_by(Portfolio.is_default.desc(), Portfolio.name_key, Portfolio.id, User.nom_key, User.prenom_key,
                   User.id)
     )
-    if c.portfolio is not None:
-        query = query.where(PortfolioDeclarant.portfolio == c.portfolio.id)
+    if criteria.portfolio is not None:
+        query = query.where(PortfolioDeclarant.portfolio == criteria.portfolio.id)
     people, names = {}, {}
     for portfolio_id, name, user_id, nom, prenom, role in query.tuples():
         people.setdefault(portfolio_id, []).append(Person(user_id, nom, prenom, role))
@@ -156,11 +156,11 @@ def people_by_portfolio(c):
     return people, names
 
 
-def _blocks(c, people):
+def _blocks(criteria, people):
     """[(portfolio, pairs, people)]: portfolio by portfolio, the rows are pairs × the same people,
     so that a row offset is a pair offset."""
     counts = dict(
-        pairs_query(c, Company.portfolio, fn.COUNT(EstablishmentDeclaration.id))
+        pairs_query(criteria, Company.portfolio, fn.COUNT(EstablishmentDeclaration.id))
         .where(Company.portfolio.in_(list(people) or [0]))
         .group_by(Company.portfolio)
         .tuples()
@@ -168,21 +168,21 @@ def _blocks(c, people):
     return [(p, counts[p], len(persons)) for p, persons in people.items() if counts.get(p)]
 
 
-def total(c):
+def total(criteria):
     """How many rows (cells) the criteria cover, without reading them."""
-    return sum(pairs * width for _, pairs, width in _blocks(c, people_by_portfolio(c)[0]))
+    return sum(pairs * width for _, pairs, width in _blocks(criteria, people_by_portfolio(criteria)[0]))
 
 
-def page(c, delay_override=None):
+def page(criteria, delay_override=None):
     """The GridPage of the criteria's page (clamped to the last page)."""
     mark = version()  # read before the cells: a change made meanwhile is caught at Valider
-    people, names = people_by_portfolio(c)
-    blocks = _blocks(c, people)
+    people, names = people_by_portfolio(criteria)
+    blocks = _blocks(criteria, people)
     total = sum(pairs * width for _, pairs, width in blocks)
-    c.page = min(c.page, max(1, math.ceil(total / c.per_page)))
-    cells = _page_cells(c, people, blocks, (c.page - 1) * c.per_page) if total else []
+    criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
+    cells = _page_cells(criteria, people, blocks, (criteria.page - 1) * criteria.per_page) if total else []
     _fill_boxes(cells)
-    grid_page = GridPage(c, _groups(cells), total, mark, clock.now(), delay_override)
+    grid_page = GridPage(criteria, _groups(cells), total, mark, clock.now(), delay_override)
     grid_page.portfolio_names = names if len(blocks) > 1 else {}
     return grid_page
 
@@ -202,15 +202,15 @@ def _segments(blocks, offset, size):
     return segments
 
 
-def _page_cells(c, people, blocks, offset):
+def _page_cells(criteria, people, blocks, offset):
     """The cells of one page, with the pairs of every portfolio it spans read in one query."""
-    parts, segments = [], _segments(blocks, offset, c.per_page)
+    parts, segments = [], _segments(blocks, offset, criteria.per_page)
     for index, (portfolio, first_pair, count, _, pairs) in enumerate(segments):
         order = [Establishment.siret, Declaration.position, Declaration.id]
         if first_pair > pairs // 2:  # the second half is read from its end: an OFFSET walks what it skips
             order, first_pair = [o.desc() for o in order], pairs - first_pair - count
         ordered = (
-            pairs_query(c, Value(index).alias("segment"), *PAIR_COLUMNS)
+            pairs_query(criteria, Value(index).alias("segment"), *PAIR_COLUMNS)
             .where(Company.portfolio == portfolio)
             .order_by(*order)
             .offset(first_pair).limit(count)
@@ -227,7 +227,7 @@ def _page_cells(c, people, blocks, offset):
             if skips[segment]:
                 skips[segment] -= 1
                 continue
-            if len(cells) < c.per_page:
+            if len(cells) < criteria.per_page:
                 name = pair[2] or pair[9]  # the establishment's sign, else its company's name
                 cells.append(Cell(pair[0], pair[1], name, pair[4], pair[5], pair[6], bool(pair[7]), pair[8], person,
                                   portfolio_id=pair[3]))
@@ -244,9 +244,9 @@ def _fill_boxes(cells):
             Habilitation.pay, Habilitation.active_from, Habilitation.pay_active_from,
         )
         .where(
-            Habilitation.establishment.in_(sorted({c.establishment_id for c in cells}))
-            & Habilitation.declaration.in_(sorted({c.declaration_id for c in cells}))
-            & Habilitation.user.in_(sorted({c.person.id for c in cells}))
+            Habilitation.establishment.in_(sorted({cell.establishment_id for cell in cells}))
+            & Habilitation.declaration.in_(sorted({cell.declaration_id for cell in cells}))
+            & Habilitation.user.in_(sorted({cell.person.id for cell in cells}))
         )
         .tuples()
     )

@@ -1,21 +1,22 @@
 """Gérer les habilitations: the operations behind the grid (search, pending ticks, Valider,
 "Mêmes habilitations que…"). Administrators only; every identifier is checked to be the firm's.
 
-The pieces live in habilitation_scope (criteria, cell queries), habilitation_grid (a page),
-habilitation_changes (pending edits, plan, conflict check, set-based writes) and
-habilitation_csv (bulk files).
+The pieces live beside it: criteria (the search, cell queries), grid (a page), edits (the pending
+ticks), changes (their plan), writes (conflict check and set-based writes at Valider); the bulk
+files are csv_export and csv_import.
 """
 from dataclasses import dataclass
 
+from db.access import require_admin
 from db.errors import Invalid, NotFound
+from db.fields import record_id
 from db.habilitations import changes, grid, writes
-from db.habilitations import criteria as scope
-from db.habilitations.criteria import require_admin
+from db.habilitations.criteria import parse as parse_criteria
+from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, parse_edits
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
 SIRET_SUGGESTIONS = 500
-CRITERIA_KEYS = scope.CRITERIA_KEYS
 
 
 @dataclass
@@ -30,7 +31,10 @@ class Options:
 
 
 @dataclass
-class Screen:
+class GridState:
+    """What search and pending return: the criteria, the search form's choices, and once searched
+    the page of the grid, with the pending edits and their plan when there are some."""
+
     criteria: object
     options: Options
     grid: object = None  # GridPage once a search was made
@@ -38,7 +42,7 @@ class Screen:
     plan: object = None  # what they change
 
 
-def options(actor, c):
+def options(actor, criteria):
     people = list(User.select().where((User.firm == actor.firm_id) & User.is_active)
                   .order_by(User.nom_key, User.prenom_key, User.id))
     services = (
@@ -50,10 +54,11 @@ def options(actor, c):
         ).order_by(Declaration.position, Declaration.id)
     )
     establishments = []
-    if c.company is not None:
+    if criteria.company is not None:
         establishments = list(
             Establishment.select(Establishment.siret, Establishment.name)
-            .where(Establishment.company == c.company.id).order_by(Establishment.siret).limit(SIRET_SUGGESTIONS)
+            .where(Establishment.company == criteria.company.id)
+            .order_by(Establishment.siret).limit(SIRET_SUGGESTIONS)
         )
     return Options(
         list(Portfolio.select().where(Portfolio.firm == actor.firm_id)
@@ -68,25 +73,25 @@ def options(actor, c):
 def search(actor, args, delay_override=None):
     """The search form and, once searched, the page of the grid its criteria ask for."""
     require_admin(actor)
-    c = scope.parse(actor, args)
-    screen = Screen(c, options(actor, c))
-    if c.searched:
-        screen.grid = grid.page(c, delay_override)
-    return screen
+    criteria = parse_criteria(actor, args)
+    state = GridState(criteria, options(actor, criteria))
+    if criteria.searched:
+        state.grid = grid.page(criteria, delay_override)
+    return state
 
 
 def edits_from(fields):
-    """Edits from the grid form's values (see habilitation_changes.parse_edits); a "Tout
-    (dé)cocher" pressed without JavaScript (toggle_*) replaces the column's ticks one by one."""
-    edits = changes.parse_edits(
+    """Edits from the grid form's values (see edits.parse_edits); a "Tout (dé)cocher" pressed
+    without JavaScript (toggle_*) replaces the column's ticks one by one."""
+    edits = parse_edits(
         fields.get("bulk_declare", ""), fields.get("bulk_pay", ""), fields.get("changes", ""),
         fields.get("shown", ()), fields.get("declare", ()), fields.get("pay", ()),
     )
-    for column in (changes.DECLARE, changes.PAY):
+    for column in (DECLARE, PAY):
         toggle = fields.get(f"toggle_{column}")
         if toggle is None:
             continue
-        value = changes.bulk_value(toggle)
+        value = bulk_value(toggle)
         if value is None:
             raise NotFound()
         edits.bulk[column] = value
@@ -100,37 +105,40 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
     """What the pending ticks would change (nothing written); with_grid adds the page, its
     boxes showing the pending values (the page without JavaScript)."""
     require_admin(actor)
-    c = scope.parse(actor, args)
+    criteria = parse_criteria(actor, args)
     edits = edits_from(fields)
-    screen = Screen(c, options(actor, c) if with_grid else None, edits=edits)
-    screen.plan = changes.plan(actor, c, edits)
+    state = GridState(criteria, options(actor, criteria) if with_grid else None, edits=edits)
+    state.plan = changes.plan(actor, criteria, edits)
     if with_grid:
-        screen.grid = grid.page(c, delay_override)
-        grid.overlay(screen.grid, edits)
-    return screen
+        state.grid = grid.page(criteria, delay_override)
+        grid.overlay(state.grid, edits)
+    return state
 
 
 def _version(value):
-    text = "" if value is None else str(value).strip()
-    if not text.isdecimal() or len(text) > 18:
+    version = record_id(value)  # the journal's high-water mark: an AuditEvent id
+    if version is None:
         raise Invalid({"__all__": "La grille n'a pas pu être identifiée : rechargez la page."})
-    return int(text)
+    return version
 
 
 def validate(actor, args, fields, delay_override=None):
     """Valider: apply the pending ticks in one transaction. Conflict when a cell they touch
     changed since the page was loaded (fields["version"])."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     edits = edits_from(fields)
     version = _version(fields.get("version"))
     if edits.is_empty() and not edits.seen:
         return changes.Plan([])
-    return writes.apply(actor, c, edits, version, delay_override)
+    return writes.apply(actor, criteria, edits, version, delay_override)
 
 
 @dataclass
-class CopyScreen:
+class CopyState:
+    """"Mêmes habilitations que…": the two people, the plan of the copy (previewed or applied) and
+    the journal's high-water mark of the preview (None once applied)."""
+
     criteria: object
     target: User
     source: User
@@ -141,12 +149,12 @@ class CopyScreen:
 def _copy_people(actor, target_id, source_id):
     ids = []
     for value in (target_id, source_id):
-        text = str(value or "").strip()
-        if not text:
+        if not str(value or "").strip():
             raise Invalid({"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."})
-        if not text.isdecimal() or len(text) > 18:
+        user_id = record_id(value)
+        if user_id is None:
             raise NotFound()
-        ids.append(int(text))
+        ids.append(user_id)
     people = {u.id: u for u in User.select().where(User.id.in_(ids) & (User.firm == actor.firm_id))}
     if len(people) != len(set(ids)):
         raise NotFound()
@@ -159,26 +167,26 @@ def copy_preview(actor, args):
     """"Mêmes habilitations que…": what giving the target the source's habilitations would change,
     within the search's establishments and services (nothing written)."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
     mark = grid.version()
-    plan = changes.plan(actor, _everyone(c), changes.Edits(copy=(target.id, source.id)))
-    return CopyScreen(c, target, source, plan, mark)
+    plan = changes.plan(actor, _everyone(criteria), Edits(copy=(target.id, source.id)))
+    return CopyState(criteria, target, source, plan, mark)
 
 
 def copy_apply(actor, args, version, delay_override=None):
     """Apply "Mêmes habilitations que…" as previewed; Conflict when the cells of either person
     changed since the preview."""
     require_admin(actor)
-    c = scope.parse(actor, args, with_paging=False)
+    criteria = parse_criteria(actor, args, with_paging=False)
     target, source = _copy_people(actor, args.get("target"), args.get("source"))
-    edits = changes.Edits(copy=(target.id, source.id))
-    plan = writes.apply(actor, _everyone(c), edits, _version(version), delay_override)
-    return CopyScreen(c, target, source, plan, None)
+    edits = Edits(copy=(target.id, source.id))
+    plan = writes.apply(actor, _everyone(criteria), edits, _version(version), delay_override)
+    return CopyState(criteria, target, source, plan, None)
 
 
-def _everyone(c):
+def _everyone(criteria):
     """The criteria without their choice of people (the copy names its two people itself)."""
-    c.admin = c.declarant = ""
-    c.picked = []
-    return c
+    criteria.admin = criteria.declarant = ""
+    criteria.picked = []
+    return criteria

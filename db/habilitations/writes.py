@@ -5,16 +5,14 @@ when the journal shows that a cell the edits touch changed after the page's vers
 computes the Plan again and writes it: INSERTs in chunks, UPDATE/DELETE … WHERE id IN (chunk),
 grouped by what changes, and one AuditEvent per cell.
 """
-import csv
-import io
-
 from peewee import chunked
 
 from db import clock
+from db.bulk import IDS_PER_QUERY, copy_rows
 from db.database import database, is_postgres
 from db.errors import Conflict
 from db.habilitations import access_delay
-from db.habilitations.changes import CHUNK, CONFLICT, describe, plan
+from db.habilitations.changes import CONFLICT, describe, plan
 from db.habilitations.criteria import cells_query
 from db.identifiers import format_siret
 from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, User
@@ -23,10 +21,9 @@ INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at"
                  "pay_granted_at", "pay_active_from")
 JOURNAL_FIELDS = ("firm", "actor", "actor_name", "at", "action", "object_type", "object_id", "summary", "siret",
                   "declaration_code", "before", "after")
-NULL = "\\N"  # how COPY reads a NULL (an empty field is an empty text)
 
 
-def conflicts(actor, c, edits, version):
+def conflicts(actor, criteria, edits, version):
     """Descriptions of the cells the edits touch that the journal shows changed after version."""
     events = (
         AuditEvent.select(AuditEvent.object_id)
@@ -43,23 +40,23 @@ def conflicts(actor, c, edits, version):
     others = changed - hit
     if others and (edits.bulk or edits.copy):
         users = list(edits.copy) if edits.copy and not edits.bulk else None
-        for chunk in chunked(sorted({k[0] for k in others}), CHUNK):
-            rows = cells_query(c, Establishment.id, Declaration.id, User.id, user_ids=users,
+        for chunk in chunked(sorted({k[0] for k in others}), IDS_PER_QUERY):
+            rows = cells_query(criteria, Establishment.id, Declaration.id, User.id, user_ids=users,
                                with_habilitation=False).where(Establishment.id.in_(chunk)).tuples()
             hit |= others & set(rows)
     return describe(actor, hit)
 
 
-def apply(actor, c, edits, version, delay_override=None):
+def apply(actor, criteria, edits, version, delay_override=None):
     """Write the edits in one transaction; Conflict (nothing written) when a cell they touch
     changed after version. Returns the Plan that was applied."""
     with database.atomic():
         # Serialise the firm's Valider: a row lock on PostgreSQL, the write lock on SQLite.
         Firm.update(is_active=Firm.is_active).where(Firm.id == actor.firm_id).execute()
-        changed = conflicts(actor, c, edits, version)
+        changed = conflicts(actor, criteria, edits, version)
         if changed:
             raise Conflict(CONFLICT, changed)
-        result = plan(actor, c, edits)
+        result = plan(actor, criteria, edits)
         write(actor, result.changes, delay_override)
     return result
 
@@ -70,24 +67,25 @@ def write(actor, changes, delay_override=None):
     starts, stamps = {}, {}  # per declaration: when its rights start, and that moment as stored
     stamp = _stamp_function()
     inserts, deletes, updates = [], [], {}
-    for ch in changes:
-        declaration_id = ch.key[1]
+    for change in changes:
+        declaration_id = change.key[1]
         if declaration_id not in starts:
-            hours = access_delay.effective_hours(ch.delay_hours, delay_override)
+            hours = access_delay.effective_hours(change.delay_hours, delay_override)
             starts[declaration_id] = access_delay.active_from(now, hours)
             stamps[declaration_id] = stamp(starts[declaration_id])
-        declare, pay = ch.after
-        if ch.habilitation_id is None:
+        declare, pay = change.after
+        if change.habilitation_id is None:
             start, granted = stamps[declaration_id], stamp(now)
-            inserts.append((ch.key[2], ch.key[0], declaration_id, declare, granted if declare else None,
-                            start if declare else None, pay, granted if pay else None, start if pay else None))
+            inserts.append((change.key[2], change.key[0], declaration_id,
+                            declare, granted if declare else None, start if declare else None,
+                            pay, granted if pay else None, start if pay else None))
         elif not (declare or pay):
-            deletes.append(ch.habilitation_id)
+            deletes.append(change.habilitation_id)
         else:
-            moves = tuple(_move(b, a) for b, a in zip(ch.before, ch.after, strict=True))
-            updates.setdefault((moves, declaration_id), []).append(ch.habilitation_id)
-    insert_rows(Habilitation, INSERT_FIELDS, inserts)
-    for batch in chunked(deletes, CHUNK):
+            moves = tuple(_move(b, a) for b, a in zip(change.before, change.after, strict=True))
+            updates.setdefault((moves, declaration_id), []).append(change.habilitation_id)
+    copy_rows(Habilitation, INSERT_FIELDS, inserts)
+    for batch in chunked(deletes, IDS_PER_QUERY):
         Habilitation.delete().where(Habilitation.id.in_(batch)).execute()
     for ((declare_move, pay_move), declaration_id), ids in updates.items():
         values = {}
@@ -95,10 +93,10 @@ def write(actor, changes, delay_override=None):
              now, starts[declaration_id])
         _set(values, pay_move, Habilitation.pay, Habilitation.pay_granted_at, Habilitation.pay_active_from,
              now, starts[declaration_id])
-        for batch in chunked(ids, CHUNK):
+        for batch in chunked(ids, IDS_PER_QUERY):
             Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
     who = (actor.firm_id, actor.id, actor.full_name, stamp(now))
-    insert_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, ch, starts[ch.key[1]]) for ch in changes])
+    copy_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, change, starts[change.key[1]]) for change in changes])
 
 
 def _stamp_function():
@@ -108,25 +106,6 @@ def _stamp_function():
         return lambda moment: moment
     cache = {}
     return lambda moment: cache.setdefault(moment, str(moment))
-
-
-def insert_rows(model, names, rows):
-    """INSERT rows (tuples in the order of names) in bulk: one prepared statement run with
-    executemany on SQLite, COPY on PostgreSQL. Peewee's insert_many renders every value into SQL
-    text, which costs seconds for 60,000 habilitations and their 60,000 journal rows."""
-    if not rows:
-        return
-    columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
-    table = f'"{model._meta.table_name}"'
-    cursor = database.cursor()
-    if is_postgres():
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([NULL if value is None else value for value in row] for row in rows)
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer)
-        return
-    marks = ", ".join("?" * len(names))
-    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def _move(before, after):
@@ -140,20 +119,21 @@ def _set(values, move, box, granted, active, now, start):
         values.update({box: False, granted: None, active: None})
 
 
-def _event(who, ch, start):
+def _event(who, change, start):
     """One journal row (a tuple in JOURNAL_FIELDS order), before/after as db/audit.py writes them."""
     words = []
     for index, name in enumerate(("Déclarer", "Payer")):
-        if ch.before[index] != ch.after[index]:
-            words.append(f"{name} {'accordé' if ch.after[index] else 'retiré'}")
-    created, deleted = ch.habilitation_id is None, not any(ch.after)
+        if change.before[index] != change.after[index]:
+            words.append(f"{name} {'accordé' if change.after[index] else 'retiré'}")
+    created, deleted = change.habilitation_id is None, not any(change.after)
     action = "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change")
-    granted = (ch.after[0] and not ch.before[0], ch.after[1] and not ch.before[1])
+    granted = (change.after[0] and not change.before[0], change.after[1] and not change.before[1])
     return (
-        *who, action, "Habilitation", ":".join(map(str, ch.key)),
-        f"{ch.person} – « {ch.label} » sur {format_siret(ch.siret)} : {', '.join(words)}", ch.siret, ch.code,
-        None if created else _state(ch.before, (False, False), None),
-        None if deleted else _state(ch.after, granted, str(start)),
+        *who, action, "Habilitation", ":".join(map(str, change.key)),
+        f"{change.person} – « {change.label} » sur {format_siret(change.siret)} : {', '.join(words)}",
+        change.siret, change.code,
+        None if created else _state(change.before, (False, False), None),
+        None if deleted else _state(change.after, granted, str(start)),
     )
 
 

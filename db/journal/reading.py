@@ -3,8 +3,10 @@ a page at a time or streamed to CSV, with before → after told in French."""
 import datetime
 from dataclasses import dataclass, field
 
+from db.access import require_admin
 from db.clock import paris_day_start, stamp_fr
-from db.errors import Forbidden, NotFound
+from db.errors import NotFound
+from db.fields import record_id
 from db.identifiers import clean, format_siret
 from db.journal.wording import action_label, describe
 from db.models import AuditEvent, Declaration, User
@@ -67,78 +69,74 @@ def _date(value, errors, key):
 def parse(actor, args):
     """Criteria from URL parameters (du, au, personne, siret, service, page); bad values are
     reported in criteria.errors, a person of another firm is NotFound."""
-    c = Criteria()
-    c.start = _date(args.get("du"), c.errors, "du")
-    c.end = _date(args.get("au"), c.errors, "au")
-    if c.start and c.end and c.start > c.end:
-        c.errors["au"] = "La fin de la période doit suivre son début."
+    criteria = Criteria()
+    criteria.start = _date(args.get("du"), criteria.errors, "du")
+    criteria.end = _date(args.get("au"), criteria.errors, "au")
+    if criteria.start and criteria.end and criteria.start > criteria.end:
+        criteria.errors["au"] = "La fin de la période doit suivre son début."
     person = (args.get("personne") or "").strip()
     if person:
-        if not person.isdecimal() or len(person) > 18 or not User.select().where(
-            (User.id == int(person)) & (User.firm == actor.firm_id)
+        person_id = record_id(person)
+        if person_id is None or not User.select().where(
+            (User.id == person_id) & (User.firm == actor.firm_id)
         ).exists():
             raise NotFound()
-        c.person = int(person)
+        criteria.person = person_id
     siret = clean(args.get("siret"))
     if siret and (not siret.isdigit() or len(siret) not in (9, 14)):
-        c.errors["siret"] = "Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."
-    c.siret = siret
-    c.service = (args.get("service") or "").strip()
-    if c.service and not Declaration.select().where(Declaration.code == c.service).exists():
-        c.errors["service"] = "Service inconnu."
+        criteria.errors["siret"] = "Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."
+    criteria.siret = siret
+    criteria.service = (args.get("service") or "").strip()
+    if criteria.service and not Declaration.select().where(Declaration.code == criteria.service).exists():
+        criteria.errors["service"] = "Service inconnu."
     page = (args.get("page") or "1").strip()
-    c.page = int(page) if page.isdigit() and int(page) > 0 else 1
-    return c
+    criteria.page = int(page) if page.isdigit() and int(page) > 0 else 1
+    return criteria
 
 
-def _query(actor, c):
+def _query(actor, criteria):
     query = AuditEvent.select().where(AuditEvent.firm == actor.firm_id)
-    if c.start:
-        query = query.where(AuditEvent.at >= paris_day_start(c.start))
-    if c.end:
-        query = query.where(AuditEvent.at < paris_day_start(c.end + datetime.timedelta(days=1)))
-    if c.person:
-        query = query.where(AuditEvent.actor == c.person)
-    if len(c.siret) == 14:
-        query = query.where(AuditEvent.siret == c.siret)
-    elif c.siret:
-        query = query.where(AuditEvent.siret.startswith(c.siret))
-    if c.service:
-        query = query.where(AuditEvent.declaration_code == c.service)
+    if criteria.start:
+        query = query.where(AuditEvent.at >= paris_day_start(criteria.start))
+    if criteria.end:
+        query = query.where(AuditEvent.at < paris_day_start(criteria.end + datetime.timedelta(days=1)))
+    if criteria.person:
+        query = query.where(AuditEvent.actor == criteria.person)
+    if len(criteria.siret) == 14:
+        query = query.where(AuditEvent.siret == criteria.siret)
+    elif criteria.siret:
+        query = query.where(AuditEvent.siret.startswith(criteria.siret))
+    if criteria.service:
+        query = query.where(AuditEvent.declaration_code == criteria.service)
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-
-
-def _require_admin(actor):
-    if not getattr(actor, "is_admin", False) or actor.firm_id is None:
-        raise Forbidden()
 
 
 def search(actor, args):
     """A page of the firm's journal for the criteria in args (administrators only)."""
-    _require_admin(actor)
-    c = parse(actor, args)
+    require_admin(actor)
+    criteria = parse(actor, args)
     people = list(User.select().where(User.firm == actor.firm_id).order_by(User.nom_key, User.prenom_key))
     services = list(Declaration.select().order_by(Declaration.position, Declaration.label))
-    if c.errors:
-        return JournalPage(c, [], 0, people, services)
-    query = _query(actor, c)
+    if criteria.errors:
+        return JournalPage(criteria, [], 0, people, services)
+    query = _query(actor, criteria)
     total = query.count()
-    events = list(query.paginate(c.page, PER_PAGE))
-    return JournalPage(c, [Entry(e) for e in events], total, people, services)
+    events = list(query.paginate(criteria.page, PER_PAGE))
+    return JournalPage(criteria, [Entry(e) for e in events], total, people, services)
 
 
 def export(actor, args):
     """Rows of the CSV export (header first), as a generator reading the events in batches;
     criteria errors give only the header."""
-    _require_admin(actor)
+    require_admin(actor)
     return _rows(actor, parse(actor, args))
 
 
-def _rows(actor, c):
+def _rows(actor, criteria):
     yield CSV_HEADER
-    if c.errors:
+    if criteria.errors:
         return
-    for event in _query(actor, c).iterator():
+    for event in _query(actor, criteria).iterator():
         entry = Entry(event)
         yield [
             entry.at_text, event.actor_name, entry.action_label, event.siret or "", event.declaration_code or "",

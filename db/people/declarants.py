@@ -7,17 +7,17 @@ changes that could remove the last one lock the firm first (see lock_firm), then
 from peewee import IntegrityError
 
 from db import audit, clock, fields
+from db.access import firm_row, require_admin, require_current_admin
 from db.accounts import tokens
 from db.accounts.firms import new_user
 from db.database import database
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid
 from db.mail import people_mails
 from db.models import AccountToken, Firm, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.text import fold
 
 PER_PAGE = 50
-ADMIN_ONLY = "Seul un administrateur du cabinet peut gérer les déclarants."
 LAST_ADMIN = ("Le cabinet doit garder au moins un administrateur actif : nommez d'abord un autre "
               "administrateur.")
 SAME_NAMES = ("Une personne du cabinet porte déjà ces nom et prénom : ils servent d'identifiant de "
@@ -42,18 +42,6 @@ def state(user):
     return "Actif"
 
 
-def require_admin(actor):
-    if actor is None or actor.firm_id is None or not actor.is_admin:
-        raise Forbidden(ADMIN_ONLY)
-
-
-def require_current_admin(actor):
-    """require_admin on the stored row: inside a locked transaction, an administrator demoted or
-    deactivated a moment ago by another administrator no longer acts as one."""
-    require_admin(actor)
-    require_admin(User.get_or_none((User.id == actor.id) & User.is_active))
-
-
 def lock_firm(firm_id):
     """Serialise the changes of one firm's administrators. Must be the transaction's FIRST statement:
     on PostgreSQL the no-op UPDATE takes the firm row's lock until commit; on SQLite it takes the
@@ -74,13 +62,18 @@ def _keep_an_admin(person):
         raise Invalid({"__all__": LAST_ADMIN})
 
 
+def _person_under_lock(actor, user_id):
+    """Inside the caller's transaction: lock the firm (first statement), check that the actor is
+    still an active administrator, then read the person."""
+    lock_firm(actor.firm_id)
+    require_current_admin(actor)
+    return get_person(actor, user_id)
+
+
 def get_person(actor, user_id):
     """A person of the actor's firm, or NotFound (also for another firm's id)."""
     require_admin(actor)
-    person = User.get_or_none((User.id == user_id) & (User.firm == actor.firm_id))
-    if person is None:
-        raise NotFound()
-    return person
+    return firm_row(actor, User, user_id)
 
 
 def list_people(actor, term="", page=1):
@@ -183,9 +176,7 @@ def set_active(actor, user_id, active, links):
     require_admin(actor)
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
-        lock_firm(actor.firm_id)
-        require_current_admin(actor)
-        person = get_person(actor, user_id)
+        person = _person_under_lock(actor, user_id)
         if person.is_active == active:
             raise Invalid({"__all__": "Ce compte est déjà actif." if active else "Ce compte est déjà désactivé."})
         if not active:
@@ -215,9 +206,7 @@ def set_role(actor, user_id, role, links):
         raise Invalid({"role": "Choisissez le rôle de la personne."})
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
-        lock_firm(actor.firm_id)
-        require_current_admin(actor)
-        person = get_person(actor, user_id)
+        person = _person_under_lock(actor, user_id)
         if person.role == role:
             raise Invalid({"__all__": f"Cette personne a déjà le rôle {ROLES[role]}."})
         if not person.is_active:

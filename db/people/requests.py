@@ -12,6 +12,7 @@ import string
 from peewee import IntegrityError
 
 from db import audit, clock, fields
+from db.access import firm_row, is_firm_admin, require_admin, require_current_admin, require_firm_person
 from db.accounts.password_policy import password_error
 from db.accounts.passwords import hash_secret
 from db.database import database
@@ -35,7 +36,7 @@ _TEMPORARY_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if
 
 def pending_count(actor):
     """How many requests wait for the actor's firm (0 for a déclarant)."""
-    if actor is None or actor.firm_id is None or not actor.is_admin:
+    if not is_firm_admin(actor):
         return 0
     return PendingRequest.select().where(
         (PendingRequest.firm == actor.firm_id) & (PendingRequest.status == "pending")).count()
@@ -43,7 +44,7 @@ def pending_count(actor):
 
 def list_requests(actor, decided=False, limit=100):
     """The firm's pending requests, oldest first; or the latest decided ones, newest first."""
-    declarants.require_admin(actor)
+    require_admin(actor)
     query = PendingRequest.select().where(PendingRequest.firm == actor.firm_id)
     if decided:
         query = query.where(PendingRequest.status != "pending").order_by(PendingRequest.decided_at.desc())
@@ -54,10 +55,8 @@ def list_requests(actor, decided=False, limit=100):
 
 def get_request(actor, request_id):
     """A pending request of the actor's firm, or NotFound (also for another firm's id)."""
-    declarants.require_admin(actor)
-    request = PendingRequest.get_or_none((PendingRequest.id == request_id) & (PendingRequest.firm == actor.firm_id))
-    if request is None:
-        raise NotFound()
+    require_admin(actor)
+    request = firm_row(actor, PendingRequest, request_id)
     if request.status != "pending":
         raise Conflict(ALREADY_DECIDED)
     if request.requester_id is not None and request.requester_id == actor.id:
@@ -84,8 +83,7 @@ def _active_requester(request):
 
 def ask_cooptation(actor, message, links):
     """A déclarant asks the administrators to become administrator."""
-    if actor is None or actor.firm_id is None:
-        raise Forbidden("Seule une personne d'un cabinet peut faire cette demande.")
+    require_firm_person(actor, "Seule une personne d'un cabinet peut faire cette demande.")
     if actor.is_admin:
         raise Invalid({"message": "Vous êtes déjà administrateur."})
     text = fields.checked({"message": fields.message(message, required=False)})["message"]
@@ -115,7 +113,7 @@ def accept_cooptation(actor, request_id, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         declarants.lock_firm(firm.id)
-        declarants.require_current_admin(actor)
+        require_current_admin(actor)
         request = _kind(get_request(actor, request_id), COOPTATION)
         requester = _active_requester(request)
         _decide(actor, request, "accepted", f"Accord : {requester.full_name} devient administrateur")

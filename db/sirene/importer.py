@@ -22,7 +22,6 @@ from db.sirene.columns import (
     UNIT_REQUIRED,
 )
 
-CHUNK_ROWS = 500
 _FIELD_LIMITS = {}
 
 
@@ -157,7 +156,7 @@ def _import_one(path, progress):
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise SireneImportError(f"{name}, ligne {line_no + 1} : illisible ({exc}).") from None
 
-        for batch in chunked(rows(), CHUNK_ROWS):
+        for batch in chunked(rows(), bulk.ROWS_PER_BATCH):
             cursor.executemany(statement, [tuple(row[f] for f in fields) for row in batch])
         return model, count
     finally:

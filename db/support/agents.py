@@ -2,22 +2,22 @@
 password, and handing a firm's administration to a named person once identity was checked
 off-line. Agents see a firm's name, SIRET and administrators, never its portfolios or habilitations.
 """
-import datetime
 
 from peewee import IntegrityError, fn
 
 from db import audit, clock, fields
+from db.access import require_support
 from db.accounts.firms import new_user
-from db.accounts.login import LOCK_MINUTES, MAX_FAILED_LOGINS, check_ip, record_attempt
+from db.accounts.login import check_ip, check_password, record_attempt
 from db.accounts.password_policy import password_error
-from db.accounts.passwords import check_secret, dummy_check
+from db.accounts.passwords import dummy_check
 from db.database import database
 from db.errors import Invalid, NotFound
 from db.mail import people_mails
 from db.models import Firm, User
 from db.models.accounts import ROLE_ADMIN, ROLE_SUPPORT
 from db.people import declarants
-from db.support.assistance import get_request, require_support
+from db.support.assistance import get_request
 from db.text import fold
 
 BAD_CREDENTIALS = "Identifiants incorrects. Vérifiez le courriel et le mot de passe."
@@ -63,17 +63,7 @@ def authenticate(email, password, ip=None):
         dummy_check(password or "")
         record_attempt(ip, False)
         raise Invalid({"__all__": BAD_CREDENTIALS})
-    if agent.locked_until and agent.locked_until > now:
-        record_attempt(ip, False)
-        raise SupportLocked(agent.locked_until)
-    if not check_secret(password or "", agent.password_hash):
-        record_attempt(ip, False)
-        failures = agent.failed_attempts + 1
-        locked = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
-        User.update(failed_attempts=0 if locked else failures, locked_until=locked).where(User.id == agent.id).execute()
-        if locked:
-            raise SupportLocked(locked)
-        raise Invalid({"__all__": BAD_CREDENTIALS})
+    check_password(agent, password, ip, now, SupportLocked, BAD_CREDENTIALS)
     record_attempt(ip, True)
     User.update(failed_attempts=0, locked_until=None, last_login_at=now).where(User.id == agent.id).execute()
     return agent
@@ -99,7 +89,7 @@ def hand_over(actor, request_id, data, deactivate_ids, links):
     if firm is None:
         raise NotFound()
     values = declarants.check_person({**data, "role": ROLE_ADMIN}, role_required=True)
-    leaving = {int(i) for i in deactivate_ids if str(i).isdigit()}
+    leaving = {fields.record_id(i) for i in deactivate_ids if str(i).strip()}  # None: not an id, 404
     if not leaving <= {a.id for a in admins}:
         raise NotFound()
     why = f" (demande d'assistance {request.reference})"

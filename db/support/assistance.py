@@ -10,8 +10,9 @@ import secrets
 from peewee import IntegrityError
 
 from db import audit, clock, fields
+from db.access import require_support
 from db.database import database
-from db.errors import Forbidden, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.identifiers import clean, siret_error
 from db.mail import people_mails
 from db.models import AssistanceRequest, Firm
@@ -73,11 +74,6 @@ def submit(data, user=None):
         except IntegrityError:
             continue
     raise RuntimeError("no free assistance reference")
-
-
-def require_support(actor):
-    if actor is None or not actor.is_support or not actor.is_active:
-        raise Forbidden("Cette page est réservée au support du portail.")
 
 
 def list_requests(actor, status="open", term="", page=1):

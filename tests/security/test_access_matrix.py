@@ -8,9 +8,8 @@ walks all the rules and lists every misbehaving URL at once."""
 import html
 
 from tests.security.conftest import row_counts
-from webapp.access import ADMIN_ONLY
+from webapp.access import ADMIN_ONLY, FIRM_ONLY, SUPPORT_ONLY
 from webapp.navigation import MENU
-from webapp.people_helpers import FIRM_ONLY, SUPPORT_ONLY
 
 # Areas open to anyone: the inscription, Mot de passe oublié / identifiant oublié, Besoin d'aide.
 PUBLIC_BLUEPRINTS = {"inscription", "recovery", "assistance"}

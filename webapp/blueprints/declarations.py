@@ -27,13 +27,10 @@ def tiles_page():
 @login_required
 def tile(code):
     """List the establishments the user may act for with one declaration (search, pages)."""
-    search, page = request.args.get("q", ""), request.args.get("page", 1, type=int)
+    search, page = _search_and_page()
     declaration, rights, total = tiles.tile_establishments(current_user, code, search, page, PER_PAGE)
-    return page_or_fragment(
-        "declarations/tile.html", "declarations/_tile_rows.html",
-        declaration=declaration, rights=rights, total=total, search=search, page_no=max(page, 1),
-        pages=max(1, -(-total // PER_PAGE)),
-    )
+    return _paged("declarations/tile.html", "declarations/_tile_rows.html", search, page, total,
+                  declaration=declaration, rights=rights)
 
 
 @bp.route("/gestion/portefeuilles/<int:portfolio_id>/declarations", methods=["GET", "POST"])
@@ -61,13 +58,21 @@ def establishment(establishment_id):
 @admin_required
 def company_establishments(company_id):
     """Gestion des déclarations: the company's establishments, each with "Choix des déclarations"."""
-    search, page = request.args.get("q", ""), request.args.get("page", 1, type=int)
+    search, page = _search_and_page()
     company, rows, total = selections.company_establishments(current_user, company_id, search, page, PER_PAGE)
-    return page_or_fragment(
-        "declarations/establishments.html", "declarations/_establishment_rows.html",
-        company=company, rows=rows, total=total, search=search, page_no=max(page, 1),
-        pages=max(1, -(-total // PER_PAGE)),
-    )
+    return _paged("declarations/establishments.html", "declarations/_establishment_rows.html", search, page, total,
+                  company=company, rows=rows)
+
+
+def _search_and_page():
+    """The search box (q) and the page number of a searched, paginated list."""
+    return request.args.get("q", ""), request.args.get("page", 1, type=int)
+
+
+def _paged(page_template, rows_template, search, page, total, **context):
+    """The list's page, or its rows alone for htmx, with the search and the pager's numbers."""
+    return page_or_fragment(page_template, rows_template, total=total, search=search, page_no=max(page, 1),
+                            pages=max(1, -(-total // PER_PAGE)), **context)
 
 
 def _manage(level, target_id):

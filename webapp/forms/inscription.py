@@ -1,5 +1,5 @@
 """Forms of the inscription's steps. They render the fields and carry the CSRF token; the rules
-live in db/ (db.inscription, db.account_fields), which the views call on every submit."""
+live in db/ (db.accounts.inscription, db.fields), which the views call on every submit."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -7,15 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from db.accounts.inscription import PROFILES
 from db.declarations.catalogue import DOMAINS
-
-
-class Required:
-    """Marks a field as required (asterisk, aria) without validating it here: db/ does."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        pass
+from webapp.forms import Required
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -49,11 +41,3 @@ class ProfileForm(FlaskForm):
 
 class AccessRequestForm(FlaskForm):
     message = TextAreaField("Message aux administrateurs (facultatif)")
-
-
-def attach_errors(form, errors):
-    """Put db/'s {field: message} next to the form's fields; returns the message for the whole form."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [message]
-    return errors.get("__all__") or next((m for n, m in errors.items() if n not in form), None)

@@ -1,41 +1,34 @@
 """Forms of the people areas. They carry the fields and the CSRF token; the rules live in db/
-(db.person_fields), which answers with a French message per field."""
+(db.people.declarants.check_person, db.fields), which answer with a French message per field."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from db.people.declarants import ROLES
 from db.support.assistance import MOTIFS as ASSISTANCE_MOTIFS
-
-
-class Marked:
-    """Marks a field as mandatory (asterisk, `required` attribute); db/ does the checking."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        pass
+from webapp.forms import Required
 
 
 class PersonForm(FlaskForm):
-    nom = StringField("Nom", [Marked()])
-    prenom = StringField("Prénom", [Marked()])
-    email = EmailField("Courriel", [Marked()])
+    nom = StringField("Nom", [Required()])
+    prenom = StringField("Prénom", [Required()])
+    email = EmailField("Courriel", [Required()])
     phone = TelField("Téléphone")
     mobile = TelField("Téléphone portable")
 
 
 class NewPersonForm(PersonForm):
-    role = SelectField("Rôle", [Marked()], choices=[SelectChoice(v, label) for v, label in ROLES.items()], default="declarant")
+    role = SelectField("Rôle", [Required()], choices=[SelectChoice(v, label) for v, label in ROLES.items()],
+                       default="declarant")
 
 
 class SecretsForm(FlaskForm):
     """Password and secret question, chosen at activation."""
 
-    password = PasswordField("Mot de passe", [Marked()])
-    confirmation = PasswordField("Confirmation du mot de passe", [Marked()])
-    secret_question = StringField("Question secrète", [Marked()])
-    secret_answer = PasswordField("Réponse à la question secrète", [Marked()])
+    password = PasswordField("Mot de passe", [Required()])
+    confirmation = PasswordField("Confirmation du mot de passe", [Required()])
+    secret_question = StringField("Question secrète", [Required()])
+    secret_answer = PasswordField("Réponse à la question secrète", [Required()])
 
 
 class SearchForm(FlaskForm):
@@ -46,22 +39,22 @@ class SearchForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    email = EmailField("Courriel", [Marked()])
+    email = EmailField("Courriel", [Required()])
     phone = TelField("Téléphone")
     mobile = TelField("Téléphone portable")
     current_password = PasswordField("Mot de passe actuel (pour changer de courriel)")
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Mot de passe actuel", [Marked()])
-    password = PasswordField("Nouveau mot de passe", [Marked()])
-    confirmation = PasswordField("Confirmation du nouveau mot de passe", [Marked()])
+    current_password = PasswordField("Mot de passe actuel", [Required()])
+    password = PasswordField("Nouveau mot de passe", [Required()])
+    confirmation = PasswordField("Confirmation du nouveau mot de passe", [Required()])
 
 
 class SecretChangeForm(FlaskForm):
-    current_password = PasswordField("Mot de passe actuel", [Marked()])
-    secret_question = StringField("Nouvelle question secrète", [Marked()])
-    secret_answer = PasswordField("Réponse à la question secrète", [Marked()])
+    current_password = PasswordField("Mot de passe actuel", [Required()])
+    secret_question = StringField("Nouvelle question secrète", [Required()])
+    secret_answer = PasswordField("Réponse à la question secrète", [Required()])
 
 
 class MessageForm(FlaskForm):
@@ -69,31 +62,27 @@ class MessageForm(FlaskForm):
 
 
 class TemporaryPasswordForm(FlaskForm):
-    email = EmailField("Courriel auquel envoyer le mot de passe provisoire", [Marked()])
+    email = EmailField("Courriel auquel envoyer le mot de passe provisoire", [Required()])
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField("Réponse", [Marked()])
+    answer = TextAreaField("Réponse", [Required()])
 
 
 class AssistanceForm(FlaskForm):
-    motif = SelectField("Motif de la demande", [Marked()], choices=[SelectChoice("", "Choisissez un motif")] + [
-        SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
+    motif = SelectField("Motif de la demande", [Required()], choices=[SelectChoice("", "Choisissez un motif")]
+                        + [SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
     siret = StringField("Siret")
-    nom = StringField("Nom", [Marked()])
-    prenom = StringField("Prénom", [Marked()])
-    email = EmailField("Courriel", [Marked()])
-    message = TextAreaField("Message", [Marked()])
+    nom = StringField("Nom", [Required()])
+    prenom = StringField("Prénom", [Required()])
+    email = EmailField("Courriel", [Required()])
+    message = TextAreaField("Message", [Required()])
 
 
 class SupportLoginForm(FlaskForm):
-    email = EmailField("Courriel", [Marked()])
-    password = PasswordField("Mot de passe", [Marked()])
+    email = EmailField("Courriel", [Required()])
+    password = PasswordField("Mot de passe", [Required()])
 
 
-class HandOverForm(FlaskForm):
-    nom = StringField("Nom", [Marked()])
-    prenom = StringField("Prénom", [Marked()])
-    email = EmailField("Courriel", [Marked()])
-    phone = TelField("Téléphone")
-    mobile = TelField("Téléphone portable")
+class HandOverForm(PersonForm):
+    """The person the support desk names administrator of a firm: the fields of any person."""

@@ -6,15 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from db.clients.portfolios import NAME_MAX
-
-
-class Required:
-    """Marks a field as required (asterisk, `required` attribute); db/ says what is wrong."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        pass
+from webapp.forms import Required
 
 
 class PortfolioForm(FlaskForm):
@@ -33,15 +25,3 @@ class BulkAddForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     target = SelectField("Portefeuille de destination", coerce=str, validate_choice=False)
-
-
-def apply_errors(form, errors):
-    """Put db/'s French messages next to their fields; returns the message for the whole form."""
-    general = []
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [message]
-        else:
-            general.append(message)
-    return " ".join(general) or None

@@ -1,8 +1,8 @@
-"""Forms of "Mot de passe oublié" and "J'ai oublié mon identifiant" (rules in db.recovery)."""
+"""Forms of "Mot de passe oublié" and "J'ai oublié mon identifiant" (rules in db.accounts.recovery)."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from webapp.forms.inscription import Required
+from webapp.forms import Required
 
 
 class TripletForm(FlaskForm):

@@ -5,8 +5,8 @@ from flask_login import current_user, logout_user
 from db.accounts import activation
 from db.errors import Invalid, NotFound
 from db.identifiers import format_siret
+from webapp.forms import apply_errors
 from webapp.forms.people import SecretsForm
-from webapp.people_helpers import apply_errors
 
 bp = Blueprint("activation", __name__)
 

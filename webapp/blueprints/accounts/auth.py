@@ -16,8 +16,8 @@ from db.accounts.login import (
     renew_password,
 )
 from db.errors import Invalid, NotFound
+from webapp.forms import apply_errors
 from webapp.forms.auth import LoginForm
-from webapp.forms.inscription import attach_errors
 from webapp.forms.recovery import RenewForm
 from webapp.mailer import link_with_token, send_queued
 from webapp.templating import datetime_fr
@@ -102,7 +102,7 @@ def renew():
         except NotFound:
             return redirect(url_for("auth.login"))
         except Invalid as exc:
-            error, status = attach_errors(form, exc.errors), 422
+            error, status = apply_errors(form, exc), 422
         else:
             session.clear()
             login_user(user)

@@ -1,7 +1,7 @@
 """Inscription of a tiers déclarant, one URL per step, and the validation of the address.
 
 The wizard's state lives in the signed session (never in hidden fields): each step's check in
-db.inscription returns what the session keeps (hashes only for the password and the answer);
+db.accounts.inscription returns what the session keeps (hashes only for the password and the answer);
 nothing is written to the database before the last "Valider".
 """
 from functools import wraps
@@ -11,13 +11,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from db.accounts import inscription
 from db.accounts.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
 from db.errors import Conflict, Invalid, NotFound
-from webapp.forms.inscription import (
-    AccessRequestForm,
-    CredentialsForm,
-    IdentityForm,
-    ProfileForm,
-    attach_errors,
-)
+from webapp.forms import apply_errors
+from webapp.forms.inscription import AccessRequestForm, CredentialsForm, IdentityForm, ProfileForm
 from webapp.mailer import absolute_url, link_with_token, send_queued
 from webapp.templating import endpoint_exists
 
@@ -80,7 +75,7 @@ def start(state):
         try:
             identity = inscription.check_identity(request.form)
         except Invalid as exc:
-            return _page("accounts/inscription/start.html", state, 1, 422, form=form, error=attach_errors(form, exc.errors))
+            return _page("accounts/inscription/start.html", state, 1, 422, form=form, error=apply_errors(form, exc))
         previous = state.get("identity") or {}
         if any(previous.get(k) != identity[k] for k in ("siret", "nom", "prenom")) and state.get("credentials"):
             # The password must not contain the name or the SIRET: choose it again.
@@ -102,7 +97,7 @@ def check_field(name):
         errors = inscription.check_secret_pair(request.form.get("secret_question"), request.form.get("secret_answer"))[2]
     else:
         abort(404)
-    attach_errors(form, {name: errors[name]} if name in errors else {})
+    apply_errors(form, Invalid({name: errors[name]} if name in errors else {}))
     return render_template("accounts/inscription/_field.html", form=form, name=name), 422 if name in errors else 200
 
 
@@ -142,7 +137,7 @@ def request_access(state):
         inscription.request_access(state["identity"], form.message.data, requests_url)
     except Invalid as exc:
         found = inscription.establishment(state["identity"]["siret"])
-        error = attach_errors(form, exc.errors)
+        error = apply_errors(form, exc)
         return _page("accounts/inscription/establishment.html", state, 3, 422, found=found, form=form, error=error)
     send_queued()
     session.pop(KEY, None)
@@ -160,7 +155,7 @@ def credentials(state):
             state["credentials"] = inscription.check_credentials(request.form, state["identity"], kept)
         except Invalid as exc:
             return _page("accounts/inscription/credentials.html", state, 4, 422, form=form, kept=kept,
-                         error=attach_errors(form, exc.errors))
+                         error=apply_errors(form, exc))
         _save(state, 4)
         return redirect(url_for("inscription.summary"))
     return _page("accounts/inscription/credentials.html", state, 4, form=form, kept=kept)
@@ -186,7 +181,7 @@ def profile(state):
         try:
             chosen = inscription.check_profile(data)
         except Invalid as exc:
-            return _page("accounts/inscription/profile.html", state, 6, 422, form=form, error=attach_errors(form, exc.errors))
+            return _page("accounts/inscription/profile.html", state, 6, 422, form=form, error=apply_errors(form, exc))
         if chosen["domains"] != (state.get("profile") or {}).get("domains") or not state.get("declarations"):
             state["declarations"] = inscription.proposed_codes(chosen["domains"])
         state["profile"] = chosen

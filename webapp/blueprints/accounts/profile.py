@@ -6,9 +6,10 @@ from flask_login import current_user, login_user
 from db.accounts import profile
 from db.errors import Invalid
 from db.people import requests
+from webapp.access import firm_required
+from webapp.forms import apply_errors
 from webapp.forms.people import ContactForm, MessageForm, PasswordChangeForm, SecretChangeForm
-from webapp.mailer import send_queued
-from webapp.people_helpers import apply_errors, firm_required, mail_links
+from webapp.mailer import mail_links, send_queued
 
 bp = Blueprint("profile", __name__, url_prefix="/compte")
 

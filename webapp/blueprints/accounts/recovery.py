@@ -12,7 +12,7 @@ from db import clock
 from db.accounts import recovery
 from db.accounts.login import Throttled, check_ip, record_attempt
 from db.errors import Invalid, NotFound
-from webapp.forms.inscription import attach_errors
+from webapp.forms import apply_errors
 from webapp.forms.recovery import AnswerForm, ForgotLoginForm, NewPasswordForm, TripletForm
 from webapp.mailer import absolute_url, link_with_token, send_queued
 from webapp.templating import datetime_fr, endpoint_exists
@@ -49,7 +49,7 @@ def start():
         try:
             session["recovery"] = recovery.check_triplet(request.form)
         except Invalid as exc:
-            error = attach_errors(form, exc.errors)
+            error = apply_errors(form, exc)
             return render_template("accounts/recovery/start.html", form=form, error=error), 422
         session.pop("recovery_verified", None)
         return redirect(url_for("recovery.options"))
@@ -83,7 +83,7 @@ def answer():
         return _options_page(form, 422)
     except Invalid as exc:
         record_attempt(request.remote_addr, False)
-        return _options_page(form, 422, attach_errors(form, exc.errors))
+        return _options_page(form, 422, apply_errors(form, exc))
     until = clock.now() + datetime.timedelta(minutes=recovery.VERIFIED_MINUTES)
     session["recovery_verified"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
     return redirect(url_for("recovery.new_password"))
@@ -106,7 +106,7 @@ def new_password():
             user = recovery.reset_after_answer(user.id, user.session_version, form.password.data,
                                                form.confirmation.data, absolute_url("auth.login"))
         except Invalid as exc:
-            error, status = attach_errors(form, exc.errors), 422
+            error, status = apply_errors(form, exc), 422
         else:
             return _reset_done(user)
     return render_template("accounts/recovery/new_password.html", form=form, user=user, error=error), status
@@ -144,7 +144,7 @@ def reset(token):
         except NotFound:
             return render_template("accounts/recovery/invalid_link.html"), 410
         except Invalid as exc:
-            error, status = attach_errors(form, exc.errors), 422
+            error, status = apply_errors(form, exc), 422
         else:
             return _reset_done(user)
     return render_template("accounts/recovery/new_password.html", form=form, user=user, error=error, token=token), status
@@ -171,7 +171,7 @@ def forgot_login():
         try:
             recovery.send_login_reminder(form.email.data, absolute_url("auth.login"))
         except Invalid as exc:
-            error = attach_errors(form, exc.errors)
+            error = apply_errors(form, exc)
             return render_template("accounts/recovery/forgot_login.html", form=form, error=error), 422
         send_queued()
         return render_template("accounts/recovery/login_sent.html")

@@ -12,7 +12,8 @@ from db.clients import refresh as company_refresh
 from db.errors import Invalid
 from db.sirene.online import SireneApi
 from webapp.access import admin_required
-from webapp.forms.portfolios import AddCompanyForm, BulkAddForm, TransferForm, apply_errors
+from webapp.forms import apply_errors
+from webapp.forms.portfolios import AddCompanyForm, BulkAddForm, TransferForm
 from webapp.templating import is_htmx, number_fr
 
 bp = Blueprint("companies", __name__, url_prefix="/gestion")
@@ -20,11 +21,10 @@ bp = Blueprint("companies", __name__, url_prefix="/gestion")
 
 def online_source():
     """The API Sirene client when SIRENE_API_URL is configured, else None (local directory only)."""
-    url = current_app.config.get("SIRENE_API_URL")
-    if not url:
+    config = current_app.config
+    if not config["SIRENE_API_URL"]:
         return None
-    return SireneApi(url, current_app.config.get("SIRENE_API_KEY", ""),
-                     timeout=current_app.config.get("SIRENE_API_TIMEOUT", 10))
+    return SireneApi(config["SIRENE_API_URL"], config["SIRENE_API_KEY"], timeout=config["SIRENE_API_TIMEOUT"])
 
 
 def added_message(added):
@@ -40,9 +40,9 @@ def add(portfolio_id):
     try:
         added = composition.add_company(current_user, portfolio_id, form.siren.data, online_source())
     except composition.InOtherPortfolio as exc:
-        return _composition(portfolio_id, form, apply_errors(form, exc.errors), other=exc), 422
+        return _composition(portfolio_id, form, apply_errors(form, exc), other=exc), 422
     except Invalid as exc:
-        return _composition(portfolio_id, form, apply_errors(form, exc.errors)), 422
+        return _composition(portfolio_id, form, apply_errors(form, exc)), 422
     if not is_htmx():
         flash(added_message(added), "success")
         return redirect(url_for("portfolios.compose", portfolio_id=portfolio_id))
@@ -68,7 +68,7 @@ def bulk_add(portfolio_id):
             lines = _submitted_lines(form)
             result = composition.add_companies(current_user, portfolio_id, lines, online_source())
         except Invalid as exc:
-            error = apply_errors(form, exc.errors)
+            error = apply_errors(form, exc)
     status = 422 if (error or form.errors) else 200
     return render_template("clients/companies/bulk.html", portfolio=portfolio, form=form, result=result,
                            error=error), status
@@ -138,7 +138,7 @@ def transfer(company_id):
                 return redirect(url_for("portfolios.compose", portfolio_id=done.target.id))
             plan = companies.plan_transfer(current_user, company_id, form.target.data)
         except Invalid as exc:
-            error = apply_errors(form, exc.errors)
+            error = apply_errors(form, exc)
     return render_template("clients/companies/transfer.html", company=company, form=form, plan=plan,
                            error=error), 422 if (error or form.target.errors) else 200
 

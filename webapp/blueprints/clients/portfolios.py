@@ -6,7 +6,8 @@ from flask_login import current_user
 from db.clients import composition, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
-from webapp.forms.portfolios import AddCompanyForm, PortfolioForm, apply_errors
+from webapp.forms import apply_errors
+from webapp.forms.portfolios import AddCompanyForm, PortfolioForm
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("portfolios", __name__, url_prefix="/gestion/portefeuilles")
@@ -32,7 +33,7 @@ def create():
         try:
             portfolio = portfolios.create_portfolio(current_user, form.name.data, form.comment.data, chosen)
         except Invalid as exc:
-            return _form_page(form, apply_errors(form, exc.errors), chosen), 422
+            return _form_page(form, apply_errors(form, exc), chosen), 422
         flash(f"Portefeuille « {portfolio.name} » créé.", "success")
         return redirect(url_for("portfolios.index"))
     return _form_page(form, None, chosen)
@@ -54,7 +55,7 @@ def edit(portfolio_id):
         try:
             portfolios.update_portfolio(current_user, portfolio_id, form.name.data, form.comment.data)
         except Invalid as exc:
-            return _form_page(form, apply_errors(form, exc.errors), [], portfolio), 422
+            return _form_page(form, apply_errors(form, exc), [], portfolio), 422
         flash(f"Portefeuille « {form.name.data.strip()} » enregistré.", "success")
         return redirect(url_for("portfolios.index"))
     return _form_page(form, None, [], portfolio)

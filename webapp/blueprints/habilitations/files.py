@@ -21,8 +21,7 @@ from flask import (
 from flask_login import current_user
 
 from db.errors import Conflict, Invalid
-from db.habilitations import csv_export as habilitation_csv
-from db.habilitations import csv_import as habilitation_import
+from db.habilitations import csv_export, csv_import
 from webapp.access import admin_required
 from webapp.blueprints.habilitations.grid import LIST_LIMIT, delay_override
 
@@ -35,14 +34,14 @@ KEEP_SECONDS = 24 * 3600
 @admin_required
 def export():
     """Download the habilitations of a portfolio (CSV)."""
-    return _csv(*habilitation_csv.export(current_user, request.args.get("portfolio")))
+    return _csv(*csv_export.export(current_user, request.args.get("portfolio")))
 
 
 @bp.route("/gestion/habilitations/modele")
 @admin_required
 def template():
     """Download the blank template of a portfolio (CSV, same layout, values empty)."""
-    return _csv(*habilitation_csv.export(current_user, request.args.get("portfolio"), blank=True))
+    return _csv(*csv_export.export(current_user, request.args.get("portfolio"), blank=True))
 
 
 def _csv(name, lines):
@@ -55,15 +54,16 @@ def _csv(name, lines):
 @admin_required
 def upload():
     """Show the import form (GET); check the file and show what it would change (POST)."""
-    portfolios = habilitation_csv.portfolios(current_user)
+    portfolios = csv_export.portfolios(current_user)
     if request.method == "GET":
         return render_template("habilitations/files/import.html", portfolios=portfolios,
                                chosen=request.args.get("portfolio", ""))
     upload_file = request.files.get("file")
-    data = upload_file.stream.read(habilitation_import.MAX_BYTES + 1) if upload_file else b""
-    report = habilitation_import.check(current_user, request.form.get("portfolio"), data)
-    token = _store(data, report.portfolio.id, upload_file.filename) if report.status != habilitation_import.KO else None
-    return _preview(report, token), (422 if report.status == habilitation_import.KO else 200)
+    data = upload_file.stream.read(csv_import.MAX_BYTES + 1) if upload_file else b""
+    report = csv_import.check(current_user, request.form.get("portfolio"), data)
+    accepted = report.status != csv_import.KO
+    token = _store(data, report.portfolio.id, upload_file.filename) if accepted else None
+    return _preview(report, token), (422 if report.status == csv_import.KO else 200)
 
 
 @bp.route("/gestion/habilitations/import/valider", methods=["POST"])
@@ -76,10 +76,10 @@ def apply():
         flash("Ce fichier n'est plus disponible : importez-le de nouveau.", "error")
         return redirect(url_for("habilitation_files.upload"))
     try:
-        report = habilitation_import.apply(current_user, stored["portfolio"], data, request.form.get("version"),
+        report = csv_import.apply(current_user, stored["portfolio"], data, request.form.get("version"),
                                         request.form.get("accept_partial") == "1", delay_override())
     except (Conflict, Invalid) as exc:
-        report = habilitation_import.check(current_user, stored["portfolio"], data)
+        report = csv_import.check(current_user, stored["portfolio"], data)
         problem = {"conflict": exc.details} if isinstance(exc, Conflict) else {"errors": exc.errors}
         return _preview(report, token, **problem), (409 if isinstance(exc, Conflict) else 422)
     _discard(token)
@@ -94,9 +94,8 @@ def _preview(report, token, **problem):
 
 
 def _folder():
-    """HABILITATION_IMPORT_DIR, by default instance/habilitation-imports."""
-    path = current_app.config.get("HABILITATION_IMPORT_DIR") or os.path.join(
-        current_app.instance_path, "habilitation-imports")
+    """HABILITATION_IMPORT_DIR (instance/habilitation-imports unless configured), created on first use."""
+    path = current_app.config["HABILITATION_IMPORT_DIR"]
     os.makedirs(path, exist_ok=True)
     return path
 

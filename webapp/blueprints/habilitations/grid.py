@@ -15,7 +15,7 @@ LIST_LIMIT = 200  # pending changes listed on demand; the counts cover them all
 
 def delay_override():
     """ACCESS_DELAY_HOURS, when the portal sets one delay for every declaration."""
-    return current_app.config.get("ACCESS_DELAY_HOURS")
+    return current_app.config["ACCESS_DELAY_HOURS"]
 
 
 def grid_fields():

@@ -7,9 +7,9 @@ from db.errors import Invalid
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.people import declarants
 from webapp.access import admin_required
+from webapp.forms import apply_errors
 from webapp.forms.people import NewPersonForm, PersonForm, SearchForm
-from webapp.mailer import send_queued
-from webapp.people_helpers import apply_errors, mail_links
+from webapp.mailer import mail_links, send_queued
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("declarants", __name__, url_prefix="/gestion/declarants")

@@ -8,10 +8,10 @@ from flask_login import current_user
 from db.errors import Conflict, Invalid
 from db.people import requests
 from webapp.access import admin_required
+from webapp.forms import apply_errors
 from webapp.forms.people import NewPersonForm, TemporaryPasswordForm
-from webapp.mailer import send_queued
+from webapp.mailer import mail_links, send_queued
 from webapp.navigation import menu_for
-from webapp.people_helpers import apply_errors, mail_links
 
 bp = Blueprint("requests", __name__, url_prefix="/gestion/demandes")
 
@@ -52,17 +52,25 @@ def _answered(message):
     return redirect(url_for(".index"))
 
 
-@bp.post("/<int:request_id>/accord-administrateur")
-@admin_required
-def accept_cooptation(request_id):
-    """Accord to a cooptation: the requester becomes administrator."""
+def _decide(answer, message):
+    """Run one answer (Accord or Refus); the list again with the reason when it is refused, or
+    when another administrator answered first."""
     try:
-        person = requests.accept_cooptation(current_user, request_id, mail_links())
+        result = answer()
     except Invalid as exc:
         return _index(422, " ".join(exc.errors.values()))
     except Conflict as exc:
         return _index(409, str(exc))
-    return _answered(f"Accord enregistré : {person.full_name} est désormais administrateur ; il en est informé par courriel.")
+    return _answered(message(result))
+
+
+@bp.post("/<int:request_id>/accord-administrateur")
+@admin_required
+def accept_cooptation(request_id):
+    """Accord to a cooptation: the requester becomes administrator."""
+    return _decide(lambda: requests.accept_cooptation(current_user, request_id, mail_links()),
+                   lambda person: f"Accord enregistré : {person.full_name} est désormais administrateur ; "
+                                  "il en est informé par courriel.")
 
 
 @bp.post("/<int:request_id>/mot-de-passe-provisoire")
@@ -106,8 +114,5 @@ def accept_access(request_id):
 @admin_required
 def refuse(request_id):
     """Refus: the requester is told by mail."""
-    try:
-        request_row = requests.refuse(current_user, request_id, mail_links())
-    except Conflict as exc:
-        return _index(409, str(exc))
-    return _answered(f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")
+    return _decide(lambda: requests.refuse(current_user, request_id, mail_links()),
+                   lambda request_row: f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")

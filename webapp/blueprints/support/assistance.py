@@ -4,9 +4,9 @@ from flask_login import current_user
 
 from db.errors import Invalid
 from db.support import assistance
+from webapp.forms import apply_errors
 from webapp.forms.people import AssistanceForm
 from webapp.mailer import send_queued
-from webapp.people_helpers import apply_errors
 
 bp = Blueprint("assistance", __name__, url_prefix="/besoin-d-aide")
 

@@ -10,9 +10,10 @@ from flask_login import current_user, login_user
 from db.accounts.login import Throttled
 from db.errors import Forbidden, Invalid
 from db.support import agents, assistance
+from webapp.access import FIRM_ONLY, support_required
+from webapp.forms import apply_errors
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
-from webapp.mailer import send_queued
-from webapp.people_helpers import FIRM_ONLY, apply_errors, mail_links, support_required
+from webapp.mailer import mail_links, send_queued
 from webapp.templating import datetime_fr, page_or_fragment
 
 bp = Blueprint("support", __name__, url_prefix="/support")

@@ -1,0 +1,82 @@
+"""The pending ticks the grid's form carries, read into Edits (nothing is looked up here).
+
+Edits are what the administrator asked for: "Tout (dé)cocher" of a column over every cell of
+the search (bulk), the copy of another person's rights ("Mêmes habilitations que…"), and boxes
+ticked one by one (cells), applied in that order by changes.plan(). A malformed token names
+nothing: 404.
+"""
+from dataclasses import dataclass, field
+
+from db.errors import Invalid, NotFound
+from db.fields import record_id
+
+DECLARE, PAY = "declare", "pay"
+COLUMNS = {"d": DECLARE, "p": PAY}
+MAX_CELLS = 200_000
+
+
+@dataclass
+class Edits:
+    bulk: dict = field(default_factory=dict)  # column -> bool, over every cell of the criteria
+    cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
+    copy: tuple = None  # (target user id, source user id)
+    seen: set = field(default_factory=set)  # every cell the form named, changed or not
+
+    def is_empty(self):
+        return not (self.bulk or self.cells or self.copy)
+
+    def token_text(self):
+        """The cells as the grid's form carries them: "e-d-u-c-v" separated by spaces."""
+        letters = {DECLARE: "d", PAY: "p"}
+        return " ".join(
+            f"{e}-{d}-{u}-{letters[col]}-{int(v)}" for (e, d, u), cols in self.cells.items() for col, v in cols.items()
+        )
+
+
+def _ints(parts):
+    ids = tuple(record_id(p) for p in parts)
+    if None in ids:
+        raise NotFound()
+    return ids
+
+
+def bulk_value(value):
+    text = (value or "").strip()
+    if text not in ("", "0", "1"):
+        raise NotFound()
+    return None if text == "" else text == "1"
+
+
+def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=()):
+    """Edits from the grid's form: bulk_* ("", "1", "0"), changes ("e-d-u-c-v" tokens), and the
+    boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those ticked now ("e-d-u")."""
+    edits = Edits()
+    for column, value in ((DECLARE, bulk_declare), (PAY, bulk_pay)):
+        value = bulk_value(value)
+        if value is not None:
+            edits.bulk[column] = value
+    tokens = (changes or "").split()
+    if len(tokens) + len(shown) > MAX_CELLS:
+        raise Invalid({"__all__": "Trop de modifications en une fois : validez-les par parties."})
+    for token in tokens:
+        parts = token.split("-")
+        if len(parts) != 5 or parts[3] not in COLUMNS or parts[4] not in ("0", "1"):
+            raise NotFound()
+        edits.cells.setdefault(_ints(parts[:3]), {})[COLUMNS[parts[3]]] = parts[4] == "1"
+    ticked = {DECLARE: set(declare_ticked), PAY: set(pay_ticked)}
+    for token in ticked[DECLARE] | ticked[PAY]:
+        parts = token.split("-")
+        if len(parts) != 3:
+            raise NotFound()
+        edits.seen.add(_ints(parts))
+    for token in shown:
+        parts = token.split("-")
+        if len(parts) != 5 or not {parts[3], parts[4]} <= {"0", "1", "x"}:
+            raise NotFound()
+        key = _ints(parts[:3])
+        edits.seen.add(key)
+        for column, rendered in ((DECLARE, parts[3]), (PAY, parts[4])):
+            now_ticked = "-".join(parts[:3]) in ticked[column]
+            if rendered != "x" and now_ticked != (rendered == "1"):
+                edits.cells.setdefault(key, {})[column] = now_ticked
+    return edits
