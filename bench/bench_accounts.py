@@ -23,8 +23,15 @@ from tests.factories.queries import count_queries
 from webapp import create_app
 
 RUNS = 9
-IDENTITY = {"siret": "10404942400013", "nom": "Moutin", "prenom": "Claire", "phone": "0123456789", "mobile": "",
-            "email": "claire@arcturus.fr", "email_confirmation": "claire@arcturus.fr"}
+IDENTITY = {
+    "siret": "10404942400013",
+    "nom": "Moutin",
+    "prenom": "Claire",
+    "phone": "0123456789",
+    "mobile": "",
+    "email": "claire@arcturus.fr",
+    "email_confirmation": "claire@arcturus.fr",
+}
 PASSWORD = "Cabinet-Arcturus-2026"
 
 
@@ -55,7 +62,10 @@ def main():
     print(f"login, right password:    {median_ms(lambda: login(app.test_client())()):.0f} ms")
     # Four wrong passwords: the fifth would lock the account (which costs the same, see authenticate).
     print(f"login, wrong password:    {median_ms(login(client, password='mauvais-mot-de-passe'), 4):.0f} ms")
-    print(f"login, unknown triplet:   {median_ms(login(client, nom='INCONNU')):.0f} ms  (same work: no enumeration)")
+    print(
+        f"login, unknown triplet:   {median_ms(login(client, nom='INCONNU')):.0f} ms  "
+        f"(same work: no enumeration)"
+    )
     with database.connection_context():
         now = clock.now()
         rows = [{"ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "success": i % 3 == 0,

@@ -68,7 +68,9 @@ def main():
         soltea = Declaration.get(Declaration.code == "SOLTEA_EMPLOYEURS").id
 
     print("\nPages de la grille (cible : < 100 ms)")
-    first = grid(client, "entreprise de 9 000 établissements, page 1 (page entière)", f"{PAGE}?company={big}", hx=False)
+    first = grid(
+        client, "entreprise de 9 000 établissements, page 1 (page entière)", f"{PAGE}?company={big}", hx=False
+    )
     pages = int(re.search(r"page 1 sur ([\d\u202f]+)", first).group(1).replace("\u202f", ""))
     for label, query in [
         ("entreprise de 9 000 établissements, page 1 (htmx)", f"company={big}"),
@@ -94,7 +96,10 @@ def main():
     response, ms = timed(lambda: client.post(f"{PAGE}/apercu", data={**scope, "bulk_declare": "1"},
                                              headers={"HX-Request": "true"}))
     said = re.search(r"« Tout \(dé\)cocher » Déclarer : ([^<]+)", response.get_data(as_text=True))
-    print(f"  décompte affiché avant Valider                      {ms:7.0f} ms  [{said.group(1) if said else '?'}]")
+    print(
+        f"  décompte affiché avant Valider "
+        f"                     {ms:7.0f} ms  [{said.group(1) if said else '?'}]"
+    )
     for value, label in (("1", "Tout cocher Déclarer + Valider"), ("0", "Tout décocher Déclarer + Valider")):
         with database.connection_context():
             before = Habilitation.select().count()
@@ -123,14 +128,18 @@ def main():
         changed.append(";".join(cells))
     data = ("\r\n".join([header, *changed]) + "\r\n").encode("utf-8")
     form = {"portfolio": str(scale.big_portfolio.id), "file": (io.BytesIO(data), "import.csv")}
-    response, check_ms = timed(lambda: client.post(f"{PAGE}/import", data=form, content_type="multipart/form-data"))
+    response, check_ms = timed(
+        lambda: client.post(f"{PAGE}/import", data=form, content_type="multipart/form-data")
+    )
     page = response.get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     summary = re.search(r"Si vous validez : ([^<]+)", page)
     print(f"  contrôle et aperçu de 10 000 lignes                 {check_ms:7.0f} ms  "
           f"[{summary.group(1).strip() if summary else '?'}]")
-    response, apply_ms = timed(lambda: client.post(f"{PAGE}/import/valider", data={"token": token, "version": version}))
+    response, apply_ms = timed(
+        lambda: client.post(f"{PAGE}/import/valider", data={"token": token, "version": version})
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     print(f"  Valider                                             {apply_ms:7.0f} ms")
     print(f"  total contrôle + Valider                            {check_ms + apply_ms:7.0f} ms")
@@ -138,7 +147,9 @@ def main():
 
 def _a_siret(company_id):
     with database.connection_context():
-        return Establishment.select(Establishment.siret).where(Establishment.company == company_id).first().siret
+        return (
+            Establishment.select(Establishment.siret).where(Establishment.company == company_id).first().siret
+        )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ def measure(client, url, headers=None):
 
 
 def main():
-    url, scale, seconds = build_from_arguments(__doc__, build_scale_firm, companies=5000, establishments=60000)
+    url, scale, seconds = build_from_arguments(
+        __doc__, build_scale_firm, companies=5000, establishments=60000
+    )
     print(f"Jeu de données : {scale.company_count} entreprises, {scale.establishment_count} établissements "
           f"dans « {scale.portfolio.name} » ({seconds:.1f} s de construction)")
 
@@ -46,7 +48,11 @@ def main():
         ("Filtre SIREN (htmx)", f"/gestion/portefeuilles/{pid}/composition?q=7000", hx),
         ("Recherche SIREN (htmx)", "/gestion/portefeuilles?critere=siren&valeur=70012", hx),
         ("Recherche SIRET (htmx)", "/gestion/portefeuilles?critere=siret&valeur=7000012", hx),
-        ("Recherche raison sociale (htmx)", "/gestion/portefeuilles?critere=raison_sociale&valeur=societe+049", hx),
+        (
+            "Recherche raison sociale (htmx)",
+            "/gestion/portefeuilles?critere=raison_sociale&valeur=societe+049",
+            hx,
+        ),
         ("Recherche nom du portefeuille (htmx)", "/gestion/portefeuilles?critere=nom&valeur=grand", hx),
     ]
     print(f"\n{'page':<40} {'médiane':>9} {'max':>9} {'requêtes':>9}   (cible < 100 ms)")
@@ -59,8 +65,11 @@ def main():
             start = time.perf_counter()
             added = composition.add_company(scale.admin, pid, scale.big_siren)
             elapsed = time.perf_counter() - start
-        print(f"\nAjout d'une entreprise de {added.establishments} établissements actifs : {elapsed * 1000:.0f} ms, "
-              f"{statements()} requêtes (cible < 1 s, nombre de requêtes constant)")
+        print(
+            f"\nAjout d'une entreprise de {added.establishments} établissements actifs : "
+            f"{elapsed * 1000:.0f} ms, "
+            f"{statements()} requêtes (cible < 1 s, nombre de requêtes constant)"
+        )
 
 
 if __name__ == "__main__":

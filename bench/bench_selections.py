@@ -28,8 +28,12 @@ def link_declarations(firm_id):
     with database.atomic():
         _insert("portfolio_declaration", ["portfolio_id", "declaration_id"], [(portfolio.id, d) for d in ids])
         companies = [c.id for c in Company.select(Company.id).where(Company.firm == firm_id)]
-        _insert("company_declaration", ["company_id", "declaration_id"], [(c, d) for c in companies for d in ids])
-        establishments = [e.id for e in Establishment.select(Establishment.id).where(Establishment.firm == firm_id)]
+        _insert(
+            "company_declaration", ["company_id", "declaration_id"], [(c, d) for c in companies for d in ids]
+        )
+        establishments = [
+            e.id for e in Establishment.select(Establishment.id).where(Establishment.firm == firm_id)
+        ]
         _insert("establishment_declaration", ["establishment_id", "declaration_id"],
                 [(e, d) for e in establishments for d in ids])
     database.execute_sql("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
@@ -65,8 +69,12 @@ def main():
         print("Portefeuille (600 entreprises, 60 000 établissements) :")
         once("liste double « Gérer les déclarations du portefeuille »",
              lambda: selections.load(admin, selections.PORTFOLIO, portfolio.id))
-        once("Valider : ajout de SOLTéA – Etablissements (60 600 lignes)",
-             lambda: selections.submit(admin, selections.PORTFOLIO, portfolio.id, ids(*CODES, "SOLTEA_ETABLISSEMENTS")))
+        once(
+            "Valider : ajout de SOLTéA – Etablissements (60 600 lignes)",
+            lambda: selections.submit(
+                admin, selections.PORTFOLIO, portfolio.id, ids(*CODES, "SOLTEA_ETABLISSEMENTS")
+            ),
+        )
         keep = [c for c in CODES if c != "DSN"] + ["SOLTEA_ETABLISSEMENTS"]
         change = once("aperçu du retrait de DSN (décompte avant confirmation)",
                       lambda: selections.submit(admin, selections.PORTFOLIO, portfolio.id, ids(*keep)))
@@ -79,8 +87,10 @@ def main():
               f"{Habilitation.select().count()} habilitations restantes")
         company = Company.select().where(Company.firm == firm.id).order_by(Company.id).first()
         keep = [c for c in keep if c != "TESE"]
-        change = once("entreprise de 100 établissements : retrait de TESE confirmé",
-                      lambda: selections.submit(admin, selections.COMPANY, company.id, ids(*keep), confirmed=True))
+        change = once(
+            "entreprise de 100 établissements : retrait de TESE confirmé",
+            lambda: selections.submit(admin, selections.COMPANY, company.id, ids(*keep), confirmed=True),
+        )
         print(f"    → {change.habilitations} habilitations de {change.declarants} déclarants")
     finally:
         database.close()

@@ -17,9 +17,20 @@ from db.database import database, init_database
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import import_files
 
-HEADER = ["siren", "nic", "siret", "etablissementSiege", "etatAdministratifEtablissement", "numeroVoieEtablissement",
-          "typeVoieEtablissement", "libelleVoieEtablissement", "codePostalEtablissement",
-          "libelleCommuneEtablissement", "enseigne1Etablissement", "activitePrincipaleEtablissement"]
+HEADER = [
+    "siren",
+    "nic",
+    "siret",
+    "etablissementSiege",
+    "etatAdministratifEtablissement",
+    "numeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "enseigne1Etablissement",
+    "activitePrincipaleEtablissement",
+]
 
 
 def write_stock(path, rows):
@@ -29,9 +40,22 @@ def write_stock(path, rows):
         for i in range(rows):
             siren = f"{100000000 + i // 10:09d}"
             nic = f"{i % 10 + 1:05d}"
-            writer.writerow([siren, nic, siren + nic, "true" if i % 10 == 0 else "false", "A" if i % 7 else "F",
-                             str(i % 200 + 1), "RUE", "DE LA REPUBLIQUE", "75011", "PARIS", f"ENSEIGNE {i}",
-                             "62.02A"])
+            writer.writerow(
+                [
+                    siren,
+                    nic,
+                    siren + nic,
+                    "true" if i % 10 == 0 else "false",
+                    "A" if i % 7 else "F",
+                    str(i % 200 + 1),
+                    "RUE",
+                    "DE LA REPUBLIQUE",
+                    "75011",
+                    "PARIS",
+                    f"ENSEIGNE {i}",
+                    "62.02A",
+                ]
+            )
 
 
 def run(rows, workdir, url):
@@ -52,13 +76,18 @@ def run(rows, workdir, url):
         import_files([path])
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    print(f"{counts['etablissements']:>9,} établissements  {size_mb:7.1f} Mo  {elapsed:6.2f} s  "
-          f"{counts['etablissements'] / elapsed:>9,.0f} lignes/s  pic mémoire Python (réimport) {peak / 1e6:6.2f} Mo")
+    print(
+        f"{counts['etablissements']:>9,} établissements  {size_mb:7.1f} Mo  {elapsed:6.2f} s  "
+        f"{counts['etablissements'] / elapsed:>9,.0f} lignes/s  "
+        f"pic mémoire Python (réimport) {peak / 1e6:6.2f} Mo"
+    )
 
 
 def main():
     arguments = parser(__doc__)
-    arguments.add_argument("--rows", type=int, default=50_000, help="rows of the first file (the second has 10x)")
+    arguments.add_argument(
+        "--rows", type=int, default=50_000, help="rows of the first file (the second has 10x)"
+    )
     args = arguments.parse_args()
     url = database_url(args)
     with tempfile.TemporaryDirectory() as workdir:

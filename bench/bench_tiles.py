@@ -3,10 +3,10 @@
 Builds a firm with 60,000 establishments, 200 déclarants and about 1,000,000 habilitations
 (one "heavy" déclarant holds 5 declarations on every establishment: 300,000 rights; the others
 hold about 3,500 each), then prints the server time of:
-  - db.tiles.tiles() for a typical and for the heavy déclarant (one grouped query on the
+  - db.declarations.tiles.tiles() for a typical and for the heavy déclarant (one grouped query on the
     (user, declaration) index, plus the few declarations);
   - the whole "Vos déclarations" page through the Flask test client;
-  - db.tiles.tile_establishments() page 1, a later page, and a SIRET search.
+  - db.declarations.tiles.tile_establishments() page 1, a later page, and a SIRET search.
 
     .venv/bin/python -m bench.bench_tiles                                   # SQLite in a temporary folder
     .venv/bin/python -m bench.bench_tiles --database postgresql://…         # the same on PostgreSQL
@@ -55,17 +55,35 @@ def build(establishments, declarants, habilitations):
         users = [new_user(firm, f"DECLARANT{i:03d}", "Bench", f"d{i}@bench.test", ROLE_DECLARANT,
                           password=PASSWORD if i < 2 else None, email_validated_at=now)
                  for i in range(declarants)]
-        portfolio = Portfolio.create(firm=firm, name="Portefeuille par défaut", name_key="portefeuille par defaut",
-                                     is_default=True)
+        portfolio = Portfolio.create(
+            firm=firm, name="Portefeuille par défaut", name_key="portefeuille par defaut", is_default=True
+        )
         companies = -(-establishments // PER_COMPANY)
-        _insert("company", ["firm_id", "portfolio_id", "siren", "name", "added_at"],
-                [(firm.id, portfolio.id, f"{100000000 + c}", f"SOCIETE {c:05d}", now) for c in range(companies)])
-        first_company = database.execute_sql("SELECT MIN(id) FROM company WHERE firm_id = " + str(firm.id)).fetchone()[0]
-        _insert("establishment", ["firm_id", "company_id", "siret", "name", "address", "is_siege", "is_active",
-                                  "registered_at"],
-                [(firm.id, first_company + e // PER_COMPANY, f"{100000000 + e // PER_COMPANY}{e % PER_COMPANY + 1:05d}",
-                  f"ETS {e}", "1 RUE DU BENCH 75015 PARIS", e % PER_COMPANY == 0, True, now)
-                 for e in range(establishments)])
+        _insert(
+            "company",
+            ["firm_id", "portfolio_id", "siren", "name", "added_at"],
+            [(firm.id, portfolio.id, f"{100000000 + c}", f"SOCIETE {c:05d}", now) for c in range(companies)],
+        )
+        first_company = database.execute_sql(
+            "SELECT MIN(id) FROM company WHERE firm_id = " + str(firm.id)
+        ).fetchone()[0]
+        _insert(
+            "establishment",
+            ["firm_id", "company_id", "siret", "name", "address", "is_siege", "is_active", "registered_at"],
+            [
+                (
+                    firm.id,
+                    first_company + e // PER_COMPANY,
+                    f"{100000000 + e // PER_COMPANY}{e % PER_COMPANY + 1:05d}",
+                    f"ETS {e}",
+                    "1 RUE DU BENCH 75015 PARIS",
+                    e % PER_COMPANY == 0,
+                    True,
+                    now,
+                )
+                for e in range(establishments)
+            ],
+        )
         first_establishment = database.execute_sql(
             "SELECT MIN(id) FROM establishment WHERE firm_id = " + str(firm.id)).fetchone()[0]
         declarations = [Declaration.get(Declaration.code == c).id for c in CODES]
@@ -86,8 +104,21 @@ def build(establishments, declarants, habilitations):
             for j in range(per_user):
                 e = (start + j) % establishments
                 rows += [right(user, e, d, j + i) for i, d in enumerate(declarations)]
-        _insert("habilitation", ["user_id", "establishment_id", "declaration_id", "declare", "pay", "granted_at",
-                                 "active_from", "pay_granted_at", "pay_active_from"], rows)
+        _insert(
+            "habilitation",
+            [
+                "user_id",
+                "establishment_id",
+                "declaration_id",
+                "declare",
+                "pay",
+                "granted_at",
+                "active_from",
+                "pay_granted_at",
+                "pay_active_from",
+            ],
+            rows,
+        )
     # Fresh statistics (and on PostgreSQL the visibility map index-only scans need), as a live
     # database has them from its autovacuum.
     database.execute_sql("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
@@ -126,7 +157,9 @@ def main():
     arguments.add_argument("--establishments", type=int, default=60000)
     arguments.add_argument("--declarants", type=int, default=200)
     arguments.add_argument("--habilitations", type=int, default=1_000_000)
-    arguments.add_argument("--reuse", action="store_true", help="keep the data set already built in --database")
+    arguments.add_argument(
+        "--reuse", action="store_true", help="keep the data set already built in --database"
+    )
     args = arguments.parse_args()
     url = database_url(args)  # a temporary SQLite file (200 MB) goes when the script ends
     print(f"Base : {engine(url)}")
@@ -144,12 +177,14 @@ def main():
           f"{written} habilitations ({time.perf_counter() - start:.1f} s de construction)")
     typical_count = database.execute_sql(
         f"SELECT COUNT(*) FROM habilitation WHERE user_id = {typical.id}").fetchone()[0]
-    heavy_count = database.execute_sql(f"SELECT COUNT(*) FROM habilitation WHERE user_id = {heavy.id}").fetchone()[0]
+    heavy_count = database.execute_sql(
+        f"SELECT COUNT(*) FROM habilitation WHERE user_id = {heavy.id}"
+    ).fetchone()[0]
 
-    print("Vos déclarations (db.tiles.tiles) :")
+    print("Vos déclarations (db.declarations.tiles.tiles) :")
     report(f"déclarant type ({typical_count} habilitations)", timed(lambda: tiles.tiles(typical)))
     report(f"déclarant le plus chargé ({heavy_count} habilitations)", timed(lambda: tiles.tiles(heavy)))
-    print("Établissements d'un pavé (db.tiles.tile_establishments, 50 par page) :")
+    print("Établissements d'un pavé (db.declarations.tiles.tile_establishments, 50 par page) :")
     report("page 1, déclarant le plus chargé", timed(lambda: tiles.tile_establishments(heavy, "DSN")))
     last = -(-args.establishments // 50)
     report(f"dernière page ({last}), déclarant le plus chargé",
@@ -158,7 +193,9 @@ def main():
            timed(lambda: tiles.tile_establishments(heavy, "DSN", search="10000012300045")))
     database.close()
     print("Page « Vos déclarations » complète (client de test Flask, temps serveur) :")
-    report("référence : « Menu personnalisé » (connexion à la base, gabarit)", page_time(url, typical, "/menu"))
+    report(
+        "référence : « Menu personnalisé » (connexion à la base, gabarit)", page_time(url, typical, "/menu")
+    )
     report("déclarant type", page_time(url, typical, "/declarations"))
     report("déclarant le plus chargé", page_time(url, heavy, "/declarations"))
     report("pavé DSN, page 1, déclarant le plus chargé", page_time(url, heavy, "/declarations/DSN"))

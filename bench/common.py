@@ -51,6 +51,8 @@ def logged_in_client(url, siret, nom, prenom, password):
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "PASSWORD_HASH_ROUNDS": 4,
                       "WTF_CSRF_ENABLED": False})
     client = app.test_client()
-    login = client.post("/connexion", data={"siret": siret, "nom": nom, "prenom": prenom, "password": password})
+    login = client.post(
+        "/connexion", data={"siret": siret, "nom": nom, "prenom": prenom, "password": password}
+    )
     assert login.status_code == 302, login.status_code
     return app, client

@@ -10,7 +10,8 @@ the local directory first, then registered the way the portal registers a compan
 INSERT … SELECT from the directory for all establishments, then the declarations inherited from
 the portfolio. Run alone it builds the firm in a database and prints how long each step took:
 
-    .venv/bin/python -m bench.scale_data [--database URL] [--companies N] [--establishments N] [--declarants N]
+    .venv/bin/python -m bench.scale_data [--database URL] [--companies N] [--establishments N]
+                                         [--declarants N]
         (default: a temporary SQLite file, 5,000 companies, 60,000 establishments, 10 déclarants)
 """
 import time
@@ -109,13 +110,36 @@ def build_scale_firm(companies=5000, establishments=60000, declarants=10, siret=
             "nom_key": f"declarant{i:03d}", "prenom_key": "bench", "email": f"d{i}@mesure.test",
             "password_hash": password_hash, "email_validated_at": clock.now(),
         } for i in range(declarants)]).execute()
-        people = list(models.User.select().where((models.User.firm == firm.id) & (models.User.role == ROLE_DECLARANT)).order_by(models.User.id))
+        people = list(
+            models.User.select()
+            .where((models.User.firm == firm.id) & (models.User.role == ROLE_DECLARANT))
+            .order_by(models.User.id)
+        )
         portfolio = models.Portfolio.create(firm=firm.id, name=portfolio_name, name_key=fold(portfolio_name))
-        models.PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u.id} for u in [admin, *people]]).execute()
-        codes = list(models.Declaration.select(models.Declaration.id).where(models.Declaration.code.in_(list(declaration_codes))).tuples())
-        models.PortfolioDeclaration.insert_many([{"portfolio": portfolio.id, "declaration": d} for (d,) in codes]).execute()
-        for batch in chunked(({"firm": firm.id, "portfolio": portfolio.id, "siren": s, "name": f"SOCIETE {i:05d}",
-                               "added_at": clock.now()} for i, s in enumerate(sirens)), CHUNK):
+        models.PortfolioDeclarant.insert_many(
+            [{"portfolio": portfolio.id, "user": u.id} for u in [admin, *people]]
+        ).execute()
+        codes = list(
+            models.Declaration.select(models.Declaration.id)
+            .where(models.Declaration.code.in_(list(declaration_codes)))
+            .tuples()
+        )
+        models.PortfolioDeclaration.insert_many(
+            [{"portfolio": portfolio.id, "declaration": d} for (d,) in codes]
+        ).execute()
+        for batch in chunked(
+            (
+                {
+                    "firm": firm.id,
+                    "portfolio": portfolio.id,
+                    "siren": s,
+                    "name": f"SOCIETE {i:05d}",
+                    "added_at": clock.now(),
+                }
+                for i, s in enumerate(sirens)
+            ),
+            CHUNK,
+        ):
             models.Company.insert_many(batch).execute()
     timings["firm and companies"] = time.perf_counter() - start
 
@@ -130,23 +154,48 @@ def build_scale_firm(companies=5000, establishments=60000, declarants=10, siret=
 def _register_all(firm_id, portfolio_id):
     """Every company's active directory establishments, then the portfolio's declarations, in
     four INSERT … SELECT statements (what db/clients/writes.py does for one company)."""
-    source = (DE.select(Value(firm_id), models.Company.id, DE.siret, directory_name(), directory_address(), DE.is_siege,
-                        directory_is_active(), Value(clock.now()))
-              .join(models.Company, on=((models.Company.siren == DE.siren) & (models.Company.firm == firm_id))))
-    models.Establishment.insert_from(source, [
-        models.Establishment.firm, models.Establishment.company, models.Establishment.siret, models.Establishment.name, models.Establishment.address,
-        models.Establishment.is_siege, models.Establishment.is_active, models.Establishment.registered_at]).execute()
+    source = DE.select(
+        Value(firm_id),
+        models.Company.id,
+        DE.siret,
+        directory_name(),
+        directory_address(),
+        DE.is_siege,
+        directory_is_active(),
+        Value(clock.now()),
+    ).join(models.Company, on=((models.Company.siren == DE.siren) & (models.Company.firm == firm_id)))
+    models.Establishment.insert_from(
+        source,
+        [
+            models.Establishment.firm,
+            models.Establishment.company,
+            models.Establishment.siret,
+            models.Establishment.name,
+            models.Establishment.address,
+            models.Establishment.is_siege,
+            models.Establishment.is_active,
+            models.Establishment.registered_at,
+        ],
+    ).execute()
     models.CompanyDeclaration.insert_from(
         models.Company.select(models.Company.id, models.PortfolioDeclaration.declaration)
-        .join(models.PortfolioDeclaration, on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio))
+        .join(
+            models.PortfolioDeclaration,
+            on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio),
+        )
         .where(models.Company.portfolio == portfolio_id),
-        [models.CompanyDeclaration.company, models.CompanyDeclaration.declaration]).execute()
+        [models.CompanyDeclaration.company, models.CompanyDeclaration.declaration],
+    ).execute()
     models.EstablishmentDeclaration.insert_from(
         models.Establishment.select(models.Establishment.id, models.PortfolioDeclaration.declaration)
         .join(models.Company, on=(models.Establishment.company == models.Company.id))
-        .join(models.PortfolioDeclaration, on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio))
+        .join(
+            models.PortfolioDeclaration,
+            on=(models.PortfolioDeclaration.portfolio == models.Company.portfolio),
+        )
         .where(models.Company.portfolio == portfolio_id),
-        [models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration]).execute()
+        [models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration],
+    ).execute()
 
 
 def scale_client(url, firm):

@@ -61,7 +61,9 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
         people = [scale.admin, *scale.declarants[:big_declarants - 1]]
         models.PortfolioDeclarant.insert_many([{"portfolio": big.id, "user": u.id} for u in people]).execute()
         codes = [d.id for d in models.Declaration.select().where(models.Declaration.code.in_(list(CODES)))]
-        models.PortfolioDeclaration.insert_many([{"portfolio": big.id, "declaration": d} for d in codes]).execute()
+        models.PortfolioDeclaration.insert_many(
+            [{"portfolio": big.id, "declaration": d} for d in codes]
+        ).execute()
     added = composition.add_company(scale.admin, big.id, scale.big_siren)  # the portal's own operation
     timings[f"company of {big_establishments} establishments"] = time.perf_counter() - start
 
@@ -78,9 +80,17 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
 
 
 def _grant_columns():
-    return [models.Habilitation.user, models.Habilitation.establishment, models.Habilitation.declaration, models.Habilitation.declare,
-            models.Habilitation.pay, models.Habilitation.granted_at, models.Habilitation.active_from, models.Habilitation.pay_granted_at,
-            models.Habilitation.pay_active_from]
+    return [
+        models.Habilitation.user,
+        models.Habilitation.establishment,
+        models.Habilitation.declaration,
+        models.Habilitation.declare,
+        models.Habilitation.pay,
+        models.Habilitation.granted_at,
+        models.Habilitation.active_from,
+        models.Habilitation.pay_granted_at,
+        models.Habilitation.pay_active_from,
+    ]
 
 
 def _moments():
@@ -99,14 +109,27 @@ def _grant_spread(portfolio_id, spread):
     dsn = models.Declaration.get(models.Declaration.code == "DSN").id
     rows = (
         models.EstablishmentDeclaration.select(
-            models.PortfolioDeclarant.user, models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration,
-            Value(True), Value(True), granted, active, granted, active,
+            models.PortfolioDeclarant.user,
+            models.EstablishmentDeclaration.establishment,
+            models.EstablishmentDeclaration.declaration,
+            Value(True),
+            Value(True),
+            granted,
+            active,
+            granted,
+            active,
         )
-        .join(models.Establishment, on=(models.EstablishmentDeclaration.establishment == models.Establishment.id))
+        .join(
+            models.Establishment,
+            on=(models.EstablishmentDeclaration.establishment == models.Establishment.id),
+        )
         .join(models.Company, on=(models.Establishment.company == models.Company.id))
         .join(models.PortfolioDeclarant, on=(models.PortfolioDeclarant.portfolio == models.Company.portfolio))
-        .where((models.Company.portfolio == portfolio_id) & (models.EstablishmentDeclaration.declaration == dsn)
-               & (_modulo(models.Establishment.id, spread) == _modulo(models.PortfolioDeclarant.user, spread)))
+        .where(
+            (models.Company.portfolio == portfolio_id)
+            & (models.EstablishmentDeclaration.declaration == dsn)
+            & (_modulo(models.Establishment.id, spread) == _modulo(models.PortfolioDeclarant.user, spread))
+        )
     )
     models.Habilitation.insert_from(rows, _grant_columns()).execute()
 
@@ -116,11 +139,21 @@ def _grant_big(portfolio_id, user_ids):
     granted, active = _moments()
     rows = (
         models.EstablishmentDeclaration.select(
-            models.PortfolioDeclarant.user, models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration,
-            Value(True), models.Declaration.has_payment, granted, active, granted, active,
+            models.PortfolioDeclarant.user,
+            models.EstablishmentDeclaration.establishment,
+            models.EstablishmentDeclaration.declaration,
+            Value(True),
+            models.Declaration.has_payment,
+            granted,
+            active,
+            granted,
+            active,
         )
         .join(models.Declaration, on=(models.EstablishmentDeclaration.declaration == models.Declaration.id))
-        .join(models.Establishment, on=(models.EstablishmentDeclaration.establishment == models.Establishment.id))
+        .join(
+            models.Establishment,
+            on=(models.EstablishmentDeclaration.establishment == models.Establishment.id),
+        )
         .join(models.Company, on=(models.Establishment.company == models.Company.id))
         .join(models.PortfolioDeclarant, on=(models.PortfolioDeclarant.portfolio == models.Company.portfolio))
         .where((models.Company.portfolio == portfolio_id) & models.PortfolioDeclarant.user.in_(user_ids))

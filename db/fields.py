@@ -26,7 +26,9 @@ RECORD_ID_DIGITS = 18
 
 # C0/C1 controls, DEL, zero-width and bidirectional overrides (used to disguise text).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_CONTROL_MULTILINE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
 _HTML = re.compile(r"[<>]|&#?\w+;")
 _SQL = re.compile(
     r"--|/\*|\*/|;\s*(drop|delete|insert|update|select|alter|truncate|create|exec)\b"
@@ -95,7 +97,10 @@ def name(value, what="Le nom"):
     if error:
         return cleaned, error
     if not _NAME.match(cleaned):
-        return cleaned, f"{what} ne peut contenir que des lettres, des espaces, des traits d'union et des apostrophes."
+        return (
+            cleaned,
+            f"{what} ne peut contenir que des lettres, des espaces, des traits d'union et des apostrophes.",
+        )
     return cleaned, None
 
 
@@ -110,9 +115,15 @@ def phone(value, required=True, mobile=False):
             number = "0" + number[len(prefix):]
     if mobile:
         if not re.fullmatch(r"0[67]\d{8}", number):
-            return cleaned, "Numéro de portable français attendu : 06 ou 07 suivi de 8 chiffres (ex. 06 12 34 56 78)."
+            return (
+                cleaned,
+                "Numéro de portable français attendu : 06 ou 07 suivi de 8 chiffres (ex. 06 12 34 56 78).",
+            )
     elif not re.fullmatch(r"0[1-9]\d{8}", number):
-        return cleaned, "Numéro de téléphone français attendu : 10 chiffres commençant par 0 (ex. 01 23 45 67 89)."
+        return (
+            cleaned,
+            "Numéro de téléphone français attendu : 10 chiffres commençant par 0 (ex. 01 23 45 67 89).",
+        )
     return number, None
 
 
@@ -123,7 +134,9 @@ def email(value):
         return cleaned, error
     try:
         # test_environment: the demo firm's addresses are on the reserved ".test" domain.
-        result = validate_email(cleaned, check_deliverability=False, allow_smtputf8=False, test_environment=True)
+        result = validate_email(
+            cleaned, check_deliverability=False, allow_smtputf8=False, test_environment=True
+        )
     except EmailNotValidError:
         return cleaned, "Adresse électronique invalide (exemple : prenom.nom@cabinet.fr)."
     return result.normalized, None

@@ -35,7 +35,8 @@ def _shape_error(number, name, length):
     if not number.isdigit():
         return f"Le {name} ne doit comporter que des chiffres."
     if len(number) != length:
-        return f"Le {name} doit comporter {length} chiffres ({len(number)} saisi{'s' if len(number) > 1 else ''})."
+        typed = f"{len(number)} saisi{'s' if len(number) > 1 else ''}"
+        return f"Le {name} doit comporter {length} chiffres ({typed})."
     return None
 
 

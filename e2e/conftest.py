@@ -93,7 +93,9 @@ def live_server(sqlite_url, tmp_path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("the live server did not start: " + open(tmp_path / "server.log").read()) from None
+                raise RuntimeError(
+                    "the live server did not start: " + open(tmp_path / "server.log").read()
+                ) from None
             time.sleep(0.1)
     yield LiveServer(base, database_path, instance_path)
     process.terminate()

@@ -38,7 +38,10 @@ ADMIN_PAGES = [
     ("Gérer les déclarants du portefeuille", "/gestion/portefeuilles/{portfolio}/declarants"),
     ("Ajouter plusieurs entreprises", "/gestion/portefeuilles/{portfolio}/entreprises/plusieurs"),
     ("Transférer l'entreprise", "/gestion/entreprises/{company}/transfert"),
-    ("Établissements de l'entreprise (déclarations)", "/gestion/entreprises/{company}/declarations/etablissements"),
+    (
+        "Établissements de l'entreprise (déclarations)",
+        "/gestion/entreprises/{company}/declarations/etablissements",
+    ),
     ("Importer des habilitations", "/gestion/habilitations/import"),
     ("Nouveau déclarant", "/gestion/declarants/nouveau"),
     ("Fiche d'un déclarant", "/gestion/declarants/{paul}"),
@@ -55,12 +58,19 @@ def demo_ids(live_server):
     in Demande en attente (LEROY Sophie asks to become administrator), so that the page has rows."""
     with sqlite3.connect(live_server.database_path) as db:
         portfolio = db.execute("SELECT id, firm_id FROM portfolio WHERE name = 'CLIENTS PME'").fetchone()
-        company = db.execute("SELECT id FROM company WHERE portfolio_id = ? ORDER BY siren", (portfolio[0],)).fetchone()
+        company = db.execute(
+            "SELECT id FROM company WHERE portfolio_id = ? ORDER BY siren", (portfolio[0],)
+        ).fetchone()
         sophie = db.execute("SELECT id FROM user WHERE nom = 'LEROY'").fetchone()
         paul = db.execute("SELECT id FROM user WHERE nom = 'DURAND'").fetchone()
-        db.execute("INSERT INTO pending_request (firm_id, kind, requester_id, requester_name, requester_email, message,"
-                   " status, created_at) VALUES (?, 'cooptation', ?, 'LEROY Sophie', 'sophie.leroy@cabinet-demo.test',"
-                   " 'Je remplace Claire pendant ses congés.', 'pending', CURRENT_TIMESTAMP)", (portfolio[1], sophie[0]))
+        db.execute(
+            "INSERT INTO pending_request (firm_id, kind, requester_id, requester_name, requester_email, "
+            "message,"
+            " status, created_at) VALUES (?, 'cooptation', ?, "
+            "'LEROY Sophie', 'sophie.leroy@cabinet-demo.test',"
+            " 'Je remplace Claire pendant ses congés.', 'pending', CURRENT_TIMESTAMP)",
+            (portfolio[1], sophie[0]),
+        )
     return {"portfolio": portfolio[0], "company": company[0], "paul": paul[0]}
 
 

@@ -10,10 +10,18 @@ DPAE = re.compile(r"^DPAE - ")
 
 
 def open_portfolio_declarations(page):
-    page.get_by_role("navigation", name="Menu personnalisé").get_by_role("link", name="Gérer vos portefeuilles").click()
-    page.get_by_role("link", name="Gérer les déclarations du portefeuille « Portefeuille par défaut »").click()
-    expect(page.get_by_role("heading", name="Gérer les déclarations du portefeuille", level=1)).to_be_visible()
-    expect(page.get_by_text("Sélectionnez les déclarations pouvant être transmises par les déclarants")).to_be_visible()
+    page.get_by_role("navigation", name="Menu personnalisé").get_by_role(
+        "link", name="Gérer vos portefeuilles"
+    ).click()
+    page.get_by_role(
+        "link", name="Gérer les déclarations du portefeuille « Portefeuille par défaut »"
+    ).click()
+    expect(
+        page.get_by_role("heading", name="Gérer les déclarations du portefeuille", level=1)
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Sélectionnez les déclarations pouvant être transmises par les déclarants")
+    ).to_be_visible()
     widget_ready(page)
 
 
@@ -73,7 +81,9 @@ def test_removing_a_declaration_asks_first_and_annuler_keeps_it(page, live_serve
     # Removing DSN takes Paul Durand's habilitations with it: the page says how many, Valider applies.
     chosen(page).get_by_role("option", name=re.compile(r"^DSN - ")).dblclick()
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text(re.compile(r"\d+ habilitations de 1 déclarant seront supprimées"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"\d+ habilitations de 1 déclarant seront supprimées"))
+    ).to_be_visible()
     page.get_by_role("button", name="Valider").click()
     expect(page.locator("#messages")).to_contain_text("1 retirée")
     widget_ready(page)
@@ -88,7 +98,9 @@ def test_company_establishment_choice_from_the_company_page(page, live_server, l
     expect(page.get_by_text("Nom de l'entreprise : DANONE - 552 032 534")).to_be_visible()
     page.get_by_role("link", name="Choix des déclarations par établissement").click()
     expect(page.get_by_role("heading", name="Gestion des déclarations", level=1)).to_be_visible()
-    page.get_by_role("link", name=re.compile(r"^Choix des déclarations de l'établissement 552 032 534")).first.click()
+    page.get_by_role(
+        "link", name=re.compile(r"^Choix des déclarations de l'établissement 552 032 534")
+    ).first.click()
     expect(page.get_by_role("heading", name="Choix des déclarations", level=1)).to_be_visible()
     widget_ready(page)
     # An establishment chooses among its company's declarations only.

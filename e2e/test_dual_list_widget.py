@@ -64,7 +64,9 @@ def test_choose_selected_with_the_button_posts_the_chosen_set(widget):
     widget.get_by_role("button", name="Choisir", exact=True).click()
     expect(chosen(widget).get_by_role("option")).to_have_text(["DSN", "SOLTéA – Employeurs"])
     assert sorted(posted(widget)) == ["1", "3"]
-    expect(widget.get_by_role("status")).to_contain_text("« SOLTéA – Employeurs » déplacé vers Liste des déclarations sélectionnées")
+    expect(widget.get_by_role("status")).to_contain_text(
+        "« SOLTéA – Employeurs » déplacé vers Liste des déclarations sélectionnées"
+    )
 
 
 def test_filter_then_choose_all_moves_only_what_is_visible(widget):
@@ -73,7 +75,9 @@ def test_filter_then_choose_all_moves_only_what_is_visible(widget):
     widget.get_by_role("button", name="Tout choisir").click()
     expect(chosen(widget).get_by_role("option")).to_have_text(["Attestation de salaire", "DPAE", "DSN"])
     widget.get_by_label("Filtrer : Liste des déclarations disponibles").fill("")
-    expect(available(widget).get_by_role("option")).to_have_text(["Compte AT/MP", "Écoles", "SOLTéA – Employeurs"])
+    expect(available(widget).get_by_role("option")).to_have_text(
+        ["Compte AT/MP", "Écoles", "SOLTéA – Employeurs"]
+    )
 
 
 def test_keyboard_only(widget):

@@ -21,10 +21,14 @@ def menu(page, label):
 def select_soltea_for_the_default_portfolio(page):
     """"Gérer les déclarations du portefeuille": move SOLTéA – Employeurs to the selected list."""
     menu(page, "Gérer vos portefeuilles")
-    page.get_by_role("link", name="Gérer les déclarations du portefeuille « Portefeuille par défaut »").click()
+    page.get_by_role(
+        "link", name="Gérer les déclarations du portefeuille « Portefeuille par défaut »"
+    ).click()
     expect(page.get_by_role("button", name="Tout retirer")).to_be_visible()  # the dual list is ready
     page.get_by_label("Filtrer : Liste des déclarations disponibles").fill("soltea")
-    page.get_by_role("listbox", name="Liste des déclarations disponibles").get_by_role("option", name=SOLTEA).click()
+    page.get_by_role("listbox", name="Liste des déclarations disponibles").get_by_role(
+        "option", name=SOLTEA
+    ).click()
     page.get_by_role("button", name="Choisir", exact=True).click()
     page.get_by_role("button", name="Valider").click()
     expect(page.locator("#messages")).to_have_text("Les déclarations ont été enregistrées : 1 ajoutée.")
@@ -99,7 +103,9 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     expect(grid.locator("caption")).to_contain_text("page 2 sur 4")
     expect(page).to_have_url(re.compile(r"page=2"))
     page.get_by_role("button", name="Tout (dé)cocher Déclarer").click()
-    expect(pending).to_contain_text("« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats")
+    expect(pending).to_contain_text(
+        "« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats"
+    )
     expect(pending).to_contain_text("180 habilitations ajoutées en attente")
     expect(grid.locator("input[data-column=d]:checked")).to_have_count(50)
 

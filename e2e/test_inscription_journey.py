@@ -126,7 +126,9 @@ def test_an_already_registered_siret_sends_a_request_to_its_administrators(page,
     expect(page.get_by_role("heading", name="Demande envoyée")).to_be_visible()
 
     login()  # Claire Moutin, administrator of the demo firm
-    page.get_by_role("navigation", name="Menu personnalisé").get_by_role("link", name=re.compile("Demande en attente")).click()
+    page.get_by_role("navigation", name="Menu personnalisé").get_by_role(
+        "link", name=re.compile("Demande en attente")
+    ).click()
     expect(page.get_by_role("heading", name=re.compile("MARTIN Léa"))).to_be_visible()
     expect(page.get_by_text("Je rejoins le cabinet lundi.")).to_be_visible()
 

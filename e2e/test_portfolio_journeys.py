@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 
 def open_portfolios(page):
-    page.get_by_role("navigation", name="Menu personnalisé").get_by_role("link", name="Gérer vos portefeuilles").click()
+    page.get_by_role("navigation", name="Menu personnalisé").get_by_role(
+        "link", name="Gérer vos portefeuilles"
+    ).click()
     expect(page.get_by_role("heading", name="Vos portefeuilles", level=1)).to_be_visible()
 
 
@@ -66,7 +68,9 @@ def test_la_poste_comes_with_its_1282_establishments(page, live_server, login):
     page.get_by_label("Siren", exact=True).fill("552032534")
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("est déjà dans le portefeuille « Portefeuille par défaut »")).to_be_visible()
-    page.get_by_role("link", name="Voir l'entreprise dans le portefeuille « Portefeuille par défaut »").click()
+    page.get_by_role(
+        "link", name="Voir l'entreprise dans le portefeuille « Portefeuille par défaut »"
+    ).click()
     expect(page.get_by_role("row", name=re.compile("DANONE"))).to_be_visible()
 
 
@@ -86,7 +90,9 @@ def test_transfer_aubade_paris_to_another_portfolio(page, live_server, login):
     expect(consequences).to_contain_text("DSN, DPAE, Mon Compte Formation / Elu")
     expect(consequences).to_contain_text("Aucune habilitation supprimée.")
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_role("status")).to_have_text("AUBADE PARIS transférée vers le portefeuille « CLIENTS PME ».")
+    expect(page.get_by_role("status")).to_have_text(
+        "AUBADE PARIS transférée vers le portefeuille « CLIENTS PME »."
+    )
     expect(page.get_by_text("Nom du portefeuille : CLIENTS PME")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("AUBADE PARIS"))).to_contain_text("Multi-établissement")
 
@@ -126,19 +132,27 @@ def test_untick_an_establishment_after_a_confirmation_counting_habilitations(pag
     login()
     open_portfolios(page)
     page.get_by_role("link", name="Composer le portefeuille « Portefeuille par défaut »").click()
-    page.get_by_role("link", name="Choisir les établissements de l'entreprise « FINANCIERE GANYMEDE »").click()
+    page.get_by_role(
+        "link", name="Choisir les établissements de l'entreprise « FINANCIERE GANYMEDE »"
+    ).click()
     expect(page.get_by_role("heading", name="Choisir les établissements de l'entreprise")).to_be_visible()
     boxes = page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"))
     expect(boxes).to_have_count(3)
     check_all = page.get_by_label("Tout (dé)cocher")
     expect(check_all).to_be_checked()  # both active establishments are registered; the closed one is disabled
     check_all.uncheck()
-    expect(page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)).to_have_count(0)
+    expect(
+        page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)
+    ).to_have_count(0)
     check_all.check()
     boxes.nth(1).uncheck()
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_role("alert")).to_contain_text("Vous désinscrivez 1 établissement : 1 habilitation sera supprimée.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Vous désinscrivez 1 établissement : 1 habilitation sera supprimée."
+    )
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("status")).to_have_text(
         "Établissements enregistrés : 0 inscrit(s), 1 désinscrit(s), 1 habilitation(s) supprimée(s).")
-    expect(page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)).to_have_count(1)
+    expect(
+        page.get_by_role("checkbox", name=re.compile("^Inscrire l'établissement"), checked=True)
+    ).to_have_count(1)

@@ -44,7 +44,9 @@ def choose_new_password(page):
     expect(page.get_by_role("banner")).to_contain_text("DURAND Paul")
 
 
-def test_way_one_secret_question_and_the_other_session_ends(page, live_server, login, browser, paul_has_a_question):
+def test_way_one_secret_question_and_the_other_session_ends(
+    page, live_server, login, browser, paul_has_a_question
+):
     elsewhere = browser.new_context(locale="fr-FR").new_page()  # Paul, logged in on another computer
     elsewhere.goto(live_server.url("/connexion"))
     elsewhere.get_by_label("Siret").fill(DEMO_SIRET)
@@ -77,7 +79,9 @@ def test_five_wrong_answers_make_the_question_wait(page, live_server, paul_has_a
     expect(page.get_by_role("alert")).to_contain_text(
         re.compile(r"la question secrète est bloquée jusqu'au \d\d/\d\d/\d{4} à \d\d:\d\d"))
     expect(page.get_by_label("Réponse")).to_have_count(0)
-    expect(page.get_by_role("button", name="Réinitialiser le mot de passe par courrier électronique")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Réinitialiser le mot de passe par courrier électronique")
+    ).to_be_visible()
 
 
 def test_way_two_link_by_email(page, live_server, login):
@@ -100,7 +104,9 @@ def test_way_two_link_by_email(page, live_server, login):
 
 def test_way_three_request_to_the_administrator(page, live_server, login):
     start_recovery(page, live_server)
-    page.get_by_role("button", name="Envoyer une demande de génération de mot de passe à votre administrateur").click()
+    page.get_by_role(
+        "button", name="Envoyer une demande de génération de mot de passe à votre administrateur"
+    ).click()
     expect(page.get_by_role("heading", name="Demande envoyée à votre administrateur")).to_be_visible()
 
     login()  # Claire Moutin, administrator, answers in "Demande en attente"

@@ -12,7 +12,9 @@ from webapp.extensions import csrf, login_manager
 def create_app(config=None):
     """Build the app: defaults, then instance/config.py, then the environment, then `config`."""
     # PORTAL_INSTANCE_PATH moves instance/ (database, secret key, config.py) elsewhere.
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
+    app = Flask(
+        __name__, instance_relative_config=True, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None
+    )
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(settings.from_environment())

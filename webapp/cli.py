@@ -105,8 +105,12 @@ def demo_command():
 @click.option("--email", prompt="Courriel", help="Adresse de connexion de l'agent.")
 @click.option("--nom", prompt="Nom")
 @click.option("--prenom", prompt="Prénom")
-@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmation du mot de passe",
-                       help="À éviter sur la ligne de commande : il est demandé s'il manque.")
+@click.password_option(
+    "--password",
+    prompt="Mot de passe",
+    confirmation_prompt="Confirmation du mot de passe",
+    help="À éviter sur la ligne de commande : il est demandé s'il manque.",
+)
 def support_create(email, nom, prenom, password):
     """Crée un compte du support (connexion sur /support/connexion)."""
     try:
@@ -114,7 +118,9 @@ def support_create(email, nom, prenom, password):
             agent = agents.create_agent(email, nom, prenom, password)
     except Invalid as exc:
         raise click.ClickException(" ".join(exc.errors.values())) from None
-    click.echo(f"Compte du support créé : {agent.full_name} <{agent.email}>. Connexion sur /support/connexion.")
+    click.echo(
+        f"Compte du support créé : {agent.full_name} <{agent.email}>. Connexion sur /support/connexion."
+    )
 
 
 @support_cli.command("list")

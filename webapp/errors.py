@@ -32,7 +32,9 @@ def init_app(app):
     app.register_error_handler(Forbidden, lambda e: error_page(403, str(e) or None))
     app.register_error_handler(
         CSRFError,
-        lambda e: error_page(400, "Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."),
+        lambda e: error_page(
+            400, "Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."
+        ),
     )
     app.register_error_handler(ValueError, _nul_character)
 

@@ -17,7 +17,10 @@ def number_fr(value):
 def is_htmx():
     """True for an htmx request; marks the response as varying on HX-Request."""
     g.vary_on_hx = True
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def page_or_fragment(page, fragment, **context):

@@ -50,6 +50,8 @@ def create_firm(siret, name, address, admin, password=None, declaration_ids=(), 
                 ).execute()
     except IntegrityError:
         if Firm.select().where(Firm.siret == siret).exists():
-            raise Conflict("Ce SIRET vient d'être inscrit sur le portail : il ne peut pas l'être deux fois.") from None
+            raise Conflict(
+                "Ce SIRET vient d'être inscrit sur le portail : il ne peut pas l'être deux fois."
+            ) from None
         raise
     return firm, user

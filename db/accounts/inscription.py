@@ -99,7 +99,9 @@ def check_credentials(data, identity, kept=None):
     password, confirmation = data.get("password") or "", data.get("confirmation") or ""
     errors = {}
     if password or confirmation or not kept.get("password_hash"):
-        errors = check_new_password(password, confirmation, identity["nom"], identity["prenom"], identity["siret"])
+        errors = check_new_password(
+            password, confirmation, identity["nom"], identity["prenom"], identity["siret"]
+        )
     answer = data.get("secret_answer") or ""
     keep_answer = not answer and kept.get("secret_answer_hash") \
         and (data.get("secret_question") or "").strip() == kept.get("secret_question")
@@ -206,7 +208,9 @@ def request_access(identity, message, requests_url):
         raise Invalid({"message": error})
     firm = Firm.get_or_none(Firm.siret == identity["siret"])
     if firm is None or not firm.is_active:
-        raise Invalid({"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."})
+        raise Invalid(
+            {"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."}
+        )
     name = f"{identity['nom'].upper()} {identity['prenom']}"
     existing = PendingRequest.get_or_none(
         (PendingRequest.firm == firm.id) & (PendingRequest.kind == "access")
@@ -262,7 +266,9 @@ def resend_validation(user_id, validation_url):
         & (AccountToken.created_at > clock.now() - datetime.timedelta(minutes=RESEND_MINUTES))
     ).exists()
     if recent:
-        raise Invalid({"__all__": "Un lien vient d'être envoyé : patientez une minute avant d'en demander un autre."})
+        raise Invalid(
+            {"__all__": "Un lien vient d'être envoyé : patientez une minute avant d'en demander un autre."}
+        )
     with database.atomic():
         token = tokens.issue(user, tokens.VALIDATE_EMAIL, minutes=60)
         account_mails.validation_link(user, validation_url(token))

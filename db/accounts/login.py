@@ -170,6 +170,10 @@ def renew_password(user_id, session_version, password, confirmation, question, a
         raise NotFound()
     with database.atomic():
         user = change_password(user, password, confirmation, question, answer)
-        audit.record(user, "user.password_renewed",
-                     f"{user.full_name} a remplacé son mot de passe temporaire et sa question secrète", obj=user)
+        audit.record(
+            user,
+            "user.password_renewed",
+            f"{user.full_name} a remplacé son mot de passe temporaire et sa question secrète",
+            obj=user,
+        )
     return user

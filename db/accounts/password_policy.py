@@ -50,7 +50,9 @@ def password_error(password, nom="", prenom="", siret=""):
     unmet = unmet_criteria(password, nom, prenom, siret)
     if not unmet:
         return None
-    return "Le mot de passe ne respecte pas les règles : " + " ; ".join(CRITERIA[k].lower() for k in unmet) + "."
+    return (
+        "Le mot de passe ne respecte pas les règles : " + " ; ".join(CRITERIA[k].lower() for k in unmet) + "."
+    )
 
 
 def strength(password):

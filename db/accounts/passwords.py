@@ -75,7 +75,9 @@ def check_new_password(password, confirmation, nom, prenom, siret, current_hash=
     elif len(password) > 4 * MAX_PASSWORD_LENGTH:  # oversized: refused before any other work
         errors["password"] = f"Saisissez au plus {MAX_PASSWORD_LENGTH} caractères."
     elif fields.has_control_characters(password):
-        errors["password"] = "Le mot de passe ne doit contenir ni caractère de contrôle ni caractère invisible."
+        errors["password"] = (
+            "Le mot de passe ne doit contenir ni caractère de contrôle ni caractère invisible."
+        )
     else:
         error = password_error(password, nom, prenom, siret)
         if error:
@@ -111,7 +113,9 @@ def change_password(user, password, confirmation, question=None, answer=None, va
     if question is not None or answer is not None:
         question, answer, pair_errors = check_secret_pair(question, answer)
         errors.update(pair_errors)
-        changes.update(secret_question=question, secret_answer_hash=hash_answer(answer) if not pair_errors else None)
+        changes.update(
+            secret_question=question, secret_answer_hash=hash_answer(answer) if not pair_errors else None
+        )
     if errors:
         raise Invalid(errors)
     changes.update(

@@ -43,7 +43,9 @@ def check_current_password(user, password, field="current_password"):
     """Raise Invalid unless password is the user's; failures lock the account like failed logins."""
     now = clock.now()
     if user.locked_until and user.locked_until > now:
-        raise Invalid({field: f"Trop d'essais infructueux : réessayez après le {people_mails.when(user.locked_until)}."})
+        raise Invalid(
+            {field: f"Trop d'essais infructueux : réessayez après le {people_mails.when(user.locked_until)}."}
+        )
     if not password:
         raise Invalid({field: fields.REQUIRED})
     if check_secret(password, user.password_hash):

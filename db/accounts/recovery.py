@@ -99,10 +99,15 @@ def options(triplet, secret):
     now = clock.now()
     user = account(triplet)
     if user is not None and user.secret_answer_hash:
-        locked = user.secret_locked_until if user.secret_locked_until and user.secret_locked_until > now else None
+        locked = (
+            user.secret_locked_until if user.secret_locked_until and user.secret_locked_until > now else None
+        )
         return {"question": user.secret_question, "locked_until": locked}
     _, locked = _decoy_state(_decoy_key(triplet, secret))
-    return {"question": _decoy_question(triplet, secret), "locked_until": locked if locked and locked > now else None}
+    return {
+        "question": _decoy_question(triplet, secret),
+        "locked_until": locked if locked and locked > now else None,
+    }
 
 
 def answer_question(triplet, answer, secret):
@@ -123,12 +128,17 @@ def answer_question(triplet, answer, secret):
         return user
     failures = user.secret_failed_attempts + 1
     locked = failures >= SECRET_MAX_FAILURES
-    User.update(secret_failed_attempts=0 if locked else failures, secret_locked_until=until if locked else None) \
-        .where(User.id == user.id).execute()
+    User.update(
+        secret_failed_attempts=0 if locked else failures, secret_locked_until=until if locked else None
+    ).where(User.id == user.id).execute()
     if locked:
         with database.atomic():
-            audit.record(user, "user.secret_locked", "Question secrète bloquée 60 minutes après 5 réponses erronées",
-                         obj=user)
+            audit.record(
+                user,
+                "user.secret_locked",
+                "Question secrète bloquée 60 minutes après 5 réponses erronées",
+                obj=user,
+            )
         raise SecretLocked(until)
     raise Invalid({"secret_answer": WRONG_ANSWER})
 
@@ -161,7 +171,9 @@ def reset_after_answer(user_id, session_version, password, confirmation, login_u
     with database.atomic():
         user = change_password(user, password, confirmation)
         account_mails.password_reset_by_question(user, login_url)
-        audit.record(user, "user.password_reset", "Mot de passe réinitialisé par la question secrète", obj=user)
+        audit.record(
+            user, "user.password_reset", "Mot de passe réinitialisé par la question secrète", obj=user
+        )
     return user
 
 
@@ -220,18 +232,26 @@ def ask_administrators(triplet, requests_url):
     ).exists()
     if pending:
         return None
-    admins = list(User.select().where((User.firm == user.firm_id) & (User.role == ROLE_ADMIN) & User.is_active))
+    admins = list(
+        User.select().where((User.firm == user.firm_id) & (User.role == ROLE_ADMIN) & User.is_active)
+    )
     with database.atomic():
         request = PendingRequest.create(
-            firm=user.firm_id, kind="password", requester=user.id, requester_name=user.full_name,
-            requester_email=user.email, message="Demande de génération d'un mot de passe (mot de passe oublié).",
+            firm=user.firm_id,
+            kind="password",
+            requester=user.id,
+            requester_name=user.full_name,
+            requester_email=user.email,
+            message="Demande de génération d'un mot de passe (mot de passe oublié).",
         )
         account_mails.password_request_sent(user)
         account_mails.request_waiting(
             admins, user.firm, f"{user.full_name} a oublié son mot de passe et demande la génération d'un "
             "mot de passe temporaire.", requests_url,
         )
-        audit.record(user, "user.recovery_request", "Demande de mot de passe aux administrateurs", obj=request)
+        audit.record(
+            user, "user.recovery_request", "Demande de mot de passe aux administrateurs", obj=request
+        )
     return request
 
 
@@ -248,10 +268,15 @@ def send_login_reminder(address, login_url):
     )
     if not accounts:
         return None
-    recent = OutgoingMail.select().where(
-        (fn.LOWER(OutgoingMail.to) == address.lower()) & (OutgoingMail.subject == account_mails.LOGIN_REMINDER_SUBJECT)
-        & (OutgoingMail.created_at > clock.now() - datetime.timedelta(minutes=RESEND_MINUTES))
-    ).exists()
+    recent = (
+        OutgoingMail.select()
+        .where(
+            (fn.LOWER(OutgoingMail.to) == address.lower())
+            & (OutgoingMail.subject == account_mails.LOGIN_REMINDER_SUBJECT)
+            & (OutgoingMail.created_at > clock.now() - datetime.timedelta(minutes=RESEND_MINUTES))
+        )
+        .exists()
+    )
     if recent:
         return None
     with database.atomic():

@@ -36,7 +36,9 @@ def peek(token, purpose):
     """The valid AccountToken for a clear token (not used, not expired), or None. Does not consume."""
     if not token or len(token) > 200:
         return None
-    row = AccountToken.get_or_none((AccountToken.token_hash == _digest(token)) & (AccountToken.purpose == purpose))
+    row = AccountToken.get_or_none(
+        (AccountToken.token_hash == _digest(token)) & (AccountToken.purpose == purpose)
+    )
     if row is None or row.used_at is not None or row.expires_at <= clock.now():
         return None
     return row

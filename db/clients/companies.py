@@ -130,10 +130,14 @@ def set_establishments(actor, company_id, sirets):
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
         if plan.to_remove:
             unregister_establishments([e.id for e in plan.to_remove])
-        audit.record(actor, "company.establishments",
-                     f"Établissements de {company.name} ({format_siren(company.siren)}) modifiés", obj=company,
-                     before={"désinscrits": [e.siret for e in plan.to_remove]},
-                     after={"inscrits": plan.to_add, "habilitations supprimées": plan.habilitations_removed})
+        audit.record(
+            actor,
+            "company.establishments",
+            f"Établissements de {company.name} ({format_siren(company.siren)}) modifiés",
+            obj=company,
+            before={"désinscrits": [e.siret for e in plan.to_remove]},
+            after={"inscrits": plan.to_add, "habilitations supprimées": plan.habilitations_removed},
+        )
     return plan
 
 
@@ -161,18 +165,24 @@ def plan_transfer(actor, company_id, target_id):
     target = get_portfolio(actor, target_id)
     if target.id == company.portfolio_id:
         raise Invalid({"target": "L'entreprise est déjà dans ce portefeuille : choisissez-en un autre."})
-    have = CompanyDeclaration.select(CompanyDeclaration.declaration).where(CompanyDeclaration.company == company.id)
+    have = CompanyDeclaration.select(CompanyDeclaration.declaration).where(
+        CompanyDeclaration.company == company.id
+    )
     added = list(Declaration.select().join(PortfolioDeclaration)
                  .where((PortfolioDeclaration.portfolio == target.id) & Declaration.id.not_in(have))
                  .order_by(Declaration.position))
     losing = _losing(company, target)
-    counts = dict(losing.select(Habilitation.user, fn.COUNT(Habilitation.id)).group_by(Habilitation.user).tuples())
+    counts = dict(
+        losing.select(Habilitation.user, fn.COUNT(Habilitation.id)).group_by(Habilitation.user).tuples()
+    )
     names = [u.full_name for u in User.select().where(User.id.in_(list(counts)))] if counts else []
     return TransferPlan(company, target, added, sum(counts.values()), sorted(names))
 
 
 def _losing(company, target):
-    staying = PortfolioDeclarant.select(PortfolioDeclarant.user).where(PortfolioDeclarant.portfolio == target.id)
+    staying = PortfolioDeclarant.select(PortfolioDeclarant.user).where(
+        PortfolioDeclarant.portfolio == target.id
+    )
     return Habilitation.select(Habilitation.id).where(
         Habilitation.establishment.in_(_company_establishments(company)) & Habilitation.user.not_in(staying))
 

@@ -119,8 +119,10 @@ def _register(actor, portfolio, siren, fetched=None):
     if unit is None:
         _refuse(f"Le SIREN {format_siren(siren)} est inconnu du référentiel Sirene.")
     if unit.etat == "C":
-        _refuse(f"L'entreprise {format_siren(siren)} ({unit.name}) est cessée d'après le référentiel Sirene : "
-                "elle ne peut pas être ajoutée.")
+        _refuse(
+            f"L'entreprise {format_siren(siren)} ({unit.name}) est cessée d'après le référentiel Sirene : "
+            "elle ne peut pas être ajoutée."
+        )
     active = DirectoryEstablishment.select().where((DirectoryEstablishment.siren == siren)
                                                    & active_in_directory()).count()
     if not active:
@@ -212,11 +214,23 @@ def add_companies(actor, portfolio_id, entries, online=None):
                 line.ok, line.message = True, f"{line.added.establishments} établissement(s)"
             except Invalid as exc:
                 line.message = exc.errors["siren"]
-        audit.record_many([{
-            "firm": actor.firm_id, "actor": actor.id, "actor_name": actor.full_name, "at": line.added.company.added_at,
-            "action": "company.add", "object_type": "Company", "object_id": str(line.added.company.id),
-            "summary": _summary(line.added, portfolio), "after": _snapshot(line.added, portfolio),
-        } for line in lines if line.ok])
+        audit.record_many(
+            [
+                {
+                    "firm": actor.firm_id,
+                    "actor": actor.id,
+                    "actor_name": actor.full_name,
+                    "at": line.added.company.added_at,
+                    "action": "company.add",
+                    "object_type": "Company",
+                    "object_id": str(line.added.company.id),
+                    "summary": _summary(line.added, portfolio),
+                    "after": _snapshot(line.added, portfolio),
+                }
+                for line in lines
+                if line.ok
+            ]
+        )
     return BulkResult(lines)
 
 

@@ -190,7 +190,9 @@ def update_portfolio(actor, portfolio_id, name, comment=""):
     comment = (comment or "").strip()
     before = {"nom": portfolio.name, "commentaire": portfolio.comment}
     with database.atomic():
-        Portfolio.update(name=name, name_key=fold(name), comment=comment).where(Portfolio.id == portfolio.id).execute()
+        Portfolio.update(name=name, name_key=fold(name), comment=comment).where(
+            Portfolio.id == portfolio.id
+        ).execute()
         audit.record(actor, "portfolio.update", f"Portefeuille « {before['nom']} » modifié", obj=portfolio,
                      before=before, after={"nom": name, "commentaire": comment})
     portfolio.name, portfolio.comment = name, comment
@@ -235,8 +237,11 @@ def plan_declarants(actor, portfolio_id, declarant_ids):
 
 
 def _leaver_habilitations(portfolio, user_ids):
-    establishments = (Establishment.select(Establishment.id).join(Company, on=(Establishment.company == Company.id))
-                      .where(Company.portfolio == portfolio.id))
+    establishments = (
+        Establishment.select(Establishment.id)
+        .join(Company, on=(Establishment.company == Company.id))
+        .where(Company.portfolio == portfolio.id)
+    )
     return Habilitation.select(Habilitation.id).where(
         Habilitation.user.in_(list(user_ids)) & Habilitation.establishment.in_(establishments))
 
@@ -249,12 +254,21 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         return plan
     with database.atomic():
         if plan.removed:
-            Habilitation.delete().where(Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))).execute()
+            Habilitation.delete().where(
+                Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
+            ).execute()
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
         if plan.added:
-            PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u} for u in plan.added]).execute()
-        audit.record(actor, "portfolio.declarants", f"Déclarants du portefeuille « {portfolio.name} » modifiés",
-                     obj=portfolio, before={"retirés": plan.removed_names},
-                     after={"ajoutés": _names(plan.added), "habilitations supprimées": plan.habilitations_removed})
+            PortfolioDeclarant.insert_many(
+                [{"portfolio": portfolio.id, "user": u} for u in plan.added]
+            ).execute()
+        audit.record(
+            actor,
+            "portfolio.declarants",
+            f"Déclarants du portefeuille « {portfolio.name} » modifiés",
+            obj=portfolio,
+            before={"retirés": plan.removed_names},
+            after={"ajoutés": _names(plan.added), "habilitations supprimées": plan.habilitations_removed},
+        )
     return plan

@@ -80,7 +80,9 @@ def _scope(actor, portfolio_id):
 def build_recap(actor, portfolio_id=None):
     """The récapitulatif of one portfolio (portfolio_id) or of the firm (None)."""
     scope, portfolios = _scope(actor, portfolio_id)
-    recaps = {p.id: PortfolioRecap(p) for p in portfolios.order_by(Portfolio.is_default.desc(), Portfolio.name_key)}
+    recaps = {
+        p.id: PortfolioRecap(p) for p in portfolios.order_by(Portfolio.is_default.desc(), Portfolio.name_key)
+    }
     ids = list(recaps)
     for link in (PortfolioDeclarant.select(PortfolioDeclarant, User).join(User)
                  .where(PortfolioDeclarant.portfolio.in_(ids)).order_by(User.nom_key, User.prenom_key)):
@@ -105,9 +107,13 @@ def _fill_companies(company_ids, companies):
                        .where(firm_establishments).group_by(Establishment.company).tuples()):
         if cid in companies:
             companies[cid].establishments = count
-    for cid, label in (CompanyDeclaration.select(CompanyDeclaration.company, Declaration.label).join(Declaration)
-                       .where(CompanyDeclaration.company.in_(company_ids))
-                       .order_by(Declaration.position).tuples()):
+    for cid, label in (
+        CompanyDeclaration.select(CompanyDeclaration.company, Declaration.label)
+        .join(Declaration)
+        .where(CompanyDeclaration.company.in_(company_ids))
+        .order_by(Declaration.position)
+        .tuples()
+    ):
         if cid in companies:
             companies[cid].declarations.append(label)
     rank = fn.ROW_NUMBER().over(partition_by=[Establishment.company],
@@ -120,12 +126,23 @@ def _fill_companies(company_ids, companies):
     for cid, siret, address, is_siege, is_active in shown:
         if cid in companies:
             companies[cid].shown.append((siret, address, bool(is_siege), bool(is_active)))
-    rights = (Habilitation.select(Establishment.company, User.nom, User.prenom, Declaration.label,
-                                  _count_true(Habilitation.declare), _count_true(Habilitation.pay))
-              .join(Establishment).join_from(Habilitation, User).join_from(Habilitation, Declaration)
-              .where(firm_establishments)
-              .group_by(Establishment.company, User.id, User.nom, User.prenom, Declaration.id, Declaration.label)
-              .order_by(User.nom, User.prenom, Declaration.label).tuples())
+    rights = (
+        Habilitation.select(
+            Establishment.company,
+            User.nom,
+            User.prenom,
+            Declaration.label,
+            _count_true(Habilitation.declare),
+            _count_true(Habilitation.pay),
+        )
+        .join(Establishment)
+        .join_from(Habilitation, User)
+        .join_from(Habilitation, Declaration)
+        .where(firm_establishments)
+        .group_by(Establishment.company, User.id, User.nom, User.prenom, Declaration.id, Declaration.label)
+        .order_by(User.nom, User.prenom, Declaration.label)
+        .tuples()
+    )
     for cid, nom, prenom, label, declare, pay in rights:
         if cid in companies:
             companies[cid].rights.append((f"{nom.upper()} {prenom}", label, int(declare or 0), int(pay or 0)))
@@ -144,18 +161,44 @@ def csv_rows(actor, portfolio_id=None):
     """Tuples for the CSV export, streamed: one per habilitation, or one per establishment that
     has none (déclarant columns empty). Dates are left as datetimes for the caller to format."""
     scope, portfolios = _scope(actor, portfolio_id)
-    query = (Establishment.select(Portfolio.name, Company.siren, Company.name, Establishment.siret,
-                                  Establishment.is_siege, Establishment.is_active, Establishment.address,
-                                  User.nom, User.prenom, Declaration.label, Habilitation.declare, Habilitation.pay,
-                                  Habilitation.active_from, Habilitation.pay_active_from)
-             .join(Company, on=(Establishment.company == Company.id))
-             .join(Portfolio, on=(Company.portfolio == Portfolio.id))
-             .join_from(Establishment, Habilitation, JOIN.LEFT_OUTER, on=(Habilitation.establishment == Establishment.id))
-             .join_from(Habilitation, User, JOIN.LEFT_OUTER, on=(Habilitation.user == User.id))
-             .join_from(Habilitation, Declaration, JOIN.LEFT_OUTER, on=(Habilitation.declaration == Declaration.id))
-             .where((Establishment.firm == actor.firm_id) & Company.portfolio.in_(portfolios.select(Portfolio.id)))
-             .order_by(Portfolio.name_key, Company.name, Company.siren, Establishment.is_siege.desc(),
-                       Establishment.siret, User.nom_key, User.prenom_key, Declaration.position))
+    query = (
+        Establishment.select(
+            Portfolio.name,
+            Company.siren,
+            Company.name,
+            Establishment.siret,
+            Establishment.is_siege,
+            Establishment.is_active,
+            Establishment.address,
+            User.nom,
+            User.prenom,
+            Declaration.label,
+            Habilitation.declare,
+            Habilitation.pay,
+            Habilitation.active_from,
+            Habilitation.pay_active_from,
+        )
+        .join(Company, on=(Establishment.company == Company.id))
+        .join(Portfolio, on=(Company.portfolio == Portfolio.id))
+        .join_from(
+            Establishment, Habilitation, JOIN.LEFT_OUTER, on=(Habilitation.establishment == Establishment.id)
+        )
+        .join_from(Habilitation, User, JOIN.LEFT_OUTER, on=(Habilitation.user == User.id))
+        .join_from(
+            Habilitation, Declaration, JOIN.LEFT_OUTER, on=(Habilitation.declaration == Declaration.id)
+        )
+        .where((Establishment.firm == actor.firm_id) & Company.portfolio.in_(portfolios.select(Portfolio.id)))
+        .order_by(
+            Portfolio.name_key,
+            Company.name,
+            Company.siren,
+            Establishment.is_siege.desc(),
+            Establishment.siret,
+            User.nom_key,
+            User.prenom_key,
+            Declaration.position,
+        )
+    )
     counts = defaultdict(int, Establishment.select(Company.siren, fn.COUNT(Establishment.id))
                          .join(Company, on=(Establishment.company == Company.id))
                          .where(Establishment.firm == actor.firm_id).group_by(Company.siren).tuples())

@@ -58,9 +58,18 @@ def plan_refresh(actor, company_id):
     if plan.unit.name != company.name:
         plan.new_name = plan.unit.name
     registered = {e.siret: e for e in Establishment.select().where(Establishment.company == company.id)}
-    rows = (DE.select(DE.siret, DE.is_siege, directory_name().alias("name"), directory_address().alias("addr"),
-                      directory_is_active().alias("active"))
-            .where(DE.siren == company.siren).order_by(DE.is_siege.desc(), DE.siret).dicts())
+    rows = (
+        DE.select(
+            DE.siret,
+            DE.is_siege,
+            directory_name().alias("name"),
+            directory_address().alias("addr"),
+            directory_is_active().alias("active"),
+        )
+        .where(DE.siren == company.siren)
+        .order_by(DE.is_siege.desc(), DE.siret)
+        .dicts()
+    )
     seen = set()
     closed = []
     for row in rows:
@@ -85,7 +94,11 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
     plan = plan_refresh(actor, company_id)
     company = plan.company
     register = sorted({s for s, _a, _h in plan.new_active} & set(register_sirets))
-    unregister = [c.establishment.id for c in plan.now_closed if str(c.establishment.id) in {str(i) for i in unregister_ids}]
+    unregister = [
+        c.establishment.id
+        for c in plan.now_closed
+        if str(c.establishment.id) in {str(i) for i in unregister_ids}
+    ]
     with database.atomic():
         if plan.new_name:
             Company.update(name=plan.new_name).where(Company.id == company.id).execute()
@@ -99,13 +112,21 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
         if unregister:
             unregister_establishments(unregister)
         audit.record(
-            actor, "company.refresh",
-            f"{company.name} ({format_siren(company.siren)}) mise à jour depuis le référentiel Sirene", obj=company,
+            actor,
+            "company.refresh",
+            f"{company.name} ({format_siren(company.siren)}) mise à jour depuis le référentiel Sirene",
+            obj=company,
             before={"raison sociale": company.name},
-            after={"raison sociale": plan.new_name or company.name, "inscrits": register,
-                   "fermés": [c.establishment.siret for c in plan.now_closed],
-                   "désinscrits": [c.establishment.siret for c in plan.now_closed if c.establishment.id in unregister],
-                   "adresses mises à jour": [e.siret for e, _n, _a in plan.changed]})
+            after={
+                "raison sociale": plan.new_name or company.name,
+                "inscrits": register,
+                "fermés": [c.establishment.siret for c in plan.now_closed],
+                "désinscrits": [
+                    c.establishment.siret for c in plan.now_closed if c.establishment.id in unregister
+                ],
+                "adresses mises à jour": [e.siret for e, _n, _a in plan.changed],
+            },
+        )
     return plan, register, unregister
 
 

@@ -60,7 +60,9 @@ def copy_establishments(firm_id, company_id, siren, sirets=None):
         Value(firm_id), Value(company_id), DE.siret, directory_name(), directory_address(),
         DE.is_siege, directory_is_active(), Value(clock.now()),
     ).where(DE.siren == siren)
-    source = source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
+    source = (
+        source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
+    )
     Establishment.insert_from(source, [
         Establishment.firm, Establishment.company, Establishment.siret, Establishment.name,
         Establishment.address, Establishment.is_siege, Establishment.is_active, Establishment.registered_at,
@@ -101,7 +103,9 @@ def inherit_portfolio_declarations(company, establishment_ids=None):
 
 def inherit_company_declarations(company, establishment_ids):
     """Give newly registered establishments the declarations selected for their company."""
-    _give_declarations(company, CompanyDeclaration, CompanyDeclaration.company == company.id, establishment_ids)
+    _give_declarations(
+        company, CompanyDeclaration, CompanyDeclaration.company == company.id, establishment_ids
+    )
 
 
 def _give_declarations(company, link, condition, establishment_ids):
@@ -128,7 +132,11 @@ def _give_declarations(company, link, condition, establishment_ids):
 
 def unregister_establishments(establishment_ids):
     """Delete establishments with their habilitations and declarations (three statements)."""
-    ids = establishment_ids if not isinstance(establishment_ids, (list, set, tuple)) else list(establishment_ids)
+    ids = (
+        establishment_ids
+        if not isinstance(establishment_ids, (list, set, tuple))
+        else list(establishment_ids)
+    )
     Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
     EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
     Establishment.delete().where(Establishment.id.in_(ids)).execute()
@@ -136,6 +144,8 @@ def unregister_establishments(establishment_ids):
 
 def delete_company(company):
     """Delete a company and everything registered under it, set-based."""
-    unregister_establishments(Establishment.select(Establishment.id).where(Establishment.company == company.id))
+    unregister_establishments(
+        Establishment.select(Establishment.id).where(Establishment.company == company.id)
+    )
     CompanyDeclaration.delete().where(CompanyDeclaration.company == company.id).execute()
     Company.delete().where(Company.id == company.id).execute()

@@ -169,5 +169,6 @@ def _add_to_establishments(establishments, ids):
 
 def _remove_from_establishments(establishments, ids):
     EstablishmentDeclaration.delete().where(
-        EstablishmentDeclaration.establishment.in_(establishments) & EstablishmentDeclaration.declaration.in_(ids)
+        EstablishmentDeclaration.establishment.in_(establishments)
+        & EstablishmentDeclaration.declaration.in_(ids)
     ).execute()

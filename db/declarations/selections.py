@@ -28,7 +28,9 @@ from db.text import fold
 
 __all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "Selection", "Change", "load", "submit",
            "company_establishments"]
-NOT_OFFERED = "« {} » n'est pas proposée à ce niveau (elle a pu être retirée entre-temps) : rechargez la page."
+NOT_OFFERED = (
+    "« {} » n'est pas proposée à ce niveau (elle a pu être retirée entre-temps) : rechargez la page."
+)
 
 
 @dataclass
@@ -125,7 +127,9 @@ def _impact(change, level, target):
     change.habilitations, change.declarants = counts or (0, 0)
     change.establishments = (
         EstablishmentDeclaration.select(fn.COUNT(EstablishmentDeclaration.establishment.distinct()))
-        .where(EstablishmentDeclaration.establishment.in_(below) & EstablishmentDeclaration.declaration.in_(ids))
+        .where(
+            EstablishmentDeclaration.establishment.in_(below) & EstablishmentDeclaration.declaration.in_(ids)
+        )
         .scalar()
     ) or 0
 
@@ -212,12 +216,24 @@ def _journal_removed_habilitations(actor, level, target, ids, now):
     )
     rows = (
         Habilitation.select(
-            Value(actor.firm_id), Value(actor.id), Value(actor.full_name), Value(now), Value("habilitation.remove"),
-            Value("Habilitation"), Habilitation.id.cast("TEXT"), summary, siret, Declaration.code, before,
+            Value(actor.firm_id),
+            Value(actor.id),
+            Value(actor.full_name),
+            Value(now),
+            Value("habilitation.remove"),
+            Value("Habilitation"),
+            Habilitation.id.cast("TEXT"),
+            summary,
+            siret,
+            Declaration.code,
+            before,
         )
-        .join(Establishment).join(Company)
-        .switch(Habilitation).join(Declaration)
-        .switch(Habilitation).join(User)
+        .join(Establishment)
+        .join(Company)
+        .switch(Habilitation)
+        .join(Declaration)
+        .switch(Habilitation)
+        .join(User)
         .where(level.scope(target) & Habilitation.declaration.in_(ids))
     )
     AuditEvent.insert_from(rows, [
@@ -244,7 +260,9 @@ def company_establishments(actor, company_id, search="", page=1, per_page=50):
         query.order_by(Establishment.is_siege.desc(), Establishment.siret).paginate(max(page, 1), per_page)
     )
     counts = dict(
-        EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, fn.COUNT(EstablishmentDeclaration.id))
+        EstablishmentDeclaration.select(
+            EstablishmentDeclaration.establishment, fn.COUNT(EstablishmentDeclaration.id)
+        )
         .where(EstablishmentDeclaration.establishment.in_([r.id for r in rows]))
         .group_by(EstablishmentDeclaration.establishment)
         .tuples()

@@ -59,7 +59,9 @@ def tiles(user):
             fn.COUNT(SQL("*")),
             fn.EXISTS(
                 usable.select(SQL("1")).where(
-                    (usable.user == user.id) & (usable.declaration == Habilitation.declaration) & _usable(usable, now)
+                    (usable.user == user.id)
+                    & (usable.declaration == Habilitation.declaration)
+                    & _usable(usable, now)
                 )
             ),
         )
@@ -140,7 +142,9 @@ def tile_establishments(user, code, search="", page=1, per_page=50):
     declaration = Declaration.get_or_none((Declaration.code == code) & Declaration.is_active)
     if declaration is None:
         raise NotFound()
-    held = Habilitation.select().where((Habilitation.user == user.id) & (Habilitation.declaration == declaration.id))
+    held = Habilitation.select().where(
+        (Habilitation.user == user.id) & (Habilitation.declaration == declaration.id)
+    )
     base = (
         held.select(Habilitation, Establishment.siret, Establishment.name, Company.name.alias("company_name"))
         .join(Establishment)

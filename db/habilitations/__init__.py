@@ -16,4 +16,13 @@ from db.habilitations.operations import (
     validate,
 )
 
-__all__ = ["CRITERIA_KEYS", "copy_apply", "copy_preview", "edits_from", "options", "pending", "search", "validate"]
+__all__ = [
+    "CRITERIA_KEYS",
+    "copy_apply",
+    "copy_preview",
+    "edits_from",
+    "options",
+    "pending",
+    "search",
+    "validate",
+]

@@ -52,8 +52,11 @@ def _batch(firm_id, establishment_ids, keys, users, declarations):
     if not places:
         return {}
     selected = set(
-        EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
-        .where(EstablishmentDeclaration.establishment.in_(list(places))).tuples()
+        EstablishmentDeclaration.select(
+            EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
+        )
+        .where(EstablishmentDeclaration.establishment.in_(list(places)))
+        .tuples()
     )
     members = set(
         PortfolioDeclarant.select(PortfolioDeclarant.portfolio, PortfolioDeclarant.user)
@@ -65,8 +68,11 @@ def _batch(firm_id, establishment_ids, keys, users, declarations):
         Habilitation.declare, Habilitation.pay,
     ).where(Habilitation.establishment.in_(list(places)) & Habilitation.user.in_(list(users)))
     # Raw rows: an establishment may carry hundreds of rights; booleans are read with bool() later.
-    held = {(e, d, u): (h, declare, pay) for h, e, d, u, declare, pay in database.execute(rights).fetchall()} \
-        if users else {}
+    held = (
+        {(e, d, u): (h, declare, pay) for h, e, d, u, declare, pay in database.execute(rights).fetchall()}
+        if users
+        else {}
+    )
     rows = {}
     for key in keys:
         e, d, u = key

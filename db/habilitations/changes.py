@@ -222,7 +222,9 @@ def plan(actor, criteria, edits):
         _check_ownership(actor, unchanged)
     changes = [e for e in entries.values() if tuple(e.after) != e.before]
     changes.sort(key=lambda e: (e.siret, e.code, e.person))
-    return Plan(changes, sum(e.added for e in changes), sum(e.removed for e in changes), not_copied, bulk_changed)
+    return Plan(
+        changes, sum(e.added for e in changes), sum(e.removed for e in changes), not_copied, bulk_changed
+    )
 
 
 def describe(actor, keys):

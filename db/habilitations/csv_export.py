@@ -116,10 +116,13 @@ def _lines(portfolio, cols, people, blank):
     for batch in chunked(establishments, IDS_PER_QUERY):
         ids = [row[0] for row in batch]
         # Raw rows: an export reads hundreds of thousands of cells.
-        selected = set(database.execute(
-            EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
-            .where(EstablishmentDeclaration.establishment.in_(ids))
-        ).fetchall())
+        selected = set(
+            database.execute(
+                EstablishmentDeclaration.select(
+                    EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
+                ).where(EstablishmentDeclaration.establishment.in_(ids))
+            ).fetchall()
+        )
         held = {}
         if not blank and user_ids:
             query = Habilitation.select(

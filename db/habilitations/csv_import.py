@@ -69,7 +69,9 @@ def _decode(data):
     if not data or not data.strip():
         raise _FileError("Le fichier est vide.")
     if len(data) > MAX_BYTES:
-        raise _FileError(f"Le fichier dépasse la taille maximale de {MAX_BYTES_TEXT} : découpez-le en plusieurs fichiers.")
+        raise _FileError(
+            f"Le fichier dépasse la taille maximale de {MAX_BYTES_TEXT} : découpez-le en plusieurs fichiers."
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -96,7 +98,9 @@ def _read_header(names):
     """{"siret": i, "nom": i, "prenom": i} and [(index, Declaration, column)] from the first row."""
     keys = {fold(n).replace(" ", ""): i for i, n in enumerate(names)}
     fixed = {k: keys.get(k) for k in ("siret", "nom", "prenom")}
-    missing = [label for k, label in (("siret", "Siret"), ("nom", "Nom"), ("prenom", "Prénom")) if fixed[k] is None]
+    missing = [
+        label for k, label in (("siret", "Siret"), ("nom", "Nom"), ("prenom", "Prénom")) if fixed[k] is None
+    ]
     if missing:
         raise _FileError(f"En-tête incomplet : colonne(s) {', '.join(missing)} absente(s). "
                          f"Partez du modèle vierge ou d'un export.")
@@ -108,7 +112,9 @@ def _read_header(names):
         declaration = services.get(fold(service))
         column = {"declarer": DECLARE, "payer": PAY}.get(fold(word))
         if declaration is None or column is None:
-            raise _FileError(f"Colonne non reconnue : « {name} » (attendu « <service> - Déclarer » ou « - Payer »).")
+            raise _FileError(
+                f"Colonne non reconnue : « {name} » (attendu « <service> - Déclarer » ou « - Payer »)."
+            )
         if column == PAY and not declaration.has_payment:
             raise _FileError(f"Colonne « {name} » : « {declaration.label} » ne comporte pas de droit Payer.")
         cols.append((index, declaration, column))
@@ -126,9 +132,13 @@ def check(actor, portfolio_id, data, with_plan=True):
         first = text.splitlines()[0]
         if SEPARATOR not in first:
             if "," in first or "\t" in first:
-                raise _FileError("Séparateur incorrect : les colonnes doivent être séparées par des points-virgules (;), "
-                                 "comme dans le fichier exporté.")
-            raise _FileError("En-tête non reconnu : la première ligne doit être « Siret;Établissement;Nom;Prénom;… ».")
+                raise _FileError(
+                    "Séparateur incorrect : les colonnes doivent être séparées par des points-virgules (;), "
+                    "comme dans le fichier exporté."
+                )
+            raise _FileError(
+                "En-tête non reconnu : la première ligne doit être « Siret;Établissement;Nom;Prénom;… »."
+            )
         rows = csv.reader(io.StringIO(text), delimiter=SEPARATOR)
         fixed, cols = _read_header(next(rows))
         parsed = [(rows.line_num, row) for row in rows if any(cell.strip() for cell in row)]
@@ -156,19 +166,29 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
         .where((Company.portfolio == portfolio.id) & (Establishment.firm == actor.firm_id)).tuples()
     )
     members = {p.id for p in people_of(portfolio)}
-    people = {(p.nom_key, p.prenom_key): p for p in User.select().where((User.firm == actor.firm_id) & User.is_active)}
+    people = {
+        (p.nom_key, p.prenom_key): p
+        for p in User.select().where((User.firm == actor.firm_id) & User.is_active)
+    }
     wanted_ids = {sirets[clean(row[fixed["siret"]])] for _, row in parsed
                   if len(row) > fixed["siret"] and clean(row[fixed["siret"]]) in sirets}
     selected = set()
     for batch in chunked(sorted(wanted_ids), IDS_PER_QUERY):
         selected.update(
-            EstablishmentDeclaration.select(EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration)
-            .where(EstablishmentDeclaration.establishment.in_(batch)).tuples()
+            EstablishmentDeclaration.select(
+                EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
+            )
+            .where(EstablishmentDeclaration.establishment.in_(batch))
+            .tuples()
         )
     edits, seen, width = Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
     for number, row in parsed:
         row = row + [""] * (width - len(row))
-        siret, nom, prenom = clean(row[fixed["siret"]]), row[fixed["nom"]].strip(), row[fixed["prenom"]].strip()
+        siret, nom, prenom = (
+            clean(row[fixed["siret"]]),
+            row[fixed["nom"]].strip(),
+            row[fixed["prenom"]].strip(),
+        )
         line = Line(number, siret, f"{nom.upper()} {prenom}".strip())
         report.lines.append(line)
         e_id = sirets.get(siret)
@@ -180,23 +200,31 @@ def _check_lines(actor, portfolio, report, parsed, fixed, cols):
         if person is None:
             line.reasons.append(f"déclarant « {line.person} » inconnu")
         elif person.id not in members:
-            line.reasons.append(f"{person.full_name} n'est pas déclarant du portefeuille « {portfolio.name} »")
+            line.reasons.append(
+                f"{person.full_name} n'est pas déclarant du portefeuille « {portfolio.name} »"
+            )
         values = {}
         for index, declaration, column in cols:
             value = row[index].strip()
             if value == "":
                 continue
             if value not in ("0", "1"):
-                line.reasons.append(f"« {value} » dans « {declaration.label} - {WORDS[column]} » : 0 ou 1 attendu")
+                line.reasons.append(
+                    f"« {value} » dans « {declaration.label} - {WORDS[column]} » : 0 ou 1 attendu"
+                )
             elif e_id is not None and (e_id, declaration.id) not in selected:
                 if value == "1":
-                    line.reasons.append(f"« {declaration.label} » n'est pas sélectionnée pour cet établissement")
+                    line.reasons.append(
+                        f"« {declaration.label} » n'est pas sélectionnée pour cet établissement"
+                    )
             else:
                 values[(declaration.id, column)] = value == "1"
         if e_id is not None and person is not None:
             line.key = (e_id, person.id)
             if line.key in seen:
-                line.reasons.append(f"ligne en double (même SIRET et même déclarant qu'en ligne {seen[line.key]})")
+                line.reasons.append(
+                    f"ligne en double (même SIRET et même déclarant qu'en ligne {seen[line.key]})"
+                )
             seen.setdefault(line.key, number)
         if line.ok:
             for (d_id, column), value in values.items():
@@ -210,8 +238,12 @@ def apply(actor, portfolio_id, data, version, accept_partial=False, delay_overri
     if report.status == KO:
         raise Invalid({"__all__": report.file_error or "Aucune ligne correcte : rien n'a été appliqué."})
     if report.status == PARTIAL and not accept_partial:
-        raise Invalid({"accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
-                                         "les lignes correctes » pour appliquer les autres."})
+        raise Invalid(
+            {
+                "accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
+                "les lignes correctes » pour appliquer les autres."
+            }
+        )
     version = record_id(version)  # the journal's high-water mark when the file was checked
     if version is None:
         raise Invalid({"__all__": "L'aperçu n'a pas pu être identifié : importez de nouveau le fichier."})

@@ -29,7 +29,9 @@ class Edits:
         """The cells as the grid's form carries them: "e-d-u-c-v" separated by spaces."""
         letters = {DECLARE: "d", PAY: "p"}
         return " ".join(
-            f"{e}-{d}-{u}-{letters[col]}-{int(v)}" for (e, d, u), cols in self.cells.items() for col, v in cols.items()
+            f"{e}-{d}-{u}-{letters[col]}-{int(v)}"
+            for (e, d, u), cols in self.cells.items()
+            for col, v in cols.items()
         )
 
 

@@ -138,14 +138,21 @@ def people_by_portfolio(criteria):
     """({portfolio id: [Person]}, {portfolio id: name}) of the people the criteria list, the
     portfolios in the order of the lists (default first, then by name), people by name."""
     query = (
-        PortfolioDeclarant.select(PortfolioDeclarant.portfolio, Portfolio.name, User.id, User.nom, User.prenom,
-                                  User.role)
+        PortfolioDeclarant.select(
+            PortfolioDeclarant.portfolio, Portfolio.name, User.id, User.nom, User.prenom, User.role
+        )
         .join(User, on=(PortfolioDeclarant.user == User.id))
         .switch(PortfolioDeclarant)
         .join(Portfolio, on=(PortfolioDeclarant.portfolio == Portfolio.id))
         .where(people_condition(criteria) & (Portfolio.firm == criteria.firm_id))
-        .order_by(Portfolio.is_default.desc(), Portfolio.name_key, Portfolio.id, User.nom_key, User.prenom_key,
-                  User.id)
+        .order_by(
+            Portfolio.is_default.desc(),
+            Portfolio.name_key,
+            Portfolio.id,
+            User.nom_key,
+            User.prenom_key,
+            User.id,
+        )
     )
     if criteria.portfolio is not None:
         query = query.where(PortfolioDeclarant.portfolio == criteria.portfolio.id)
@@ -229,8 +236,20 @@ def _page_cells(criteria, people, blocks, offset):
                 continue
             if len(cells) < criteria.per_page:
                 name = pair[2] or pair[9]  # the establishment's sign, else its company's name
-                cells.append(Cell(pair[0], pair[1], name, pair[4], pair[5], pair[6], bool(pair[7]), pair[8], person,
-                                  portfolio_id=pair[3]))
+                cells.append(
+                    Cell(
+                        pair[0],
+                        pair[1],
+                        name,
+                        pair[4],
+                        pair[5],
+                        pair[6],
+                        bool(pair[7]),
+                        pair[8],
+                        person,
+                        portfolio_id=pair[3],
+                    )
+                )
     return cells
 
 

@@ -150,7 +150,9 @@ def _copy_people(actor, target_id, source_id):
     ids = []
     for value in (target_id, source_id):
         if not str(value or "").strip():
-            raise Invalid({"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."})
+            raise Invalid(
+                {"copy": "Choisissez le déclarant à modifier et celui dont il reprend les habilitations."}
+            )
         user_id = record_id(value)
         if user_id is None:
             raise NotFound()

@@ -19,8 +19,20 @@ from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation
 
 INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at", "active_from", "pay",
                  "pay_granted_at", "pay_active_from")
-JOURNAL_FIELDS = ("firm", "actor", "actor_name", "at", "action", "object_type", "object_id", "summary", "siret",
-                  "declaration_code", "before", "after")
+JOURNAL_FIELDS = (
+    "firm",
+    "actor",
+    "actor_name",
+    "at",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "siret",
+    "declaration_code",
+    "before",
+    "after",
+)
 
 
 def conflicts(actor, criteria, edits, version):
@@ -126,7 +138,9 @@ def _event(who, change, start):
         if change.before[index] != change.after[index]:
             words.append(f"{name} {'accordé' if change.after[index] else 'retiré'}")
     created, deleted = change.habilitation_id is None, not any(change.after)
-    action = "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change")
+    action = (
+        "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change")
+    )
     granted = (change.after[0] and not change.before[0], change.after[1] and not change.before[1])
     return (
         *who, action, "Habilitation", ":".join(map(str, change.key)),

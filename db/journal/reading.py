@@ -139,7 +139,11 @@ def _rows(actor, criteria):
     for event in _query(actor, criteria).iterator():
         entry = Entry(event)
         yield [
-            entry.at_text, event.actor_name, entry.action_label, event.siret or "", event.declaration_code or "",
+            entry.at_text,
+            event.actor_name,
+            entry.action_label,
+            event.siret or "",
+            event.declaration_code or "",
             event.summary,
             " ; ".join(f"{ch.label} : {ch.before}" for ch in entry.changes),
             " ; ".join(f"{ch.label} : {ch.after}" for ch in entry.changes),

@@ -87,9 +87,9 @@ def deliver_pending(settings, limit=100):
                 _failed([mail], exc)
                 failed += 1
             else:
-                OutgoingMail.update(sent_at=clock.now(), attempts=OutgoingMail.attempts + 1, error=None).where(
-                    OutgoingMail.id == mail.id
-                ).execute()
+                OutgoingMail.update(
+                    sent_at=clock.now(), attempts=OutgoingMail.attempts + 1, error=None
+                ).where(OutgoingMail.id == mail.id).execute()
                 sent += 1
     return sent, failed
 

@@ -25,7 +25,13 @@ SAME_NAMES = ("Une personne du cabinet porte déjà ces nom et prénom : ils ser
 ROLES = {ROLE_DECLARANT: "Déclarant", ROLE_ADMIN: "Administrateur - Déclarant"}
 ROLE_WORDS = {ROLE_DECLARANT: "déclarant", ROLE_ADMIN: "administrateur"}
 AUDITED = ("nom", "prenom", "email", "phone", "mobile", "role", "is_active")
-LABELS = {"nom": "nom", "prenom": "prénom", "email": "courriel", "phone": "téléphone", "mobile": "téléphone portable"}
+LABELS = {
+    "nom": "nom",
+    "prenom": "prénom",
+    "email": "courriel",
+    "phone": "téléphone",
+    "mobile": "téléphone portable",
+}
 
 
 def snapshot(user, keys=AUDITED):
@@ -52,7 +58,9 @@ def lock_firm(firm_id):
 def other_active_admins(firm_id, excluding_id):
     return (
         User.select()
-        .where((User.firm == firm_id) & (User.role == ROLE_ADMIN) & User.is_active & (User.id != excluding_id))
+        .where(
+            (User.firm == firm_id) & (User.role == ROLE_ADMIN) & User.is_active & (User.id != excluding_id)
+        )
         .count()
     )
 
@@ -82,7 +90,9 @@ def list_people(actor, term="", page=1):
     term = fields.checked({"q": fields.search_term(term)})["q"]
     query = User.select().where(User.firm == actor.firm_id)
     for word in fold(term).split():
-        query = query.where(User.nom_key.contains(word) | User.prenom_key.contains(word) | User.email.contains(word))
+        query = query.where(
+            User.nom_key.contains(word) | User.prenom_key.contains(word) | User.email.contains(word)
+        )
     total = query.count()
     people = list(query.order_by(User.nom_key, User.prenom_key, User.id).paginate(max(page, 1), PER_PAGE))
     return people, total, term
@@ -104,7 +114,9 @@ def check_person(data, role_required=False):
 
 
 def same_names_exist(firm_id, nom, prenom, excluding_id=None):
-    query = User.select().where((User.firm == firm_id) & (User.nom_key == fold(nom)) & (User.prenom_key == fold(prenom)))
+    query = User.select().where(
+        (User.firm == firm_id) & (User.nom_key == fold(nom)) & (User.prenom_key == fold(prenom))
+    )
     if excluding_id is not None:
         query = query.where(User.id != excluding_id)
     return query.exists()
@@ -163,9 +175,17 @@ def update_person(actor, user_id, data, links):
             if "email" in changed:
                 people_mails.email_changed(person, firm, old_email, person.email)
                 if person.password_hash is None and person.is_active:
-                    invite(actor, person, firm, links, f"{actor.full_name} a corrigé votre adresse électronique.")
-            audit.record(actor, "person.updated", f"Modification de {person.full_name} : {', '.join(LABELS[k] for k in changed)}",
-                         obj=person, before=before, after=snapshot(person, changed))
+                    invite(
+                        actor, person, firm, links, f"{actor.full_name} a corrigé votre adresse électronique."
+                    )
+            audit.record(
+                actor,
+                "person.updated",
+                f"Modification de {person.full_name} : {', '.join(LABELS[k] for k in changed)}",
+                obj=person,
+                before=before,
+                after=snapshot(person, changed),
+            )
     except IntegrityError:
         raise Invalid({"nom": SAME_NAMES}) from None
     return changed
@@ -178,7 +198,9 @@ def set_active(actor, user_id, active, links):
     with database.atomic():
         person = _person_under_lock(actor, user_id)
         if person.is_active == active:
-            raise Invalid({"__all__": "Ce compte est déjà actif." if active else "Ce compte est déjà désactivé."})
+            raise Invalid(
+                {"__all__": "Ce compte est déjà actif." if active else "Ce compte est déjà désactivé."}
+            )
         if not active:
             _keep_an_admin(person)
         User.update(is_active=active, session_version=User.session_version + 1, failed_attempts=0,
@@ -233,6 +255,10 @@ def resend_activation(actor, user_id, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         invite(actor, person, firm, links, f"{actor.full_name} vous envoie un nouveau lien d'activation.")
-        audit.record(actor, "person.activation_sent", f"Nouveau lien d'activation envoyé à {person.full_name} "
-                     f"({person.email})", obj=person)
+        audit.record(
+            actor,
+            "person.activation_sent",
+            f"Nouveau lien d'activation envoyé à {person.full_name} ({person.email})",
+            obj=person,
+        )
     return person

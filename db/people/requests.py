@@ -31,7 +31,9 @@ KINDS = {
 ALREADY_DECIDED = "Cette demande a déjà été traitée (peut-être par un autre administrateur)."
 REQUESTER_GONE = "Le compte du demandeur est désactivé : refusez la demande."
 # Unambiguous characters only: the temporary password is read on a screen and typed again.
-_TEMPORARY_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "O0Il1o") + "-+=?!#%"
+_TEMPORARY_ALPHABET = (
+    "".join(c for c in string.ascii_letters + string.digits if c not in "O0Il1o") + "-+=?!#%"
+)
 
 
 def pending_count(actor):
@@ -90,22 +92,40 @@ def ask_cooptation(actor, message, links):
     firm = Firm.get_by_id(actor.firm_id)
     with database.atomic():
         declarants.lock_firm(firm.id)  # two clicks at once do not make two requests
-        if PendingRequest.select().where((PendingRequest.requester == actor.id) & (PendingRequest.kind == COOPTATION)
-                                         & (PendingRequest.status == "pending")).exists():
+        if (
+            PendingRequest.select()
+            .where(
+                (PendingRequest.requester == actor.id)
+                & (PendingRequest.kind == COOPTATION)
+                & (PendingRequest.status == "pending")
+            )
+            .exists()
+        ):
             raise Invalid({"message": "Votre demande est déjà en attente de réponse."})
-        request = PendingRequest.create(firm=firm.id, kind=COOPTATION, requester=actor.id,
-                                        requester_name=actor.full_name, requester_email=actor.email, message=text)
+        request = PendingRequest.create(
+            firm=firm.id,
+            kind=COOPTATION,
+            requester=actor.id,
+            requester_name=actor.full_name,
+            requester_email=actor.email,
+            message=text,
+        )
         admins = User.select().where((User.firm == firm.id) & (User.role == ROLE_ADMIN) & User.is_active)
         account_mails.request_waiting(admins, firm, f"{actor.full_name} demande à devenir administrateur.",
                                       links.requests)
-        audit.record(actor, "request.cooptation", f"{actor.full_name} demande à devenir administrateur", obj=request)
+        audit.record(
+            actor, "request.cooptation", f"{actor.full_name} demande à devenir administrateur", obj=request
+        )
     return request
 
 
 def my_cooptation(actor):
     """The actor's pending cooptation request, or None."""
-    return PendingRequest.get_or_none((PendingRequest.requester == actor.id) & (PendingRequest.kind == COOPTATION)
-                                      & (PendingRequest.status == "pending"))
+    return PendingRequest.get_or_none(
+        (PendingRequest.requester == actor.id)
+        & (PendingRequest.kind == COOPTATION)
+        & (PendingRequest.status == "pending")
+    )
 
 
 def accept_cooptation(actor, request_id, links):
@@ -120,9 +140,15 @@ def accept_cooptation(actor, request_id, links):
         if not requester.is_admin:
             User.update(role=ROLE_ADMIN).where(User.id == requester.id).execute()
             requester.role = ROLE_ADMIN
-            audit.record(actor, "person.promoted", f"{requester.full_name} : {declarants.ROLES[ROLE_DECLARANT]} → "
-                         f"{declarants.ROLES[ROLE_ADMIN]} (cooptation)", obj=requester,
-                         before={"role": ROLE_DECLARANT}, after={"role": ROLE_ADMIN})
+            audit.record(
+                actor,
+                "person.promoted",
+                f"{requester.full_name} : {declarants.ROLES[ROLE_DECLARANT]} → "
+                f"{declarants.ROLES[ROLE_ADMIN]} (cooptation)",
+                obj=requester,
+                before={"role": ROLE_DECLARANT},
+                after={"role": ROLE_ADMIN},
+            )
         people_mails.cooptation_answered(requester, firm, True, actor.full_name)
     return requester
 
@@ -145,10 +171,18 @@ def accept_password(actor, request_id, email, links):
     password = temporary_password(requester.nom, requester.prenom, firm.siret)
     password_hash = hash_secret(password)  # bcrypt outside the transaction: it is slow on purpose
     with database.atomic():
-        _decide(actor, request, "accepted", f"Accord : mot de passe provisoire généré pour {requester.full_name}")
+        _decide(
+            actor, request, "accepted", f"Accord : mot de passe provisoire généré pour {requester.full_name}"
+        )
         old_email = requester.email
-        User.update(password_hash=password_hash, must_change_password=True, email=address, failed_attempts=0,
-                    locked_until=None, session_version=User.session_version + 1).where(User.id == requester.id).execute()
+        User.update(
+            password_hash=password_hash,
+            must_change_password=True,
+            email=address,
+            failed_attempts=0,
+            locked_until=None,
+            session_version=User.session_version + 1,
+        ).where(User.id == requester.id).execute()
         requester.email = address
         if address != old_email:
             people_mails.email_changed(requester, firm, old_email, address)
@@ -160,7 +194,9 @@ def accept_password(actor, request_id, email, links):
 
 def access_details(request):
     """Nom, prénom, courriel, téléphones of an access request, to prefill the Accord form."""
-    details = dict(re.findall(r"^(Nom|Prénom|Téléphone|Téléphone portable|Courriel) : (.*)$", request.message, re.M))
+    details = dict(
+        re.findall(r"^(Nom|Prénom|Téléphone|Téléphone portable|Courriel) : (.*)$", request.message, re.M)
+    )
     nom, _, prenom = (request.requester_name or "").partition(" ")
     return {
         "nom": details.get("Nom", nom), "prenom": details.get("Prénom", prenom),
@@ -194,10 +230,14 @@ def refuse(actor, request_id, links):
     with database.atomic():
         declarants.lock_firm(firm.id)
         request = get_request(actor, request_id)
-        _decide(actor, request, "refused", f"Refus : {KINDS[request.kind].lower()} pour {request.requester_name}")
+        _decide(
+            actor, request, "refused", f"Refus : {KINDS[request.kind].lower()} pour {request.requester_name}"
+        )
         requester = User.get_or_none(User.id == request.requester_id) if request.requester_id else None
         if request.kind == ACCESS:
-            people_mails.access_refused(request.requester_email, request.requester_name, firm, actor.full_name)
+            people_mails.access_refused(
+                request.requester_email, request.requester_name, firm, actor.full_name
+            )
         elif requester is not None and request.kind == COOPTATION:
             people_mails.cooptation_answered(requester, firm, False, actor.full_name)
         elif requester is not None:

@@ -31,21 +31,29 @@ class SupportLocked(Invalid):
 
 def create_agent(email, nom, prenom, password):
     """A support agent (for `flask --app webapp support create`); one account per address."""
-    values = fields.checked({
-        "email": fields.email(email), "nom": fields.name(nom, "Le nom"), "prenom": fields.name(prenom, "Le prénom"),
-        "password": (password, password_error(password or "", nom or "", prenom or "")),
-    })
+    values = fields.checked(
+        {
+            "email": fields.email(email),
+            "nom": fields.name(nom, "Le nom"),
+            "prenom": fields.name(prenom, "Le prénom"),
+            "password": (password, password_error(password or "", nom or "", prenom or "")),
+        }
+    )
     if _agent(values["email"]) is not None:
         raise Invalid({"email": "Un compte du support utilise déjà cette adresse."})
     with database.atomic():
         agent = new_user(None, values["nom"], values["prenom"], values["email"], ROLE_SUPPORT,
                          password=values["password"], email_validated_at=clock.now())
-        audit.record(agent, "support.created", f"Création du compte du support de {agent.full_name}", obj=agent)
+        audit.record(
+            agent, "support.created", f"Création du compte du support de {agent.full_name}", obj=agent
+        )
     return agent
 
 
 def _agent(email):
-    return User.get_or_none((User.role == ROLE_SUPPORT) & (fn.LOWER(User.email) == (email or "").strip().lower()))
+    return User.get_or_none(
+        (User.role == ROLE_SUPPORT) & (fn.LOWER(User.email) == (email or "").strip().lower())
+    )
 
 
 def agents():
@@ -103,10 +111,18 @@ def hand_over(actor, request_id, data, deactivate_ids, links):
                     f"Le support du portail vous a confié l'administration du cabinet {firm.name}."))
             else:
                 person = _promote(actor, firm, person, values, links, why)
-            gone = _deactivate(actor, firm, [a for a in admins if a.id in leaving and a.id != person.id and a.is_active])
-            audit.record(actor, "support.handover", f"Administration du cabinet confiée à {person.full_name}{why}",
-                         firm=firm, obj=person, before={"admins": [a.full_name for a in admins if a.is_active]},
-                         after={"admin": person.full_name, "deactivated": gone})
+            gone = _deactivate(
+                actor, firm, [a for a in admins if a.id in leaving and a.id != person.id and a.is_active]
+            )
+            audit.record(
+                actor,
+                "support.handover",
+                f"Administration du cabinet confiée à {person.full_name}{why}",
+                firm=firm,
+                obj=person,
+                before={"admins": [a.full_name for a in admins if a.is_active]},
+                after={"admin": person.full_name, "deactivated": gone},
+            )
     except IntegrityError:
         raise Invalid({"nom": declarants.SAME_NAMES}) from None
     return person
@@ -117,8 +133,15 @@ def _promote(actor, firm, person, values, links, why):
     User.update(role=ROLE_ADMIN, is_active=True, email=values["email"], phone=values["phone"] or person.phone,
                 session_version=User.session_version + 1).where(User.id == person.id).execute()
     person = User.get_by_id(person.id)
-    declarants.invite(actor, person, firm, links, f"Le support du portail vous a confié l'administration du cabinet "
-                  f"{firm.name}. Si vous connaissez déjà votre mot de passe, ce lien vous permet d'en choisir un nouveau.")
+    declarants.invite(
+        actor,
+        person,
+        firm,
+        links,
+        f"Le support du portail vous a confié l'administration du cabinet "
+        f"{firm.name}. Si vous connaissez déjà votre mot de passe, "
+        f"ce lien vous permet d'en choisir un nouveau.",
+    )
     audit.record(actor, "person.promoted", f"{person.full_name} nommé administrateur par le support{why}",
                  firm=firm, obj=person, before=before, after=declarants.snapshot(person))
     return person
@@ -129,6 +152,13 @@ def _deactivate(actor, firm, leaving):
         User.id.in_([a.id for a in leaving])).execute()
     for admin in leaving:
         people_mails.deactivated(admin, firm, "le support du portail")
-        audit.record(actor, "person.deactivated", f"Désactivation du compte de {admin.full_name} (parti du cabinet)",
-                     firm=firm, obj=admin, before={"is_active": True}, after={"is_active": False})
+        audit.record(
+            actor,
+            "person.deactivated",
+            f"Désactivation du compte de {admin.full_name} (parti du cabinet)",
+            firm=firm,
+            obj=admin,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
     return [a.full_name for a in leaving]

@@ -41,15 +41,22 @@ def _siret(value):
 
 def check_request(data):
     motif = data.get("motif")
-    return fields.checked({
-        "motif": (motif, None if motif in MOTIFS else "Choisissez le motif de votre demande."),
-        "siret": _siret(data.get("siret")),
-        "nom": fields.name(data.get("nom"), "Le nom"),
-        "prenom": fields.name(data.get("prenom"), "Le prénom"),
-        "email": fields.email(data.get("email")),
-        "message": fields.text(data.get("message"), max_length=fields.LONG_MESSAGE_MAX, min_length=10, multiline=True,
-                               what="Le message"),
-    })
+    return fields.checked(
+        {
+            "motif": (motif, None if motif in MOTIFS else "Choisissez le motif de votre demande."),
+            "siret": _siret(data.get("siret")),
+            "nom": fields.name(data.get("nom"), "Le nom"),
+            "prenom": fields.name(data.get("prenom"), "Le prénom"),
+            "email": fields.email(data.get("email")),
+            "message": fields.text(
+                data.get("message"),
+                max_length=fields.LONG_MESSAGE_MAX,
+                min_length=10,
+                multiline=True,
+                what="Le message",
+            ),
+        }
+    )
 
 
 def submit(data, user=None):
@@ -59,8 +66,12 @@ def submit(data, user=None):
     recent = AssistanceRequest.select().where(
         (AssistanceRequest.email == values["email"]) & (AssistanceRequest.created_at > since)).count()
     if recent >= MAX_PER_HOUR:
-        raise Invalid({"__all__": "Vous avez déjà envoyé plusieurs demandes dans l'heure : le support y répondra. "
-                                  "Patientez avant d'en envoyer une autre."})
+        raise Invalid(
+            {
+                "__all__": "Vous avez déjà envoyé plusieurs demandes dans l'heure : le support y répondra. "
+                "Patientez avant d'en envoyer une autre."
+            }
+        )
     firm = Firm.get_or_none(Firm.siret == values["siret"]) if values["siret"] else None
     for _ in range(5):  # a reference already taken: draw another one
         try:
@@ -112,11 +123,19 @@ def answer(actor, request_id, text):
                                                   what="La réponse")})["answer"]
     now = clock.now()
     with database.atomic():
-        AssistanceRequest.update(status="answered", answer=reply, answered_at=now, answered_by=actor.id).where(
-            AssistanceRequest.id == request.id).execute()
+        AssistanceRequest.update(
+            status="answered", answer=reply, answered_at=now, answered_by=actor.id
+        ).where(AssistanceRequest.id == request.id).execute()
         people_mails.assistance_answered(request, reply)
-        audit.record(actor, "assistance.answered", f"Réponse à la demande d'assistance {request.reference}",
-                     firm=request.firm, obj=request, before={"status": request.status}, after={"status": "answered"})
+        audit.record(
+            actor,
+            "assistance.answered",
+            f"Réponse à la demande d'assistance {request.reference}",
+            firm=request.firm,
+            obj=request,
+            before={"status": request.status},
+            after={"status": "answered"},
+        )
     return AssistanceRequest.get_by_id(request.id)
 
 
@@ -126,6 +145,13 @@ def close(actor, request_id):
         raise Invalid({"__all__": "Cette demande est déjà close."})
     with database.atomic():
         AssistanceRequest.update(status="closed").where(AssistanceRequest.id == request.id).execute()
-        audit.record(actor, "assistance.closed", f"Clôture de la demande d'assistance {request.reference}",
-                     firm=request.firm, obj=request, before={"status": request.status}, after={"status": "closed"})
+        audit.record(
+            actor,
+            "assistance.closed",
+            f"Clôture de la demande d'assistance {request.reference}",
+            firm=request.firm,
+            obj=request,
+            before={"status": request.status},
+            after={"status": "closed"},
+        )
     return request

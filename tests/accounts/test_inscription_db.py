@@ -38,8 +38,14 @@ def url(token):
 
 
 def test_identity_is_cleaned(db_engine):
-    identity = inscription.check_identity({**IDENTITY, "siret": "104 049 424 00013", "phone": "+33 1 23 45 67 89",
-                                           "email": "Claire.Moutin@ARCTURUS.fr"})
+    identity = inscription.check_identity(
+        {
+            **IDENTITY,
+            "siret": "104 049 424 00013",
+            "phone": "+33 1 23 45 67 89",
+            "email": "Claire.Moutin@ARCTURUS.fr",
+        }
+    )
     assert identity == {"siret": ACTIVE_SIRET, "nom": "Moutin", "prenom": "Claire", "phone": "0123456789",
                         "mobile": "", "email": "Claire.Moutin@arcturus.fr"}
 
@@ -70,7 +76,12 @@ def test_an_empty_form_gets_every_message_at_once(db_engine):
 
 def test_step_three_is_prefilled_from_the_directory(db_engine, demo_firm):
     found = inscription.establishment(ACTIVE_SIRET)
-    assert found == {"siret": ACTIVE_SIRET, "name": "ARCTURUS", "address": found["address"], "registered": False}
+    assert found == {
+        "siret": ACTIVE_SIRET,
+        "name": "ARCTURUS",
+        "address": found["address"],
+        "registered": False,
+    }
     assert "75010 PARIS" in found["address"]
     assert inscription.establishment(DEMO_SIRET)["registered"] is True
 
@@ -81,7 +92,9 @@ def test_credentials_keep_hashes_only(db_engine):
     assert set(kept) == {"password_hash", "secret_question", "secret_answer_hash"}
     assert check_secret(PASSWORD, kept["password_hash"])
     assert PASSWORD not in str(kept) and "Médor" not in str(kept)
-    assert answer_matches("  medor LE grand ", kept["secret_answer_hash"])  # case, accents, spaces do not count
+    assert answer_matches(
+        "  medor LE grand ", kept["secret_answer_hash"]
+    )  # case, accents, spaces do not count
 
 
 def test_credentials_refusals(db_engine):
@@ -90,7 +103,8 @@ def test_credentials_refusals(db_engine):
         inscription.check_credentials({"password": "Moutin-2026-Cabinet", "confirmation": "autre chose",
                                        "secret_question": "Chien ?", "secret_answer": "Rex"}, identity)
     assert refused.value.errors == {
-        "password": "Le mot de passe ne respecte pas les règles : ne contient ni votre nom, ni votre prénom, ni le siret.",
+        "password": "Le mot de passe ne respecte pas les règles : ne contient ni votre nom, "
+        "ni votre prénom, ni le siret.",
         "confirmation": "La confirmation ne correspond pas au mot de passe saisi.",
         "secret_question": "Saisissez au moins 10 caractères (7 saisis).",
         "secret_answer": "Saisissez au moins 5 caractères (3 saisis).",
@@ -101,8 +115,15 @@ def test_going_back_to_step_four_keeps_the_password_and_answer_when_left_empty(d
     identity = inscription.check_identity(IDENTITY)
     kept = inscription.check_credentials(CREDENTIALS, identity)
     again = inscription.check_credentials(
-        {"password": "", "confirmation": "", "secret_question": CREDENTIALS["secret_question"], "secret_answer": ""},
-        identity, kept)
+        {
+            "password": "",
+            "confirmation": "",
+            "secret_question": CREDENTIALS["secret_question"],
+            "secret_answer": "",
+        },
+        identity,
+        kept,
+    )
     assert again == kept
     with pytest.raises(Invalid) as refused:  # a new question needs its answer
         inscription.check_credentials({"secret_question": "Quelle est ma ville natale ?"}, identity, kept)
@@ -130,7 +151,13 @@ def test_profile_and_declarations(db_engine):
 def test_register_creates_everything_in_one_go(db_engine):
     user = inscription.register(state_for(), url)
     firm = Firm.get(Firm.siret == ACTIVE_SIRET)
-    assert (firm.name, user.firm_id, user.role, user.nom, user.prenom) == ("ARCTURUS", firm.id, "admin", "Moutin", "Claire")
+    assert (firm.name, user.firm_id, user.role, user.nom, user.prenom) == (
+        "ARCTURUS",
+        firm.id,
+        "admin",
+        "Moutin",
+        "Claire",
+    )
     assert user.email_validated_at is None and check_secret(PASSWORD, user.password_hash)
     assert user.secret_question == CREDENTIALS["secret_question"]
     assert [p.name for p in Portfolio.select().where(Portfolio.firm == firm)] == ["Portefeuille par défaut"]
@@ -159,7 +186,11 @@ def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):
     with pytest.raises(RuntimeError):
         inscription.register(state_for(), url)
     assert not Firm.select().where(Firm.siret == ACTIVE_SIRET).exists()
-    assert User.select().count() == 0 and Portfolio.select().count() == 0 and FirmDeclaration.select().count() == 0
+    assert (
+        User.select().count() == 0
+        and Portfolio.select().count() == 0
+        and FirmDeclaration.select().count() == 0
+    )
 
 
 def test_register_checks_every_step_again(db_engine, demo_firm):
@@ -222,9 +253,17 @@ def test_a_new_link_replaces_the_old_one_and_waits_a_minute(db_engine):
 def test_request_access_to_a_registered_firm(db_engine, demo_firm):
     identity = {**IDENTITY, "siret": DEMO_SIRET, "nom": "Martin", "prenom": "Léa", "mobile": "06 12 34 56 78"}
     request = inscription.request_access(identity, "Je suis la nouvelle collaboratrice.", "https://p.example/demandes")
-    assert (request.kind, request.status, request.firm_id, request.requester_id) == ("access", "pending", demo_firm.id, None)
+    assert (request.kind, request.status, request.firm_id, request.requester_id) == (
+        "access",
+        "pending",
+        demo_firm.id,
+        None,
+    )
     assert (request.requester_name, request.requester_email) == ("MARTIN Léa", "claire.moutin@arcturus.fr")
-    assert "Nom : Martin\nPrénom : Léa\nTéléphone : 0123456789\nTéléphone portable : 0612345678" in request.message
+    assert (
+        "Nom : Martin\nPrénom : Léa\nTéléphone : 0123456789\nTéléphone portable : 0612345678"
+        in request.message
+    )
     assert request.message.endswith("Je suis la nouvelle collaboratrice.")
     admin_mail = OutgoingMail.get(OutgoingMail.to == "claire.moutin@cabinet-demo.test")
     assert "MARTIN Léa" in admin_mail.body and "https://p.example/demandes" in admin_mail.body
@@ -236,7 +275,9 @@ def test_request_access_to_a_registered_firm(db_engine, demo_firm):
 def test_request_access_refuses_hostile_messages(db_engine, demo_firm):
     with pytest.raises(Invalid) as refused:
         inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "<img src=x onerror=alert(1)>", "u")
-    assert refused.value.errors == {"message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."}
+    assert refused.value.errors == {
+        "message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."
+    }
     assert PendingRequest.select().count() == 0
 
 
@@ -246,14 +287,18 @@ def test_passwords_with_control_characters_or_oversized_are_refused(db_engine):
                               ("Cabinet-Arcturus-\u200b2026", "ni caractère de contrôle"),
                               ("Aa1-" * 10_000, "Saisissez au plus 128 caractères.")]:
         with pytest.raises(Invalid) as refused:
-            inscription.check_credentials({**CREDENTIALS, "password": password, "confirmation": password}, identity)
+            inscription.check_credentials(
+                {**CREDENTIALS, "password": password, "confirmation": password}, identity
+            )
         assert message in refused.value.errors["password"]
 
 
 def test_request_access_needs_a_registered_siret(db_engine):
     with pytest.raises(Invalid) as refused:
         inscription.request_access(IDENTITY, "", "u")
-    assert refused.value.errors == {"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."}
+    assert refused.value.errors == {
+        "__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."
+    }
 
 
 def test_register_sends_as_many_queries_for_one_declaration_as_for_all(db_engine):

@@ -8,9 +8,16 @@ from db.models import Firm, OutgoingMail, PendingRequest, User
 from tests.factories.accounts import ACTIVE_SIRET, CREDENTIALS, IDENTITY, PASSWORD, UNKNOWN_SIRET
 from tests.factories.outbox import link_token
 
-STEP_URLS = ["/inscription/", "/inscription/conditions", "/inscription/etablissement", "/inscription/mot-de-passe",
-             "/inscription/recapitulatif", "/inscription/profil", "/inscription/declarations",
-             "/inscription/declarations/modifier"]
+STEP_URLS = [
+    "/inscription/",
+    "/inscription/conditions",
+    "/inscription/etablissement",
+    "/inscription/mot-de-passe",
+    "/inscription/recapitulatif",
+    "/inscription/profil",
+    "/inscription/declarations",
+    "/inscription/declarations/modifier",
+]
 
 
 def text(response):
@@ -19,14 +26,24 @@ def text(response):
 
 
 def login(client, password=PASSWORD, nom="MOUTIN", prenom="claire"):
-    return client.post("/connexion", data={"siret": ACTIVE_SIRET, "nom": nom, "prenom": prenom, "password": password})
+    return client.post(
+        "/connexion", data={"siret": ACTIVE_SIRET, "nom": nom, "prenom": prenom, "password": password}
+    )
 
 
 def test_the_login_page_leads_to_the_inscription(client):
     assert 'href="/inscription/"' in text(client.get("/connexion"))
     page = text(client.get("/inscription/"))
     assert "<h1>Je crée mon compte</h1>" in page and "Je m'inscris" in page
-    for label in ("Siret", "Nom", "Prénom", "Téléphone", "Téléphone portable", "Courriel", "Confirmation courriel"):
+    for label in (
+        "Siret",
+        "Nom",
+        "Prénom",
+        "Téléphone",
+        "Téléphone portable",
+        "Courriel",
+        "Confirmation courriel",
+    ):
         assert f">{label}</label>" in page
 
 
@@ -46,11 +63,15 @@ def test_every_step_is_a_full_page_at_its_own_url(client, wizard):
 
 
 def test_step_one_refuses_bad_input_next_to_each_field_and_keeps_nothing(client, wizard):
-    response = wizard.identity(siret=UNKNOWN_SIRET, nom="<script>alert(1)</script>", email_confirmation="x@y.fr")
+    response = wizard.identity(
+        siret=UNKNOWN_SIRET, nom="<script>alert(1)</script>", email_confirmation="x@y.fr"
+    )
     page = text(response)
     assert response.status_code == 422
     assert 'id="siret-error">Ce SIRET est absent du référentiel Sirene.' in page
-    assert 'id="nom-error">Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés.' in page
+    assert (
+        'id="nom-error">Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés.' in page
+    )
     assert 'id="email_confirmation-error">Les deux adresses électroniques ne sont pas identiques.' in page
     assert "<script>alert(1)</script>" not in page and 'aria-invalid="true"' in page
     assert client.get("/inscription/conditions").location == "/inscription/"
@@ -69,13 +90,22 @@ def test_blur_check_answers_with_the_field_only(client):
     assert response.status_code == 422
     fragment = text(response)
     assert "<html" not in fragment and fragment.strip().startswith('<div class="field has-error">')
-    assert "Le SIRET doit comporter 14 chiffres (3 saisis)." in fragment and 'hx-post="/inscription/verifier/siret"' in fragment
+    assert (
+        "Le SIRET doit comporter 14 chiffres (3 saisis)." in fragment
+        and 'hx-post="/inscription/verifier/siret"' in fragment
+    )
     response = client.post("/inscription/verifier/siret", data=IDENTITY, headers=headers)
-    assert response.status_code == 200 and "field-error" not in text(response) and f'value="{ACTIVE_SIRET}"' in text(response)
+    assert (
+        response.status_code == 200
+        and "field-error" not in text(response)
+        and f'value="{ACTIVE_SIRET}"' in text(response)
+    )
     response = client.post("/inscription/verifier/email_confirmation",
                            data={**IDENTITY, "email_confirmation": "autre@arcturus.fr"}, headers=headers)
     assert response.status_code == 422 and "ne sont pas identiques" in text(response)
-    response = client.post("/inscription/verifier/secret_question", data={"secret_question": "Court ?"}, headers=headers)
+    response = client.post(
+        "/inscription/verifier/secret_question", data={"secret_question": "Court ?"}, headers=headers
+    )
     assert response.status_code == 422 and "Saisissez au moins 10 caractères" in text(response)
     assert client.post("/inscription/verifier/password", data={}, headers=headers).status_code == 404
 
@@ -94,7 +124,10 @@ def test_previous_step_keeps_what_was_typed(client, wizard):
 def test_changing_the_name_asks_for_the_password_again(client, wizard):
     wizard.through_credentials()
     client.post("/inscription/recapitulatif")
-    assert client.post("/inscription/", data={**IDENTITY, "nom": "Arcturus"}).location == "/inscription/conditions"
+    assert (
+        client.post("/inscription/", data={**IDENTITY, "nom": "Arcturus"}).location
+        == "/inscription/conditions"
+    )
     assert client.get("/inscription/recapitulatif").location == "/inscription/mot-de-passe"
 
 
@@ -134,7 +167,9 @@ def test_a_registered_siret_offers_a_request_to_its_administrators(client, wizar
     assert client.post("/inscription/etablissement").status_code == 409
     response = client.post("/inscription/demande-aux-administrateurs", data={"message": "<b>moi</b>"})
     assert response.status_code == 422 and "entités HTML" in text(response)
-    response = client.post("/inscription/demande-aux-administrateurs", data={"message": "Nouvelle collaboratrice."})
+    response = client.post(
+        "/inscription/demande-aux-administrateurs", data={"message": "Nouvelle collaboratrice."}
+    )
     assert "Votre demande a été transmise aux administrateurs" in text(response)
     with database.connection_context():
         request = PendingRequest.get()
@@ -146,7 +181,9 @@ def test_password_step_refusals(client, wizard):
     wizard.identity()
     client.post("/inscription/conditions", data={"decision": "accept"})
     client.post("/inscription/etablissement")
-    response = client.post("/inscription/mot-de-passe", data={**CREDENTIALS, "password": "court", "confirmation": "court"})
+    response = client.post(
+        "/inscription/mot-de-passe", data={**CREDENTIALS, "password": "court", "confirmation": "court"}
+    )
     assert response.status_code == 422
     assert "Le mot de passe ne respecte pas les règles : au moins 12 caractères" in text(response)
     page = text(client.get("/inscription/mot-de-passe"))

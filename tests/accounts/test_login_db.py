@@ -119,7 +119,9 @@ def test_change_password_moves_the_session_epoch(db_engine, demo_firm):
 def test_temporary_password_must_be_renewed_with_a_new_question(db_engine, demo_firm):
     user = claire()
     assert login.pending_renewal(user.id, user.session_version) is None
-    User.update(must_change_password=True, password_hash=hash_secret("Temporaire-XY-42")).where(User.id == user.id).execute()
+    User.update(must_change_password=True, password_hash=hash_secret("Temporaire-XY-42")).where(
+        User.id == user.id
+    ).execute()
     assert login.pending_renewal(user.id, user.session_version).id == user.id
     assert login.pending_renewal(user.id, user.session_version + 1) is None
     with pytest.raises(Invalid) as refused:

@@ -73,7 +73,9 @@ def test_header_shows_firm_user_and_role(client, auth):
 
 
 def post_login(client, password=DEMO_PASSWORD, nom="MOUTIN", prenom="Claire", siret=DEMO_SIRET, **kwargs):
-    return client.post("/connexion", data={"siret": siret, "nom": nom, "prenom": prenom, "password": password}, **kwargs)
+    return client.post(
+        "/connexion", data={"siret": siret, "nom": nom, "prenom": prenom, "password": password}, **kwargs
+    )
 
 
 def page(response):
@@ -86,7 +88,9 @@ def test_the_page_says_until_when_the_account_is_locked(client):
         assert post_login(client, password="mauvais").status_code == 401
     response = post_login(client, password="mauvais")
     assert response.status_code == 401
-    assert "Trop d'échecs de connexion : le compte est verrouillé jusqu'au 23/11/2026 à 12:15." in page(response)
+    assert "Trop d'échecs de connexion : le compte est verrouillé jusqu'au 23/11/2026 à 12:15." in page(
+        response
+    )
 
 
 def test_the_page_says_when_an_address_may_try_again(client):
@@ -95,16 +99,33 @@ def test_the_page_says_when_an_address_may_try_again(client):
         post_login(client, nom="INCONNU")
     response = post_login(client)
     assert response.status_code == 429
-    assert "Trop de tentatives depuis votre adresse : réessayez après le 23/11/2026 à 12:15." in page(response)
+    assert "Trop de tentatives depuis votre adresse : réessayez après le 23/11/2026 à 12:15." in page(
+        response
+    )
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("nom", "<b>MOUTIN</b>", "Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés."),
-    ("nom", "MOUTIN' OR 1=1", "Ce texte ressemble à une commande informatique (SQL) : il n'est pas accepté."),
-    ("prenom", "Cla\x00ire", "Ce champ contient des caractères de contrôle ou invisibles, qui ne sont pas acceptés."),
-    ("siret", "9" * 300, "Le SIRET comporte 14 chiffres."),
-    ("password", "", "Ce champ est obligatoire."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "nom",
+            "<b>MOUTIN</b>",
+            "Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés.",
+        ),
+        (
+            "nom",
+            "MOUTIN' OR 1=1",
+            "Ce texte ressemble à une commande informatique (SQL) : il n'est pas accepté.",
+        ),
+        (
+            "prenom",
+            "Cla\x00ire",
+            "Ce champ contient des caractères de contrôle ou invisibles, qui ne sont pas acceptés.",
+        ),
+        ("siret", "9" * 300, "Le SIRET comporte 14 chiffres."),
+        ("password", "", "Ce champ est obligatoire."),
+    ],
+)
 def test_bad_input_is_refused_next_to_the_field(client, field, value, message):
     response = post_login(client, **{field: value})
     assert response.status_code == 422
@@ -144,8 +165,15 @@ def test_temporary_password_leads_to_a_new_password_and_question(app, client):
     assert client.get("/menu").location.startswith("/connexion")  # not logged in yet
     form = page(client.get("/connexion/nouveau-mot-de-passe"))
     assert "Qualité de votre mot de passe" in form and "Nouvelle question secrète" in form
-    response = client.post("/connexion/nouveau-mot-de-passe", data={
-        "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "secret_question": "<i>?</i>", "secret_answer": ""})
+    response = client.post(
+        "/connexion/nouveau-mot-de-passe",
+        data={
+            "password": NEW_PASSWORD,
+            "confirmation": NEW_PASSWORD,
+            "secret_question": "<i>?</i>",
+            "secret_answer": "",
+        },
+    )
     assert response.status_code == 422 and 'id="secret_question-error"' in page(response)
     response = client.post("/connexion/nouveau-mot-de-passe", data={
         "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD,
@@ -185,13 +213,22 @@ def test_a_new_password_logs_out_the_other_sessions(app, client):
 
 @pytest.mark.parametrize(("public_url", "secure"), [("https://portail.example", True), ("", False)])
 def test_session_cookie_flags(sqlite_url, public_url, secure):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PUBLIC_URL": public_url,
-                      "PASSWORD_HASH_ROUNDS": 4,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "k",
+            "PUBLIC_URL": public_url,
+            "PASSWORD_HASH_ROUNDS": 4,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with database.connection_context():
         create_demo()
-    response = app.test_client().post("/connexion", data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire",
-                                                           "password": DEMO_PASSWORD})
+    response = app.test_client().post(
+        "/connexion",
+        data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire", "password": DEMO_PASSWORD},
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) is secure

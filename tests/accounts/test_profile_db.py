@@ -16,20 +16,32 @@ NEW_PASSWORD = "Autre-Motdepasse-77"
 
 def test_everyone_of_the_firm_sees_the_active_administrators(firm):
     _, admin, [marc] = firm
-    User.create(firm=admin.firm_id, role="admin", nom="ANCIEN", prenom="Chef", nom_key="ancien", prenom_key="chef",
-                email="a@x.fr", is_active=False)
+    User.create(
+        firm=admin.firm_id,
+        role="admin",
+        nom="ANCIEN",
+        prenom="Chef",
+        nom_key="ancien",
+        prenom_key="chef",
+        email="a@x.fr",
+        is_active=False,
+    )
     assert [(a.nom, a.prenom) for a in profile.administrators(marc)] == [("BERNARD", "Alice")]
 
 
 def test_support_agents_have_no_profile(firm):
-    agent = User.create(firm=None, role="support", nom="S", prenom="A", nom_key="s", prenom_key="a", email="s@x.fr")
+    agent = User.create(
+        firm=None, role="support", nom="S", prenom="A", nom_key="s", prenom_key="a", email="s@x.fr"
+    )
     with pytest.raises(Forbidden):
         profile.administrators(agent)
 
 
 def test_phone_changes_need_no_password_but_an_address_change_does(firm):
     _, _, [marc] = firm
-    assert profile.update_contact(marc, {"email": marc.email, "phone": "+33 1 23 45 67 89"}, LINKS) == ["phone"]
+    assert profile.update_contact(marc, {"email": marc.email, "phone": "+33 1 23 45 67 89"}, LINKS) == [
+        "phone"
+    ]
     assert reload(marc).phone == "0123456789" and mails() == []
     with pytest.raises(Invalid) as refused:
         profile.update_contact(marc, {"email": "marc@neuf.fr"}, LINKS)
@@ -47,7 +59,9 @@ def test_a_password_change_ends_the_other_sessions(firm):
     _, _, [marc] = firm
     fresh = profile.change_password(marc, {"current_password": PASSWORD, "password": NEW_PASSWORD,
                                            "confirmation": NEW_PASSWORD})
-    assert fresh.session_version == marc.session_version + 1 and check_secret(NEW_PASSWORD, fresh.password_hash)
+    assert fresh.session_version == marc.session_version + 1 and check_secret(
+        NEW_PASSWORD, fresh.password_hash
+    )
     assert fresh.get_id() != marc.get_id()
     assert mails(marc.email)[-1].subject == "Modification de votre mot de passe"
     assert AuditEvent.get(AuditEvent.action == "profile.password_changed").actor_id == marc.id
@@ -94,5 +108,7 @@ def test_the_secret_question_changes_with_the_current_password(firm):
     profile.change_secret(marc, {"current_password": PASSWORD, "secret_question": "Ma ville natale ?",
                                  "secret_answer": "Saint-Étienne"})
     stored = reload(marc)
-    assert stored.secret_question == "Ma ville natale ?" and check_secret("saint-etienne", stored.secret_answer_hash)
+    assert stored.secret_question == "Ma ville natale ?" and check_secret(
+        "saint-etienne", stored.secret_answer_hash
+    )
     assert mails(marc.email)[-1].subject == "Modification de votre question secrète"

@@ -46,7 +46,10 @@ def test_errors_show_next_to_the_fields_of_the_posted_form(client, auth):
         "password-confirmation": NEW_PASSWORD})
     assert response.status_code == 422
     page = _text(response)
-    assert '<p class="field-error" id="password-current_password-error">Mot de passe actuel incorrect.</p>' in page
+    assert (
+        '<p class="field-error" id="password-current_password-error">Mot de passe actuel incorrect.</p>'
+        in page
+    )
     assert 'id="secret-current_password-error"' not in page
     response = client.post("/compte/coordonnees", data={"contact-email": "paul@x.fr", "contact-phone": "<b>"})
     assert response.status_code == 422 and 'id="contact-phone-error"' in _text(response)

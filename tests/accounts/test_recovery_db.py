@@ -79,7 +79,9 @@ def test_way_one_sets_the_new_password_and_tells_the_mailbox(db_engine, with_que
         recovery.reset_after_answer(user.id, user.session_version, "court", "court", "https://p.example/connexion")
     after = recovery.reset_after_answer(user.id, user.session_version, NEW_PASSWORD, NEW_PASSWORD,
                                         "https://p.example/connexion")
-    assert check_secret(NEW_PASSWORD, after.password_hash) and after.session_version == user.session_version + 1
+    assert (
+        check_secret(NEW_PASSWORD, after.password_hash) and after.session_version == user.session_version + 1
+    )
     mail = OutgoingMail.get(OutgoingMail.to == user.email)
     assert mail.subject == "Votre mot de passe a été modifié" and "question secrète" in mail.body
     with pytest.raises(NotFound):  # the verified epoch is gone: no second use
@@ -90,7 +92,10 @@ def test_way_two_mails_a_single_use_link(db_engine, demo_firm):
     User.update(email_validated_at=None).where(User.nom_key == "moutin").execute()
     assert recovery.send_reset_link(CLAIRE, url).id == claire().id
     mail = OutgoingMail.get()
-    assert (mail.to, mail.subject) == ("claire.moutin@cabinet-demo.test", "Réinitialisation de votre mot de passe")
+    assert (mail.to, mail.subject) == (
+        "claire.moutin@cabinet-demo.test",
+        "Réinitialisation de votre mot de passe",
+    )
     assert "valable 60 minutes" in mail.body
     token = link_token(mail.body)
     with pytest.raises(Invalid):
@@ -123,15 +128,23 @@ def test_way_two_is_silent_for_unknown_triplets_and_sends_at_most_one_link_a_min
     clock.advance(minutes=1, seconds=1)
     recovery.send_reset_link(CLAIRE, url)
     assert OutgoingMail.select().count() == 2
-    assert AccountToken.select().where(AccountToken.used_at.is_null()).count() == 1  # the older link stops working
+    assert (
+        AccountToken.select().where(AccountToken.used_at.is_null()).count() == 1
+    )  # the older link stops working
 
 
 def test_way_three_asks_the_administrators(db_engine, demo_firm):
     paul = {"siret": DEMO_SIRET, "nom": "Durand", "prenom": "Paul"}
     request = recovery.ask_administrators(paul, "https://p.example/demandes")
-    assert (request.kind, request.status, request.requester.nom, request.firm_id) == ("password", "pending", "DURAND",
-                                                                                      demo_firm.id)
-    assert recovery.ask_administrators(paul, "https://p.example/demandes") is None  # one pending request is enough
+    assert (request.kind, request.status, request.requester.nom, request.firm_id) == (
+        "password",
+        "pending",
+        "DURAND",
+        demo_firm.id,
+    )
+    assert (
+        recovery.ask_administrators(paul, "https://p.example/demandes") is None
+    )  # one pending request is enough
     assert recovery.ask_administrators(NOBODY, "https://p.example/demandes") is None
     assert PendingRequest.select().count() == 1
     to = {m.to: m.subject for m in OutgoingMail.select()}
@@ -141,9 +154,15 @@ def test_way_three_asks_the_administrators(db_engine, demo_firm):
 
 def test_forgotten_login_mails_the_triplets(db_engine, demo_firm):
     clock.freeze(NOON)
-    assert recovery.send_login_reminder("Paul.Durand@CABINET-demo.test", "https://p.example/connexion") is not None
+    assert (
+        recovery.send_login_reminder("Paul.Durand@CABINET-demo.test", "https://p.example/connexion")
+        is not None
+    )
     mail = OutgoingMail.get()
-    assert mail.to == "paul.durand@cabinet-demo.test" and mail.subject == "Rappel de vos identifiants de connexion"
+    assert (
+        mail.to == "paul.durand@cabinet-demo.test"
+        and mail.subject == "Rappel de vos identifiants de connexion"
+    )
     assert f"SIRET {DEMO_SIRET}" in mail.body and "nom DURAND, prénom Paul" in mail.body
     assert DEMO_PASSWORD not in mail.body
     assert recovery.send_login_reminder("paul.durand@cabinet-demo.test", "u") is None  # not twice a minute

@@ -23,7 +23,11 @@ def test_the_triplet_comes_first(client):
     assert client.get("/mot-de-passe-oublie/choix").location == "/mot-de-passe-oublie"
     assert 'href="/mot-de-passe-oublie"' in page(client.get("/connexion"))
     response = start(client, {"siret": "12", "nom": "", "prenom": "Claire"})
-    assert response.status_code == 422 and 'id="siret-error"' in page(response) and 'id="nom-error"' in page(response)
+    assert (
+        response.status_code == 422
+        and 'id="siret-error"' in page(response)
+        and 'id="nom-error"' in page(response)
+    )
     assert start(client, CLAIRE).location == "/mot-de-passe-oublie/choix"
 
 
@@ -47,12 +51,20 @@ def test_known_and_unknown_triplets_look_the_same(app, questioned):
     assert admin_pages[0] == admin_pages[1].replace(unknown.csrf_token, known.csrf_token)
     with database.connection_context():
         assert PendingRequest.select().count() == 1
-        assert OutgoingMail.select().where(OutgoingMail.subject == "Réinitialisation de votre mot de passe").count() == 1
+        assert (
+            OutgoingMail.select()
+            .where(OutgoingMail.subject == "Réinitialisation de votre mot de passe")
+            .count()
+            == 1
+        )
 
 
 def test_way_one_through_the_pages(app, client, questioned):
     other = app.test_client()
-    other.post("/connexion", data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire", "password": DEMO_PASSWORD})
+    other.post(
+        "/connexion",
+        data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire", "password": DEMO_PASSWORD},
+    )
     assert other.get("/menu").status_code == 200
     start(client, CLAIRE)
     client.get("/mot-de-passe-oublie/choix")
@@ -62,7 +74,9 @@ def test_way_one_through_the_pages(app, client, questioned):
     assert client.post("/mot-de-passe-oublie/question", data={"secret_answer": ANSWER}).location == \
         "/mot-de-passe-oublie/nouveau-mot-de-passe"
     assert "Qualité de votre mot de passe" in page(client.get("/mot-de-passe-oublie/nouveau-mot-de-passe"))
-    response = client.post("/mot-de-passe-oublie/nouveau-mot-de-passe", data={"password": "x", "confirmation": "x"})
+    response = client.post(
+        "/mot-de-passe-oublie/nouveau-mot-de-passe", data={"password": "x", "confirmation": "x"}
+    )
     assert response.status_code == 422
     response = client.post("/mot-de-passe-oublie/nouveau-mot-de-passe",
                            data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
@@ -102,7 +116,9 @@ def test_forgotten_login_page_answers_the_same_for_any_address(app):
     for address in ("paul.durand@cabinet-demo.test", "personne@cabinet.fr"):
         client = app.test_client()
         client.get("/identifiant-oublie")
-        answers.append(page(client.post("/identifiant-oublie", data={"email": address})).replace(client.csrf_token, ""))
+        answers.append(
+            page(client.post("/identifiant-oublie", data={"email": address})).replace(client.csrf_token, "")
+        )
     assert answers[0] == answers[1] and "Si cette adresse électronique est celle d'un compte" in answers[0]
     client = app.test_client()
     response = client.post("/identifiant-oublie", data={"email": "<script>@x.fr"})

@@ -22,7 +22,9 @@ def test_sirene_import_refuses_a_bad_file_and_changes_nothing(runner, tmp_path):
 
 def test_sirene_import_of_a_good_file(runner, tmp_path):
     good = tmp_path / "StockUniteLegale_utf8.csv"
-    good.write_text("siren,denominationUniteLegale,etatAdministratifUniteLegale\n123456782,NOUVELLE,A\n", encoding="utf-8")
+    good.write_text(
+        "siren,denominationUniteLegale,etatAdministratifUniteLegale\n123456782,NOUVELLE,A\n", encoding="utf-8"
+    )
     result = runner.invoke(args=["sirene", "import", str(good)])
     assert result.exit_code == 0, result.output
     assert "1 unité(s) légale(s), 0 établissement(s) importé(s)" in result.output

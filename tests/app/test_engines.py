@@ -10,7 +10,9 @@ def test_the_same_app_serves_from_postgresql(request):
     if not POSTGRES_URL:
         return  # scripts/test.sh always provides PostgreSQL; a bare `pytest` runs SQLite only
     request.getfixturevalue("postgres_ready")
-    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "pg", "PASSWORD_HASH_ROUNDS": 4})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "pg", "PASSWORD_HASH_ROUNDS": 4}
+    )
     from tests.conftest import PortalClient
 
     app.test_client_class = PortalClient

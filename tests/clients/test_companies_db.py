@@ -36,7 +36,9 @@ def poste(admin):
 
 
 def _select(portfolio, code):
-    PortfolioDeclaration.insert(portfolio=portfolio.id, declaration=Declaration.get(Declaration.code == code).id).execute()
+    PortfolioDeclaration.insert(
+        portfolio=portfolio.id, declaration=Declaration.get(Declaration.code == code).id
+    ).execute()
 
 
 def _registered(company):
@@ -53,7 +55,9 @@ def test_choices_list_every_directory_establishment_with_its_state(admin, poste)
 
 def test_unticking_counts_then_removes_the_habilitations(admin, poste):
     paul = demo_user("DURAND")
-    some = list(Establishment.select().where(Establishment.company == poste.id).order_by(Establishment.siret).limit(3))
+    some = list(
+        Establishment.select().where(Establishment.company == poste.id).order_by(Establishment.siret).limit(3)
+    )
     grant(paul, some, "DSN", pay=True)
     keep = _registered(poste) - {some[0].siret, some[1].siret}
     plan = companies.plan_establishments(admin, poste.id, keep)
@@ -75,7 +79,10 @@ def test_ticking_registers_with_the_company_declarations(admin):
     assert _registered(company) == {active[0]}
     companies.set_establishments(admin, company.id, active)
     assert _registered(company) == set(active) == before
-    codes = {link.declaration_id for link in CompanyDeclaration.select().where(CompanyDeclaration.company == company.id)}
+    codes = {
+        link.declaration_id
+        for link in CompanyDeclaration.select().where(CompanyDeclaration.company == company.id)
+    }
     for establishment in Establishment.select().where(Establishment.company == company.id):
         assert {link.declaration_id for link in establishment.declaration_links} == codes
 
@@ -108,8 +115,13 @@ def test_transfer_lists_consequences_then_applies_them_in_one_go(admin, poste):
     assert Company.get_by_id(poste.id).portfolio_id == target.id
     assert Habilitation.select().join(Establishment).where(Establishment.company == poste.id).count() == 1
     tese = Declaration.get(Declaration.code == "TESE")
-    assert EstablishmentDeclaration.select().join(Establishment).where(
-        (Establishment.company == poste.id) & (EstablishmentDeclaration.declaration == tese.id)).count() == 1282
+    assert (
+        EstablishmentDeclaration.select()
+        .join(Establishment)
+        .where((Establishment.company == poste.id) & (EstablishmentDeclaration.declaration == tese.id))
+        .count()
+        == 1282
+    )
     event = AuditEvent.select().where(AuditEvent.action == "company.transfer").get()
     assert "CIBLE" in event.after and "CLIENTS" in event.before
 
@@ -143,7 +155,9 @@ def test_refresh_shows_differences_and_applies_only_when_validated(admin):
     DirectoryUnit.update(denomination="AUBADE").where(DirectoryUnit.siren == AUBADE).execute()
     DE.update(etat="F").where(DE.siret == other).execute()
     DE.update(libelle_voie="RUE DE RIVOLI").where(DE.siret == siege).execute()
-    DE.insert(siret=AUBADE + "99999", siren=AUBADE, nic="99999", etat="A", code_postal="69001", commune="LYON").execute()
+    DE.insert(
+        siret=AUBADE + "99999", siren=AUBADE, nic="99999", etat="A", code_postal="69001", commune="LYON"
+    ).execute()
     before = snapshot()
     plan = company_refresh.plan_refresh(admin, company.id)
     assert snapshot() == before

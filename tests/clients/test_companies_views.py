@@ -21,7 +21,9 @@ def text(response):
 
 def test_add_by_siren_updates_the_list_in_place_with_a_confirmation(admin_client):
     pid = portfolio_ids(c="CLIENTS PME")["c"]
-    response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": "356 000 000"}, headers=HX)
+    response = admin_client.post(
+        f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": "356 000 000"}, headers=HX
+    )
     fragment = text(response)
     assert response.status_code == 200 and "<html" not in fragment
     assert f'<p class="message message-success">LA POSTE ajoutée : 1{NNBSP}282 établissements</p>' in fragment
@@ -37,19 +39,28 @@ def test_add_without_javascript_redirects_with_the_message(admin_client):
     assert "AUBADE PARIS ajoutée : 2 établissements" in text(response)
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12345", "Le SIREN doit comporter 9 chiffres (5 saisis)."),
-    ("ABCDEFGHI", "Le SIREN ne doit comporter que des chiffres."),
-    ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
-    ("732829320", "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
-    (CEASED, "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : elle ne peut pas être ajoutée."),
-    ("487444697", "L'entreprise 487 444 697 (ESSOR ENERGIES) est déjà dans ce portefeuille."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12345", "Le SIREN doit comporter 9 chiffres (5 saisis)."),
+        ("ABCDEFGHI", "Le SIREN ne doit comporter que des chiffres."),
+        ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
+        ("732829320", "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
+        (
+            CEASED,
+            "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : "
+            "elle ne peut pas être ajoutée.",
+        ),
+        ("487444697", "L'entreprise 487 444 697 (ESSOR ENERGIES) est déjà dans ce portefeuille."),
+    ],
+)
 def test_add_refusals_answer_422_with_the_message_next_to_the_field(admin_client, typed, message):
     pid = portfolio_ids(c="CLIENTS PME")["c"]
     with database.connection_context():
         before = snapshot()
-    response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": typed}, headers=HX)
+    response = admin_client.post(
+        f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": typed}, headers=HX
+    )
     assert response.status_code == 422
     assert f'<p class="field-error" id="siren-error">{message}</p>' in text(response)
     assert 'aria-invalid="true"' in text(response)
@@ -59,12 +70,16 @@ def test_add_refusals_answer_422_with_the_message_next_to_the_field(admin_client
 
 def test_company_in_another_portfolio_is_named_with_a_link(admin_client):
     found = portfolio_ids(d="Portefeuille par défaut", c="CLIENTS PME")
-    response = admin_client.post(f"/gestion/portefeuilles/{found['c']}/entreprises", data={"siren": DANONE}, headers=HX)
+    response = admin_client.post(
+        f"/gestion/portefeuilles/{found['c']}/entreprises", data={"siren": DANONE}, headers=HX
+    )
     page = text(response)
     assert response.status_code == 422
     assert "est déjà dans le portefeuille « Portefeuille par défaut » de votre cabinet" in page
-    assert (f'<a href="/gestion/portefeuilles/{found["d"]}/composition?q={DANONE}">Voir l\'entreprise dans le '
-            "portefeuille « Portefeuille par défaut »</a>") in page
+    assert (
+        f'<a href="/gestion/portefeuilles/{found["d"]}/composition?q={DANONE}">Voir l\'entreprise dans le '
+        "portefeuille « Portefeuille par défaut »</a>"
+    ) in page
 
 
 def test_bulk_add_from_pasted_lines_and_from_a_csv_file(admin_client):
@@ -72,7 +87,10 @@ def test_bulk_add_from_pasted_lines_and_from_a_csv_file(admin_client):
     pasted = text(admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises/plusieurs",
                                     data={"sirens": "775 695 901\n\n356000001\n"}))
     assert "Compte rendu" in pasted and ">OK partiel<" in pasted
-    assert "1 entreprise ajoutée sur 2 lignes." in pasted and "Numéro SIREN invalide (clé de contrôle)." in pasted
+    assert (
+        "1 entreprise ajoutée sur 2 lignes." in pasted
+        and "Numéro SIREN invalide (clé de contrôle)." in pasted
+    )
     upload = "\ufeffraison sociale;siren\nLA POSTE;356000000\nAGA;102476066\n".encode()
     done = text(admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises/plusieurs",
                                   data={"sirens": "", "file": (io.BytesIO(upload), "clients.csv")},
@@ -92,7 +110,9 @@ def test_unticking_an_establishment_confirms_with_the_habilitations_count(admin_
     page = text(admin_client.get(f"/gestion/entreprises/{company.id}/etablissements"))
     assert "Choisir les établissements de l'entreprise" in page and "Tout (dé)cocher" in page
     assert page.count('name="siret"') == 3 and page.count("fermé") >= 1
-    asked = text(admin_client.post(f"/gestion/entreprises/{company.id}/etablissements", data={"siret": sirets[:1]}))
+    asked = text(
+        admin_client.post(f"/gestion/entreprises/{company.id}/etablissements", data={"siret": sirets[:1]})
+    )
     assert "Vous désinscrivez 1 établissement" in asked and "1 habilitation</strong>" in asked
     done = admin_client.post(f"/gestion/entreprises/{company.id}/etablissements",
                              data={"siret": sirets[:1], "confirm": "1"}, follow_redirects=True)
@@ -105,7 +125,9 @@ def test_transfer_shows_consequences_then_moves_the_company(admin_client):
         company = Company.get(Company.siren == DANONE)
     form = text(admin_client.get(f"/gestion/entreprises/{company.id}/transfert"))
     assert "Portefeuille de destination" in form and "CLIENTS PME" in form
-    plan = text(admin_client.post(f"/gestion/entreprises/{company.id}/transfert", data={"target": found["c"]}))
+    plan = text(
+        admin_client.post(f"/gestion/entreprises/{company.id}/transfert", data={"target": found["c"]})
+    )
     assert "Conséquences du transfert vers « CLIENTS PME »" in plan and "Mon Compte Formation / Elu" in plan
     assert "Aucune habilitation supprimée." in plan
     done = admin_client.post(f"/gestion/entreprises/{company.id}/transfert",
@@ -130,7 +152,9 @@ def test_remove_company_confirms_with_counts(admin_client):
 def test_refresh_without_and_with_differences(admin_client):
     with database.connection_context():
         company = Company.get(Company.siren == DANONE)
-    assert "Aucune différence avec le référentiel Sirene" in text(admin_client.get(f"/gestion/entreprises/{company.id}/mise-a-jour"))
+    assert "Aucune différence avec le référentiel Sirene" in text(
+        admin_client.get(f"/gestion/entreprises/{company.id}/mise-a-jour")
+    )
     with database.connection_context():
         from db.models import DirectoryUnit
 
@@ -153,7 +177,9 @@ def test_online_source_from_the_configuration(app, admin_client):
         fake.companies[siren] = [establishment(siren, "00012", "EN LIGNE SAS", siege=True)]
         app.config.update(SIRENE_API_URL=fake.url, SIRENE_API_KEY=API_KEY)
         pid = portfolio_ids(c="CLIENTS PME")["c"]
-        done = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": siren}, headers=HX)
+        done = admin_client.post(
+            f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": siren}, headers=HX
+        )
         assert "EN LIGNE SAS ajoutée : 1 établissement<" in text(done)
         fake.failures[valid_siren("90400000")] = "429"
         refused = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises",

@@ -53,9 +53,14 @@ def test_la_poste_comes_with_its_1282_active_establishments_siege_first(admin, c
 
 def test_added_company_inherits_the_portfolio_declarations(admin, clients):
     added = composition.add_company(admin, clients.id, AUBADE)
-    codes = {d.declaration.code for d in CompanyDeclaration.select().where(CompanyDeclaration.company == added.company.id)}
+    codes = {
+        d.declaration.code
+        for d in CompanyDeclaration.select().where(CompanyDeclaration.company == added.company.id)
+    }
     assert codes == {"DSN", "SOLTEA_EMPLOYEURS"}
-    links = EstablishmentDeclaration.select().join(Establishment).where(Establishment.company == added.company.id)
+    links = (
+        EstablishmentDeclaration.select().join(Establishment).where(Establishment.company == added.company.id)
+    )
     assert links.count() == 2 * 2
 
 
@@ -63,20 +68,31 @@ def test_adding_writes_an_audit_event(admin, clients):
     added = composition.add_company(admin, clients.id, AUBADE)
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
     assert (event.action, event.object_id, event.actor_id) == ("company.add", str(added.company.id), admin.id)
-    assert event.summary == "AUBADE PARIS (775 695 901) ajoutée au portefeuille « CLIENTS » : 2 établissement(s)"
+    assert (
+        event.summary == "AUBADE PARIS (775 695 901) ajoutée au portefeuille « CLIENTS » : 2 établissement(s)"
+    )
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "Veuillez saisir le SIREN."),
-    ("35600000", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
-    ("3560000001", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
-    ("35600000A", "Le SIREN ne doit comporter que des chiffres."),
-    ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
-    (UNKNOWN, "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
-    (CEASED, "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : "
-             "elle ne peut pas être ajoutée."),
-    (NO_ACTIVE, "L'entreprise 338 403 827 (LA POSTE) n'a aucun établissement actif dans le référentiel Sirene."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Veuillez saisir le SIREN."),
+        ("35600000", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
+        ("3560000001", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
+        ("35600000A", "Le SIREN ne doit comporter que des chiffres."),
+        ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
+        (UNKNOWN, "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
+        (
+            CEASED,
+            "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : "
+            "elle ne peut pas être ajoutée.",
+        ),
+        (
+            NO_ACTIVE,
+            "L'entreprise 338 403 827 (LA POSTE) n'a aucun établissement actif dans le référentiel Sirene.",
+        ),
+    ],
+)
 def test_refusals_have_their_own_message_and_write_nothing(admin, clients, typed, message):
     before = snapshot()
     with pytest.raises(Invalid) as refused:
@@ -90,7 +106,10 @@ def test_already_in_this_portfolio(admin, clients):
     before = snapshot()
     with pytest.raises(Invalid) as refused:
         composition.add_company(admin, clients.id, "775 695 901")
-    assert refused.value.errors["siren"] == "L'entreprise 775 695 901 (AUBADE PARIS) est déjà dans ce portefeuille."
+    assert (
+        refused.value.errors["siren"]
+        == "L'entreprise 775 695 901 (AUBADE PARIS) est déjà dans ce portefeuille."
+    )
     assert snapshot() == before
 
 
@@ -112,8 +131,12 @@ def test_list_filters_pages_and_types(admin, clients):
     assert [(r.company.name, r.kind, r.establishments) for r in page.rows] == [
         ("AGA", "Mono-établissement", 1), ("AUBADE PARIS", "Multi-établissement", 2),
         ("LA POSTE", "Multi-établissement", 1282)]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "poste")[1].rows] == ["LA POSTE"]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "775 695")[1].rows] == ["AUBADE PARIS"]
+    assert [r.company.name for r in composition.list_companies(admin, clients.id, "poste")[1].rows] == [
+        "LA POSTE"
+    ]
+    assert [r.company.name for r in composition.list_companies(admin, clients.id, "775 695")[1].rows] == [
+        "AUBADE PARIS"
+    ]
 
 
 def test_pagination_of_a_big_portfolio(admin, clients):

@@ -65,7 +65,9 @@ def test_transfer_to_another_firms_portfolio_is_not_found(client, auth, foreign)
         from db.models import Company
 
         mine = Company.get(Company.siren == "552032534")
-    response = client.post(f"/gestion/entreprises/{mine.id}/transfert", data={"target": foreign["p"], "confirm": "1"})
+    response = client.post(
+        f"/gestion/entreprises/{mine.id}/transfert", data={"target": foreign["p"], "confirm": "1"}
+    )
     assert response.status_code == 404
 
 

@@ -23,15 +23,27 @@ def test_list_counts_companies_and_establishments_default_first(admin):
 def test_search_by_name_ignores_case_and_accents(admin):
     portfolios.create_portfolio(admin, "Clients Pêche")
     assert list(_rows(portfolios.list_portfolios(admin, "nom", "PECHE"))) == ["Clients Pêche"]
-    assert list(_rows(portfolios.list_portfolios(admin, "nom", "clients"))) == ["Clients Pêche", "CLIENTS PME"]
+    assert list(_rows(portfolios.list_portfolios(admin, "nom", "clients"))) == [
+        "Clients Pêche",
+        "CLIENTS PME",
+    ]
 
 
-@pytest.mark.parametrize("criterion, value", [
-    ("siren", "552 032 534"), ("siren", "55203"), ("siret", "55203253400703"), ("siret", "5520325340"), ("raison_sociale", "danon"),
-])
+@pytest.mark.parametrize(
+    "criterion, value",
+    [
+        ("siren", "552 032 534"),
+        ("siren", "55203"),
+        ("siret", "55203253400703"),
+        ("siret", "5520325340"),
+        ("raison_sociale", "danon"),
+    ],
+)
 def test_search_by_client_tells_which_portfolio_holds_it(admin, criterion, value):
     listing = portfolios.list_portfolios(admin, criterion, value)
-    assert [(m[0], m[2], m[3].name) for m in listing.matches] == [(DANONE, "DANONE", "Portefeuille par défaut")]
+    assert [(m[0], m[2], m[3].name) for m in listing.matches] == [
+        (DANONE, "DANONE", "Portefeuille par défaut")
+    ]
     assert list(_rows(listing)) == ["Portefeuille par défaut"]
 
 
@@ -88,7 +100,12 @@ def test_rename_and_comment(admin):
     with pytest.raises(Invalid):
         portfolios.update_portfolio(admin, portfolio.id, "portefeuille par DÉFAUT")
     portfolios.update_portfolio(admin, portfolio.id, "pme")  # its own name, other case
-    event = AuditEvent.select().where(AuditEvent.action == "portfolio.update").order_by(AuditEvent.id.desc()).first()
+    event = (
+        AuditEvent.select()
+        .where(AuditEvent.action == "portfolio.update")
+        .order_by(AuditEvent.id.desc())
+        .first()
+    )
     assert "PME" in event.before and "pme" in event.after
 
 
@@ -114,12 +131,21 @@ def test_removing_a_declarant_plans_then_removes_their_habilitations_there(admin
     assert 0 < here < everywhere  # the demo grants Paul the DSN in both portfolios
     keep = [i for i in portfolios.portfolio_declarant_ids(default) if i != str(paul.id)]
     plan = portfolios.plan_declarants(admin, default.id, keep)
-    assert (plan.removed, plan.removed_names, plan.habilitations_removed) == ({paul.id}, ["DURAND Paul"], here)
+    assert (plan.removed, plan.removed_names, plan.habilitations_removed) == (
+        {paul.id},
+        ["DURAND Paul"],
+        here,
+    )
     portfolios.set_declarants(admin, default.id, keep)
     assert not PortfolioDeclarant.select().where((PortfolioDeclarant.portfolio == default.id)
                                                  & (PortfolioDeclarant.user == paul.id)).exists()
     assert Habilitation.select().where(Habilitation.user == paul.id).count() == everywhere - here
-    event = AuditEvent.select().where(AuditEvent.action == "portfolio.declarants").order_by(AuditEvent.id.desc()).get()
+    event = (
+        AuditEvent.select()
+        .where(AuditEvent.action == "portfolio.declarants")
+        .order_by(AuditEvent.id.desc())
+        .get()
+    )
     assert "DURAND Paul" in event.before
 
 

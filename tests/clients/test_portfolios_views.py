@@ -23,8 +23,11 @@ def test_index_lists_portfolios_with_counts_and_actions(admin_client):
     assert len(rows) == 2
     assert "Portefeuille par défaut" in rows[0] and '<td class="num">2</td>' in rows[0]
     assert "CLIENTS PME" in rows[1] and '<td class="num">3</td>' in rows[1]
-    for label in ("Gérer les déclarants du portefeuille « CLIENTS PME »", "Composer le portefeuille « CLIENTS PME »",
-                  "Modifier le portefeuille « CLIENTS PME »"):
+    for label in (
+        "Gérer les déclarants du portefeuille « CLIENTS PME »",
+        "Composer le portefeuille « CLIENTS PME »",
+        "Modifier le portefeuille « CLIENTS PME »",
+    ):
         assert label in page
     assert "Supprimer le portefeuille «" not in page  # neither is empty, one is the default
     assert "+ Ajouter un portefeuille" in page and "Imprimer le récapitulatif" in page
@@ -59,7 +62,10 @@ def test_create_portfolio_with_declarants_from_the_dual_list(admin_client):
     assert "Portefeuille « CLIENTS » créé." in text(response)
     with database.connection_context():
         portfolio = Portfolio.get(Portfolio.name == "CLIENTS")
-        assert [link.user_id for link in PortfolioDeclarant.select().where(PortfolioDeclarant.portfolio == portfolio)] == [paul]
+        assert [
+            link.user_id
+            for link in PortfolioDeclarant.select().where(PortfolioDeclarant.portfolio == portfolio)
+        ] == [paul]
 
 
 @pytest.mark.parametrize("name, message", [
@@ -78,7 +84,9 @@ def test_edit_and_delete(admin_client):
     created = admin_client.post("/gestion/portefeuilles/ajouter", data={"name": "VIDE"})
     assert created.status_code == 302
     pid = portfolio_ids(v="VIDE")["v"]
-    admin_client.post(f"/gestion/portefeuilles/{pid}/modifier", data={"name": "VIDE 2", "comment": "à supprimer"})
+    admin_client.post(
+        f"/gestion/portefeuilles/{pid}/modifier", data={"name": "VIDE 2", "comment": "à supprimer"}
+    )
     page = text(admin_client.get("/gestion/portefeuilles"))
     assert "VIDE 2" in page and "à supprimer" in page and "Supprimer le portefeuille « VIDE 2 »" in page
     assert "Voulez-vous supprimer" in text(admin_client.get(f"/gestion/portefeuilles/{pid}/supprimer"))
@@ -105,15 +113,20 @@ def test_removing_a_declarant_asks_to_confirm_with_the_count(admin_client):
     assert "Vous retirez DURAND Paul du portefeuille" in asked and "3 habilitations" in asked
     with database.connection_context():
         assert snapshot() == before
-    done = admin_client.post(f"/gestion/portefeuilles/{pid}/declarants", data={"declarants": keep, "confirm": "1"},
-                             follow_redirects=True)
+    done = admin_client.post(
+        f"/gestion/portefeuilles/{pid}/declarants",
+        data={"declarants": keep, "confirm": "1"},
+        follow_redirects=True,
+    )
     assert "Déclarants du portefeuille « CLIENTS PME » enregistrés." in text(done)
 
 
 def test_compose_lists_companies_with_their_type(admin_client):
     pid = portfolio_ids(c="CLIENTS PME")["c"]
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition"))
-    assert "Composition du portefeuille" in page and "Nom du portefeuille : <strong>CLIENTS PME</strong>" in page
+    assert (
+        "Composition du portefeuille" in page and "Nom du portefeuille : <strong>CLIENTS PME</strong>" in page
+    )
     assert "487 444 697" in page and "Mono-établissement" in page and "Entreprises du portefeuille" in page
     assert "Choisir les établissements de l'entreprise « ESSOR ENERGIES »" in page
     fragment = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition?q=essor", headers=HX))

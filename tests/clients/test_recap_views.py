@@ -51,8 +51,23 @@ def test_csv_export_is_semicolon_separated_utf8_with_bom(admin_client):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["Portefeuille", "SIREN", "Raison sociale", "Type", "SIRET"]
     danone = [r for r in rows if r[1] == "552032534"]
-    assert danone == [["Portefeuille par défaut", "552032534", "DANONE", "Mono-établissement", "55203253400703",
-                       "Oui", "Actif", "59 RUE LA FAYETTE 75009 PARIS", "DURAND Paul", "DSN", "Oui", "Oui",
-                       danone[0][12], danone[0][13]]]
+    assert danone == [
+        [
+            "Portefeuille par défaut",
+            "552032534",
+            "DANONE",
+            "Mono-établissement",
+            "55203253400703",
+            "Oui",
+            "Actif",
+            "59 RUE LA FAYETTE 75009 PARIS",
+            "DURAND Paul",
+            "DSN",
+            "Oui",
+            "Oui",
+            danone[0][12],
+            danone[0][13],
+        ]
+    ]
     assert " à " in danone[0][12]
     assert len(rows) == 1 + 6  # 6 establishments, one habilitation each (Paul, DSN)

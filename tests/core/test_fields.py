@@ -6,7 +6,9 @@ from db import fields
 from db.errors import Invalid
 
 
-@pytest.mark.parametrize("typed", ["Moutin", "Le Goff", "D'Artagnan", "Jean-Pierre", "Éloïse", "O’Neil", "J. P."])
+@pytest.mark.parametrize(
+    "typed", ["Moutin", "Le Goff", "D'Artagnan", "Jean-Pierre", "Éloïse", "O’Neil", "J. P."]
+)
 def test_names_with_accents_hyphens_and_apostrophes_are_accepted(typed):
     cleaned, error = fields.name(typed)
     assert error is None
@@ -18,7 +20,10 @@ def test_names_with_accents_hyphens_and_apostrophes_are_accepted(typed):
     [
         ("", "Ce champ est obligatoire."),
         ("   ", "Ce champ est obligatoire."),
-        ("Moutin2", "Le nom ne peut contenir que des lettres, des espaces, des traits d'union et des apostrophes."),
+        (
+            "Moutin2",
+            "Le nom ne peut contenir que des lettres, des espaces, des traits d'union et des apostrophes.",
+        ),
         ("<script>alert(1)</script>", fields.HOSTILE_HTML),
         ("Robert'); DROP TABLE user; --", fields.HOSTILE_SQL),
         ("' OR 1=1", fields.HOSTILE_SQL),
@@ -54,11 +59,22 @@ def test_other_phone_numbers_are_refused(typed):
 def test_the_mobile_is_optional_but_must_be_a_mobile():
     assert fields.phone("", required=False, mobile=True) == ("", None)
     assert fields.phone("06 12 34 56 78", required=False, mobile=True) == ("0612345678", None)
-    assert fields.phone("01 23 45 67 89", required=False, mobile=True)[1].startswith("Numéro de portable français")
+    assert fields.phone("01 23 45 67 89", required=False, mobile=True)[1].startswith(
+        "Numéro de portable français"
+    )
 
 
-@pytest.mark.parametrize("typed", ["claire@cabinet", "claire.cabinet.fr", "claire@@cabinet.fr", "é@cabinet.fr",
-                                   "claire@[127.0.0.1]", "claire@localhost"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "claire@cabinet",
+        "claire.cabinet.fr",
+        "claire@@cabinet.fr",
+        "é@cabinet.fr",
+        "claire@[127.0.0.1]",
+        "claire@localhost",
+    ],
+)
 def test_malformed_addresses_are_refused(typed):
     assert fields.email(typed)[1] == "Adresse électronique invalide (exemple : prenom.nom@cabinet.fr)."
 
@@ -80,7 +96,10 @@ def test_secret_question_and_answer_lengths():
     assert fields.secret_question("Nom de mon chien ?")[1] is None
     assert fields.secret_question("Q" * 201)[1] == "Saisissez au plus 200 caractères (201 saisis)."
     assert fields.secret_answer("Rex")[1] == "Saisissez au moins 5 caractères (3 saisis)."
-    assert fields.secret_answer("Médor", "Mon chien s'appelle médor ?")[1] == "La réponse ne doit pas figurer dans la question."
+    assert (
+        fields.secret_answer("Médor", "Mon chien s'appelle médor ?")[1]
+        == "La réponse ne doit pas figurer dans la question."
+    )
     assert fields.secret_answer("Médor le Grand", "Nom de mon chien ?") == ("Médor le Grand", None)
 
 
@@ -90,18 +109,29 @@ def test_multiline_text_keeps_new_lines_but_not_other_controls():
     assert fields.text("Bonjour,\nje", max_length=100)[1] == fields.HOSTILE_CONTROL
 
 
-@pytest.mark.parametrize("value, message", [
-    ("Bonjour <script>", fields.HOSTILE_HTML), ("5 &lt; 6", fields.HOSTILE_HTML),
-    ("x' OR 1=1", fields.HOSTILE_SQL), ("a; DELETE FROM user", fields.HOSTILE_SQL),
-    ("UNION SELECT password", fields.HOSTILE_SQL), ("fin --", fields.HOSTILE_SQL),
-    ("nul\x00", fields.HOSTILE_CONTROL), ("bidi\u202e", fields.HOSTILE_CONTROL), ("zéro\u200blargeur", fields.HOSTILE_CONTROL),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("Bonjour <script>", fields.HOSTILE_HTML),
+        ("5 &lt; 6", fields.HOSTILE_HTML),
+        ("x' OR 1=1", fields.HOSTILE_SQL),
+        ("a; DELETE FROM user", fields.HOSTILE_SQL),
+        ("UNION SELECT password", fields.HOSTILE_SQL),
+        ("fin --", fields.HOSTILE_SQL),
+        ("nul\x00", fields.HOSTILE_CONTROL),
+        ("bidi\u202e", fields.HOSTILE_CONTROL),
+        ("zéro\u200blargeur", fields.HOSTILE_CONTROL),
+    ],
+)
 def test_hostile_messages_are_refused(value, message):
     assert fields.message(value)[1] == message
 
 
 def test_ordinary_french_messages_keep_their_lines():
-    text = "Bonjour,\r\nnotre administratrice est partie ; pouvez-vous m'aider ?\n\tMerci — Jean (cabinet « Dupont »)."
+    text = (
+        "Bonjour,\r\nnotre administratrice est partie ; pouvez-vous m'aider ?\n"
+        "\tMerci — Jean (cabinet « Dupont »)."
+    )
     assert fields.message(text) == (text, None)
     assert fields.message("   ", required=False) == ("", None)
 
@@ -120,6 +150,8 @@ def test_search_boxes_accept_empty_refuse_hostile_and_oversized():
 
 def test_checked_gathers_every_message():
     with pytest.raises(Invalid) as refused:
-        fields.checked({"nom": fields.name(""), "email": fields.email("x"), "phone": fields.phone("0123456789")})
+        fields.checked(
+            {"nom": fields.name(""), "email": fields.email("x"), "phone": fields.phone("0123456789")}
+        )
     assert set(refused.value.errors) == {"nom", "email"}
     assert fields.checked({"phone": fields.phone("01 23 45 67 89")}) == {"phone": "0123456789"}

@@ -16,7 +16,12 @@ def world(app):
     with database.connection_context():
         default = Portfolio.get(Portfolio.is_default & (Portfolio.name == "Portefeuille par défaut"))
         company = Company.get((Company.portfolio == default.id) & (Company.siren == "552032534"))
-        establishment = Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret).first()
+        establishment = (
+            Establishment.select()
+            .where(Establishment.company == company.id)
+            .order_by(Establishment.siret)
+            .first()
+        )
         people = {u.nom: u.id for u in User.select().where(User.firm == default.firm_id)}
         firm, _, _ = make_firm()
         foreign_portfolio = make_portfolio(firm, "ÉTRANGER", ["DSN"])

@@ -16,7 +16,8 @@ def test_catalogue_holds_the_declarations_the_seed_names(db_engine):
     assert set(SEED_LABELS) <= labels
     soltea = Declaration.get(Declaration.code == "SOLTEA_EMPLOYEURS")
     assert soltea.display_name == (
-        "SOLTéA – Employeurs - Répartir le solde de la taxe d'apprentissage aux formations et établissements habilités"
+        "SOLTéA – Employeurs - Répartir le solde de la taxe d'apprentissage "
+        "aux formations et établissements habilités"
     )
     assert (soltea.domain, soltea.access_delay_hours, soltea.has_payment) == ("Formation", 24, False)
     assert Declaration.get(Declaration.code == "DSN").has_payment is True

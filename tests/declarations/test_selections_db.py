@@ -60,27 +60,42 @@ def test_selecting_at_the_portfolio_applies_to_every_company_and_establishment(f
                                ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS"))
     assert change.applied and [d.code for d in change.added] == ["SOLTEA_EMPLOYEURS"]
     for company in (firm["first"], firm["second"]):
-        assert "SOLTEA_EMPLOYEURS" in selected_codes(CompanyDeclaration, CompanyDeclaration.company, company.id)
+        assert "SOLTEA_EMPLOYEURS" in selected_codes(
+            CompanyDeclaration, CompanyDeclaration.company, company.id
+        )
         assert all("SOLTEA_EMPLOYEURS" in codes for codes in establishment_codes(company).values())
     assert "SOLTEA_EMPLOYEURS" not in selected_codes(CompanyDeclaration, CompanyDeclaration.company,
                                                      firm["elsewhere"].id)
 
 
 def test_a_client_added_later_inherits_the_portfolio_declarations(firm):
-    selections.submit(firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS"))
+    selections.submit(
+        firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")
+    )
     late = make_company(firm["firm"], firm["portfolio"], "444444442", 2, codes=[])
     inherit_portfolio_declarations(late)
-    assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, late.id) == ["DPAE", "DSN", "SOLTEA_EMPLOYEURS"]
+    assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, late.id) == [
+        "DPAE",
+        "DSN",
+        "SOLTEA_EMPLOYEURS",
+    ]
     assert all(codes == ["DPAE", "DSN", "SOLTEA_EMPLOYEURS"] for codes in establishment_codes(late).values())
 
 
 def test_selecting_again_where_a_company_already_has_it_writes_no_duplicate(firm):
     # The company kept TESE from an earlier portfolio: selecting TESE for the portfolio must not fail.
     CompanyDeclaration.create(company=firm["first"], declaration=declaration("TESE"))
-    EstablishmentDeclaration.create(establishment=firm["first"].establishments[0], declaration=declaration("TESE"))
-    change = selections.submit(firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DSN", "DPAE", "TESE"))
+    EstablishmentDeclaration.create(
+        establishment=firm["first"].establishments[0], declaration=declaration("TESE")
+    )
+    change = selections.submit(
+        firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DSN", "DPAE", "TESE")
+    )
     assert change.applied
-    assert CompanyDeclaration.select().where(CompanyDeclaration.declaration == declaration("TESE").id).count() == 2
+    assert (
+        CompanyDeclaration.select().where(CompanyDeclaration.declaration == declaration("TESE").id).count()
+        == 2
+    )
     assert EstablishmentDeclaration.select().where(
         EstablishmentDeclaration.declaration == declaration("TESE").id).count() == 5
 
@@ -91,14 +106,21 @@ def test_removal_is_previewed_with_what_goes_and_nothing_changes(firm):
     assert [d.code for d in change.removed] == ["DSN"]
     assert (change.habilitations, change.declarants, change.establishments) == (5, 1, 5)
     assert Habilitation.select().count() == 6
-    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == ["DPAE", "DSN"]
+    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == [
+        "DPAE",
+        "DSN",
+    ]
     assert AuditEvent.select().count() == 0
 
 
 def test_confirmed_removal_removes_below_with_the_habilitations_and_writes_the_journal(firm):
-    change = selections.submit(firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DPAE"), confirmed=True)
+    change = selections.submit(
+        firm["admin"], selections.PORTFOLIO, firm["portfolio"].id, ids("DPAE"), confirmed=True
+    )
     assert change.applied
-    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == ["DPAE"]
+    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == [
+        "DPAE"
+    ]
     for company in (firm["first"], firm["second"]):
         assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, company.id) == ["DPAE"]
         assert all(codes == ["DPAE"] for codes in establishment_codes(company).values())
@@ -119,9 +141,14 @@ def test_confirmed_removal_removes_below_with_the_habilitations_and_writes_the_j
 
 
 def test_removing_at_the_company_keeps_the_portfolio_and_the_other_company(firm):
-    change = selections.submit(firm["admin"], selections.COMPANY, firm["first"].id, ids("DPAE"), confirmed=True)
+    change = selections.submit(
+        firm["admin"], selections.COMPANY, firm["first"].id, ids("DPAE"), confirmed=True
+    )
     assert change.applied and change.habilitations == 2
-    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == ["DPAE", "DSN"]
+    assert selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, firm["portfolio"].id) == [
+        "DPAE",
+        "DSN",
+    ]
     assert all(codes == ["DPAE"] for codes in establishment_codes(firm["first"]).values())
     assert all(codes == ["DPAE", "DSN"] for codes in establishment_codes(firm["second"]).values())
     assert Habilitation.select().count() == 4
@@ -146,8 +173,12 @@ def test_establishment_chooses_among_the_company_declarations_only(firm):
     change = selections.submit(firm["admin"], selections.ESTABLISHMENT, first.id, [], confirmed=True)
     assert change.applied and change.habilitations == 1
     assert selected_codes(EstablishmentDeclaration, EstablishmentDeclaration.establishment, first.id) == []
-    assert selected_codes(EstablishmentDeclaration, EstablishmentDeclaration.establishment, second.id) == ["DSN"]
-    event = AuditEvent.get(AuditEvent.action == "declaration.unselect", AuditEvent.object_type == "Establishment")
+    assert selected_codes(EstablishmentDeclaration, EstablishmentDeclaration.establishment, second.id) == [
+        "DSN"
+    ]
+    event = AuditEvent.get(
+        AuditEvent.action == "declaration.unselect", AuditEvent.object_type == "Establishment"
+    )
     assert event.siret == first.siret
 
 
@@ -155,7 +186,9 @@ def test_a_declaration_kept_at_a_level_stays_offered_even_if_the_parent_dropped_
     CompanyDeclaration.create(company=firm["first"], declaration=declaration("TESE"))
     selection = selections.load(firm["admin"], selections.COMPANY, firm["first"].id)
     assert "TESE" in {d.code for d in selection.options}
-    change = selections.submit(firm["admin"], selections.COMPANY, firm["first"].id, ids("DSN", "DPAE", "TESE"))
+    change = selections.submit(
+        firm["admin"], selections.COMPANY, firm["first"].id, ids("DSN", "DPAE", "TESE")
+    )
     assert not change.applied and not change.added and not change.removed
 
 
@@ -212,7 +245,9 @@ def test_company_establishments_lists_with_counts_search_and_pages(firm):
     company, rows, total = selections.company_establishments(firm["admin"], firm["second"].id, per_page=2)
     assert total == 3 and len(rows) == 2 and rows[0].is_siege
     assert [r.declaration_count for r in rows] == [2, 2]
-    _, rows, total = selections.company_establishments(firm["admin"], firm["second"].id, search="22222222600003")
+    _, rows, total = selections.company_establishments(
+        firm["admin"], firm["second"].id, search="22222222600003"
+    )
     assert total == 1 and rows[0].siret == "22222222600003"
     _, rows, total = selections.company_establishments(firm["admin"], firm["second"].id, search="2 RUE")
     assert [r.siret for r in rows] == ["22222222600002"]

@@ -64,14 +64,20 @@ def test_portfolio_page_shows_the_seed_dual_list(client, auth, world):
     assert 'data-available-label="Liste des déclarations disponibles"' in html
     assert 'data-selected-label="Liste des déclarations sélectionnées"' in html
     assert SOLTEA in html
-    assert selected_options(html) == ["DPAE - Déclaration préalable à l'embauche", "DSN - Déclaration sociale nominative"]
+    assert selected_options(html) == [
+        "DPAE - Déclaration préalable à l'embauche",
+        "DSN - Déclaration sociale nominative",
+    ]
     assert ">Annuler</a>" in html and ">Valider</button>" in html
 
 
 def test_adding_soltea_applies_it_and_says_so(client, auth, world):
     auth.login()
-    response = client.post(url("portfolio", world.portfolio), data={"declarations": ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")},
-                           follow_redirects=True)
+    response = client.post(
+        url("portfolio", world.portfolio),
+        data={"declarations": ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")},
+        follow_redirects=True,
+    )
     html = text(response).replace("&#39;", "'")
     assert response.status_code == 200 and response.request.path == url("portfolio", world.portfolio)
     assert "Les déclarations ont été enregistrées : 1 ajoutée." in html
@@ -99,8 +105,11 @@ def test_removal_asks_for_confirmation_with_the_count_then_applies(client, auth,
     assert portfolio_codes(world) == ["DPAE", "DSN"]  # nothing changed yet
     assert 'name="confirm" value="1"' in html
     assert f'href="{url("portfolio", world.portfolio)}">Annuler</a>' in html
-    response = client.post(url("portfolio", world.portfolio), data={"declarations": ids("DPAE"), "confirm": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        url("portfolio", world.portfolio),
+        data={"declarations": ids("DPAE"), "confirm": "1"},
+        follow_redirects=True,
+    )
     assert "1 retirée" in text(response) and "habilitations supprimées" in text(response)
     assert portfolio_codes(world) == ["DPAE"]
     with database.connection_context():
@@ -123,11 +132,16 @@ def test_company_page_offers_the_portfolio_declarations_only(client, auth, world
     assert "Nom de l'entreprise : <strong>DANONE - 552 032 534</strong>" in html
     assert "SOLTéA" not in html
     assert "Choix des déclarations par établissement" in html
-    response = client.post(url("company", world.company), data={"declarations": ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")})
+    response = client.post(
+        url("company", world.company), data={"declarations": ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")}
+    )
     assert response.status_code == 422
     assert "« SOLTéA – Employeurs » n'est pas proposée à ce niveau" in text(response).replace("&#39;", "'")
     with database.connection_context():
-        assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, world.company) == ["DPAE", "DSN"]
+        assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, world.company) == [
+            "DPAE",
+            "DSN",
+        ]
 
 
 def test_company_establishments_page_and_establishment_choice(client, auth, world):
@@ -142,18 +156,26 @@ def test_company_establishments_page_and_establishment_choice(client, auth, worl
     assert f'href="/gestion/portefeuilles/{world.portfolio}/composition">Composer le portefeuille</a>' in page
     assert f'href="{url("establishments", world.company)}">Gestion des déclarations</a>' in page
     assert f"{world.siret[:3]} {world.siret[3:6]} {world.siret[6:9]} {world.siret[9:]}" in page
-    response = client.post(url("establishment", world.establishment), data={"declarations": ids("DPAE"), "confirm": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        url("establishment", world.establishment),
+        data={"declarations": ids("DPAE"), "confirm": "1"},
+        follow_redirects=True,
+    )
     assert "1 retirée" in text(response)
     with database.connection_context():
         assert selected_codes(EstablishmentDeclaration, EstablishmentDeclaration.establishment,
                               world.establishment) == ["DPAE"]
-        assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, world.company) == ["DPAE", "DSN"]
+        assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, world.company) == [
+            "DPAE",
+            "DSN",
+        ]
 
 
 def test_establishment_search_is_an_htmx_fragment_that_varies(client, auth, world):
     auth.login()
-    response = client.get(url("establishments", world.company) + f"?q={world.siret}", headers={"HX-Request": "true"})
+    response = client.get(
+        url("establishments", world.company) + f"?q={world.siret}", headers={"HX-Request": "true"}
+    )
     html = text(response)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     assert html.lstrip().startswith('<div id="etablissements"') and "<html" not in html
@@ -187,7 +209,12 @@ def test_another_firm_ids_are_404(client, auth, world, kind, attr):
     auth.login()
     assert client.get(url(kind, getattr(world, attr))).status_code == 404
     if kind != "establishments":
-        assert client.post(url(kind, getattr(world, attr)), data={"declarations": [], "confirm": "1"}).status_code == 404
+        assert (
+            client.post(
+                url(kind, getattr(world, attr)), data={"declarations": [], "confirm": "1"}
+            ).status_code
+            == 404
+        )
     with database.connection_context():
         assert EstablishmentDeclaration.select().where(
             EstablishmentDeclaration.establishment == world.foreign_establishment).count() == 1
@@ -203,7 +230,9 @@ def test_posted_ids_outside_the_catalogue_are_refused(client, auth, world, poste
 
 def test_a_post_without_the_csrf_token_is_refused(client, auth, world):
     auth.login()
-    response = client.post(url("portfolio", world.portfolio), data={"declarations": [], "confirm": "1"}, with_csrf=False)
+    response = client.post(
+        url("portfolio", world.portfolio), data={"declarations": [], "confirm": "1"}, with_csrf=False
+    )
     assert response.status_code == 400
     assert portfolio_codes(world) == ["DPAE", "DSN"]
 

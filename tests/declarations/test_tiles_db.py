@@ -87,7 +87,9 @@ def test_tiles_follow_the_catalogue_order_in_a_constant_number_of_queries(firm):
 
 
 def test_tile_establishments_with_search_and_pages(firm):
-    grant(firm["declarant"], firm["alpha"].establishments, "TESE", pay=True, at=NOW - datetime.timedelta(days=2))
+    grant(
+        firm["declarant"], firm["alpha"].establishments, "TESE", pay=True, at=NOW - datetime.timedelta(days=2)
+    )
     grant(firm["declarant"], firm["beta"].establishments, "TESE")
     declaration, rights, total = tiles.tile_establishments(firm["declarant"], "TESE", per_page=4)
     assert declaration.code == "TESE" and total == 5 and len(rights) == 4

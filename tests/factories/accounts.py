@@ -65,7 +65,9 @@ class Wizard:
 
 def give_claire_a_question():
     """The demo administrator chooses the secret question QUESTION, answered ANSWER."""
-    User.update(secret_question=QUESTION, secret_answer_hash=hash_answer(ANSWER)).where(User.nom_key == "moutin").execute()
+    User.update(secret_question=QUESTION, secret_answer_hash=hash_answer(ANSWER)).where(
+        User.nom_key == "moutin"
+    ).execute()
 
 
 def claire():

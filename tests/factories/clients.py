@@ -16,14 +16,18 @@ def make_portfolio(firm, name, codes=(), people=()):
             [{"portfolio": portfolio.id, "declaration": declaration(c).id} for c in codes]
         ).execute()
     if people:
-        models.PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u.id} for u in people]).execute()
+        models.PortfolioDeclarant.insert_many(
+            [{"portfolio": portfolio.id, "user": u.id} for u in people]
+        ).execute()
     return portfolio
 
 
 def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None):
     """A client with `establishments` establishments (SIRET = siren + 00001…, the first is the
     siège), each with the declarations `codes`: by default the portfolio's, as adding a company does."""
-    company = models.Company.create(firm=firm, portfolio=portfolio, siren=siren, name=name or f"SOCIETE {siren}")
+    company = models.Company.create(
+        firm=firm, portfolio=portfolio, siren=siren, name=name or f"SOCIETE {siren}"
+    )
     rows = [
         {"firm": firm.id, "company": company.id, "siret": f"{siren}{i + 1:05d}", "name": f"ETS {i + 1}",
          "address": f"{i + 1} RUE DU TEST 75015 PARIS", "is_siege": i == 0}
@@ -37,15 +41,27 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
     else:
         ids = [declaration(c).id for c in codes]
     if ids:
-        models.CompanyDeclaration.insert_many([{"company": company.id, "declaration": i} for i in ids]).execute()
+        models.CompanyDeclaration.insert_many(
+            [{"company": company.id, "declaration": i} for i in ids]
+        ).execute()
         pairs = [{"establishment": e.id, "declaration": i} for e in company.establishments for i in ids]
         for batch in chunked(pairs, 500):
             models.EstablishmentDeclaration.insert_many(batch).execute()
     return company
 
 
-SNAPSHOT = ("Portfolio", "PortfolioDeclarant", "Company", "CompanyDeclaration", "Establishment",
-            "EstablishmentDeclaration", "Habilitation", "AuditEvent", "DirectoryUnit", "DirectoryEstablishment")
+SNAPSHOT = (
+    "Portfolio",
+    "PortfolioDeclarant",
+    "Company",
+    "CompanyDeclaration",
+    "Establishment",
+    "EstablishmentDeclaration",
+    "Habilitation",
+    "AuditEvent",
+    "DirectoryUnit",
+    "DirectoryEstablishment",
+)
 
 
 def snapshot():

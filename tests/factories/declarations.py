@@ -7,7 +7,9 @@ def declaration(code):
 
 
 def selected_codes(link, owner_field, owner_id):
-    """Codes selected at one level: selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, id)."""
+    """Codes selected at one level, e.g.
+    selected_codes(PortfolioDeclaration, PortfolioDeclaration.portfolio, portfolio_id)."""
     return sorted(
-        r.declaration.code for r in link.select(link, Declaration).join(Declaration).where(owner_field == owner_id)
+        r.declaration.code
+        for r in link.select(link, Declaration).join(Declaration).where(owner_field == owner_id)
     )

@@ -23,11 +23,24 @@ def demo_rows():
     admin, paul, sophie = demo_user("MOUTIN"), demo_user("DURAND"), demo_user("LEROY")
     portfolio = Portfolio.get((Portfolio.firm == admin.firm_id) & (Portfolio.name == "CLIENTS PME"))
     company = Company.select().where(Company.portfolio == portfolio.id).order_by(Company.siren).first()
-    establishment = Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret).first()
+    establishment = (
+        Establishment.select()
+        .where(Establishment.company == company.id)
+        .order_by(Establishment.siret)
+        .first()
+    )
     request = PendingRequest.create(firm=admin.firm_id, kind="cooptation", requester=sophie.id,
                                     requester_name=sophie.full_name, created_at=clock.now())
-    help_request = assistance.submit({"motif": "Autre", "siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire",
-                                      "email": admin.email, "message": "Bonjour, une question sur les habilitations."})
+    help_request = assistance.submit(
+        {
+            "motif": "Autre",
+            "siret": DEMO_SIRET,
+            "nom": "MOUTIN",
+            "prenom": "Claire",
+            "email": admin.email,
+            "message": "Bonjour, une question sur les habilitations.",
+        }
+    )
     return SimpleNamespace(firm=admin.firm, admin=admin, declarant=paul, other_declarant=sophie,
                            portfolio=portfolio, company=company, establishment=establishment, request=request,
                            assistance_request=help_request, password=DEMO_PASSWORD)

@@ -42,7 +42,9 @@ def add_fake_company(siren, establishments, firm=None, portfolio=None, prefix="F
 @functools.cache
 def _sample_keys():
     with open(SAMPLE_FILES[0], encoding="utf-8") as units, open(SAMPLE_FILES[1], encoding="utf-8") as sites:
-        return [row["siren"] for row in csv.DictReader(units)], [row["siret"] for row in csv.DictReader(sites)]
+        return [row["siren"] for row in csv.DictReader(units)], [
+            row["siret"] for row in csv.DictReader(sites)
+        ]
 
 
 def restore_directory():

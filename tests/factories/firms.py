@@ -26,8 +26,13 @@ def make_firm(siret="12345678200010", name="CABINET AUTRE", admin=("ADMIN", "Aut
     """A firm, its administrator and its déclarants (each a (nom, prénom) pair), active and with
     validated addresses: `firm, admin, [declarant] = make_firm()`."""
     now = clock.now()
-    firm, boss = create_firm(siret, name, "", {"nom": admin[0], "prenom": admin[1], "email": address(admin, siret),
-                                                "email_validated_at": now}, password)
+    firm, boss = create_firm(
+        siret,
+        name,
+        "",
+        {"nom": admin[0], "prenom": admin[1], "email": address(admin, siret), "email_validated_at": now},
+        password,
+    )
     people = [new_user(firm, nom, prenom, address((nom, prenom), siret), ROLE_DECLARANT, password=password,
                        email_validated_at=now) for nom, prenom in declarants]
     return BuiltFirm(firm, boss, people)
@@ -41,9 +46,16 @@ def address(person, siret):
 def second_firm():
     """Firm B next to the demo firm: an administrator, a déclarant, a portfolio with one client
     (AUBADE PARIS, added as the pages add it) and its first establishment."""
-    firm, admin, [declarant] = make_firm(OTHER_SIRET, "CABINET VOISIN", ("VOISIN", "Agathe"), (("VOISIN", "Bruno"),))
+    firm, admin, [declarant] = make_firm(
+        OTHER_SIRET, "CABINET VOISIN", ("VOISIN", "Agathe"), (("VOISIN", "Bruno"),)
+    )
     portfolio = portfolios.create_portfolio(admin, "CLIENTS VOISIN", "", [declarant.id])
     company = composition.add_company(admin, portfolio.id, AUBADE).company
-    establishment = Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret).first()
+    establishment = (
+        Establishment.select()
+        .where(Establishment.company == company.id)
+        .order_by(Establishment.siret)
+        .first()
+    )
     return SimpleNamespace(firm=firm, admin=admin, declarant=declarant, portfolio=portfolio, company=company,
                            establishment=establishment, password=PASSWORD)

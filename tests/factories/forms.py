@@ -34,7 +34,14 @@ class Form:
 class _Parser(HTMLParser):
     def __init__(self, base):
         super().__init__(convert_charrefs=True)
-        self.base, self.forms, self.form, self.select, self.option, self.textarea = base, [], None, None, None, None
+        self.base, self.forms, self.form, self.select, self.option, self.textarea = (
+            base,
+            [],
+            None,
+            None,
+            None,
+            None,
+        )
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -71,7 +78,9 @@ class _Parser(HTMLParser):
 
     def _button(self, a):
         if a.get("formaction"):
-            self.form.alternates.append((urljoin(self.base, a["formaction"]), (a["name"], a.get("value", ""))))
+            self.form.alternates.append(
+                (urljoin(self.base, a["formaction"]), (a["name"], a.get("value", "")))
+            )
         elif self.form.button is None:
             self.form.button = (a["name"], a.get("value", ""))
 
@@ -82,8 +91,9 @@ class _Parser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form" and self.form is not None:
             for action, button in self.form.alternates:
-                self.forms.append(Form(action, self.form.method, self.form.htmx, self.form.values, self.form.kinds,
-                                       button))
+                self.forms.append(
+                    Form(action, self.form.method, self.form.htmx, self.form.values, self.form.kinds, button)
+                )
             self.form = None
         elif tag == "select":
             self.select = None

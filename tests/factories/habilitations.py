@@ -25,7 +25,9 @@ def grant(user, establishments, code="DSN", declare=True, pay=False, at=None):
 
 
 def establishments(company):
-    return list(Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret))
+    return list(
+        Establishment.select().where(Establishment.company == company.id).order_by(Establishment.siret)
+    )
 
 
 def key(establishment, code, user):

@@ -27,7 +27,9 @@ class Inbox:
 
     @property
     def messages(self):
-        return [message_from_bytes(e.original_content or e.content, policy=policy.default) for e in self.envelopes]
+        return [
+            message_from_bytes(e.original_content or e.content, policy=policy.default) for e in self.envelopes
+        ]
 
     def to(self, address):
         return [m for m in self.messages if m["To"] == address]

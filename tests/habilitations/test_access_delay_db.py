@@ -32,7 +32,9 @@ def test_phrases_and_remaining_hours():
 
 
 def tick(t, *tokens, override=None):
-    habilitations.validate(t.admin, {}, {"changes": " ".join(tokens), "version": str(grid.version())}, override)
+    habilitations.validate(
+        t.admin, {}, {"changes": " ".join(tokens), "version": str(grid.version())}, override
+    )
 
 
 def test_granted_now_usable_after_the_declaration_delay(t):

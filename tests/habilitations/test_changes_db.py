@@ -19,7 +19,9 @@ def validate(t, fields, **args):
 
 
 def pending(t, fields, **args):
-    return habilitations.pending(t.admin, {"search": "1", **{k: str(v) for k, v in args.items()}}, fields).plan
+    return habilitations.pending(
+        t.admin, {"search": "1", **{k: str(v) for k, v in args.items()}}, fields
+    ).plan
 
 
 def test_ticking_a_box_grants_the_right_and_journals_it(t):
@@ -61,7 +63,9 @@ def test_boxes_of_the_page_posted_without_javascript(t):
 def test_pending_count_and_tout_cocher_over_every_page(t):
     acme = establishments(t.acme)
     validate(t, {"changes": f"{key(acme[0], 'DSN', t.paul)}-d-1"})
-    plan = pending(t, {"bulk_declare": "1", "changes": f"{key(acme[1], 'DSN', t.sophie)}-d-0"}, company=t.acme.id)
+    plan = pending(
+        t, {"bulk_declare": "1", "changes": f"{key(acme[1], 'DSN', t.sophie)}-d-0"}, company=t.acme.id
+    )
     assert plan.bulk_changed == {"declare": 18 - 1}  # every cell of the search, all pages, but the one ticked
     assert (plan.added, plan.removed) == (16, 0)  # minus the box unticked one by one afterwards
     assert plan.summary == "16 habilitations ajoutées"
@@ -143,15 +147,17 @@ def test_nothing_to_do(t):
 
 
 def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
-    from db.habilitations import grid as habilitation_grid
 
-    monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 17)
+    monkeypatch.setattr(grid, "BULK_LIMIT", 17)
     with pytest.raises(Invalid) as refused:
         pending(t, {"bulk_declare": "1"}, company=t.acme.id)  # 18 cells
-    assert refused.value.errors["__all__"].startswith("« Tout (dé)cocher » porterait sur 18 cases : c'est plus "
-                                                      "que les 17 permises en une fois. Précisez la recherche")
-    assert pending(t, {"bulk_declare": "1"}, company=t.acme.id, service=declaration("DSN").id).bulk_changed == {
-        "declare": 9}
+    assert refused.value.errors["__all__"].startswith(
+        "« Tout (dé)cocher » porterait sur 18 cases : c'est plus "
+        "que les 17 permises en une fois. Précisez la recherche"
+    )
+    assert pending(
+        t, {"bulk_declare": "1"}, company=t.acme.id, service=declaration("DSN").id
+    ).bulk_changed == {"declare": 9}
     assert not habilitations.search(t.admin, {"company": str(t.acme.id)}).grid.bulk_allowed
 
 

@@ -29,7 +29,9 @@ def test_a_tick_on_a_cell_changed_meanwhile_is_refused_with_that_cell(t, bob):
     assert habilitation(acme[0], "DSN", t.paul).declare  # Bob's tick stays
     assert habilitation(acme[1], "DSN", t.sophie) is None  # and nothing of Alice's was written
     reloaded = habilitations.search(t.admin, {"company": str(t.acme.id)}).grid.version
-    plan = habilitations.validate(t.admin, {}, {"changes": f"{mine}-d-0 {theirs}-d-1", "version": str(reloaded)})
+    plan = habilitations.validate(
+        t.admin, {}, {"changes": f"{mine}-d-0 {theirs}-d-1", "version": str(reloaded)}
+    )
     assert (plan.added, plan.removed) == (1, 1)
 
 
@@ -45,7 +47,9 @@ def test_tout_cocher_is_refused_when_a_cell_of_the_search_changed(t, bob):
     habilitations.validate(bob, {}, {"changes": f"{inside}-d-1", "version": str(grid.version())})
     before = Habilitation.select().count()
     with pytest.raises(Conflict) as refused:
-        habilitations.validate(t.admin, {"company": str(t.acme.id)}, {"bulk_declare": "0", "version": str(loaded)})
+        habilitations.validate(
+            t.admin, {"company": str(t.acme.id)}, {"bulk_declare": "0", "version": str(loaded)}
+        )
     assert refused.value.details == ["100 000 001 00003 – DPAE – LEROY Sophie : Déclarer coché"]
     assert Habilitation.select().count() == before and habilitation(acme[2], "DPAE", t.sophie).declare
 

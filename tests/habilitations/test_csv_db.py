@@ -40,8 +40,10 @@ def test_export_leaves_services_not_selected_for_an_establishment_empty(t):
     from tests.factories.declarations import declaration
 
     first = establishments(t.acme)[0]
-    EstablishmentDeclaration.delete().where((EstablishmentDeclaration.establishment == first.id)
-                                            & (EstablishmentDeclaration.declaration == declaration("DPAE").id)).execute()
+    EstablishmentDeclaration.delete().where(
+        (EstablishmentDeclaration.establishment == first.id)
+        & (EstablishmentDeclaration.declaration == declaration("DPAE").id)
+    ).execute()
     lines = exported(t)[1].decode("utf-8-sig").split("\r\n")
     assert lines[1] == "10000000100001;ETS 1;ADMIN;Alice;0;0;"
 
@@ -86,7 +88,9 @@ def test_spreadsheet_encoding_and_codes_in_headers_are_accepted(t):
 
 
 def _bad(t, text, portfolio=None):
-    return imports.check(t.admin, (portfolio or t.big).id, text.encode("utf-8") if isinstance(text, str) else text)
+    return imports.check(
+        t.admin, (portfolio or t.big).id, text.encode("utf-8") if isinstance(text, str) else text
+    )
 
 
 @pytest.mark.parametrize("content, message", [
@@ -112,13 +116,25 @@ def test_a_50_mb_file_is_refused_with_the_limit(t):
     assert len(data) >= 50 * 1024 * 1024 - len(line)
     report = _bad(t, data)
     assert report.status == "KO"
-    assert report.file_error == "Le fichier dépasse la taille maximale de 5 Mo : découpez-le en plusieurs fichiers."
+    assert (
+        report.file_error
+        == "Le fichier dépasse la taille maximale de 5 Mo : découpez-le en plusieurs fichiers."
+    )
 
 
 LINES = {
-    "unknown": ("10000000999999;X;DURAND;Paul;1;0;0", "SIRET 10000000999999 inconnu dans le portefeuille « GRANDS COMPTES »"),
-    "other firm": ("90000000100001;X;DURAND;Paul;1;0;0", "SIRET 90000000100001 inconnu dans le portefeuille « GRANDS COMPTES »"),
-    "other portfolio": ("20000000100001;X;DURAND;Paul;1;0;0", "SIRET 20000000100001 inconnu dans le portefeuille"),
+    "unknown": (
+        "10000000999999;X;DURAND;Paul;1;0;0",
+        "SIRET 10000000999999 inconnu dans le portefeuille « GRANDS COMPTES »",
+    ),
+    "other firm": (
+        "90000000100001;X;DURAND;Paul;1;0;0",
+        "SIRET 90000000100001 inconnu dans le portefeuille « GRANDS COMPTES »",
+    ),
+    "other portfolio": (
+        "20000000100001;X;DURAND;Paul;1;0;0",
+        "SIRET 20000000100001 inconnu dans le portefeuille",
+    ),
     "short": ("1000000010;X;DURAND;Paul;1;0;0", "SIRET « 1000000010 » invalide : 14 chiffres attendus"),
     "text": ("10000000100001;X;DURAND;Paul;oui;0;0", "« oui » dans « DSN - Déclarer » : 0 ou 1 attendu"),
     "two": ("10000000100001;X;DURAND;Paul;1;2;0", "« 2 » dans « DSN - Payer » : 0 ou 1 attendu"),
@@ -149,8 +165,10 @@ def test_line_level_rules_of_the_portfolio(t):
     from tests.factories.declarations import declaration
 
     first = establishments(t.acme)[0]
-    EstablishmentDeclaration.delete().where((EstablishmentDeclaration.establishment == first.id)
-                                            & (EstablishmentDeclaration.declaration == declaration("DPAE").id)).execute()
+    EstablishmentDeclaration.delete().where(
+        (EstablishmentDeclaration.establishment == first.id)
+        & (EstablishmentDeclaration.declaration == declaration("DPAE").id)
+    ).execute()
     text = (f"{HEADER}\r\n10000000100001;;DURAND;Paul;;;1\r\n10000000100001;;DURAND;Paul;;;0\r\n"
             "20000000100001;;DURAND;Paul;1;;\r\n10000000100002;;DURAND;Paul;;;0\r\n10000000100002;;DURAND;Paul;;;1\r\n")
     small = imports.check(t.admin, t.small.id, text.encode())

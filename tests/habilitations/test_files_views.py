@@ -49,7 +49,9 @@ def test_export_and_template(client, auth, portfolio):
     auth.login()
     response = client.get(f"{PAGE}/export?portfolio={portfolio}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="habilitations-portefeuille-par-defaut-')
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="habilitations-portefeuille-par-defaut-'
+    )
     lines = response.data.decode("utf-8").split("\r\n")
     assert lines[0] == "\ufeffSiret;Établissement;Nom;Prénom;DSN - Déclarer;DSN - Payer;DPAE - Déclarer"
     assert any(re.fullmatch(r"\d{14};[^;]*;DURAND;Paul;1;1;0", line) for line in lines)
@@ -65,7 +67,10 @@ def test_round_trip_through_the_pages_changes_nothing(client, auth, portfolio):
     page = text(response)
     assert response.status_code == 200
     assert "Résultat du contrôle :" in page and ">OK</span>" in page
-    assert "Aucune modification : le fichier correspond déjà aux habilitations enregistrées." in page and "inchangée" in page
+    assert (
+        "Aucune modification : le fichier correspond déjà aux habilitations enregistrées." in page
+        and "inchangée" in page
+    )
     assert ">Valider</button>" not in page  # nothing to apply
 
 
@@ -97,7 +102,9 @@ def test_partial_file_applies_the_good_lines_only_when_confirmed(client, auth, p
     assert "SIRET 12345678901234 inconnu dans le portefeuille « Portefeuille par défaut »" in page
     assert "Appliquer uniquement les lignes correctes (1 sur 2)" in page
     response = confirm(client, page)
-    assert response.status_code == 422 and "cochez « Appliquer uniquement les lignes correctes »" in text(response)
+    assert response.status_code == 422 and "cochez « Appliquer uniquement les lignes correctes »" in text(
+        response
+    )
     response = confirm(client, text(response), accept_partial=True)
     assert response.status_code == 302
     assert "Import OK partiel : 3 habilitations ajoutées (1 ligne(s) appliquée(s), 1 en erreur)." in text(
@@ -105,15 +112,23 @@ def test_partial_file_applies_the_good_lines_only_when_confirmed(client, auth, p
 
 
 BAD_FILES = {
-    "wrong separator": ("Siret,Nom,Prénom,DSN - Déclarer\r\n55203253400703,DURAND,Paul,1\r\n",
-                        "Séparateur incorrect : les colonnes doivent être séparées par des points-virgules (;)"),
+    "wrong separator": (
+        "Siret,Nom,Prénom,DSN - Déclarer\r\n55203253400703,DURAND,Paul,1\r\n",
+        "Séparateur incorrect : les colonnes doivent être séparées par des points-virgules (;)",
+    ),
     "empty": ("", "Le fichier est vide."),
-    "text in a 0/1 column": ("Siret;Nom;Prénom;DSN - Déclarer\r\n{siret};LEROY;Sophie;oui\r\n",
-                             "« oui » dans « DSN - Déclarer » : 0 ou 1 attendu"),
-    "unknown SIRET": ("Siret;Nom;Prénom;DSN - Déclarer\r\n12345678901234;LEROY;Sophie;1\r\n",
-                      "SIRET 12345678901234 inconnu dans le portefeuille"),
-    "another firm's SIRET": ("Siret;Nom;Prénom;DSN - Déclarer\r\n90000000100001;LEROY;Sophie;1\r\n",
-                             "SIRET 90000000100001 inconnu dans le portefeuille"),
+    "text in a 0/1 column": (
+        "Siret;Nom;Prénom;DSN - Déclarer\r\n{siret};LEROY;Sophie;oui\r\n",
+        "« oui » dans « DSN - Déclarer » : 0 ou 1 attendu",
+    ),
+    "unknown SIRET": (
+        "Siret;Nom;Prénom;DSN - Déclarer\r\n12345678901234;LEROY;Sophie;1\r\n",
+        "SIRET 12345678901234 inconnu dans le portefeuille",
+    ),
+    "another firm's SIRET": (
+        "Siret;Nom;Prénom;DSN - Déclarer\r\n90000000100001;LEROY;Sophie;1\r\n",
+        "SIRET 90000000100001 inconnu dans le portefeuille",
+    ),
 }
 
 
@@ -122,7 +137,9 @@ def test_bad_files(client, auth, portfolio, case):
     auth.login()
     with database.connection_context():
         other = other_firm()
-        make_company(other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people), "900000001", 1)
+        make_company(
+            other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people), "900000001", 1
+        )
     exported = client.get(f"{PAGE}/export?portfolio={portfolio}").data.decode("utf-8-sig")
     siret = exported.split("\r\n")[1][:14]
     content, message = BAD_FILES[case]
@@ -139,12 +156,16 @@ def test_a_50_mb_file_is_refused_with_a_clear_message(client, auth, portfolio):
         50 * 1024 * 1024 // len(line))
     response = upload(client, portfolio, content)
     assert response.status_code == 422
-    assert "Le fichier dépasse la taille maximale de 5 Mo : découpez-le en plusieurs fichiers." in text(response)
+    assert "Le fichier dépasse la taille maximale de 5 Mo : découpez-le en plusieurs fichiers." in text(
+        response
+    )
 
 
 def test_valider_needs_the_file_checked_in_this_session(client, auth, portfolio):
     auth.login()
-    response = client.post(f"{PAGE}/import/valider", data={"token": "abc", "version": "0"}, follow_redirects=True)
+    response = client.post(
+        f"{PAGE}/import/valider", data={"token": "abc", "version": "0"}, follow_redirects=True
+    )
     assert "Ce fichier n'est plus disponible : importez-le de nouveau." in text(response)
 
 
@@ -155,7 +176,11 @@ def test_import_form_and_rights(client, auth, portfolio):
     assert f'<option value="{portfolio}" selected>' in page
     auth.logout()
     auth.login_declarant()
-    for url in (f"{PAGE}/import", f"{PAGE}/export?portfolio={portfolio}", f"{PAGE}/modele?portfolio={portfolio}"):
+    for url in (
+        f"{PAGE}/import",
+        f"{PAGE}/export?portfolio={portfolio}",
+        f"{PAGE}/modele?portfolio={portfolio}",
+    ):
         assert client.get(url).status_code == 403
     assert upload(client, portfolio, "x").status_code == 403
 

@@ -29,7 +29,12 @@ def test_one_row_per_establishment_service_and_person_of_the_portfolio(t):
     gamma = [c for c in page.cells if c.siret.startswith("200000001")]
     assert [(c.code, c.person.full_name) for c in gamma] == [("DSN", "DURAND Paul")]
     first = page.cells[0]
-    assert (first.siret, first.name, first.code, first.person.full_name) == ("10000000100001", "ETS 1", "DSN", "ADMIN Alice")
+    assert (first.siret, first.name, first.code, first.person.full_name) == (
+        "10000000100001",
+        "ETS 1",
+        "DSN",
+        "ADMIN Alice",
+    )
     assert [c.code for c in page.cells[:6]] == ["DSN"] * 3 + ["DPAE"] * 3  # catalogue order, then names
     assert not any(c.has_payment for c in page.cells if c.code == "DPAE")
     assert all(c.has_payment for c in page.cells if c.code == "DSN")
@@ -79,8 +84,11 @@ def test_service_and_people_criteria(t):
 
 def test_boxes_show_the_habilitations_and_when_they_become_usable(t):
     acme = establishments(t.acme)
-    habilitations.validate(t.admin, {}, {"changes": f"{key(acme[1], 'DSN', t.paul)}-d-1 {key(acme[1], 'DSN', t.paul)}-p-1",
-                                         "version": "0"})
+    habilitations.validate(
+        t.admin,
+        {},
+        {"changes": f"{key(acme[1], 'DSN', t.paul)}-d-1 {key(acme[1], 'DSN', t.paul)}-p-1", "version": "0"},
+    )
     page = rows(t.admin, company=t.acme.id, declarant=t.paul.id)
     cell = next(c for c in page.cells if c.key == key(acme[1], "DSN", t.paul))
     assert cell.declare and cell.pay and not cell.pending

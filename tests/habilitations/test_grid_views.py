@@ -24,8 +24,9 @@ def demo(app):
         people = {u.nom: u for u in User.select().where(User.firm == company.firm_id)}
         codes = {d.code: d.id for d in Declaration.select()}
         other = other_firm()
-        other_company = make_company(other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people),
-                                     "900000001", 1)
+        other_company = make_company(
+            other.firm, make_portfolio(other.firm, "AILLEURS", ["DSN"], other.people), "900000001", 1
+        )
         return SimpleNamespace(
             company=company.id, siret=establishment.siret, establishment=establishment.id,
             admin=people["MOUTIN"].id, paul=people["DURAND"].id, sophie=people["LEROY"].id, codes=codes,
@@ -63,7 +64,11 @@ def test_opened_from_a_company_the_criteria_are_preset(client, auth, demo):
     assert f'name="company" value="{demo.company}"' in page
     # 1 establishment × (DSN, DPAE) × 3 people of the portfolio
     assert "6 lignes (établissement × service × déclarant)" in page
-    assert f"Déclarer DSN pour {demo.siret[:3]} {demo.siret[3:6]} {demo.siret[6:9]} {demo.siret[9:]} – DURAND Paul" in page
+    assert (
+        f"Déclarer DSN pour {demo.siret[:3]} {demo.siret[3:6]} {demo.siret[6:9]} "
+        f"{demo.siret[9:]} – DURAND Paul"
+        in page
+    )
     assert "Payer DSN pour" in page and "Payer DPAE pour" not in page  # Payer only where payment applies
     assert "Tout (dé)cocher" in page and "Valider" in page and "Annuler" in page
 
@@ -94,15 +99,27 @@ def test_htmx_pages_swap_the_grid_body_only(client, auth, app):
 
 def test_pending_count_of_ticks_and_of_tout_cocher(client, auth, demo):
     auth.login()
-    response = client.post(f"{PAGE}/apercu", data={"company": demo.company, "changes": f"{cell(demo, 'DPAE', 'paul')}-d-1 "
-                                                   f"{cell(demo, 'DSN', 'paul')}-p-0"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"{PAGE}/apercu",
+        data={
+            "company": demo.company,
+            "changes": f"{cell(demo, 'DPAE', 'paul')}-d-1 {cell(demo, 'DSN', 'paul')}-p-0",
+        },
+        headers={"HX-Request": "true"},
+    )
     fragment = text(response)
     assert response.status_code == 200 and "<h1>" not in fragment
-    assert "1 habilitation ajoutée, 1 retirée" in fragment and "Voir la liste des modifications en attente" in fragment
+    assert (
+        "1 habilitation ajoutée, 1 retirée" in fragment
+        and "Voir la liste des modifications en attente" in fragment
+    )
     assert "DPAE – DURAND Paul : Déclarer ajouté" in fragment
     response = client.post(f"{PAGE}/apercu", data={"company": demo.company, "bulk_declare": "1"},
                            headers={"HX-Request": "true"})
-    assert "« Tout (dé)cocher » Déclarer : 5 cases changent sur l'ensemble des résultats (toutes les pages)." in text(response)
+    assert (
+        "« Tout (dé)cocher » Déclarer : 5 cases changent sur l'ensemble des résultats (toutes les pages)."
+        in text(response)
+    )
 
 
 def test_tout_cocher_without_javascript_shows_the_page_with_the_boxes_ticked(client, auth, demo):
@@ -112,8 +129,12 @@ def test_tout_cocher_without_javascript_shows_the_page_with_the_boxes_ticked(cli
                                                    "toggle_declare": "1"})
     page = text(response)
     assert "<h1>Gérer les habilitations</h1>" in page and "5 habilitations ajoutées" in page
-    assert page.count('name="declare" value=') == page.count('data-column="d"\n                 data-saved') == 6
-    assert len(re.findall(r'name="declare" value="[\d-]+" data-column="d"\s+data-saved="\d" checked', page)) == 6
+    assert (
+        page.count('name="declare" value=') == page.count('data-column="d"\n                 data-saved') == 6
+    )
+    assert (
+        len(re.findall(r'name="declare" value="[\d-]+" data-column="d"\s+data-saved="\d" checked', page)) == 6
+    )
     assert 'name="bulk_declare" value="1"' in page
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "bulk_declare": "1"}, follow_redirects=True)
@@ -131,7 +152,9 @@ def test_valider_grants_and_the_grid_says_when_the_right_is_usable(client, auth,
     page = text(client.get(response.headers["Location"]))
     assert "Habilitations enregistrées : 1 habilitation ajoutée." in page
     with database.connection_context():
-        row = Habilitation.get((Habilitation.user == demo.sophie) & (Habilitation.establishment == demo.establishment))
+        row = Habilitation.get(
+            (Habilitation.user == demo.sophie) & (Habilitation.establishment == demo.establishment)
+        )
         assert row.declare and not row.pay and (row.active_from - row.granted_at).total_seconds() == 24 * 3600
         assert AuditEvent.select().where(AuditEvent.action == "habilitation.grant").count() == 1
     from webapp.templating import datetime_fr
@@ -145,9 +168,13 @@ def test_access_delay_setting_applies(app, client, auth, demo):
     page = text(client.get(f"{PAGE}?company={demo.company}"))
     assert "Accessible immédiatement" in page
     k = cell(demo, "DPAE", "sophie")
-    client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page), "changes": f"{k}-d-1"})
+    client.post(
+        f"{PAGE}/valider", data={"company": demo.company, "version": version(page), "changes": f"{k}-d-1"}
+    )
     with database.connection_context():
-        row = Habilitation.get((Habilitation.user == demo.sophie) & (Habilitation.establishment == demo.establishment))
+        row = Habilitation.get(
+            (Habilitation.user == demo.sophie) & (Habilitation.establishment == demo.establishment)
+        )
         assert row.active_from == row.granted_at
 
 
@@ -160,16 +187,23 @@ def test_conflict_is_refused_with_the_cells_and_can_be_applied_again(client, aut
     login = other.post("/connexion", data={"siret": "97785096500020", "nom": "MOUTIN", "prenom": "Claire",
                                            "password": "Demo-Portail-2026"}, follow_redirects=True)
     assert login.status_code == 200
-    done = other.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page), "changes": f"{k}-p-0"})
+    done = other.post(
+        f"{PAGE}/valider", data={"company": demo.company, "version": version(page), "changes": f"{k}-p-0"}
+    )
     assert done.status_code == 302, text(done)
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "changes": f"{k}-d-0 {cell(demo, 'DSN', 'sophie')}-d-1"})
     page = text(response)
     assert response.status_code == 409
-    assert "modifiées par un autre administrateur" in page and "DSN – DURAND Paul : Déclarer coché, Payer décoché" in page
+    assert (
+        "modifiées par un autre administrateur" in page
+        and "DSN – DURAND Paul : Déclarer coché, Payer décoché" in page
+    )
     assert f'value="{k}-d-0 {cell(demo, "DSN", "sophie")}-d-1"' in page  # the pending ticks are kept
     with database.connection_context():
-        assert Habilitation.get((Habilitation.user == demo.paul) & (Habilitation.establishment == demo.establishment)).declare
+        assert Habilitation.get(
+            (Habilitation.user == demo.paul) & (Habilitation.establishment == demo.establishment)
+        ).declare
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "changes": f"{k}-d-0 {cell(demo, 'DSN', 'sophie')}-d-1"},
                            follow_redirects=True)
@@ -180,12 +214,25 @@ def test_mêmes_habilitations_que_preview_then_valider(client, auth, demo):
     auth.login()
     url = f"{PAGE}/memes?company={demo.company}&target={demo.sophie}&source={demo.paul}"
     page = text(client.get(url))
-    assert "<h1>Mêmes habilitations que…</h1>" in page and "LEROY Sophie reçoit les habilitations de DURAND Paul" in page
+    assert (
+        "<h1>Mêmes habilitations que…</h1>" in page
+        and "LEROY Sophie reçoit les habilitations de DURAND Paul" in page
+    )
     assert "2 habilitations ajoutées" in page and "DSN : Déclarer ajouté, Payer ajouté" in page
-    response = client.post(f"{PAGE}/memes", data={"company": demo.company, "target": demo.sophie, "source": demo.paul,
-                                                  "version": re.search(r'name="version" value="(\d+)"', page).group(1)},
-                           follow_redirects=True)
-    assert "LEROY Sophie a désormais les mêmes habilitations que DURAND Paul : 2 habilitations ajoutées." in text(response)
+    response = client.post(
+        f"{PAGE}/memes",
+        data={
+            "company": demo.company,
+            "target": demo.sophie,
+            "source": demo.paul,
+            "version": re.search(r'name="version" value="(\d+)"', page).group(1),
+        },
+        follow_redirects=True,
+    )
+    assert (
+        "LEROY Sophie a désormais les mêmes habilitations que DURAND Paul : 2 habilitations ajoutées."
+        in text(response)
+    )
 
 
 def test_mêmes_habilitations_que_needs_two_people(client, auth, demo):
@@ -244,9 +291,9 @@ def test_clock_is_not_left_frozen():
 
 
 def test_tout_cocher_over_too_many_cells_is_refused_clearly(client, auth, demo, monkeypatch):
-    from db.habilitations import grid as habilitation_grid
+    from db.habilitations import grid
 
-    monkeypatch.setattr(habilitation_grid, "BULK_LIMIT", 5)
+    monkeypatch.setattr(grid, "BULK_LIMIT", 5)
     auth.login()
     page = text(client.get(f"{PAGE}?company={demo.company}"))
     assert page.count('data-column="declare" disabled aria-describedby="bulk-too-large"') == 1
@@ -272,4 +319,6 @@ def test_a_tick_on_a_cell_removed_meanwhile_is_a_409_listing_it(client, auth, de
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "changes": f"{cell(demo, 'DPAE', 'sophie')}-d-1"})
     assert response.status_code == 409
-    assert "DPAE – LEROY Sophie : n'est plus proposée (déclaration ou déclarant retiré entre-temps)" in text(response)
+    assert "DPAE – LEROY Sophie : n'est plus proposée (déclaration ou déclarant retiré entre-temps)" in text(
+        response
+    )

@@ -14,7 +14,10 @@ def text(response):
 def change_declarations(client, world):
     with database.connection_context():
         wanted = [str(declaration(c).id) for c in ("DPAE", "SOLTEA_EMPLOYEURS")]
-    client.post(f"/gestion/portefeuilles/{world.portfolio}/declarations", data={"declarations": wanted, "confirm": "1"})
+    client.post(
+        f"/gestion/portefeuilles/{world.portfolio}/declarations",
+        data={"declarations": wanted, "confirm": "1"},
+    )
 
 
 def test_the_journal_shows_declaration_and_habilitation_changes(client, auth, world):
@@ -22,7 +25,9 @@ def test_the_journal_shows_declaration_and_habilitation_changes(client, auth, wo
     change_declarations(client, world)
     html = text(client.get("/gestion/journal"))
     assert "<h1>Journal</h1>" in html
-    assert "« SOLTéA – Employeurs » ajoutée aux déclarations du portefeuille « Portefeuille par défaut »" in html
+    assert (
+        "« SOLTéA – Employeurs » ajoutée aux déclarations du portefeuille « Portefeuille par défaut »" in html
+    )
     assert "Déclaration retirée" in html and "Habilitation supprimée" in html
     assert "Sélectionnée : Non" in html and "Oui" in html
     assert "MOUTIN Claire" in html
@@ -62,7 +67,9 @@ def test_another_firm_never_sees_our_events(client, auth, world):
     auth.logout()
     auth.login(siret="12345678200010", nom="ADMIN", prenom="Autre", password=PASSWORD)
     assert "0 événement" in text(client.get("/gestion/journal"))
-    rows = list(csv.reader(io.StringIO(text(client.get("/gestion/journal.csv")).lstrip("\ufeff")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(text(client.get("/gestion/journal.csv")).lstrip("\ufeff")), delimiter=";")
+    )
     assert len(rows) == 1
 
 

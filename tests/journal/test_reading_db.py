@@ -18,14 +18,45 @@ def events(db_engine):
     moments = [datetime.datetime(2026, 11, 20, 9), datetime.datetime(2026, 11, 22, 23, 30),
                datetime.datetime(2026, 11, 23, 10)]
     rows = [
-        (moments[0], admin, "habilitation.grant", "11111111800001", "DSN", {"declare": False}, {"declare": True}),
-        (moments[1], declarant, "declarant.update", None, None, {"role": "declarant", "email": "a@x.test"},
-         {"role": "admin", "email": "a@x.test"}),
-        (moments[2], admin, "declaration.unselect", "22222222600002", "TESE", {"selected": True}, {"selected": False}),
+        (
+            moments[0],
+            admin,
+            "habilitation.grant",
+            "11111111800001",
+            "DSN",
+            {"declare": False},
+            {"declare": True},
+        ),
+        (
+            moments[1],
+            declarant,
+            "declarant.update",
+            None,
+            None,
+            {"role": "declarant", "email": "a@x.test"},
+            {"role": "admin", "email": "a@x.test"},
+        ),
+        (
+            moments[2],
+            admin,
+            "declaration.unselect",
+            "22222222600002",
+            "TESE",
+            {"selected": True},
+            {"selected": False},
+        ),
     ]
     for at, actor, action, siret, code, before, after in rows:
         clock.freeze(at)
-        audit.record(actor, action, f"{action} sur {siret}", siret=siret, declaration_code=code, before=before, after=after)
+        audit.record(
+            actor,
+            action,
+            f"{action} sur {siret}",
+            siret=siret,
+            declaration_code=code,
+            before=before,
+            after=after,
+        )
     clock.freeze(moments[2])
     audit.record(stranger, "habilitation.grant", "ailleurs", siret="11111111800001", declaration_code="DSN")
     return {"admin": admin, "declarant": declarant, "stranger": stranger}
@@ -56,7 +87,9 @@ def test_filters_by_person_siret_siren_and_service(events):
 
 
 def test_bad_criteria_are_reported_in_french(events):
-    criteria = reading.search(events["admin"], {"du": "31/02/2026", "siret": "12", "service": "NOPE"}).criteria
+    criteria = reading.search(
+        events["admin"], {"du": "31/02/2026", "siret": "12", "service": "NOPE"}
+    ).criteria
     assert set(criteria.errors) == {"du", "siret", "service"}
     assert "jj/mm/aaaa" in criteria.errors["du"]
     criteria = reading.search(events["admin"], {"du": "2026-11-23", "au": "2026-11-01"}).criteria

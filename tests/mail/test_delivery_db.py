@@ -12,12 +12,21 @@ from tests.factories.servers import free_port, running_smtp
 
 
 def settings(server, **extra):
-    return delivery.SmtpSettings(host="127.0.0.1", port=server.port if server else free_port(),
-                             sender="Portail tiers déclarant <ne-pas-repondre@portail.example>", timeout=5, **extra)
+    return delivery.SmtpSettings(
+        host="127.0.0.1",
+        port=server.port if server else free_port(),
+        sender="Portail tiers déclarant <ne-pas-repondre@portail.example>",
+        timeout=5,
+        **extra,
+    )
 
 
 def test_plain_smtp_delivers_once(db_engine, smtp_server):
-    delivery.queue("claire.moutin@arcturus.fr", "Validation de votre adresse électronique", "Bonjour Éloïse,\nvoici le lien.")
+    delivery.queue(
+        "claire.moutin@arcturus.fr",
+        "Validation de votre adresse électronique",
+        "Bonjour Éloïse,\nvoici le lien.",
+    )
     assert delivery.deliver_pending(settings(smtp_server)) == (1, 0)
     [message] = smtp_server.inbox.messages
     assert message["To"] == "claire.moutin@arcturus.fr"
@@ -52,7 +61,9 @@ def certificate(tmp_path_factory):
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     # handled=False: the server answers "535" itself when the credentials are wrong.
-    return AuthResult(success=auth_data.login == b"portail" and auth_data.password == b"s3cret", handled=False)
+    return AuthResult(
+        success=auth_data.login == b"portail" and auth_data.password == b"s3cret", handled=False
+    )
 
 
 def _tls_context(certificate):
@@ -64,25 +75,35 @@ def _tls_context(certificate):
 
 @pytest.fixture
 def starttls_server(certificate):
-    with running_smtp(tls_context=_tls_context(certificate), require_starttls=True, authenticator=authenticator,
-                      auth_require_tls=True) as server:
+    with running_smtp(
+        tls_context=_tls_context(certificate),
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+    ) as server:
         yield server
 
 
 def test_starttls_with_login(db_engine, starttls_server, certificate):
     delivery.queue("a@cabinet.fr", "Sujet chiffré", "Texte")
-    smtp = settings(starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0])
+    smtp = settings(
+        starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0]
+    )
     assert delivery.deliver_pending(smtp) == (1, 0)
     assert starttls_server.inbox.messages[0]["Subject"] == "Sujet chiffré"
 
 
 def test_a_refused_login_is_recorded_and_retried_later(db_engine, starttls_server, certificate):
     delivery.queue("a@cabinet.fr", "Sujet", "Texte")
-    smtp = settings(starttls_server, security="starttls", username="portail", password="faux", cafile=certificate[0])
+    smtp = settings(
+        starttls_server, security="starttls", username="portail", password="faux", cafile=certificate[0]
+    )
     assert delivery.deliver_pending(smtp) == (0, 1)
     stored = OutgoingMail.get()
     assert stored.sent_at is None and stored.attempts == 1 and "535" in stored.error
-    good = settings(starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0])
+    good = settings(
+        starttls_server, security="starttls", username="portail", password="s3cret", cafile=certificate[0]
+    )
     assert delivery.deliver_pending(good) == (1, 0)
 
 
@@ -96,7 +117,9 @@ def test_an_untrusted_certificate_is_refused(db_engine, starttls_server):
 def test_implicit_ssl(db_engine, certificate):
     with running_smtp(ssl_context=_tls_context(certificate)) as (inbox, port):
         delivery.queue("a@cabinet.fr", "Sujet SSL", "Texte")
-        smtp = delivery.SmtpSettings(host="127.0.0.1", port=port, security="ssl", cafile=certificate[0], timeout=5)
+        smtp = delivery.SmtpSettings(
+            host="127.0.0.1", port=port, security="ssl", cafile=certificate[0], timeout=5
+        )
         assert delivery.deliver_pending(smtp) == (1, 0)
         assert inbox.messages[0]["Subject"] == "Sujet SSL"
 

@@ -17,8 +17,10 @@ from webapp import create_app
 
 def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, auth, smtp_inbox):
     auth.login()
-    client.post("/gestion/declarants/nouveau", data={"nom": "Martin", "prenom": "Léa", "email": "lea@cabinet.fr",
-                                                     "role": "declarant"})
+    client.post(
+        "/gestion/declarants/nouveau",
+        data={"nom": "Martin", "prenom": "Léa", "email": "lea@cabinet.fr", "role": "declarant"},
+    )
     [message] = smtp_inbox.to("lea@cabinet.fr")
     assert message["Subject"] == "Activation de votre compte sur le portail tiers déclarant"
     assert message["From"] == "Portail tiers déclarant <ne-pas-repondre@portail.test>"
@@ -29,9 +31,16 @@ def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, 
         assert OutgoingMail.get(OutgoingMail.to == "lea@cabinet.fr").sent_at is not None
     auth.logout()
     password = "Clé-Solide-2026!"
-    response = client.post(link, data={"password": password, "confirmation": password,
-                                       "secret_question": "Nom de mon premier chat ?", "secret_answer": "Félix"},
-                           follow_redirects=True)
+    response = client.post(
+        link,
+        data={
+            "password": password,
+            "confirmation": password,
+            "secret_question": "Nom de mon premier chat ?",
+            "secret_answer": "Félix",
+        },
+        follow_redirects=True,
+    )
     assert "Votre compte est activé" in response.get_data(as_text=True)
     assert "MARTIN Léa" in auth.login(nom="Martin", prenom="Léa", password=password).get_data(as_text=True)
     assert client.get(link).status_code == 404  # single use
@@ -52,9 +61,18 @@ def test_deactivation_and_address_change_notices_arrive(client, auth, smtp_inbox
 
 @pytest.fixture
 def smtp_app(sqlite_url, smtp_server):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PASSWORD_HASH_ROUNDS": 4,
-                      "MAIL_HOST": "127.0.0.1", "MAIL_PORT": smtp_server.port, "PUBLIC_URL": "https://portail.example",
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "k",
+            "PASSWORD_HASH_ROUNDS": 4,
+            "MAIL_HOST": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "PUBLIC_URL": "https://portail.example",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with database.connection_context():
         create_demo()
     app.smtp = smtp_server
@@ -71,7 +89,9 @@ def test_inscription_mail_arrives_and_its_link_validates(smtp_app):
     assert "À l'attention de MOUTIN Claire" in body and "administrateur de ARCTURUS" in body
     assert "https://portail.example/inscription/validation/" in body  # under PUBLIC_URL
     token = link_token(body)
-    assert "Adresse électronique validée" in client.post(f"/inscription/validation/{token}").get_data(as_text=True)
+    assert "Adresse électronique validée" in client.post(f"/inscription/validation/{token}").get_data(
+        as_text=True
+    )
 
 
 def test_recovery_mails_arrive(smtp_app):
@@ -92,8 +112,17 @@ def test_recovery_mails_arrive(smtp_app):
 
 
 def test_a_failing_mail_server_does_not_undo_the_action(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PASSWORD_HASH_ROUNDS": 4,
-                      "MAIL_HOST": "127.0.0.1", "MAIL_PORT": free_port(), "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "k",
+            "PASSWORD_HASH_ROUNDS": 4,
+            "MAIL_HOST": "127.0.0.1",
+            "MAIL_PORT": free_port(),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with database.connection_context():
         create_demo()
     client = app.test_client()
@@ -123,8 +152,15 @@ def test_the_outbox_menu_entry_shows_in_demo_mode(client, auth):
 
 
 def test_the_outbox_exists_only_in_demo_mode(sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "k", "PORTAL_MODE": "production",
-                      "PASSWORD_HASH_ROUNDS": 4})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "k",
+            "PORTAL_MODE": "production",
+            "PASSWORD_HASH_ROUNDS": 4,
+        }
+    )
     client = app.test_client()
     assert client.get("/boite-d-envoi").status_code == 404
     assert "Boîte d" not in client.get("/connexion").get_data(as_text=True)

@@ -26,8 +26,13 @@ ADMIN_PAGES = [
 ]
 FIRM_PAGES = [("get", "/compte/"), ("post", "/compte/coordonnees"), ("post", "/compte/mot-de-passe"),
               ("post", "/compte/question-secrete"), ("post", "/compte/cooptation")]
-SUPPORT_PAGES = [("get", "/support/"), ("get", "/support/demandes/1"), ("post", "/support/demandes/1/reponse"),
-                 ("post", "/support/demandes/1/cloture"), ("post", "/support/demandes/1/administration")]
+SUPPORT_PAGES = [
+    ("get", "/support/"),
+    ("get", "/support/demandes/1"),
+    ("post", "/support/demandes/1/reponse"),
+    ("post", "/support/demandes/1/cloture"),
+    ("post", "/support/demandes/1/administration"),
+]
 
 
 @pytest.fixture

@@ -69,8 +69,9 @@ def test_a_declarant_may_not_manage_people(firm):
 
 def test_another_firms_person_is_not_found(firm):
     _, admin, _ = firm
-    _, other_admin, [other_person] = make_firm(siret="97785096500020", name="AUTRE", admin=("MOUTIN", "Claire"),
-                                               declarants=(("DURAND", "Paul"),))
+    _, other_admin, [other_person] = make_firm(
+        siret="97785096500020", name="AUTRE", admin=("MOUTIN", "Claire"), declarants=(("DURAND", "Paul"),)
+    )
     for operation in (
         lambda: declarants.get_person(admin, other_person.id),
         lambda: declarants.update_person(admin, other_person.id, NEW, LINKS),
@@ -85,7 +86,9 @@ def test_another_firms_person_is_not_found(firm):
 
 def test_search_matches_every_word_without_case_or_accents(firm):
     _, admin, _ = firm
-    declarants.create_person(admin, {**NEW, "nom": "Éloïse", "prenom": "Dupré", "email": "e.dupre@x.fr"}, LINKS)
+    declarants.create_person(
+        admin, {**NEW, "nom": "Éloïse", "prenom": "Dupré", "email": "e.dupre@x.fr"}, LINKS
+    )
     found, total, term = declarants.list_people(admin, "  DUPRE   eloise ")
     assert [p.nom for p in found] == ["Éloïse"] and total == 1 and term == "DUPRE eloise"
     assert declarants.list_people(admin, "100%")[1] == 0  # LIKE wildcards are literal
@@ -105,22 +108,39 @@ def test_the_list_pages_by_fifty(firm):
 
 def test_an_email_change_notifies_the_old_and_the_new_address(firm):
     _, admin, [marc] = firm
-    changed = declarants.update_person(admin, marc.id, {"nom": "Petit", "prenom": "Marc", "email": "marc@neuf.fr",
-                                                    "phone": "", "mobile": "06 12 34 56 78"}, LINKS)
+    changed = declarants.update_person(
+        admin,
+        marc.id,
+        {"nom": "Petit", "prenom": "Marc", "email": "marc@neuf.fr", "phone": "", "mobile": "06 12 34 56 78"},
+        LINKS,
+    )
     assert set(changed) == {"nom", "email", "mobile"}
     assert [m.subject for m in mails(marc.email)] == ["Modification de votre adresse électronique"]
     assert "ancienne adresse : " + marc.email in mails("marc@neuf.fr")[0].body
     event = AuditEvent.get(AuditEvent.action == "person.updated")
-    assert json.loads(event.before)["email"] == marc.email and json.loads(event.after)["email"] == "marc@neuf.fr"
-    assert declarants.update_person(admin, marc.id, {"nom": "Petit", "prenom": "Marc", "email": "marc@neuf.fr",
-                                                 "mobile": "0612345678"}, LINKS) == []
+    assert (
+        json.loads(event.before)["email"] == marc.email and json.loads(event.after)["email"] == "marc@neuf.fr"
+    )
+    assert (
+        declarants.update_person(
+            admin,
+            marc.id,
+            {"nom": "Petit", "prenom": "Marc", "email": "marc@neuf.fr", "mobile": "0612345678"},
+            LINKS,
+        )
+        == []
+    )
 
 
 def test_deactivation_ends_sessions_and_links_and_is_notified(firm):
     _, admin, [marc] = firm
     lea = declarants.create_person(admin, NEW, LINKS)
     declarants.set_active(admin, lea.id, False, LINKS)
-    assert not AccountToken.select().where((AccountToken.user == lea.id) & AccountToken.used_at.is_null()).exists()
+    assert (
+        not AccountToken.select()
+        .where((AccountToken.user == lea.id) & AccountToken.used_at.is_null())
+        .exists()
+    )
     person = declarants.set_active(admin, marc.id, False, LINKS)
     assert not person.is_active and reload(marc).session_version == marc.session_version + 1
     assert mails(marc.email)[-1].subject == "Désactivation de votre compte"

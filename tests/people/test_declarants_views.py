@@ -51,7 +51,9 @@ def test_nouveau_declarant_creates_the_person_and_mails_the_link(client, auth):
     form = _text(client.get("/gestion/declarants/nouveau"))
     assert 'name="role"' in form and "Administrateur - Déclarant" in form
     response = client.post("/gestion/declarants/nouveau", data=NEW, follow_redirects=True)
-    assert "MARTIN Léa a été créé. Un lien d'activation a été envoyé à lea.martin@cabinet.fr." in _text(response)
+    assert "MARTIN Léa a été créé. Un lien d'activation a été envoyé à lea.martin@cabinet.fr." in _text(
+        response
+    )
     assert "En attente d'activation" in _text(response)
     with database.connection_context():
         assert activation_token("lea.martin@cabinet.fr")
@@ -66,7 +68,9 @@ def test_nouveau_declarant_creates_the_person_and_mails_the_link(client, auth):
     ("nom", "x" * 5000, "au plus"),
     ("nom", "Durand\x07", "contrôle"),
 ])
-def test_bad_input_shows_the_message_next_to_the_field_and_stores_nothing(client, auth, field, value, message):
+def test_bad_input_shows_the_message_next_to_the_field_and_stores_nothing(
+    client, auth, field, value, message
+):
     auth.login()
     before = _count(User)
     response = client.post("/gestion/declarants/nouveau", data={**NEW, field: value})
@@ -85,12 +89,19 @@ def test_edit_saves_and_tells_what_happened(client, auth, demo_users):
     paul = demo_users["DURAND"]
     page = _text(client.get(f"/gestion/declarants/{paul.id}"))
     assert 'value="paul.durand@cabinet-demo.test"' in page and "Nommer administrateur" in page
-    data = {"nom": "DURAND", "prenom": "Paul", "email": "paul.durand@cabinet-demo.test", "phone": "06 00 00 00 01"}
+    data = {
+        "nom": "DURAND",
+        "prenom": "Paul",
+        "email": "paul.durand@cabinet-demo.test",
+        "phone": "06 00 00 00 01",
+    }
     assert "Modifications enregistrées." in _text(client.post(f"/gestion/declarants/{paul.id}", data=data,
                                                                follow_redirects=True))
     assert "Aucune modification." in _text(client.post(f"/gestion/declarants/{paul.id}", data=data,
                                                         follow_redirects=True))
-    response = client.post(f"/gestion/declarants/{paul.id}", data={**data, "nom": "LEROY", "prenom": "Sophie"})
+    response = client.post(
+        f"/gestion/declarants/{paul.id}", data={**data, "nom": "LEROY", "prenom": "Sophie"}
+    )
     assert response.status_code == 422 and "identifiant de" in _text(response)
 
 

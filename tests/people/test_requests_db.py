@@ -62,7 +62,9 @@ def test_refus_tells_the_requester(firm):
     request = requests.ask_cooptation(marc, "", LINKS)
     requests.refuse(admin, request.id, LINKS)
     assert not reload(marc).is_admin and "refusé" in mails(marc.email)[-1].body
-    assert requests.list_requests(admin) == [] and [r.id for r in requests.list_requests(admin, decided=True)] == [request.id]
+    assert requests.list_requests(admin) == [] and [
+        r.id for r in requests.list_requests(admin, decided=True)
+    ] == [request.id]
 
 
 def test_two_administrators_answering_together_decide_once(firm):
@@ -112,7 +114,10 @@ def test_a_password_request_with_a_bad_address_changes_nothing(firm):
     request = _password_request(marc)
     with pytest.raises(Invalid):
         requests.accept_password(admin, request.id, "pas une adresse", LINKS)
-    assert reload(marc).password_hash == marc.password_hash and PendingRequest.get_by_id(request.id).status == "pending"
+    assert (
+        reload(marc).password_hash == marc.password_hash
+        and PendingRequest.get_by_id(request.id).status == "pending"
+    )
 
 
 def test_no_one_answers_their_own_request_nor_for_a_deactivated_requester(firm):
@@ -149,7 +154,9 @@ def test_access_refus_mails_the_requester(firm):
 
 def test_another_firms_request_is_not_found_and_a_declarant_is_refused(firm):
     _, admin, [marc] = firm
-    _, other_admin, [other] = make_firm("97785096500020", admin=("MOUTIN", "Claire"), declarants=(("DURAND", "Paul"),))
+    _, other_admin, [other] = make_firm(
+        "97785096500020", admin=("MOUTIN", "Claire"), declarants=(("DURAND", "Paul"),)
+    )
     request = requests.ask_cooptation(other, "", LINKS)
     for operation in (requests.accept_cooptation, requests.refuse):
         with pytest.raises(NotFound):
@@ -157,5 +164,7 @@ def test_another_firms_request_is_not_found_and_a_declarant_is_refused(firm):
     with pytest.raises(Forbidden):
         requests.list_requests(marc)
     with pytest.raises(NotFound):
-        requests.accept_access(other_admin, _access_request(admin.firm_id).id, requests.access_details(request), LINKS)
+        requests.accept_access(
+            other_admin, _access_request(admin.firm_id).id, requests.access_details(request), LINKS
+        )
     assert PendingRequest.get_by_id(request.id).status == "pending"

@@ -51,7 +51,9 @@ def test_the_temporary_password_is_shown_once_and_logs_in_with_an_obligation(cli
     assert refused.status_code == 422 and "Adresse électronique invalide" in _text(refused)
     shown = client.post(f"/gestion/demandes/{request.id}/mot-de-passe-provisoire",
                         data={f"r{request.id}-email": sophie.email})
-    password = re.search(r'<output class="mono" id="temporary-password">([^<]+)</output>', _text(shown)).group(1)
+    password = re.search(
+        r'<output class="mono" id="temporary-password">([^<]+)</output>', _text(shown)
+    ).group(1)
     assert shown.headers["Cache-Control"] == "no-store"
     assert password not in _text(client.get("/gestion/demandes/"))
     with database.connection_context():
@@ -65,17 +67,26 @@ def test_the_temporary_password_is_shown_once_and_logs_in_with_an_obligation(cli
 def test_an_access_request_is_checked_then_created(client, auth, demo_users):
     with database.connection_context():
         request = PendingRequest.create(
-            firm=demo_users["MOUTIN"].firm_id, kind="access", requester_name="MARTIN Léa", requester_email="lea@x.fr",
-            message="Nom : Martin\nPrénom : Léa\nTéléphone : 0123456789\nTéléphone portable : —\nCourriel : lea@x.fr")
+            firm=demo_users["MOUTIN"].firm_id,
+            kind="access",
+            requester_name="MARTIN Léa",
+            requester_email="lea@x.fr",
+            message="Nom : Martin\nPrénom : Léa\nTéléphone : 0123456789\n"
+            "Téléphone portable : —\nCourriel : lea@x.fr",
+        )
     auth.login()
     form = _text(client.get(f"/gestion/demandes/{request.id}/creer-le-compte"))
     assert 'value="Martin"' in form and 'value="lea@x.fr"' in form and 'value="0123456789"' in form
     refused = client.post(f"/gestion/demandes/{request.id}/creer-le-compte",
                           data={"nom": "Martin", "prenom": "Léa", "email": "lea@", "role": "declarant"})
     assert refused.status_code == 422
-    page = _text(client.post(f"/gestion/demandes/{request.id}/creer-le-compte",
-                             data={"nom": "Martin", "prenom": "Léa", "email": "lea@x.fr", "role": "declarant"},
-                             follow_redirects=True))
+    page = _text(
+        client.post(
+            f"/gestion/demandes/{request.id}/creer-le-compte",
+            data={"nom": "Martin", "prenom": "Léa", "email": "lea@x.fr", "role": "declarant"},
+            follow_redirects=True,
+        )
+    )
     assert "le compte de MARTIN Léa est créé" in page
     assert client.get(f"/gestion/demandes/{request.id}/creer-le-compte").status_code == 409
 
@@ -88,10 +99,22 @@ def test_demande_en_attente_runs_as_many_queries_for_40_more_requests(client, au
 
     def add_requests(start, number):
         with database.connection_context():
-            people = User.select().where(User.nom_key.startswith("nom")).order_by(User.id)[start:start + number]
-            PendingRequest.insert_many([
-                {"firm": firm_id, "kind": kind, "requester": p.id, "requester_name": p.full_name,
-                 "requester_email": p.email} for p in people for kind in ("cooptation", "password")]).execute()
+            people = (
+                User.select().where(User.nom_key.startswith("nom")).order_by(User.id)[start : start + number]
+            )
+            PendingRequest.insert_many(
+                [
+                    {
+                        "firm": firm_id,
+                        "kind": kind,
+                        "requester": p.id,
+                        "requester_name": p.full_name,
+                        "requester_email": p.email,
+                    }
+                    for p in people
+                    for kind in ("cooptation", "password")
+                ]
+            ).execute()
 
     add_requests(0, 1)
     few = page_queries(client, "/gestion/demandes/")

@@ -119,7 +119,9 @@ def test_every_rule_is_classified_and_every_argument_is_known(world):
     problems = []
     for rule in world.app.url_map.iter_rules():
         if kind(rule) is None:
-            problems.append(f"{rule.rule} ({rule.endpoint}): not classified in tests/security/test_access_matrix.py")
+            problems.append(
+                f"{rule.rule} ({rule.endpoint}): not classified in tests/security/test_access_matrix.py"
+            )
         for name in rule.arguments:
             known = SUPPORT_IDS if kind(rule) == "support" else FIRM_IDS
             allowed = OTHER_ARGUMENTS.get(name, (set(),))[0]
@@ -214,8 +216,12 @@ def test_another_firms_ids_in_the_query_string_or_the_form_are_not_found(world):
         rule = registered[endpoint]
         for method in methods(rule):
             path = url(rule, world.a)
-            response = client.open(path, method=method, query_string=query(world.a) if method == "GET" else None,
-                                   data=query(world.a) if method == "POST" else None)
+            response = client.open(
+                path,
+                method=method,
+                query_string=query(world.a) if method == "GET" else None,
+                data=query(world.a) if method == "POST" else None,
+            )
             if response.status_code != 404:
                 failures.append(f"{method} {path} {query(world.a)}: {response.status_code}")
     report(failures)

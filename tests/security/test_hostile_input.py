@@ -31,8 +31,10 @@ HOSTILE = {
 }
 RAW = ('<script>alert("xss")', "<img src=x onerror")
 # A refusal says why: a field's error, the form's error, an error message, or the error page's text.
-EXPLAINED = re.compile(r'class="(?:field-error|form-error|message message-error|message message-warning|error-text)'
-                       r'[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*[A-ZÀ-Ýa-zà-ÿ«]')
+EXPLAINED = re.compile(
+    r'class="(?:field-error|form-error|message message-error|message message-warning|error-text)'
+    r'[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*[A-ZÀ-Ýa-zà-ÿ«]'
+)
 
 ADMIN_PAGES = [
     "/gestion/portefeuilles",
@@ -67,13 +69,20 @@ ADMIN_PAGES = [
     "/besoin-d-aide/",
     "/declarations",
 ]
-PUBLIC_PAGES = ["/connexion", "/inscription/", "/mot-de-passe-oublie", "/identifiant-oublie", "/besoin-d-aide/",
-                "/support/connexion"]
+PUBLIC_PAGES = [
+    "/connexion",
+    "/inscription/",
+    "/mot-de-passe-oublie",
+    "/identifiant-oublie",
+    "/besoin-d-aide/",
+    "/support/connexion",
+]
 DECLARANT_PAGES = ["/compte/", "/declarations", "/declarations/DSN"]
 # POST endpoints of the Gestion and Votre compte areas whose form is on none of the pages above, and why.
 NOT_ON_THESE_PAGES = {
     "auth.logout": "the header's button: logging out takes no field",
-    "habilitation_files.apply": "Valider after a file's checked preview (tests/habilitations/test_files_views.py)",
+    "habilitation_files.apply": "Valider after a file's checked preview "
+    "(tests/habilitations/test_files_views.py)",
 }
 
 
@@ -180,9 +189,15 @@ def test_the_pages_above_hold_every_form_an_administrator_posts(app, client, aut
                 if form.method == "POST":
                     reached.add(adapter.match(urlsplit(form.action).path, method="POST")[0])
         auth.logout()
-    expected = {r.endpoint for r in app.url_map.iter_rules()
-                if "POST" in r.methods and (r.rule.startswith(("/gestion", "/compte")) or r.endpoint.startswith("auth."))}
-    missing = expected - reached - set(NOT_ON_THESE_PAGES) - {"auth.login", "auth.renew", "auth.resend_validation"}
+    expected = {
+        r.endpoint
+        for r in app.url_map.iter_rules()
+        if "POST" in r.methods
+        and (r.rule.startswith(("/gestion", "/compte")) or r.endpoint.startswith("auth."))
+    }
+    missing = (
+        expected - reached - set(NOT_ON_THESE_PAGES) - {"auth.login", "auth.renew", "auth.resend_validation"}
+    )
     assert not missing, "POST endpoints whose form is on none of ADMIN_PAGES: " + ", ".join(sorted(missing))
 
 
@@ -192,7 +207,12 @@ def test_stored_values_are_shown_escaped(client, auth, ids):
     name = HOSTILE["html"][:60]
     response = client.post("/gestion/portefeuilles/ajouter", data={"name": name, "comment": HOSTILE["html"]})
     created = response.status_code == 302
-    for page in ("/gestion/portefeuilles", "/gestion/recapitulatif", "/gestion/journal", "/gestion/habilitations"):
+    for page in (
+        "/gestion/portefeuilles",
+        "/gestion/recapitulatif",
+        "/gestion/journal",
+        "/gestion/habilitations",
+    ):
         text = body(client.get(page))
         assert not any(raw in text for raw in RAW), page
         if created and page == "/gestion/portefeuilles":

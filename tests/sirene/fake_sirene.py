@@ -13,31 +13,57 @@ API_KEY = "cle-de-test"
 
 def establishment(siren, nic, name, siege=False, state="A", ceased=False):
     return {
-        "siren": siren, "nic": nic, "siret": siren + nic, "statutDiffusionEtablissement": "O",
-        "dateCreationEtablissement": "2020-01-01", "etablissementSiege": siege,
+        "siren": siren,
+        "nic": nic,
+        "siret": siren + nic,
+        "statutDiffusionEtablissement": "O",
+        "dateCreationEtablissement": "2020-01-01",
+        "etablissementSiege": siege,
         "dateDernierTraitementEtablissement": "2026-05-01T10:00:00",
         "uniteLegale": {
-            "etatAdministratifUniteLegale": "C" if ceased else "A", "statutDiffusionUniteLegale": "O",
-            "denominationUniteLegale": name, "sigleUniteLegale": None, "nomUniteLegale": None,
-            "prenom1UniteLegale": None, "categorieJuridiqueUniteLegale": "5710",
-            "activitePrincipaleUniteLegale": "62.01Z", "nicSiegeUniteLegale": "00012",
-            "dateCreationUniteLegale": "2020-01-01", "dateDernierTraitementUniteLegale": "2026-05-01T10:00:00",
+            "etatAdministratifUniteLegale": "C" if ceased else "A",
+            "statutDiffusionUniteLegale": "O",
+            "denominationUniteLegale": name,
+            "sigleUniteLegale": None,
+            "nomUniteLegale": None,
+            "prenom1UniteLegale": None,
+            "categorieJuridiqueUniteLegale": "5710",
+            "activitePrincipaleUniteLegale": "62.01Z",
+            "nicSiegeUniteLegale": "00012",
+            "dateCreationUniteLegale": "2020-01-01",
+            "dateDernierTraitementUniteLegale": "2026-05-01T10:00:00",
         },
         "adresseEtablissement": {
-            "complementAdresseEtablissement": None, "numeroVoieEtablissement": str(int(nic) // 10 or 1),
-            "indiceRepetitionEtablissement": None, "typeVoieEtablissement": "RUE",
-            "libelleVoieEtablissement": "DE LA PAIX", "codePostalEtablissement": "75002",
-            "libelleCommuneEtablissement": "PARIS", "codeCommuneEtablissement": "75102",
-            "codeCedexEtablissement": None, "libelleCedexEtablissement": None,
-            "libelleCommuneEtrangerEtablissement": None, "libellePaysEtrangerEtablissement": None,
+            "complementAdresseEtablissement": None,
+            "numeroVoieEtablissement": str(int(nic) // 10 or 1),
+            "indiceRepetitionEtablissement": None,
+            "typeVoieEtablissement": "RUE",
+            "libelleVoieEtablissement": "DE LA PAIX",
+            "codePostalEtablissement": "75002",
+            "libelleCommuneEtablissement": "PARIS",
+            "codeCommuneEtablissement": "75102",
+            "codeCedexEtablissement": None,
+            "libelleCedexEtablissement": None,
+            "libelleCommuneEtrangerEtablissement": None,
+            "libellePaysEtrangerEtablissement": None,
         },
         "periodesEtablissement": [
-            {"dateFin": None, "dateDebut": "2024-01-01", "etatAdministratifEtablissement": state,
-             "enseigne1Etablissement": None, "denominationUsuelleEtablissement": None,
-             "activitePrincipaleEtablissement": "62.01Z"},
-            {"dateFin": "2023-12-31", "dateDebut": "2020-01-01", "etatAdministratifEtablissement": "A",
-             "enseigne1Etablissement": "ANCIENNE ENSEIGNE", "denominationUsuelleEtablissement": None,
-             "activitePrincipaleEtablissement": "62.01Z"},
+            {
+                "dateFin": None,
+                "dateDebut": "2024-01-01",
+                "etatAdministratifEtablissement": state,
+                "enseigne1Etablissement": None,
+                "denominationUsuelleEtablissement": None,
+                "activitePrincipaleEtablissement": "62.01Z",
+            },
+            {
+                "dateFin": "2023-12-31",
+                "dateDebut": "2020-01-01",
+                "etatAdministratifEtablissement": "A",
+                "enseigne1Etablissement": "ANCIENNE ENSEIGNE",
+                "denominationUsuelleEtablissement": None,
+                "activitePrincipaleEtablissement": "62.01Z",
+            },
         ],
     }
 
@@ -92,8 +118,11 @@ class FakeSirene:
             return self._send(request, status, {"header": {"statut": status, "message": "Erreur simulée"}})
         items = self.companies.get(siren, [])
         if not items:
-            return self._send(request, 404, {"header": {"statut": 404,
-                                                        "message": f"Aucun élément trouvé pour q=siren:{siren}"}})
+            return self._send(
+                request,
+                404,
+                {"header": {"statut": 404, "message": f"Aucun élément trouvé pour q=siren:{siren}"}},
+            )
         size = int(params.get("nombre", 20))
         cursor = params.get("curseur", "*")
         start = 0 if cursor == "*" else int(cursor.removeprefix("c"))

@@ -10,8 +10,16 @@ from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import SireneImportError, find_establishment, import_files
 from tests.factories.database import SAMPLE_FILES
 
-UNIT_HEADER = ["siren", "statutDiffusionUniteLegale", "denominationUniteLegale", "etatAdministratifUniteLegale",
-               "nicSiegeUniteLegale", "nomUniteLegale", "prenom1UniteLegale", "categorieJuridiqueUniteLegale"]
+UNIT_HEADER = [
+    "siren",
+    "statutDiffusionUniteLegale",
+    "denominationUniteLegale",
+    "etatAdministratifUniteLegale",
+    "nicSiegeUniteLegale",
+    "nomUniteLegale",
+    "prenom1UniteLegale",
+    "categorieJuridiqueUniteLegale",
+]
 ESTAB_HEADER = ["siren", "nic", "siret", "etablissementSiege", "etatAdministratifEtablissement",
                 "numeroVoieEtablissement", "typeVoieEtablissement", "libelleVoieEtablissement",
                 "codePostalEtablissement", "libelleCommuneEtablissement", "enseigne1Etablissement"]
@@ -35,7 +43,9 @@ def test_bundled_sample_is_loaded_by_the_fixture(db_engine):
 
 def test_columns_are_found_by_name_whatever_their_order_and_nd_is_null(directory_restored, tmp_path):
     header = list(reversed(UNIT_HEADER)) + ["colonneAjouteeParInsee"]
-    row = dict(zip(UNIT_HEADER, ["123456782", "P", "[ND]", "A", "00015", "[ND]", "[ND]", "1000"], strict=True))
+    row = dict(
+        zip(UNIT_HEADER, ["123456782", "P", "[ND]", "A", "00015", "[ND]", "[ND]", "1000"], strict=True)
+    )
     path = write_csv(tmp_path / "StockUniteLegale_utf8.csv", header, [[row.get(h, "x") for h in header]])
     assert import_files([path]) == {"unites_legales": 1, "etablissements": 0}
     unit = DirectoryUnit.get_by_id("123456782")
@@ -67,19 +77,27 @@ def test_reimport_updates_rows_in_place(directory_restored, tmp_path):
 def test_a_bad_line_names_itself_and_leaves_the_directory_as_it_was(directory_restored, tmp_path):
     rows = [["111111118", "O", "PREMIERE", "A", "00010", "", "", "5499"],
             ["55203253", "O", "SIREN TROP COURT", "A", "00010", "", "", "5499"]]
-    good = write_csv(tmp_path / "good.csv", ESTAB_HEADER, [["356000000", "99999", "35600000099999", "false", "A",
-                                                            "", "", "", "", "", ""]])
+    good = write_csv(
+        tmp_path / "good.csv",
+        ESTAB_HEADER,
+        [["356000000", "99999", "35600000099999", "false", "A", "", "", "", "", "", ""]],
+    )
     bad = write_csv(tmp_path / "StockUniteLegale_utf8.csv", UNIT_HEADER, rows)
     with pytest.raises(SireneImportError) as refused:
         import_files([good, bad])
-    assert str(refused.value) == "StockUniteLegale_utf8.csv, ligne 3 : SIREN « 55203253 » invalide (9 chiffres attendus)."
+    assert (
+        str(refused.value)
+        == "StockUniteLegale_utf8.csv, ligne 3 : SIREN « 55203253 » invalide (9 chiffres attendus)."
+    )
     # Neither file left anything behind: one transaction for the whole import.
     assert DirectoryUnit.get_or_none(DirectoryUnit.siren == "111111118") is None
     assert find_establishment("35600000099999") is None
 
 
 def test_interruption_rolls_everything_back(directory_restored, tmp_path):
-    rows = [[f"{i:09d}", "O", f"SOCIETE {i}", "A", "00010", "", "", "5499"] for i in range(100000000, 100003000)]
+    rows = [
+        [f"{i:09d}", "O", f"SOCIETE {i}", "A", "00010", "", "", "5499"] for i in range(100000000, 100003000)
+    ]
     path = write_csv(tmp_path / "big.csv", UNIT_HEADER, rows)
     seen = []
 
@@ -100,8 +118,14 @@ def test_interruption_rolls_everything_back(directory_restored, tmp_path):
         ("", "vide.csv : fichier vide."),
         ("foo,bar\n1,2\n", "vide.csv : en-tête non reconnu"),
         ("siret,siren\n12345678200015,123456782\n", "vide.csv : colonne(s) obligatoire(s) absente(s) : nic."),
-        ("siren,nic,siret\n123456782,00015,12345678200016\n", "vide.csv, ligne 2 : SIRET « 12345678200016 » invalide"),
-        ("siren,etatAdministratifUniteLegale\n123456782,Z\n", "vide.csv, ligne 2 : état administratif « Z » inconnu"),
+        (
+            "siren,nic,siret\n123456782,00015,12345678200016\n",
+            "vide.csv, ligne 2 : SIRET « 12345678200016 » invalide",
+        ),
+        (
+            "siren,etatAdministratifUniteLegale\n123456782,Z\n",
+            "vide.csv, ligne 2 : état administratif « Z » inconnu",
+        ),
     ],
 )
 def test_files_that_cannot_be_imported_say_why(directory_restored, tmp_path, content, message):

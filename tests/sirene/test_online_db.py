@@ -51,16 +51,36 @@ def test_local_directory_is_used_first(admin, clients, fake):
     assert fake.requests == []
 
 
-@pytest.mark.parametrize("failure, message", [
-    ("429", "Quota de l'API Sirene de l'INSEE atteint (trop de requêtes) : réessayez dans une minute. "
-            "Aucune donnée n'a été enregistrée."),
-    ("403", "L'API Sirene de l'INSEE refuse la clé configurée (SIRENE_API_KEY) : prévenez l'administrateur "
-            "du portail. Aucune donnée n'a été enregistrée."),
-    ("500", "Le référentiel Sirene en ligne est indisponible (erreur 500). Aucune donnée n'a été enregistrée."),
-    ("garbage", "Le référentiel Sirene en ligne a renvoyé une réponse illisible. Aucune donnée n'a été enregistrée."),
-    ("slow", "Le référentiel Sirene en ligne (API Sirene de l'INSEE) n'a pas répondu à temps : réessayez dans "
-             "quelques minutes. Aucune donnée n'a été enregistrée."),
-])
+@pytest.mark.parametrize(
+    "failure, message",
+    [
+        (
+            "429",
+            "Quota de l'API Sirene de l'INSEE atteint (trop de requêtes) : réessayez dans une minute. "
+            "Aucune donnée n'a été enregistrée.",
+        ),
+        (
+            "403",
+            "L'API Sirene de l'INSEE refuse la clé configurée (SIRENE_API_KEY) : prévenez l'administrateur "
+            "du portail. Aucune donnée n'a été enregistrée.",
+        ),
+        (
+            "500",
+            "Le référentiel Sirene en ligne est indisponible (erreur 500). "
+            "Aucune donnée n'a été enregistrée.",
+        ),
+        (
+            "garbage",
+            "Le référentiel Sirene en ligne a renvoyé une réponse illisible. "
+            "Aucune donnée n'a été enregistrée.",
+        ),
+        (
+            "slow",
+            "Le référentiel Sirene en ligne (API Sirene de l'INSEE) n'a pas répondu à temps : réessayez dans "
+            "quelques minutes. Aucune donnée n'a été enregistrée.",
+        ),
+    ],
+)
 def test_failures_give_a_clear_message_and_write_nothing(admin, clients, fake, failure, message):
     fake.companies[NEW] = _company(NEW, 3)
     fake.failures[NEW] = failure

@@ -111,8 +111,13 @@ def test_only_agents_see_and_answer_requests(firm, agent):
 def test_hand_over_creates_the_new_administrator_and_deactivates_the_former_one(firm, agent):
     _, admin, [marc] = firm
     request = assistance.submit(REQUEST)
-    person = agents.hand_over(agent, request.id, {"nom": "Nouveau", "prenom": "Jean", "email": "jean@cabinet.fr"},
-                               [str(admin.id)], LINKS)
+    person = agents.hand_over(
+        agent,
+        request.id,
+        {"nom": "Nouveau", "prenom": "Jean", "email": "jean@cabinet.fr"},
+        [str(admin.id)],
+        LINKS,
+    )
     assert person.is_admin and person.firm_id == admin.firm_id and person.password_hash is None
     assert activation_token("jean@cabinet.fr")
     assert not reload(admin).is_active and reload(marc).is_active
@@ -126,7 +131,9 @@ def test_hand_over_promotes_an_existing_person(firm, agent):
     _, admin, [marc] = firm
     User.update(is_active=False).where(User.id == marc.id).execute()
     request = assistance.submit({**REQUEST, "nom": "Petit", "prenom": "Marc"})
-    person = agents.hand_over(agent, request.id, {"nom": "PETIT", "prenom": "marc", "email": "marc@neuf.fr"}, [], LINKS)
+    person = agents.hand_over(
+        agent, request.id, {"nom": "PETIT", "prenom": "marc", "email": "marc@neuf.fr"}, [], LINKS
+    )
     assert person.id == marc.id and person.is_admin and person.is_active and person.email == "marc@neuf.fr"
     assert activation_token("marc@neuf.fr") and reload(admin).is_active
 
@@ -138,7 +145,9 @@ def test_hand_over_needs_a_registered_firm_and_its_own_administrators(firm, agen
         agents.hand_over(agent, unknown.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
     request = assistance.submit(REQUEST)
     with pytest.raises(NotFound):
-        agents.hand_over(agent, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [str(marc.id)], LINKS)
+        agents.hand_over(
+            agent, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [str(marc.id)], LINKS
+        )
     with pytest.raises(Forbidden):
         agents.hand_over(admin, request.id, {"nom": "A", "prenom": "B", "email": "a@b.fr"}, [], LINKS)
     with pytest.raises(Invalid):

@@ -27,8 +27,20 @@ def agent(runner):
 
 
 def test_the_cli_refuses_a_weak_password_and_lists_agents(runner, agent):
-    result = runner.invoke(args=["support", "create", "--email", "b@portail.fr", "--nom", "Roux", "--prenom", "Zoé",
-                                 "--password", "faible"])
+    result = runner.invoke(
+        args=[
+            "support",
+            "create",
+            "--email",
+            "b@portail.fr",
+            "--nom",
+            "Roux",
+            "--prenom",
+            "Zoé",
+            "--password",
+            "faible",
+        ]
+    )
     assert result.exit_code == 1 and "ne respecte pas les règles" in result.output
     assert "agent@portail.fr\tLAMBERT Paul\tactif" in runner.invoke(args=["support", "list"]).output
 
@@ -111,8 +123,20 @@ def test_the_support_login_is_throttled_per_address(client, agent):
 
 
 def test_the_desk_list_runs_as_many_queries_for_40_more_requests(client, runner):
-    runner.invoke(args=["support", "create", "--email", "a@portail.fr", "--nom", "Lambert", "--prenom", "Paul",
-                        "--password", "Bureau-Aide-2026"])
+    runner.invoke(
+        args=[
+            "support",
+            "create",
+            "--email",
+            "a@portail.fr",
+            "--nom",
+            "Lambert",
+            "--prenom",
+            "Paul",
+            "--password",
+            "Bureau-Aide-2026",
+        ]
+    )
     client.post("/support/connexion", data={"email": "a@portail.fr", "password": "Bureau-Aide-2026"},
                 follow_redirects=True)
 

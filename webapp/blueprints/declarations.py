@@ -60,8 +60,15 @@ def company_establishments(company_id):
     """Gestion des déclarations: the company's establishments, each with "Choix des déclarations"."""
     search, page = _search_and_page()
     company, rows, total = selections.company_establishments(current_user, company_id, search, page, PER_PAGE)
-    return _paged("declarations/establishments.html", "declarations/_establishment_rows.html", search, page, total,
-                  company=company, rows=rows)
+    return _paged(
+        "declarations/establishments.html",
+        "declarations/_establishment_rows.html",
+        search,
+        page,
+        total,
+        company=company,
+        rows=rows,
+    )
 
 
 def _search_and_page():
@@ -86,9 +93,13 @@ def _manage(level, target_id):
         change = selections.submit(current_user, level, target_id, chosen, request.form.get("confirm") == "1")
     except Invalid as exc:
         selection = selections.load(current_user, level, target_id)
-        return render_template("declarations/manage.html", selection=selection, title=title, error=exc.errors), 422
+        return render_template(
+            "declarations/manage.html", selection=selection, title=title, error=exc.errors
+        ), 422
     if change.needs_confirmation:
-        return render_template("declarations/confirm.html", change=change, selection=change.selection, title=title)
+        return render_template(
+            "declarations/confirm.html", change=change, selection=change.selection, title=title
+        )
     flash(*_outcome(change))
     return redirect(request.path)
 

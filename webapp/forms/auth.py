@@ -17,11 +17,29 @@ def no_hostile_text(form, field):
 
 
 class LoginForm(FlaskForm):
-    siret = StringField("Siret", validators=[DataRequired(REQUIRED), Length(max=20, message="Le SIRET comporte 14 chiffres."),
-                                             no_hostile_text])
-    nom = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=100, message="100 caractères au plus."),
-                                         no_hostile_text])
-    prenom = StringField("Prénom", validators=[DataRequired(REQUIRED),
-                                               Length(max=100, message="100 caractères au plus."), no_hostile_text])
+    siret = StringField(
+        "Siret",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=20, message="Le SIRET comporte 14 chiffres."),
+            no_hostile_text,
+        ],
+    )
+    nom = StringField(
+        "Nom",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=100, message="100 caractères au plus."),
+            no_hostile_text,
+        ],
+    )
+    prenom = StringField(
+        "Prénom",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=100, message="100 caractères au plus."),
+            no_hostile_text,
+        ],
+    )
     password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED),
                                                          Length(max=128, message="128 caractères au plus.")])

@@ -33,10 +33,18 @@ class CredentialsForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    profile = RadioField("Quel est votre profil d'inscription ?", choices=[SelectChoice(v, label) for v, label in PROFILES.items()],
-                         validators=[Required()], validate_choice=False)
-    domains = MultiCheckboxField("Vous souhaitez utiliser les services liés à", choices=[SelectChoice(d, d) for d in DOMAINS],
-                                 validators=[Required()], validate_choice=False)
+    profile = RadioField(
+        "Quel est votre profil d'inscription ?",
+        choices=[SelectChoice(v, label) for v, label in PROFILES.items()],
+        validators=[Required()],
+        validate_choice=False,
+    )
+    domains = MultiCheckboxField(
+        "Vous souhaitez utiliser les services liés à",
+        choices=[SelectChoice(d, d) for d in DOMAINS],
+        validators=[Required()],
+        validate_choice=False,
+    )
 
 
 class AccessRequestForm(FlaskForm):

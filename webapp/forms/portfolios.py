@@ -15,7 +15,9 @@ class PortfolioForm(FlaskForm):
 
 
 class AddCompanyForm(FlaskForm):
-    siren = StringField("Siren", validators=[Required()], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    siren = StringField(
+        "Siren", validators=[Required()], render_kw={"inputmode": "numeric", "autocomplete": "off"}
+    )
 
 
 class BulkAddForm(FlaskForm):

@@ -1,6 +1,6 @@
 /*
  * Password criteria ticked live, and the gauge "Qualité de votre mot de passe".
- * Mirrors db/password_policy.py (CRITERIA, unmet_criteria, strength): the server checks again.
+ * Mirrors db/accounts/password_policy.py (CRITERIA, unmet_criteria, strength): the server checks again.
  * Works on every [data-password-policy] block rendered by templates/_macros/password.html.
  */
 (function () {

@@ -23,7 +23,9 @@ def activate(token):
             person = activation.activate(token, form.data)
         except Invalid as exc:
             error = apply_errors(form, exc)
-            return render_template("accounts/activation/activate.html", form=form, person=person, error=error), 422
+            return render_template(
+                "accounts/activation/activate.html", form=form, person=person, error=error
+            ), 422
         except NotFound:
             return render_template("accounts/activation/invalid.html"), 404
         if current_user.is_authenticated:

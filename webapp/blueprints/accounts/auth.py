@@ -25,9 +25,11 @@ from webapp.templating import datetime_fr
 bp = Blueprint("auth", __name__)
 
 RENEW_MINUTES = 15
-UNVALIDATED = ("Votre adresse électronique n'a pas encore été validée : suivez le lien « Validation de votre "
-               "adresse électronique » du courriel reçu à l'inscription. Ce lien est valable 60 minutes ; s'il a "
-               "expiré ou si vous ne le trouvez pas, demandez-en un nouveau.")
+UNVALIDATED = (
+    "Votre adresse électronique n'a pas encore été validée : suivez le lien « Validation de votre "
+    "adresse électronique » du courriel reçu à l'inscription. Ce lien est valable 60 minutes ; s'il a "
+    "expiré ou si vous ne le trouvez pas, demandez-en un nouveau."
+)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -42,9 +44,15 @@ def login():
             user = authenticate(form.siret.data, form.nom.data, form.prenom.data, form.password.data,
                                 ip=request.remote_addr)
         except Throttled as exc:
-            error, status = f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.", 429
+            error, status = (
+                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
+                429,
+            )
         except AccountLocked as exc:
-            error, status = f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.", 401
+            error, status = (
+                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
+                401,
+            )
         except EmailNotValidated as exc:
             session["unvalidated"] = exc.user.id
             error, status, resend = UNVALIDATED, 403, True
@@ -92,7 +100,10 @@ def renew():
     user = None if expired else pending_renewal(pending["user"], pending["version"])
     if user is None:
         session.pop("renew", None)
-        flash("Reconnectez-vous avec le mot de passe temporaire pour choisir votre nouveau mot de passe.", "info")
+        flash(
+            "Reconnectez-vous avec le mot de passe temporaire pour choisir votre nouveau mot de passe.",
+            "info",
+        )
         return redirect(url_for("auth.login"))
     form, error, status = RenewForm(), None, 200
     if request.method == "POST":

@@ -75,9 +75,13 @@ def start(state):
         try:
             identity = inscription.check_identity(request.form)
         except Invalid as exc:
-            return _page("accounts/inscription/start.html", state, 1, 422, form=form, error=apply_errors(form, exc))
+            return _page(
+                "accounts/inscription/start.html", state, 1, 422, form=form, error=apply_errors(form, exc)
+            )
         previous = state.get("identity") or {}
-        if any(previous.get(k) != identity[k] for k in ("siret", "nom", "prenom")) and state.get("credentials"):
+        if any(previous.get(k) != identity[k] for k in ("siret", "nom", "prenom")) and state.get(
+            "credentials"
+        ):
             # The password must not contain the name or the SIRET: choose it again.
             state.pop("credentials")
             state["reached"] = min(state["reached"], 3)
@@ -94,11 +98,15 @@ def check_field(name):
         form, errors = IdentityForm(), inscription.identity_errors(request.form)[1]
     elif name in SECRET_FIELDS:
         form = CredentialsForm()
-        errors = inscription.check_secret_pair(request.form.get("secret_question"), request.form.get("secret_answer"))[2]
+        errors = inscription.check_secret_pair(
+            request.form.get("secret_question"), request.form.get("secret_answer")
+        )[2]
     else:
         abort(404)
     apply_errors(form, Invalid({name: errors[name]} if name in errors else {}))
-    return render_template("accounts/inscription/_field.html", form=form, name=name), 422 if name in errors else 200
+    return render_template(
+        "accounts/inscription/_field.html", form=form, name=name
+    ), 422 if name in errors else 200
 
 
 @bp.route("/conditions", methods=["GET", "POST"])
@@ -124,7 +132,9 @@ def establishment(state):
         _save(state, 3)
         return redirect(url_for("inscription.credentials"))
     status = 409 if request.method == "POST" else 200
-    return _page("accounts/inscription/establishment.html", state, 3, status, found=found, form=AccessRequestForm())
+    return _page(
+        "accounts/inscription/establishment.html", state, 3, status, found=found, form=AccessRequestForm()
+    )
 
 
 @bp.route("/demande-aux-administrateurs", methods=["POST"])
@@ -132,13 +142,17 @@ def establishment(state):
 def request_access(state):
     """Ask the administrators of an already registered SIRET to create the account."""
     form = AccessRequestForm()
-    requests_url = absolute_url("requests.index") if endpoint_exists("requests.index") else absolute_url("auth.login")
+    requests_url = (
+        absolute_url("requests.index") if endpoint_exists("requests.index") else absolute_url("auth.login")
+    )
     try:
         inscription.request_access(state["identity"], form.message.data, requests_url)
     except Invalid as exc:
         found = inscription.establishment(state["identity"]["siret"])
         error = apply_errors(form, exc)
-        return _page("accounts/inscription/establishment.html", state, 3, 422, found=found, form=form, error=error)
+        return _page(
+            "accounts/inscription/establishment.html", state, 3, 422, found=found, form=form, error=error
+        )
     send_queued()
     session.pop(KEY, None)
     return render_template("accounts/inscription/access_sent.html")
@@ -168,7 +182,12 @@ def summary(state):
     if request.method == "POST":
         _save(state, 5)
         return redirect(url_for("inscription.profile"))
-    return _page("accounts/inscription/summary.html", state, 5, found=inscription.establishment(state["identity"]["siret"]))
+    return _page(
+        "accounts/inscription/summary.html",
+        state,
+        5,
+        found=inscription.establishment(state["identity"]["siret"]),
+    )
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -181,7 +200,9 @@ def profile(state):
         try:
             chosen = inscription.check_profile(data)
         except Invalid as exc:
-            return _page("accounts/inscription/profile.html", state, 6, 422, form=form, error=apply_errors(form, exc))
+            return _page(
+                "accounts/inscription/profile.html", state, 6, 422, form=form, error=apply_errors(form, exc)
+            )
         if chosen["domains"] != (state.get("profile") or {}).get("domains") or not state.get("declarations"):
             state["declarations"] = inscription.proposed_codes(chosen["domains"])
         state["profile"] = chosen

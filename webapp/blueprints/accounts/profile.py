@@ -19,7 +19,9 @@ def _forms(**bound):
     forms = {
         "contact": ContactForm(formdata=None, prefix="contact", obj=current_user),
         "password": PasswordChangeForm(formdata=None, prefix="password"),
-        "secret": SecretChangeForm(formdata=None, prefix="secret", secret_question=current_user.secret_question),
+        "secret": SecretChangeForm(
+            formdata=None, prefix="secret", secret_question=current_user.secret_question
+        ),
         "cooptation": MessageForm(formdata=None, prefix="cooptation"),
     }
     forms.update(bound)
@@ -27,8 +29,12 @@ def _forms(**bound):
 
 
 def _page(status=200, **bound):
-    return render_template("accounts/profile/index.html", forms=_forms(**bound), admins=profile.administrators(current_user),
-                           cooptation=requests.my_cooptation(current_user)), status
+    return render_template(
+        "accounts/profile/index.html",
+        forms=_forms(**bound),
+        admins=profile.administrators(current_user),
+        cooptation=requests.my_cooptation(current_user),
+    ), status
 
 
 def _post(name, form_class, operation, success):
@@ -58,8 +64,12 @@ def index():
 @firm_required
 def update_contact():
     """Change one's e-mail address and phone numbers."""
-    _, refused = _post("contact", ContactForm, lambda data: profile.update_contact(current_user, data, mail_links()),
-                       "Vos coordonnées sont enregistrées.")
+    _, refused = _post(
+        "contact",
+        ContactForm,
+        lambda data: profile.update_contact(current_user, data, mail_links()),
+        "Vos coordonnées sont enregistrées.",
+    )
     return refused or redirect(url_for(".index"))
 
 
@@ -67,8 +77,12 @@ def update_contact():
 @firm_required
 def change_password():
     """Change one's password: the other sessions end, this one stays logged in."""
-    user, refused = _post("password", PasswordChangeForm, lambda data: profile.change_password(current_user, data),
-                          "Votre mot de passe est modifié. Vos autres sessions ont été fermées.")
+    user, refused = _post(
+        "password",
+        PasswordChangeForm,
+        lambda data: profile.change_password(current_user, data),
+        "Votre mot de passe est modifié. Vos autres sessions ont été fermées.",
+    )
     if refused:
         return refused
     login_user(user)  # the session now carries the new session_version
@@ -88,7 +102,10 @@ def change_secret():
 @firm_required
 def request_admin():
     """Ask the administrators to become administrator (they answer in Demande en attente)."""
-    _, refused = _post("cooptation", MessageForm,
-                       lambda data: requests.ask_cooptation(current_user, data.get("message"), mail_links()),
-                       "Votre demande a été transmise aux administrateurs du cabinet. Vous serez informé par courriel.")
+    _, refused = _post(
+        "cooptation",
+        MessageForm,
+        lambda data: requests.ask_cooptation(current_user, data.get("message"), mail_links()),
+        "Votre demande a été transmise aux administrateurs du cabinet. Vous serez informé par courriel.",
+    )
     return refused or redirect(url_for(".index"))

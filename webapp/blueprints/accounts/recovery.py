@@ -66,7 +66,9 @@ def options():
 
 def _options_page(form, status=200, error=None):
     info = recovery.options(_triplet(), _secret())
-    return render_template("accounts/recovery/options.html", form=form, info=info, triplet=_triplet(), error=error), status
+    return render_template(
+        "accounts/recovery/options.html", form=form, info=info, triplet=_triplet(), error=error
+    ), status
 
 
 @bp.route("/mot-de-passe-oublie/question", methods=["POST"])
@@ -85,7 +87,11 @@ def answer():
         record_attempt(request.remote_addr, False)
         return _options_page(form, 422, apply_errors(form, exc))
     until = clock.now() + datetime.timedelta(minutes=recovery.VERIFIED_MINUTES)
-    session["recovery_verified"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
+    session["recovery_verified"] = {
+        "user": user.id,
+        "version": user.session_version,
+        "until": until.isoformat(),
+    }
     return redirect(url_for("recovery.new_password"))
 
 
@@ -147,7 +153,9 @@ def reset(token):
             error, status = apply_errors(form, exc), 422
         else:
             return _reset_done(user)
-    return render_template("accounts/recovery/new_password.html", form=form, user=user, error=error, token=token), status
+    return render_template(
+        "accounts/recovery/new_password.html", form=form, user=user, error=error, token=token
+    ), status
 
 
 @bp.route("/mot-de-passe-oublie/administrateur", methods=["POST"])
@@ -156,7 +164,9 @@ def ask_admin():
     if not _triplet():
         return redirect(url_for("recovery.start"))
     _guard()
-    requests_url = absolute_url("requests.index") if endpoint_exists("requests.index") else absolute_url("auth.login")
+    requests_url = (
+        absolute_url("requests.index") if endpoint_exists("requests.index") else absolute_url("auth.login")
+    )
     recovery.ask_administrators(_triplet(), requests_url)
     send_queued()
     return render_template("accounts/recovery/request_sent.html")

@@ -103,7 +103,9 @@ def establishments(company_id):
         try:
             plan = companies.plan_establishments(current_user, company_id, sirets)
             if plan.to_remove and request.form.get("confirm") != "1":
-                return render_template("clients/companies/establishments_confirm.html", plan=plan, sirets=sirets)
+                return render_template(
+                    "clients/companies/establishments_confirm.html", plan=plan, sirets=sirets
+                )
             companies.set_establishments(current_user, company_id, sirets)
             flash(_establishments_message(plan), "success" if plan.changes else "info")
             return redirect(url_for("companies.establishments", company_id=company_id))
@@ -128,7 +130,9 @@ def transfer(company_id):
     """Transférer l'entreprise: choose the portfolio, read the consequences, then Valider."""
     company = companies.get_company(current_user, company_id)
     form = TransferForm()
-    form.target.choices = [(str(p.id), p.name) for p in portfolios.other_portfolios(current_user, company.portfolio_id)]
+    form.target.choices = [
+        (str(p.id), p.name) for p in portfolios.other_portfolios(current_user, company.portfolio_id)
+    ]
     error = plan = None
     if request.method == "POST":
         try:
@@ -153,7 +157,9 @@ def remove(company_id):
               f"({number_fr(plan.establishments)} établissement(s), {number_fr(plan.habilitations)} "
               "habilitation(s) supprimés).", "success")
         return redirect(url_for("portfolios.compose", portfolio_id=plan.company.portfolio_id))
-    return render_template("clients/companies/remove.html", plan=companies.plan_removal(current_user, company_id))
+    return render_template(
+        "clients/companies/remove.html", plan=companies.plan_removal(current_user, company_id)
+    )
 
 
 @bp.route("/entreprises/<int:company_id>/mise-a-jour", methods=["GET", "POST"])
@@ -163,9 +169,13 @@ def refresh(company_id):
     try:
         if request.method == "POST":
             plan, registered, unregistered = company_refresh.apply_refresh(
-                current_user, company_id, request.form.getlist("register"), request.form.getlist("unregister"))
-            flash(f"{plan.new_name or plan.company.name} mise à jour depuis le référentiel Sirene : "
-                  f"{len(registered)} établissement(s) inscrit(s), {len(unregistered)} désinscrit(s).", "success")
+                current_user, company_id, request.form.getlist("register"), request.form.getlist("unregister")
+            )
+            flash(
+                f"{plan.new_name or plan.company.name} mise à jour depuis le référentiel Sirene : "
+                f"{len(registered)} établissement(s) inscrit(s), {len(unregistered)} désinscrit(s).",
+                "success",
+            )
             return redirect(url_for("portfolios.compose", portfolio_id=plan.company.portfolio_id))
         plan = company_refresh.plan_refresh(current_user, company_id)
     except Invalid as exc:

@@ -19,8 +19,12 @@ def index():
     """Vos portefeuilles: counts per portfolio, search by name, SIREN, SIRET or raison sociale."""
     listing = portfolios.list_portfolios(current_user, request.args.get("critere", "nom"),
                                          request.args.get("valeur", ""))
-    return page_or_fragment("clients/portfolios/index.html", "clients/portfolios/_results.html", listing=listing,
-                            criteria=portfolios.SEARCH_CRITERIA)
+    return page_or_fragment(
+        "clients/portfolios/index.html",
+        "clients/portfolios/_results.html",
+        listing=listing,
+        criteria=portfolios.SEARCH_CRITERIA,
+    )
 
 
 @bp.route("/ajouter", methods=["GET", "POST"])
@@ -41,8 +45,14 @@ def create():
 
 def _form_page(form, error, chosen, portfolio=None):
     options = portfolios.declarant_choices(current_user) if portfolio is None else []
-    return render_template("clients/portfolios/form.html", form=form, error=error, options=options, chosen=chosen,
-                           portfolio=portfolio)
+    return render_template(
+        "clients/portfolios/form.html",
+        form=form,
+        error=error,
+        options=options,
+        chosen=chosen,
+        portfolio=portfolio,
+    )
 
 
 @bp.route("/<int:portfolio_id>/modifier", methods=["GET", "POST"])
@@ -96,8 +106,13 @@ def declarants(portfolio_id):
             error = " ".join(exc.errors.values())
     options = portfolios.declarant_choices(current_user)
     selected = chosen if chosen is not None else portfolios.portfolio_declarant_ids(portfolio)
-    return render_template("clients/portfolios/declarants.html", portfolio=portfolio, options=options, chosen=selected,
-                           error=error), 422 if error else 200
+    return render_template(
+        "clients/portfolios/declarants.html",
+        portfolio=portfolio,
+        options=options,
+        chosen=selected,
+        error=error,
+    ), 422 if error else 200
 
 
 @bp.route("/<int:portfolio_id>/composition")
@@ -106,5 +121,10 @@ def compose(portfolio_id):
     """Composer le portefeuille: its companies (filter, pages) and "Ajouter une entreprise"."""
     portfolio, page = composition.list_companies(current_user, portfolio_id, request.args.get("q", ""),
                                                  request.args.get("page", 1, type=int))
-    return page_or_fragment("clients/portfolios/compose.html", "clients/portfolios/_companies.html", portfolio=portfolio,
-                            cpage=page, form=AddCompanyForm(formdata=None))
+    return page_or_fragment(
+        "clients/portfolios/compose.html",
+        "clients/portfolios/_companies.html",
+        portfolio=portfolio,
+        cpage=page,
+        form=AddCompanyForm(formdata=None),
+    )

@@ -30,8 +30,12 @@ def portfolio(portfolio_id):
 
 def _page(portfolio_id):
     summary = recap.build_recap(current_user, portfolio_id)
-    return render_template("clients/recap/recap.html", recap=summary, autoprint=request.args.get("imprimer") == "1",
-                           shown=recap.ESTABLISHMENTS_SHOWN)
+    return render_template(
+        "clients/recap/recap.html",
+        recap=summary,
+        autoprint=request.args.get("imprimer") == "1",
+        shown=recap.ESTABLISHMENTS_SHOWN,
+    )
 
 
 @bp.route("/recapitulatif.csv")

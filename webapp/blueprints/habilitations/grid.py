@@ -47,7 +47,9 @@ def preview():
                                        with_grid=not is_htmx())
     except Invalid as exc:
         if is_htmx():
-            return render_template("habilitations/grid/_pending.html", plan=None, error=exc.errors["__all__"]), 422
+            return render_template(
+                "habilitations/grid/_pending.html", plan=None, error=exc.errors["__all__"]
+            ), 422
         return _again(error="; ".join(exc.errors.values())), 422
     return page_or_fragment("habilitations/grid/index.html", "habilitations/grid/_pending.html",
                             screen=screen, grid=screen.grid, plan=screen.plan, list_limit=LIST_LIMIT)
@@ -75,7 +77,9 @@ def _again(**problem):
     """The page again with fresh values and the pending ticks kept, to check and re-apply
     (without them when they are what was refused)."""
     try:
-        screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(), with_grid=True)
+        screen = habilitations.pending(
+            current_user, request.form, grid_fields(), delay_override(), with_grid=True
+        )
     except (Invalid, Conflict):
         screen = habilitations.pending(current_user, request.form, {}, delay_override(), with_grid=True)
     return render_template("habilitations/grid/index.html", screen=screen, grid=screen.grid, plan=screen.plan,
@@ -94,14 +98,17 @@ def copy():
             return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.args)))
         return render_template("habilitations/grid/copy.html", screen=screen, list_limit=LIST_LIMIT)
     try:
-        screen = habilitations.copy_apply(current_user, request.form, request.form.get("version"), delay_override())
+        screen = habilitations.copy_apply(
+            current_user, request.form, request.form.get("version"), delay_override()
+        )
     except Invalid as exc:  # a stale or tampered form: back to the grid, saying why
         flash(exc.errors.get("copy") or "; ".join(exc.errors.values()), "error")
         return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.form)))
     except Conflict as exc:
         screen = habilitations.copy_preview(current_user, request.form)
-        return render_template("habilitations/grid/copy.html", screen=screen, list_limit=LIST_LIMIT,
-                               conflict=exc.details), 409
+        return render_template(
+            "habilitations/grid/copy.html", screen=screen, list_limit=LIST_LIMIT, conflict=exc.details
+        ), 409
     flash(f"{screen.target.full_name} a désormais les mêmes habilitations que {screen.source.full_name} : "
           f"{screen.plan.summary}.", "success")
     return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.form)))

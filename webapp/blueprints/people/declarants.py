@@ -24,7 +24,11 @@ def person_state(user):
 def phone_fr(number):
     """ "0123456789" -> "01 23 45 67 89"."""
     number = number or ""
-    return " ".join(number[i:i + 2] for i in range(0, 10, 2)) if len(number) == 10 and number.isdigit() else number
+    return (
+        " ".join(number[i : i + 2] for i in range(0, 10, 2))
+        if len(number) == 10 and number.isdigit()
+        else number
+    )
 
 
 @bp.get("/")
@@ -56,7 +60,9 @@ def create():
             error = apply_errors(form, exc)
             return render_template("people/declarants/new.html", form=form, error=error), 422
         send_queued()
-        flash(f"{person.full_name} a été créé. Un lien d'activation a été envoyé à {person.email}.", "success")
+        flash(
+            f"{person.full_name} a été créé. Un lien d'activation a été envoyé à {person.email}.", "success"
+        )
         return redirect(url_for(".index"))
     return render_template("people/declarants/new.html", form=form)
 
@@ -74,7 +80,10 @@ def edit(user_id):
             error = apply_errors(form, exc)
             return render_template("people/declarants/edit.html", form=form, person=person, error=error), 422
         send_queued()
-        flash("Modifications enregistrées." if changed else "Aucune modification.", "success" if changed else "info")
+        flash(
+            "Modifications enregistrées." if changed else "Aucune modification.",
+            "success" if changed else "info",
+        )
         return redirect(url_for(".edit", user_id=user_id))
     return render_template("people/declarants/edit.html", form=form, person=person)
 

@@ -25,18 +25,35 @@ def _count_in_menu():
         return {}
     demo_mode = current_app.config["PORTAL_MODE"] == "demo"
     label = f"Demande en attente ({count})"
-    return {"menu": [
-        (title, [dataclasses.replace(e, label=label) if e.endpoint == "requests.index" else e for e in entries])
-        for title, entries in menu_for(user, current_app.view_functions, demo_mode)
-    ]}
+    return {
+        "menu": [
+            (
+                title,
+                [
+                    dataclasses.replace(e, label=label) if e.endpoint == "requests.index" else e
+                    for e in entries
+                ],
+            )
+            for title, entries in menu_for(user, current_app.view_functions, demo_mode)
+        ]
+    }
 
 
 def _index(status=200, error=None):
     waiting = requests.list_requests(current_user)
-    forms = {r.id: TemporaryPasswordForm(formdata=None, prefix=f"r{r.id}", email=r.requester_email) for r in waiting
-             if r.kind == requests.PASSWORD}
-    return render_template("people/requests/index.html", waiting=waiting, decided=requests.list_requests(current_user, True),
-                           kinds=requests.KINDS, forms=forms, error=error), status
+    forms = {
+        r.id: TemporaryPasswordForm(formdata=None, prefix=f"r{r.id}", email=r.requester_email)
+        for r in waiting
+        if r.kind == requests.PASSWORD
+    }
+    return render_template(
+        "people/requests/index.html",
+        waiting=waiting,
+        decided=requests.list_requests(current_user, True),
+        kinds=requests.KINDS,
+        forms=forms,
+        error=error,
+    ), status
 
 
 @bp.get("/")
@@ -102,11 +119,15 @@ def accept_access(request_id):
             person = requests.accept_access(current_user, request_id, form.data, mail_links())
         except Invalid as exc:
             error = apply_errors(form, exc)
-            return render_template("people/requests/access.html", form=form, request_row=request_row, error=error), 422
+            return render_template(
+                "people/requests/access.html", form=form, request_row=request_row, error=error
+            ), 422
         except Conflict as exc:
             return _index(409, str(exc))
-        return _answered(f"Accord enregistré : le compte de {person.full_name} est créé ; un lien d'activation "
-                         f"lui a été envoyé à {person.email}.")
+        return _answered(
+            f"Accord enregistré : le compte de {person.full_name} est créé ; un lien d'activation "
+            f"lui a été envoyé à {person.email}."
+        )
     return render_template("people/requests/access.html", form=form, request_row=request_row)
 
 
@@ -114,5 +135,7 @@ def accept_access(request_id):
 @admin_required
 def refuse(request_id):
     """Refus: the requester is told by mail."""
-    return _decide(lambda: requests.refuse(current_user, request_id, mail_links()),
-                   lambda request_row: f"Refus enregistré : {request_row.requester_name} en est informé par courriel.")
+    return _decide(
+        lambda: requests.refuse(current_user, request_id, mail_links()),
+        lambda request_row: f"Refus enregistré : {request_row.requester_name} en est informé par courriel.",
+    )

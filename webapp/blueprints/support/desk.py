@@ -42,9 +42,15 @@ def login():
         try:
             agent = agents.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
         except Throttled as exc:
-            error, status = f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.", 429
+            error, status = (
+                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
+                429,
+            )
         except agents.SupportLocked as exc:
-            error, status = f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.", 401
+            error, status = (
+                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
+                401,
+            )
         except Invalid as exc:
             error, status = exc.errors["__all__"], 401
         else:
@@ -61,21 +67,37 @@ def index():
     form = SearchForm(request.args)
     status = request.args.get("statut", "open")
     try:
-        rows, total, term = assistance.list_requests(current_user, status, form.q.data, request.args.get("page", 1, type=int))
+        rows, total, term = assistance.list_requests(
+            current_user, status, form.q.data, request.args.get("page", 1, type=int)
+        )
     except Invalid as exc:
         apply_errors(form, exc)
         rows, total, term = [], 0, ""
-    return page_or_fragment("support/desk/index.html", "support/desk/_results.html", form=form, rows=rows, total=total,
-                            term=term, status=status, statuses=assistance.STATUSES), 422 if form.q.errors else 200
+    return page_or_fragment(
+        "support/desk/index.html",
+        "support/desk/_results.html",
+        form=form,
+        rows=rows,
+        total=total,
+        term=term,
+        status=status,
+        statuses=assistance.STATUSES,
+    ), 422 if form.q.errors else 200
 
 
 def _show(request_id, status=200, answer_form=None, handover_form=None, error=None):
     row = assistance.get_request(current_user, request_id)
     firm, admins = agents.firm_of(current_user, row)
-    return render_template("support/desk/show.html", row=row, firm=firm, admins=admins, statuses=assistance.STATUSES,
-                           answer_form=answer_form or AnswerForm(formdata=None, prefix="answer"),
-                           handover_form=handover_form or HandOverForm(formdata=None, prefix="handover"),
-                           error=error), status
+    return render_template(
+        "support/desk/show.html",
+        row=row,
+        firm=firm,
+        admins=admins,
+        statuses=assistance.STATUSES,
+        answer_form=answer_form or AnswerForm(formdata=None, prefix="answer"),
+        handover_form=handover_form or HandOverForm(formdata=None, prefix="handover"),
+        error=error,
+    ), status
 
 
 @bp.get("/demandes/<int:request_id>")
@@ -118,11 +140,16 @@ def hand_over(request_id):
     """After an off-line identity check: make the named person administrator of the firm."""
     form = HandOverForm(prefix="handover")
     try:
-        person = agents.hand_over(current_user, request_id, form.data, request.form.getlist("leaving"), mail_links())
+        person = agents.hand_over(
+            current_user, request_id, form.data, request.form.getlist("leaving"), mail_links()
+        )
     except Invalid as exc:
         error = apply_errors(form, exc)
         return _show(request_id, 422, handover_form=form, error=error)
     send_queued()
-    flash(f"{person.full_name} est administrateur du cabinet ; un lien d'activation lui a été envoyé à {person.email}.",
-          "success")
+    flash(
+        f"{person.full_name} est administrateur du cabinet ; "
+        f"un lien d'activation lui a été envoyé à {person.email}.",
+        "success",
+    )
     return redirect(url_for(".show", request_id=request_id))
