@@ -24,7 +24,7 @@ _TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 @pytest.fixture(scope="session")
 def postgres_ready():
-    prepare(POSTGRES_URL)
+    prepare(POSTGRES_URL, fresh=True)
     database.close()
     return POSTGRES_URL
 

@@ -17,10 +17,15 @@ SAMPLE_FILES = [
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 
 
-def prepare(url):
-    """Migrate, load the catalogue and the Sirene sample into the database at url."""
+def prepare(url, fresh=False):
+    """Migrate, load the catalogue and the Sirene sample into the database at url. fresh: the
+    database belongs to this test run (PostgreSQL), so it starts from an empty schema: tables
+    left there by another checkout or an older branch must not change what the run sees."""
     init_database(url)
     with database.connection_context():
+        if fresh:
+            database.execute_sql("DROP SCHEMA public CASCADE")
+            database.execute_sql("CREATE SCHEMA public")
         schema.upgrade()
         catalogue.load_catalogue()
         import_files(SAMPLE_FILES)
