@@ -6,6 +6,7 @@ from flask import Flask
 from db.accounts import passwords
 from db.database import database, init_database
 from webapp import config as settings
+from webapp import request_limits
 from webapp.extensions import csrf, login_manager
 
 
@@ -28,6 +29,7 @@ def create_app(config=None):
 
     init_database(app.config["DATABASE_URL"])
     _connect_per_request(app)
+    request_limits.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 

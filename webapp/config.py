@@ -21,6 +21,8 @@ ENVIRONMENT = {
     "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
+    "MAX_CONTENT_LENGTH": int,  # bytes
+    "UPLOAD_MAX_CONTENT_LENGTH": int,  # bytes
 }
 
 
@@ -48,7 +50,8 @@ def defaults(instance_path):
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # any form: far above what a person types
+        "UPLOAD_MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # a habilitation file (5 Mo) or a list of SIREN
         "PASSWORD_HASH_ROUNDS": 12,
     }
 

@@ -272,11 +272,11 @@ def test_request_access_to_a_registered_firm(db_engine, demo_firm):
     assert User.select().where(User.nom_key == "martin").count() == 0
 
 
-def test_request_access_refuses_hostile_messages(db_engine, demo_firm):
+def test_request_access_refuses_disguised_messages(db_engine, demo_firm):
     with pytest.raises(Invalid) as refused:
-        inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "<img src=x onerror=alert(1)>", "u")
+        inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "Je suis \u202eDURAND", "u")
     assert refused.value.errors == {
-        "message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."
+        "message": "Ce champ contient des caractères de contrôle ou invisibles, qui ne sont pas acceptés."
     }
     assert PendingRequest.select().count() == 0
 

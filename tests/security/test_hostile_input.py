@@ -12,9 +12,10 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from peewee import CharField, TextField, fn
 
 from db.database import database
-from db.models import Company
+from db.models import ALL_MODELS, Company
 from tests.factories.database import ROOT
 from tests.factories.demo import demo_rows, people_in_every_state, waiting_requests
 from tests.factories.forms import forms
@@ -155,6 +156,19 @@ def attack(client, page):
                         found += crashed(exc, what + " → " + response.location)
     again = client.get(page)
     found += problems_of(again, f"GET {page} afterwards") if again.status_code != 404 else []
+    return found + stored_oversized(page)
+
+
+def stored_oversized(page):
+    """Every text the forms store has a length limit checked on the server: no column may now hold
+    the 10,000-character values, whatever the page's maxlength said."""
+    found = []
+    with database.connection_context():
+        for model in ALL_MODELS:
+            for column in model._meta.sorted_fields:
+                if isinstance(column, (CharField, TextField)):
+                    if model.select().where(fn.LENGTH(column) >= 10_000).exists():
+                        found.append(f"{page}: {model.__name__}.{column.name} stored 10,000 characters")
     return found
 
 

@@ -1,6 +1,7 @@
 """Connexion and déconnexion: lockout, throttling per address, address validation, and the new
 password that a temporary password's holder must choose at the next login."""
 import datetime
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -132,6 +133,13 @@ def logout():
 
 
 def _safe_next():
+    """The ?next= target when it is a path of this site, else None. Browsers drop tabs and line
+    breaks and read a backslash as "/" before resolving a Location: "/<tab>/evil.example" would leave the
+    site, so any control, space or backslash refuses the target, and what remains must be a path."""
     target = request.args.get("next", "")
-    # Only paths of this site: "/x" but not "//evil.example" or "/\evil".
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable() or any(character.isspace() for character in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -24,6 +24,7 @@ from db.errors import Conflict, Invalid
 from db.habilitations import csv_export, csv_import
 from webapp.access import admin_required
 from webapp.blueprints.habilitations.grid import LIST_LIMIT, delay_override
+from webapp.request_limits import accepts_upload
 
 bp = Blueprint("habilitation_files", __name__)
 SESSION_KEY = "habilitation_import"
@@ -52,6 +53,7 @@ def _csv(name, lines):
 
 @bp.route("/gestion/habilitations/import", methods=["GET", "POST"])
 @admin_required
+@accepts_upload
 def upload():
     """Show the import form (GET); check the file and show what it would change (POST)."""
     portfolios = csv_export.portfolios(current_user)
