@@ -7,7 +7,6 @@ import time
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -15,7 +14,6 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -24,6 +22,7 @@ from db.errors import Conflict, Invalid
 from db.habilitations import csv_export, csv_import
 from webapp.access import admin_required
 from webapp.blueprints.habilitations.grid import LIST_LIMIT, delay_override
+from webapp.downloads import csv_download
 from webapp.request_limits import accepts_upload
 
 bp = Blueprint("habilitation_files", __name__)
@@ -46,9 +45,7 @@ def template():
 
 
 def _csv(name, lines):
-    response = Response(stream_with_context(lines), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(name, lines, stream=True)
 
 
 @bp.route("/gestion/habilitations/import", methods=["GET", "POST"])
