@@ -61,13 +61,14 @@ class LiveServer:
         )
 
 
-def _env(database_path, instance_path):
+def _env(database_path, instance_path, public_url=""):
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database_path}",
         "SECRET_KEY": "e2e-secret",
         "PORTAL_MODE": "demo",
         "PORTAL_INSTANCE_PATH": instance_path,
+        "PUBLIC_URL": public_url,  # mailed links lead back to this server
     }
 
 
@@ -75,10 +76,10 @@ def _env(database_path, instance_path):
 def live_server(sqlite_url, tmp_path):
     database_path = sqlite_url[len("sqlite:///"):]
     instance_path = str(tmp_path / "instance")
-    env = _env(database_path, instance_path)
+    port = free_port()
+    env = _env(database_path, instance_path, f"http://127.0.0.1:{port}")
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],

@@ -21,6 +21,7 @@ def create_app(config=None):
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
+    settings.check(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.persistent_secret_key(app.instance_path)
     if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):

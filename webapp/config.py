@@ -56,6 +56,23 @@ def defaults(instance_path):
     }
 
 
+MODES = ("demo", "production")
+
+
+def check(config):
+    """Refuse to start on settings that would make the portal unsafe; the message says what to set."""
+    if config["PORTAL_MODE"] not in MODES:
+        raise RuntimeError(f"PORTAL_MODE vaut « {config['PORTAL_MODE']} » : choisissez demo ou production.")
+    public = config.get("PUBLIC_URL") or ""
+    if public and not public.startswith(("http://", "https://")):
+        raise RuntimeError(f"PUBLIC_URL « {public} » : une adresse complète est attendue, "
+                           "par exemple https://portail.cabinet.fr")
+    if config["PORTAL_MODE"] == "production" and not public:
+        raise RuntimeError("PORTAL_MODE=production demande PUBLIC_URL, l'adresse publique du portail "
+                           "(par exemple https://portail.cabinet.fr) : les liens des courriels ne sont "
+                           "jamais tirés de la requête.")
+
+
 def from_environment(environ=os.environ):
     values = {}
     for name, parse in ENVIRONMENT.items():

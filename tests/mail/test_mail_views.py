@@ -26,7 +26,7 @@ def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, 
     assert message["From"] == "Portail tiers déclarant <ne-pas-repondre@portail.test>"
     body = message.get_content()
     assert "À l'attention de MARTIN Léa" in body and "Siret : 977 850 965 00020" in body
-    link = re.search(r"http://localhost(/activation/\S+)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/activation/\S+)", body).group(1)  # the demo default
     with database.connection_context():
         assert OutgoingMail.get(OutgoingMail.to == "lea@cabinet.fr").sent_at is not None
     auth.logout()
@@ -158,6 +158,7 @@ def test_the_outbox_exists_only_in_demo_mode(sqlite_url):
             "DATABASE_URL": sqlite_url,
             "SECRET_KEY": "k",
             "PORTAL_MODE": "production",
+            "PUBLIC_URL": "https://portail.example",
             "PASSWORD_HASH_ROUNDS": 4,
         }
     )
@@ -172,3 +173,22 @@ def test_account_mails_never_carry_a_password(smtp_app):
     with database.connection_context():
         assert User.select().count() == 4
     assert all(PASSWORD not in m.get_content() for m in smtp_app.smtp.inbox.messages)
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, "http://127.0.0.1:5000/mot-de-passe-oublie/lien/"),
+    ({"SERVER_NAME": "portail.cabinet.test"}, "http://portail.cabinet.test/mot-de-passe-oublie/lien/"),
+    ({"PUBLIC_URL": "https://portail.example/"}, "https://portail.example/mot-de-passe-oublie/lien/"),
+])
+def test_mailed_links_never_come_from_the_host_header(app, settings, expected):
+    app.config.update(settings)
+    client = app.test_client()
+    host = settings.get("SERVER_NAME", "evil.example")
+    headers = {"Host": host, "X-Forwarded-Host": "evil.example"}
+    client.get("/connexion", headers=headers)  # the session and its CSRF token, for this host
+    client.post("/mot-de-passe-oublie", headers=headers,
+                data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire"})
+    client.post("/mot-de-passe-oublie/lien", headers=headers)
+    with database.connection_context():
+        [mail] = OutgoingMail.select().where(OutgoingMail.subject.contains("mot de passe"))
+    assert expected in mail.body and "evil.example" not in mail.body
