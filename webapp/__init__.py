@@ -1,4 +1,5 @@
 """Flask application factory of the tiers-déclarant portal."""
+import datetime
 import os
 
 from flask import Flask
@@ -24,6 +25,8 @@ def create_app(config=None):
     settings.check(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.persistent_secret_key(app.instance_path)
+    # The signed cookie itself expires with the longest session; the server-side session is the real limit.
+    app.config["PERMANENT_SESSION_LIFETIME"] = datetime.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     passwords.set_rounds(app.config["PASSWORD_HASH_ROUNDS"])

@@ -21,6 +21,8 @@ ENVIRONMENT = {
     "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_LIFETIME_HOURS": int,
     "MAX_CONTENT_LENGTH": int,  # bytes
     "UPLOAD_MAX_CONTENT_LENGTH": int,  # bytes
 }
@@ -53,6 +55,8 @@ def defaults(instance_path):
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # any form: far above what a person types
         "UPLOAD_MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # a habilitation file (5 Mo) or a list of SIREN
         "PASSWORD_HASH_ROUNDS": 12,
+        "SESSION_IDLE_MINUTES": 30,  # a session with no request for this long ends
+        "SESSION_LIFETIME_HOURS": 12,  # and any session ends this long after the login
     }
 
 

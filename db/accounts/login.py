@@ -146,15 +146,6 @@ def authenticate(siret, nom, prenom, password, ip=None):
     return user
 
 
-def load_session_user(user_id, session_version):
-    """The user a session cookie names, if the session is still valid (same password epoch)."""
-    user = User.get_or_none(User.id == user_id)
-    if user is None or not user.is_active or user.session_version != session_version:
-        return None
-    if user.firm_id is not None and not user.firm.is_active:
-        return None
-    return user
-
 def pending_renewal(user_id, session_version):
     """The account that logged in with a temporary password and must now choose its own, or None."""
     user = User.get_or_none(User.id == user_id)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from db import clock
-from db.accounts import recovery
+from db.accounts import profile, recovery
 from db.accounts.passwords import check_secret
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.errors import Invalid, NotFound
@@ -106,6 +106,23 @@ def test_way_two_mails_a_single_use_link(db_engine, demo_firm):
     assert user.email_validated_at is not None  # following the link proves the mailbox
     with pytest.raises(NotFound):
         recovery.reset_with_token(token, "Encore-Un-Autre-2028", "Encore-Un-Autre-2028")
+
+
+@pytest.mark.parametrize("change", ["profile", "secret question", "temporary password"])
+def test_a_link_mailed_before_a_password_change_stops_working_after_it(db_engine, demo_firm, change):
+    recovery.send_reset_link(CLAIRE, url)
+    token = link_token(OutgoingMail.get().body)
+    if change == "profile":
+        profile.change_password(claire(), {"current_password": DEMO_PASSWORD, "password": NEW_PASSWORD,
+                                           "confirmation": NEW_PASSWORD})
+    elif change == "secret question":
+        recovery.reset_after_answer(claire().id, claire().session_version, NEW_PASSWORD, NEW_PASSWORD, "u")
+    else:
+        User.update(session_version=User.session_version + 1).where(User.id == claire().id).execute()
+    assert recovery.reset_pending(token) is None
+    with pytest.raises(NotFound):
+        recovery.reset_with_token(token, "Encore-Un-Autre-2028", "Encore-Un-Autre-2028")
+    assert not check_secret("Encore-Un-Autre-2028", claire().password_hash)
 
 
 def test_way_two_link_expires_after_60_minutes(db_engine, demo_firm):

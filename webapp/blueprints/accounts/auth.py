@@ -4,7 +4,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from db import clock
 from db.accounts import inscription
@@ -17,6 +17,7 @@ from db.accounts.login import (
     renew_password,
 )
 from db.errors import Invalid, NotFound
+from webapp import login_sessions
 from webapp.forms import apply_errors
 from webapp.forms.auth import LoginForm
 from webapp.forms.recovery import RenewForm
@@ -67,12 +68,12 @@ def login():
 
 
 def _logged_in(user):
-    session.clear()  # a fresh session at login: nothing carried over from before
     if user.must_change_password:
+        session.clear()  # a fresh session: nothing carried over from before
         until = clock.now() + datetime.timedelta(minutes=RENEW_MINUTES)
         session["renew"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
         return redirect(url_for("auth.renew"))
-    login_user(user)
+    login_sessions.start(user)
     return redirect(_safe_next() or url_for("menu.home"))
 
 
@@ -116,9 +117,8 @@ def renew():
         except Invalid as exc:
             error, status = apply_errors(form, exc), 422
         else:
-            session.clear()
-            login_user(user)
             flash("Votre nouveau mot de passe et votre question secrète sont enregistrés.", "success")
+            login_sessions.start(user)
             return redirect(url_for("menu.home"))
     return render_template("accounts/auth/renew.html", form=form, user=user, error=error), status
 
@@ -126,9 +126,8 @@ def renew():
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout():
-    """Log out and forget the session."""
-    logout_user()
-    session.clear()
+    """Log out: the session ends on the server, so the cookie replayed opens nothing."""
+    login_sessions.end()
     return redirect(url_for("auth.login"))
 
 

@@ -4,12 +4,13 @@ the assistance requests, their answers, and handing a firm's administration to a
 Support agents only reach these pages (and logout, assistance, static files); firm pages refuse
 them, and these pages refuse the people of the firms.
 """
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from db.accounts.login import Throttled
 from db.errors import Forbidden, Invalid
 from db.support import agents, assistance
+from webapp import login_sessions
 from webapp.access import FIRM_ONLY, support_required
 from webapp.forms import apply_errors
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
@@ -54,8 +55,7 @@ def login():
         except Invalid as exc:
             error, status = exc.errors["__all__"], 401
         else:
-            session.clear()  # a fresh session at login
-            login_user(agent)
+            login_sessions.start(agent)
             return redirect(url_for(".index"))
     return render_template("support/desk/login.html", form=form, error=error), status
 
