@@ -7,7 +7,7 @@ from flask import Flask
 from db.accounts import passwords
 from db.database import database, init_database
 from webapp import config as settings
-from webapp import request_limits
+from webapp import proxies, request_limits
 from webapp.extensions import csrf, login_manager
 
 
@@ -31,6 +31,7 @@ def create_app(config=None):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     passwords.set_rounds(app.config["PASSWORD_HASH_ROUNDS"])
 
+    proxies.init_app(app)
     init_database(app.config["DATABASE_URL"])
     _connect_per_request(app)
     request_limits.init_app(app)
@@ -49,14 +50,23 @@ def create_app(config=None):
 def _register_blueprints(app):
     """Every area's blueprints, imported here so that the linter and a reader see them all."""
     from webapp.blueprints import declarations, journal, mail, menu
-    from webapp.blueprints.accounts import activation, auth, inscription, profile, recovery
+    from webapp.blueprints.accounts import (
+        activation,
+        auth,
+        inscription,
+        profile,
+        recovery,
+        second_factor,
+        second_factor_settings,
+    )
     from webapp.blueprints.clients import companies, portfolios, recap
     from webapp.blueprints.habilitations import files, grid
     from webapp.blueprints.people import declarants, requests
     from webapp.blueprints.support import assistance, desk
 
-    for module in (auth, inscription, recovery, mail, menu, declarations, journal, declarants, activation,
-                   requests, portfolios, companies, recap, profile, assistance, desk, grid, files):
+    for module in (auth, second_factor, inscription, recovery, mail, menu, declarations, journal, declarants,
+                   activation, requests, portfolios, companies, recap, profile, second_factor_settings,
+                   assistance, desk, grid, files):
         app.register_blueprint(module.bp)
 
 

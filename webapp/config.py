@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
+    "TRUSTED_PROXIES": str,  # "127.0.0.1" or "10.0.0.0/8, 192.0.2.4"
     "SESSION_IDLE_MINUTES": int,
     "SESSION_LIFETIME_HOURS": int,
     "MAX_CONTENT_LENGTH": int,  # bytes
@@ -55,6 +56,7 @@ def defaults(instance_path):
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # any form: far above what a person types
         "UPLOAD_MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # a habilitation file (5 Mo) or a list of SIREN
         "PASSWORD_HASH_ROUNDS": 12,
+        "TRUSTED_PROXIES": "",  # the HTTPS proxy's address(es): only they may say who the visitor is
         "SESSION_IDLE_MINUTES": 30,  # a session with no request for this long ends
         "SESSION_LIFETIME_HOURS": 12,  # and any session ends this long after the login
     }

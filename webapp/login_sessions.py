@@ -9,6 +9,8 @@ from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from db.accounts import sessions
+from db.accounts.login import complete_login
+from db.clock import datetime_fr
 
 # What survives the fresh session of a login: the messages to show next, and the demo outbox's key
 # (the newcomer who signed up still reads the mails this browser caused).
@@ -32,14 +34,34 @@ def load_user(token):
     return user
 
 
-def start(user):
-    """After a complete login: a fresh cookie (nothing of the anonymous one but CARRIED), a new
-    server-side session, the person logged in."""
+def fresh():
+    """A fresh cookie at a login step: nothing of the anonymous one but CARRIED."""
     carried = {key: session[key] for key in CARRIED if key in session}
     session.clear()
     session.update(carried)
+
+
+def start(user):
+    """After a complete login: a fresh cookie, a new server-side session, the person logged in."""
+    fresh()
     sessions.open_session(user, ip=request.remote_addr)
     login_user(user)
+
+
+def finish(user, how=""):
+    """The login is complete (password, and the second factor when there is one): journaled, the
+    last login noted, the session opened."""
+    complete_login(user, request.remote_addr, how)
+    start(user)
+
+
+def throttled_message(exc):
+    """Why a login must wait, and until when: the address, or these credentials from this address
+    (the same words for a real and an unknown login)."""
+    when = datetime_fr(exc.until)
+    if exc.scope == "address":
+        return f"Trop de tentatives depuis votre adresse : réessayez après le {when}."
+    return f"Trop d'échecs de connexion avec ces identifiants : réessayez après le {when}."
 
 
 def end():

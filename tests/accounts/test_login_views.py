@@ -1,12 +1,13 @@
 """Connexion and déconnexion through the pages: the portal's triplet, one generic refusal, lockout and
 throttling messages, sessions renewed and ended, the new password a temporary password leads to."""
 import html
+import re
 
 import pytest
 
 from db import clock
-from db.accounts.login import IP_MAX_FAILURES
 from db.accounts.passwords import hash_secret
+from db.accounts.throttle import ADDRESS_FREE
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import User
@@ -82,24 +83,29 @@ def page(response):
     return response.get_data(as_text=True).replace("&#39;", "'")
 
 
-def test_the_page_says_until_when_the_account_is_locked(client):
+def _error(response):
+    return re.search(r'<p class="form-error" role="alert">([^<]*)</p>', page(response)).group(1)
+
+
+def test_the_page_says_until_when_a_login_waits_the_same_for_a_real_or_unknown_triplet(client):
     clock.freeze(NOON)
-    for _ in range(4):
-        assert post_login(client, password="mauvais").status_code == 401
-    response = post_login(client, password="mauvais")
-    assert response.status_code == 401
-    assert "Trop d'échecs de connexion : le compte est verrouillé jusqu'au 23/11/2026 à 12:15." in page(
-        response
-    )
+    answers = {}
+    for nom in ("MOUTIN", "INCONNU"):
+        for _ in range(4):
+            assert post_login(client, nom=nom, password="mauvais").status_code == 401
+        response = post_login(client, nom=nom, password="mauvais")
+        answers[nom] = (response.status_code, _error(response))
+    assert answers["MOUTIN"] == answers["INCONNU"] == (
+        429, "Trop d'échecs de connexion avec ces identifiants : réessayez après le 23/11/2026 à 12:01.")
 
 
 def test_the_page_says_when_an_address_may_try_again(client):
     clock.freeze(NOON)
-    for _ in range(IP_MAX_FAILURES):
-        post_login(client, nom="INCONNU")
+    for n in range(ADDRESS_FREE):
+        post_login(client, nom="INCONNU" + "X" * n)
     response = post_login(client)
     assert response.status_code == 429
-    assert "Trop de tentatives depuis votre adresse : réessayez après le 23/11/2026 à 12:15." in page(
+    assert "Trop de tentatives depuis votre adresse : réessayez après le 23/11/2026 à 12:01." in page(
         response
     )
 

@@ -1,5 +1,6 @@
-"""Connexion and déconnexion: lockout, throttling per address, address validation, and the new
-password that a temporary password's holder must choose at the next login."""
+"""Connexion and déconnexion: throttling per address and per login, address validation, the new
+password that a temporary password's holder must choose at the next login; the second factor's
+step is in second_factor.py."""
 import datetime
 from urllib.parse import urlsplit
 
@@ -9,7 +10,6 @@ from flask_login import current_user, login_required
 from db import clock
 from db.accounts import inscription
 from db.accounts.login import (
-    AccountLocked,
     EmailNotValidated,
     Throttled,
     authenticate,
@@ -18,11 +18,11 @@ from db.accounts.login import (
 )
 from db.errors import Invalid, NotFound
 from webapp import login_sessions
+from webapp.blueprints.accounts import second_factor
 from webapp.forms import apply_errors
 from webapp.forms.auth import LoginForm
 from webapp.forms.recovery import RenewForm
 from webapp.mailer import link_with_token, send_queued
-from webapp.templating import datetime_fr
 
 bp = Blueprint("auth", __name__)
 
@@ -46,15 +46,7 @@ def login():
             user = authenticate(form.siret.data, form.nom.data, form.prenom.data, form.password.data,
                                 ip=request.remote_addr)
         except Throttled as exc:
-            error, status = (
-                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
-                429,
-            )
-        except AccountLocked as exc:
-            error, status = (
-                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
-                401,
-            )
+            error, status = login_sessions.throttled_message(exc), 429
         except EmailNotValidated as exc:
             session["unvalidated"] = exc.user.id
             error, status, resend = UNVALIDATED, 403, True
@@ -73,8 +65,7 @@ def _logged_in(user):
         until = clock.now() + datetime.timedelta(minutes=RENEW_MINUTES)
         session["renew"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
         return redirect(url_for("auth.renew"))
-    login_sessions.start(user)
-    return redirect(_safe_next() or url_for("menu.home"))
+    return second_factor.next_step(user, _safe_next())
 
 
 @bp.route("/connexion/nouveau-lien", methods=["POST"])
@@ -118,8 +109,7 @@ def renew():
             error, status = apply_errors(form, exc), 422
         else:
             flash("Votre nouveau mot de passe et votre question secrète sont enregistrés.", "success")
-            login_sessions.start(user)
-            return redirect(url_for("menu.home"))
+            return second_factor.next_step(user, None)
     return render_template("accounts/auth/renew.html", form=form, user=user, error=error), status
 
 

@@ -15,7 +15,7 @@ from webapp.access import FIRM_ONLY, support_required
 from webapp.forms import apply_errors
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
 from webapp.mailer import mail_links, send_queued
-from webapp.templating import datetime_fr, page_or_fragment
+from webapp.templating import page_or_fragment
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 OPEN_TO_SUPPORT = {"static", "auth.logout"}
@@ -43,15 +43,7 @@ def login():
         try:
             agent = agents.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
         except Throttled as exc:
-            error, status = (
-                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
-                429,
-            )
-        except agents.SupportLocked as exc:
-            error, status = (
-                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
-                401,
-            )
+            error, status = login_sessions.throttled_message(exc), 429
         except Invalid as exc:
             error, status = exc.errors["__all__"], 401
         else:
