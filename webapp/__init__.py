@@ -61,12 +61,12 @@ def _register_blueprints(app):
     )
     from webapp.blueprints.clients import companies, portfolios, recap
     from webapp.blueprints.habilitations import files, grid
-    from webapp.blueprints.people import declarants, requests
+    from webapp.blueprints.people import declarants, requests, second_factor_admin
     from webapp.blueprints.support import assistance, desk
 
     for module in (auth, second_factor, inscription, recovery, mail, menu, declarations, journal, declarants,
                    activation, requests, portfolios, companies, recap, profile, second_factor_settings,
-                   assistance, desk, grid, files):
+                   second_factor_admin, assistance, desk, grid, files):
         app.register_blueprint(module.bp)
 
 

@@ -67,6 +67,7 @@ ADMIN_PAGES = [
     "/gestion/journal",
     "/gestion/recapitulatif",
     "/compte/",
+    "/compte/double-authentification/",
     "/besoin-d-aide/",
     "/declarations",
 ]
@@ -84,6 +85,12 @@ NOT_ON_THESE_PAGES = {
     "auth.logout": "the header's button: logging out takes no field",
     "habilitation_files.apply": "Valider after a file's checked preview "
     "(tests/habilitations/test_files_views.py)",
+    "declarant_second_factor.reset": "shown for a person with a second factor only "
+    "(tests/accounts/test_second_factor_views.py)",
+    "second_factor_settings.new_codes": "shown once the second factor is on "
+    "(tests/accounts/test_second_factor_views.py)",
+    "second_factor_settings.disable": "shown once the second factor is on "
+    "(tests/accounts/test_second_factor_views.py)",
 }
 
 

@@ -7,8 +7,8 @@ from webapp.forms import Required
 
 class CodeForm(FlaskForm):
     code = StringField("Code", validators=[Required()],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 20,
-                                  "spellcheck": "false", "autocapitalize": "characters"})
+                       render_kw={"maxlength": 20, "spellcheck": "false",
+                                  "autocapitalize": "characters"})
 
 
 class PasswordForm(FlaskForm):

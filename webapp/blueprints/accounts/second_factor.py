@@ -28,7 +28,8 @@ def next_step(user, target):
     until = clock.now() + datetime.timedelta(minutes=STEP_MINUTES)
     session[KEY] = {"user": user.id, "version": user.session_version, "until": until.isoformat(),
                     "next": target}
-    return redirect(url_for(".code" if second_factor.is_enrolled(user) else ".enrol"))
+    step = "second_factor.code" if second_factor.is_enrolled(user) else "second_factor.enrol"
+    return redirect(url_for(step))
 
 
 def _pending():
