@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from db import clock
-from db.accounts import profile, recovery
+from db import clock, fields
+from db.accounts import decoys, profile, recovery
 from db.accounts.passwords import check_secret
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.errors import Invalid, NotFound
@@ -33,8 +33,20 @@ def test_the_triplet_is_checked_for_format_only(db_engine):
 def test_an_unknown_triplet_gets_a_decoy_question_always_the_same(db_engine, with_question):
     assert recovery.options(CLAIRE, SECRET) == {"question": QUESTION, "locked_until": None}
     decoy = recovery.options(NOBODY, SECRET)
-    assert decoy["question"] in recovery.DECOY_QUESTIONS and decoy["locked_until"] is None
-    assert recovery.options({**NOBODY, "nom": "PERSONNE"}, SECRET) == decoy
+    assert decoy["question"] in decoys.all_questions() and decoy["locked_until"] is None
+    # Typed another way, as a real account would be found: the same question.
+    for typed in ({**NOBODY, "nom": "PERSONNE"}, {**NOBODY, "prenom": "Inconnüe"},
+                  {**NOBODY, "siret": "977 850 965 00020"}):
+        assert recovery.options(typed, SECRET) == decoy
+
+
+def test_decoys_are_spread_over_hundreds_of_questions_as_people_type_them(db_engine):
+    shown = {recovery.options({**NOBODY, "nom": f"Personne{chr(97 + n % 26)}{chr(97 + n // 26)}"},
+                              SECRET)["question"] for n in range(600)}
+    assert len(decoys.all_questions()) > 300 and len(shown) > 150
+    assert all(fields.secret_question(q) == (q, None) for q in shown)  # what a real account could store
+    assert any(q.endswith(" ?") for q in shown) and any(q.endswith("é?") or q.endswith("e?") for q in shown)
+    assert any(q[0].islower() for q in shown)
 
 
 def test_right_answer_without_case_or_accents(db_engine, with_question):
