@@ -20,6 +20,7 @@ from db.models import (
     Portfolio,
     User,
 )
+from db.rate_limits import TooMany
 from tests.factories.accounts import (
     ACTIVE_SIRET,
     CLOSED_SIRET,
@@ -270,6 +271,27 @@ def test_request_access_to_a_registered_firm(db_engine, demo_firm):
     again = inscription.request_access(identity, "", "https://p.example/demandes")
     assert again.id == request.id and PendingRequest.select().count() == 1
     assert User.select().where(User.nom_key == "martin").count() == 0
+
+
+def test_request_access_is_limited_per_sender_and_mails_a_firm_a_few_times_an_hour(db_engine, demo_firm):
+    clock.freeze(clock.now())
+    def ask(n, sender):
+        identity = {**IDENTITY, "siret": DEMO_SIRET, "nom": f"Martin{chr(97 + n)}", "email": f"p{n}@x.fr"}
+        return inscription.request_access(identity, "", "https://p.example/demandes", sender=sender)
+
+    for n in range(inscription.ACCESS_PER_HOUR):
+        ask(n, "203.0.113.70")
+    with pytest.raises(TooMany) as refused:
+        ask(9, "203.0.113.70")
+    assert "Patientez avant d'en envoyer une autre." in str(refused.value)
+    for n in range(10, 14):  # from other addresses: recorded, but the administrators get no flood of mails
+        ask(n, f"198.51.100.{n}")
+    admin_mails = OutgoingMail.select().where(OutgoingMail.to == "claire.moutin@cabinet-demo.test").count()
+    assert admin_mails == inscription.ACCESS_MAILS_PER_HOUR
+    assert PendingRequest.select().where(PendingRequest.kind == "access").count() == 7
+    clock.advance(hours=1, minutes=1)
+    ask(20, "203.0.113.70")
+    assert OutgoingMail.select().where(OutgoingMail.to == "claire.moutin@cabinet-demo.test").count() == 4
 
 
 def test_request_access_refuses_disguised_messages(db_engine, demo_firm):

@@ -152,3 +152,14 @@ def test_the_desk_list_runs_as_many_queries_for_40_more_requests(client, runner)
     few = page_queries(client, "/support/")
     add(1, 40)
     assert page_queries(client, "/support/") == few
+
+
+def test_one_sender_cannot_flood_any_address_through_besoin_d_aide(client):
+    for n in range(5):
+        response = client.post("/besoin-d-aide/", data={**REQUEST, "email": f"victime{n}@ailleurs.fr"})
+        assert response.status_code == 302
+    response = client.post("/besoin-d-aide/", data={**REQUEST, "email": "victime9@ailleurs.fr"})
+    assert response.status_code == 429
+    assert "Plusieurs demandes ont déjà été envoyées dans l'heure" in _text(response)
+    with database.connection_context():
+        assert AssistanceRequest.select().count() == 5
