@@ -112,13 +112,15 @@ def login(page, live_server):
     """Log in through the connexion page; returns the page on the Menu personnalisé."""
     from db.demo import DEMO_PASSWORD, DEMO_SIRET
 
-    def _login(nom="MOUTIN", prenom="Claire", password=DEMO_PASSWORD, siret=DEMO_SIRET):
-        page.goto(live_server.url("/connexion"))
-        page.get_by_label("Siret").fill(siret)
-        page.get_by_label("Nom", exact=True).fill(nom)
-        page.get_by_label("Prénom").fill(prenom)
-        page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Je me connecte").click()
-        return page
+    def _login(nom="MOUTIN", prenom="Claire", password=DEMO_PASSWORD, siret=DEMO_SIRET, on=None):
+        """on: another page (another browser of the journey) than the test's own."""
+        browser_page = on or page
+        browser_page.goto(live_server.url("/connexion"))
+        browser_page.get_by_label("Siret").fill(siret)
+        browser_page.get_by_label("Nom", exact=True).fill(nom)
+        browser_page.get_by_label("Prénom").fill(prenom)
+        browser_page.get_by_label("Mot de passe").fill(password)
+        browser_page.get_by_role("button", name="Je me connecte").click()
+        return browser_page
 
     return _login

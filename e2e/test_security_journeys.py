@@ -4,7 +4,7 @@ enrolled with a phone (the code computed here from the key the page shows), then
 and reset by the administrator after a lost phone."""
 from playwright.sync_api import expect
 
-from db.demo import DEMO_PASSWORD, DEMO_SIRET
+from db.demo import DEMO_SIRET
 from tests.factories.second_factor import code_now
 
 
@@ -27,15 +27,6 @@ def test_a_newcomer_sees_the_demonstration_and_only_the_mails_of_their_browser(p
     other.context.close()
 
 
-def log_in(page, live_server, nom, prenom):
-    page.goto(live_server.url("/connexion"))
-    page.get_by_label("Siret").fill(DEMO_SIRET)
-    page.get_by_label("Nom", exact=True).fill(nom)
-    page.get_by_label("Prénom").fill(prenom)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Je me connecte").click()
-
-
 def test_an_administrator_requires_a_second_factor_and_a_declarant_enrols_a_phone(page, live_server, login,
                                                                                   browser):
     login()
@@ -47,7 +38,7 @@ def test_an_administrator_requires_a_second_factor_and_a_declarant_enrols_a_phon
 
     # Paul, on his own computer: his next login goes through the enrolment of his phone.
     paul = browser.new_context(locale="fr-FR").new_page()
-    log_in(paul, live_server, "DURAND", "Paul")
+    login(nom="DURAND", prenom="Paul", on=paul)
     expect(paul.get_by_role("heading", name="Activer la double authentification")).to_be_visible()
     expect(paul.locator(".qr-code svg")).to_be_visible()
     secret = paul.locator(".qr-code .mono").inner_text()
@@ -60,7 +51,7 @@ def test_an_administrator_requires_a_second_factor_and_a_declarant_enrols_a_phon
     paul.get_by_role("button", name="Se déconnecter").click()
 
     # The next login asks for the code; a wrong one is refused next to the field.
-    log_in(paul, live_server, "DURAND", "Paul")
+    login(nom="DURAND", prenom="Paul", on=paul)
     expect(paul.get_by_role("heading", name="Double authentification", level=1)).to_be_visible()
     paul.get_by_label("Code").fill("000000" if code_now(secret) != "000000" else "111111")
     paul.get_by_role("button", name="Je me connecte").click()

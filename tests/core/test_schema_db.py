@@ -50,21 +50,25 @@ def test_sqlite_database_from_the_first_migration_upgrades_without_loss(tmp_path
     database.close()
 
 
-def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
-    if not POSTGRES_URL:
-        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+def _in_a_postgresql_schema(name, check):
+    """check(url) on an empty PostgreSQL schema of its own, dropped afterwards."""
     admin = init_database(POSTGRES_URL)
-    admin.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
-    admin.execute_sql("CREATE SCHEMA upgrade_test")
+    admin.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    admin.execute_sql(f"CREATE SCHEMA {name}")
     admin.close()
     try:
-        _upgrade_keeps_rows(POSTGRES_URL + "?options=-csearch_path%3Dupgrade_test")
+        check(POSTGRES_URL + f"?options=-csearch_path%3D{name}")
     finally:
         database.close()
         cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
+        cleanup.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         cleanup.close()
 
+
+def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
+    if not POSTGRES_URL:
+        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+    _in_a_postgresql_schema("upgrade_test", _upgrade_keeps_rows)
 
 def _security_migrations_keep_the_demo_firm(url):
     """A database at the previous head holding the demo firm takes 0100 and 0101 without loss."""
@@ -92,14 +96,4 @@ def test_the_security_migrations_upgrade_a_sqlite_database_holding_the_demo_firm
 def test_the_security_migrations_upgrade_a_postgresql_database_holding_the_demo_firm():
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
-    admin = init_database(POSTGRES_URL)
-    admin.execute_sql("DROP SCHEMA IF EXISTS security_upgrade CASCADE")
-    admin.execute_sql("CREATE SCHEMA security_upgrade")
-    admin.close()
-    try:
-        _security_migrations_keep_the_demo_firm(POSTGRES_URL + "?options=-csearch_path%3Dsecurity_upgrade")
-    finally:
-        database.close()
-        cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql("DROP SCHEMA IF EXISTS security_upgrade CASCADE")
-        cleanup.close()
+    _in_a_postgresql_schema("security_upgrade", _security_migrations_keep_the_demo_firm)

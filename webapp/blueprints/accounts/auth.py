@@ -61,7 +61,7 @@ def login():
 
 def _logged_in(user):
     if user.must_change_password:
-        session.clear()  # a fresh session: nothing carried over from before
+        login_sessions.fresh()  # nothing carried over from before
         until = clock.now() + datetime.timedelta(minutes=RENEW_MINUTES)
         session["renew"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
         return redirect(url_for("auth.renew"))
