@@ -276,10 +276,10 @@ def set_declarants(actor, portfolio_id, declarant_ids):
             ).execute()
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
-        if plan.added:
+        if plan.added:  # a double submit at the same moment adds them once, as a sequential one would
             PortfolioDeclarant.insert_many(
                 [{"portfolio": portfolio.id, "user": u} for u in plan.added]
-            ).execute()
+            ).on_conflict_ignore().execute()
         audit.record(
             actor,
             "portfolio.declarants",

@@ -188,3 +188,13 @@ def test_the_comment_is_limited_and_free_french_text(admin):
     comment = "DSN et DPAE = même délai ? -- voir <mail> ; \"urgent\"\nLigne 2"
     portfolios.update_portfolio(admin, portfolio.id, "CLIENTS PME", comment)
     assert Portfolio.get_by_id(portfolio.id).comment == comment
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_the_same_declarants_added_at_the_same_moment_are_added_once(admin):
+    portfolio = portfolios.create_portfolio(admin, "NOUVEAUX")
+    paul = demo_user("DURAND")
+    other = PortfolioDeclarant.insert(portfolio=portfolio.id, user=paul.id)
+    outcome = meanwhile(other, lambda: portfolios.set_declarants(admin, portfolio.id, [str(paul.id)]))
+    assert "error" not in outcome
+    assert portfolios.portfolio_declarant_ids(portfolio) == {str(paul.id)}
