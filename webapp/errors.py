@@ -15,18 +15,18 @@ PAGES = {
     403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page."),
     404: ("Page introuvable", "La page demandée n'existe pas ou n'est pas accessible avec votre compte."),
     405: ("Méthode non autorisée", "Cette action n'est pas permise de cette façon."),
-    409: ("Action déjà enregistrée", "Cette action vient d'être enregistrée par une autre demande (un double "
-          "clic, ou une autre personne au même moment) : rechargez la page pour voir où elle en est."),
-    413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée : rien n'a été "
+    409: ("Action déjà enregistrée", "Cette action vient d’être enregistrée par une autre demande (un double "
+          "clic, ou une autre personne au même moment)\u202f: rechargez la page pour voir où elle en est."),
+    413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée\u202f: rien n’a été "
           "enregistré. Raccourcissez le texte ou envoyez un fichier plus petit."),
     429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes."),
     500: ("Erreur du serveur", "Une erreur inattendue s'est produite. Vos données n'ont pas été modifiées."),
     503: ("Service momentanément indisponible", "La base de données du portail ne répond pas. Réessayez "
-          "dans quelques minutes ; si cela dure, prévenez la personne qui administre le portail."),
+          "dans quelques minutes\u202f; si cela dure, prévenez la personne qui administre le portail."),
 }
 READ_ONLY = ("Le portail ne peut rien enregistrer pour le moment (espace disque plein ou base en lecture "
-             "seule) : votre action n'a pas été enregistrée. Vous pouvez continuer à consulter vos pages ; "
-             "réessayez plus tard.")
+             "seule)\u202f: votre action n’a pas été enregistrée. Vous pouvez continuer à consulter vos "
+             "pages\u202f; réessayez plus tard.")
 _READ_ONLY_SIGNS = ("readonly", "read-only", "disk is full", "no space left", "could not extend file")
 
 NUL_REFUSED = "La saisie contient un caractère nul, qui n'est pas accepté. Corrigez-la et recommencez."

@@ -16,7 +16,7 @@ from db.clock import datetime_fr
 # (the newcomer who signed up still reads the mails this browser caused).
 CARRIED = ("_flashes", "outbox")
 SESSION_ENDED = ("Votre session a pris fin (déconnexion, inactivité prolongée ou durée maximale "
-                 "atteinte) : reconnectez-vous pour continuer.")
+                 "atteinte)\u202f: reconnectez-vous pour continuer.")
 
 
 def limits(config):
@@ -60,8 +60,8 @@ def throttled_message(exc):
     (the same words for a real and an unknown login)."""
     when = datetime_fr(exc.until)
     if exc.scope == "address":
-        return f"Trop de tentatives depuis votre adresse : réessayez après le {when}."
-    return f"Trop d'échecs de connexion avec ces identifiants : réessayez après le {when}."
+        return f"Trop de tentatives depuis votre adresse\u202f: réessayez après le {when}."
+    return f"Trop d’échecs de connexion avec ces identifiants\u202f: réessayez après le {when}."
 
 
 def end():

@@ -28,8 +28,8 @@ RESEND_MINUTES = 1
 HOUR = datetime.timedelta(hours=1)
 ACCESS_PER_HOUR = 3  # requests to join a firm from one sender
 ACCESS_MAILS_PER_HOUR = 3  # mails to a firm's administrators about such requests
-ACCESS_ENOUGH = ("Plusieurs demandes ont déjà été envoyées depuis votre adresse dans l'heure : les "
-                 "administrateurs y répondront. Patientez avant d'en envoyer une autre.")
+ACCESS_ENOUGH = ("Plusieurs demandes ont déjà été envoyées depuis votre adresse dans l’heure\u202f: les "
+                 "administrateurs y répondront. Patientez avant d’en envoyer une autre.")
 UNKNOWN_SIRET = ("Ce SIRET est absent du référentiel Sirene. Vérifiez-le sur votre avis de situation "
                  "au répertoire Sirene (INSEE).")
 CLOSED_SIRET = ("Cet établissement est fermé dans le référentiel Sirene : inscrivez-vous avec le SIRET "

@@ -87,12 +87,12 @@ def verify_password(user, password, ip, account, bad_credentials, now):
 
 
 def _journal_failure(user, ip, until):
-    where = f" depuis l'adresse {ip}" if ip else ""
+    where = f" depuis l’adresse {ip}" if ip else ""
     with database.atomic():
         audit.record(user, "login.failed",
                      f"Échec de connexion de {user.full_name} (mot de passe erroné){where}", obj=user)
         if until:
-            audit.record(user, "login.locked", f"Connexion de {user.full_name} suspendue jusqu'au "
+            audit.record(user, "login.locked", f"Connexion de {user.full_name} suspendue jusqu’au "
                          f"{clock.datetime_fr(until)} après plusieurs échecs{where}", obj=user)
 
 
@@ -123,7 +123,7 @@ def authenticate(siret, nom, prenom, password, ip=None):
 def complete_login(user, ip=None, how=""):
     """The login is complete (password, and second factor when there is one): last login, journal."""
     now = clock.now()
-    where = f" depuis l'adresse {ip}" if ip else ""
+    where = f" depuis l’adresse {ip}" if ip else ""
     with database.atomic():
         User.update(last_login_at=now).where(User.id == user.id).execute()
         audit.record(user, "login.succeeded", f"Connexion de {user.full_name}{how}{where}", obj=user)

@@ -28,7 +28,8 @@ STEP_SECONDS = 30
 DRIFT_STEPS = 1  # a phone's clock may be 30 seconds early or late
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-WRONG_CODE = "Code incorrect ou expiré : saisissez les 6 chiffres affichés maintenant par votre application."
+WRONG_CODE = ("Code incorrect ou expiré\u202f: saisissez les 6 chiffres affichés maintenant par votre "
+              "application.")
 WRONG_PASSWORD = "Mot de passe incorrect."
 
 
@@ -63,7 +64,7 @@ def provisioning(user):
     secret = user.totp_pending_secret or start_enrolment(user)
     label = f"{user.full_name} ({user.firm.siret})" if user.firm_id else user.full_name
     uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=ISSUER)
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="Code QR de l'application")
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="Code QR de l’application")
     return uri, svg, " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
@@ -149,7 +150,7 @@ def verify(user, code, ip=None):
     until = throttle.record(ip, False, account, now)
     with database.atomic():
         audit.record(user, "login.second_factor_failed", f"Code de double authentification erroné pour "
-                     f"{user.full_name}" + (f" depuis l'adresse {ip}" if ip else ""), obj=user)
+                     f"{user.full_name}" + (f" depuis l’adresse {ip}" if ip else ""), obj=user)
     if until:
         raise throttle.Throttled(until, "account")
     raise Invalid({"code": WRONG_CODE})
@@ -166,8 +167,8 @@ def _turn_off(user, actor, action, summary):
 def disable(user, password):
     """The person turns the second factor off (with the password), unless the firm requires it."""
     if user.firm_id and user.firm.second_factor_required:
-        raise Invalid({"__all__": "Votre cabinet exige la double authentification : elle ne peut pas être "
-                                  "désactivée."})
+        raise Invalid({"__all__": "Votre cabinet exige la double authentification\u202f: elle ne peut pas "
+                                  "être désactivée."})
     if not check_secret(password or "", user.password_hash):
         raise Invalid({"password": WRONG_PASSWORD})
     _turn_off(user, user, "user.second_factor_disabled",
@@ -180,7 +181,7 @@ def reset_by_admin(actor, person_id):
     require_admin(actor)
     person = firm_row(actor, User, person_id)
     if not is_enrolled(person):
-        raise Invalid({"__all__": f"{person.full_name} n'a pas de double authentification."})
+        raise Invalid({"__all__": f"{person.full_name} n’a pas de double authentification."})
     _turn_off(person, actor, "person.second_factor_reset",
               f"Double authentification de {person.full_name} réinitialisée par {actor.full_name}")
     User.update(session_version=User.session_version + 1).where(User.id == person.id).execute()

@@ -22,8 +22,8 @@ STATUSES = {"open": "À traiter", "answered": "Répondue", "closed": "Close"}
 PER_PAGE = 50
 MAX_PER_HOUR = 5  # per sender and per address mailed: enough for a person, too few for a flood
 HOUR = datetime.timedelta(hours=1)
-ENOUGH = ("Plusieurs demandes ont déjà été envoyées dans l'heure : le support y répondra. Patientez avant "
-          "d'en envoyer une autre.")
+ENOUGH = ("Plusieurs demandes ont déjà été envoyées dans l’heure\u202f: le support y répondra. Patientez "
+          "avant d’en envoyer une autre.")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 

@@ -283,7 +283,7 @@ def test_request_access_is_limited_per_sender_and_mails_a_firm_a_few_times_an_ho
         ask(n, "203.0.113.70")
     with pytest.raises(TooMany) as refused:
         ask(9, "203.0.113.70")
-    assert "Patientez avant d'en envoyer une autre." in str(refused.value)
+    assert "Patientez avant d’en envoyer une autre." in str(refused.value)
     for n in range(10, 14):  # from other addresses: recorded, but the administrators get no flood of mails
         ask(n, f"198.51.100.{n}")
     admin_mails = OutgoingMail.select().where(OutgoingMail.to == "claire.moutin@cabinet-demo.test").count()

@@ -27,7 +27,7 @@ def test_a_person_with_a_second_factor_types_a_code_after_the_password(client, a
     assert client.get("/menu").status_code == 302  # not logged in before the code
     page = text(client.get("/connexion/code"))
     assert "Double authentification" in page and 'autocomplete="one-time-code"' in page
-    assert "Vous n’avez plus votre téléphone ?" in page
+    assert "Vous n’avez plus votre téléphone\u202f?" in page
     wrong = client.post("/connexion/code", data={"code": "12345"})
     assert wrong.status_code == 422 and "Code incorrect ou expiré" in text(wrong)
     clock.advance(seconds=30)
@@ -36,12 +36,12 @@ def test_a_person_with_a_second_factor_types_a_code_after_the_password(client, a
     auth.logout()
     auth.login_declarant()
     response = client.post("/connexion/code", data={"code": codes[0]}, follow_redirects=True)
-    assert "Vous vous êtes connecté avec un code de secours ; il vous en reste 9." in text(response)
+    assert "Vous vous êtes connecté avec un code de secours\u202f; il vous en reste 9." in text(response)
     with database.connection_context():
         summaries = [e.summary for e in AuditEvent.select().where(AuditEvent.action == "login.succeeded")]
     assert summaries == [
-        "Connexion de DURAND Paul avec la double authentification depuis l'adresse 127.0.0.1",
-        "Connexion de DURAND Paul avec un code de secours depuis l'adresse 127.0.0.1"]
+        "Connexion de DURAND Paul avec la double authentification depuis l’adresse 127.0.0.1",
+        "Connexion de DURAND Paul avec un code de secours depuis l’adresse 127.0.0.1"]
 
 
 def test_the_code_step_expires_and_cannot_be_reached_without_the_password(client, auth):
@@ -73,7 +73,7 @@ def test_a_firm_that_requires_it_has_each_person_enrol_at_the_next_login(client,
     codes = re.findall(r"<li>([A-Z2-9]{4}-[A-Z2-9]{4})</li>", page)
     assert len(codes) == 10
     settings = text(client.get("/compte/double-authentification/"))
-    assert "Codes de secours restants : 10" in settings and codes[0] not in settings
+    assert "Codes de secours restants\u202f: 10" in settings and codes[0] not in settings
     assert "ne peut pas être désactivée" in settings
     with database.connection_context():
         assert demo_user("DURAND").last_login_at == NOON

@@ -82,11 +82,11 @@ def test_failures_lockouts_and_logins_are_journaled_for_the_firm(db_engine, demo
     events = [(e.action, e.summary) for e in AuditEvent.select().where(
         (AuditEvent.firm == demo_firm.id) & AuditEvent.action.startswith("login.")).order_by(AuditEvent.id)]
     assert events[0] == ("login.failed", f"Échec de connexion de MOUTIN Claire (mot de passe erroné) depuis "
-                                         f"l'adresse {ATTACKER}")
+                                         f"l’adresse {ATTACKER}")
     assert [a for a, _ in events] == ["login.failed"] * 5 + ["login.locked", "login.succeeded"]
-    assert events[5][1] == ("Connexion de MOUTIN Claire suspendue jusqu'au 23/11/2026 à 12:01 après "
-                            f"plusieurs échecs depuis l'adresse {ATTACKER}")
-    assert events[6][1] == f"Connexion de MOUTIN Claire depuis l'adresse {OFFICE}"
+    assert events[5][1] == ("Connexion de MOUTIN Claire suspendue jusqu’au 23/11/2026 à 12:01 après "
+                            f"plusieurs échecs depuis l’adresse {ATTACKER}")
+    assert events[6][1] == f"Connexion de MOUTIN Claire depuis l’adresse {OFFICE}"
     assert claire().last_login_at == NOON
 
 

@@ -26,7 +26,7 @@ def test_a_body_over_the_limit_is_a_french_413_and_stores_nothing(client, auth, 
     huge = "x" * (10 * 1024 * 1024)
     response = client.post(path, data={"name": "Portefeuille par défaut", "comment": huge})
     assert response.status_code == 413
-    assert "Envoi trop volumineux" in page(response) and "rien n'a été enregistré" in page(response)
+    assert "Envoi trop volumineux" in page(response) and "rien n’a été enregistré" in page(response)
     response = client.post(path, data={"name": "Portefeuille par défaut", "comment": "é" * 2001})
     assert response.status_code == 422
     assert "Saisissez au plus 2\u202f000 caractères (2\u202f001 saisis)." in page(response)

@@ -161,7 +161,7 @@ def test_an_oversized_file_is_refused_with_a_clear_message(client, auth, portfol
     # Past the configured body limit, nothing is even read: the portal's 413 page.
     response = upload(client, portfolio, header + line * (50 * 1024 * 1024 // len(line)))
     assert response.status_code == 413
-    assert "Les données envoyées dépassent la taille autorisée : rien n'a été enregistré." in text(response)
+    assert "dépassent la taille autorisée\u202f: rien n’a été enregistré." in text(response)
 
 
 def test_valider_needs_the_file_checked_in_this_session(client, auth, portfolio):

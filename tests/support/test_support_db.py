@@ -70,7 +70,7 @@ def test_a_flood_from_one_sender_to_many_addresses_is_refused(db_engine):
         assistance.submit({**REQUEST, "email": f"victime{n}@ailleurs.fr"}, sender="203.0.113.50")
     with pytest.raises(TooMany) as refused:
         assistance.submit({**REQUEST, "email": "victime99@ailleurs.fr"}, sender="203.0.113.50")
-    assert "Patientez avant d'en envoyer une autre." in str(refused.value)
+    assert "Patientez avant d’en envoyer une autre." in str(refused.value)
     assert AssistanceRequest.select().count() == assistance.MAX_PER_HOUR
     assistance.submit({**REQUEST, "email": "victime99@ailleurs.fr"}, sender="198.51.100.3")  # someone else
 

@@ -160,6 +160,6 @@ def test_one_sender_cannot_flood_any_address_through_besoin_d_aide(client):
         assert response.status_code == 302
     response = client.post("/besoin-d-aide/", data={**REQUEST, "email": "victime9@ailleurs.fr"})
     assert response.status_code == 429
-    assert "Plusieurs demandes ont déjà été envoyées dans l'heure" in _text(response)
+    assert "Plusieurs demandes ont déjà été envoyées dans l’heure" in _text(response)
     with database.connection_context():
         assert AssistanceRequest.select().count() == 5

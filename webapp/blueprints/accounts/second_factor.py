@@ -45,7 +45,7 @@ def _pending():
 
 def _again():
     session.pop(KEY, None)
-    flash("Reconnectez-vous : l'étape du code a expiré.", "info")
+    flash("Reconnectez-vous\u202f: l’étape du code a expiré.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -71,7 +71,7 @@ def code():
             error, status = apply_errors(form, exc), 422
         else:
             if used == "recovery":
-                flash(f"Vous vous êtes connecté avec un code de secours ; il vous en reste "
+                flash(f"Vous vous êtes connecté avec un code de secours\u202f; il vous en reste "
                       f"{second_factor.remaining_codes(user)}. Générez-en de nouveaux dans « Vos "
                       "informations personnelles ».", "warning")
             return _done(user, " avec un code de secours" if used == "recovery" else

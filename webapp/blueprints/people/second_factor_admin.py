@@ -30,6 +30,6 @@ def reset(user_id):
     except Invalid as exc:
         flash(" ".join(exc.errors.values()), "error")
     else:
-        flash(f"La double authentification de {person.full_name} est réinitialisée ; ses sessions ouvertes "
-              "sont fermées.", "success")
+        flash(f"La double authentification de {person.full_name} est réinitialisée\u202f; ses sessions "
+              "ouvertes sont fermées.", "success")
     return redirect(url_for("declarants.edit", user_id=user_id))
