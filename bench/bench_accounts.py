@@ -15,6 +15,7 @@ from bench.common import database_url, parser
 from db import clock
 from db.accounts.login import check_ip
 from db.accounts.passwords import hash_secret
+from db.accounts.throttle import check_account, login_key
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET, create_demo
 from db.models import LoginAttempt
@@ -60,7 +61,7 @@ def main():
     print(f"bcrypt cost 12, one hash: {median_ms(lambda: hash_secret(PASSWORD)):.0f} ms")
     # A fresh client per login so that a success does not redirect the next attempt.
     print(f"login, right password:    {median_ms(lambda: login(app.test_client())()):.0f} ms")
-    # Four wrong passwords: the fifth would lock the account (which costs the same, see authenticate).
+    # Four wrong passwords: the fifth would make this address wait (which costs the same, see authenticate).
     print(f"login, wrong password:    {median_ms(login(client, password='mauvais-mot-de-passe'), 4):.0f} ms")
     print(
         f"login, unknown triplet:   {median_ms(login(client, nom='INCONNU')):.0f} ms  "
@@ -69,11 +70,15 @@ def main():
     with database.connection_context():
         now = clock.now()
         rows = [{"ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "success": i % 3 == 0,
-                 "at": now - datetime.timedelta(seconds=i % 3600)} for i in range(200_000)]
+                 "account": login_key(str(i % 5000)), "at": now - datetime.timedelta(seconds=i % 3600)}
+                for i in range(200_000)]
         with database.atomic():
             for batch in chunked(rows, 1000):
                 LoginAttempt.insert_many(batch).execute()
         print(f"throttle check among 200,000 attempts: {median_ms(lambda: check_ip('10.0.1.2'), 50):.2f} ms")
+        account = login_key("42")
+        print(f"throttle check of an account too:      "
+              f"{median_ms(lambda: check_account('10.0.1.2', account), 50):.2f} ms")
     wizard = app.test_client()
     wizard.post("/inscription/", data=IDENTITY)
     wizard.post("/inscription/conditions", data={"decision": "accept"})

@@ -61,13 +61,14 @@ class LiveServer:
         )
 
 
-def _env(database_path, instance_path):
+def _env(database_path, instance_path, public_url=""):
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database_path}",
         "SECRET_KEY": "e2e-secret",
         "PORTAL_MODE": "demo",
         "PORTAL_INSTANCE_PATH": instance_path,
+        "PUBLIC_URL": public_url,  # mailed links lead back to this server
     }
 
 
@@ -75,10 +76,10 @@ def _env(database_path, instance_path):
 def live_server(sqlite_url, tmp_path):
     database_path = sqlite_url[len("sqlite:///"):]
     instance_path = str(tmp_path / "instance")
-    env = _env(database_path, instance_path)
+    port = free_port()
+    env = _env(database_path, instance_path, f"http://127.0.0.1:{port}")
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -111,13 +112,15 @@ def login(page, live_server):
     """Log in through the connexion page; returns the page on the Menu personnalisé."""
     from db.demo import DEMO_PASSWORD, DEMO_SIRET
 
-    def _login(nom="MOUTIN", prenom="Claire", password=DEMO_PASSWORD, siret=DEMO_SIRET):
-        page.goto(live_server.url("/connexion"))
-        page.get_by_label("Siret").fill(siret)
-        page.get_by_label("Nom", exact=True).fill(nom)
-        page.get_by_label("Prénom").fill(prenom)
-        page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Je me connecte").click()
-        return page
+    def _login(nom="MOUTIN", prenom="Claire", password=DEMO_PASSWORD, siret=DEMO_SIRET, on=None):
+        """on: another page (another browser of the journey) than the test's own."""
+        browser_page = on or page
+        browser_page.goto(live_server.url("/connexion"))
+        browser_page.get_by_label("Siret").fill(siret)
+        browser_page.get_by_label("Nom", exact=True).fill(nom)
+        browser_page.get_by_label("Prénom").fill(prenom)
+        browser_page.get_by_label("Mot de passe").fill(password)
+        browser_page.get_by_role("button", name="Je me connecte").click()
+        return browser_page
 
     return _login

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export FLASK_APP=webapp
+# Mailed links (validation, recovery) lead back to this server, whatever Host a request names.
+export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:${PORT:-5000}}
 .venv/bin/flask setup
 .venv/bin/flask sirene sample
 .venv/bin/flask demo

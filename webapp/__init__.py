@@ -1,4 +1,5 @@
 """Flask application factory of the tiers-déclarant portal."""
+import datetime
 import os
 
 from flask import Flask
@@ -6,6 +7,7 @@ from flask import Flask
 from db.accounts import passwords
 from db.database import database, init_database
 from webapp import config as settings
+from webapp import proxies, request_limits
 from webapp.extensions import csrf, login_manager
 
 
@@ -20,14 +22,19 @@ def create_app(config=None):
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
+    settings.check(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.persistent_secret_key(app.instance_path)
+    # The signed cookie itself expires with the longest session; the server-side session is the real limit.
+    app.config["PERMANENT_SESSION_LIFETIME"] = datetime.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     passwords.set_rounds(app.config["PASSWORD_HASH_ROUNDS"])
 
+    proxies.init_app(app)
     init_database(app.config["DATABASE_URL"])
     _connect_per_request(app)
+    request_limits.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 
@@ -43,14 +50,23 @@ def create_app(config=None):
 def _register_blueprints(app):
     """Every area's blueprints, imported here so that the linter and a reader see them all."""
     from webapp.blueprints import declarations, journal, mail, menu
-    from webapp.blueprints.accounts import activation, auth, inscription, profile, recovery
+    from webapp.blueprints.accounts import (
+        activation,
+        auth,
+        inscription,
+        profile,
+        recovery,
+        second_factor,
+        second_factor_settings,
+    )
     from webapp.blueprints.clients import companies, portfolios, recap
     from webapp.blueprints.habilitations import files, grid
-    from webapp.blueprints.people import declarants, requests
+    from webapp.blueprints.people import declarants, requests, second_factor_admin
     from webapp.blueprints.support import assistance, desk
 
-    for module in (auth, inscription, recovery, mail, menu, declarations, journal, declarants, activation,
-                   requests, portfolios, companies, recap, profile, assistance, desk, grid, files):
+    for module in (auth, second_factor, inscription, recovery, mail, menu, declarations, journal, declarants,
+                   activation, requests, portfolios, companies, recap, profile, second_factor_settings,
+                   second_factor_admin, assistance, desk, grid, files):
         app.register_blueprint(module.bp)
 
 

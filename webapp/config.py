@@ -21,6 +21,11 @@ ENVIRONMENT = {
     "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
+    "TRUSTED_PROXIES": str,  # "127.0.0.1" or "10.0.0.0/8, 192.0.2.4"
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_LIFETIME_HOURS": int,
+    "MAX_CONTENT_LENGTH": int,  # bytes
+    "UPLOAD_MAX_CONTENT_LENGTH": int,  # bytes
 }
 
 
@@ -48,9 +53,30 @@ def defaults(instance_path):
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # any form: far above what a person types
+        "UPLOAD_MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # a habilitation file (5 Mo) or a list of SIREN
         "PASSWORD_HASH_ROUNDS": 12,
+        "TRUSTED_PROXIES": "",  # the HTTPS proxy's address(es): only they may say who the visitor is
+        "SESSION_IDLE_MINUTES": 30,  # a session with no request for this long ends
+        "SESSION_LIFETIME_HOURS": 12,  # and any session ends this long after the login
     }
+
+
+MODES = ("demo", "production")
+
+
+def check(config):
+    """Refuse to start on settings that would make the portal unsafe; the message says what to set."""
+    if config["PORTAL_MODE"] not in MODES:
+        raise RuntimeError(f"PORTAL_MODE vaut « {config['PORTAL_MODE']} » : choisissez demo ou production.")
+    public = config.get("PUBLIC_URL") or ""
+    if public and not public.startswith(("http://", "https://")):
+        raise RuntimeError(f"PUBLIC_URL « {public} » : une adresse complète est attendue, "
+                           "par exemple https://portail.cabinet.fr")
+    if config["PORTAL_MODE"] == "production" and not public:
+        raise RuntimeError("PORTAL_MODE=production demande PUBLIC_URL, l'adresse publique du portail "
+                           "(par exemple https://portail.cabinet.fr) : les liens des courriels ne sont "
+                           "jamais tirés de la requête.")
 
 
 def from_environment(environ=os.environ):

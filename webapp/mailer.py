@@ -5,6 +5,8 @@ from flask import current_app, url_for
 from db.mail.delivery import SmtpSettings, deliver_pending
 from db.mail.people_mails import TOKEN_PLACEHOLDER, Links
 
+DEMO_PUBLIC_URL = "http://127.0.0.1:5000"  # scripts/run.sh and `flask run` serve there
+
 
 def smtp_settings():
     config = current_app.config
@@ -30,12 +32,21 @@ def send_queued():
         return 0, 0
 
 
-def absolute_url(endpoint, **values):
-    """The link to put in a mail: under PUBLIC_URL when it is set, else this request's host."""
-    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+def public_base(config):
+    """Where mailed links point: PUBLIC_URL; in demo mode without it, the server name from the
+    configuration or the loopback address the README serves on. Never the request's Host header: a
+    visitor sending "Host: evil.example" would otherwise get the reset links of others mailed there."""
+    public = (config.get("PUBLIC_URL") or "").rstrip("/")
     if public:
-        return public + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+        return public
+    if config.get("SERVER_NAME"):
+        return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}"
+    return DEMO_PUBLIC_URL
+
+
+def absolute_url(endpoint, **values):
+    """The link to put in a mail: a path of this site under public_base()."""
+    return public_base(current_app.config) + url_for(endpoint, **values)
 
 
 def _optional_url(endpoint):

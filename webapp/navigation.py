@@ -28,6 +28,7 @@ MENU = [
     ]),
     ("Votre compte", [
         Entry("Vos informations personnelles", "profile.index"),
+        Entry("Double authentification", "second_factor_settings.index"),
         Entry("Boîte d'envoi", "outbox.index", demo_only=True),
     ]),
 ]

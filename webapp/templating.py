@@ -45,6 +45,14 @@ SECURITY_HEADERS = {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
     ),
+    # No page of the portal uses a camera, a microphone, a location or a payment: none may.
+    "Permissions-Policy": (
+        "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+        "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    ),
+    # A page opened from the portal cannot reach back into its window (and the reverse).
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 
@@ -70,6 +78,7 @@ def init_app(app):
             response.vary.add("HX-Request")
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if response.mimetype == "text/html":
+        if request.endpoint != "static":
+            # Pages, fragments and exports hold personal data: no copy in a browser's or a proxy's cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -7,7 +7,7 @@ with the validation mail.
 """
 import datetime
 
-from db import audit, clock, fields
+from db import audit, clock, fields, rate_limits
 from db.accounts import tokens
 from db.accounts.firms import create_firm
 from db.accounts.passwords import check_new_password, check_secret_pair, hash_answer, hash_secret
@@ -25,6 +25,11 @@ PROFILES = {
 }
 IDENTITY_FIELDS = ("siret", "nom", "prenom", "phone", "mobile", "email", "email_confirmation")
 RESEND_MINUTES = 1
+HOUR = datetime.timedelta(hours=1)
+ACCESS_PER_HOUR = 3  # requests to join a firm from one sender
+ACCESS_MAILS_PER_HOUR = 3  # mails to a firm's administrators about such requests
+ACCESS_ENOUGH = ("Plusieurs demandes ont déjà été envoyées depuis votre adresse dans l’heure\u202f: les "
+                 "administrateurs y répondront. Patientez avant d’en envoyer une autre.")
 UNKNOWN_SIRET = ("Ce SIRET est absent du référentiel Sirene. Vérifiez-le sur votre avis de situation "
                  "au répertoire Sirene (INSEE).")
 CLOSED_SIRET = ("Cet établissement est fermé dans le référentiel Sirene : inscrivez-vous avec le SIRET "
@@ -194,12 +199,14 @@ def register(state, validation_url):
     return user
 
 
-def request_access(identity, message, requests_url):
+def request_access(identity, message, requests_url, sender=None):
     """Ask the administrators of an already registered firm to create an account.
 
     Creates a PendingRequest(kind="access") with the requester's details, and tells the
-    administrators by mail. A second identical pending request is not created twice.
-    Returns the request.
+    administrators by mail. A second identical pending request is not created twice. Raises TooMany
+    past ACCESS_PER_HOUR requests from one sender (the address it comes from); past
+    ACCESS_MAILS_PER_HOUR requests to one firm, the next ones wait in « Demande en attente »
+    without a mail each. Returns the request.
     """
     identity = check_identity({**identity, "email_confirmation": identity.get("email")})
     message, error = fields.text(message, max_length=fields.MESSAGE_MAX, required=False,
@@ -211,6 +218,7 @@ def request_access(identity, message, requests_url):
         raise Invalid(
             {"__all__": "Ce SIRET n'est pas inscrit sur le portail : poursuivez votre inscription."}
         )
+    rate_limits.check("access.sender", sender, ACCESS_PER_HOUR, HOUR, ACCESS_ENOUGH)
     name = f"{identity['nom'].upper()} {identity['prenom']}"
     existing = PendingRequest.get_or_none(
         (PendingRequest.firm == firm.id) & (PendingRequest.kind == "access")
@@ -222,15 +230,18 @@ def request_access(identity, message, requests_url):
     details = (f"Nom : {identity['nom']}\nPrénom : {identity['prenom']}\nTéléphone : {identity['phone']}\n"
                f"Téléphone portable : {identity['mobile'] or '—'}\nCourriel : {identity['email']}")
     admins = list(User.select().where((User.firm == firm.id) & (User.role == ROLE_ADMIN) & User.is_active))
+    recent = PendingRequest.select().where(
+        (PendingRequest.firm == firm.id) & (PendingRequest.kind == "access")
+        & (PendingRequest.created_at > clock.now() - HOUR)).count()
     with database.atomic():
         request = PendingRequest.create(
             firm=firm.id, kind="access", requester=None, requester_name=name,
             requester_email=identity["email"], message=details + (f"\n\n{message}" if message else ""),
         )
-        account_mails.request_waiting(
-            admins, firm, f"{name} ({identity['email']}) demande un compte sur le portail pour {firm.name}.",
-            requests_url,
-        )
+        rate_limits.record("access.sender", sender)
+        if recent < ACCESS_MAILS_PER_HOUR:  # beyond, the menu's « Demande en attente (n) » says it
+            what = f"{name} ({identity['email']}) demande un compte sur le portail pour {firm.name}."
+            account_mails.request_waiting(admins, firm, what, requests_url)
         audit.record(None, "access.requested", f"Demande de compte de {name}", firm=firm, obj=request)
     return request
 

@@ -1,32 +1,24 @@
-"""Logging in with the triplet (SIRET + nom + prénom + mot de passe): lockout after failures,
-throttling per IP address, the session's user, and the renewal a temporary password forces.
+"""Logging in with the triplet (SIRET + nom + prénom + mot de passe): throttling per address and
+per (address, account) with growing delays (db/accounts/throttle.py), the journal of logins, and the
+renewal a temporary password forces.
 """
 import datetime
 
-from peewee import fn
-
 from db import audit, clock
+from db.accounts import throttle
 from db.accounts.passwords import change_password, check_secret, dummy_check
+from db.accounts.throttle import Throttled
 from db.database import database
-from db.errors import DomainError, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.identifiers import clean
-from db.models import Firm, LoginAttempt, User
+from db.models import Firm, User
 from db.text import fold
 
-MAX_FAILED_LOGINS = 5
+__all__ = ["Throttled", "authenticate", "check_ip", "complete_login", "record_attempt"]
+
+MAX_FAILED_LOGINS = 5  # wrong current passwords in a row on the profile page, for a logged-in person
 LOCK_MINUTES = 15
-# Per IP address: more failures than this in the window, and the address waits.
-IP_MAX_FAILURES = 20
-IP_WINDOW_MINUTES = 15
 BAD_CREDENTIALS = "Identifiants incorrects. Vérifiez le SIRET, le nom, le prénom et le mot de passe."
-
-
-class AccountLocked(Invalid):
-    """Too many failed logins: the message says until when (Paris time is formatted by the webapp)."""
-
-    def __init__(self, until):
-        self.until = until
-        super().__init__({"__all__": "Compte verrouillé."})
 
 
 class EmailNotValidated(Invalid):
@@ -35,14 +27,6 @@ class EmailNotValidated(Invalid):
     def __init__(self, user):
         self.user = user
         super().__init__({"__all__": "Adresse électronique non validée."})
-
-
-class Throttled(DomainError):
-    """Too many failures from one IP address; until says when it may try again."""
-
-    def __init__(self, until):
-        self.until = until
-        super().__init__("Trop de tentatives depuis votre adresse.")
 
 
 def find_login(siret, nom, prenom):
@@ -63,34 +47,18 @@ def find_login(siret, nom, prenom):
 
 
 def check_ip(ip):
-    """Raise Throttled when the address failed IP_MAX_FAILURES times within the window."""
-    if not ip:
-        return
-    since = clock.now() - datetime.timedelta(minutes=IP_WINDOW_MINUTES)
-    failures = (
-        LoginAttempt.select(fn.COUNT(LoginAttempt.id), fn.MIN(LoginAttempt.at))
-        .where((LoginAttempt.ip == ip) & (LoginAttempt.at > since) & ~LoginAttempt.success)
-        .tuples()
-        .first()
-    )
-    if failures and failures[0] >= IP_MAX_FAILURES:
-        raise Throttled(failures[1] + datetime.timedelta(minutes=IP_WINDOW_MINUTES))
+    """Raise Throttled when the address failed too often (logins and recovery look-ups alike)."""
+    throttle.check_address(ip)
 
 
 def record_attempt(ip, success):
-    """Remember one attempt of the address (login, recovery look-up); forget its old ones."""
-    if not ip:
-        return
-    now = clock.now()
-    LoginAttempt.delete().where(
-        (LoginAttempt.ip == ip) & (LoginAttempt.at < now - datetime.timedelta(days=1))
-    ).execute()
-    LoginAttempt.create(ip=ip[:45], at=now, success=success)
+    """Remember one attempt of the address that names no account (a recovery look-up)."""
+    throttle.record(ip, success)
 
 
 def count_failure(user, now):
-    """One more wrong password in a row: at the MAX_FAILED_LOGINS-th the account is locked for
-    LOCK_MINUTES and the count starts again. Returns the end of the lock, or None."""
+    """One more wrong current password on the profile page: at the MAX_FAILED_LOGINS-th in a row the
+    check waits LOCK_MINUTES. Returns the end of the wait, or None."""
     failures = user.failed_attempts + 1
     locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILED_LOGINS else None
     User.update(failed_attempts=0 if locked_until else failures, locked_until=locked_until).where(
@@ -98,21 +66,34 @@ def count_failure(user, now):
     return locked_until
 
 
-def check_password(user, password, ip, now, locked_error, bad_credentials):
-    """The lockout around a login's password check (firms' people and support agents alike):
-    locked_error(until) while the account is locked or when this failure locks it, Invalid with
-    the generic bad_credentials otherwise. Failed attempts of the address are recorded here; the
-    caller records a success."""
-    if user.locked_until and user.locked_until > now:
-        dummy_check(password or "")  # as long as a real check: the lock shows in no timing
-        record_attempt(ip, False)
-        raise locked_error(user.locked_until)
-    if not check_secret(password or "", user.password_hash):
-        record_attempt(ip, False)
-        locked_until = count_failure(user, now)
-        if locked_until:
-            raise locked_error(locked_until)
-        raise Invalid({"__all__": bad_credentials})
+def verify_password(user, password, ip, account, bad_credentials, now):
+    """The throttled password check of a login (firms' people and support agents alike). user is
+    None for an unknown login, which is checked as long and counted alike. Raises Throttled (the
+    address, or this login from this address, must wait; also when this failure starts the wait)
+    or Invalid with the generic bad_credentials; records the attempt and journals a real account's."""
+    throttle.check_address(ip, now)
+    throttle.check_account(ip, account, now)
+    if user is None:
+        dummy_check(password or "")  # as long as a real check: timing tells nothing
+    elif check_secret(password or "", user.password_hash):
+        throttle.record(ip, True, account, now)
+        return
+    until = throttle.record(ip, False, account, now)
+    if user is not None:
+        _journal_failure(user, ip, until)
+    if until:
+        raise Throttled(until, "account")
+    raise Invalid({"__all__": bad_credentials})
+
+
+def _journal_failure(user, ip, until):
+    where = f" depuis l’adresse {ip}" if ip else ""
+    with database.atomic():
+        audit.record(user, "login.failed",
+                     f"Échec de connexion de {user.full_name} (mot de passe erroné){where}", obj=user)
+        if until:
+            audit.record(user, "login.locked", f"Connexion de {user.full_name} suspendue jusqu’au "
+                         f"{clock.datetime_fr(until)} après plusieurs échecs{where}", obj=user)
 
 
 def can_log_in(user):
@@ -121,39 +102,34 @@ def can_log_in(user):
 
 
 def authenticate(siret, nom, prenom, password, ip=None):
-    """The user for a correct login triplet and password.
+    """The user for a correct login triplet and password (the login completes with complete_login,
+    after a second factor when there is one).
 
-    Raises Throttled when the address tried too often, AccountLocked after MAX_FAILED_LOGINS
-    failures in a row (for LOCK_MINUTES), EmailNotValidated when the password is right but the
-    address was never validated, and Invalid with one generic message otherwise (never saying
-    whether the SIRET, the name or the password was wrong). The caller checks
-    user.must_change_password.
+    Raises Throttled when the address, or this triplet from this address, must wait (the same for a
+    real and an unknown triplet), EmailNotValidated when the password is right but the address was
+    never validated, and Invalid with one generic message otherwise (never saying whether the SIRET,
+    the name or the password was wrong). The caller checks user.must_change_password.
     """
-    check_ip(ip)
-    user = find_login(siret, nom, prenom)
     now = clock.now()
-    if not can_log_in(user):
-        dummy_check(password or "")
-        record_attempt(ip, False)
-        raise Invalid({"__all__": BAD_CREDENTIALS})
-    check_password(user, password, ip, now, AccountLocked, BAD_CREDENTIALS)
-    record_attempt(ip, True)
-    User.update(failed_attempts=0, locked_until=None).where(User.id == user.id).execute()
+    throttle.check_address(ip, now)
+    user = find_login(siret, nom, prenom)
+    account = throttle.login_key(clean(siret), nom, prenom)
+    verify_password(user if can_log_in(user) else None, password, ip, account, BAD_CREDENTIALS, now)
     if user.email_validated_at is None:
         raise EmailNotValidated(user)
-    User.update(last_login_at=now).where(User.id == user.id).execute()
+    return user
+
+
+def complete_login(user, ip=None, how=""):
+    """The login is complete (password, and second factor when there is one): last login, journal."""
+    now = clock.now()
+    where = f" depuis l’adresse {ip}" if ip else ""
+    with database.atomic():
+        User.update(last_login_at=now).where(User.id == user.id).execute()
+        audit.record(user, "login.succeeded", f"Connexion de {user.full_name}{how}{where}", obj=user)
     user.last_login_at = now
     return user
 
-
-def load_session_user(user_id, session_version):
-    """The user a session cookie names, if the session is still valid (same password epoch)."""
-    user = User.get_or_none(User.id == user_id)
-    if user is None or not user.is_active or user.session_version != session_version:
-        return None
-    if user.firm_id is not None and not user.firm.is_active:
-        return None
-    return user
 
 def pending_renewal(user_id, session_version):
     """The account that logged in with a temporary password and must now choose its own, or None."""

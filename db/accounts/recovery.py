@@ -5,8 +5,9 @@ question, 5 wrong answers and it waits 60 minutes; (2) a single-use link by e-ma
 minutes; (3) a request to the firm's administrators, who generate a temporary password.
 
 No answer says whether a triplet or an address belongs to an account: an unknown triplet gets
-a decoy question chosen from the triplet (always the same one), whose wrong answers are counted
-and locked like a real account's, and the same messages as a real one.
+a decoy question (db/accounts/decoys.py: one of the questions people write, chosen with a keyed hash
+of the triplet, always the same one), whose wrong answers are counted and locked like a real
+account's, and the same messages as a real one.
 """
 import datetime
 import hashlib
@@ -15,14 +16,16 @@ import hmac
 from peewee import fn
 
 from db import audit, clock, fields
-from db.accounts import tokens
+from db.accounts import decoys, tokens
 from db.accounts.login import can_log_in, find_login
 from db.accounts.passwords import answer_matches, change_password, dummy_check
 from db.database import database
 from db.errors import Invalid, NotFound
+from db.identifiers import clean
 from db.mail import account_mails
 from db.models import AccountToken, Firm, LoginAttempt, OutgoingMail, PendingRequest, User
 from db.models.accounts import ROLE_ADMIN
+from db.text import fold
 
 SECRET_MAX_FAILURES = 5
 SECRET_LOCK_MINUTES = 60
@@ -31,18 +34,6 @@ RESEND_MINUTES = 1
 VERIFIED_MINUTES = 15  # time to choose the new password after a right answer
 WRONG_ANSWER = ("Réponse incorrecte. Au-delà de 5 réponses erronées, un délai d'attente de 60 minutes "
                 "vous sera demandé.")
-DECOY_QUESTIONS = [
-    "Quel est le nom de votre premier animal de compagnie ?",
-    "Dans quelle ville êtes-vous né ?",
-    "Quel était le nom de votre école primaire ?",
-    "Quel est le prénom de votre meilleur ami d'enfance ?",
-    "Quelle était la marque de votre première voiture ?",
-    "Quel est le nom de jeune fille de votre mère ?",
-    "Dans quelle rue avez-vous grandi ?",
-    "Quel est votre plat préféré ?",
-    "Quel est le deuxième prénom de votre père ?",
-    "Quel était votre surnom d'enfance ?",
-]
 
 
 class SecretLocked(Invalid):
@@ -72,14 +63,10 @@ def account(triplet):
 
 
 def _decoy_key(triplet, secret):
-    """The LoginAttempt key that counts wrong answers for an unknown triplet ("q:" + digest)."""
-    message = "|".join(triplet[k].casefold() for k in ("siret", "nom", "prenom")).encode()
-    return "q:" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
-
-
-def _decoy_question(triplet, secret):
-    digest = hmac.new(secret.encode(), ("question|" + _decoy_key(triplet, secret)).encode(), hashlib.sha256)
-    return DECOY_QUESTIONS[int(digest.hexdigest(), 16) % len(DECOY_QUESTIONS)]
+    """The LoginAttempt key that counts wrong answers for an unknown triplet ("q:" + digest), the same
+    however the triplet is typed (as find_login compares it)."""
+    typed = "|".join((clean(triplet["siret"]), fold(triplet["nom"]), fold(triplet["prenom"])))
+    return "q:" + hmac.new(secret.encode(), typed.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def _decoy_state(key):
@@ -105,7 +92,7 @@ def options(triplet, secret):
         return {"question": user.secret_question, "locked_until": locked}
     _, locked = _decoy_state(_decoy_key(triplet, secret))
     return {
-        "question": _decoy_question(triplet, secret),
+        "question": decoys.question(triplet, secret),
         "locked_until": locked if locked and locked > now else None,
     }
 

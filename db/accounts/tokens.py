@@ -8,11 +8,14 @@ import hashlib
 import secrets
 
 from db import clock
-from db.models import AccountToken
+from db.models import AccountToken, User
 
 VALIDATE_EMAIL = "validate_email"
 RESET_PASSWORD = "reset_password"
 ACTIVATE_ACCOUNT = "activate_account"
+# Links that stop working once the password changes after they were mailed (any change: the
+# profile, the secret question's way, a temporary password from the administrators).
+EPOCH_BOUND = {RESET_PASSWORD}
 
 
 def _digest(token):
@@ -28,7 +31,8 @@ def issue(user, purpose, minutes=60):
     ).execute()
     token = secrets.token_urlsafe(32)
     AccountToken.create(user=user.id, purpose=purpose, token_hash=_digest(token), created_at=now,
-                        expires_at=now + datetime.timedelta(minutes=minutes))
+                        expires_at=now + datetime.timedelta(minutes=minutes),
+                        session_version=user.session_version)
     return token
 
 
@@ -36,11 +40,12 @@ def peek(token, purpose):
     """The valid AccountToken for a clear token (not used, not expired), or None. Does not consume."""
     if not token or len(token) > 200:
         return None
-    row = AccountToken.get_or_none(
-        (AccountToken.token_hash == _digest(token)) & (AccountToken.purpose == purpose)
-    )
+    row = (AccountToken.select(AccountToken, User).join(User)
+           .where((AccountToken.token_hash == _digest(token)) & (AccountToken.purpose == purpose)).first())
     if row is None or row.used_at is not None or row.expires_at <= clock.now():
         return None
+    if purpose in EPOCH_BOUND and row.session_version not in (None, row.user.session_version):
+        return None  # the password changed since the link was mailed: the link no longer works
     return row
 
 

@@ -7,7 +7,7 @@ with all its active establishments in a constant number of queries (see db/clien
 """
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from db import audit
 from db.clients.portfolios import digit_prefix, get_portfolio
@@ -144,11 +144,21 @@ def add_company(actor, portfolio_id, siren, online=None):
     fetched = None
     if not DirectoryUnit.select().where(DirectoryUnit.siren == siren).exists():
         fetched = _fetch_online(siren, online)
-    with database.atomic():
-        added = _register(actor, portfolio, siren, fetched)
-        audit.record(actor, "company.add", _summary(added, portfolio), obj=added.company,
-                     after=_snapshot(added, portfolio))
+    try:
+        with database.atomic():
+            added = _register(actor, portfolio, siren, fetched)
+            audit.record(actor, "company.add", _summary(added, portfolio), obj=added.company,
+                         after=_snapshot(added, portfolio))
+    except IntegrityError:
+        _added_meanwhile(actor, portfolio, siren)
+        raise
     return added
+
+
+def _added_meanwhile(actor, portfolio, siren):
+    """After the unique index refused a SIREN that the checks let through (a double submit, or two
+    administrators at once): the refusal a sequential duplicate gets, now that the other is committed."""
+    _check_firm(actor, portfolio, siren)
 
 
 def _summary(added, portfolio):
@@ -209,8 +219,12 @@ def add_companies(actor, portfolio_id, entries, online=None):
             if line.message:
                 continue
             try:
-                with database.atomic():  # a savepoint: a refused line leaves no trace
-                    line.added = _register(actor, portfolio, line.siren, fetched.get(line.siren))
+                try:
+                    with database.atomic():  # a savepoint: a refused line leaves no trace
+                        line.added = _register(actor, portfolio, line.siren, fetched.get(line.siren))
+                except IntegrityError:
+                    _added_meanwhile(actor, portfolio, line.siren)
+                    raise
                 line.ok, line.message = True, f"{line.added.establishments} établissement(s)"
             except Invalid as exc:
                 line.message = exc.errors["siren"]

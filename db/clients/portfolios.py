@@ -5,7 +5,7 @@ Every operation takes the acting user and only ever sees that user's firm.
 """
 from dataclasses import dataclass, field
 
-from peewee import SQL, fn
+from peewee import SQL, IntegrityError, fn
 
 from db import audit, fields
 from db.access import firm_row, require_admin
@@ -16,6 +16,7 @@ from db.models import Company, Establishment, Habilitation, Portfolio, Portfolio
 from db.text import fold
 
 NAME_MAX = 100
+COMMENT_MAX = 2000
 MATCHES_SHOWN = 20
 SEARCH_CRITERIA = [
     ("nom", "Nom du portefeuille"),
@@ -137,7 +138,14 @@ def portfolio_declarant_ids(portfolio):
             .where(PortfolioDeclarant.portfolio == portfolio.id).tuples()}
 
 
+def _clean_comment(comment):
+    return fields.checked({"comment": fields.text(comment, max_length=COMMENT_MAX, required=False,
+                                                  multiline=True, what="Le commentaire")})["comment"]
+
+
 def _clean_name(actor, name, portfolio_id=None):
+    if isinstance(name, str) and len(name) > 4 * NAME_MAX:  # oversized: refused before any other work
+        raise Invalid({"name": f"Le nom du portefeuille ne doit pas dépasser {NAME_MAX} caractères."})
     name = " ".join((name or "").split())
     if not name:
         raise Invalid({"name": "Veuillez saisir le nom du portefeuille."})
@@ -172,14 +180,19 @@ def create_portfolio(actor, name, comment="", declarant_ids=()):
     """Create a portfolio with its déclarants; Invalid when the name is missing or taken."""
     require_admin(actor)
     name = _clean_name(actor, name)
+    comment = _clean_comment(comment)
     users = _declarant_ids(actor, declarant_ids)
-    with database.atomic():
-        portfolio = Portfolio.create(firm=actor.firm_id, name=name, name_key=fold(name),
-                                     comment=(comment or "").strip())
-        if users:
-            PortfolioDeclarant.insert_many([{"portfolio": portfolio.id, "user": u} for u in users]).execute()
-        audit.record(actor, "portfolio.create", f"Portefeuille « {name} » créé", obj=portfolio,
-                     after={"nom": name, "commentaire": portfolio.comment, "déclarants": _names(users)})
+    try:
+        with database.atomic():
+            portfolio = Portfolio.create(firm=actor.firm_id, name=name, name_key=fold(name), comment=comment)
+            if users:
+                PortfolioDeclarant.insert_many(
+                    [{"portfolio": portfolio.id, "user": u} for u in users]).execute()
+            audit.record(actor, "portfolio.create", f"Portefeuille « {name} » créé", obj=portfolio,
+                         after={"nom": name, "commentaire": portfolio.comment, "déclarants": _names(users)})
+    except IntegrityError:  # the same name created at the same moment (double submit, two administrators)
+        _clean_name(actor, name)  # now refuses it as taken, as a second submit would be
+        raise
     return portfolio
 
 
@@ -187,14 +200,18 @@ def update_portfolio(actor, portfolio_id, name, comment=""):
     """Rename a portfolio and/or change its comment."""
     portfolio = get_portfolio(actor, portfolio_id)
     name = _clean_name(actor, name, portfolio.id)
-    comment = (comment or "").strip()
+    comment = _clean_comment(comment)
     before = {"nom": portfolio.name, "commentaire": portfolio.comment}
-    with database.atomic():
-        Portfolio.update(name=name, name_key=fold(name), comment=comment).where(
-            Portfolio.id == portfolio.id
-        ).execute()
-        audit.record(actor, "portfolio.update", f"Portefeuille « {before['nom']} » modifié", obj=portfolio,
-                     before=before, after={"nom": name, "commentaire": comment})
+    try:
+        with database.atomic():
+            Portfolio.update(name=name, name_key=fold(name), comment=comment).where(
+                Portfolio.id == portfolio.id
+            ).execute()
+            audit.record(actor, "portfolio.update", f"Portefeuille « {before['nom']} » modifié",
+                         obj=portfolio, before=before, after={"nom": name, "commentaire": comment})
+    except IntegrityError:  # renamed to a name another request took at the same moment
+        _clean_name(actor, name, portfolio.id)
+        raise
     portfolio.name, portfolio.comment = name, comment
     return portfolio
 
@@ -259,10 +276,10 @@ def set_declarants(actor, portfolio_id, declarant_ids):
             ).execute()
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
-        if plan.added:
+        if plan.added:  # a double submit at the same moment adds them once, as a sequential one would
             PortfolioDeclarant.insert_many(
                 [{"portfolio": portfolio.id, "user": u} for u in plan.added]
-            ).execute()
+            ).on_conflict_ignore().execute()
         audit.record(
             actor,
             "portfolio.declarants",

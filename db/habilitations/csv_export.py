@@ -8,15 +8,14 @@ services that carry payment) holding 1 or 0; an empty cell means "not selected f
 establishment" in an export and "leave as it is" in an import. Export then import of the same
 file changes nothing.
 """
-import csv
 import datetime
-import io
 
 from peewee import chunked
 
 from db import fields
 from db.access import firm_row, require_admin
 from db.bulk import IDS_PER_QUERY
+from db.csv_files import BOM, rows_text
 from db.database import database
 from db.errors import NotFound
 from db.habilitations.edits import DECLARE, PAY
@@ -33,8 +32,6 @@ from db.models import (
 )
 from db.text import fold
 
-SEPARATOR = ";"
-BOM = "\ufeff"
 FIXED = ["Siret", "Établissement", "Nom", "Prénom"]
 WORDS = {DECLARE: "Déclarer", PAY: "Payer"}
 
@@ -98,14 +95,8 @@ def export(actor, portfolio_id, blank=False):
     return filename(portfolio, blank), _lines(portfolio, cols, people, blank)
 
 
-def _write(rows):
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
-
-
 def _lines(portfolio, cols, people, blank):
-    yield BOM + _write([header(cols)])
+    yield BOM + rows_text([header(cols)])
     establishments = (
         Establishment.select(Establishment.id, Establishment.siret, Establishment.name, Company.name)
         .join(Company).where(Company.portfolio == portfolio.id).order_by(Establishment.siret).tuples()
@@ -142,7 +133,7 @@ def _lines(portfolio, cols, people, blank):
                     else:
                         row.append(held.get((e_id, u_id, column[0]), ("0", "0"))[column[1]])
                 rows.append(row)
-        yield _write(rows)
+        yield rows_text(rows)
 
 
 def portfolios(actor):

@@ -11,11 +11,12 @@ from peewee import chunked
 
 from db.access import require_admin
 from db.bulk import IDS_PER_QUERY
+from db.csv_files import BOM, SEPARATOR
 from db.errors import Invalid
 from db.fields import record_id
 from db.habilitations import changes, writes
 from db.habilitations.criteria import firm_criteria
-from db.habilitations.csv_export import BOM, SEPARATOR, WORDS, people_of, portfolio_of
+from db.habilitations.csv_export import WORDS, people_of, portfolio_of
 from db.habilitations.edits import DECLARE, PAY, Edits
 from db.habilitations.grid import version
 from db.identifiers import clean

@@ -89,8 +89,7 @@ def parse(actor, args):
     criteria.service = (args.get("service") or "").strip()
     if criteria.service and not Declaration.select().where(Declaration.code == criteria.service).exists():
         criteria.errors["service"] = "Service inconnu."
-    page = (args.get("page") or "1").strip()
-    criteria.page = int(page) if page.isdigit() and int(page) > 0 else 1
+    criteria.page = record_id(args.get("page")) or 1  # "²" or "-3" is the first page, not a crash
     return criteria
 
 

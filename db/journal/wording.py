@@ -53,6 +53,15 @@ ACTION_LABELS = {
     "support.handover": "Administration confiée par le support",
     "assistance.answered": "Demande d'assistance traitée",
     "assistance.closed": "Demande d'assistance close",
+    "login.succeeded": "Connexion",
+    "login.failed": "Échec de connexion",
+    "login.locked": "Connexion suspendue",
+    "login.second_factor_failed": "Code de double authentification erroné",
+    "user.second_factor_enabled": "Double authentification activée",
+    "user.second_factor_disabled": "Double authentification désactivée",
+    "user.recovery_codes": "Codes de secours renouvelés",
+    "person.second_factor_reset": "Double authentification réinitialisée",
+    "firm.second_factor_required": "Double authentification du cabinet",
 }
 AREA_LABELS = {
     "declaration": "Déclarations",
@@ -70,6 +79,7 @@ AREA_LABELS = {
     "access": "Demande en attente",
     "support": "Support",
     "assistance": "Assistance",
+    "login": "Connexion",
 }
 FIELD_LABELS = {
     "selected": "Sélectionnée",

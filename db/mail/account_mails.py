@@ -45,7 +45,7 @@ def password_request_sent(user):
 def request_waiting(admins, firm, what, requests_url):
     """Tell the firm's administrators that a request waits in "Demande en attente"."""
     subject, body = texts.render("request_waiting", what=what, requests_url=requests_url)
-    return [delivery.queue(admin.email, subject, body, firm=firm.id) for admin in admins]
+    return [delivery.queue(admin.email, subject, body, firm=firm.id, to_sender=False) for admin in admins]
 
 
 def login_reminder(address, accounts, login_url):

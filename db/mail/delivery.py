@@ -4,6 +4,8 @@ With no SMTP host configured (the embedded default), messages stay in the outbox
 the "Boîte d'envoi" page shows in demo mode. With a host, deliver_pending() sends them by SMTP
 (plain, STARTTLS or SSL) and records success or the error.
 """
+import contextvars
+import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -28,9 +30,32 @@ class SmtpSettings:
     cafile: str = ""  # extra certificate authority to trust (a private relay, the tests)
 
 
-def queue(to, subject, body, firm=None):
-    """Record a message to send (call inside the operation's transaction)."""
-    return OutgoingMail.create(to=to, subject=subject, body=body, firm=firm, created_at=clock.now())
+# Demo mode: who caused the mails queued now (the webapp sets, per request, a function returning the
+# digest of the browser session), so that the Boîte d'envoi shows each visitor its own mails only.
+_caused_by = contextvars.ContextVar("mail_caused_by", default=None)
+
+
+def origin_of(key):
+    """The digest stored for a browser's outbox key (the key itself stays in the browser)."""
+    return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
+def caused_by(origin):
+    """Mark the mails queued from now on (in this request) as caused by origin(); returns the token
+    that release() takes."""
+    return _caused_by.set(origin)
+
+
+def release(token):
+    _caused_by.reset(token)
+
+
+def queue(to, subject, body, firm=None, to_sender=True):
+    """Record a message to send (call inside the operation's transaction). to_sender=False: a mail to
+    third parties (a firm's administrators), which the visitor who caused it does not get to read."""
+    origin = _caused_by.get() if to_sender else None
+    return OutgoingMail.create(to=to, subject=subject, body=body, firm=firm, created_at=clock.now(),
+                               origin=origin() if origin else None)
 
 
 def _message(mail, settings):
@@ -100,6 +125,12 @@ def _failed(mails, exc):
     ).execute()
 
 
-def outbox(limit=200):
-    """The latest messages, newest first (the Boîte d'envoi of demo mode)."""
-    return OutgoingMail.select().order_by(OutgoingMail.id.desc()).limit(limit)
+def outbox(origin=None, firm_id=None, limit=200):
+    """The Boîte d'envoi of demo mode, newest first: the mails that the browser session `origin`
+    caused, and for an administrator (firm_id) those of the firm; nothing else."""
+    shown = OutgoingMail.id.is_null()  # matches nothing: a visitor with no mail sees an empty box
+    if origin:
+        shown |= OutgoingMail.origin == origin
+    if firm_id:
+        shown |= OutgoingMail.firm == firm_id
+    return OutgoingMail.select().where(shown).order_by(OutgoingMail.id.desc()).limit(limit)

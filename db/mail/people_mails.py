@@ -82,8 +82,9 @@ def temporary_password(user, firm, password, links):
     return _to(user, "temporary_password", firm, password=password, login_url=links.login)
 
 
-def assistance_received(request):
-    return texts.queue(request.email, "assistance_received", request.firm_id, request=request)
+def assistance_received(request, echo=False):
+    """The acknowledgement; the message is repeated only when echo (the sender's own validated address)."""
+    return texts.queue(request.email, "assistance_received", request.firm_id, request=request, echo=echo)
 
 
 def assistance_answered(request, answer):

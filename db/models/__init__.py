@@ -1,5 +1,5 @@
 """All tables of the portal. Import models from here: `from db.models import Firm, User`."""
-from db.models.accounts import AccountToken, Firm, LoginAttempt, User
+from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, User, UserSession
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.portfolio import (
@@ -13,13 +13,15 @@ from db.models.portfolio import (
     PortfolioDeclarant,
     PortfolioDeclaration,
 )
-from db.models.records import AssistanceRequest, AuditEvent, OutgoingMail, PendingRequest
+from db.models.records import AssistanceRequest, AuditEvent, OutgoingMail, PendingRequest, RateEvent
 
 ALL_MODELS = [
     Firm,
     User,
     AccountToken,
     LoginAttempt,
+    UserSession,
+    RecoveryCode,
     Declaration,
     FirmDeclaration,
     Portfolio,
@@ -34,6 +36,7 @@ ALL_MODELS = [
     OutgoingMail,
     PendingRequest,
     AssistanceRequest,
+    RateEvent,
     DirectoryUnit,
     DirectoryEstablishment,
 ]

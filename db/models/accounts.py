@@ -26,6 +26,8 @@ class Firm(BaseModel):
     # "Votre entreprise" only (False).
     manages_clients = BooleanField(default=True)
     is_active = BooleanField(default=True)
+    # Set by an administrator: everyone of the firm logs in with a second factor (TOTP).
+    second_factor_required = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
 
 
@@ -59,17 +61,25 @@ class User(BaseModel):
     session_version = IntegerField(default=1)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
+    # The second factor (RFC 6238): the shared secret (base32) once confirmed, the one being enrolled,
+    # and the last time step used, so that a code is never accepted twice.
+    totp_secret = CharField(max_length=64, null=True)
+    totp_pending_secret = CharField(max_length=64, null=True)
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(null=True)
 
     class Meta:
         indexes = ((("firm", "nom_key", "prenom_key"), True),)
 
-    # Flask-Login's user protocol, spelled out so that db/ does not import flask. The session
-    # id carries session_version: bumping it logs out every other session of the account.
+    # Flask-Login's user protocol, spelled out so that db/ does not import flask.
     is_authenticated = True
     is_anonymous = False
+    session_token = None  # set when a session is opened or loaded
 
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        # The server-side session this user was loaded through (db/accounts/sessions.py): Flask-Login
+        # keeps it in the cookie, and the user loader looks it up on every request.
+        return self.session_token
 
     @property
     def is_admin(self):
@@ -102,14 +112,41 @@ class AccountToken(BaseModel):
     created_at = DateTimeField(default=clock.now)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+    # The password epoch when the link was mailed: a password change since makes it stop working.
+    session_version = IntegerField(null=True)
 
 
 class LoginAttempt(BaseModel):
-    """One login attempt from an IP address, to throttle guessing across accounts."""
+    """One login attempt from an IP address, to throttle guessing (db/accounts/throttle.py).
+
+    account is a digest of the login typed (the triplet, or a support agent's address), the same for
+    a real and an unknown one: the delays never tell them apart."""
 
     ip = CharField(max_length=45)
     at = DateTimeField(default=clock.now)
     success = BooleanField(default=False)
+    account = CharField(max_length=64, null=True)
 
     class Meta:
-        indexes = ((("ip", "at"), False),)
+        indexes = ((("ip", "at"), False), (("account", "at"), False))
+
+
+class UserSession(BaseModel):
+    """A logged-in browser, server side (db/accounts/sessions.py): the cookie carries a random token,
+    this table its SHA-256. Logging out ends it; idle and absolute lifetimes end it too."""
+
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    session_version = IntegerField()  # the password epoch it was opened under
+    created_at = DateTimeField(default=clock.now)
+    last_seen_at = DateTimeField(default=clock.now)
+    ended_at = DateTimeField(null=True)
+    ip = CharField(max_length=45, default="")
+
+
+class RecoveryCode(BaseModel):
+    """A single-use code that replaces the second factor once (a lost or broken phone)."""
+
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64)
+    used_at = DateTimeField(null=True)

@@ -41,6 +41,21 @@ class OutgoingMail(BaseModel):
     sent_at = DateTimeField(null=True)
     attempts = IntegerField(default=0)
     error = TextField(null=True)
+    # Demo mode: a digest of the browser session whose request queued it, so that the Boîte d'envoi
+    # shows each visitor its own mails only.
+    origin = CharField(max_length=64, null=True, index=True)
+
+
+class RateEvent(BaseModel):
+    """One use of something limited per sender or per target (db/rate_limits.py): an assistance
+    request, an access request; scope says what, key who (an address, a firm)."""
+
+    scope = CharField(max_length=30)
+    key = CharField(max_length=100)
+    at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("scope", "key", "at"), False),)
 
 
 class PendingRequest(BaseModel):

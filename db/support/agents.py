@@ -8,9 +8,9 @@ from peewee import IntegrityError, fn
 from db import audit, clock, fields
 from db.access import require_support
 from db.accounts.firms import new_user
-from db.accounts.login import check_ip, check_password, record_attempt
+from db.accounts.login import check_ip, complete_login, verify_password
 from db.accounts.password_policy import password_error
-from db.accounts.passwords import dummy_check
+from db.accounts.throttle import login_key
 from db.database import database
 from db.errors import Invalid, NotFound
 from db.mail import people_mails
@@ -21,12 +21,6 @@ from db.support.assistance import get_request
 from db.text import fold
 
 BAD_CREDENTIALS = "Identifiants incorrects. Vérifiez le courriel et le mot de passe."
-
-
-class SupportLocked(Invalid):
-    def __init__(self, until):
-        self.until = until
-        super().__init__({"__all__": "Compte verrouillé."})
 
 
 def create_agent(email, nom, prenom, password):
@@ -62,19 +56,16 @@ def agents():
 
 def authenticate(email, password, ip=None):
     """The active agent for a correct address and password; one generic message otherwise, and the
-    firms' login protections: Throttled for an address that failed too often, a lockout after
-    MAX_FAILED_LOGINS failures in a row (LOCK_MINUTES)."""
+    firms' login protections: Throttled when the address, or this address's attempts on this login,
+    must wait (db/accounts/throttle.py). The login is journaled (outside any firm)."""
+    now = clock.now()
     check_ip(ip)
     agent = _agent(email) if len(email or "") <= fields.EMAIL_MAX else None
-    now = clock.now()
-    if agent is None or not agent.is_active or not agent.password_hash:
-        dummy_check(password or "")
-        record_attempt(ip, False)
-        raise Invalid({"__all__": BAD_CREDENTIALS})
-    check_password(agent, password, ip, now, SupportLocked, BAD_CREDENTIALS)
-    record_attempt(ip, True)
-    User.update(failed_attempts=0, locked_until=None, last_login_at=now).where(User.id == agent.id).execute()
-    return agent
+    if agent is not None and (not agent.is_active or not agent.password_hash):
+        agent = None
+    verify_password(agent, password, ip, login_key("support", (email or "").strip()[:fields.EMAIL_MAX]),
+                    BAD_CREDENTIALS, now)
+    return complete_login(agent, ip)
 
 
 def firm_of(actor, request):

@@ -9,7 +9,7 @@ import secrets
 
 from peewee import IntegrityError
 
-from db import audit, clock, fields
+from db import audit, clock, fields, rate_limits
 from db.access import require_support
 from db.database import database
 from db.errors import Invalid, NotFound
@@ -20,7 +20,10 @@ from db.models import AssistanceRequest, Firm
 MOTIFS = ["Habilitation extranet", "Mot de passe", "Inscription", "Autre"]
 STATUSES = {"open": "À traiter", "answered": "Répondue", "closed": "Close"}
 PER_PAGE = 50
-MAX_PER_HOUR = 5  # per address: enough for a person, too few for a flood
+MAX_PER_HOUR = 5  # per sender and per address mailed: enough for a person, too few for a flood
+HOUR = datetime.timedelta(hours=1)
+ENOUGH = ("Plusieurs demandes ont déjà été envoyées dans l’heure\u202f: le support y répondra. Patientez "
+          "avant d’en envoyer une autre.")
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -59,20 +62,17 @@ def check_request(data):
     )
 
 
-def submit(data, user=None):
-    """Record the request, queue the acknowledgement; returns it (with its reference)."""
+def submit(data, user=None, sender=None):
+    """Record the request, queue the acknowledgement; returns it (with its reference). Raises TooMany
+    past MAX_PER_HOUR requests from one sender (the address it comes from) or to one address."""
     values = check_request(data)
-    since = clock.now() - datetime.timedelta(hours=1)
-    recent = AssistanceRequest.select().where(
-        (AssistanceRequest.email == values["email"]) & (AssistanceRequest.created_at > since)).count()
-    if recent >= MAX_PER_HOUR:
-        raise Invalid(
-            {
-                "__all__": "Vous avez déjà envoyé plusieurs demandes dans l'heure : le support y répondra. "
-                "Patientez avant d'en envoyer une autre."
-            }
-        )
+    rate_limits.check("assistance.sender", sender, MAX_PER_HOUR, HOUR, ENOUGH)
+    rate_limits.check("assistance.target", values["email"].lower(), MAX_PER_HOUR, HOUR, ENOUGH)
     firm = Firm.get_or_none(Firm.siret == values["siret"]) if values["siret"] else None
+    # The acknowledgement repeats the message only to the validated address of the person who wrote it:
+    # to any other address, the portal would relay a stranger's text.
+    echo = (user is not None and user.is_authenticated and user.email_validated_at is not None
+            and user.email.lower() == values["email"].lower())
     for _ in range(5):  # a reference already taken: draw another one
         try:
             with database.atomic():
@@ -80,7 +80,9 @@ def submit(data, user=None):
                     reference=new_reference(), firm=firm.id if firm else None,
                     user=user.id if user is not None and user.is_authenticated else None,
                     created_at=clock.now(), **values)
-                people_mails.assistance_received(request)
+                people_mails.assistance_received(request, echo)
+                rate_limits.record("assistance.sender", sender)
+                rate_limits.record("assistance.target", values["email"].lower())
             return request
         except IntegrityError:
             continue

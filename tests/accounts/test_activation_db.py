@@ -53,7 +53,7 @@ def test_the_link_expires_after_72_hours(invited):
     ("password", "Martin-2026-abcdef", "ni votre nom"),
     ("confirmation", "autre-chose", "ne correspond pas"),
     ("secret_question", "Court ?", "au moins"),
-    ("secret_question", "<img src=x onerror=alert(1)>", "« < »"),
+    ("secret_question", "Nom de mon \u202echat ?", "caractères de contrôle ou invisibles"),
     ("secret_answer", "abc", "au moins"),
 ])
 def test_bad_secrets_are_refused_and_the_link_stays_valid(invited, field, value, message):

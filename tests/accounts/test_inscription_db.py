@@ -20,6 +20,7 @@ from db.models import (
     Portfolio,
     User,
 )
+from db.rate_limits import TooMany
 from tests.factories.accounts import (
     ACTIVE_SIRET,
     CLOSED_SIRET,
@@ -272,11 +273,32 @@ def test_request_access_to_a_registered_firm(db_engine, demo_firm):
     assert User.select().where(User.nom_key == "martin").count() == 0
 
 
-def test_request_access_refuses_hostile_messages(db_engine, demo_firm):
+def test_request_access_is_limited_per_sender_and_mails_a_firm_a_few_times_an_hour(db_engine, demo_firm):
+    clock.freeze(clock.now())
+    def ask(n, sender):
+        identity = {**IDENTITY, "siret": DEMO_SIRET, "nom": f"Martin{chr(97 + n)}", "email": f"p{n}@x.fr"}
+        return inscription.request_access(identity, "", "https://p.example/demandes", sender=sender)
+
+    for n in range(inscription.ACCESS_PER_HOUR):
+        ask(n, "203.0.113.70")
+    with pytest.raises(TooMany) as refused:
+        ask(9, "203.0.113.70")
+    assert "Patientez avant d’en envoyer une autre." in str(refused.value)
+    for n in range(10, 14):  # from other addresses: recorded, but the administrators get no flood of mails
+        ask(n, f"198.51.100.{n}")
+    admin_mails = OutgoingMail.select().where(OutgoingMail.to == "claire.moutin@cabinet-demo.test").count()
+    assert admin_mails == inscription.ACCESS_MAILS_PER_HOUR
+    assert PendingRequest.select().where(PendingRequest.kind == "access").count() == 7
+    clock.advance(hours=1, minutes=1)
+    ask(20, "203.0.113.70")
+    assert OutgoingMail.select().where(OutgoingMail.to == "claire.moutin@cabinet-demo.test").count() == 4
+
+
+def test_request_access_refuses_disguised_messages(db_engine, demo_firm):
     with pytest.raises(Invalid) as refused:
-        inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "<img src=x onerror=alert(1)>", "u")
+        inscription.request_access({**IDENTITY, "siret": DEMO_SIRET}, "Je suis \u202eDURAND", "u")
     assert refused.value.errors == {
-        "message": "Les caractères « < », « > » et les entités HTML ne sont pas acceptés."
+        "message": "Ce champ contient des caractères de contrôle ou invisibles, qui ne sont pas acceptés."
     }
     assert PendingRequest.select().count() == 0
 

@@ -69,9 +69,7 @@ def test_step_one_refuses_bad_input_next_to_each_field_and_keeps_nothing(client,
     page = text(response)
     assert response.status_code == 422
     assert 'id="siret-error">Ce SIRET est absent du référentiel Sirene.' in page
-    assert (
-        'id="nom-error">Les caractères « &lt; », « &gt; » et les entités HTML ne sont pas acceptés.' in page
-    )
+    assert 'id="nom-error">Le nom ne peut contenir que des lettres' in page
     assert 'id="email_confirmation-error">Les deux adresses électroniques ne sont pas identiques.' in page
     assert "<script>alert(1)</script>" not in page and 'aria-invalid="true"' in page
     assert client.get("/inscription/conditions").location == "/inscription/"
@@ -165,8 +163,8 @@ def test_a_registered_siret_offers_a_request_to_its_administrators(client, wizar
     assert "Ce SIRET est déjà inscrit" in page and "Envoyer une demande aux administrateurs" in page
     assert "Étape suivante" not in page
     assert client.post("/inscription/etablissement").status_code == 409
-    response = client.post("/inscription/demande-aux-administrateurs", data={"message": "<b>moi</b>"})
-    assert response.status_code == 422 and "entités HTML" in text(response)
+    response = client.post("/inscription/demande-aux-administrateurs", data={"message": "moi\u202e"})
+    assert response.status_code == 422 and "caractères de contrôle ou invisibles" in text(response)
     response = client.post(
         "/inscription/demande-aux-administrateurs", data={"message": "Nouvelle collaboratrice."}
     )

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from db import clock
-from db.accounts import recovery
+from db import clock, fields
+from db.accounts import decoys, profile, recovery
 from db.accounts.passwords import check_secret
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.errors import Invalid, NotFound
@@ -33,8 +33,20 @@ def test_the_triplet_is_checked_for_format_only(db_engine):
 def test_an_unknown_triplet_gets_a_decoy_question_always_the_same(db_engine, with_question):
     assert recovery.options(CLAIRE, SECRET) == {"question": QUESTION, "locked_until": None}
     decoy = recovery.options(NOBODY, SECRET)
-    assert decoy["question"] in recovery.DECOY_QUESTIONS and decoy["locked_until"] is None
-    assert recovery.options({**NOBODY, "nom": "PERSONNE"}, SECRET) == decoy
+    assert decoy["question"] in decoys.all_questions() and decoy["locked_until"] is None
+    # Typed another way, as a real account would be found: the same question.
+    for typed in ({**NOBODY, "nom": "PERSONNE"}, {**NOBODY, "prenom": "Inconnüe"},
+                  {**NOBODY, "siret": "977 850 965 00020"}):
+        assert recovery.options(typed, SECRET) == decoy
+
+
+def test_decoys_are_spread_over_hundreds_of_questions_as_people_type_them(db_engine):
+    shown = {recovery.options({**NOBODY, "nom": f"Personne{chr(97 + n % 26)}{chr(97 + n // 26)}"},
+                              SECRET)["question"] for n in range(600)}
+    assert len(decoys.all_questions()) > 300 and len(shown) > 150
+    assert all(fields.secret_question(q) == (q, None) for q in shown)  # what a real account could store
+    assert any(q.endswith(" ?") for q in shown) and any(q.endswith("é?") or q.endswith("e?") for q in shown)
+    assert any(q[0].islower() for q in shown)
 
 
 def test_right_answer_without_case_or_accents(db_engine, with_question):
@@ -106,6 +118,23 @@ def test_way_two_mails_a_single_use_link(db_engine, demo_firm):
     assert user.email_validated_at is not None  # following the link proves the mailbox
     with pytest.raises(NotFound):
         recovery.reset_with_token(token, "Encore-Un-Autre-2028", "Encore-Un-Autre-2028")
+
+
+@pytest.mark.parametrize("change", ["profile", "secret question", "temporary password"])
+def test_a_link_mailed_before_a_password_change_stops_working_after_it(db_engine, demo_firm, change):
+    recovery.send_reset_link(CLAIRE, url)
+    token = link_token(OutgoingMail.get().body)
+    if change == "profile":
+        profile.change_password(claire(), {"current_password": DEMO_PASSWORD, "password": NEW_PASSWORD,
+                                           "confirmation": NEW_PASSWORD})
+    elif change == "secret question":
+        recovery.reset_after_answer(claire().id, claire().session_version, NEW_PASSWORD, NEW_PASSWORD, "u")
+    else:
+        User.update(session_version=User.session_version + 1).where(User.id == claire().id).execute()
+    assert recovery.reset_pending(token) is None
+    with pytest.raises(NotFound):
+        recovery.reset_with_token(token, "Encore-Un-Autre-2028", "Encore-Un-Autre-2028")
+    assert not check_secret("Encore-Un-Autre-2028", claire().password_hash)
 
 
 def test_way_two_link_expires_after_60_minutes(db_engine, demo_firm):

@@ -3,7 +3,7 @@ unknown triplets looking the same, each way to a new password, throttling per ad
 
 from db import clock
 from db.accounts import recovery
-from db.accounts.login import IP_MAX_FAILURES
+from db.accounts.throttle import ADDRESS_FREE
 from db.database import database
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import OutgoingMail, PendingRequest
@@ -129,8 +129,8 @@ def test_forgotten_login_page_answers_the_same_for_any_address(app):
 
 def test_recovery_look_ups_are_throttled_per_address(client):
     clock.freeze(NOON)
-    for n in range(IP_MAX_FAILURES):
+    for n in range(ADDRESS_FREE):
         start(client, {**NOBODY, "nom": "Personne" + "x" * n})
     response = start(client, CLAIRE)
     assert response.status_code == 429
-    assert "réessayez après le 23/11/2026 à 12:15" in page(response)
+    assert "réessayez après le 23/11/2026 à 12:01" in page(response)

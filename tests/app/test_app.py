@@ -10,7 +10,8 @@ from webapp import create_app
 def test_settings_come_from_defaults_then_instance_file_then_environment(tmp_path, monkeypatch, sqlite_url):
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text('PORTAL_MODE = "production"\nMAIL_HOST = "smtp.fichier"\n')
+    (instance / "config.py").write_text(
+        'PORTAL_MODE = "production"\nPUBLIC_URL = "https://portail.example"\nMAIL_HOST = "smtp.fichier"\n')
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(instance))
     monkeypatch.setenv("MAIL_HOST", "smtp.environnement")
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
@@ -18,6 +19,16 @@ def test_settings_come_from_defaults_then_instance_file_then_environment(tmp_pat
     assert app.config["PORTAL_MODE"] == "production"  # instance/config.py over the default
     assert app.config["MAIL_HOST"] == "smtp.environnement"  # the environment over the file
     assert app.config["MAIL_PORT"] == 25  # default kept
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"PORTAL_MODE": "production"}, "PORTAL_MODE=production demande PUBLIC_URL"),
+    ({"PORTAL_MODE": "prod", "PUBLIC_URL": "https://p.example"}, "choisissez demo ou production"),
+    ({"PUBLIC_URL": "portail.example"}, "une adresse complète est attendue"),
+])
+def test_the_portal_refuses_to_start_on_unsafe_settings(sqlite_url, settings, message):
+    with pytest.raises(RuntimeError, match=message):
+        create_app({"DATABASE_URL": sqlite_url, "SECRET_KEY": "x", **settings})
 
 
 def test_missing_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch, sqlite_url):
@@ -63,6 +74,9 @@ def test_security_headers(client, path):
     response = client.get(path)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
 
 
 def test_htmx_is_vendored_and_pinned(client):

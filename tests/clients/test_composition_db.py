@@ -2,11 +2,13 @@
 every refusal writing nothing, one SIREN or several."""
 import pytest
 
+from db import clock
 from db.clients import composition, portfolios
 from db.clients.writes import directory_address
 from db.errors import Invalid
 from db.models import (
     AuditEvent,
+    Company,
     CompanyDeclaration,
     Declaration,
     DirectoryEstablishment,
@@ -27,6 +29,7 @@ from tests.factories.directory import (
     valid_siren,
 )
 from tests.factories.queries import count_queries
+from tests.factories.races import meanwhile
 
 
 @pytest.fixture
@@ -192,3 +195,19 @@ def test_default_portfolio_companies(admin):
     default = Portfolio.get(Portfolio.is_default)
     _, page = composition.list_companies(admin, default.id)
     assert {r.company.siren for r in page.rows} == {DANONE, "414971929"}
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_the_same_siren_added_at_the_same_moment_gets_the_sequential_refusal(admin, clients):
+    other = Company.insert(firm=admin.firm_id, portfolio=clients.id, siren="775695901", name="AUBADE PARIS",
+                           added_at=clock.now())
+    outcome = meanwhile(other, lambda: composition.add_company(admin, clients.id, "775 695 901"))
+    assert outcome["error"].errors == {
+        "siren": "L'entreprise 775 695 901 (AUBADE PARIS) est déjà dans ce portefeuille."}
+    outcome = meanwhile(
+        Company.insert(firm=admin.firm_id, portfolio=clients.id, siren="356000000", name="LA POSTE",
+                       added_at=clock.now()),
+        lambda: composition.add_companies(admin, clients.id, ["356 000 000"]))
+    [line] = outcome["value"].lines
+    assert not line.ok
+    assert line.message == "L'entreprise 356 000 000 (LA POSTE) est déjà dans ce portefeuille."

@@ -1,6 +1,7 @@
 """Portfolios of a firm (db/clients/portfolios.py): counts, search, create, edit, delete, déclarants."""
 import pytest
 
+from db import clock, fields
 from db.clients import portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
@@ -8,6 +9,7 @@ from tests.factories.clients import snapshot
 from tests.factories.directory import DANONE
 from tests.factories.firms import make_firm
 from tests.factories.people import demo_user
+from tests.factories.races import meanwhile
 
 
 def _rows(listing):
@@ -160,3 +162,39 @@ def test_another_firms_portfolio_is_not_found_and_declarants_are_refused(admin):
             call()
     with pytest.raises(Forbidden):
         portfolios.list_portfolios(other_declarant)
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_the_same_name_created_at_the_same_moment_gets_the_sequential_refusal(admin):
+    other = Portfolio.insert(firm=admin.firm_id, name="Clients 2027", name_key="clients 2027", comment="",
+                             is_default=False, created_at=clock.now())
+    outcome = meanwhile(other, lambda: portfolios.create_portfolio(admin, "CLIENTS 2027"))
+    assert outcome["error"].errors == {
+        "name": "Un portefeuille nommé « CLIENTS 2027 » existe déjà dans votre cabinet."}
+    assert Portfolio.select().where(Portfolio.name_key == "clients 2027").count() == 1
+
+
+def test_the_comment_is_limited_and_free_french_text(admin):
+    portfolio = Portfolio.get(Portfolio.name == "CLIENTS PME")
+    with pytest.raises(Invalid) as refused:
+        portfolios.update_portfolio(admin, portfolio.id, "CLIENTS PME", "x" * 10_000_000)
+    assert refused.value.errors == {"comment": "Saisissez au plus 2\u202f000 caractères."}
+    with pytest.raises(Invalid) as refused:
+        portfolios.update_portfolio(admin, portfolio.id, "CLIENTS PME", "é" * 2001)
+    assert refused.value.errors == {"comment": "Saisissez au plus 2\u202f000 caractères (2\u202f001 saisis)."}
+    with pytest.raises(Invalid) as refused:
+        portfolios.create_portfolio(admin, "PME 2", "Clients \u202eSUD")
+    assert refused.value.errors == {"comment": fields.HOSTILE_CONTROL}
+    comment = "DSN et DPAE = même délai ? -- voir <mail> ; \"urgent\"\nLigne 2"
+    portfolios.update_portfolio(admin, portfolio.id, "CLIENTS PME", comment)
+    assert Portfolio.get_by_id(portfolio.id).comment == comment
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_the_same_declarants_added_at_the_same_moment_are_added_once(admin):
+    portfolio = portfolios.create_portfolio(admin, "NOUVEAUX")
+    paul = demo_user("DURAND")
+    other = PortfolioDeclarant.insert(portfolio=portfolio.id, user=paul.id)
+    outcome = meanwhile(other, lambda: portfolios.set_declarants(admin, portfolio.id, [str(paul.id)]))
+    assert "error" not in outcome
+    assert portfolios.portfolio_declarant_ids(portfolio) == {str(paul.id)}

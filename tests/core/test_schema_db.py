@@ -50,17 +50,50 @@ def test_sqlite_database_from_the_first_migration_upgrades_without_loss(tmp_path
     database.close()
 
 
-def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
-    if not POSTGRES_URL:
-        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+def _in_a_postgresql_schema(name, check):
+    """check(url) on an empty PostgreSQL schema of its own, dropped afterwards."""
     admin = init_database(POSTGRES_URL)
-    admin.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
-    admin.execute_sql("CREATE SCHEMA upgrade_test")
+    admin.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    admin.execute_sql(f"CREATE SCHEMA {name}")
     admin.close()
     try:
-        _upgrade_keeps_rows(POSTGRES_URL + "?options=-csearch_path%3Dupgrade_test")
+        check(POSTGRES_URL + f"?options=-csearch_path%3D{name}")
     finally:
         database.close()
         cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
+        cleanup.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         cleanup.close()
+
+
+def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
+    if not POSTGRES_URL:
+        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+    _in_a_postgresql_schema("upgrade_test", _upgrade_keeps_rows)
+
+def _security_migrations_keep_the_demo_firm(url):
+    """A database at the previous head holding the demo firm takes 0100 and 0101 without loss."""
+    from db.demo import create_demo
+    from tests.factories.database import prepare
+
+    prepare(url)  # migrated, with the catalogue and the Sirene sample the demo firm needs
+    db = database.obj
+    create_demo()
+    runner = Runner(db, schema.MIGRATIONS_DIR)
+    runner.down("0100_sessions_throttling_outbox")  # back to the head before them, the firm kept
+    assert [name for name, applied in schema.status() if not applied] == [
+        "0100_sessions_throttling_outbox", "0101_second_factor"]
+    applied = schema.upgrade()
+    assert applied == ["0100_sessions_throttling_outbox", "0101_second_factor"] and not schema.drift()
+    firm = Firm.get(Firm.siret == "97785096500020")
+    assert firm.second_factor_required is False and firm.users.count() == 3
+
+
+def test_the_security_migrations_upgrade_a_sqlite_database_holding_the_demo_firm(tmp_path):
+    _security_migrations_keep_the_demo_firm(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    database.close()
+
+
+def test_the_security_migrations_upgrade_a_postgresql_database_holding_the_demo_firm():
+    if not POSTGRES_URL:
+        return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
+    _in_a_postgresql_schema("security_upgrade", _security_migrations_keep_the_demo_firm)

@@ -322,3 +322,12 @@ def test_a_tick_on_a_cell_removed_meanwhile_is_a_409_listing_it(client, auth, de
     assert "DPAE – LEROY Sophie : n'est plus proposée (déclaration ou déclarant retiré entre-temps)" in text(
         response
     )
+
+
+def test_htmx_without_criteria_asks_for_them_instead_of_failing(client, auth):
+    auth.login()
+    response = client.get(PAGE, headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<div id="habilitations-grid"')
+    assert "Choisissez les critères de recherche" in fragment

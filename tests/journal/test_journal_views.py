@@ -97,3 +97,11 @@ def test_the_menu_offers_the_journal_to_administrators_only(client, auth, world)
     assert 'href="/gestion/journal"' in text(auth.login())
     auth.logout()
     assert 'href="/gestion/journal"' not in text(auth.login_declarant())
+
+
+def test_an_odd_page_number_shows_the_first_page(client, auth, world):
+    auth.login()
+    for page in ("²", "-3", "0", "9" * 40, "1e3"):
+        response = client.get("/gestion/journal", query_string={"page": page})
+        assert response.status_code == 200, page
+        assert "<h1>Journal</h1>" in text(response)

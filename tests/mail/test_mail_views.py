@@ -26,7 +26,7 @@ def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, 
     assert message["From"] == "Portail tiers déclarant <ne-pas-repondre@portail.test>"
     body = message.get_content()
     assert "À l'attention de MARTIN Léa" in body and "Siret : 977 850 965 00020" in body
-    link = re.search(r"http://localhost(/activation/\S+)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/activation/\S+)", body).group(1)  # the demo default
     with database.connection_context():
         assert OutgoingMail.get(OutgoingMail.to == "lea@cabinet.fr").sent_at is not None
     auth.logout()
@@ -136,9 +136,13 @@ def test_a_failing_mail_server_does_not_undo_the_action(sqlite_url):
 
 
 def test_the_outbox_page_shows_texts_and_links(app, client):
+    with client.session_transaction() as session:
+        session["outbox"] = "cle-de-ce-navigateur"
+    token = delivery.caused_by(lambda: delivery.origin_of("cle-de-ce-navigateur"))
     with database.connection_context():
         delivery.queue("a@cabinet.fr", "Lien <b>important</b>",
                    "Suivez https://portail.example/inscription/validation/abc-123. Puis <script>x</script>")
+    delivery.release(token)
     page = client.get("/boite-d-envoi").get_data(as_text=True)
     assert "<h1>Boîte d'envoi</h1>" in page
     assert '<a href="https://portail.example/inscription/validation/abc-123">' in page
@@ -158,12 +162,14 @@ def test_the_outbox_exists_only_in_demo_mode(sqlite_url):
             "DATABASE_URL": sqlite_url,
             "SECRET_KEY": "k",
             "PORTAL_MODE": "production",
+            "PUBLIC_URL": "https://portail.example",
             "PASSWORD_HASH_ROUNDS": 4,
         }
     )
     client = app.test_client()
     assert client.get("/boite-d-envoi").status_code == 404
     assert "Boîte d" not in client.get("/connexion").get_data(as_text=True)
+    assert "demo-banner" not in client.get("/connexion").get_data(as_text=True)
     database.close()
 
 
@@ -172,3 +178,49 @@ def test_account_mails_never_carry_a_password(smtp_app):
     with database.connection_context():
         assert User.select().count() == 4
     assert all(PASSWORD not in m.get_content() for m in smtp_app.smtp.inbox.messages)
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, "http://127.0.0.1:5000/mot-de-passe-oublie/lien/"),
+    ({"SERVER_NAME": "portail.cabinet.test"}, "http://portail.cabinet.test/mot-de-passe-oublie/lien/"),
+    ({"PUBLIC_URL": "https://portail.example/"}, "https://portail.example/mot-de-passe-oublie/lien/"),
+])
+def test_mailed_links_never_come_from_the_host_header(app, settings, expected):
+    app.config.update(settings)
+    client = app.test_client()
+    host = settings.get("SERVER_NAME", "evil.example")
+    headers = {"Host": host, "X-Forwarded-Host": "evil.example"}
+    client.get("/connexion", headers=headers)  # the session and its CSRF token, for this host
+    client.post("/mot-de-passe-oublie", headers=headers,
+                data={"siret": DEMO_SIRET, "nom": "MOUTIN", "prenom": "Claire"})
+    client.post("/mot-de-passe-oublie/lien", headers=headers)
+    with database.connection_context():
+        [mail] = OutgoingMail.select().where(OutgoingMail.subject.contains("mot de passe"))
+    assert expected in mail.body and "evil.example" not in mail.body
+
+
+def test_each_browser_reads_the_mails_it_caused_and_an_administrator_those_of_the_firm(app, client, auth):
+    visitor, stranger = app.test_client(), app.test_client()
+    visitor.post("/mot-de-passe-oublie", data={"siret": DEMO_SIRET, "nom": "DURAND", "prenom": "Paul"})
+    visitor.post("/mot-de-passe-oublie/lien")
+    visitor.post("/mot-de-passe-oublie/administrateur")  # also mails the administrators
+    mine = visitor.get("/boite-d-envoi").get_data(as_text=True)
+    assert "Réinitialisation de votre mot de passe" in mine and "/mot-de-passe-oublie/lien/" in mine
+    assert "claire.moutin@cabinet-demo.test" not in mine  # the administrators' mail is not the visitor's
+    theirs = stranger.get("/boite-d-envoi").get_data(as_text=True)
+    assert "Aucun courriel préparé à la suite de vos actions dans ce navigateur." in theirs
+    assert "mot-de-passe-oublie/lien" not in theirs
+    auth.login()
+    firm = client.get("/boite-d-envoi").get_data(as_text=True)
+    assert "Réinitialisation de votre mot de passe" in firm and "claire.moutin@cabinet-demo.test" in firm
+    auth.logout()
+    auth.login_declarant()
+    assert "Réinitialisation de votre mot de passe" not in client.get("/boite-d-envoi").get_data(as_text=True)
+
+
+def test_every_page_of_demo_mode_says_it_is_a_demonstration(client, auth):
+    for path in ("/connexion", "/mot-de-passe-oublie", "/besoin-d-aide/", "/inscription/", "/nulle-part"):
+        page = client.get(path).get_data(as_text=True)
+        assert '<p class="demo-banner" role="note"><strong>Démonstration</strong>' in page, path
+    auth.login()
+    assert "Démonstration</strong>" in client.get("/gestion/portefeuilles").get_data(as_text=True)

@@ -40,8 +40,8 @@ def test_a_declarant_asks_once_and_the_administrators_are_told(firm):
         requests.ask_cooptation(admin, "", LINKS)  # already administrator
     with pytest.raises(Invalid) as hostile:
         requests.ask_cooptation(make_firm("97785096500020", admin=("A", "B"), declarants=(("C", "D"),))[2][0],
-                               "<script>x</script>", LINKS)
-    assert "« < »" in hostile.value.errors["message"]
+                               "Merci \u202e d'avance", LINKS)
+    assert "invisibles" in hostile.value.errors["message"]
     assert requests.pending_count(admin) == 1 and requests.pending_count(marc) == 0
 
 

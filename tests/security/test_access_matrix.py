@@ -12,7 +12,8 @@ from webapp.access import ADMIN_ONLY, FIRM_ONLY, SUPPORT_ONLY
 from webapp.navigation import MENU
 
 # Areas open to anyone: the inscription, Mot de passe oublié / identifiant oublié, Besoin d'aide.
-PUBLIC_BLUEPRINTS = {"inscription", "recovery", "assistance"}
+# The second factor's login step is public: without a password just checked, it sends back to the login.
+PUBLIC_BLUEPRINTS = {"inscription", "recovery", "assistance", "second_factor"}
 PUBLIC_ENDPOINTS = {
     "static", "menu.home", "auth.login", "auth.renew", "auth.resend_validation", "activation.activate",
     "support.login", "outbox.index",  # the Boîte d'envoi exists in demo mode only, for demonstrations
@@ -21,7 +22,8 @@ PUBLIC_ENDPOINTS = {
 FIRM_ENDPOINTS = {
     "menu.index", "declarations.tiles", "declarations.tile", "auth.logout",
     "profile.index", "profile.update_contact", "profile.change_password", "profile.change_secret",
-    "profile.request_admin",
+    "profile.request_admin", "second_factor_settings.index", "second_factor_settings.confirm",
+    "second_factor_settings.new_codes", "second_factor_settings.disable",
 }
 # Support agents may also log out and write to Besoin d'aide.
 OPEN_TO_SUPPORT = {"static", "auth.logout"}

@@ -12,9 +12,10 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from peewee import CharField, TextField, fn
 
 from db.database import database
-from db.models import Company
+from db.models import ALL_MODELS, Company
 from tests.factories.database import ROOT
 from tests.factories.demo import demo_rows, people_in_every_state, waiting_requests
 from tests.factories.forms import forms
@@ -66,6 +67,7 @@ ADMIN_PAGES = [
     "/gestion/journal",
     "/gestion/recapitulatif",
     "/compte/",
+    "/compte/double-authentification/",
     "/besoin-d-aide/",
     "/declarations",
 ]
@@ -83,6 +85,12 @@ NOT_ON_THESE_PAGES = {
     "auth.logout": "the header's button: logging out takes no field",
     "habilitation_files.apply": "Valider after a file's checked preview "
     "(tests/habilitations/test_files_views.py)",
+    "declarant_second_factor.reset": "shown for a person with a second factor only "
+    "(tests/accounts/test_second_factor_views.py)",
+    "second_factor_settings.new_codes": "shown once the second factor is on "
+    "(tests/accounts/test_second_factor_views.py)",
+    "second_factor_settings.disable": "shown once the second factor is on "
+    "(tests/accounts/test_second_factor_views.py)",
 }
 
 
@@ -155,6 +163,19 @@ def attack(client, page):
                         found += crashed(exc, what + " → " + response.location)
     again = client.get(page)
     found += problems_of(again, f"GET {page} afterwards") if again.status_code != 404 else []
+    return found + stored_oversized(page)
+
+
+def stored_oversized(page):
+    """Every text the forms store has a length limit checked on the server: no column may now hold
+    the 10,000-character values, whatever the page's maxlength said."""
+    found = []
+    with database.connection_context():
+        for model in ALL_MODELS:
+            for column in model._meta.sorted_fields:
+                if isinstance(column, (CharField, TextField)):
+                    if model.select().where(fn.LENGTH(column) >= 10_000).exists():
+                        found.append(f"{page}: {model.__name__}.{column.name} stored 10,000 characters")
     return found
 
 

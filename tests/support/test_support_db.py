@@ -5,8 +5,10 @@ import re
 import pytest
 
 from db import clock
+from db.accounts.throttle import Throttled
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AssistanceRequest, AuditEvent, User
+from db.rate_limits import TooMany
 from db.support import agents, assistance
 from tests.factories.firms import OTHER_SIRET
 from tests.factories.outbox import activation_token, mails
@@ -37,12 +39,12 @@ def test_the_answer_is_the_same_whatever_the_siret(db_engine):
 @pytest.mark.parametrize("field, value, message", [
     ("motif", "Pirater", "Choisissez le motif"),
     ("siret", "12345678901234", "clé de contrôle"),
-    ("siret", "4430618410004<", "« < »"),
+    ("siret", "4430618410004\u200b7", "invisibles"),
     ("nom", "", "obligatoire"),
     ("email", "jean@", "invalide"),
     ("message", "court", "au moins"),
     ("message", "x" * 4001, "au plus"),
-    ("message", "Bonjour'; DROP TABLE assistance_request; --", "SQL"),
+    ("message", "Bonjour \u202etout le monde", "invisibles"),
     ("message", "Bonjour \x1b[31m", "contrôle"),
 ])
 def test_bad_requests_store_nothing(db_engine, field, value, message):
@@ -52,17 +54,39 @@ def test_bad_requests_store_nothing(db_engine, field, value, message):
     assert AssistanceRequest.select().count() == 0 and mails() == []
 
 
-def test_a_flood_from_one_address_is_refused(db_engine):
+def test_a_flood_to_one_address_is_refused(db_engine):
     clock.freeze(clock.now())
-    for _ in range(assistance.MAX_PER_HOUR):
-        assistance.submit(REQUEST)
-    with pytest.raises(Invalid):
-        assistance.submit(REQUEST)
+    for n in range(assistance.MAX_PER_HOUR):
+        assistance.submit(REQUEST, sender=f"192.0.2.{n}")
+    with pytest.raises(TooMany):
+        assistance.submit(REQUEST, sender="192.0.2.99")
     clock.advance(hours=1, minutes=1)
     assistance.submit(REQUEST)
 
 
-def test_agents_log_in_by_address_and_are_locked_after_five_failures(agent):
+def test_a_flood_from_one_sender_to_many_addresses_is_refused(db_engine):
+    clock.freeze(clock.now())
+    for n in range(assistance.MAX_PER_HOUR):
+        assistance.submit({**REQUEST, "email": f"victime{n}@ailleurs.fr"}, sender="203.0.113.50")
+    with pytest.raises(TooMany) as refused:
+        assistance.submit({**REQUEST, "email": "victime99@ailleurs.fr"}, sender="203.0.113.50")
+    assert "Patientez avant d’en envoyer une autre." in str(refused.value)
+    assert AssistanceRequest.select().count() == assistance.MAX_PER_HOUR
+    assistance.submit({**REQUEST, "email": "victime99@ailleurs.fr"}, sender="198.51.100.3")  # someone else
+
+
+def test_a_strangers_text_is_never_mailed_back_to_an_unverified_address(db_engine, demo_firm):
+    text = "Achetez maintenant : http://spam.example/offre — offre limitée !"
+    assistance.submit({**REQUEST, "email": "victime@ailleurs.fr", "message": text}, sender="203.0.113.50")
+    [ack] = mails("victime@ailleurs.fr")
+    assert "spam.example" not in ack.body and "Achetez" not in ack.body
+    assert "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message" in ack.body
+    paul = User.get(User.nom == "DURAND")
+    assistance.submit({**REQUEST, "email": paul.email, "message": "Mon habilitation DSN a disparu."}, paul)
+    assert "Mon habilitation DSN a disparu." in mails(paul.email)[-1].body  # the own validated address
+
+
+def test_agents_log_in_by_address_and_wait_after_five_failures_from_one_address(agent):
     assert agent.firm_id is None and agent.is_support
     assert agents.authenticate("AGENT@portail.fr", AGENT_PASSWORD).id == agent.id
     with pytest.raises(Invalid):
@@ -70,13 +94,14 @@ def test_agents_log_in_by_address_and_are_locked_after_five_failures(agent):
     clock.freeze(clock.now())
     for _ in range(4):
         with pytest.raises(Invalid):
-            agents.authenticate("agent@portail.fr", "faux")
-    with pytest.raises(agents.SupportLocked):
-        agents.authenticate("agent@portail.fr", "faux")
-    with pytest.raises(agents.SupportLocked):
-        agents.authenticate("agent@portail.fr", AGENT_PASSWORD)
-    clock.advance(minutes=16)
-    assert agents.authenticate("agent@portail.fr", AGENT_PASSWORD).id == agent.id
+            agents.authenticate("agent@portail.fr", "faux", ip="203.0.113.9")
+    with pytest.raises(Throttled):
+        agents.authenticate("agent@portail.fr", "faux", ip="203.0.113.9")
+    with pytest.raises(Throttled):
+        agents.authenticate("agent@portail.fr", AGENT_PASSWORD, ip="203.0.113.9")
+    assert agents.authenticate("agent@portail.fr", AGENT_PASSWORD, ip="198.51.100.2").id == agent.id
+    clock.advance(minutes=1)
+    assert agents.authenticate("agent@portail.fr", AGENT_PASSWORD, ip="203.0.113.9").id == agent.id
 
 
 def test_agent_creation_checks_the_address_and_the_password(agent):

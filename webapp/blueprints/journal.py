@@ -1,12 +1,11 @@
 """Journal: who changed what, when, before → after, for the firm's administrators."""
-import csv
-import io
-
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, request
 from flask_login import current_user
 
+from db import csv_files
 from db.journal import reading
 from webapp.access import admin_required
+from webapp.downloads import csv_download
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("journal", __name__)
@@ -26,17 +25,4 @@ def index():
 def export():
     """Download the filtered journal as CSV (";" separated, UTF-8 with BOM, for spreadsheets)."""
     rows = reading.export(current_user, request.args)
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        yield "\ufeff"
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="journal.csv"'
-    return response
+    return csv_download("journal.csv", csv_files.lines(rows), stream=True)

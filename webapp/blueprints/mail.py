@@ -1,18 +1,45 @@
 """The Boîte d'envoi of demo mode: the mails the portal queued, with their text and links.
 
 It exists only when PORTAL_MODE is "demo" (404 otherwise): with no SMTP server, this is how a
-demonstration follows a validation or recovery link.
+demonstration follows a validation or recovery link. Each browser sees the mails its own requests
+caused in its session (its inscription, its recovery requests, its assistance request), and an
+administrator those of the firm; nothing else.
 """
 import re
+import secrets
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, g, render_template, session
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-from db.mail.delivery import outbox
+from db.mail import delivery
 
 bp = Blueprint("outbox", __name__)
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+OUTBOX_KEY = "outbox"  # kept in the browser's session; the mails store its digest
+
+
+def _origin():
+    """The digest of this browser's outbox key, created with the first mail it causes."""
+    if OUTBOX_KEY not in session:
+        session[OUTBOX_KEY] = secrets.token_urlsafe(16)
+    return delivery.origin_of(session[OUTBOX_KEY])
+
+
+@bp.before_app_request
+def _mark_mails_with_the_browser():
+    if current_app.config["PORTAL_MODE"] == "demo":
+        g.mail_origin = delivery.caused_by(_origin)
+
+
+@bp.teardown_app_request
+def _forget_the_browser(exc):
+    token = g.pop("mail_origin", None)
+    if token is not None:
+        delivery.release(token)
 
 
 @bp.before_request
@@ -35,5 +62,8 @@ def autolink(text):
 
 @bp.route("/boite-d-envoi")
 def index():
-    """List the latest messages of the outbox, newest first."""
-    return render_template("mail/outbox.html", mails=list(outbox(limit=100)))
+    """List the latest messages this browser caused (and, for an administrator, the firm's)."""
+    admin_firm = current_user.firm_id if current_user.is_authenticated and current_user.is_admin else None
+    origin = delivery.origin_of(session.get(OUTBOX_KEY))
+    return render_template("mail/outbox.html", mails=list(delivery.outbox(origin, admin_firm, limit=100)),
+                           admin_firm=admin_firm)

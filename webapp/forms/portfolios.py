@@ -5,13 +5,14 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from db.clients.portfolios import NAME_MAX
+from db.clients.portfolios import COMMENT_MAX, NAME_MAX
 from webapp.forms import Required
 
 
 class PortfolioForm(FlaskForm):
     name = StringField("Nom du portefeuille", validators=[Required()], render_kw={"maxlength": NAME_MAX})
-    comment = TextAreaField("Commentaire", validators=[Length(max=2000, message="2 000 caractères au plus.")])
+    # The browser's maxlength only; db/ enforces the length (and refuses invisible characters).
+    comment = TextAreaField("Commentaire", validators=[Length(max=COMMENT_MAX)])
 
 
 class AddCompanyForm(FlaskForm):

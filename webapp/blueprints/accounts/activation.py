@@ -1,10 +1,11 @@
 """Account activation from the link of the activation mail (public: the link is the credential)."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from db.accounts import activation
 from db.errors import Invalid, NotFound
 from db.identifiers import format_siret
+from webapp import login_sessions
 from webapp.forms import apply_errors
 from webapp.forms.people import SecretsForm
 
@@ -29,8 +30,7 @@ def activate(token):
         except NotFound:
             return render_template("accounts/activation/invalid.html"), 404
         if current_user.is_authenticated:
-            logout_user()  # someone else's session in this browser must not carry on
-            session.clear()
+            login_sessions.end()  # someone else's session in this browser must not carry on
         flash(f"Votre compte est activé. Connectez-vous avec le Siret {format_siret(person.firm.siret)}, "
               f"le nom {person.nom}, le prénom {person.prenom} et votre nouveau mot de passe.", "success")
         return redirect(url_for("auth.login"))

@@ -1,14 +1,15 @@
-"""Connexion and déconnexion: lockout, throttling per address, address validation, and the new
-password that a temporary password's holder must choose at the next login."""
+"""Connexion and déconnexion: throttling per address and per login, address validation, the new
+password that a temporary password's holder must choose at the next login; the second factor's
+step is in second_factor.py."""
 import datetime
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from db import clock
 from db.accounts import inscription
 from db.accounts.login import (
-    AccountLocked,
     EmailNotValidated,
     Throttled,
     authenticate,
@@ -16,11 +17,12 @@ from db.accounts.login import (
     renew_password,
 )
 from db.errors import Invalid, NotFound
+from webapp import login_sessions
+from webapp.blueprints.accounts import second_factor
 from webapp.forms import apply_errors
 from webapp.forms.auth import LoginForm
 from webapp.forms.recovery import RenewForm
 from webapp.mailer import link_with_token, send_queued
-from webapp.templating import datetime_fr
 
 bp = Blueprint("auth", __name__)
 
@@ -44,15 +46,7 @@ def login():
             user = authenticate(form.siret.data, form.nom.data, form.prenom.data, form.password.data,
                                 ip=request.remote_addr)
         except Throttled as exc:
-            error, status = (
-                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
-                429,
-            )
-        except AccountLocked as exc:
-            error, status = (
-                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
-                401,
-            )
+            error, status = login_sessions.throttled_message(exc), 429
         except EmailNotValidated as exc:
             session["unvalidated"] = exc.user.id
             error, status, resend = UNVALIDATED, 403, True
@@ -66,13 +60,12 @@ def login():
 
 
 def _logged_in(user):
-    session.clear()  # a fresh session at login: nothing carried over from before
     if user.must_change_password:
+        login_sessions.fresh()  # nothing carried over from before
         until = clock.now() + datetime.timedelta(minutes=RENEW_MINUTES)
         session["renew"] = {"user": user.id, "version": user.session_version, "until": until.isoformat()}
         return redirect(url_for("auth.renew"))
-    login_user(user)
-    return redirect(_safe_next() or url_for("menu.home"))
+    return second_factor.next_step(user, _safe_next())
 
 
 @bp.route("/connexion/nouveau-lien", methods=["POST"])
@@ -115,23 +108,27 @@ def renew():
         except Invalid as exc:
             error, status = apply_errors(form, exc), 422
         else:
-            session.clear()
-            login_user(user)
             flash("Votre nouveau mot de passe et votre question secrète sont enregistrés.", "success")
-            return redirect(url_for("menu.home"))
+            return second_factor.next_step(user, None)
     return render_template("accounts/auth/renew.html", form=form, user=user, error=error), status
 
 
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout():
-    """Log out and forget the session."""
-    logout_user()
-    session.clear()
+    """Log out: the session ends on the server, so the cookie replayed opens nothing."""
+    login_sessions.end()
     return redirect(url_for("auth.login"))
 
 
 def _safe_next():
+    """The ?next= target when it is a path of this site, else None. Browsers drop tabs and line
+    breaks and read a backslash as "/" before resolving a Location: "/<tab>/evil.example" would leave the
+    site, so any control, space or backslash refuses the target, and what remains must be a path."""
     target = request.args.get("next", "")
-    # Only paths of this site: "/x" but not "//evil.example" or "/\evil".
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable() or any(character.isspace() for character in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from db.accounts import inscription
 from db.accounts.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
 from db.errors import Conflict, Invalid, NotFound
+from db.rate_limits import TooMany
 from webapp.forms import apply_errors
 from webapp.forms.inscription import AccessRequestForm, CredentialsForm, IdentityForm, ProfileForm
 from webapp.mailer import absolute_url, link_with_token, send_queued
@@ -146,13 +147,13 @@ def request_access(state):
         absolute_url("requests.index") if endpoint_exists("requests.index") else absolute_url("auth.login")
     )
     try:
-        inscription.request_access(state["identity"], form.message.data, requests_url)
-    except Invalid as exc:
+        inscription.request_access(state["identity"], form.message.data, requests_url,
+                                   sender=request.remote_addr)
+    except (Invalid, TooMany) as exc:
         found = inscription.establishment(state["identity"]["siret"])
-        error = apply_errors(form, exc)
-        return _page(
-            "accounts/inscription/establishment.html", state, 3, 422, found=found, form=form, error=error
-        )
+        error, status = (apply_errors(form, exc), 422) if isinstance(exc, Invalid) else (str(exc), 429)
+        return _page("accounts/inscription/establishment.html", state, 3, status, found=found, form=form,
+                     error=error)
     send_queued()
     session.pop(KEY, None)
     return render_template("accounts/inscription/access_sent.html")

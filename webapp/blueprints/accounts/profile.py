@@ -1,11 +1,12 @@
 """Vos informations personnelles: contact details, password, secret question, the firm's
 administrators, and the request to become administrator (cooptation)."""
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from db.accounts import profile
 from db.errors import Invalid
 from db.people import requests
+from webapp import login_sessions
 from webapp.access import firm_required
 from webapp.forms import apply_errors
 from webapp.forms.people import ContactForm, MessageForm, PasswordChangeForm, SecretChangeForm
@@ -85,7 +86,7 @@ def change_password():
     )
     if refused:
         return refused
-    login_user(user)  # the session now carries the new session_version
+    login_sessions.start(user)  # every session of the old password ended, this one included: a new one
     return redirect(url_for(".index"))
 
 

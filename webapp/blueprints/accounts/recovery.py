@@ -6,12 +6,12 @@ the signed session cookie is readable by its holder, and must not answer that qu
 import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user
 
 from db import clock
 from db.accounts import recovery
 from db.accounts.login import Throttled, check_ip, record_attempt
 from db.errors import Invalid, NotFound
+from webapp import login_sessions
 from webapp.forms import apply_errors
 from webapp.forms.recovery import AnswerForm, ForgotLoginForm, NewPasswordForm, TripletForm
 from webapp.mailer import absolute_url, link_with_token, send_queued
@@ -120,9 +120,8 @@ def new_password():
 
 def _reset_done(user):
     send_queued()
-    session.clear()
-    login_user(user)
     flash("Votre nouveau mot de passe est enregistré. Vos autres sessions ont été fermées.", "success")
+    login_sessions.start(user)
     return redirect(url_for("menu.home"))
 
 

@@ -14,6 +14,7 @@ from db.sirene.online import SireneApi
 from webapp.access import admin_required
 from webapp.forms import apply_errors
 from webapp.forms.portfolios import AddCompanyForm, BulkAddForm, TransferForm
+from webapp.request_limits import accepts_upload
 from webapp.templating import is_htmx, number_fr
 
 bp = Blueprint("companies", __name__, url_prefix="/gestion")
@@ -59,6 +60,7 @@ def _composition(portfolio_id, form, error, other=None, added=None):
 
 @bp.route("/portefeuilles/<int:portfolio_id>/entreprises/plusieurs", methods=["GET", "POST"])
 @admin_required
+@accepts_upload
 def bulk_add(portfolio_id):
     """Add several companies at once: pasted SIRENs or a CSV file, with a compte rendu per line."""
     portfolio = portfolios.get_portfolio(current_user, portfolio_id)

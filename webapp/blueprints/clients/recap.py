@@ -1,14 +1,12 @@
 """Consulter / Imprimer le récapitulatif, of the whole firm or of one portfolio, and its CSV
 export (`;` separator, UTF-8 with BOM so that Excel opens it in French)."""
-import csv
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from db import clock
+from db import clock, csv_files
 from db.clients import recap
 from webapp.access import admin_required
+from webapp.downloads import csv_download
 from webapp.templating import datetime_fr
 
 bp = Blueprint("recap", __name__, url_prefix="/gestion")
@@ -54,15 +52,8 @@ def portfolio_csv(portfolio_id):
 
 def _csv(portfolio_id, name):
     # Built in the view, while the request's connection is open: a streamed body would outlive it.
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(recap.CSV_HEADER)
-    for row in recap.csv_rows(current_user, portfolio_id):
-        writer.writerow(_cells(row))
-    stamp = clock.now().strftime("%Y%m%d")
-    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+    rows = [recap.CSV_HEADER, *(_cells(row) for row in recap.csv_rows(current_user, portfolio_id))]
+    return csv_download(f"{name}-{clock.now():%Y%m%d}.csv", csv_files.lines(rows))
 
 
 def _cells(row):

@@ -7,7 +7,6 @@ import time
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -15,7 +14,6 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -24,6 +22,8 @@ from db.errors import Conflict, Invalid
 from db.habilitations import csv_export, csv_import
 from webapp.access import admin_required
 from webapp.blueprints.habilitations.grid import LIST_LIMIT, delay_override
+from webapp.downloads import csv_download
+from webapp.request_limits import accepts_upload
 
 bp = Blueprint("habilitation_files", __name__)
 SESSION_KEY = "habilitation_import"
@@ -45,13 +45,12 @@ def template():
 
 
 def _csv(name, lines):
-    response = Response(stream_with_context(lines), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(name, lines, stream=True)
 
 
 @bp.route("/gestion/habilitations/import", methods=["GET", "POST"])
 @admin_required
+@accepts_upload
 def upload():
     """Show the import form (GET); check the file and show what it would change (POST)."""
     portfolios = csv_export.portfolios(current_user)

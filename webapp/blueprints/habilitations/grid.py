@@ -34,7 +34,8 @@ def grid_fields():
 def index():
     """Show the search criteria and, once searched, a page of the grid (htmx: the grid only)."""
     screen = habilitations.search(current_user, request.args, delay_override())
-    return page_or_fragment("habilitations/grid/index.html", "habilitations/grid/_grid.html",
+    fragment = "habilitations/grid/_grid.html" if screen.grid else "habilitations/grid/_no_search.html"
+    return page_or_fragment("habilitations/grid/index.html", fragment,
                             screen=screen, grid=screen.grid, list_limit=LIST_LIMIT)
 
 

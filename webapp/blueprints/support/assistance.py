@@ -3,6 +3,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user
 
 from db.errors import Invalid
+from db.rate_limits import TooMany
 from db.support import assistance
 from webapp.forms import apply_errors
 from webapp.forms.people import AssistanceForm
@@ -25,10 +26,12 @@ def new():
     form = AssistanceForm(data={"motif": request.args.get("motif", ""), **_prefill()})
     if request.method == "POST":
         try:
-            sent = assistance.submit(form.data, current_user)
+            sent = assistance.submit(form.data, current_user, sender=request.remote_addr)
         except Invalid as exc:
             error = apply_errors(form, exc)
             return render_template("support/assistance/new.html", form=form, error=error), 422
+        except TooMany as exc:
+            return render_template("support/assistance/new.html", form=form, error=str(exc)), 429
         send_queued()
         session["assistance_reference"] = sent.reference
         return redirect(url_for(".sent"))

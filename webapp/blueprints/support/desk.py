@@ -4,17 +4,18 @@ the assistance requests, their answers, and handing a firm's administration to a
 Support agents only reach these pages (and logout, assistance, static files); firm pages refuse
 them, and these pages refuse the people of the firms.
 """
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from db.accounts.login import Throttled
 from db.errors import Forbidden, Invalid
 from db.support import agents, assistance
+from webapp import login_sessions
 from webapp.access import FIRM_ONLY, support_required
 from webapp.forms import apply_errors
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
 from webapp.mailer import mail_links, send_queued
-from webapp.templating import datetime_fr, page_or_fragment
+from webapp.templating import page_or_fragment
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 OPEN_TO_SUPPORT = {"static", "auth.logout"}
@@ -42,20 +43,11 @@ def login():
         try:
             agent = agents.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
         except Throttled as exc:
-            error, status = (
-                f"Trop de tentatives depuis votre adresse : réessayez après le {datetime_fr(exc.until)}.",
-                429,
-            )
-        except agents.SupportLocked as exc:
-            error, status = (
-                f"Trop d'échecs de connexion : le compte est verrouillé jusqu'au {datetime_fr(exc.until)}.",
-                401,
-            )
+            error, status = login_sessions.throttled_message(exc), 429
         except Invalid as exc:
             error, status = exc.errors["__all__"], 401
         else:
-            session.clear()  # a fresh session at login
-            login_user(agent)
+            login_sessions.start(agent)
             return redirect(url_for(".index"))
     return render_template("support/desk/login.html", form=form, error=error), status
 

@@ -1,0 +1,74 @@
+"""Server-side sessions of logged-in people (firms' people and support agents alike).
+
+Opening a session mints a random token that the signed cookie carries; only its SHA-256 is stored.
+Every request finds the session, its user and the firm in one indexed query, and the session is
+refused when it was ended (logout), when it was opened under an older password epoch
+(User.session_version: a password change, a deactivation), after `idle` without a request, or
+`lifetime` after it was opened. Its last activity is written at most once a minute, and a database
+that refuses that write (read-only, full) does not log anyone out.
+"""
+import datetime
+import hashlib
+import secrets
+
+from peewee import JOIN, DatabaseError
+
+from db import clock
+from db.models import Firm, User, UserSession
+
+TOUCH_SECONDS = 60  # the granularity of the idle timeout: at most one write a minute per session
+KEEP_ENDED_DAYS = 30
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def open_session(user, ip="", now=None):
+    """A new session for user (after a complete login); returns user, whose get_id() is the token."""
+    now = now or clock.now()
+    token = secrets.token_urlsafe(32)
+    UserSession.delete().where(  # this person's sessions ended long ago: nothing to keep them for
+        (UserSession.user == user.id)
+        & (UserSession.last_seen_at < now - datetime.timedelta(days=KEEP_ENDED_DAYS))
+    ).execute()
+    UserSession.create(user=user.id, token_hash=_digest(token), session_version=user.session_version,
+                       created_at=now, last_seen_at=now, ip=(ip or "")[:45])
+    user.session_token = token
+    return user
+
+
+def load_session_user(token, idle, lifetime, now=None):
+    """The user of a live session, with its firm, or None (ended, expired, password changed, person
+    or firm deactivated). One query; the last activity is written at most once a minute."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    now = now or clock.now()
+    row = (UserSession.select(UserSession, User, Firm)
+           .join(User).join(Firm, JOIN.LEFT_OUTER)
+           .where(UserSession.token_hash == _digest(token)).first())
+    if row is None or row.ended_at is not None:
+        return None
+    user = row.user
+    if (not user.is_active or user.session_version != row.session_version
+            or (user.firm_id is not None and not user.firm.is_active)
+            or now - row.last_seen_at > idle or now - row.created_at > lifetime):
+        return None
+    if (now - row.last_seen_at).total_seconds() > TOUCH_SECONDS:
+        _touch(row.id, now)
+    user.session_token = token
+    return user
+
+
+def _touch(session_id, now):
+    try:
+        UserSession.update(last_seen_at=now).where(UserSession.id == session_id).execute()
+    except DatabaseError:  # read-only or full: the pages that read keep working
+        pass
+
+
+def end_session(token, now=None):
+    """Log out: the token never opens a page again, even replayed."""
+    if token:
+        UserSession.update(ended_at=now or clock.now()).where(
+            (UserSession.token_hash == _digest(token)) & UserSession.ended_at.is_null()).execute()

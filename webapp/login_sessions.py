@@ -1,0 +1,72 @@
+"""Opening and closing a logged-in session: one place for every login (connexion, support desk,
+new password, second factor) and every logout.
+
+The cookie is Flask's signed one; what makes it a login is the server-side session it names
+(db/accounts/sessions.py), checked on every request by the user loader, ended for good at logout."""
+import datetime
+
+from flask import current_app, g, request, session
+from flask_login import current_user, login_user, logout_user
+
+from db.accounts import sessions
+from db.accounts.login import complete_login
+from db.clock import datetime_fr
+
+# What survives the fresh session of a login: the messages to show next, and the demo outbox's key
+# (the newcomer who signed up still reads the mails this browser caused).
+CARRIED = ("_flashes", "outbox")
+SESSION_ENDED = ("Votre session a pris fin (déconnexion, inactivité prolongée ou durée maximale "
+                 "atteinte)\u202f: reconnectez-vous pour continuer.")
+
+
+def limits(config):
+    """(idle, lifetime) of a session, from SESSION_IDLE_MINUTES and SESSION_LIFETIME_HOURS."""
+    return (datetime.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            datetime.timedelta(hours=config["SESSION_LIFETIME_HOURS"]))
+
+
+def load_user(token):
+    """Flask-Login's user loader: the user of a live server-side session, or None."""
+    idle, lifetime = limits(current_app.config)
+    user = sessions.load_session_user(token, idle, lifetime)
+    if user is None:
+        g.session_ended = True  # the login page says why
+    return user
+
+
+def fresh():
+    """A fresh cookie at a login step: nothing of the anonymous one but CARRIED."""
+    carried = {key: session[key] for key in CARRIED if key in session}
+    session.clear()
+    session.update(carried)
+
+
+def start(user):
+    """After a complete login: a fresh cookie, a new server-side session, the person logged in."""
+    fresh()
+    sessions.open_session(user, ip=request.remote_addr)
+    login_user(user)
+
+
+def finish(user, how=""):
+    """The login is complete (password, and the second factor when there is one): journaled, the
+    last login noted, the session opened."""
+    complete_login(user, request.remote_addr, how)
+    start(user)
+
+
+def throttled_message(exc):
+    """Why a login must wait, and until when: the address, or these credentials from this address
+    (the same words for a real and an unknown login)."""
+    when = datetime_fr(exc.until)
+    if exc.scope == "address":
+        return f"Trop de tentatives depuis votre adresse\u202f: réessayez après le {when}."
+    return f"Trop d’échecs de connexion avec ces identifiants\u202f: réessayez après le {when}."
+
+
+def end():
+    """Log out: the server-side session ends (the cookie, replayed, opens nothing), the cookie is emptied."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.session_token)
+    logout_user()
+    session.clear()
