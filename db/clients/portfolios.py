@@ -13,6 +13,7 @@ from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
+from db.notifications import rights
 from db.text import fold
 
 NAME_MAX = 100
@@ -254,6 +255,8 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         return plan
     with database.atomic():
         if plan.removed:
+            rights.rights_removed(actor, _leaver_habilitations(portfolio, plan.removed),
+                                  f"vous n'êtes plus déclarant du portefeuille « {portfolio.name} »")
             Habilitation.delete().where(
                 Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
             ).execute()

@@ -25,6 +25,9 @@ class Firm(BaseModel):
     # The inscription's profile: "Votre entreprise et vos clients" (a tiers déclarant, True) or
     # "Votre entreprise" only (False).
     manages_clients = BooleanField(default=True)
+    # « Vous êtes… » at inscription: "entreprise", "expert_comptable", "centre_gestion" or "autre_tiers"
+    # (db.accounts.inscription.FIRM_KINDS); "" for firms registered before it was asked.
+    kind = CharField(max_length=20, default="")
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=clock.now)
 
