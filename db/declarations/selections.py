@@ -28,7 +28,7 @@ from db.notifications import rights
 from db.text import fold
 
 __all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "OWN", "Selection", "Change", "load", "submit",
-           "company_establishments"]
+           "apply_lines", "company_establishments"]
 NOT_OFFERED = (
     "« {} » n'est pas proposée à ce niveau (elle a pu être retirée entre-temps) : rechargez la page."
 )
@@ -151,6 +151,22 @@ def submit(actor, level_name, target_id, declaration_ids, confirmed=False):
     with database.atomic():
         _apply(actor, level, target, change)
     change.applied = True
+    return change
+
+
+def apply_lines(actor, level_name, target_id, added_ids=(), removed_ids=()):
+    """The bulk file's Déclaration lines on one portfolio, company or establishment, already checked:
+    the writes, journal and notices of a Valider of the page, inside the caller's transaction."""
+    level, target = _admin_level(actor, level_name, target_id)
+    selection = _selection(level, target)
+    change = Change(selection, set())
+    change.added = [d for d in selection.options if d.id in set(added_ids) - selection.selected]
+    change.removed = [d for d in selection.options if d.id in set(removed_ids) & selection.selected]
+    if change.removed:
+        _impact(change, level, target)
+    if change.added or change.removed:
+        _apply(actor, level, target, change)
+        change.applied = True
     return change
 
 
