@@ -12,8 +12,17 @@ from db.access import firm_row, require_admin
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
-from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
+from db.models import (
+    Company,
+    Establishment,
+    Habilitation,
+    Portfolio,
+    PortfolioDeclarant,
+    PortfolioDeclaration,
+    User,
+)
 from db.notifications import rights
+from db.people import names
 from db.text import fold
 
 NAME_MAX = 100
@@ -128,9 +137,9 @@ def _client_matches(firm, criterion, value):
 def declarant_choices(actor):
     """[(user id as text, label)] of the firm's active people, for the dual list."""
     require_admin(actor)
-    users = User.select().where((User.firm == actor.firm_id) & User.is_active).order_by(User.nom_key,
-                                                                                          User.prenom_key)
-    return [(str(u.id), f"{u.full_name} ({'administrateur' if u.is_admin else 'déclarant'})") for u in users]
+    users = names.name_people(list(User.select().where((User.firm == actor.firm_id) & User.is_active)
+                                   .order_by(User.nom_key, User.prenom_key)), actor.firm_id)
+    return [(str(u.id), f"{u.list_name} ({'administrateur' if u.is_admin else 'déclarant'})") for u in users]
 
 
 def portfolio_declarant_ids(portfolio):
@@ -198,6 +207,38 @@ def update_portfolio(actor, portfolio_id, name, comment=""):
                      before=before, after={"nom": name, "commentaire": comment})
     portfolio.name, portfolio.comment = name, comment
     return portfolio
+
+
+@dataclass
+class DeletionPlan:
+    """What the portfolio holds, for the page that asks to confirm its deletion."""
+
+    portfolio: Portfolio
+    companies: int
+    establishments: int
+    declarants: int
+    declarations: int
+    habilitations: int
+
+    @property
+    def allowed(self):
+        return not self.portfolio.is_default and not self.companies
+
+
+def plan_deletion(actor, portfolio_id):
+    """The real content of the portfolio: a deletion is possible only when it holds no company."""
+    portfolio = get_portfolio(actor, portfolio_id)
+    establishments = (Establishment.select(Establishment.id)
+                      .join(Company, on=(Establishment.company == Company.id))
+                      .where(Company.portfolio == portfolio.id))
+    return DeletionPlan(
+        portfolio,
+        Company.select().where(Company.portfolio == portfolio.id).count(),
+        establishments.count(),
+        PortfolioDeclarant.select().where(PortfolioDeclarant.portfolio == portfolio.id).count(),
+        PortfolioDeclaration.select().where(PortfolioDeclaration.portfolio == portfolio.id).count(),
+        Habilitation.select().where(Habilitation.establishment.in_(establishments)).count(),
+    )
 
 
 def delete_portfolio(actor, portfolio_id):

@@ -87,6 +87,16 @@ class User(BaseModel):
         return f"{self.nom.upper()} {self.prenom}"
 
     @property
+    def list_name(self):
+        """The name in lists of people: full_name, with the person's number where another name of
+        the firm reads the same (set by db.people.names.name_people)."""
+        return self.__dict__.get("_list_name") or self.full_name
+
+    @list_name.setter
+    def list_name(self, value):
+        self.__dict__["_list_name"] = value
+
+    @property
     def role_label(self):
         # An administrator also declares: the portal shows "Administrateur - Déclarant".
         return {

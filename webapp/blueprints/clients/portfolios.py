@@ -84,7 +84,8 @@ def delete(portfolio_id):
             return redirect(url_for("portfolios.index"))
         flash(f"Portefeuille « {portfolio.name} » supprimé.", "success")
         return redirect(url_for("portfolios.index"))
-    return render_template("clients/portfolios/delete.html", portfolio=portfolio)
+    plan = portfolios.plan_deletion(current_user, portfolio_id)
+    return render_template("clients/portfolios/delete.html", plan=plan)
 
 
 @bp.route("/<int:portfolio_id>/declarants", methods=["GET", "POST"])
