@@ -92,18 +92,22 @@ def _once(touched, key, line):
     touched[key] = line.number
 
 
-def _siren(line):
-    error = siren_error(line.get("siren"))
-    if error:
+def _number(line, key, check, known):
+    """The cleaned SIREN or SIRET of the line; a number the firm or the directory already knows is
+    taken as it is (the directory is the reference, its keys are never checked)."""
+    value = clean(line.get(key))
+    error = check(value)
+    if error and not (value.isascii() and value.isdigit() and value in known):
         raise Refused(error)
-    return clean(line.get("siren"))
+    return value
 
 
-def _siret(line):
-    error = siret_error(line.get("siret"))
-    if error:
-        raise Refused(error)
-    return clean(line.get("siret"))
+def _siren(state, line):
+    return _number(line, "siren", siren_error, state.clients.keys() | state.units.keys())
+
+
+def _siret(state, line):
+    return _number(line, "siret", siret_error, state.registered.keys() | state.directory.keys())
 
 
 def _portfolio(state, line, required=True):
@@ -145,7 +149,7 @@ def _level(line):
 
 
 def remove_company(state, line, touched):
-    siren = _siren(line)
+    siren = _siren(state, line)
     client = _client(state, line, siren)
     _once(touched, ("company", siren), line)
     line.messages.append(
@@ -158,7 +162,7 @@ def remove_company(state, line, touched):
 
 def add_company(state, line, touched):
     portfolio = _portfolio(state, line)
-    siren = _siren(line)
+    siren = _siren(state, line)
     _once(touched, ("company", siren), line)
     client = state.clients.get(siren)
     if client is not None and client.portfolio.id == portfolio.id:
@@ -183,7 +187,7 @@ def add_company(state, line, touched):
 
 
 def change_establishment(state, line, touched):
-    siret = _siret(line)
+    siret = _siret(state, line)
     client = _client(state, line, siret[:9])
     _once(touched, ("establishment", siret), line)
     registered = siret in state.registered
@@ -220,13 +224,13 @@ def select_declaration(state, line, touched):
         key, where, offered = portfolio.id, f"du portefeuille « {portfolio.name} »", True
         held = (portfolio.id, declaration.id) in state.portfolio_decls
     elif level == "company":
-        client = _client(state, line, _siren(line))
+        client = _client(state, line, _siren(state, line))
         key, where = client.siren, f"de l'entreprise {client.name}"
         offered = state.is_own(client.siren) or (client.portfolio.id, declaration.id) in state.portfolio_decls
         held = (client.siren, declaration.id) in state.company_decls
         above = f"le portefeuille « {client.portfolio.name} »"
     else:
-        siret = _siret(line)
+        siret = _siret(state, line)
         _client(state, line, siret[:9])
         if siret not in state.registered:
             raise Refused(f"l'établissement {siret} n'est pas inscrit")
@@ -252,7 +256,7 @@ def select_declaration(state, line, touched):
 
 
 def set_rights(state, line, touched):
-    siret = _siret(line)
+    siret = _siret(state, line)
     client = _client(state, line, siret[:9])
     if siret not in state.registered:
         raise Refused(f"l'établissement {siret} n'est pas inscrit")

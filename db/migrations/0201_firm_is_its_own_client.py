@@ -71,21 +71,21 @@ def _settle(t, firm_id, siret, firm_name, now):
     offered = {d for (d,) in t["portfolio_declaration"].select(t["portfolio_declaration"].declaration_id)
                .where(t["portfolio_declaration"].portfolio_id == default).tuples()}
     if set(ids) - offered:
-        t["portfolio_declaration"].insert_many(
+        t["portfolio_declaration"].insert(
             [{"portfolio_id": default, "declaration_id": d} for d in sorted(set(ids) - offered)]).execute()
     t["company"].insert(firm_id=firm_id, portfolio_id=default, siren=siren, name=name, added_at=now).execute()
     company_id = company.select(company.id).where((company.firm_id == firm_id) & (company.siren == siren)).scalar()
     if ids:
-        t["company_declaration"].insert_many(
+        t["company_declaration"].insert(
             [{"company_id": company_id, "declaration_id": d} for d in ids]).execute()
     source = DE.select(Value(firm_id), Value(company_id), DE.siret, directory_name(), directory_address(),
                        DE.is_siege, directory_is_active(), Value(now)).where((DE.siren == siren) & active_in_directory())
     e = t["establishment"]
-    e.insert_from(source, [e.firm_id, e.company_id, e.siret, e.name, e.address, e.is_siege, e.is_active,
-                           e.registered_at]).execute()
+    e.insert(source, columns=[e.firm_id, e.company_id, e.siret, e.name, e.address, e.is_siege, e.is_active,
+                              e.registered_at]).execute()
     establishments = [i for (i,) in e.select(e.id).where(e.company_id == company_id).tuples()]
     if ids:
-        t["establishment_declaration"].insert_many(
+        t["establishment_declaration"].insert(
             [{"establishment_id": i, "declaration_id": d} for i in establishments for d in ids]).execute()
     admin = (t["user"].select(t["user"].id, t["user"].nom, t["user"].prenom)
              .where((t["user"].firm_id == firm_id) & (t["user"].role == "admin") & (t["user"].is_active == True))  # noqa: E712
@@ -103,7 +103,7 @@ def _settle(t, firm_id, siret, firm_name, now):
                       "pay_granted_at": now if has_payment else None,
                       "pay_active_from": start if has_payment else None} for i in establishments]
         for chunk in range(0, len(rows), 500):
-            t["habilitation"].insert_many(rows[chunk:chunk + 500]).execute()
+            t["habilitation"].insert(rows[chunk:chunk + 500]).execute()
         rights = len(rows)
     who = f"{admin[1].upper()} {admin[2]}" if admin else ""
     summary = (f"{name} (votre entreprise) ajoutée au « Portefeuille par défaut » à la mise à niveau du portail : "

@@ -165,6 +165,8 @@ def update_person(actor, user_id, data, links):
     if not changed:
         return []
     before = snapshot(person, changed)
+    # The login compares names without case or accents: only a change of those keys is a new login.
+    renamed = (fold(values["nom"]), fold(values["prenom"])) != (person.nom_key, person.prenom_key)
     firm = Firm.get_by_id(actor.firm_id)
     try:
         with database.atomic():
@@ -173,7 +175,7 @@ def update_person(actor, user_id, data, links):
             old_email, old_name = person.email, person.full_name
             for key, value in values.items():
                 setattr(person, key, value)
-            if {"nom", "prenom"} & set(changed):
+            if renamed:
                 _renamed(actor, person, firm, old_name, links)
             if "email" in changed:
                 people_mails.email_changed(person, firm, old_email, person.email)
