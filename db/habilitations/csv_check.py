@@ -7,6 +7,7 @@ companies, additions of companies, establishments (added or removed), additions 
 (portfolio, then company, then establishment), then habilitations.
 """
 
+from db.habilitations import csv_refs as refs
 from db.habilitations.csv_layout import (
     ACTIONS,
     ADD,
@@ -18,18 +19,14 @@ from db.habilitations.csv_layout import (
     SET,
     TYPES,
 )
+from db.habilitations.csv_refs import Refused
 from db.habilitations.csv_state import FirmState
 from db.habilitations.edits import DECLARE, PAY
-from db.identifiers import clean, siren_error, siret_error
 from db.text import fold
 
 OK, PARTIAL, KO = "OK", "OK partiel", "KO"
 LEVEL_ORDER = {"portfolio": 0, "company": 1, "establishment": 2}
 UNCHANGED = "déjà en place : rien à modifier"
-
-
-class Refused(Exception):
-    """A line that cannot be applied; the message says why."""
 
 
 def _phase(line):
@@ -56,7 +53,7 @@ def check_lines(actor, lines):
             line.action = SET
     order = sorted(
         (line for line in lines if _phase(line)),
-        key=lambda line: (_phase(line), LEVEL_ORDER.get(_level(line), 0), line.number),
+        key=lambda line: (_phase(line), LEVEL_ORDER.get(refs.level(line), 0), line.number),
     )
     for line in lines:
         if not _phase(line):
@@ -86,72 +83,10 @@ def _shape_error(line):
     return f"Action « {line.get('action')} » impossible pour une ligne {line.type} : {expected} attendu"
 
 
-def _once(touched, key, line):
-    if key in touched:
-        raise Refused(f"déjà traitée ligne {touched[key]} : une seule ligne par objet")
-    touched[key] = line.number
-
-
-def _number(line, key, check, known):
-    """The cleaned SIREN or SIRET of the line; a number the firm or the directory already knows is
-    taken as it is (the directory is the reference, its keys are never checked)."""
-    value = clean(line.get(key))
-    error = check(value)
-    if error and not (value.isascii() and value.isdigit() and value in known):
-        raise Refused(error)
-    return value
-
-
-def _siren(state, line):
-    return _number(line, "siren", siren_error, state.clients.keys() | state.units.keys())
-
-
-def _siret(state, line):
-    return _number(line, "siret", siret_error, state.registered.keys() | state.directory.keys())
-
-
-def _portfolio(state, line, required=True):
-    name = line.get("portfolio")
-    if not name:
-        if required:
-            raise Refused("indiquez le portefeuille")
-        return None
-    portfolio = state.portfolios.get(fold(name))
-    if portfolio is None:
-        raise Refused(f"portefeuille « {name} » inconnu dans votre cabinet")
-    return portfolio
-
-
-def _client(state, line, siren):
-    client = state.clients.get(siren)
-    if client is None:
-        raise Refused(f"l'entreprise {siren} n'est dans aucun de vos portefeuilles")
-    portfolio = _portfolio(state, line, required=False)
-    if portfolio is not None and portfolio.id != client.portfolio.id:
-        raise Refused(
-            f"l'entreprise {siren} est dans le portefeuille « {client.portfolio.name} », pas dans "
-            f"« {portfolio.name} »"
-        )
-    return client
-
-
-def _declaration(state, line):
-    declaration = state.catalogue.get(fold(line.get("declaration")))
-    if declaration is None:
-        raise Refused(f"déclaration « {line.get('declaration')} » inconnue du catalogue")
-    return declaration
-
-
-def _level(line):
-    if line.get("siret"):
-        return "establishment"
-    return "company" if line.get("siren") else "portfolio"
-
-
 def remove_company(state, line, touched):
-    siren = _siren(state, line)
-    client = _client(state, line, siren)
-    _once(touched, ("company", siren), line)
+    siren = refs.siren(state, line)
+    client = refs.client(state, line, siren)
+    refs.once(touched, ("company", siren), line)
     line.messages.append(
         f"{client.name} retirée du portefeuille « {client.portfolio.name} », avec ses "
         f"{client.establishments} établissement(s) et leurs habilitations"
@@ -161,9 +96,9 @@ def remove_company(state, line, touched):
 
 
 def add_company(state, line, touched):
-    portfolio = _portfolio(state, line)
-    siren = _siren(state, line)
-    _once(touched, ("company", siren), line)
+    portfolio = refs.portfolio(state, line)
+    siren = refs.siren(state, line)
+    refs.once(touched, ("company", siren), line)
     client = state.clients.get(siren)
     if client is not None and client.portfolio.id == portfolio.id:
         line.messages.append(f"{client.name} : {UNCHANGED}")
@@ -187,9 +122,9 @@ def add_company(state, line, touched):
 
 
 def change_establishment(state, line, touched):
-    siret = _siret(state, line)
-    client = _client(state, line, siret[:9])
-    _once(touched, ("establishment", siret), line)
+    siret = refs.siret(state, line)
+    client = refs.client(state, line, siret[:9])
+    refs.once(touched, ("establishment", siret), line)
     registered = siret in state.registered
     if line.action == REMOVE:
         if not registered:
@@ -217,28 +152,28 @@ def change_establishment(state, line, touched):
 
 
 def select_declaration(state, line, touched):
-    level = _level(line)
-    declaration = _declaration(state, line)
+    level = refs.level(line)
+    declaration = refs.declaration(state, line)
     if level == "portfolio":
-        portfolio = _portfolio(state, line)
+        portfolio = refs.portfolio(state, line)
         key, where, offered = portfolio.id, f"du portefeuille « {portfolio.name} »", True
         held = (portfolio.id, declaration.id) in state.portfolio_decls
     elif level == "company":
-        client = _client(state, line, _siren(state, line))
+        client = refs.client(state, line, refs.siren(state, line))
         key, where = client.siren, f"de l'entreprise {client.name}"
         offered = state.is_own(client.siren) or (client.portfolio.id, declaration.id) in state.portfolio_decls
         held = (client.siren, declaration.id) in state.company_decls
         above = f"le portefeuille « {client.portfolio.name} »"
     else:
-        siret = _siret(state, line)
-        _client(state, line, siret[:9])
+        siret = refs.siret(state, line)
+        refs.client(state, line, siret[:9])
         if siret not in state.registered:
             raise Refused(f"l'établissement {siret} n'est pas inscrit")
         key, where = siret, f"de l'établissement {siret}"
         offered = (siret[:9], declaration.id) in state.company_decls
         held = (siret, declaration.id) in state.est_decls
         above = "l'entreprise"
-    _once(touched, ("declaration", level, key, declaration.id), line)
+    refs.once(touched, ("declaration", level, key, declaration.id), line)
     adding = line.action == ADD
     if held == adding:
         line.messages.append(f"« {declaration.label} » {where} : {UNCHANGED}")
@@ -256,11 +191,11 @@ def select_declaration(state, line, touched):
 
 
 def set_rights(state, line, touched):
-    siret = _siret(state, line)
-    client = _client(state, line, siret[:9])
+    siret = refs.siret(state, line)
+    client = refs.client(state, line, siret[:9])
     if siret not in state.registered:
         raise Refused(f"l'établissement {siret} n'est pas inscrit")
-    declaration = _declaration(state, line)
+    declaration = refs.declaration(state, line)
     if (siret, declaration.id) not in state.est_decls:
         raise Refused(f"« {declaration.label} » n'est pas sélectionnée pour l'établissement {siret}")
     person = state.people.get((fold(line.get("nom")), fold(line.get("prenom"))))
@@ -283,7 +218,7 @@ def set_rights(state, line, touched):
                 raise Refused(f"« {declaration.label} » ne comporte pas de droit Payer")
             line.status = PARTIAL
             line.messages.append(f"Payer ignoré : « {declaration.label} » ne comporte pas de droit Payer")
-    _once(touched, ("cell", siret, declaration.id, person.id), line)
+    refs.once(touched, ("cell", siret, declaration.id, person.id), line)
     before = state.rights.get((siret, declaration.id, person.id), (False, False))
     words = [
         f"{'Déclarer' if c == DECLARE else 'Payer'} {'accordé' if v else 'retiré'}"
