@@ -1,5 +1,5 @@
-"""Portfolios of a firm: the list with its counts and its search, creation, renaming, deletion,
-and the déclarants who work on each portfolio.
+"""Portfolios of a firm: the list with its counts and its search, creation, renaming, and the
+déclarants who work on each portfolio (deletion: portfolio_deletion.py).
 
 Every operation takes the acting user and only ever sees that user's firm.
 """
@@ -12,15 +12,7 @@ from db.access import firm_row, require_admin
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
-from db.models import (
-    Company,
-    Establishment,
-    Habilitation,
-    Portfolio,
-    PortfolioDeclarant,
-    PortfolioDeclaration,
-    User,
-)
+from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
 from db.notifications import rights
 from db.people import names
 from db.text import fold
@@ -206,55 +198,6 @@ def update_portfolio(actor, portfolio_id, name, comment=""):
         audit.record(actor, "portfolio.update", f"Portefeuille « {before['nom']} » modifié", obj=portfolio,
                      before=before, after={"nom": name, "commentaire": comment})
     portfolio.name, portfolio.comment = name, comment
-    return portfolio
-
-
-@dataclass
-class DeletionPlan:
-    """What the portfolio holds, for the page that asks to confirm its deletion."""
-
-    portfolio: Portfolio
-    companies: int
-    establishments: int
-    declarants: int
-    declarations: int
-    habilitations: int
-
-    @property
-    def allowed(self):
-        return not self.portfolio.is_default and not self.companies
-
-
-def plan_deletion(actor, portfolio_id):
-    """The real content of the portfolio: a deletion is possible only when it holds no company."""
-    portfolio = get_portfolio(actor, portfolio_id)
-    establishments = (Establishment.select(Establishment.id)
-                      .join(Company, on=(Establishment.company == Company.id))
-                      .where(Company.portfolio == portfolio.id))
-    return DeletionPlan(
-        portfolio,
-        Company.select().where(Company.portfolio == portfolio.id).count(),
-        establishments.count(),
-        PortfolioDeclarant.select().where(PortfolioDeclarant.portfolio == portfolio.id).count(),
-        PortfolioDeclaration.select().where(PortfolioDeclaration.portfolio == portfolio.id).count(),
-        Habilitation.select().where(Habilitation.establishment.in_(establishments)).count(),
-    )
-
-
-def delete_portfolio(actor, portfolio_id):
-    """Delete an empty portfolio other than the default one."""
-    portfolio = get_portfolio(actor, portfolio_id)
-    if portfolio.is_default:
-        raise Invalid({"__all__": "Le « Portefeuille par défaut » ne peut pas être supprimé."})
-    count = Company.select().where(Company.portfolio == portfolio.id).count()
-    if count:
-        raise Invalid({"__all__": f"Le portefeuille « {portfolio.name} » contient {count} entreprise(s) : "
-                                  "transférez-les ou retirez-les avant de le supprimer."})
-    with database.atomic():
-        audit.record(actor, "portfolio.delete", f"Portefeuille « {portfolio.name} » supprimé", obj=portfolio,
-                     before={"nom": portfolio.name, "commentaire": portfolio.comment})
-        PortfolioDeclarant.delete().where(PortfolioDeclarant.portfolio == portfolio.id).execute()
-        Portfolio.delete().where(Portfolio.id == portfolio.id).execute()
     return portfolio
 
 

@@ -46,6 +46,15 @@ def _chunks(values):
     return chunked(sorted(values), IDS_PER_QUERY)
 
 
+def _pairs(link, owner, keys):
+    """{(key of the owner, declaration id)} of a link table, for the owners of keys {id: key}."""
+    pairs = set()
+    for batch in _chunks(keys):
+        rows = link.select(owner, link.declaration).where(owner.in_(batch)).tuples()
+        pairs |= {(keys[o], d) for o, d in rows}
+    return pairs
+
+
 class FirmState:
     def __init__(self, actor, lines):
         self.firm = Firm.get_by_id(actor.firm_id)
@@ -81,7 +90,7 @@ class FirmState:
         self._load_rights()
 
     def _load_clients(self, sirens):
-        self.clients, self.company_decls = {}, set()
+        self.clients = {}
         for batch in _chunks(sirens):
             rows = (
                 Company.select(
@@ -96,19 +105,11 @@ class FirmState:
                 self.clients[siren] = Client(
                     company_id, siren, self.portfolio_by_id[portfolio_id], name, count
                 )
-        by_id = {c.id: c.siren for c in self.clients.values()}
-        for batch in _chunks(by_id):
-            self.company_decls |= {
-                (by_id[c], d)
-                for c, d in CompanyDeclaration.select(
-                    CompanyDeclaration.company, CompanyDeclaration.declaration
-                )
-                .where(CompanyDeclaration.company.in_(batch))
-                .tuples()
-            }
+        self.company_decls = _pairs(CompanyDeclaration, CompanyDeclaration.company,
+                                    {c.id: c.siren for c in self.clients.values()})
 
     def _load_establishments(self, sirets):
-        self.registered, self.est_decls, self.establishment_ids = {}, set(), {}
+        self.registered, self.establishment_ids = {}, {}
         for batch in _chunks(sirets):
             for e_id, siret in (
                 Establishment.select(Establishment.id, Establishment.siret)
@@ -117,16 +118,8 @@ class FirmState:
             ):
                 self.registered[siret] = siret[:9]
                 self.establishment_ids[siret] = e_id
-        by_id = {e: s for s, e in self.establishment_ids.items()}
-        for batch in _chunks(by_id):
-            self.est_decls |= {
-                (by_id[e], d)
-                for e, d in EstablishmentDeclaration.select(
-                    EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
-                )
-                .where(EstablishmentDeclaration.establishment.in_(batch))
-                .tuples()
-            }
+        self.est_decls = _pairs(EstablishmentDeclaration, EstablishmentDeclaration.establishment,
+                                {e: s for s, e in self.establishment_ids.items()})
 
     def _load_directory(self, sirens, sirets):
         self.units, self.directory, self.active_count = {}, {}, {}

@@ -1,6 +1,8 @@
 """The firm itself in the Gestion menu: « Gérer les déclarations » and « Gérer les établissements » of
 its own company, through the very views of client companies (the same dual list, the same
 establishment chooser), and putting the company back in its Portefeuille par défaut if it left."""
+from functools import wraps
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,14 +16,23 @@ from webapp.blueprints.clients import companies as company_views
 bp = Blueprint("own", __name__, url_prefix="/gestion/votre-entreprise")
 
 
+def with_own_company(view):
+    """The view gets the firm's own company; when it is in no portfolio, the page offers to add it."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        company = own_company.own_company(current_user)
+        if company is None:
+            return render_template("clients/own/missing.html", firm=current_user.firm)
+        return view(company, *args, **kwargs)
+    return wrapped
+
+
 @bp.route("/declarations", methods=["GET", "POST"])
 @admin_required
-def declarations():
+@with_own_company
+def declarations(company):
     """Gérer les déclarations: the dual list of a one-establishment company, else its establishments,
     each with « Choix des déclarations » (?etablissements=1 shows them for one establishment too)."""
-    company = own_company.own_company(current_user)
-    if company is None:
-        return _missing()
     if request.method == "GET" and (request.args.get("etablissements") or own_company.is_multi(company)):
         return declaration_views.company_establishments(company.id, own=True)
     return declaration_views.manage_selection(selections.OWN, company.id)
@@ -29,21 +40,17 @@ def declarations():
 
 @bp.route("/declarations/entreprise", methods=["GET", "POST"])
 @admin_required
-def company_declarations():
+@with_own_company
+def company_declarations(company):
     """The declarations of the company as a whole (among the whole catalogue)."""
-    company = own_company.own_company(current_user)
-    if company is None:
-        return _missing()
     return declaration_views.manage_selection(selections.OWN, company.id)
 
 
 @bp.route("/etablissements", methods=["GET", "POST"])
 @admin_required
-def establishments():
+@with_own_company
+def establishments(company):
     """Gérer les établissements: « Choisir les établissements de l'entreprise » of the firm itself."""
-    company = own_company.own_company(current_user)
-    if company is None:
-        return _missing()
     return company_views.establishments(company.id)
 
 
@@ -58,7 +65,3 @@ def add():
     else:
         flash(company_views.added_message(added), "success")
     return redirect(url_for("own.declarations"))
-
-
-def _missing():
-    return render_template("clients/own/missing.html", firm=current_user.firm)
