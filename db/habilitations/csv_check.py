@@ -19,10 +19,9 @@ from db.habilitations.csv_layout import (
     SET,
     TYPES,
 )
-from db.habilitations.csv_refs import Refused
+from db.habilitations.csv_refs import Refused, fold
 from db.habilitations.csv_state import FirmState
 from db.habilitations.edits import DECLARE, PAY
-from db.text import fold
 
 OK, PARTIAL, KO = "OK", "OK partiel", "KO"
 LEVEL_ORDER = {"portfolio": 0, "company": 1, "establishment": 2}

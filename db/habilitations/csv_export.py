@@ -22,6 +22,7 @@ from db.habilitations.csv_layout import (
     HABILITATION,
     SET,
     header_text,
+    neutral,
     write,
 )
 from db.models import (
@@ -84,10 +85,12 @@ def _lines(chosen):
 
 
 def _portfolio_lines(portfolio, catalogue):
-    name = portfolio.name
+    # Free text is neutralised here, once (neutral): codes, numbers and 0/1 need not be, and the
+    # export writes millions of cells. Names of people are letters only (db.fields.name).
+    name = neutral(portfolio.name)
     ids = [d for (d,) in PortfolioDeclaration.select(PortfolioDeclaration.declaration)
            .where(PortfolioDeclaration.portfolio == portfolio.id).tuples()]
-    yield write(_declaration_rows(catalogue, ids, name))
+    yield write(_declaration_rows(catalogue, ids, name), neutralised=True)
     companies = {c[0]: c for c in Company.select(Company.id, Company.siren, Company.name)
                  .where(Company.portfolio == portfolio.id).tuples()}
     company_decls = {}
@@ -99,6 +102,8 @@ def _portfolio_lines(portfolio, catalogue):
                                            Establishment.name, Establishment.address)
                       .join(Company).where(Company.portfolio == portfolio.id)
                       .order_by(Company.name, Company.siren, Establishment.siret).tuples())
+    codes = {d.id: d.code for d in catalogue.values()}  # plain dicts: read a million times
+    paying = {d.id for d in catalogue.values() if d.has_payment}
     current = None
     for batch in chunked(database.execute(establishments).fetchall(), IDS_PER_QUERY):
         rows, details = [], _details([row[0] for row in batch])
@@ -106,16 +111,16 @@ def _portfolio_lines(portfolio, catalogue):
             _, siren, company_name = companies[company_id]
             if company_id != current:
                 current = company_id
-                rows.append([COMPANY, ADD, name, siren, "", "", "", "", "", "", company_name])
+                rows.append([COMPANY, ADD, name, siren, "", "", "", "", "", "", neutral(company_name)])
                 rows += _declaration_rows(catalogue, company_decls.get(company_id, []), name, siren)
             rows.append([ESTABLISHMENT, ADD, name, siren, siret, "", "", "", "", "",
-                         " – ".join(p for p in (label, address) if p)])
+                         neutral(" – ".join(p for p in (label, address) if p))])
             selected, held = details
             rows += _declaration_rows(catalogue, selected.get(e_id, []), name, siren, siret)
-            rows += [[HABILITATION, SET, name, siren, siret, catalogue[d].code, nom, prenom, _box(declare),
-                      _box(pay) if catalogue[d].has_payment else "", ""]
+            rows += [[HABILITATION, SET, name, siren, siret, codes[d], nom, prenom, _box(declare),
+                      _box(pay) if d in paying else "", ""]
                      for d, nom, prenom, declare, pay in held.get(e_id, [])]
-        yield write(rows)
+        yield write(rows, neutralised=True)
 
 
 def _box(value):

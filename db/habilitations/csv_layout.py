@@ -167,16 +167,18 @@ def _unformula(value):
     return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
 
 
-def _neutral(value):
+def neutral(value):
+    """A cell that a spreadsheet would run as a formula, with a leading apostrophe (read back by read())."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write(rows):
-    """CSV text of rows (`;`, CRLF), cells that a spreadsheet would run as formulas neutralised."""
+def write(rows, neutralised=False):
+    """CSV text of rows (`;`, CRLF), every cell passed through neutral() unless the caller did it for
+    the cells that hold free text (the export: a million cells, most of them digits and codes)."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n").writerows(
-        [_neutral(cell) for cell in row] for row in rows
+        rows if neutralised else ([neutral(cell) for cell in row] for row in rows)
     )
     return buffer.getvalue()
 

@@ -1,7 +1,12 @@
 """What a line of the bulk file names — a SIREN, a SIRET, a portfolio, a client company, a declaration —
 found in the check's FirmState, or refused with the reason (Refused)."""
+import functools
+
 from db.identifiers import clean, siren_error, siret_error
-from db.text import fold
+from db.text import fold as fold_text
+
+# The same few portfolios, people, declarations and words come back on thousands of lines.
+fold = functools.lru_cache(maxsize=65_536)(fold_text)
 
 
 class Refused(Exception):
@@ -14,22 +19,24 @@ def once(touched, key, line):
     touched[key] = line.number
 
 
-def number(line, key, check, known):
+def number(line, key, check, *known):
     """The cleaned SIREN or SIRET of the line; a number the firm or the directory already knows is
     taken as it is (the directory is the reference, its keys are never checked)."""
     value = clean(line.get(key))
+    if any(value in names for names in known):
+        return value
     error = check(value)
-    if error and not (value.isascii() and value.isdigit() and value in known):
+    if error:
         raise Refused(error)
     return value
 
 
 def siren(state, line):
-    return number(line, "siren", siren_error, state.clients.keys() | state.units.keys())
+    return number(line, "siren", siren_error, state.clients, state.units)
 
 
 def siret(state, line):
-    return number(line, "siret", siret_error, state.registered.keys() | state.directory.keys())
+    return number(line, "siret", siret_error, state.registered, state.directory)
 
 
 def portfolio(state, line, required=True):

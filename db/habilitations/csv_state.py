@@ -10,6 +10,8 @@ from peewee import JOIN, chunked, fn
 
 from db.bulk import IDS_PER_QUERY
 from db.clients.writes import active_in_directory
+from db.database import database
+from db.habilitations.csv_refs import fold
 from db.identifiers import clean
 from db.models import (
     Company,
@@ -26,7 +28,6 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
-from db.text import fold
 
 DE = DirectoryEstablishment
 
@@ -87,7 +88,7 @@ class FirmState:
         self._load_clients(sirens)
         self._load_establishments(sirets)
         self._load_directory(sirens, sirets)
-        self._load_rights()
+        self._load_rights(lines)
 
     def _load_clients(self, sirens):
         self.clients = {}
@@ -149,21 +150,22 @@ class FirmState:
             ):
                 self.directory[siret] = (siren, etat != "F")
 
-    def _load_rights(self):
+    def _load_rights(self, lines):
+        """The rights of the people the file names, on the establishments it names (raw rows: a file
+        may name ten thousand cells)."""
+        named = {self.people.get((fold(line.get("nom")), fold(line.get("prenom")))) for line in lines}
+        users = sorted(u.id for u in named if u is not None)
         self.rights = {}
         by_id = {e: s for s, e in self.establishment_ids.items()}
+        if not users:
+            return
+        # Few people: their rows only; many: every row (the ids must fit the query's parameters).
+        whose = Habilitation.user.in_(users) if len(users) <= 200 else True
+        columns = (Habilitation.establishment, Habilitation.declaration, Habilitation.user,
+                   Habilitation.declare, Habilitation.pay)
         for batch in _chunks(by_id):
-            for e, d, u, declare, pay in (
-                Habilitation.select(
-                    Habilitation.establishment,
-                    Habilitation.declaration,
-                    Habilitation.user,
-                    Habilitation.declare,
-                    Habilitation.pay,
-                )
-                .where(Habilitation.establishment.in_(batch))
-                .tuples()
-            ):
+            query = Habilitation.select(*columns).where(Habilitation.establishment.in_(batch) & whose)
+            for e, d, u, declare, pay in database.execute(query).fetchall():
                 self.rights[(by_id[e], d, u)] = (bool(declare), bool(pay))
 
     # What the lines checked so far change (the file's own effects on what later lines may do).

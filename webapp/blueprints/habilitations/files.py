@@ -5,7 +5,17 @@ database, not in the session, for its uploader's Valider."""
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from db.errors import Invalid
@@ -32,7 +42,8 @@ def export():
 
 
 def _csv(name, lines):
-    response = Response(lines, content_type="text/csv; charset=utf-8")
+    # Streamed: the request (and its database connection) stays open until the last line is sent.
+    response = Response(stream_with_context(lines), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
