@@ -19,11 +19,12 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def rows_text(rows):
-    """CSV text of rows (lists of values), every cell made safe."""
+def rows_text(rows, neutralised=False):
+    """CSV text of rows (lists of values), every cell made safe, unless the caller already made
+    safe the cells that hold free text (neutralised: a million cells of digits and codes)."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n").writerows(
-        [safe_cell(value) for value in row] for row in rows)
+        rows if neutralised else ([safe_cell(value) for value in row] for row in rows))
     return buffer.getvalue()
 
 

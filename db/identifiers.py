@@ -5,6 +5,7 @@ are numbered so that the SIRET's digit sum is a multiple of 5, which is accepted
 valid Luhn key. Directory rows are never checked: the directory is the reference.
 """
 import re
+import unicodedata
 
 from stdnum import luhn
 from stdnum.exceptions import ValidationError
@@ -16,8 +17,9 @@ _SEPARATORS = re.compile(r"[\s.\u00a0\u202f-]")
 
 
 def clean(value):
-    """Remove the spaces, dots and dashes people put in identifiers."""
-    return _SEPARATORS.sub("", value or "")
+    """The identifier as typed, NFKC-normalised (full-width "１２３" and other compatibility digits
+    become "123"), without the spaces, dots and dashes people put in it."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
 
 
 def _luhn_ok(number):
@@ -32,7 +34,7 @@ def _shape_error(number, name, length):
     """What is wrong with the shape of a cleaned SIREN or SIRET (name), or None."""
     if not number:
         return f"Veuillez saisir le {name}."
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):  # "٣" or "²" are digits to Python, not here
         return f"Le {name} ne doit comporter que des chiffres."
     if len(number) != length:
         typed = f"{len(number)} saisi{'s' if len(number) > 1 else ''}"

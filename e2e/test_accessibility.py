@@ -42,7 +42,10 @@ ADMIN_PAGES = [
         "Établissements de l'entreprise (déclarations)",
         "/gestion/entreprises/{company}/declarations/etablissements",
     ),
-    ("Importer des habilitations", "/gestion/habilitations/import"),
+    ("Importer un fichier de gestion", "/gestion/habilitations/import"),
+    ("Historique des imports", "/gestion/habilitations/imports"),
+    ("Vos notifications", "/notifications"),
+    ("Votre entreprise (Gérer les déclarations)", "/gestion/votre-entreprise/declarations"),
     ("Nouveau déclarant", "/gestion/declarants/nouveau"),
     ("Fiche d'un déclarant", "/gestion/declarants/{paul}"),
 ]

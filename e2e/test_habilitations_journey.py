@@ -67,7 +67,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
     expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
     tile = page.locator(".tile").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
     expect(tile).to_contain_text("Répartir le solde de la taxe d'apprentissage")
-    expect(tile).to_contain_text("Accessible sous 24 heure(s)")
+    expect(tile).to_contain_text("Accessible sous 24 heures")
 
 
 def _add_company(live_server, establishments):

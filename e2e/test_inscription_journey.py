@@ -1,5 +1,7 @@
-"""The seed's inscription of a tiers déclarant, in Chromium: the seven steps, the validation
-e-mail read from the Boîte d'envoi, the refused login before validation, the first login."""
+"""The seed's inscription of a tiers déclarant, in Chromium: every step of the guide (« Vous êtes… »,
+one « Nouveau déclarant », « Validation de l'inscription »), the validation e-mail read from the Boîte
+d'envoi, the refused login before validation, then the first login that shows the SOLTéA tiles
+"Accessible sous 24 heures" and a "Portefeuille par défaut" holding the firm itself."""
 import re
 
 from playwright.sync_api import expect
@@ -33,6 +35,11 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(page.get_by_role("heading", name="Conditions générales d'utilisation", level=1)).to_be_visible()
     expect(page.get_by_role("region", name="Texte des conditions générales d'utilisation")).to_contain_text(
         "Données personnelles")
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name="Télécharger les conditions").click()
+    assert downloaded.value.suggested_filename == "conditions-generales-portail-tiers-declarant.html"
+    with open(downloaded.value.path(), encoding="utf-8") as conditions:
+        assert "Données personnelles" in conditions.read()
     page.get_by_role("button", name="J'accepte").click()
 
     # Step 3, prefilled from the directory; "Étape précédente" keeps what was typed.
@@ -71,8 +78,8 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(page.locator("main")).not_to_contain_text(PASSWORD)
     page.get_by_role("button", name="S'inscrire aux services").click()
 
-    # Step 6: profile, domains, proposed declarations, changed with the dual list.
-    page.get_by_label("Votre entreprise et vos clients").check()
+    # Step 6: « Vous êtes… », the domains, the proposed declarations, changed with the dual list.
+    page.get_by_label("Un tiers déclarant : cabinet d'expertise comptable").check()
     page.get_by_label("Formation").check()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", name="Validation de vos déclarations")).to_be_visible()
@@ -84,9 +91,29 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_role("button", name="Choisir", exact=True).click()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", name="Déclarations sélectionnées (6)")).to_be_visible()
-    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Étape suivante").click()
 
-    # Step 7: the account exists; login waits for the address to be validated.
+    # Step 7: one « Nouveau déclarant », with the form of Gérer les déclarants.
+    expect(page.get_by_role("heading", name="Inscription des déclarants")).to_be_visible()
+    page.get_by_role("link", name="Nouveau déclarant").click()
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Courriel").fill("paul.durand@arcturus.fr")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("heading", name="Déclarants ajoutés (1)")).to_be_visible()
+    expect(page.get_by_role("cell", name="paul.durand@arcturus.fr")).to_be_visible()
+    page.get_by_role("button", name="Étape suivante").click()
+
+    # Step 8: « Validation de l'inscription »: the recap and the habilitations of the firm.
+    expect(page.get_by_role("heading", name="Validation de l’inscription", level=1)).to_be_visible()
+    table = page.get_by_role("table", name="Gestion des habilitations pour l’entreprise")
+    for column in ("Entreprise", "Déclarants", "Déclarations", "Déclarer", "Payer"):
+        expect(table.get_by_role("columnheader", name=column)).to_be_visible()
+    expect(table.get_by_role("rowheader", name=re.compile("MOUTIN CLAIRE"))).to_be_visible()
+    expect(table.get_by_role("checkbox", name=re.compile("DURAND Paul déclare"))).to_be_checked()
+    page.get_by_role("button", name="Valider l’inscription").click()
+
+    # Step 9: the account exists; login waits for the address to be validated.
     expect(page.get_by_role("heading", name="Votre compte est créé")).to_be_visible()
     page.get_by_role("link", name="Je me connecte").click()
     _log_in(page)
@@ -107,6 +134,19 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(header).to_contain_text("ARCTURUS")
     expect(header).to_contain_text("MOUTIN CLAIRE")
     expect(header).to_contain_text("Administrateur - Déclarant")
+
+    # The first login lands on the firm's tiles, usable after the access delay, as the guide shows.
+    expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
+    soltea = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
+    expect(soltea).to_contain_text("Accessible sous 24 heures")
+    expect(soltea).to_contain_text(re.compile(r"accessible le \d\d/\d\d/\d{4} à \d\d:\d\d"))
+    menu = page.get_by_role("navigation", name="Menu personnalisé")
+    expect(menu.get_by_role("link", name=re.compile("Vos notifications"))).to_contain_text("1")
+    menu.get_by_role("link", name="Gérer vos portefeuilles").click()
+    default = page.get_by_role("row", name=re.compile("Portefeuille par défaut"))
+    expect(default.get_by_role("cell").nth(0)).to_have_text("1")
+    default.get_by_role("link", name=re.compile("Composer le portefeuille")).click()
+    expect(page.get_by_role("row", name=re.compile("ARCTURUS"))).to_be_visible()
 
 
 def test_an_already_registered_siret_sends_a_request_to_its_administrators(page, live_server, login):

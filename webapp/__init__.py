@@ -49,24 +49,26 @@ def create_app(config=None):
 
 def _register_blueprints(app):
     """Every area's blueprints, imported here so that the linter and a reader see them all."""
-    from webapp.blueprints import declarations, journal, mail, menu
+    from webapp.blueprints import declarations, journal, mail, menu, notifications
     from webapp.blueprints.accounts import (
         activation,
         auth,
         inscription,
         profile,
         recovery,
+        registration,
         second_factor,
         second_factor_settings,
     )
-    from webapp.blueprints.clients import companies, portfolios, recap
+    from webapp.blueprints.clients import companies, own, portfolios, recap
     from webapp.blueprints.habilitations import files, grid
     from webapp.blueprints.people import declarants, requests, second_factor_admin
     from webapp.blueprints.support import assistance, desk
 
-    for module in (auth, second_factor, inscription, recovery, mail, menu, declarations, journal, declarants,
-                   activation, requests, portfolios, companies, recap, profile, second_factor_settings,
-                   second_factor_admin, assistance, desk, grid, files):
+    for module in (auth, second_factor, inscription, registration, recovery, mail, menu, declarations,
+                   journal, declarants, activation, requests, portfolios, companies, recap, profile,
+                   second_factor_settings, second_factor_admin, assistance, desk, grid, files, notifications,
+                   own):
         app.register_blueprint(module.bp)
 
 

@@ -18,7 +18,6 @@ ENVIRONMENT = {
     "SIRENE_API_URL": str,
     "SIRENE_API_KEY": str,
     "SIRENE_API_TIMEOUT": int,  # seconds
-    "HABILITATION_IMPORT_DIR": str,  # where an imported file waits for its Valider
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
     "TRUSTED_PROXIES": str,  # "127.0.0.1" or "10.0.0.0/8, 192.0.2.4"
@@ -46,7 +45,6 @@ def defaults(instance_path):
         "SIRENE_API_URL": "",
         "SIRENE_API_KEY": "",
         "SIRENE_API_TIMEOUT": 10,
-        "HABILITATION_IMPORT_DIR": os.path.join(instance_path, "habilitation-imports"),
         "PUBLIC_URL": "",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -12,16 +12,23 @@ class Entry:
     endpoint: str
     admin_only: bool = False
     demo_only: bool = False
+    clients_only: bool = False  # for tiers déclarants (firm.manages_clients), not a company alone
+    counter: str = ""  # the name of a count shown next to the label (see templating's counters)
 
 
 MENU = [
     ("Votre tableau de bord", [
+        Entry("Vos notifications", "notifications.index", counter="notifications"),
         Entry("Vos déclarations", "declarations.tiles"),
     ]),
     ("Gestion", [
-        Entry("Gérer vos portefeuilles", "portfolios.index", admin_only=True),
+        Entry("Gérer vos portefeuilles", "portfolios.index", admin_only=True, clients_only=True),
+        Entry("Gérer les déclarations", "own.declarations", admin_only=True),
+        Entry("Gérer les établissements", "own.establishments", admin_only=True),
         Entry("Gérer les déclarants", "declarants.index", admin_only=True),
         Entry("Gérer les habilitations", "habilitations.index", admin_only=True),
+        Entry("Importer un fichier", "habilitation_files.upload", admin_only=True),
+        Entry("Historique des imports", "habilitation_files.history", admin_only=True),
         Entry("Demande en attente", "requests.index", admin_only=True),
         Entry("Journal", "journal.index", admin_only=True),
         Entry("Consulter le récapitulatif", "recap.firm", admin_only=True),
@@ -34,6 +41,11 @@ MENU = [
 ]
 
 
+def _manages_clients(user):
+    firm = getattr(user, "firm", None)
+    return firm is None or firm.manages_clients
+
+
 def menu_for(user, endpoints, demo_mode):
     """[(section, [Entry])] visible to user, given the registered endpoints."""
     sections = []
@@ -43,6 +55,7 @@ def menu_for(user, endpoints, demo_mode):
             if e.endpoint in endpoints
             and (user.is_admin or not e.admin_only)
             and (demo_mode or not e.demo_only)
+            and (not e.clients_only or _manages_clients(user))
         ]
         if visible:
             sections.append((title, visible))

@@ -2,6 +2,7 @@
 from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 
+from db import notifications
 from db.clock import datetime_fr, to_paris
 from db.identifiers import format_siren, format_siret
 from webapp.navigation import menu_for
@@ -56,6 +57,12 @@ SECURITY_HEADERS = {
 }
 
 
+def _counters(menu, user):
+    """The counts the menu shows next to some entries: one indexed read each, only when shown."""
+    names = {entry.counter for _, entries in menu for entry in entries if entry.counter}
+    return {"notifications": notifications.unread_count(user)} if "notifications" in names else {}
+
+
 def init_app(app):
     app.jinja_env.filters.update(
         siren=format_siren, siret=format_siret, datetime_fr=datetime_fr, number_fr=number_fr,
@@ -70,7 +77,7 @@ def init_app(app):
         user = current_user if current_user and current_user.is_authenticated else None
         demo_mode = app.config["PORTAL_MODE"] == "demo"
         menu = menu_for(user, app.view_functions, demo_mode) if user and not user.is_support else []
-        return {"me": user, "demo_mode": demo_mode, "menu": menu}
+        return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user)}
 
     @app.after_request
     def _headers(response):

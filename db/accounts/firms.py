@@ -30,17 +30,20 @@ def new_user(firm, nom, prenom, email, role, password=None, **extra):
     )
 
 
-def create_firm(siret, name, address, admin, password=None, declaration_ids=(), manages_clients=True):
+def create_firm(siret, name, address, admin, password=None, declaration_ids=(), manages_clients=True,
+                kind=""):
     """Create a firm, its first administrator, its default portfolio and the declarations it
     files for itself, in one transaction.
 
     admin is a dict with nom, prenom, email and optionally phone, mobile, secret_question,
     secret_answer_hash, password_hash (instead of password), email_validated_at.
+    kind: the inscription's « Vous êtes… » (db.accounts.inscription.FIRM_KINDS).
     Raises Conflict when the SIRET was registered meanwhile.
     """
     try:
         with database.atomic():
-            firm = Firm.create(siret=siret, name=name, address=address, manages_clients=manages_clients)
+            firm = Firm.create(siret=siret, name=name, address=address, manages_clients=manages_clients,
+                               kind=kind)
             user = new_user(firm, role=ROLE_ADMIN, password=password, **admin)
             Portfolio.create(firm=firm, name=DEFAULT_PORTFOLIO_NAME, name_key=fold(DEFAULT_PORTFOLIO_NAME),
                              is_default=True)

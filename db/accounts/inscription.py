@@ -1,27 +1,30 @@
-"""The inscription of a tiers déclarant: the checks of each step, and the final creation.
+"""The inscription of a firm: the checks of each step, the request to the administrators of an
+already registered SIRET, and the validation of the address.
 
-The webapp keeps the wizard's state (plain dicts, in its signed session) and calls the check of
-each step; nothing is written before register(), which checks everything again and creates the
-firm, its first administrator, its default portfolio and its declarations in one transaction,
-with the validation mail.
+The webapp keeps the wizard's state server-side (db/accounts/drafts.py) and calls the check of each
+step; nothing of the firm is written before registration.register(), which checks everything again.
 """
 import datetime
 
 from db import audit, clock, fields, rate_limits
 from db.accounts import tokens
-from db.accounts.firms import create_firm
 from db.accounts.passwords import check_new_password, check_secret_pair, hash_answer, hash_secret
 from db.database import database
 from db.declarations.catalogue import DOMAINS, all_declarations, by_domains
-from db.errors import Conflict, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.mail import account_mails
 from db.models import AccountToken, Declaration, Firm, PendingRequest, User
 from db.models.accounts import ROLE_ADMIN
 from db.sirene import find_establishment, find_unit
 
-PROFILES = {
-    "entreprise": "Votre entreprise",
-    "clients": "Votre entreprise et vos clients",
+# « Vous êtes… »: a company filing for itself, or a tiers déclarant who also files for clients.
+ENTREPRISE, PARTICULIER = "entreprise", "particulier"
+FIRM_KINDS = {
+    ENTREPRISE: "Une entreprise ou un organisme du secteur privé",
+    "expert_comptable": "Un tiers déclarant : cabinet d'expertise comptable",
+    "centre_gestion": "Un tiers déclarant : centre de gestion agréé (CGA, OGA)",
+    "autre_tiers": "Un tiers déclarant : autre (groupement d'employeurs, maison mère, holding, association…)",
+    PARTICULIER: "Un particulier employeur",
 }
 IDENTITY_FIELDS = ("siret", "nom", "prenom", "phone", "mobile", "email", "email_confirmation")
 RESEND_MINUTES = 1
@@ -123,12 +126,20 @@ def check_credentials(data, identity, kept=None):
     }
 
 
+def manages_clients(kind):
+    """A tiers déclarant files for clients too; a company only for itself."""
+    return kind != ENTREPRISE
+
+
 def check_profile(data):
-    """Step 6: the profile and the domains of services -> {"profile", "domains"}."""
+    """Step 6, « Vous êtes… » and the domains of services -> {"kind", "domains"}. A particulier
+    employeur needs no domain: the portal sends them elsewhere (see registration.PARTICULIER_PLACES)."""
     errors = {}
-    profile = data.get("profile")
-    if profile not in PROFILES:
-        errors["profile"] = "Choisissez votre profil d'inscription."
+    kind = data.get("kind")
+    if kind not in FIRM_KINDS:
+        errors["kind"] = "Indiquez qui vous êtes."
+    elif kind == PARTICULIER:
+        return {"kind": kind, "domains": []}
     domains = [d for d in DOMAINS if d in set(data.get("domains") or [])]
     if len(domains) != len(set(data.get("domains") or [])):
         errors["domains"] = "Domaine de services inconnu."
@@ -136,7 +147,7 @@ def check_profile(data):
         errors["domains"] = "Choisissez au moins un domaine de services."
     if errors:
         raise Invalid(errors)
-    return {"profile": profile, "domains": domains}
+    return {"kind": kind, "domains": domains}
 
 
 def proposed_codes(domains):
@@ -163,40 +174,6 @@ def check_declarations(codes):
     if not codes:
         raise Invalid({"declarations": "Choisissez au moins une déclaration."})
     return codes
-
-
-def register(state, validation_url):
-    """Create the firm, its first administrator, its default portfolio and declarations, the
-    validation token and mail, in one transaction. Every step is checked again first.
-
-    state: {"identity", "cgu_accepted", "credentials", "profile", "declarations"} as the steps
-    returned them. validation_url(token) builds the absolute link of the mail. Returns the user.
-    """
-    identity = check_identity({**state.get("identity", {}),
-                               "email_confirmation": state.get("identity", {}).get("email")})
-    if not state.get("cgu_accepted"):
-        raise Invalid({"__all__": "Les conditions générales d'utilisation n'ont pas été acceptées."})
-    credentials = state.get("credentials") or {}
-    if not credentials.get("password_hash") or not credentials.get("secret_answer_hash"):
-        raise Invalid({"__all__": "Le mot de passe et la question secrète ne sont pas choisis."})
-    profile = check_profile(state.get("profile") or {})
-    declarations = declarations_of(check_declarations(state.get("declarations")))
-    unit, entry = directory_entry(identity["siret"])
-    if Firm.select().where(Firm.siret == identity["siret"]).exists():
-        raise Conflict("Ce SIRET est déjà inscrit sur le portail : il ne peut pas l'être deux fois.")
-    admin = {key: identity[key] for key in ("nom", "prenom", "email", "phone", "mobile")}
-    admin.update(credentials)
-    with database.atomic():
-        firm, user = create_firm(identity["siret"], unit.name if unit else identity["siret"], entry.address,
-                                 admin, declaration_ids=[d.id for d in declarations],
-                                 manages_clients=profile["profile"] == "clients")
-        token = tokens.issue(user, tokens.VALIDATE_EMAIL, minutes=60)
-        account_mails.account_created(user, firm, validation_url(token))
-        audit.record(user, "firm.registered", f"Inscription de {firm.name} par {user.full_name}",
-                     firm=firm, obj=firm, siret=firm.siret,
-                     after={"profil": PROFILES[profile["profile"]], "domaines": profile["domains"],
-                            "déclarations": [d.code for d in declarations]})
-    return user
 
 
 def request_access(identity, message, requests_url, sender=None):

@@ -31,6 +31,7 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
+from db.notifications import rights
 
 DE = DirectoryEstablishment
 
@@ -129,7 +130,10 @@ def set_establishments(actor, company_id, sirets):
                 (Establishment.company == company.id) & Establishment.siret.in_(plan.to_add))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
         if plan.to_remove:
-            unregister_establishments([e.id for e in plan.to_remove])
+            removed = [e.id for e in plan.to_remove]
+            rights.rights_removed(actor, _habilitations_of(removed),
+                                  f"établissement(s) de {company.name} désinscrit(s)")
+            unregister_establishments(removed)
         audit.record(
             actor,
             "company.establishments",
@@ -148,6 +152,10 @@ class TransferPlan:
     declarations_added: list
     habilitations_removed: int
     users_losing: list
+
+
+def _habilitations_of(establishment_ids):
+    return Habilitation.select(Habilitation.id).where(Habilitation.establishment.in_(establishment_ids))
 
 
 def _company_establishments(company):
@@ -192,6 +200,9 @@ def transfer_company(actor, company_id, target_id):
     plan = plan_transfer(actor, company_id, target_id)
     company, source = plan.company, plan.company.portfolio
     with database.atomic():
+        rights.rights_removed(actor, _losing(company, plan.target),
+                              f"{company.name} transférée vers le portefeuille « {plan.target.name} », dont "
+                              "vous n'êtes pas déclarant")
         Habilitation.delete().where(Habilitation.id.in_(_losing(company, plan.target))).execute()
         Company.update(portfolio=plan.target.id).where(Company.id == company.id).execute()
         company.portfolio = plan.target
@@ -236,6 +247,8 @@ def remove_company(actor, company_id):
                      before={"siren": company.siren, "raison sociale": company.name,
                              "portefeuille": company.portfolio.name, "établissements": plan.establishments,
                              "habilitations": plan.habilitations})
+        rights.rights_removed(actor, _habilitations_of(_company_establishments(company)),
+                              f"{company.name} retirée du portefeuille « {company.portfolio.name} »")
         delete_company(company)
     return plan
 

@@ -1,5 +1,5 @@
-"""Portfolios of a firm: the list with its counts and its search, creation, renaming, deletion,
-and the déclarants who work on each portfolio.
+"""Portfolios of a firm: the list with its counts and its search, creation, renaming, and the
+déclarants who work on each portfolio (deletion: portfolio_deletion.py).
 
 Every operation takes the acting user and only ever sees that user's firm.
 """
@@ -13,6 +13,8 @@ from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
+from db.notifications import rights
+from db.people import names
 from db.text import fold
 
 NAME_MAX = 100
@@ -128,9 +130,9 @@ def _client_matches(firm, criterion, value):
 def declarant_choices(actor):
     """[(user id as text, label)] of the firm's active people, for the dual list."""
     require_admin(actor)
-    users = User.select().where((User.firm == actor.firm_id) & User.is_active).order_by(User.nom_key,
-                                                                                          User.prenom_key)
-    return [(str(u.id), f"{u.full_name} ({'administrateur' if u.is_admin else 'déclarant'})") for u in users]
+    users = names.name_people(list(User.select().where((User.firm == actor.firm_id) & User.is_active)
+                                   .order_by(User.nom_key, User.prenom_key)), actor.firm_id)
+    return [(str(u.id), f"{u.list_name} ({'administrateur' if u.is_admin else 'déclarant'})") for u in users]
 
 
 def portfolio_declarant_ids(portfolio):
@@ -216,23 +218,6 @@ def update_portfolio(actor, portfolio_id, name, comment=""):
     return portfolio
 
 
-def delete_portfolio(actor, portfolio_id):
-    """Delete an empty portfolio other than the default one."""
-    portfolio = get_portfolio(actor, portfolio_id)
-    if portfolio.is_default:
-        raise Invalid({"__all__": "Le « Portefeuille par défaut » ne peut pas être supprimé."})
-    count = Company.select().where(Company.portfolio == portfolio.id).count()
-    if count:
-        raise Invalid({"__all__": f"Le portefeuille « {portfolio.name} » contient {count} entreprise(s) : "
-                                  "transférez-les ou retirez-les avant de le supprimer."})
-    with database.atomic():
-        audit.record(actor, "portfolio.delete", f"Portefeuille « {portfolio.name} » supprimé", obj=portfolio,
-                     before={"nom": portfolio.name, "commentaire": portfolio.comment})
-        PortfolioDeclarant.delete().where(PortfolioDeclarant.portfolio == portfolio.id).execute()
-        Portfolio.delete().where(Portfolio.id == portfolio.id).execute()
-    return portfolio
-
-
 @dataclass
 class DeclarantsPlan:
     portfolio: Portfolio
@@ -271,6 +256,8 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         return plan
     with database.atomic():
         if plan.removed:
+            rights.rights_removed(actor, _leaver_habilitations(portfolio, plan.removed),
+                                  f"vous n'êtes plus déclarant du portefeuille « {portfolio.name} »")
             Habilitation.delete().where(
                 Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
             ).execute()

@@ -20,7 +20,8 @@ from db.clients.writes import (
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import format_siren
-from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, Habilitation
+from db.notifications import rights
 
 DE = DirectoryEstablishment
 
@@ -110,6 +111,9 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
                 (Establishment.company == company.id) & Establishment.siret.in_(register))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
         if unregister:
+            rights.rights_removed(actor, Habilitation.select(Habilitation.id).where(
+                Habilitation.establishment.in_(unregister)),
+                f"établissement(s) fermé(s) de {company.name} désinscrit(s)")
             unregister_establishments(unregister)
         audit.record(
             actor,

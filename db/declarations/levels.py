@@ -11,11 +11,12 @@ from db.models import (
     Declaration,
     Establishment,
     EstablishmentDeclaration,
+    Firm,
     Portfolio,
     PortfolioDeclaration,
 )
 
-PORTFOLIO, COMPANY, ESTABLISHMENT = "portfolio", "company", "establishment"
+PORTFOLIO, COMPANY, ESTABLISHMENT, OWN = "portfolio", "company", "establishment", "own"
 
 
 class _Level:
@@ -135,6 +136,31 @@ class _CompanyLevel(_LevelBelow):
         return f"de l'entreprise « {target.name} »"
 
 
+class _OwnCompanyLevel(_CompanyLevel):
+    """The firm itself, as a company of its portfolio ("Gérer les déclarations" of the Gestion menu):
+    offered the whole catalogue, as at inscription; a declaration chosen here is added to its
+    portfolio's list too (for this company only: the other clients keep theirs)."""
+
+    name = OWN
+
+    def target(self, actor, target_id):
+        company = super().target(actor, target_id)
+        firm = Firm.get_by_id(actor.firm_id)
+        return company if company is not None and company.siren == firm.siret[:9] else None
+
+    def parent_ids(self, target):
+        return Declaration.select(Declaration.id).where(Declaration.is_active)
+
+    def add_below(self, target, ids):
+        PortfolioDeclaration.insert_many(
+            [{"portfolio": target.portfolio_id, "declaration": i} for i in ids]
+        ).on_conflict_ignore().execute()
+        super().add_below(target, ids)
+
+    def noun(self, target):
+        return f"de votre entreprise « {target.name} »"
+
+
 class _EstablishmentLevel(_LevelBelow):
     name, model = ESTABLISHMENT, Establishment
     link, link_owner = EstablishmentDeclaration, EstablishmentDeclaration.establishment
@@ -153,7 +179,8 @@ class _EstablishmentLevel(_LevelBelow):
         return target.siret
 
 
-LEVELS = {level.name: level for level in (_PortfolioLevel(), _CompanyLevel(), _EstablishmentLevel())}
+LEVELS = {level.name: level for level in (_PortfolioLevel(), _CompanyLevel(), _OwnCompanyLevel(),
+                                          _EstablishmentLevel())}
 
 
 def _add_to_establishments(establishments, ids):

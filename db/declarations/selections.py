@@ -13,7 +13,7 @@ from peewee import Case, Value, fn
 from db import audit, clock, fields
 from db.access import require_admin
 from db.database import database
-from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
+from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, OWN, PORTFOLIO
 from db.errors import Invalid, NotFound
 from db.models import (
     AuditEvent,
@@ -24,10 +24,11 @@ from db.models import (
     Habilitation,
     User,
 )
+from db.notifications import rights
 from db.text import fold
 
-__all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "Selection", "Change", "load", "submit",
-           "company_establishments"]
+__all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "OWN", "Selection", "Change", "load", "submit",
+           "apply_lines", "company_establishments"]
 NOT_OFFERED = (
     "« {} » n'est pas proposée à ce niveau (elle a pu être retirée entre-temps) : rechargez la page."
 )
@@ -153,6 +154,22 @@ def submit(actor, level_name, target_id, declaration_ids, confirmed=False):
     return change
 
 
+def apply_lines(actor, level_name, target_id, added_ids=(), removed_ids=()):
+    """The bulk file's Déclaration lines on one portfolio, company or establishment, already checked:
+    the writes, journal and notices of a Valider of the page, inside the caller's transaction."""
+    level, target = _admin_level(actor, level_name, target_id)
+    selection = _selection(level, target)
+    change = Change(selection, set())
+    change.added = [d for d in selection.options if d.id in set(added_ids) - selection.selected]
+    change.removed = [d for d in selection.options if d.id in set(removed_ids) & selection.selected]
+    if change.removed:
+        _impact(change, level, target)
+    if change.added or change.removed:
+        _apply(actor, level, target, change)
+        change.applied = True
+    return change
+
+
 def _apply(actor, level, target, change):
     now = clock.now()
     events = []
@@ -166,9 +183,11 @@ def _apply(actor, level, target, change):
     if change.removed:
         ids = [d.id for d in change.removed]
         _journal_removed_habilitations(actor, level, target, ids, now)
-        Habilitation.delete().where(
-            Habilitation.establishment.in_(level.establishments(target)) & Habilitation.declaration.in_(ids)
-        ).execute()
+        going = Habilitation.select(Habilitation.id).where(
+            Habilitation.establishment.in_(level.establishments(target)) & Habilitation.declaration.in_(ids))
+        labels = ", ".join(d.label for d in change.removed)
+        rights.rights_removed(actor, going, f"déclaration {labels} retirée {level.noun(target)}")
+        Habilitation.delete().where(Habilitation.id.in_(going)).execute()
         level.remove_below(target, ids)
         level.link.delete().where((level.link_owner == target.id) & level.link.declaration.in_(ids)).execute()
         events += [_level_event(actor, level, target, d, False, now, change) for d in change.removed]

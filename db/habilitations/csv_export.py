@@ -1,12 +1,9 @@
-"""Bulk files of habilitations: the layout, the export of a portfolio and the blank template
-(the import is in csv_import).
+"""The bulk file's blank template and the export of the firm's current state (all its portfolios, or
+one) in the same layout (csv_layout): importing an export again changes nothing.
 
-Layout (what the portal's CSV procedure uses, here applied at once): `;` separated, UTF-8 with a
-BOM, one row per establishment × déclarant of the portfolio, columns Siret (14 digits),
-Établissement, Nom, Prénom, then "<service> - Déclarer" and "<service> - Payer" (Payer only for
-services that carry payment) holding 1 or 0; an empty cell means "not selected for this
-establishment" in an export and "leave as it is" in an import. Export then import of the same
-file changes nothing.
+For each portfolio: its declarations, then each company (by name) with its declarations, each of its
+establishments with theirs, and the habilitations held on them. Produced a chunk of establishments at
+a time, so that a firm of a million habilitations streams in constant memory.
 """
 import datetime
 
@@ -15,25 +12,31 @@ from peewee import chunked
 from db import fields
 from db.access import firm_row, require_admin
 from db.bulk import IDS_PER_QUERY
-from db.csv_files import BOM, rows_text
 from db.database import database
 from db.errors import NotFound
-from db.habilitations.edits import DECLARE, PAY
+from db.habilitations.csv_layout import (
+    ADD,
+    COMPANY,
+    DECLARATION,
+    ESTABLISHMENT,
+    HABILITATION,
+    SET,
+    header_text,
+    neutral,
+    write,
+)
 from db.models import (
     Company,
+    CompanyDeclaration,
     Declaration,
     Establishment,
     EstablishmentDeclaration,
     Habilitation,
     Portfolio,
-    PortfolioDeclarant,
     PortfolioDeclaration,
     User,
 )
 from db.text import fold
-
-FIXED = ["Siret", "Établissement", "Nom", "Prénom"]
-WORDS = {DECLARE: "Déclarer", PAY: "Payer"}
 
 
 def portfolio_of(actor, portfolio_id):
@@ -44,100 +47,105 @@ def portfolio_of(actor, portfolio_id):
     return firm_row(actor, Portfolio, portfolio_id)
 
 
-def _establishments(portfolio):
-    return Establishment.select(Establishment.id).join(Company).where(Company.portfolio == portfolio.id)
-
-
-def columns(portfolio):
-    """[(Declaration, column)] of the portfolio's services, in the catalogue's order."""
-    ids = PortfolioDeclaration.select(PortfolioDeclaration.declaration).where(
-        PortfolioDeclaration.portfolio == portfolio.id
-    )
-    used = EstablishmentDeclaration.select(EstablishmentDeclaration.declaration).where(
-        EstablishmentDeclaration.establishment.in_(_establishments(portfolio))
-    )
-    services = Declaration.select().where(Declaration.id.in_(ids) | Declaration.id.in_(used)).order_by(
-        Declaration.position, Declaration.id
-    )
-    out = []
-    for service in services:
-        out.append((service, DECLARE))
-        if service.has_payment:
-            out.append((service, PAY))
-    return out
-
-
-def header(cols):
-    return FIXED + [f"{d.label} - {WORDS[col]}" for d, col in cols]
-
-
-def people_of(portfolio):
-    return list(
-        User.select().join(PortfolioDeclarant, on=(PortfolioDeclarant.user == User.id))
-        .where((PortfolioDeclarant.portfolio == portfolio.id) & User.is_active)
-        .order_by(User.nom_key, User.prenom_key, User.id)
-    )
-
-
-def filename(portfolio, blank=False):
-    stem = "".join(ch if ch.isalnum() else "-" for ch in fold(portfolio.name)).strip("-") or "portefeuille"
-    kind = "modele-habilitations" if blank else "habilitations"
-    return f"{kind}-{stem}-{datetime.date.today():%Y%m%d}.csv"
-
-
-def export(actor, portfolio_id, blank=False):
-    """(filename, lines): the CSV of a portfolio's habilitations (blank: the template, values
-    left empty), produced a chunk of establishments at a time."""
-    require_admin(actor)
-    portfolio = portfolio_of(actor, portfolio_id)
-    cols = columns(portfolio)
-    people = people_of(portfolio)
-    return filename(portfolio, blank), _lines(portfolio, cols, people, blank)
-
-
-def _lines(portfolio, cols, people, blank):
-    yield BOM + rows_text([header(cols)])
-    establishments = (
-        Establishment.select(Establishment.id, Establishment.siret, Establishment.name, Company.name)
-        .join(Company).where(Company.portfolio == portfolio.id).order_by(Establishment.siret).tuples()
-    )
-    persons = [(p.id, p.nom, p.prenom) for p in people]
-    user_ids = [p[0] for p in persons]
-    columns = [(d.id, 0 if col == DECLARE else 1) for d, col in cols]
-    for batch in chunked(establishments, IDS_PER_QUERY):
-        ids = [row[0] for row in batch]
-        # Raw rows: an export reads hundreds of thousands of cells.
-        selected = set(
-            database.execute(
-                EstablishmentDeclaration.select(
-                    EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
-                ).where(EstablishmentDeclaration.establishment.in_(ids))
-            ).fetchall()
-        )
-        held = {}
-        if not blank and user_ids:
-            query = Habilitation.select(
-                Habilitation.establishment, Habilitation.user, Habilitation.declaration,
-                Habilitation.declare, Habilitation.pay,
-            ).where(Habilitation.establishment.in_(ids) & Habilitation.user.in_(user_ids))
-            held = {(e, u, d): ("1" if declare else "0", "1" if pay else "0")
-                    for e, u, d, declare, pay in database.execute(query).fetchall()}
-        rows = []
-        for e_id, siret, name, company in batch:
-            offered = [(d, i) if (e_id, d) in selected else None for d, i in columns]
-            for u_id, nom, prenom in persons:
-                row = [siret, name or company, nom, prenom]
-                for column in offered:
-                    if blank or column is None:
-                        row.append("")
-                    else:
-                        row.append(held.get((e_id, u_id, column[0]), ("0", "0"))[column[1]])
-                rows.append(row)
-        yield rows_text(rows)
-
-
 def portfolios(actor):
-    """The firm's portfolios, for the import and export forms."""
+    """The firm's portfolios, default first (the export form's choices)."""
     require_admin(actor)
     return list(Portfolio.select().where(Portfolio.firm == actor.firm_id)
                 .order_by(Portfolio.is_default.desc(), Portfolio.name_key))
+
+
+def filename(portfolio=None, blank=False):
+    if blank:
+        return "modele-fichier-de-gestion.csv"
+    stem = "".join(ch if ch.isalnum() else "-" for ch in fold(portfolio.name)).strip("-") if portfolio else ""
+    return f"fichier-de-gestion-{stem or 'cabinet'}-{datetime.date.today():%Y%m%d}.csv"
+
+
+def template():
+    """(filename, lines) of the blank template: the header row."""
+    return filename(blank=True), iter([header_text()])
+
+
+def export(actor, portfolio_id=None):
+    """(filename, lines) of the current state of one portfolio, or of the whole firm."""
+    require_admin(actor)
+    chosen = [portfolio_of(actor, portfolio_id)] if str(portfolio_id or "").strip() else portfolios(actor)
+    return filename(chosen[0] if len(chosen) == 1 and portfolio_id else None), _lines(chosen)
+
+
+def _codes():
+    return {d.id: d for d in Declaration.select()}
+
+
+def _lines(chosen):
+    yield header_text()
+    catalogue = _codes()
+    for portfolio in chosen:
+        yield from _portfolio_lines(portfolio, catalogue)
+
+
+def _portfolio_lines(portfolio, catalogue):
+    # Free text is neutralised here, once (neutral): codes, numbers and 0/1 need not be, and the
+    # export writes millions of cells. Names of people are letters only (db.fields.name).
+    name = neutral(portfolio.name)
+    ids = [d for (d,) in PortfolioDeclaration.select(PortfolioDeclaration.declaration)
+           .where(PortfolioDeclaration.portfolio == portfolio.id).tuples()]
+    yield write(_declaration_rows(catalogue, ids, name), neutralised=True)
+    companies = {c[0]: c for c in Company.select(Company.id, Company.siren, Company.name)
+                 .where(Company.portfolio == portfolio.id).tuples()}
+    company_decls = {}
+    for company_id, declaration_id in (CompanyDeclaration.select(CompanyDeclaration.company,
+                                                                 CompanyDeclaration.declaration)
+                                       .join(Company).where(Company.portfolio == portfolio.id).tuples()):
+        company_decls.setdefault(company_id, []).append(declaration_id)
+    establishments = (Establishment.select(Establishment.id, Establishment.company, Establishment.siret,
+                                           Establishment.name, Establishment.address)
+                      .join(Company).where(Company.portfolio == portfolio.id)
+                      .order_by(Company.name, Company.siren, Establishment.siret).tuples())
+    codes = {d.id: d.code for d in catalogue.values()}  # plain dicts: read a million times
+    paying = {d.id for d in catalogue.values() if d.has_payment}
+    current = None
+    for batch in chunked(database.execute(establishments).fetchall(), IDS_PER_QUERY):
+        rows, details = [], _details([row[0] for row in batch])
+        for e_id, company_id, siret, label, address in batch:
+            _, siren, company_name = companies[company_id]
+            if company_id != current:
+                current = company_id
+                rows.append([COMPANY, ADD, name, siren, "", "", "", "", "", "", neutral(company_name)])
+                rows += _declaration_rows(catalogue, company_decls.get(company_id, []), name, siren)
+            rows.append([ESTABLISHMENT, ADD, name, siren, siret, "", "", "", "", "",
+                         neutral(" – ".join(p for p in (label, address) if p))])
+            selected, held = details
+            rows += _declaration_rows(catalogue, selected.get(e_id, []), name, siren, siret)
+            rows += [[HABILITATION, SET, name, siren, siret, codes[d], nom, prenom, _box(declare),
+                      _box(pay) if d in paying else "", ""]
+                     for d, nom, prenom, declare, pay in held.get(e_id, [])]
+        yield write(rows, neutralised=True)
+
+
+def _box(value):
+    return "1" if value else "0"
+
+
+def _declaration_rows(catalogue, ids, portfolio, siren="", siret=""):
+    """Déclaration;Ajouter lines of a portfolio, a company or an establishment, in the catalogue's order."""
+    return [[DECLARATION, ADD, portfolio, siren, siret, catalogue[d].code, "", "", "", "", catalogue[d].label]
+            for d in sorted(ids, key=lambda d: catalogue[d].position)]
+
+
+def _details(establishment_ids):
+    """({establishment: [declaration ids]}, {establishment: [(declaration, nom, prénom, declare, pay)]})."""
+    selected, held = {}, {}
+    links = EstablishmentDeclaration.select(EstablishmentDeclaration.establishment,
+                                            EstablishmentDeclaration.declaration).where(
+        EstablishmentDeclaration.establishment.in_(establishment_ids))
+    for e_id, declaration_id in database.execute(links).fetchall():
+        selected.setdefault(e_id, []).append(declaration_id)
+    rights = (Habilitation.select(Habilitation.establishment, Habilitation.declaration, User.nom, User.prenom,
+                                  Habilitation.declare, Habilitation.pay)
+              .join(User, on=(Habilitation.user == User.id))
+              .where(Habilitation.establishment.in_(establishment_ids) & User.is_active)
+              .order_by(Habilitation.establishment, Habilitation.declaration, User.nom_key, User.prenom_key))
+    for e_id, declaration_id, nom, prenom, declare, pay in database.execute(rights).fetchall():
+        held.setdefault(e_id, []).append((declaration_id, nom, prenom, declare, pay))
+    return selected, held

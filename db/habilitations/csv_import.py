@@ -1,253 +1,178 @@
-"""Import of a habilitation file (the layout of csv_export): every line checked, a preview
-of what the good lines change, then Valider. A per-line report (OK, or KO with the reasons) and
-an overall OK / OK partiel / KO; a file with bad lines applies its good lines only once the
-administrator confirms it.
+"""Importing a bulk file (layout in csv_layout): check every line and keep the file with its preview
+(nothing of the firm is written), then Valider applies the good lines in one transaction and keeps
+the compte rendu in the Historique des imports; the firm's administrators are notified.
+
+A file is OK when every line is, KO when none can be applied, OK partiel otherwise. Valider checks
+the file again first: when the firm changed meanwhile so that a line's outcome differs, nothing is
+applied and the new preview is shown (Report.stale).
 """
-import csv
-import io
+
+import datetime
+import json
 from dataclasses import dataclass, field
 
-from peewee import chunked
-
+from db import audit, clock
 from db.access import require_admin
-from db.bulk import IDS_PER_QUERY
-from db.csv_files import BOM, SEPARATOR
-from db.errors import Invalid
-from db.fields import record_id
-from db.habilitations import changes, writes
-from db.habilitations.criteria import firm_criteria
-from db.habilitations.csv_export import WORDS, people_of, portfolio_of
-from db.habilitations.edits import DECLARE, PAY, Edits
-from db.habilitations.grid import version
-from db.identifiers import clean
-from db.models import Company, Declaration, Establishment, EstablishmentDeclaration, Portfolio, User
-from db.text import fold
+from db.database import database
+from db.errors import Invalid, NotFound
+from db.habilitations import csv_layout
+from db.habilitations.csv_apply import COUNTS, apply_lines
+from db.habilitations.csv_check import KO, OK, PARTIAL, check_lines
+from db.models import BulkImport, Firm, User
+from db.models.accounts import ROLE_ADMIN
+from db.notifications import notify
+from db.notifications.kinds import IMPORT_DONE
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_BYTES_TEXT = "5 Mo"
-OK, PARTIAL, KO = "OK", "OK partiel", "KO"
+KEEP_PENDING_HOURS = 24
+REPORT_COLUMNS = ["Ligne", *csv_layout.COLUMNS[:-1], "Résultat", "Détail"]
+NAME_MAX = 255
 
-
-@dataclass
-class Line:
-    number: int
-    siret: str
-    person: str
-    reasons: list = field(default_factory=list)
-    changes: int = 0
-    key: tuple = None  # (establishment id, user id) once both are known
-
-    @property
-    def ok(self):
-        return not self.reasons
+__all__ = ["KO", "OK", "PARTIAL", "Report", "check", "preview", "apply", "report_rows"]
 
 
 @dataclass
 class Report:
-    portfolio: Portfolio
     lines: list = field(default_factory=list)
+    order: list = field(default_factory=list)  # the lines in the order of application
     file_error: str = ""
-    edits: object = None
-    plan: object = None
-    version: int = 0
+    upload: BulkImport = None
+    counts: dict = field(default_factory=dict)
+    stale: bool = False  # Valider found the firm changed since the preview: nothing was applied
 
-    @property
-    def good(self):
-        return [line for line in self.lines if line.ok]
-
-    @property
-    def bad(self):
-        return [line for line in self.lines if not line.ok]
+    def having(self, status):
+        return [line for line in self.lines if line.status == status]
 
     @property
     def status(self):
-        if self.file_error or not self.good:
+        good = [line for line in self.lines if line.status != KO]
+        if self.file_error or not good:
             return KO
-        return PARTIAL if self.bad else OK
+        return OK if len(good) == len(self.lines) and not self.having(PARTIAL) else PARTIAL
 
 
-def _decode(data):
-    if not data or not data.strip():
-        raise _FileError("Le fichier est vide.")
-    if len(data) > MAX_BYTES:
-        raise _FileError(
-            f"Le fichier dépasse la taille maximale de {MAX_BYTES_TEXT} : découpez-le en plusieurs fichiers."
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # saved by a spreadsheet as "CSV Windows"
-    text = text.lstrip(BOM)
-    if not text.strip():
-        raise _FileError("Le fichier est vide.")
-    return text
-
-
-class _FileError(Exception):
-    pass
-
-
-def _service_lookup():
-    lookup = {}
-    for declaration in Declaration.select():
-        lookup[fold(declaration.label)] = declaration
-        lookup[fold(declaration.code)] = declaration
-    return lookup
-
-
-def _read_header(names):
-    """{"siret": i, "nom": i, "prenom": i} and [(index, Declaration, column)] from the first row."""
-    keys = {fold(n).replace(" ", ""): i for i, n in enumerate(names)}
-    fixed = {k: keys.get(k) for k in ("siret", "nom", "prenom")}
-    missing = [
-        label for k, label in (("siret", "Siret"), ("nom", "Nom"), ("prenom", "Prénom")) if fixed[k] is None
-    ]
-    if missing:
-        raise _FileError(f"En-tête incomplet : colonne(s) {', '.join(missing)} absente(s). "
-                         f"Partez du modèle vierge ou d'un export.")
-    services, cols = _service_lookup(), []
-    for index, name in enumerate(names):
-        if index in fixed.values() or fold(name) in ("etablissement", ""):
-            continue
-        service, _, word = name.rpartition(" - ")
-        declaration = services.get(fold(service))
-        column = {"declarer": DECLARE, "payer": PAY}.get(fold(word))
-        if declaration is None or column is None:
-            raise _FileError(
-                f"Colonne non reconnue : « {name} » (attendu « <service> - Déclarer » ou « - Payer »)."
-            )
-        if column == PAY and not declaration.has_payment:
-            raise _FileError(f"Colonne « {name} » : « {declaration.label} » ne comporte pas de droit Payer.")
-        cols.append((index, declaration, column))
-    return fixed, cols
-
-
-def check(actor, portfolio_id, data, with_plan=True):
-    """Read a file and check every line; the Report says per line OK or KO (with the reasons)
-    and what the good lines would change. Nothing is written."""
+def check(actor, data):
+    """The Report of a file, every line checked (nothing is written)."""
     require_admin(actor)
-    portfolio = portfolio_of(actor, portfolio_id)
-    report = Report(portfolio, version=version())
+    report = Report()
     try:
-        text = _decode(data)
-        first = text.splitlines()[0]
-        if SEPARATOR not in first:
-            if "," in first or "\t" in first:
-                raise _FileError(
-                    "Séparateur incorrect : les colonnes doivent être séparées par des points-virgules (;), "
-                    "comme dans le fichier exporté."
-                )
-            raise _FileError(
-                "En-tête non reconnu : la première ligne doit être « Siret;Établissement;Nom;Prénom;… »."
-            )
-        rows = csv.reader(io.StringIO(text), delimiter=SEPARATOR)
-        fixed, cols = _read_header(next(rows))
-        parsed = [(rows.line_num, row) for row in rows if any(cell.strip() for cell in row)]
-    except (_FileError, csv.Error) as exc:
-        report.file_error = str(exc) if isinstance(exc, _FileError) else f"Fichier CSV illisible : {exc}."
+        report.lines = csv_layout.read(data)
+    except csv_layout.FileError as exc:
+        report.file_error = str(exc)
         return report
-    if not parsed:
-        report.file_error = "Le fichier ne contient aucune ligne d'habilitation (seulement l'en-tête)."
-        return report
-    report.edits = _check_lines(actor, portfolio, report, parsed, fixed, cols)
-    if not with_plan:
-        return report
-    report.plan = changes.plan(actor, firm_criteria(actor, portfolio=portfolio), report.edits)
-    per_line = {}
-    for ch in report.plan.changes:
-        per_line[(ch.key[0], ch.key[2])] = per_line.get((ch.key[0], ch.key[2]), 0) + ch.added + ch.removed
-    for line in report.good:
-        line.changes = per_line.get(line.key, 0)
+    report.order = check_lines(actor, report.lines)
     return report
 
 
-def _check_lines(actor, portfolio, report, parsed, fixed, cols):
-    sirets = dict(
-        Establishment.select(Establishment.siret, Establishment.id).join(Company)
-        .where((Company.portfolio == portfolio.id) & (Establishment.firm == actor.firm_id)).tuples()
-    )
-    members = {p.id for p in people_of(portfolio)}
-    people = {
-        (p.nom_key, p.prenom_key): p
-        for p in User.select().where((User.firm == actor.firm_id) & User.is_active)
+def report_rows(lines):
+    """The compte rendu: the file's columns, then Résultat and Détail, one row per line."""
+    keys = csv_layout.KEYS[:-1]
+    return [REPORT_COLUMNS] + [
+        [line.number, *(line.get(k) for k in keys), line.status, " ; ".join(line.messages)] for line in lines
+    ]
+
+
+def _report_text(report):
+    if report.file_error:
+        return csv_layout.write([REPORT_COLUMNS[:1] + ["Résultat", "Détail"], ["", KO, report.file_error]])
+    return csv_layout.write(report_rows(report.lines))
+
+
+def preview(actor, data, filename):
+    """Check a file and keep it, with its preview, for Valider (the uploader's, for a day)."""
+    report = check(actor, data)
+    name = (filename or "fichier.csv").replace("\\", "/").rsplit("/", 1)[-1][:NAME_MAX] or "fichier.csv"
+    with database.atomic():
+        BulkImport.delete().where(
+            BulkImport.applied_at.is_null()
+            & (BulkImport.created_at < clock.now() - datetime.timedelta(hours=KEEP_PENDING_HOURS))
+        ).execute()
+        report.upload = BulkImport.create(
+            firm=actor.firm_id,
+            actor=actor.id,
+            actor_name=actor.full_name,
+            filename=name,
+            content=data if report.status != KO else None,
+            report=_report_text(report),
+            **_tallies(report),
+        )
+    return report
+
+
+def _tallies(report):
+    return {
+        "lines": len(report.lines),
+        "lines_ok": len(report.having(OK)),
+        "lines_partial": len(report.having(PARTIAL)),
+        "lines_ko": len(report.having(KO)),
     }
-    wanted_ids = {sirets[clean(row[fixed["siret"]])] for _, row in parsed
-                  if len(row) > fixed["siret"] and clean(row[fixed["siret"]]) in sirets}
-    selected = set()
-    for batch in chunked(sorted(wanted_ids), IDS_PER_QUERY):
-        selected.update(
-            EstablishmentDeclaration.select(
-                EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration
-            )
-            .where(EstablishmentDeclaration.establishment.in_(batch))
-            .tuples()
-        )
-    edits, seen, width = Edits(), {}, max([*fixed.values(), *(i for i, _, _ in cols)]) + 1
-    for number, row in parsed:
-        row = row + [""] * (width - len(row))
-        siret, nom, prenom = (
-            clean(row[fixed["siret"]]),
-            row[fixed["nom"]].strip(),
-            row[fixed["prenom"]].strip(),
-        )
-        line = Line(number, siret, f"{nom.upper()} {prenom}".strip())
-        report.lines.append(line)
-        e_id = sirets.get(siret)
-        if not (siret.isascii() and siret.isdigit() and len(siret) == 14):
-            line.reasons.append(f"SIRET « {row[fixed['siret']].strip()} » invalide : 14 chiffres attendus")
-        elif e_id is None:
-            line.reasons.append(f"SIRET {siret} inconnu dans le portefeuille « {portfolio.name} »")
-        person = people.get((fold(nom), fold(prenom)))
-        if person is None:
-            line.reasons.append(f"déclarant « {line.person} » inconnu")
-        elif person.id not in members:
-            line.reasons.append(
-                f"{person.full_name} n'est pas déclarant du portefeuille « {portfolio.name} »"
-            )
-        values = {}
-        for index, declaration, column in cols:
-            value = row[index].strip()
-            if value == "":
-                continue
-            if value not in ("0", "1"):
-                line.reasons.append(
-                    f"« {value} » dans « {declaration.label} - {WORDS[column]} » : 0 ou 1 attendu"
-                )
-            elif e_id is not None and (e_id, declaration.id) not in selected:
-                if value == "1":
-                    line.reasons.append(
-                        f"« {declaration.label} » n'est pas sélectionnée pour cet établissement"
-                    )
-            else:
-                values[(declaration.id, column)] = value == "1"
-        if e_id is not None and person is not None:
-            line.key = (e_id, person.id)
-            if line.key in seen:
-                line.reasons.append(
-                    f"ligne en double (même SIRET et même déclarant qu'en ligne {seen[line.key]})"
-                )
-            seen.setdefault(line.key, number)
-        if line.ok:
-            for (d_id, column), value in values.items():
-                edits.cells.setdefault((e_id, d_id, person.id), {})[column] = value
-    return edits
 
 
-def apply(actor, portfolio_id, data, version, accept_partial=False, delay_override=None):
-    """Apply the good lines of a file checked before (Conflict when the cells changed since)."""
-    report = check(actor, portfolio_id, data, with_plan=False)
-    if report.status == KO:
-        raise Invalid({"__all__": report.file_error or "Aucune ligne correcte : rien n'a été appliqué."})
-    if report.status == PARTIAL and not accept_partial:
-        raise Invalid(
-            {
-                "accept_partial": "Le fichier comporte des lignes en erreur : cochez « Appliquer uniquement "
-                "les lignes correctes » pour appliquer les autres."
-            }
-        )
-    version = record_id(version)  # the journal's high-water mark when the file was checked
-    if version is None:
-        raise Invalid({"__all__": "L'aperçu n'a pas pu être identifié : importez de nouveau le fichier."})
-    report.plan = writes.apply(actor, firm_criteria(actor, portfolio=report.portfolio), report.edits, version,
-                                delay_override)
+def pending(actor, import_id):
+    """The actor's own checked file waiting for Valider, or NotFound."""
+    require_admin(actor)
+    upload = BulkImport.get_or_none(
+        (BulkImport.id == import_id)
+        & (BulkImport.firm == actor.firm_id)
+        & (BulkImport.actor == actor.id)
+        & BulkImport.applied_at.is_null()
+    )
+    if upload is None or upload.content is None:
+        raise NotFound()
+    return upload
+
+
+def apply(actor, import_id, delay_override=None):
+    """Valider: the file checked again, then its good lines applied in one transaction."""
+    with database.atomic():
+        Firm.update(is_active=Firm.is_active).where(
+            Firm.id == actor.firm_id
+        ).execute()  # one Valider at a time
+        upload = pending(actor, import_id)
+        report = check(actor, bytes(upload.content))
+        report.upload = upload
+        if report.status == KO:
+            raise Invalid({"__all__": report.file_error or "Aucune ligne correcte : rien n'a été appliqué."})
+        text = _report_text(report)
+        if text != upload.report:
+            BulkImport.update(report=text, **_tallies(report)).where(BulkImport.id == upload.id).execute()
+            report.stale = True
+            return report
+        report.counts = apply_lines(actor, report.order, delay_override)
+        _record(actor, upload, report, text)
     return report
+
+
+def _record(actor, upload, report, text):
+    now = clock.now()
+    BulkImport.update(
+        applied_at=now,
+        status=report.status,
+        content=None,
+        report=text,
+        counts=json.dumps(report.counts),
+        **_tallies(report),
+    ).where(BulkImport.id == upload.id).execute()
+    done = ", ".join(f"{label.lower()} : {report.counts[key]}" for key, label in COUNTS if report.counts[key])
+    summary = f"Import du fichier « {upload.filename} » : {report.status} ({done or 'aucun changement'})"
+    audit.record(
+        actor,
+        "bulk_file.applied",
+        summary,
+        obj=upload,
+        after={
+            "statut": report.status,
+            "lignes": len(report.lines),
+            **{label: report.counts[key] for key, label in COUNTS},
+        },
+    )
+    admins = User.select(User.id).where(
+        (User.firm == actor.firm_id) & (User.role == ROLE_ADMIN) & User.is_active
+    )
+    notify(
+        IMPORT_DONE,
+        [u.id for u in admins],
+        f"{summary}, par {actor.full_name} ; "
+        f"{len(report.having(KO))} ligne(s) en erreur sur {len(report.lines)}.",
+        link=f"habilitation_files.report?import_id={upload.id}",
+        firm_id=actor.firm_id,
+    )

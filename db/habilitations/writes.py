@@ -16,6 +16,7 @@ from db.habilitations.changes import CONFLICT, describe, plan
 from db.habilitations.criteria import cells_query
 from db.identifiers import format_siret
 from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, User
+from db.notifications import rights
 
 INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at", "active_from", "pay",
                  "pay_granted_at", "pay_active_from")
@@ -109,6 +110,7 @@ def write(actor, changes, delay_override=None):
             Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
     who = (actor.firm_id, actor.id, actor.full_name, stamp(now))
     copy_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, change, starts[change.key[1]]) for change in changes])
+    rights.cells_changed(actor, changes, starts)  # Vos notifications of each person concerned
 
 
 def _stamp_function():

@@ -6,6 +6,8 @@ recovery started (link by e-mail, secret question, request to the administrators
 forgotten login, and the notice to administrators that a request waits for them.
 """
 from db.mail import delivery, texts
+from db.notifications.kinds import REQUEST_WAITING
+from db.notifications.notices import notify
 
 LINK_MINUTES = 60
 LOGIN_REMINDER_SUBJECT = texts.subject("login_reminder")
@@ -43,7 +45,10 @@ def password_request_sent(user):
 
 
 def request_waiting(admins, firm, what, requests_url):
-    """Tell the firm's administrators that a request waits in "Demande en attente"."""
+    """Tell the firm's administrators that a request waits in "Demande en attente": by mail, and in
+    Vos notifications."""
+    admins = list(admins)
+    notify(REQUEST_WAITING, admins, what, link="requests.index", firm_id=firm.id)
     subject, body = texts.render("request_waiting", what=what, requests_url=requests_url)
     return [delivery.queue(admin.email, subject, body, firm=firm.id, to_sender=False) for admin in admins]
 

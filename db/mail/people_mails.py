@@ -54,6 +54,16 @@ def role_changed(user, firm, actor_name, links):
     return _to(user, "role_changed", firm, actor_name=actor_name, login_url=links.login)
 
 
+def identifier_changed(user, firm, actor_name, old_name, admins, links):
+    """Renamed: the login triplet changed. To the person, and to the firm's other administrators."""
+    _to(user, "identifier_changed", firm, actor_name=actor_name, old_name=old_name, to_person=True,
+        login_url=links.login)
+    for admin in admins:
+        texts.queue(admin.email, "identifier_changed", firm.id, recipient=admin.full_name, user=user,
+                    firm=firm, actor_name=actor_name, old_name=old_name, to_person=False,
+                    login_url=links.login)
+
+
 def email_changed(user, firm, old, new):
     """To the old AND the new address, so that a hijacked account is noticed."""
     for address, to_old_address in ((old, True), (new, False)):

@@ -2,6 +2,7 @@
 from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, User, UserSession
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
+from db.models.firm_space import BulkImport, InscriptionDraft, Notification, NotificationMail
 from db.models.portfolio import (
     Company,
     CompanyDeclaration,
@@ -39,6 +40,10 @@ ALL_MODELS = [
     RateEvent,
     DirectoryUnit,
     DirectoryEstablishment,
+    InscriptionDraft,
+    Notification,
+    NotificationMail,
+    BulkImport,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]

@@ -25,6 +25,9 @@ class Firm(BaseModel):
     # The inscription's profile: "Votre entreprise et vos clients" (a tiers déclarant, True) or
     # "Votre entreprise" only (False).
     manages_clients = BooleanField(default=True)
+    # « Vous êtes… » at inscription: "entreprise", "expert_comptable", "centre_gestion" or "autre_tiers"
+    # (db.accounts.inscription.FIRM_KINDS); "" for firms registered before it was asked.
+    kind = CharField(max_length=20, default="")
     is_active = BooleanField(default=True)
     # Set by an administrator: everyone of the firm logs in with a second factor (TOTP).
     second_factor_required = BooleanField(default=False)
@@ -92,6 +95,16 @@ class User(BaseModel):
     @property
     def full_name(self):
         return f"{self.nom.upper()} {self.prenom}"
+
+    @property
+    def list_name(self):
+        """The name in lists of people: full_name, with the person's number where another name of
+        the firm reads the same (set by db.people.names.name_people)."""
+        return self.__dict__.get("_list_name") or self.full_name
+
+    @list_name.setter
+    def list_name(self, value):
+        self.__dict__["_list_name"] = value
 
     @property
     def role_label(self):

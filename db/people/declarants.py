@@ -15,6 +15,7 @@ from db.errors import Invalid
 from db.mail import people_mails
 from db.models import AccountToken, Firm, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+from db.people import names
 from db.text import fold
 
 PER_PAGE = 50
@@ -95,7 +96,7 @@ def list_people(actor, term="", page=1):
         )
     total = query.count()
     people = list(query.order_by(User.nom_key, User.prenom_key, User.id).paginate(max(page, 1), PER_PAGE))
-    return people, total, term
+    return names.name_people(people, actor.firm_id), total, term
 
 
 def check_person(data, role_required=False):
@@ -164,14 +165,18 @@ def update_person(actor, user_id, data, links):
     if not changed:
         return []
     before = snapshot(person, changed)
+    # The login compares names without case or accents: only a change of those keys is a new login.
+    renamed = (fold(values["nom"]), fold(values["prenom"])) != (person.nom_key, person.prenom_key)
     firm = Firm.get_by_id(actor.firm_id)
     try:
         with database.atomic():
             User.update(nom_key=fold(values["nom"]), prenom_key=fold(values["prenom"]), **values).where(
                 User.id == person.id).execute()
-            old_email = person.email
+            old_email, old_name = person.email, person.full_name
             for key, value in values.items():
                 setattr(person, key, value)
+            if renamed:
+                _renamed(actor, person, firm, old_name, links)
             if "email" in changed:
                 people_mails.email_changed(person, firm, old_email, person.email)
                 if person.password_hash is None and person.is_active:
@@ -189,6 +194,17 @@ def update_person(actor, user_id, data, links):
     except IntegrityError:
         raise Invalid({"nom": SAME_NAMES}) from None
     return changed
+
+
+def _renamed(actor, person, firm, old_name, links):
+    """Nom and prénom are part of the login: the person and the administrators get the new one."""
+    admins = list(User.select().where((User.firm == firm.id) & (User.role == ROLE_ADMIN) & User.is_active
+                                      & (User.id != person.id)))
+    people_mails.identifier_changed(person, firm, actor.full_name, old_name, admins, links)
+    audit.record(actor, "person.renamed",
+                 f"Identifiant de connexion de {old_name} modifié : {firm.siret} / {person.nom} / "
+                 f"{person.prenom} ; courriel envoyé à la personne et aux administrateurs",
+                 obj=person, before={"nom": old_name}, after={"nom": person.full_name})
 
 
 def set_active(actor, user_id, active, links):

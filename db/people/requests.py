@@ -20,6 +20,8 @@ from db.errors import Conflict, Forbidden, Invalid, NotFound
 from db.mail import account_mails, people_mails
 from db.models import Firm, PendingRequest, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+from db.notifications import notify
+from db.notifications.kinds import REQUEST_ANSWERED
 from db.people import declarants
 
 COOPTATION, PASSWORD, ACCESS = "cooptation", "password", "access"
@@ -150,6 +152,8 @@ def accept_cooptation(actor, request_id, links):
                 after={"role": ROLE_ADMIN},
             )
         people_mails.cooptation_answered(requester, firm, True, actor.full_name)
+        _answered(requester,
+                  f"{actor.full_name} a accepté votre demande : vous êtes désormais administrateur.")
     return requester
 
 
@@ -189,6 +193,8 @@ def accept_password(actor, request_id, email, links):
             audit.record(actor, "person.updated", f"Courriel de {requester.full_name} corrigé", obj=requester,
                          before={"email": old_email}, after={"email": address})
         people_mails.temporary_password(requester, firm, password, links)
+        _answered(requester, f"{actor.full_name} a accepté votre demande de nouveau mot de passe : un mot de "
+                             f"passe provisoire vous a été envoyé à {address}.")
     return requester, password
 
 
@@ -219,6 +225,7 @@ def accept_access(actor, request_id, data, links):
             person = declarants.add_person(actor, firm, values, links, why=" à sa demande")
             _decide(actor, request, "accepted", f"Accord : compte créé pour {person.full_name}")
             PendingRequest.update(requester=person.id).where(PendingRequest.id == request.id).execute()
+            _answered(person, f"{actor.full_name} a accepté votre demande d'accès au compte de {firm.name}.")
     except IntegrityError:
         raise Invalid({"nom": declarants.SAME_NAMES}) from None
     return person
@@ -240,9 +247,16 @@ def refuse(actor, request_id, links):
             )
         elif requester is not None and request.kind == COOPTATION:
             people_mails.cooptation_answered(requester, firm, False, actor.full_name)
+            _answered(requester, f"{actor.full_name} a refusé votre demande de devenir administrateur.")
         elif requester is not None:
             people_mails.password_refused(requester, firm, actor.full_name)
+            _answered(requester, f"{actor.full_name} a refusé votre demande de nouveau mot de passe.")
     return request
+
+
+def _answered(requester, text):
+    """The answer, in the requester's Vos notifications too (the mail goes as before)."""
+    notify(REQUEST_ANSWERED, [requester], text, link="menu.index", firm_id=requester.firm_id)
 
 
 def _kind(request, kind):

@@ -6,18 +6,25 @@ import datetime
 import pytest
 
 from db import clock
-from db.accounts import inscription
+from db.accounts import inscription, registration
 from db.accounts.passwords import answer_matches, check_secret
 from db.demo import DEMO_SIRET
 from db.errors import Conflict, Invalid
 from db.mail import account_mails
 from db.models import (
     AccountToken,
+    Company,
+    CompanyDeclaration,
+    Establishment,
     Firm,
     FirmDeclaration,
+    Habilitation,
+    Notification,
     OutgoingMail,
     PendingRequest,
     Portfolio,
+    PortfolioDeclarant,
+    PortfolioDeclaration,
     User,
 )
 from db.rate_limits import TooMany
@@ -26,7 +33,9 @@ from tests.factories.accounts import (
     CLOSED_SIRET,
     CREDENTIALS,
     IDENTITY,
+    LINKS,
     PASSWORD,
+    PAUL,
     UNKNOWN_SIRET,
     state_for,
 )
@@ -132,16 +141,18 @@ def test_going_back_to_step_four_keeps_the_password_and_answer_when_left_empty(d
 
 
 def test_profile_and_declarations(db_engine):
-    assert inscription.check_profile({"profile": "entreprise", "domains": ["Formation", "La DSN"]}) == {
-        "profile": "entreprise", "domains": ["La DSN", "Formation"]}
+    assert inscription.check_profile({"kind": "entreprise", "domains": ["Formation", "La DSN"]}) == {
+        "kind": "entreprise", "domains": ["La DSN", "Formation"]}
     assert inscription.proposed_codes(["Formation"]) == [
         "DSNFORMATION", "MCF_ELU", "REGUL_MCF", "SOLTEA_EMPLOYEURS", "SOLTEA_ETABLISSEMENTS"]
     with pytest.raises(Invalid) as refused:
-        inscription.check_profile({"profile": "autre", "domains": ["Les impôts"]})
-    assert refused.value.errors == {"profile": "Choisissez votre profil d'inscription.",
+        inscription.check_profile({"kind": "autre", "domains": ["Les impôts"]})
+    assert refused.value.errors == {"kind": "Indiquez qui vous êtes.",
                                     "domains": "Domaine de services inconnu."}
     with pytest.raises(Invalid):
-        inscription.check_profile({"profile": "clients", "domains": []})
+        inscription.check_profile({"kind": "centre_gestion", "domains": []})
+    # A particulier employeur needs no domain: the portal sends them to Cesu or Pajemploi.
+    assert inscription.check_profile({"kind": "particulier"}) == {"kind": "particulier", "domains": []}
     with pytest.raises(Invalid) as refused:
         inscription.check_declarations(["DSN", "N_EXISTE_PAS"])
     assert "Déclaration inconnue" in refused.value.errors["declarations"]
@@ -149,8 +160,12 @@ def test_profile_and_declarations(db_engine):
         inscription.check_declarations([])
 
 
+def register(state=None, posted=None):
+    return registration.register(state or state_for(), posted, url, LINKS)
+
+
 def test_register_creates_everything_in_one_go(db_engine):
-    user = inscription.register(state_for(), url)
+    user = register()
     firm = Firm.get(Firm.siret == ACTIVE_SIRET)
     assert (firm.name, user.firm_id, user.role, user.nom, user.prenom) == (
         "ARCTURUS",
@@ -169,14 +184,72 @@ def test_register_creates_everything_in_one_go(db_engine):
     assert "administrateur de ARCTURUS" in mail.body and "valable 60 minutes" in mail.body
     token = link_token(mail.body)
     assert inscription.validation_pending(token).id == user.id
-    assert firm.manages_clients is True  # "Votre entreprise et vos clients": a tiers déclarant
+    assert (firm.kind, firm.manages_clients) == ("expert_comptable", True)  # a tiers déclarant
 
 
-def test_the_profile_votre_entreprise_is_kept(db_engine):
-    state = state_for()
-    state["profile"] = {"profile": "entreprise", "domains": ["La DSN"]}
-    inscription.register(state, url)
-    assert Firm.get(Firm.siret == ACTIVE_SIRET).manages_clients is False
+def test_the_firm_is_its_own_first_client_with_its_declarations_and_rights(db_engine):
+    clock.freeze(datetime.datetime(2026, 11, 23, 9, 0))
+    user = register()
+    default = Portfolio.get(Portfolio.firm == user.firm_id)
+    company = Company.get(Company.portfolio == default.id)
+    assert (company.siren, company.name) == (ACTIVE_SIRET[:9], "ARCTURUS")
+    sirets = [e.siret for e in Establishment.select().where(Establishment.company == company.id)]
+    assert ACTIVE_SIRET in sirets
+    for model, owner in ((PortfolioDeclaration, PortfolioDeclaration.portfolio == default.id),
+                         (CompanyDeclaration, CompanyDeclaration.company == company.id)):
+        assert {d.declaration.code for d in model.select().where(owner)} == {"DSN", "SOLTEA_EMPLOYEURS"}
+    assert PortfolioDeclarant.get(PortfolioDeclarant.portfolio == default.id).user_id == user.id
+    rights = {(h.declaration.code, h.declare, h.pay, h.active_from) for h in Habilitation.select()}
+    tomorrow = datetime.datetime(2026, 11, 24, 9, 0)
+    # Déclarer everywhere, Payer where the declaration carries it; usable after the 24 h delay.
+    assert rights == {("DSN", True, True, tomorrow), ("SOLTEA_EMPLOYEURS", True, False, tomorrow)}
+    [notice] = Notification.select()
+    assert (notice.user_id, notice.kind) == (user.id, "habilitations_granted")
+    assert "utilisables à partir du 24/11/2026 à 10:00" in notice.text
+
+
+def test_kind_entreprise_files_for_itself_only(db_engine):
+    register(state_for(kind="entreprise"))
+    firm = Firm.get(Firm.siret == ACTIVE_SIRET)
+    assert (firm.kind, firm.manages_clients) == ("entreprise", False)
+
+
+def test_a_particulier_employeur_is_never_registered(db_engine):
+    with pytest.raises(Invalid):
+        register(state_for(kind="particulier"))
+    assert not Firm.select().exists()
+
+
+def test_declarants_added_during_the_inscription(db_engine):
+    sophie = {**PAUL, "nom": "Leroy", "prenom": "Sophie", "email": "sophie@arcturus.fr", "role": "admin"}
+    state = state_for(declarants=[PAUL, sophie])
+    rows = registration.grant_rows(state)
+    assert [(r.key, r.name, r.declare, r.pay) for r in rows] == [
+        ("admin", "MOUTIN Claire", True, True), ("0", "DURAND Paul", True, True),
+        ("1", "LEROY Sophie", True, True)]
+    admin = register(state, {"declare": ["admin", "0"], "pay": ["admin"]})
+    people = {u.nom: u for u in User.select().where(User.firm == admin.firm_id)}
+    assert (people["Durand"].role, people["Leroy"].role) == ("declarant", "admin")
+    assert people["Durand"].password_hash is None  # activates through the mailed link
+    activation = OutgoingMail.get(OutgoingMail.to == "paul.durand@arcturus.fr")
+    assert "inscrit comme déclarant du cabinet ARCTURUS" in activation.body
+    members = {m.user_id for m in PortfolioDeclarant.select()}
+    assert members == {admin.id, people["Durand"].id}  # Sophie has no box ticked: not a déclarant of it
+    paul_rights = {(h.declaration.code, h.declare, h.pay)
+                   for h in Habilitation.select().where(Habilitation.user == people["Durand"].id)}
+    assert paul_rights == {("DSN", True, False), ("SOLTEA_EMPLOYEURS", True, False)}
+
+
+def test_declarant_names_must_differ_from_the_administrator_and_each_other(db_engine):
+    identity = inscription.check_identity(IDENTITY)
+    with pytest.raises(Invalid) as refused:
+        registration.check_declarant({**PAUL, "nom": "MOUTIN", "prenom": "claire"}, identity, [])
+    assert "ces nom et prénom" in refused.value.errors["nom"]
+    with pytest.raises(Invalid):
+        registration.check_declarant(PAUL, identity, [PAUL])
+    with pytest.raises(Invalid) as refused:
+        registration.check_declarant({**PAUL, "email": "pas-une-adresse", "role": "chef"}, identity, [])
+    assert set(refused.value.errors) == {"email", "role"}
 
 
 def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):
@@ -185,37 +258,36 @@ def test_register_writes_nothing_when_a_step_fails(db_engine, monkeypatch):
 
     monkeypatch.setattr(account_mails, "account_created", broken)
     with pytest.raises(RuntimeError):
-        inscription.register(state_for(), url)
+        register(state_for(declarants=[PAUL]))
     assert not Firm.select().where(Firm.siret == ACTIVE_SIRET).exists()
-    assert (
-        User.select().count() == 0
-        and Portfolio.select().count() == 0
-        and FirmDeclaration.select().count() == 0
-    )
+    for model in (User, Portfolio, FirmDeclaration, Company, Establishment, Habilitation, Notification):
+        assert model.select().count() == 0, model
 
 
 def test_register_checks_every_step_again(db_engine, demo_firm):
     with pytest.raises(Invalid):
-        inscription.register({**state_for(), "cgu_accepted": False}, url)
+        register({**state_for(), "cgu_accepted": False})
     with pytest.raises(Invalid):
-        inscription.register({**state_for(), "declarations": ["N_EXISTE_PAS"]}, url)
+        register({**state_for(), "declarations": ["N_EXISTE_PAS"]})
     with pytest.raises(Invalid):
-        inscription.register({**state_for(), "credentials": {}}, url)
+        register({**state_for(), "credentials": {}})
+    with pytest.raises(Invalid):
+        register(state_for(declarants=[{**PAUL, "email": "x"}]))
     demo_state = state_for({**IDENTITY, "siret": DEMO_SIRET})
     with pytest.raises(Conflict):
-        inscription.register(demo_state, url)
+        register(demo_state)
     assert Firm.select().count() == 1
 
 
 def test_a_siret_is_never_registered_twice(db_engine):
-    inscription.register(state_for(), url)
+    register()
     with pytest.raises(Conflict):
-        inscription.register(state_for({**IDENTITY, "nom": "Durand", "prenom": "Paul"}), url)
+        register(state_for({**IDENTITY, "nom": "Durand", "prenom": "Paul"}))
     assert Firm.select().where(Firm.siret == ACTIVE_SIRET).count() == 1
 
 
 def test_validation_link_is_single_use(db_engine):
-    inscription.register(state_for(), url)
+    register()
     token = link_token(OutgoingMail.get().body)
     user = inscription.validate_email(token)
     assert User.get_by_id(user.id).email_validated_at is not None
@@ -225,7 +297,7 @@ def test_validation_link_is_single_use(db_engine):
 
 def test_validation_link_expires_after_60_minutes(db_engine):
     clock.freeze(datetime.datetime(2026, 11, 23, 9, 0))
-    inscription.register(state_for(), url)
+    register()
     token = link_token(OutgoingMail.get().body)
     clock.advance(minutes=59, seconds=59)
     assert inscription.validation_pending(token) is not None
@@ -237,7 +309,7 @@ def test_validation_link_expires_after_60_minutes(db_engine):
 
 def test_a_new_link_replaces_the_old_one_and_waits_a_minute(db_engine):
     clock.freeze(datetime.datetime(2026, 11, 23, 9, 0))
-    user = inscription.register(state_for(), url)
+    user = register()
     old = link_token(OutgoingMail.get().body)
     with pytest.raises(Invalid) as refused:
         inscription.resend_validation(user.id, url)
@@ -326,9 +398,9 @@ def test_request_access_needs_a_registered_siret(db_engine):
 def test_register_sends_as_many_queries_for_one_declaration_as_for_all(db_engine):
     every_code = [code for code, _ in inscription.declaration_choices()]
     with count_queries() as few:
-        inscription.register(state_for(declarations=["DSN"]), url)
+        register(state_for(declarations=["DSN"]))
     other = {**IDENTITY, "siret": "10247606600018"}  # AGA, another active establishment
     with count_queries() as many:
-        inscription.register(state_for(other, declarations=every_code), url)
+        register(state_for(other, declarations=every_code))
     assert few() == many()
     assert FirmDeclaration.select().count() == 1 + len(every_code)

@@ -17,6 +17,9 @@ STEP_URLS = [
     "/inscription/profil",
     "/inscription/declarations",
     "/inscription/declarations/modifier",
+    "/inscription/declarants",
+    "/inscription/declarants/nouveau",
+    "/inscription/validation",
 ]
 
 
@@ -55,7 +58,7 @@ def test_later_steps_send_back_to_the_first_unfinished_one(client, wizard):
 
 
 def test_every_step_is_a_full_page_at_its_own_url(client, wizard):
-    wizard.through_profile()
+    wizard.through_declarants()
     for url in STEP_URLS:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -131,9 +134,9 @@ def test_changing_the_name_asks_for_the_password_again(client, wizard):
 
 def test_the_session_is_the_only_source_of_the_siret(client, wizard):
     """Posting another SIRET to a later step changes nothing: no hidden field is trusted."""
-    wizard.through_profile()
+    wizard.through_declarants()
     client.post("/inscription/etablissement", data={"siret": DEMO_SIRET})
-    client.post("/inscription/valider", data={"siret": DEMO_SIRET, "identity": "forged"})
+    client.post("/inscription/validation", data={"siret": DEMO_SIRET, "identity": "forged"})
     with database.connection_context():
         assert Firm.get(Firm.siret == ACTIVE_SIRET).name == "ARCTURUS"
         assert Firm.select().count() == 2
@@ -192,9 +195,11 @@ def test_password_step_refusals(client, wizard):
 def test_profile_and_declarations_steps(client, wizard):
     wizard.through_credentials()
     client.post("/inscription/recapitulatif")
-    response = client.post("/inscription/profil", data={"profile": "clients"})
+    page = text(client.get("/inscription/profil"))
+    assert "<legend>Vous êtes… " in page and "Un tiers déclarant : cabinet d'expertise comptable" in page
+    response = client.post("/inscription/profil", data={"kind": "expert_comptable"})
     assert response.status_code == 422 and "Choisissez au moins un domaine de services." in text(response)
-    client.post("/inscription/profil", data={"profile": "clients", "domains": ["Formation"]})
+    client.post("/inscription/profil", data={"kind": "expert_comptable", "domains": ["Formation"]})
     page = text(client.get("/inscription/declarations"))
     assert "SOLTéA – Employeurs" in page and "Modifier la liste des déclarations" in page
     page = text(client.get("/inscription/declarations/modifier"))

@@ -2,7 +2,7 @@
 import pytest
 
 from db import clock, fields
-from db.clients import portfolios
+from db.clients import portfolio_deletion, portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
 from tests.factories.clients import snapshot
@@ -115,11 +115,11 @@ def test_delete_only_an_empty_portfolio_other_than_the_default(admin):
     default = Portfolio.get(Portfolio.is_default)
     full = Portfolio.get(Portfolio.name == "CLIENTS PME")
     with pytest.raises(Invalid, match="ne peut pas être supprimé"):
-        portfolios.delete_portfolio(admin, default.id)
+        portfolio_deletion.delete_portfolio(admin, default.id)
     with pytest.raises(Invalid, match="contient 3 entreprise"):
-        portfolios.delete_portfolio(admin, full.id)
+        portfolio_deletion.delete_portfolio(admin, full.id)
     empty = portfolios.create_portfolio(admin, "VIDE", "", [str(admin.id)])
-    portfolios.delete_portfolio(admin, empty.id)
+    portfolio_deletion.delete_portfolio(admin, empty.id)
     assert not Portfolio.select().where(Portfolio.id == empty.id).exists()
     assert AuditEvent.select().where(AuditEvent.action == "portfolio.delete").count() == 1
 
@@ -156,7 +156,7 @@ def test_another_firms_portfolio_is_not_found_and_declarants_are_refused(admin):
     theirs = portfolios.create_portfolio(other_admin, "AUTRE")
     for call in (lambda: portfolios.get_portfolio(admin, theirs.id),
                  lambda: portfolios.update_portfolio(admin, theirs.id, "X"),
-                 lambda: portfolios.delete_portfolio(admin, theirs.id),
+                 lambda: portfolio_deletion.delete_portfolio(admin, theirs.id),
                  lambda: portfolios.set_declarants(admin, theirs.id, [])):
         with pytest.raises(NotFound):
             call()

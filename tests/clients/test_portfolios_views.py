@@ -137,3 +137,17 @@ def test_declarant_is_refused_the_pages(client, auth):
     auth.login_declarant()
     assert client.get("/gestion/portefeuilles").status_code == 403
     assert client.get("/gestion/recapitulatif").status_code == 403
+
+
+def test_the_delete_page_states_what_the_portfolio_really_holds(admin_client):
+    found = portfolio_ids(d="Portefeuille par défaut", c="CLIENTS PME")
+    page = " ".join(text(admin_client.get(f"/gestion/portefeuilles/{found['c']}/supprimer")).split())
+    assert "Le portefeuille « CLIENTS PME » contient 3 entreprises (3 établissements" in page
+    assert "Il ne contient aucune entreprise" not in page and "Composer le portefeuille" in page
+    assert 'class="button danger"' not in page  # nothing to confirm: it cannot be deleted
+    page = text(admin_client.get(f"/gestion/portefeuilles/{found['d']}/supprimer"))
+    assert "ne peut pas être supprimé" in page and 'class="button danger"' not in page
+    admin_client.post("/gestion/portefeuilles/ajouter", data={"name": "VIDE"})
+    empty = portfolio_ids(v="VIDE")["v"]
+    page = " ".join(text(admin_client.get(f"/gestion/portefeuilles/{empty}/supprimer")).split())
+    assert "Il ne contient aucune entreprise." in page and 'class="button danger"' in page

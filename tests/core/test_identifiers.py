@@ -66,3 +66,14 @@ def test_bad_identifiers_say_what_is_wrong(kind, typed, message):
 def test_grouping_as_the_portal_prints_it():
     assert format_siren("999005703") == "999 005 703"
     assert format_siret("99900570300015") == "999 005 703 00015"
+
+
+@pytest.mark.parametrize("typed", ["５５２０３２５３４", "５５２ ０３２ ５３４", "552\u2009032\u2009534"])
+def test_full_width_and_other_compatibility_digits_are_normalised(typed):
+    assert siren_error(typed) is None and validate_siren(typed) == "552032534"
+    assert siret_error("５５２０３２５３４００７０３") is None
+
+
+@pytest.mark.parametrize("typed", ["55203253٤", "٥٥٢٠٣٢٥٣٤", "۵۵۲۰۳۲۵۳۴"])
+def test_digits_of_other_scripts_are_refused_with_chiffres(typed):
+    assert siren_error(typed) == "Le SIREN ne doit comporter que des chiffres."

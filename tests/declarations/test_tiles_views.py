@@ -41,7 +41,7 @@ def test_a_right_granted_now_says_when_it_opens(client, auth, world):
     html = text(auth.login(nom="LEROY", prenom="Sophie"))
     assert "SOLTéA – Employeurs</a></h2>" in html
     assert "Répartir le solde de la taxe d'apprentissage" in html
-    assert "Accessible sous 24 heure(s)" in html
+    assert "Accessible sous 24 heures" in html
     assert "accessible le 23/11/2026 à 14:05" in html
     assert "DSN</a></h2>" not in html  # Paul's rights are not hers
 

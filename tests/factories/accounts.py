@@ -6,6 +6,7 @@ import datetime
 from db.accounts import inscription
 from db.accounts.passwords import hash_answer
 from db.demo import DEMO_SIRET
+from db.mail.people_mails import TOKEN_PLACEHOLDER, Links
 from db.models import User
 
 ACTIVE_SIRET = "10404942400013"  # ARCTURUS, 75010 PARIS: active in the sample
@@ -22,19 +23,25 @@ NOON = datetime.datetime(2026, 11, 23, 11, 0)  # 12:00 in Paris
 NEW_PASSWORD = "Nouveau-Secret-2027"
 CLAIRE = {"siret": DEMO_SIRET, "nom": "moutin", "prenom": "CLAIRE"}  # the demo administrator, typed loosely
 NOBODY = {"siret": DEMO_SIRET, "nom": "Personne", "prenom": "Inconnue"}
+PAUL = {"nom": "Durand", "prenom": "Paul", "email": "paul.durand@arcturus.fr", "phone": "", "mobile": "",
+        "role": "declarant"}
+LINKS = Links(login="https://portail.example/connexion",
+              activation=f"https://portail.example/activation/{TOKEN_PLACEHOLDER}")
 QUESTION = CREDENTIALS["secret_question"]
 ANSWER = CREDENTIALS["secret_answer"]
 
 
-def state_for(identity=None, declarations=("DSN", "SOLTEA_EMPLOYEURS")):
+def state_for(identity=None, declarations=("DSN", "SOLTEA_EMPLOYEURS"), kind="expert_comptable",
+              declarants=()):
     """A complete wizard state, as the steps produce it."""
     identity = inscription.check_identity(identity or IDENTITY)
     return {
         "identity": identity,
         "cgu_accepted": True,
         "credentials": inscription.check_credentials(CREDENTIALS, identity),
-        "profile": {"profile": "clients", "domains": ["La DSN", "Formation"]},
+        "profile": {"kind": kind, "domains": ["La DSN", "Formation"]},
         "declarations": list(declarations),
+        "declarants": [dict(person) for person in declarants],
     }
 
 
@@ -53,14 +60,23 @@ class Wizard:
         self.client.post("/inscription/etablissement")
         return self.client.post("/inscription/mot-de-passe", data=CREDENTIALS)
 
-    def through_profile(self, domains=("Formation",)):
+    def through_profile(self, domains=("Formation",), kind="expert_comptable"):
         self.through_credentials()
         self.client.post("/inscription/recapitulatif")
-        return self.client.post("/inscription/profil", data={"profile": "clients", "domains": list(domains)})
+        return self.client.post("/inscription/profil", data={"kind": kind, "domains": list(domains)})
 
-    def complete(self):
+    def through_declarants(self, *people):
         self.through_profile()
-        return self.client.post("/inscription/valider")
+        self.client.post("/inscription/declarations")
+        for person in people:
+            self.client.post("/inscription/declarants/nouveau", data=person)
+        return self.client.post("/inscription/declarants")
+
+    def complete(self, *people, grants=None):
+        """The whole inscription; grants: the boxes of the habilitations table (all ticked by default)."""
+        self.through_declarants(*people)
+        keys = ["admin", *(str(i) for i in range(len(people)))]
+        return self.client.post("/inscription/validation", data=grants or {"declare": keys, "pay": keys})
 
 
 def give_claire_a_question():

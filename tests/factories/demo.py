@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from db import clock
 from db.accounts.firms import new_user
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
-from db.models import Company, Establishment, PendingRequest, Portfolio
+from db.models import BulkImport, Company, Establishment, Notification, PendingRequest, Portfolio
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.support import assistance
 from tests.factories.people import demo_user
@@ -41,9 +41,17 @@ def demo_rows():
             "message": "Bonjour, une question sur les habilitations.",
         }
     )
+    now = clock.now()
+    bulk_import = BulkImport.create(firm=admin.firm_id, actor=admin.id, actor_name=admin.full_name,
+                                    filename="lot.csv", created_at=now, applied_at=now, status="OK", lines=1,
+                                    lines_ok=1, report="Ligne;Résultat;Détail\r\n2;OK;rien à modifier\r\n")
+    notice = Notification.create(firm=admin.firm_id, user=paul.id, kind="habilitations_granted",
+                                 text="MOUTIN Claire vous a accordé 1 habilitation (DSN).", created_at=now,
+                                 expires_at=now.replace(year=now.year + 1))
     return SimpleNamespace(firm=admin.firm, admin=admin, declarant=paul, other_declarant=sophie,
                            portfolio=portfolio, company=company, establishment=establishment, request=request,
-                           assistance_request=help_request, password=DEMO_PASSWORD)
+                           assistance_request=help_request, bulk_import=bulk_import, notification=notice,
+                           password=DEMO_PASSWORD)
 
 
 def waiting_requests(rows):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from db import clock
+from db import clock, notifications
 from db.mail import account_mails, people_mails, texts
 from db.models import Firm, OutgoingMail, User
 from db.support import assistance
@@ -60,10 +60,21 @@ def every_mail(firm, admin, paul):
                              paul.full_name),
         "temporary_password": (lambda: people_mails.temporary_password(paul, firm, "Provisoire-1", LINKS),
                                paul.full_name),
+        "identifier_changed": (
+            lambda: people_mails.identifier_changed(paul, firm, admin.full_name, "DURAND Paul", [], LINKS),
+            paul.full_name),
+        "notice": (lambda: _noticed(paul, firm), paul.full_name),
         "assistance_received": (lambda: people_mails.assistance_received(request), None),
         "assistance_answered": (lambda: people_mails.assistance_answered(request, "Voici votre identifiant."),
                                 None),
     }
+
+
+def _noticed(person, firm):
+    """A notice of a kind the person chose to receive by mail too."""
+    notifications.set_mail_choices(person, ["habilitations_granted"])
+    notifications.notify("habilitations_granted", [person], "MOUTIN Claire vous a accordé 1 habilitation.",
+                         firm_id=firm.id)
 
 
 def _sent(send):

@@ -221,3 +221,43 @@ def test_resend_activation_replaces_the_previous_link(firm):
     assert activation.account_for(first) is None and activation.account_for(second).id == lea.id
     with pytest.raises(Invalid):
         declarants.resend_activation(admin, marc.id, LINKS)  # already activated
+
+
+def test_renaming_mails_the_new_login_to_the_person_and_the_administrators_and_journals_it(firm):
+    _, admin, [marc] = firm
+    other_admin = declarants.create_person(admin, {"nom": "Second", "prenom": "Admin", "email": "s@a.fr",
+                                                   "role": ROLE_ADMIN}, LINKS)
+    declarants.update_person(admin, marc.id, {"nom": "Petit-Durand", "prenom": "Marc", "email": marc.email},
+                             LINKS)
+    [to_marc] = [m for m in mails(marc.email) if m.subject == "Votre identifiant de connexion a changé"]
+    assert "Ancien identifiant : PETIT Marc" in to_marc.body and "Nom : Petit-Durand\n" in to_marc.body
+    for person in (admin, other_admin):
+        [mail] = [m for m in mails(person.email) if "Identifiant de connexion" in m.subject]
+        assert mail.subject == "Identifiant de connexion de PETIT-DURAND Marc modifié"
+    event = AuditEvent.get(AuditEvent.action == "person.renamed")
+    assert event.summary.startswith("Identifiant de connexion de PETIT Marc modifié : ")
+    assert "Petit-Durand / Marc" in event.summary
+
+
+def test_a_change_of_case_or_accents_is_no_new_login(firm):
+    _, admin, [marc] = firm
+    declarants.update_person(admin, marc.id, {"nom": "Petit", "prenom": "Marc", "email": marc.email}, LINKS)
+    assert not [m for m in mails(marc.email) if "identifiant" in m.subject.lower()]
+    assert not AuditEvent.select().where(AuditEvent.action == "person.renamed").exists()
+
+
+def test_names_that_read_alike_get_the_persons_number(firm):
+    _, admin, _ = firm
+    first = declarants.create_person(admin, {"nom": "Durand", "prenom": "Jean-Paul", "email": "jp1@a.fr",
+                                             "role": ROLE_DECLARANT}, LINKS)
+    second = declarants.create_person(admin, {"nom": "Durand", "prenom": "Jean Paul", "email": "jp2@a.fr",
+                                              "role": ROLE_DECLARANT}, LINKS)
+    people, _, _ = declarants.list_people(admin, "durand")
+    assert {p.list_name for p in people} == {f"DURAND Jean-Paul ({first.id:05d})",
+                                             f"DURAND Jean Paul ({second.id:05d})"}
+    others, _, _ = declarants.list_people(admin, "petit")
+    assert [p.list_name for p in others] == ["PETIT Marc"]  # a name of its own: no number
+    from db.clients import portfolios
+
+    labels = dict(portfolios.declarant_choices(admin))
+    assert labels[str(first.id)] == f"DURAND Jean-Paul ({first.id:05d}) (déclarant)"

@@ -159,3 +159,15 @@ def test_the_list_runs_as_many_queries_for_45_more_people(client, auth, demo_use
     with database.connection_context():
         add_people(demo_users["MOUTIN"].firm_id, 45)
     assert page_queries(client, "/gestion/declarants/") == few
+
+
+def test_the_list_numbers_names_that_read_alike(client, auth):
+    auth.login()
+    for prenom, email in (("Jean-Marc", "jm1@cabinet-demo.test"), ("Jean Marc", "jm2@cabinet-demo.test")):
+        client.post("/gestion/declarants/nouveau",
+                    data={"nom": "Blanc", "prenom": prenom, "email": email, "role": "declarant"})
+    with database.connection_context():
+        ids = [u.id for u in User.select().where(User.nom == "Blanc").order_by(User.id)]
+    page = _text(client.get("/gestion/declarants/?q=blanc"))
+    assert all(f"({i:05d})</span>" in page for i in ids)
+    assert "(0" not in _text(client.get("/gestion/declarants/?q=durand"))

@@ -13,7 +13,7 @@ from webapp.navigation import MENU
 
 # Areas open to anyone: the inscription, Mot de passe oublié / identifiant oublié, Besoin d'aide.
 # The second factor's login step is public: without a password just checked, it sends back to the login.
-PUBLIC_BLUEPRINTS = {"inscription", "recovery", "assistance", "second_factor"}
+PUBLIC_BLUEPRINTS = {"inscription", "registration", "recovery", "assistance", "second_factor"}
 PUBLIC_ENDPOINTS = {
     "static", "menu.home", "auth.login", "auth.renew", "auth.resend_validation", "activation.activate",
     "support.login", "outbox.index",  # the Boîte d'envoi exists in demo mode only, for demonstrations
@@ -24,6 +24,8 @@ FIRM_ENDPOINTS = {
     "profile.index", "profile.update_contact", "profile.change_password", "profile.change_secret",
     "profile.request_admin", "second_factor_settings.index", "second_factor_settings.confirm",
     "second_factor_settings.new_codes", "second_factor_settings.disable",
+    "notifications.index", "notifications.mark_read", "notifications.mark_all_read",
+    "notifications.mail_choices",
 }
 # Support agents may also log out and write to Besoin d'aide.
 OPEN_TO_SUPPORT = {"static", "auth.logout"}
@@ -35,6 +37,8 @@ FIRM_IDS = {
     "establishment_id": "establishment",
     "user_id": "declarant",
     "request_id": "request",
+    "import_id": "bulk_import",
+    "notice_id": "notification",
 }
 # The support pages' request_id is an assistance request, not a row of a firm.
 SUPPORT_IDS = {"request_id": "assistance_request"}
@@ -43,12 +47,12 @@ OTHER_ARGUMENTS = {
     "token": ({"activation.activate", "inscription.validate_email", "recovery.reset"}, "jeton-inconnu"),
     "code": ({"declarations.tile"}, "DSN"),
     "name": ({"inscription.check_field"}, "siret"),
+    "position": ({"registration.remove_declarant"}, 0),
     "filename": ({"static"}, "app.css"),
 }
 # Pages that name a firm's rows in their query string (GET) or form (POST) rather than in their path.
 QUERY_IDS = {
     "habilitation_files.export": lambda rows: {"portfolio": rows.portfolio.id},
-    "habilitation_files.template": lambda rows: {"portfolio": rows.portfolio.id},
     "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
     "habilitations.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
                                         "target": rows.other_declarant.id},

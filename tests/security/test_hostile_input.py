@@ -54,7 +54,9 @@ ADMIN_PAGES = [
     "/gestion/entreprises/{c}/declarations/etablissements",
     "/gestion/etablissements/{e}/declarations",
     "/gestion/habilitations?portfolio={p}&search=1",
-    "/gestion/habilitations/import?portfolio={p}",
+    "/gestion/habilitations/import",
+    "/gestion/habilitations/imports",
+    "/gestion/votre-entreprise/declarations",
     "/gestion/habilitations/memes?portfolio={p}&source={u}&target={u2}",
     "/gestion/declarants/",
     "/gestion/declarants/nouveau",
@@ -79,7 +81,7 @@ PUBLIC_PAGES = [
     "/besoin-d-aide/",
     "/support/connexion",
 ]
-DECLARANT_PAGES = ["/compte/", "/declarations", "/declarations/DSN"]
+DECLARANT_PAGES = ["/compte/", "/declarations", "/declarations/DSN", "/notifications"]
 # POST endpoints of the Gestion and Votre compte areas whose form is on none of the pages above, and why.
 NOT_ON_THESE_PAGES = {
     "auth.logout": "the header's button: logging out takes no field",
@@ -91,6 +93,10 @@ NOT_ON_THESE_PAGES = {
     "(tests/accounts/test_second_factor_views.py)",
     "second_factor_settings.disable": "shown once the second factor is on "
     "(tests/accounts/test_second_factor_views.py)",
+    "portfolios.delete": "offered for an empty portfolio only (tests/clients/test_portfolios_views.py)",
+    **dict.fromkeys(("own.declarations", "own.company_declarations", "own.establishments"),
+                    "the demo firm is not its own client: its page offers own.add "
+                    "(tests/clients/test_own_views.py)"),
 }
 
 

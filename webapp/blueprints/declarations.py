@@ -13,6 +13,7 @@ TITLES = {
     selections.PORTFOLIO: "Gérer les déclarations du portefeuille",
     selections.COMPANY: "Gérer les déclarations de l'entreprise",
     selections.ESTABLISHMENT: "Choix des déclarations",
+    selections.OWN: "Gérer les déclarations",
 }
 
 
@@ -37,27 +38,28 @@ def tile(code):
 @admin_required
 def portfolio(portfolio_id):
     """Gérer les déclarations du portefeuille."""
-    return _manage(selections.PORTFOLIO, portfolio_id)
+    return manage_selection(selections.PORTFOLIO, portfolio_id)
 
 
 @bp.route("/gestion/entreprises/<int:company_id>/declarations", methods=["GET", "POST"])
 @admin_required
 def company(company_id):
     """Gérer les déclarations de l'entreprise (among the portfolio's)."""
-    return _manage(selections.COMPANY, company_id)
+    return manage_selection(selections.COMPANY, company_id)
 
 
 @bp.route("/gestion/etablissements/<int:establishment_id>/declarations", methods=["GET", "POST"])
 @admin_required
 def establishment(establishment_id):
     """Choix des déclarations of one establishment (among the company's)."""
-    return _manage(selections.ESTABLISHMENT, establishment_id)
+    return manage_selection(selections.ESTABLISHMENT, establishment_id)
 
 
 @bp.route("/gestion/entreprises/<int:company_id>/declarations/etablissements")
 @admin_required
-def company_establishments(company_id):
-    """Gestion des déclarations: the company's establishments, each with "Choix des déclarations"."""
+def company_establishments(company_id, own=False):
+    """Gestion des déclarations: the company's establishments, each with "Choix des déclarations"
+    (own: the firm itself, reached from "Gérer les déclarations" of the Gestion menu)."""
     search, page = _search_and_page()
     company, rows, total = selections.company_establishments(current_user, company_id, search, page, PER_PAGE)
     return _paged(
@@ -68,6 +70,7 @@ def company_establishments(company_id):
         total,
         company=company,
         rows=rows,
+        own=own,
     )
 
 
@@ -82,7 +85,7 @@ def _paged(page_template, rows_template, search, page, total, **context):
                             pages=max(1, -(-total // PER_PAGE)), **context)
 
 
-def _manage(level, target_id):
+def manage_selection(level, target_id):
     """GET shows the dual list; POST applies it, or asks to confirm a removal first."""
     title = TITLES[level]
     if request.method == "GET":

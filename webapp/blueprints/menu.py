@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from db.declarations import tiles
 from webapp.templating import nav_url
 
 bp = Blueprint("menu", __name__)
@@ -18,5 +19,5 @@ def home():
 @bp.route("/menu")
 @login_required
 def index():
-    """Show the Menu personnalisé."""
-    return render_template("menu/index.html")
+    """Show the Menu personnalisé, with the tiles of « Vos déclarations » on top, as the guide has it."""
+    return render_template("menu/index.html", tiles=tiles.tiles(current_user) if current_user.firm_id else [])

@@ -5,7 +5,7 @@ from wtforms import PasswordField, RadioField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from db.accounts.inscription import PROFILES
+from db.accounts.inscription import FIRM_KINDS
 from db.declarations.catalogue import DOMAINS
 from webapp.forms import Required
 
@@ -33,14 +33,14 @@ class CredentialsForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    profile = RadioField(
-        "Quel est votre profil d'inscription ?",
-        choices=[SelectChoice(v, label) for v, label in PROFILES.items()],
+    kind = RadioField(
+        "Vous êtes…",
+        choices=[SelectChoice(v, label) for v, label in FIRM_KINDS.items()],
         validators=[Required()],
         validate_choice=False,
     )
     domains = MultiCheckboxField(
-        "Vous souhaitez utiliser les services liés à",
+        "Vous souhaitez utiliser les services liés à…",
         choices=[SelectChoice(d, d) for d in DOMAINS],
         validators=[Required()],
         validate_choice=False,

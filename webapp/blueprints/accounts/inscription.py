@@ -1,35 +1,27 @@
-"""Inscription of a tiers déclarant, one URL per step, and the validation of the address.
+"""Inscription of a firm, steps 1 to 5 (identity, conditions, establishment, password,
+récapitulatif), the live checks of its fields, "Abandonner l'inscription" and the validation of the
+address; steps 6 to 9 are in registration.py.
 
-The wizard's state lives in the signed session (never in hidden fields): each step's check in
-db.accounts.inscription returns what the session keeps (hashes only for the password and the answer);
-nothing is written to the database before the last "Valider".
+The wizard's state lives in the database (webapp/blueprints/accounts/wizard.py): each step's check in
+db.accounts.inscription returns what the draft keeps (hashes only for the password and the answer);
+nothing of the firm is written before « Valider l'inscription ».
 """
-from functools import wraps
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-
+from db import clock
 from db.accounts import inscription
 from db.accounts.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
-from db.errors import Conflict, Invalid, NotFound
+from db.errors import Invalid, NotFound
 from db.rate_limits import TooMany
+from webapp.blueprints.accounts.wizard import forget_state, page, save_state, step, without_session
 from webapp.forms import apply_errors
-from webapp.forms.inscription import AccessRequestForm, CredentialsForm, IdentityForm, ProfileForm
-from webapp.mailer import absolute_url, link_with_token, send_queued
+from webapp.forms.inscription import AccessRequestForm, CredentialsForm, IdentityForm
+from webapp.mailer import absolute_url, send_queued
 from webapp.templating import endpoint_exists
 
 bp = Blueprint("inscription", __name__, url_prefix="/inscription")
-
-STEPS = [
-    ("inscription.start", "Vos identifiants"),
-    ("inscription.conditions", "Conditions générales"),
-    ("inscription.establishment", "Votre établissement"),
-    ("inscription.credentials", "Mot de passe"),
-    ("inscription.summary", "Récapitulatif"),
-    ("inscription.profile", "Profil et déclarations"),
-    ("inscription.done", "Validation de l'adresse"),
-]
-KEY = "inscription"
 SECRET_FIELDS = ("secret_question", "secret_answer")
+CONDITIONS_FILE = "conditions-generales-portail-tiers-declarant.html"
 
 
 @bp.app_template_global()
@@ -37,33 +29,6 @@ def password_policy():
     """The shared password policy, for templates/_macros/password.html."""
     return {"criteria": CRITERIA, "labels": STRENGTH_LABELS, "min_length": MIN_LENGTH,
             "max_length": MAX_LENGTH, "min_classes": MIN_CLASSES}
-
-
-def _state():
-    return dict(session.get(KEY) or {"reached": 0})
-
-
-def _save(state, reached=None):
-    if reached is not None:
-        state["reached"] = max(state.get("reached", 0), reached)
-    session[KEY] = state
-
-
-def step(number):
-    """The view of step `number`, reachable once the steps before it are done."""
-    def decorate(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            state = _state()
-            if state.get("reached", 0) < number - 1:
-                return redirect(url_for(STEPS[state.get("reached", 0)][0]))
-            return view(state, *args, **kwargs)
-        return wrapped
-    return decorate
-
-
-def _page(template, state, number, status=200, **context):
-    return render_template(template, state=state, steps=STEPS, current=number, **context), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -76,7 +41,7 @@ def start(state):
         try:
             identity = inscription.check_identity(request.form)
         except Invalid as exc:
-            return _page(
+            return page(
                 "accounts/inscription/start.html", state, 1, 422, form=form, error=apply_errors(form, exc)
             )
         previous = state.get("identity") or {}
@@ -87,12 +52,13 @@ def start(state):
             state.pop("credentials")
             state["reached"] = min(state["reached"], 3)
         state["identity"] = identity
-        _save(state, 1)
+        save_state(state, 1)
         return redirect(url_for("inscription.conditions"))
-    return _page("accounts/inscription/start.html", state, 1, form=form)
+    return page("accounts/inscription/start.html", state, 1, form=form)
 
 
 @bp.route("/verifier/<name>", methods=["POST"])
+@without_session
 def check_field(name):
     """Check one field on blur (htmx): the field comes back with its message, or without."""
     if name in inscription.IDENTITY_FIELDS:
@@ -116,12 +82,21 @@ def conditions(state):
     """Step 2: the Conditions générales d'utilisation, "J'accepte" or "Je refuse"."""
     if request.method == "POST":
         if request.form.get("decision") != "accept":
-            session.pop(KEY, None)
+            forget_state()
             return render_template("accounts/inscription/refused.html")
         state["cgu_accepted"] = True
-        _save(state, 2)
+        save_state(state, 2)
         return redirect(url_for("inscription.establishment"))
-    return _page("accounts/inscription/conditions.html", state, 2)
+    return page("accounts/inscription/conditions.html", state, 2)
+
+
+@bp.route("/conditions/telecharger")
+def download_conditions():
+    """« Télécharger » the conditions: one HTML file that opens and prints anywhere, without the portal."""
+    text = render_template("accounts/inscription/conditions_file.html", downloaded_at=clock.now())
+    response = Response(text, content_type="text/html; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{CONDITIONS_FILE}"'
+    return response
 
 
 @bp.route("/etablissement", methods=["GET", "POST"])
@@ -130,10 +105,10 @@ def establishment(state):
     """Step 3, "Identification de votre établissement", prefilled from the Sirene directory."""
     found = inscription.establishment(state["identity"]["siret"])
     if request.method == "POST" and not found["registered"]:
-        _save(state, 3)
+        save_state(state, 3)
         return redirect(url_for("inscription.credentials"))
     status = 409 if request.method == "POST" else 200
-    return _page(
+    return page(
         "accounts/inscription/establishment.html", state, 3, status, found=found, form=AccessRequestForm()
     )
 
@@ -152,10 +127,10 @@ def request_access(state):
     except (Invalid, TooMany) as exc:
         found = inscription.establishment(state["identity"]["siret"])
         error, status = (apply_errors(form, exc), 422) if isinstance(exc, Invalid) else (str(exc), 429)
-        return _page("accounts/inscription/establishment.html", state, 3, status, found=found, form=form,
-                     error=error)
+        return page("accounts/inscription/establishment.html", state, 3, status, found=found, form=form,
+                    error=error)
     send_queued()
-    session.pop(KEY, None)
+    forget_state()
     return render_template("accounts/inscription/access_sent.html")
 
 
@@ -169,11 +144,11 @@ def credentials(state):
         try:
             state["credentials"] = inscription.check_credentials(request.form, state["identity"], kept)
         except Invalid as exc:
-            return _page("accounts/inscription/credentials.html", state, 4, 422, form=form, kept=kept,
+            return page("accounts/inscription/credentials.html", state, 4, 422, form=form, kept=kept,
                          error=apply_errors(form, exc))
-        _save(state, 4)
+        save_state(state, 4)
         return redirect(url_for("inscription.summary"))
-    return _page("accounts/inscription/credentials.html", state, 4, form=form, kept=kept)
+    return page("accounts/inscription/credentials.html", state, 4, form=form, kept=kept)
 
 
 @bp.route("/recapitulatif", methods=["GET", "POST"])
@@ -181,9 +156,9 @@ def credentials(state):
 def summary(state):
     """Step 5: the printable récapitulatif of the authentication data → "S'inscrire aux services"."""
     if request.method == "POST":
-        _save(state, 5)
-        return redirect(url_for("inscription.profile"))
-    return _page(
+        save_state(state, 5)
+        return redirect(url_for("registration.profile"))
+    return page(
         "accounts/inscription/summary.html",
         state,
         5,
@@ -191,84 +166,10 @@ def summary(state):
     )
 
 
-@bp.route("/profil", methods=["GET", "POST"])
-@step(6)
-def profile(state):
-    """Step 6: profile ("Votre entreprise", "… et vos clients") and domains of services."""
-    form = ProfileForm(data=state.get("profile"))
-    if request.method == "POST":
-        data = {"profile": request.form.get("profile"), "domains": request.form.getlist("domains")}
-        try:
-            chosen = inscription.check_profile(data)
-        except Invalid as exc:
-            return _page(
-                "accounts/inscription/profile.html", state, 6, 422, form=form, error=apply_errors(form, exc)
-            )
-        if chosen["domains"] != (state.get("profile") or {}).get("domains") or not state.get("declarations"):
-            state["declarations"] = inscription.proposed_codes(chosen["domains"])
-        state["profile"] = chosen
-        _save(state, 6)
-        return redirect(url_for("inscription.declarations"))
-    return _page("accounts/inscription/profile.html", state, 6, form=form)
-
-
-@bp.route("/declarations")
-@step(7)
-def declarations(state):
-    """Step 6 (continued): "Validation de vos déclarations", the list proposed for the domains."""
-    chosen = inscription.declarations_of(state.get("declarations") or [])
-    return _page("accounts/inscription/declarations.html", state, 6, declarations=chosen)
-
-
-@bp.route("/declarations/modifier", methods=["GET", "POST"])
-@step(7)
-def edit_declarations(state):
-    """"Modifier la liste des déclarations" with the dual list."""
-    selected, error, status = state.get("declarations") or [], None, 200
-    if request.method == "POST":
-        try:
-            state["declarations"] = inscription.check_declarations(request.form.getlist("declarations"))
-        except Invalid as exc:
-            selected, error, status = request.form.getlist("declarations"), exc.errors["declarations"], 422
-        else:
-            _save(state)
-            return redirect(url_for("inscription.declarations"))
-    return _page("accounts/inscription/edit_declarations.html", state, 6, status,
-                 options=inscription.declaration_choices(), selected=selected, error=error)
-
-
-@bp.route("/valider", methods=["POST"])
-@step(7)
-def register(state):
-    """"Valider": create the firm, its administrator, portfolio and declarations; mail the link."""
-    try:
-        user = inscription.register(state, link_with_token("inscription.validate_email"))
-    except Conflict as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("inscription.establishment"))
-    except Invalid as exc:
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("inscription.start"))
-    send_queued()
-    session.pop(KEY, None)
-    session["inscription_done"] = {"email": user.email, "siret": user.firm.siret, "nom": user.nom,
-                                   "prenom": user.prenom}
-    return redirect(url_for("inscription.done"))
-
-
-@bp.route("/terminee")
-def done():
-    """Step 7: the account is created; the mail "Validation de votre adresse électronique" is sent."""
-    summary = session.get("inscription_done")
-    if not summary:
-        return redirect(url_for("inscription.start"))
-    return _page("accounts/inscription/done.html", {}, 7, summary=summary)
-
-
 @bp.route("/abandonner", methods=["POST"])
 def abandon():
     """"Abandonner l'inscription": forget everything typed."""
-    session.pop(KEY, None)
+    forget_state()
     flash("Inscription abandonnée : aucune donnée n'a été enregistrée.", "info")
     return redirect(url_for("auth.login"))
 
@@ -291,5 +192,5 @@ def validate_email(token):
 def _gone_from_directory(exc):
     # The SIRET left the directory between two steps: start again from step 1.
     flash(inscription.UNKNOWN_SIRET, "error")
-    session.pop(KEY, None)
+    forget_state()
     return redirect(url_for("inscription.start"))

@@ -3,7 +3,7 @@ déclarants (dual list) and "Composer le portefeuille"."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db.clients import composition, portfolios
+from db.clients import composition, portfolio_deletion, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
 from webapp.forms import apply_errors
@@ -78,13 +78,14 @@ def delete(portfolio_id):
     portfolio = portfolios.get_portfolio(current_user, portfolio_id)
     if request.method == "POST":
         try:
-            portfolios.delete_portfolio(current_user, portfolio_id)
+            portfolio_deletion.delete_portfolio(current_user, portfolio_id)
         except Invalid as exc:
             flash(exc.errors["__all__"], "error")
             return redirect(url_for("portfolios.index"))
         flash(f"Portefeuille « {portfolio.name} » supprimé.", "success")
         return redirect(url_for("portfolios.index"))
-    return render_template("clients/portfolios/delete.html", portfolio=portfolio)
+    plan = portfolio_deletion.plan_deletion(current_user, portfolio_id)
+    return render_template("clients/portfolios/delete.html", plan=plan)
 
 
 @bp.route("/<int:portfolio_id>/declarants", methods=["GET", "POST"])

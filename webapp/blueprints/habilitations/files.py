@@ -1,129 +1,109 @@
-"""Bulk files of habilitations: CSV export of a portfolio, blank template, import with a
-checked preview then Valider. The uploaded file waits under instance/ between the preview and
-Valider, named by a random token that only the uploader's session knows."""
-import os
-import secrets
-import time
+"""The bulk file (companies, establishments, declarations and habilitations in one CSV layout): the
+blank template, the export of the current state, the import checked line by line then applied on
+Valider, its compte rendu (CSV) and the Historique des imports. The checked file waits in the
+database, not in the session, for its uploader's Valider."""
+import csv
+import io
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 
-from db.errors import Conflict, Invalid
-from db.habilitations import csv_export, csv_import
+from db.errors import Invalid
+from db.habilitations import csv_export, csv_import, csv_layout, import_history
 from webapp.access import admin_required
-from webapp.blueprints.habilitations.grid import LIST_LIMIT, delay_override
 from webapp.downloads import csv_download
+from webapp.mailer import send_queued
 from webapp.request_limits import accepts_upload
 
-bp = Blueprint("habilitation_files", __name__)
-SESSION_KEY = "habilitation_import"
-KEEP_SECONDS = 24 * 3600
+bp = Blueprint("habilitation_files", __name__, url_prefix="/gestion/habilitations")
+SHOWN_LINES = 500
 
 
-@bp.route("/gestion/habilitations/export")
-@admin_required
-def export():
-    """Download the habilitations of a portfolio (CSV)."""
-    return _csv(*csv_export.export(current_user, request.args.get("portfolio")))
-
-
-@bp.route("/gestion/habilitations/modele")
+@bp.get("/modele")
 @admin_required
 def template():
-    """Download the blank template of a portfolio (CSV, same layout, values empty)."""
-    return _csv(*csv_export.export(current_user, request.args.get("portfolio"), blank=True))
+    """Download the blank template (the header row of the layout)."""
+    return _csv(*csv_export.template())
+
+
+@bp.get("/export")
+@admin_required
+def export():
+    """Download the current state of one portfolio (?portfolio=id), or of the whole firm."""
+    return _csv(*csv_export.export(current_user, request.args.get("portfolio")))
 
 
 def _csv(name, lines):
     return csv_download(name, lines, stream=True)
 
 
-@bp.route("/gestion/habilitations/import", methods=["GET", "POST"])
+@bp.route("/import", methods=["GET", "POST"])
 @admin_required
 @accepts_upload
 def upload():
-    """Show the import form (GET); check the file and show what it would change (POST)."""
-    portfolios = csv_export.portfolios(current_user)
+    """The layout and the upload form (GET); check the file and show its preview (POST)."""
     if request.method == "GET":
-        return render_template("habilitations/files/import.html", portfolios=portfolios,
-                               chosen=request.args.get("portfolio", ""))
+        return render_template("habilitations/files/import.html", columns=csv_layout.COLUMNS,
+                               portfolios=csv_export.portfolios(current_user), max_lines=csv_layout.MAX_LINES)
     upload_file = request.files.get("file")
-    data = upload_file.stream.read(csv_import.MAX_BYTES + 1) if upload_file else b""
-    report = csv_import.check(current_user, request.form.get("portfolio"), data)
-    accepted = report.status != csv_import.KO
-    token = _store(data, report.portfolio.id, upload_file.filename) if accepted else None
-    return _preview(report, token), (422 if report.status == csv_import.KO else 200)
+    data = upload_file.stream.read(csv_layout.MAX_BYTES + 1) if upload_file else b""
+    report = csv_import.preview(current_user, data, upload_file.filename if upload_file else "")
+    return _preview(report), 422 if report.status == csv_import.KO else 200
 
 
-@bp.route("/gestion/habilitations/import/valider", methods=["POST"])
+@bp.post("/import/<int:import_id>/valider")
 @admin_required
-def apply():
-    """Apply the good lines of the checked file (the bad ones only with the confirmation)."""
-    token, stored = request.form.get("token", ""), session.get(SESSION_KEY) or {}
-    data = _load(token) if stored.get("token") == token else None
-    if data is None:
-        flash("Ce fichier n'est plus disponible : importez-le de nouveau.", "error")
-        return redirect(url_for("habilitation_files.upload"))
+def apply(import_id):
+    """Valider: apply the good lines of the checked file, then show its compte rendu."""
     try:
-        report = csv_import.apply(current_user, stored["portfolio"], data, request.form.get("version"),
-                                        request.form.get("accept_partial") == "1", delay_override())
-    except (Conflict, Invalid) as exc:
-        report = csv_import.check(current_user, stored["portfolio"], data)
-        problem = {"conflict": exc.details} if isinstance(exc, Conflict) else {"errors": exc.errors}
-        return _preview(report, token, **problem), (409 if isinstance(exc, Conflict) else 422)
-    _discard(token)
-    flash(f"Import {report.status} : {report.plan.summary} ({len(report.good)} ligne(s) appliquée(s), "
-          f"{len(report.bad)} en erreur).", "success")
-    return redirect(url_for("habilitations.index", portfolio=stored["portfolio"], search=1))
+        report = csv_import.apply(current_user, import_id, current_app.config["ACCESS_DELAY_HOURS"])
+    except Invalid as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return redirect(url_for(".upload"))
+    if report.stale:
+        return _preview(report), 409
+    send_queued()
+    flash(f"Fichier appliqué : {report.status}. Son compte rendu est gardé dans l’Historique des imports.",
+          "success")
+    return redirect(url_for(".report", import_id=import_id))
 
 
-def _preview(report, token, **problem):
-    return render_template("habilitations/files/import_preview.html", report=report, token=token,
-                           list_limit=LIST_LIMIT, **problem)
+def _preview(report):
+    rows = csv_import.report_rows(report.lines)[1:]
+    return render_template("habilitations/files/import_preview.html", report=report, rows=rows,
+                           shown=SHOWN_LINES)
 
 
-def _folder():
-    """HABILITATION_IMPORT_DIR (instance/habilitation-imports unless configured), created on first use."""
-    path = current_app.config["HABILITATION_IMPORT_DIR"]
-    os.makedirs(path, exist_ok=True)
-    return path
+@bp.get("/import/<int:import_id>/compte-rendu")
+@admin_required
+def report_file(import_id):
+    """Download the compte rendu (CSV) of an import, or of a checked file's preview."""
+    name, text = import_history.report_file(current_user, import_id)
+    return _csv(name, [text])
 
 
-def _store(data, portfolio_id, name):
-    """Keep the checked file for Valider; forget files older than a day."""
-    folder, now = _folder(), time.time()
-    for entry in os.scandir(folder):
-        if entry.is_file() and now - entry.stat().st_mtime > KEEP_SECONDS:
-            os.remove(entry.path)
-    token = secrets.token_urlsafe(18)
-    with open(os.path.join(folder, token + ".csv"), "wb") as fh:
-        fh.write(data)
-    session[SESSION_KEY] = {"token": token, "portfolio": portfolio_id, "name": name or ""}
-    return token
+@bp.get("/imports")
+@admin_required
+def history():
+    """Historique des imports: who, when, which file, what it changed, its status."""
+    rows, total, page, pages = import_history.history(current_user, request.args.get("page", 1, type=int))
+    return render_template("habilitations/files/history.html", rows=rows, total=total, page_no=page,
+                           pages=pages, counts=import_history.counts)
 
 
-def _load(token):
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    path = os.path.join(_folder(), token + ".csv")
-    if not os.path.exists(path):
-        return None
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-def _discard(token):
-    path = os.path.join(_folder(), token + ".csv")
-    if os.path.exists(path):
-        os.remove(path)
-    session.pop(SESSION_KEY, None)
+@bp.get("/imports/<int:import_id>")
+@admin_required
+def report(import_id):
+    """One import: who, when, its counts and its compte rendu line by line."""
+    upload = import_history.get_import(current_user, import_id)
+    rows = list(csv.reader(io.StringIO(upload.report), delimiter=csv_layout.SEPARATOR))
+    return render_template("habilitations/files/report.html", upload=upload, header=rows[:1], rows=rows[1:],
+                           shown=SHOWN_LINES, counts=import_history.counts(upload))

@@ -1,0 +1,25 @@
+"""The kinds of notices: what each is called on « Vos notifications », and whether the portal already
+mails it anyway (those mails stay as they were: the choice "also by mail" is offered for the others)."""
+from dataclasses import dataclass
+
+HABILITATIONS_GRANTED = "habilitations_granted"
+HABILITATIONS_REMOVED = "habilitations_removed"
+REQUEST_WAITING = "request_waiting"
+REQUEST_ANSWERED = "request_answered"
+IMPORT_DONE = "import_done"
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    always_mailed: bool = False  # the portal's own mail already tells it: no second mail
+    admins_only: bool = False  # only administrators receive it (the choices page hides it otherwise)
+
+
+KINDS = {
+    HABILITATIONS_GRANTED: Kind("Habilitations accordées"),
+    HABILITATIONS_REMOVED: Kind("Habilitations retirées"),
+    REQUEST_WAITING: Kind("Demandes à traiter", always_mailed=True, admins_only=True),
+    REQUEST_ANSWERED: Kind("Réponses à vos demandes", always_mailed=True),
+    IMPORT_DONE: Kind("Imports de fichiers terminés", admins_only=True),
+}
