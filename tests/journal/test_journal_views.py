@@ -66,11 +66,12 @@ def test_another_firm_never_sees_our_events(client, auth, world):
     change_declarations(client, world)
     auth.logout()
     auth.login(siret="12345678200010", nom="ADMIN", prenom="Autre", password=PASSWORD)
-    assert "0 événement" in text(client.get("/gestion/journal"))
+    page = text(client.get("/gestion/journal"))
+    assert "1 événement" in page and "Connexion de ADMIN Autre" in page  # its own login, nothing of ours
     rows = list(
         csv.reader(io.StringIO(text(client.get("/gestion/journal.csv")).lstrip("\ufeff")), delimiter=";")
     )
-    assert len(rows) == 1
+    assert len(rows) == 2 and "Connexion de ADMIN Autre depuis l’adresse 127.0.0.1" in rows[1]
 
 
 def test_csv_export_is_semicolon_utf8_with_bom(client, auth, world):
