@@ -1,8 +1,11 @@
-"""All tables of the portal. Import models from here: `from db.models import Firm, User`."""
+"""All tables of the portal, and the maintained counts declared next to them (db/counts.py).
+Import models from here: `from db.models import Firm, User`."""
 from db.models.accounts import AccountToken, Firm, LoginAttempt, User
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.portfolio import (
+    PORTFOLIO_COMPANIES,
+    PORTFOLIO_ESTABLISHMENTS,
     Company,
     CompanyDeclaration,
     Establishment,
@@ -13,7 +16,13 @@ from db.models.portfolio import (
     PortfolioDeclarant,
     PortfolioDeclaration,
 )
-from db.models.records import AssistanceRequest, AuditEvent, OutgoingMail, PendingRequest
+from db.models.records import (
+    FIRM_PENDING_REQUESTS,
+    AssistanceRequest,
+    AuditEvent,
+    OutgoingMail,
+    PendingRequest,
+)
 
 ALL_MODELS = [
     Firm,
@@ -38,4 +47,6 @@ ALL_MODELS = [
     DirectoryEstablishment,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
+]
