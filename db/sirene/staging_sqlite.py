@@ -129,9 +129,17 @@ class SqliteStaging(Staging):
                                      "ON CONFLICT DO NOTHING", (copied[kind],))
                 database.execute_sql(f"ALTER TABLE {live} RENAME TO {quoted(kind.table + '__old')}")
                 database.execute_sql(f"ALTER TABLE {fresh} RENAME TO {live}")
-        for kind in kinds:
-            with database.atomic():
-                database.execute_sql(f"DROP TABLE {quoted(kind.table + '__old')}")
+        # The replaced tables hold public data: their pages need not be zeroed as they are freed, which
+        # Debian's SQLite does by default (SECURE_DELETE): for a million rows 3.7 s and 160 MB of cache
+        # instead of 0.3 s.
+        secure_delete = database.execute_sql("PRAGMA secure_delete").fetchone()[0]
+        database.execute_sql("PRAGMA secure_delete = OFF")
+        try:
+            for kind in kinds:
+                with database.atomic():
+                    database.execute_sql(f"DROP TABLE {quoted(kind.table + '__old')}")
+        finally:
+            database.execute_sql(f"PRAGMA secure_delete = {int(secure_delete)}")
 
     def _fill(self, stock, stocks, progress):
         imported_at = stock.kind.model.imported_at.db_value(self.started)
