@@ -3,6 +3,7 @@ the old one and other connections log in and write; a key given twice is refused
 import leaves nothing behind; the switched-in tables keep the schema."""
 import os
 import threading
+import tracemalloc
 
 import pytest
 
@@ -11,7 +12,7 @@ from db.accounts.login import authenticate
 from db.database import database, is_postgres
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import DirectoryEstablishment, DirectoryUnit
-from db.sirene import SireneImportError, find_unit, import_files
+from db.sirene import SireneImportError, find_unit, import_files, staging_sqlite
 from db.sirene.importer import UPDATING
 from tests.factories.database import SAMPLE_FILES
 from tests.sirene.test_importer_db import ESTAB_HEADER, UNIT_HEADER, write_csv
@@ -114,3 +115,32 @@ def test_a_short_row_is_completed_and_an_establishment_needs_its_siren(directory
         return
     assert import_files([path])["etablissements"] == 1
     assert DirectoryEstablishment.get_by_id("12345678200015").is_siege
+
+
+def _establishments(tmp_path, count):
+    rows = [[f"{n:09d}", "00012", f"{n:09d}00012", "true", "A", "12", "RUE", "DE LA PAIX", "75002", "PARIS",
+             f"ENSEIGNE {n}"] for n in range(300000000, 300000000 + count)]
+    return write_csv(tmp_path / f"StockEtablissement_{count}.csv", ESTAB_HEADER, rows)
+
+
+def _peak_allocations(path):
+    """Peak of the Python allocations (bytes) made while importing path."""
+    tracemalloc.start()
+    try:
+        import_files([path])
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_the_file(directory_restored, tmp_path, monkeypatch):
+    """Rows are streamed in batches of a fixed size (COPY on PostgreSQL): a file four times larger
+    takes no more memory, where keeping its rows in Python would take several times its size."""
+    monkeypatch.setattr(staging_sqlite, "LOAD_ROWS", 500)
+    small, large = _establishments(tmp_path, 2_000), _establishments(tmp_path, 8_000)
+    _peak_allocations(small)  # first import: caches and compiled statements
+    peaks = [_peak_allocations(path) for path in (small, large)]
+    growth = os.path.getsize(large) - os.path.getsize(small)
+    assert peaks[1] - peaks[0] < growth / 10, (peaks, growth)
+    imported = DirectoryEstablishment.siren.between("300000000", "300007999")
+    assert DirectoryEstablishment.select().where(imported).count() == 8_000
