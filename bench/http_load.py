@@ -44,8 +44,9 @@ def serve(app_spec, env=None, workers=4):
     """The app served as the README says (`gunicorn --workers 4 --bind 127.0.0.1:…`), on a free port."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False).name
+    # The README's line, plus a log that keeps the app's own output (tracebacks, "database is locked").
     command = [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--error-logfile", log,
-               app_spec]
+               "--capture-output", app_spec]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -112,6 +113,10 @@ def login(port, siret, nom, prenom, password):
     status, headers, _ = request(port, "POST", "/connexion", cookie, form)
     if status != 302:
         raise RuntimeError(f"connexion refusée ({status})")
+    cookie = session_cookie(headers, cookie)
+    # The first page after the connexion stores a new CSRF secret in the new session: the cookie
+    # the load runs send is that one, so that their pages do not set a cookie each time.
+    _, headers, _ = request(port, "GET", urllib.parse.urlsplit(headers["Location"]).path, cookie)
     return session_cookie(headers, cookie)
 
 
