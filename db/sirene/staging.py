@@ -8,9 +8,19 @@ cut to its column's length on PostgreSQL (SQLite stores values as the file has t
 files are not padded, and a function call per value would double the time of the import).
 A field that a file lacks keeps, for a row already in the directory, its current value.
 """
+import contextlib
+import os
+
 from db.database import database
 from db.models.directory import DirectoryUnit
-from db.sirene.importer import ESTABLISHMENTS, SireneImportError, refuse_row
+from db.sirene.importer import (
+    ESTABLISHMENTS,
+    SireneImportError,
+    describe,
+    open_binary,
+    read_header,
+    refuse_row,
+)
 
 TRIMMED = ("siren", "siret", "nic", "etat")  # compared and validated: spaces around them are noise
 
@@ -31,6 +41,23 @@ class Staging:
     # Steps, in the order import_files calls them -------------------------------------------------
     def load(self, path, progress):
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def opened(self, path, progress, prefix):
+        """(binary stream past the header, StockFile) of a file to load, its bytes counted for the
+        progress bar, its staging table named prefix + a number."""
+        name = os.path.basename(path)
+        binary, size, closers = open_binary(path, lambda n: progress and progress(name, n, None))
+        try:
+            if progress:
+                progress(name, 0, size)
+            stock = describe(path, read_header(binary, name))
+            stock.staged = f"{prefix}{len(self.staged)}"
+            self.staged.append(stock.staged)
+            yield binary, stock
+        finally:
+            for closer in closers:
+                closer.close()
 
     def first_problem(self, stock):
         """(row index, {field: raw value}) of the first row of the file that cannot be imported."""

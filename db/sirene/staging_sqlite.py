@@ -24,9 +24,6 @@ from db.sirene.importer import (
     UNITS,
     UPDATING,
     SireneImportError,
-    describe,
-    open_binary,
-    read_header,
     text_of,
 )
 from db.sirene.staging import Staging, quoted
@@ -48,24 +45,15 @@ class SqliteStaging(Staging):
         self.attached = False
 
     def load(self, path, progress):
-        name = os.path.basename(path)
-        binary, size, closers = open_binary(path, lambda n: progress and progress(name, n, None))
-        try:
-            if progress:
-                progress(name, 0, size)
-            stock = describe(path, read_header(binary, name))
-            stock.staged = f"stock_{len(self.staged)}"
-            self.staged.append(stock.staged)
+        with self.opened(path, progress, "stock_") as (binary, stock):
             fields = list(stock.positions)
             self.loader.execute(f"CREATE TABLE {quoted(stock.staged)} ({', '.join(map(quoted, fields))})")
             insert = f"INSERT INTO {quoted(stock.staged)} VALUES ({', '.join('?' * len(fields))})"
             self.loader.execute("BEGIN")
-            stock.rows = self._copy(csv.reader(text_of(binary)), list(stock.positions.values()), insert, name)
+            stock.rows = self._copy(csv.reader(text_of(binary)), list(stock.positions.values()), insert,
+                                    stock.name)
             self.loader.execute("COMMIT")
             return stock
-        finally:
-            for closer in closers:
-                closer.close()
 
     def _copy(self, reader, indexes, insert, name):
         """Write the rows of reader (their columns at indexes, short rows padded) in batches."""

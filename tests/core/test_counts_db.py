@@ -13,7 +13,7 @@ from db.database import database, init_database, is_postgres
 from db.models import DirectoryEstablishment, Establishment, Firm, Portfolio
 from db.people import requests
 from tests.factories.clients import make_company
-from tests.factories.database import POSTGRES_URL
+from tests.factories.database import POSTGRES_URL, in_postgres_schema
 from tests.factories.directory import AUBADE, LA_POSTE, add_fake_company, valid_siren
 from tests.factories.firms import make_firm
 from tests.factories.people import LINKS, demo_user, reload
@@ -173,14 +173,4 @@ def test_the_migration_counts_the_rows_already_there(tmp_path):
     database.close()
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it
-    setup = init_database(POSTGRES_URL)
-    setup.execute_sql("DROP SCHEMA IF EXISTS counts_upgrade CASCADE")
-    setup.execute_sql("CREATE SCHEMA counts_upgrade")
-    setup.close()
-    try:
-        _fill_before_counts(POSTGRES_URL + "?options=-csearch_path%3Dcounts_upgrade")
-    finally:
-        database.close()
-        cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql("DROP SCHEMA IF EXISTS counts_upgrade CASCADE")
-        cleanup.close()
+    in_postgres_schema("counts_upgrade", _fill_before_counts)

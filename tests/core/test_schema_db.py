@@ -7,7 +7,7 @@ from playhouse.migrations import Runner
 from db import schema
 from db.database import database, init_database, is_postgres
 from db.models import AuditEvent, Firm
-from tests.factories.database import POSTGRES_URL
+from tests.factories.database import POSTGRES_URL, in_postgres_schema
 
 
 def test_models_and_migrations_agree(db_engine):
@@ -53,14 +53,4 @@ def test_sqlite_database_from_the_first_migration_upgrades_without_loss(tmp_path
 def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
-    admin = init_database(POSTGRES_URL)
-    admin.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
-    admin.execute_sql("CREATE SCHEMA upgrade_test")
-    admin.close()
-    try:
-        _upgrade_keeps_rows(POSTGRES_URL + "?options=-csearch_path%3Dupgrade_test")
-    finally:
-        database.close()
-        cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql("DROP SCHEMA IF EXISTS upgrade_test CASCADE")
-        cleanup.close()
+    in_postgres_schema("upgrade_test", _upgrade_keeps_rows)
