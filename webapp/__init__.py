@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from db.accounts import passwords
-from db.database import database, init_database
+from db.database import end_of_request, init_database
 from webapp import config as settings
 from webapp import proxies, request_limits
 from webapp.extensions import csrf, login_manager
@@ -33,7 +33,9 @@ def create_app(config=None):
 
     proxies.init_app(app)
     init_database(app.config["DATABASE_URL"])
-    _connect_per_request(app)
+    # No connection before a query needs one (db/database.py); after the request, PostgreSQL's goes
+    # back to its pool and SQLite's stays with the thread, PRAGMAs already run.
+    app.teardown_request(lambda _exc: end_of_request())
     request_limits.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -70,17 +72,6 @@ def _register_blueprints(app):
                    second_factor_settings, second_factor_admin, assistance, desk, grid, files, notifications,
                    own):
         app.register_blueprint(module.bp)
-
-
-def _connect_per_request(app):
-    @app.before_request
-    def _open():
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
 
 
 __all__ = ["create_app"]

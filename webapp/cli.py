@@ -1,10 +1,12 @@
 """`flask --app webapp …` commands: setup, db, sirene, demo, support."""
 import os
+import re
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from db import demo, schema
+from db import counts, demo, schema
 from db.database import database
 from db.declarations import catalogue
 from db.errors import Invalid
@@ -13,6 +15,7 @@ from db.support import agents
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")
 SAMPLE_FILES = ["StockUniteLegale_sample.csv", "StockEtablissement_sample.csv"]
+STOCK_FILE = re.compile(r"^Stock(UniteLegale|Etablissement)_.*\.(csv|zip)$", re.IGNORECASE)
 
 db_cli = AppGroup("db", help="Schéma de la base de données.")
 sirene_cli = AppGroup("sirene", help="Référentiel Sirene local.")
@@ -49,11 +52,46 @@ def db_status():
             click.echo(f"[{'x' if applied else ' '}] {name}  {applied or ''}")
 
 
+@db_cli.command("check-counts")
+@click.option("--repair", is_flag=True, help="Recompte les compteurs faux (dans une transaction).")
+def db_check_counts(repair):
+    """Compare chaque compteur entretenu (entreprises et établissements des portefeuilles, demandes
+    en attente…) avec un comptage complet des lignes."""
+    with database.connection_context():
+        wrong = counts.check(repair=repair)
+    for counter in counts.COUNTERS:
+        rows = wrong.get(counter.name, [])
+        click.echo(f"{counter.name} : {'exact' if not rows else f'{len(rows)} ligne(s) fausse(s)'}")
+        for key, stored, actual in rows[:20]:
+            click.echo(f"  {counter.holder.__name__} {key} : {stored} enregistré(s), {actual} compté(s)")
+    if wrong and not repair:
+        raise click.ClickException("Compteurs inexacts : relancez avec --repair pour les recompter.")
+    if wrong:
+        click.echo("Compteurs recomptés.")
+
+
 @sirene_cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def sirene_import(files):
-    """Importe des fichiers stock INSEE (StockUniteLegale / StockEtablissement, CSV ou ZIP)."""
-    _import(files)
+    """Importe des fichiers stock INSEE (StockUniteLegale / StockEtablissement, CSV ou ZIP) ; sans
+    fichier, ceux que contient le dossier SIRENE_STOCK_DIR."""
+    _import(files or _stock_files(current_app.config["SIRENE_STOCK_DIR"]))
+
+
+def _stock_files(folder):
+    """The stock files of folder (INSEE's names: StockUniteLegale_utf8.zip, StockEtablissement_utf8.csv…),
+    unités légales first; the history and succession files are not stocks of the directory."""
+    if not folder:
+        raise click.UsageError("Indiquez les fichiers à importer, ou le dossier SIRENE_STOCK_DIR qui les "
+                               "contient.")
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"SIRENE_STOCK_DIR : le dossier {folder} n'existe pas.")
+    found = sorted((name.startswith("StockEtablissement"), name) for name in os.listdir(folder)
+                   if STOCK_FILE.match(name))
+    if not found:
+        raise click.ClickException(f"SIRENE_STOCK_DIR : aucun fichier StockUniteLegale_… ou "
+                                   f"StockEtablissement_… (.csv ou .zip) dans {folder}.")
+    return [os.path.join(folder, name) for _, name in found]
 
 
 @sirene_cli.command("sample")

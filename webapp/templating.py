@@ -2,7 +2,6 @@
 from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 
-from db import notifications
 from db.clock import datetime_fr, to_paris
 from db.identifiers import format_siren, format_siret
 from webapp.navigation import menu_for
@@ -58,9 +57,10 @@ SECURITY_HEADERS = {
 
 
 def _counters(menu, user):
-    """The counts the menu shows next to some entries: one indexed read each, only when shown."""
+    """The counts the menu shows next to some entries: maintained counts read with the session's user
+    (db/accounts/sessions.py), so that the menu costs no statement of its own."""
     names = {entry.counter for _, entries in menu for entry in entries if entry.counter}
-    return {"notifications": notifications.unread_count(user)} if "notifications" in names else {}
+    return {"notifications": user.unread_notice_count} if "notifications" in names else {}
 
 
 def init_app(app):

@@ -4,7 +4,7 @@ renewal a temporary password forces.
 """
 import datetime
 
-from db import audit, clock
+from db import audit, clock, notifications
 from db.accounts import throttle
 from db.accounts.passwords import change_password, check_secret, dummy_check
 from db.accounts.throttle import Throttled
@@ -126,6 +126,7 @@ def complete_login(user, ip=None, how=""):
     where = f" depuis l’adresse {ip}" if ip else ""
     with database.atomic():
         User.update(last_login_at=now).where(User.id == user.id).execute()
+        notifications.purge(now)  # expired notices leave the menu's counts at the latest here
         audit.record(user, "login.succeeded", f"Connexion de {user.full_name}{how}{where}", obj=user)
     user.last_login_at = now
     return user

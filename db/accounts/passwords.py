@@ -107,8 +107,9 @@ def change_password(user, password, confirmation, question=None, answer=None, va
     so every other session of the account is logged out; a temporary password's obligation,
     failures and lock are cleared. Returns the user as now stored (its new session id).
     """
+    current_hash = User.select(User.password_hash).where(User.id == user.id).scalar()  # never in a session
     errors = check_new_password(password, confirmation, user.nom, user.prenom,
-                                user.firm.siret if user.firm_id else "", user.password_hash)
+                                user.firm.siret if user.firm_id else "", current_hash)
     changes = {}
     if question is not None or answer is not None:
         question, answer, pair_errors = check_secret_pair(question, answer)

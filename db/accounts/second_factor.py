@@ -34,7 +34,13 @@ WRONG_PASSWORD = "Mot de passe incorrect."
 
 
 def is_enrolled(user):
-    return bool(user.totp_secret)
+    return user.totp_enabled_at is not None  # set and cleared with the secret, read with the session
+
+
+def _secrets(user):
+    """The person's hashes and second-factor secrets, read afresh: the session's user has none."""
+    return User.select(User.password_hash, User.totp_secret, User.totp_pending_secret,
+                       User.totp_last_step).where(User.id == user.id).get()
 
 
 def is_required(user):
@@ -61,7 +67,7 @@ def start_enrolment(user):
 def provisioning(user):
     """(otpauth URI, the same as an inline SVG QR code, the secret in groups of four) of the
     enrolment in progress, for the authenticator application."""
-    secret = user.totp_pending_secret or start_enrolment(user)
+    secret = _secrets(user).totp_pending_secret or start_enrolment(user)
     label = f"{user.full_name} ({user.firm.siret})" if user.firm_id else user.full_name
     uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="Code QR de l’application")
@@ -83,18 +89,18 @@ def _matching_step(secret, code, after):
 def confirm_enrolment(user, code):
     """The first code proves the application holds the secret: the second factor is on. Returns the
     recovery codes, to show once (only their digests are kept)."""
-    code = _normalised(code)
-    step = _matching_step(user.totp_pending_secret or "", code, None)
+    code, pending = _normalised(code), _secrets(user).totp_pending_secret
+    step = _matching_step(pending or "", code, None)
     if step is None:
         raise Invalid({"code": WRONG_CODE})
-    codes = _new_codes()
+    codes, now = _new_codes(), clock.now()
     with database.atomic():
-        User.update(totp_secret=user.totp_pending_secret, totp_pending_secret=None, totp_last_step=step,
-                    totp_enabled_at=clock.now()).where(User.id == user.id).execute()
+        User.update(totp_secret=pending, totp_pending_secret=None, totp_last_step=step,
+                    totp_enabled_at=now).where(User.id == user.id).execute()
         _store_codes(user, codes)
         audit.record(user, "user.second_factor_enabled",
                      f"{user.full_name} active la double authentification", obj=user)
-    user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
+    user.totp_enabled_at = now
     return codes
 
 
@@ -111,7 +117,7 @@ def _store_codes(user, codes):
 
 def new_recovery_codes(user, password):
     """Ten new recovery codes (the old ones stop working), with the password; shown once."""
-    if not check_secret(password or "", user.password_hash):
+    if not check_secret(password or "", _secrets(user).password_hash):
         raise Invalid({"password": WRONG_PASSWORD})
     codes = _new_codes()
     with database.atomic():
@@ -134,8 +140,8 @@ def verify(user, code, ip=None):
     account = throttle.login_key("second-factor", str(user.id))
     throttle.check_address(ip, now)
     throttle.check_account(ip, account, now)
-    code = _normalised(code)
-    step = _matching_step(user.totp_secret or "", code, user.totp_last_step)
+    code, stored = _normalised(code), _secrets(user)
+    step = _matching_step(stored.totp_secret or "", code, stored.totp_last_step)
     if step is not None:
         used = User.update(totp_last_step=step).where(
             (User.id == user.id) & (User.totp_last_step.is_null() | (User.totp_last_step < step))).execute()
@@ -169,7 +175,7 @@ def disable(user, password):
     if user.firm_id and user.firm.second_factor_required:
         raise Invalid({"__all__": "Votre cabinet exige la double authentification\u202f: elle ne peut pas "
                                   "être désactivée."})
-    if not check_secret(password or "", user.password_hash):
+    if not check_secret(password or "", _secrets(user).password_hash):
         raise Invalid({"password": WRONG_PASSWORD})
     _turn_off(user, user, "user.second_factor_disabled",
               f"{user.full_name} désactive la double authentification")

@@ -18,6 +18,16 @@ from db.models import Firm, User, UserSession
 
 TOUCH_SECONDS = 60  # the granularity of the idle timeout: at most one write a minute per session
 KEEP_ENDED_DAYS = 30
+# Read on every request: the person and the firm without their secrets (password and answer
+# hashes, second-factor secrets, lockout counters); the operations needing them read them afresh.
+SESSION_ROW = (UserSession.id, UserSession.session_version, UserSession.created_at, UserSession.last_seen_at,
+               UserSession.ended_at)
+SESSION_USER = (User.id, User.firm, User.role, User.nom, User.prenom, User.nom_key, User.prenom_key,
+                User.email, User.phone, User.mobile, User.secret_question, User.email_validated_at,
+                User.must_change_password, User.is_active, User.session_version, User.created_at,
+                User.last_login_at, User.totp_enabled_at, User.unread_notice_count)
+SESSION_FIRM = (Firm.id, Firm.siret, Firm.name, Firm.address, Firm.kind, Firm.is_active, Firm.manages_clients,
+                Firm.second_factor_required, Firm.created_at, Firm.pending_request_count)
 
 
 def _digest(token):
@@ -40,11 +50,12 @@ def open_session(user, ip="", now=None):
 
 def load_session_user(token, idle, lifetime, now=None):
     """The user of a live session, with its firm, or None (ended, expired, password changed, person
-    or firm deactivated). One query; the last activity is written at most once a minute."""
+    or firm deactivated). One query, without the secrets; the last activity is written at most once
+    a minute."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
     now = now or clock.now()
-    row = (UserSession.select(UserSession, User, Firm)
+    row = (UserSession.select(*SESSION_ROW, *SESSION_USER, *SESSION_FIRM)
            .join(User).join(Firm, JOIN.LEFT_OUTER)
            .where(UserSession.token_hash == _digest(token)).first())
     if row is None or row.ended_at is not None:

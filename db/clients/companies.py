@@ -14,6 +14,7 @@ from db.clients.writes import (
     delete_company,
     inherit_company_declarations,
     inherit_portfolio_declarations,
+    move_company,
     unregister_establishments,
 )
 from db.database import database
@@ -125,7 +126,7 @@ def set_establishments(actor, company_id, sirets):
         return plan
     with database.atomic():
         if plan.to_add:
-            copy_establishments(actor.firm_id, company.id, company.siren, plan.to_add)
+            copy_establishments(company, plan.to_add)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(plan.to_add))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
@@ -133,7 +134,7 @@ def set_establishments(actor, company_id, sirets):
             removed = [e.id for e in plan.to_remove]
             rights.rights_removed(actor, _habilitations_of(removed),
                                   f"établissement(s) de {company.name} désinscrit(s)")
-            unregister_establishments(removed)
+            unregister_establishments(company, removed)
         audit.record(
             actor,
             "company.establishments",
@@ -204,7 +205,7 @@ def transfer_company(actor, company_id, target_id):
                               f"{company.name} transférée vers le portefeuille « {plan.target.name} », dont "
                               "vous n'êtes pas déclarant")
         Habilitation.delete().where(Habilitation.id.in_(_losing(company, plan.target))).execute()
-        Company.update(portfolio=plan.target.id).where(Company.id == company.id).execute()
+        move_company(company, plan.target.id)
         company.portfolio = plan.target
         inherit_portfolio_declarations(company)
         audit.record(actor, "company.transfer",

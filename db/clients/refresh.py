@@ -106,7 +106,7 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
         if plan.changed or plan.now_closed:
             _copy_directory_fields(company)
         if register:
-            copy_establishments(actor.firm_id, company.id, company.siren, register)
+            copy_establishments(company, register)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(register))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
@@ -114,7 +114,7 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
             rights.rights_removed(actor, Habilitation.select(Habilitation.id).where(
                 Habilitation.establishment.in_(unregister)),
                 f"établissement(s) fermé(s) de {company.name} désinscrit(s)")
-            unregister_establishments(unregister)
+            unregister_establishments(company, unregister)
         audit.record(
             actor,
             "company.refresh",

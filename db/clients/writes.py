@@ -1,14 +1,19 @@
-"""The set-based writes that put a client company and its establishments into a portfolio,
-and take them out again.
+"""The set-based writes that put a client company and its establishments into a portfolio, move
+it to another portfolio, and take them out again.
 
 Callers validate first (see db/clients/composition.py and db/clients/companies.py); these
 functions only write, inside the caller's transaction, with a constant number of queries whatever
 the number of establishments: establishments are copied from the directory with one INSERT … SELECT.
+They also keep the portfolios' counts (PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS, see
+db/counts.py): a write of companies or establishments that does not go through them must call
+counts.add itself.
 """
 from peewee import Case, Value, fn
 
-from db import clock
+from db import clock, counts
 from db.models import (
+    PORTFOLIO_COMPANIES,
+    PORTFOLIO_ESTABLISHMENTS,
     Company,
     CompanyDeclaration,
     DirectoryEstablishment,
@@ -53,20 +58,22 @@ def active_in_directory():
     return DE.etat.is_null() | (DE.etat != "F")
 
 
-def copy_establishments(firm_id, company_id, siren, sirets=None):
-    """Register establishments of siren from the directory: all the active ones, or exactly
-    sirets. One INSERT … SELECT; returns nothing (callers count beforehand)."""
+def copy_establishments(company, sirets=None):
+    """Register establishments of the company from the directory: all the active ones, or exactly
+    sirets. One INSERT … SELECT; returns how many were registered."""
     source = DE.select(
-        Value(firm_id), Value(company_id), DE.siret, directory_name(), directory_address(),
+        Value(company.firm_id), Value(company.id), DE.siret, directory_name(), directory_address(),
         DE.is_siege, directory_is_active(), Value(clock.now()),
-    ).where(DE.siren == siren)
+    ).where(DE.siren == company.siren)
     source = (
         source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
     )
-    Establishment.insert_from(source, [
+    registered = Establishment.insert_from(source, [
         Establishment.firm, Establishment.company, Establishment.siret, Establishment.name,
         Establishment.address, Establishment.is_siege, Establishment.is_active, Establishment.registered_at,
-    ]).execute()
+    ]).as_rowcount().execute()
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: registered})
+    return registered
 
 
 def register_company(firm_id, portfolio_id, unit, establishments=None):
@@ -77,11 +84,21 @@ def register_company(firm_id, portfolio_id, unit, establishments=None):
     """
     company = Company.create(firm=firm_id, portfolio=portfolio_id, siren=unit.siren, name=unit.name,
                              added_at=clock.now())
+    counts.add(PORTFOLIO_COMPANIES, {portfolio_id: 1})
     sirets = None if establishments is None else [getattr(e, "siret", e) for e in establishments]
     if sirets != []:
-        copy_establishments(firm_id, company.id, unit.siren, sirets)
+        copy_establishments(company, sirets)
     inherit_portfolio_declarations(company)
     return company
+
+
+def move_company(company, portfolio_id):
+    """Put the company (and so its establishments) in another portfolio of its firm."""
+    Company.update(portfolio=portfolio_id).where(Company.id == company.id).execute()
+    establishments = Establishment.select().where(Establishment.company == company.id).count()
+    source, company.portfolio_id = company.portfolio_id, portfolio_id
+    counts.add(PORTFOLIO_COMPANIES, {source: -1, portfolio_id: 1})
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {source: -establishments, portfolio_id: establishments})
 
 
 def inherit_portfolio_declarations(company, establishment_ids=None):
@@ -130,22 +147,23 @@ def _give_declarations(company, link, condition, establishment_ids):
     ).execute()
 
 
-def unregister_establishments(establishment_ids):
-    """Delete establishments with their habilitations and declarations (three statements)."""
-    ids = (
-        establishment_ids
-        if not isinstance(establishment_ids, (list, set, tuple))
-        else list(establishment_ids)
-    )
+def unregister_establishments(company, establishment_ids):
+    """Delete establishments of the company with their habilitations and declarations (three
+    statements); establishment_ids: a list, or a query selecting ids."""
+    ids = list(establishment_ids) if isinstance(establishment_ids, (list, set, tuple)) else establishment_ids
     Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
     EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
-    Establishment.delete().where(Establishment.id.in_(ids)).execute()
+    removed = Establishment.delete().where(
+        (Establishment.company == company.id) & Establishment.id.in_(ids)).execute()
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: -removed})
+    return removed
 
 
 def delete_company(company):
     """Delete a company and everything registered under it, set-based."""
     unregister_establishments(
-        Establishment.select(Establishment.id).where(Establishment.company == company.id)
+        company, Establishment.select(Establishment.id).where(Establishment.company == company.id)
     )
     CompanyDeclaration.delete().where(CompanyDeclaration.company == company.id).execute()
     Company.delete().where(Company.id == company.id).execute()
+    counts.add(PORTFOLIO_COMPANIES, {company.portfolio_id: -1})

@@ -1,9 +1,18 @@
-"""All tables of the portal. Import models from here: `from db.models import Firm, User`."""
+"""All tables of the portal, and the maintained counts declared next to them (db/counts.py).
+Import models from here: `from db.models import Firm, User`."""
 from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, User, UserSession
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
-from db.models.firm_space import BulkImport, InscriptionDraft, Notification, NotificationMail
+from db.models.firm_space import (
+    USER_UNREAD_NOTICES,
+    BulkImport,
+    InscriptionDraft,
+    Notification,
+    NotificationMail,
+)
 from db.models.portfolio import (
+    PORTFOLIO_COMPANIES,
+    PORTFOLIO_ESTABLISHMENTS,
     Company,
     CompanyDeclaration,
     Establishment,
@@ -14,7 +23,14 @@ from db.models.portfolio import (
     PortfolioDeclarant,
     PortfolioDeclaration,
 )
-from db.models.records import AssistanceRequest, AuditEvent, OutgoingMail, PendingRequest, RateEvent
+from db.models.records import (
+    FIRM_PENDING_REQUESTS,
+    AssistanceRequest,
+    AuditEvent,
+    OutgoingMail,
+    PendingRequest,
+    RateEvent,
+)
 
 ALL_MODELS = [
     Firm,
@@ -46,4 +62,7 @@ ALL_MODELS = [
     BulkImport,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
+    "USER_UNREAD_NOTICES",
+]

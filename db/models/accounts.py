@@ -32,6 +32,9 @@ class Firm(BaseModel):
     # Set by an administrator: everyone of the firm logs in with a second factor (TOTP).
     second_factor_required = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
+    # Maintained count of the requests waiting in "Demande en attente" (FIRM_PENDING_REQUESTS,
+    # db/models/records.py): the menu shows it on every administrator's page.
+    pending_request_count = IntegerField(default=0)
 
 
 class User(BaseModel):
@@ -70,6 +73,7 @@ class User(BaseModel):
     totp_pending_secret = CharField(max_length=64, null=True)
     totp_enabled_at = DateTimeField(null=True)
     totp_last_step = IntegerField(null=True)
+    unread_notice_count = IntegerField(default=0)  # maintained: USER_UNREAD_NOTICES (firm_space.py)
 
     class Meta:
         indexes = ((("firm", "nom_key", "prenom_key"), True),)

@@ -1,8 +1,8 @@
 """The firm's own space: an inscription in progress, each person's notices (Vos notifications) and
 the mail they chose for them, and the bulk files an administrator imported (Historique des imports)."""
-from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
-from db import clock
+from db import clock, counts
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 
@@ -36,6 +36,16 @@ class Notification(BaseModel):
             (("user", "created_at"), False),  # the list, newest first
         )
 
+
+
+# The menu's « Vos notifications (3) »: each person's unread notices, kept by db/notifications (one
+# statement per write) and read with the session's user, never counted per request. A notice past
+# its 12 months counts until purge() deletes it, which every new notice runs.
+USER_UNREAD_NOTICES = counts.Counter(
+    "user.unread_notices", User.unread_notice_count,
+    lambda: Notification.select(fn.COUNT(Notification.id))
+    .where((Notification.user == User.id) & Notification.read_at.is_null()),
+)
 
 class NotificationMail(BaseModel):
     """A kind of notice the person also wants by mail (one row per kind chosen)."""

@@ -3,9 +3,10 @@
 Link tables are explicit with a unique index on the pair (no ManyToManyField), and carry the
 indexes the habilitation grid and the tiles query by.
 """
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from db import clock
+from db.counts import Counter
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 from db.models.catalogue import Declaration
@@ -18,6 +19,9 @@ class Portfolio(BaseModel):
     comment = TextField(default="")
     is_default = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
+    # Maintained counts (PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS below; db/counts.py).
+    company_count = IntegerField(default=0)
+    establishment_count = IntegerField(default=0)
 
     class Meta:
         indexes = ((("firm", "name_key"), True),)
@@ -130,3 +134,16 @@ class Habilitation(BaseModel):
             (("establishment", "declaration", "user"), True),
             (("user", "declaration"), False),
         )
+
+
+# Counts of "Vos portefeuilles", kept by db/clients/writes.py (register, move and delete companies,
+# register and unregister establishments), which every write path of companies goes through.
+PORTFOLIO_COMPANIES = Counter(
+    "portfolio.companies", Portfolio.company_count,
+    lambda: Company.select(fn.COUNT(Company.id)).where(Company.portfolio == Portfolio.id),
+)
+PORTFOLIO_ESTABLISHMENTS = Counter(
+    "portfolio.establishments", Portfolio.establishment_count,
+    lambda: Establishment.select(fn.COUNT(Establishment.id))
+    .join(Company, on=(Establishment.company == Company.id)).where(Company.portfolio == Portfolio.id),
+)

@@ -7,6 +7,7 @@ HABILITATIONS_REMOVED = "habilitations_removed"
 REQUEST_WAITING = "request_waiting"
 REQUEST_ANSWERED = "request_answered"
 IMPORT_DONE = "import_done"
+SIRENE_CHANGES = "sirene_changes"
 
 
 @dataclass(frozen=True)
@@ -22,4 +23,5 @@ KINDS = {
     REQUEST_WAITING: Kind("Demandes à traiter", always_mailed=True, admins_only=True),
     REQUEST_ANSWERED: Kind("Réponses à vos demandes", always_mailed=True),
     IMPORT_DONE: Kind("Imports de fichiers terminés", admins_only=True),
+    SIRENE_CHANGES: Kind("Changements Sirene de vos clients", admins_only=True),
 }

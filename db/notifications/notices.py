@@ -1,14 +1,15 @@
 """Recording notices (notify, notify_each), reading them (page, unread_count), marking them read, and
 each person's choice of the kinds that also come by mail."""
+from collections import Counter
 from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from db import bulk, clock
+from db import bulk, clock, counts
 from db.database import database
 from db.errors import NotFound
 from db.mail import texts
-from db.models import Notification, NotificationMail, User
+from db.models import USER_UNREAD_NOTICES, Notification, NotificationMail, User
 from db.notifications.kinds import KINDS
 
 NOTICE_MONTHS = 12
@@ -46,6 +47,7 @@ def notify_each(kind, items, link="", firm_id=None):
         {"firm": firm_id, "user": user_id, "kind": kind, "text": text, "link": link, "created_at": now,
          "expires_at": expires} for user_id, text in items
     ])
+    counts.add(USER_UNREAD_NOTICES, Counter(user_id for user_id, _ in items))
     if not KINDS[kind].always_mailed:
         _mail(kind, items, firm_id)
     purge(now)
@@ -66,8 +68,13 @@ def _mail(kind, items, firm_id):
 
 
 def purge(now=None):
-    """Delete the notices past their NOTICE_MONTHS; returns how many."""
-    return Notification.delete().where(Notification.expires_at <= (now or clock.now())).execute()
+    """Delete the notices past their NOTICE_MONTHS (their unread ones leave the counts); returns how many."""
+    expired = Notification.expires_at <= (now or clock.now())
+    unread = dict(Notification.select(Notification.user, fn.COUNT(Notification.id))
+                  .where(expired & Notification.read_at.is_null()).group_by(Notification.user).tuples())
+    deleted = Notification.delete().where(expired).execute()
+    counts.add(USER_UNREAD_NOTICES, {user_id: -n for user_id, n in unread.items()})
+    return deleted
 
 
 def _mine(user):
@@ -75,9 +82,9 @@ def _mine(user):
 
 
 def unread_count(user):
-    """The menu's count: one read of the (user, read_at) index."""
-    return Notification.select().where((Notification.user == user.id) & Notification.read_at.is_null()
-                                       & (Notification.expires_at > clock.now())).count()
+    """The person's unread notices, read afresh (the menu reads the same maintained count,
+    USER_UNREAD_NOTICES, with the session's user)."""
+    return User.select(User.unread_notice_count).where(User.id == user.id).scalar()
 
 
 @dataclass
@@ -109,15 +116,20 @@ def mark_read(user, notice_id):
     notice = Notification.get_or_none((Notification.id == notice_id) & (Notification.user == user.id))
     if notice is None:
         raise NotFound()
-    Notification.update(read_at=clock.now()).where(
-        (Notification.id == notice.id) & Notification.read_at.is_null()).execute()
+    with database.atomic():
+        if Notification.update(read_at=clock.now()).where(
+                (Notification.id == notice.id) & Notification.read_at.is_null()).execute():
+            counts.add(USER_UNREAD_NOTICES, {user.id: -1})
     return notice
 
 
 def mark_all_read(user):
     """Mark every unread notice of the person read; returns how many."""
-    return Notification.update(read_at=clock.now()).where(
-        (Notification.user == user.id) & Notification.read_at.is_null()).execute()
+    with database.atomic():
+        marked = Notification.update(read_at=clock.now()).where(
+            (Notification.user == user.id) & Notification.read_at.is_null()).execute()
+        counts.add(USER_UNREAD_NOTICES, {user.id: -marked})
+    return marked
 
 
 def choosable(user):

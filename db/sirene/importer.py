@@ -1,18 +1,29 @@
-"""Streamed, atomic import of INSEE's StockUniteLegale / StockEtablissement files.
+"""Import of INSEE's StockUniteLegale / StockEtablissement files through staging tables.
 
-Rows are read one at a time and upserted in chunks, so memory does not grow with the file.
-All files of one import run in a single transaction: a bad line, a crash or Ctrl-C leaves the
-previous directory exactly as it was, and the error names the file and the line.
+The live directory stays intact, readable and writable, until the end:
+
+1. Each file is loaded raw into a staging table, in constant memory, with a progress bar: on
+   PostgreSQL by COPY (the server parses the CSV), on SQLite by the csv module into a separate
+   staging database file, whose writes take no lock on the portal's database.
+2. The staged rows are validated in SQL; the first bad row stops everything and the error names its
+   file and line.
+3. A new directory table is built from the staged rows, converted in SQL ([ND] and empty values as
+   NULL), plus the rows of the current directory that the files do not mention (an import updates
+   rows in place and adds the new ones; it never forgets one). On SQLite it is filled in short
+   batches, so that logins and other writers keep working between them.
+4. One short transaction switches the new tables in for every file of the import at once.
+
+A bad line, a crash or Ctrl-C before the switch leaves the directory exactly as it was. See
+db/sirene/staging.py for the engine-specific steps.
 """
 import csv
 import io
 import os
 import zipfile
+from dataclasses import dataclass
 
-from peewee import chunked
-
-from db import bulk, clock
-from db.database import database
+from db import clock
+from db.database import database, is_postgres
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene.columns import (
     ESTABLISHMENT_COLUMNS,
@@ -22,11 +33,52 @@ from db.sirene.columns import (
     UNIT_REQUIRED,
 )
 
-_FIELD_LIMITS = {}
+UPDATING = "Mise à jour du référentiel"
 
 
 class SireneImportError(Exception):
     """A file that cannot be imported; the message is French and names the line."""
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: there are two
+class Kind:
+    """One of the two stock files: its directory model, header → field names and states."""
+
+    model: type
+    columns: dict
+    required: tuple
+    states: tuple  # valid administrative states
+    counted_as: str  # the key of import_files' result
+
+    @property
+    def table(self):
+        return self.model._meta.table_name
+
+    @property
+    def key(self):
+        return self.model._meta.primary_key.name
+
+
+UNITS = Kind(DirectoryUnit, UNIT_COLUMNS, UNIT_REQUIRED, ("A", "C"), "unites_legales")
+ESTABLISHMENTS = Kind(DirectoryEstablishment, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_REQUIRED, ("A", "F"),
+                      "etablissements")
+
+
+@dataclass
+class StockFile:
+    """A file being imported: where it is, its kind, which column holds each field, its staging
+    table and how many rows it put there."""
+
+    path: str
+    kind: Kind
+    header: list
+    positions: dict  # field name → column index in the file
+    staged: str = ""  # the staging table
+    rows: int = 0
+
+    @property
+    def name(self):
+        return os.path.basename(self.path)
 
 
 class _CountingReader(io.RawIOBase):
@@ -47,136 +99,137 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
-def _open_text(path, on_bytes):
-    """(text stream, size in bytes, closer) for a plain CSV or the first CSV inside a zip."""
+def open_binary(path, on_bytes=None):
+    """(buffered binary stream, size in bytes, closers) of a plain CSV or the first CSV of a zip."""
     if zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
         if not members:
             archive.close()
             raise SireneImportError(f"{os.path.basename(path)} : l'archive ne contient aucun fichier CSV.")
-        raw = archive.open(members[0])
-        size = members[0].file_size
+        raw, size, closers = archive.open(members[0]), members[0].file_size, []
         closers = [raw, archive]
     else:
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through closers
-        size = os.path.getsize(path)
-        closers = [raw]
-    buffered = io.BufferedReader(_CountingReader(raw, on_bytes), buffer_size=1 << 16)
-    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
-    return text, size, closers
+        size, closers = os.path.getsize(path), [raw]
+    if on_bytes is not None:
+        raw = _CountingReader(raw, on_bytes)
+    return io.BufferedReader(raw, buffer_size=1 << 16), size, closers
 
 
-def _kind_of(header, name):
+def text_of(binary):
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+def read_header(binary, name):
+    """The header of the file (the first line, consumed from the binary stream), or an error."""
+    try:
+        line = binary.readline().decode("utf-8-sig")
+        header = next(csv.reader([line]), None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SireneImportError(f"{name}, ligne 1 : illisible ({exc}).") from None
+    if not header:
+        raise SireneImportError(f"{name} : fichier vide.")
+    return [column.strip() for column in header]
+
+
+def describe(path, header):
+    """The StockFile of a header: its kind (by the columns « siret » / « siren ») and positions."""
+    name = os.path.basename(path)
     if "siret" in header:
-        return DirectoryEstablishment, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_REQUIRED
-    if "siren" in header:
-        return DirectoryUnit, UNIT_COLUMNS, UNIT_REQUIRED
-    raise SireneImportError(
-        f"{name} : en-tête non reconnu (ni StockUniteLegale ni StockEtablissement : "
-        "colonnes « siren » / « siret » absentes)."
-    )
+        kind = ESTABLISHMENTS
+    elif "siren" in header:
+        kind = UNITS
+    else:
+        raise SireneImportError(
+            f"{name} : en-tête non reconnu (ni StockUniteLegale ni StockEtablissement : "
+            "colonnes « siren » / « siret » absentes)."
+        )
+    missing = [c for c in kind.required if c not in header]
+    if missing:
+        raise SireneImportError(f"{name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.")
+    positions = {}
+    for index, column in enumerate(header):
+        if column in kind.columns:
+            positions.setdefault(kind.columns[column], index)
+    return StockFile(path, kind, header, positions)
 
 
-def _limits(model):
-    if model not in _FIELD_LIMITS:
-        _FIELD_LIMITS[model] = {
-            f.name: f.max_length for f in model._meta.sorted_fields if getattr(f, "max_length", None)
-        }
-    return _FIELD_LIMITS[model]
-
-
-def _convert(model, raw_row, positions, name, line_no):
-    row = {}
-    for field, index in positions.items():
-        value = raw_row[index].strip() if index < len(raw_row) else ""
-        row[field] = None if value in ("", MASKED) else value
-    if "is_siege" in positions:
-        row["is_siege"] = (row["is_siege"] or "").lower() == "true"
-    problem = _problem(model, row)
-    if problem:
-        raise SireneImportError(f"{name}, ligne {line_no} : {problem}")
-    for field, limit in _limits(model).items():
-        if row.get(field) and len(row[field]) > limit:
-            row[field] = row[field][:limit]
-    return row
-
-
-def _problem(model, row):
+def problem(kind, values):
+    """The French reason why a row (raw values by field) cannot be imported, or None. The same
+    rules as the SQL of db/sirene/staging.py, which finds the first bad row of millions."""
+    row = {field: (value or "").strip() for field, value in values.items()}
+    row = {field: None if value in ("", MASKED) else value for field, value in row.items()}
     siren = row.get("siren") or ""
     if not (siren.isdigit() and len(siren) == 9):
         return f"SIREN « {siren} » invalide (9 chiffres attendus)."
-    if model is DirectoryEstablishment:
+    if kind is ESTABLISHMENTS:
         siret, nic = row.get("siret") or "", row.get("nic") or ""
         if not (siret.isdigit() and len(siret) == 14 and siret == siren + nic):
             return f"SIRET « {siret} » invalide (14 chiffres, SIREN + NIC attendus)."
-        if row.get("etat") not in (None, "A", "F"):
-            return f"état administratif « {row['etat']} » inconnu (A ou F attendu)."
-    elif row.get("etat") not in (None, "A", "C"):
-        return f"état administratif « {row['etat']} » inconnu (A ou C attendu)."
+    if row.get("etat") not in (None, *kind.states):
+        return (f"état administratif « {row['etat']} » inconnu "
+                f"({' ou '.join(kind.states)} attendu).")
     return None
 
 
-def _import_one(path, progress):
-    name = os.path.basename(path)
-    text, size, closers = _open_text(path, lambda n: progress and progress(name, n, None))
-    if progress:
-        progress(name, 0, size)
+def line_of(stock, row_index):
+    """The physical line (1 = header) of the row_index-th data row of the file (error path only:
+    the file is read again up to that row)."""
+    binary, _, closers = open_binary(stock.path)
     try:
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise SireneImportError(f"{name} : fichier vide.") from None
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise SireneImportError(f"{name}, ligne 1 : illisible ({exc}).") from None
-        model, columns, required = _kind_of(header, name)
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise SireneImportError(f"{name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.")
-        positions = {columns[h]: i for i, h in enumerate(header) if h in columns}
-        stamp = clock.now()
-        fields = list(positions) + ["imported_at"]
-        statement = bulk.insert_statement(model, fields, conflict_key=model._meta.primary_key.name)
-        cursor = database.cursor()
-        count = 0
-
-        def rows():
-            nonlocal count
-            line_no = 1
-            try:
-                for raw_row in reader:
-                    line_no += 1
-                    if not raw_row:
-                        continue
-                    row = _convert(model, raw_row, positions, name, line_no)
-                    row["imported_at"] = stamp
-                    count += 1
-                    yield row
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise SireneImportError(f"{name}, ligne {line_no + 1} : illisible ({exc}).") from None
-
-        for batch in chunked(rows(), bulk.ROWS_PER_BATCH):
-            cursor.executemany(statement, [tuple(row[f] for f in fields) for row in batch])
-        return model, count
+        reader = csv.reader(text_of(binary))
+        next(reader, None)
+        seen = -1
+        for row in reader:
+            seen += 1 if row else 0
+            if seen == row_index:
+                return reader.line_num
+        return reader.line_num + 1
     finally:
         for closer in closers:
             closer.close()
 
 
-def import_files(paths, progress=None):
-    """Import stock files (plain or zipped) in one transaction.
+def refuse_row(stock, row_index, message):
+    """Raise SireneImportError for the row_index-th data row of the file (0-based)."""
+    raise SireneImportError(f"{stock.name}, ligne {line_of(stock, row_index)} : {message}")
 
-    progress(name, bytes_read, total) is called with total set once per file, then with the
-    bytes read as the file is streamed. Returns {"unites_legales": n, "etablissements": n}.
+
+def import_files(paths, progress=None):
+    """Import stock files (plain or zipped); the directory changes only if every file is valid.
+    Then each firm whose clients gained or lost active establishments gets a notice
+    (db/clients/directory_changes.py).
+
+    progress(name, amount, total) is called with total set once per file, then with the bytes read
+    as the file is streamed; then for the new directory's construction (name UPDATING, rows or
+    steps as amounts). Returns {"unites_legales": n, "etablissements": n}.
     """
-    counts = {"unites_legales": 0, "etablissements": 0}
+    from db.sirene.staging_postgres import PostgresStaging  # the engine-specific steps
+    from db.sirene.staging_sqlite import SqliteStaging
+
     for path in paths:
         if not os.path.isfile(path):
             raise SireneImportError(f"{path} : fichier introuvable.")
-    with database.atomic():
+    if database.in_transaction():
+        raise RuntimeError("import_files runs its own transactions: call it outside database.atomic()")
+    from db.clients import directory_changes  # what the import changes for the firms' clients
+
+    area = (PostgresStaging if is_postgres() else SqliteStaging)(clock.now())
+    before = directory_changes.active_of_clients()
+    stocks = []
+    try:
         for path in paths:
-            model, count = _import_one(path, progress)
-            key = "etablissements" if model is DirectoryEstablishment else "unites_legales"
-            counts[key] += count
+            stocks.append(area.load(path, progress))
+            bad = area.first_problem(stocks[-1])
+            if bad is not None:
+                refuse_row(stocks[-1], bad[0], problem(stocks[-1].kind, bad[1]))
+        area.switch(stocks, progress)
+    finally:
+        area.drop()
+    with database.atomic():
+        directory_changes.notify_changes(before)
+    counts = {UNITS.counted_as: 0, ESTABLISHMENTS.counted_as: 0}
+    for stock in stocks:
+        counts[stock.kind.counted_as] += stock.rows
     return counts

@@ -31,6 +31,22 @@ def test_sirene_import_of_a_good_file(runner, tmp_path):
     assert DirectoryUnit.get_by_id("123456782").denomination == "NOUVELLE"
 
 
+def test_sirene_import_without_files_imports_those_of_sirene_stock_dir(app, runner, tmp_path):
+    assert runner.invoke(args=["sirene", "import"]).exit_code == 2  # no file, no SIRENE_STOCK_DIR
+    app.config["SIRENE_STOCK_DIR"] = str(tmp_path)
+    assert "aucun fichier StockUniteLegale_…" in runner.invoke(args=["sirene", "import"]).output
+    (tmp_path / "StockEtablissement_utf8.csv").write_text(
+        "siren,nic,siret,etatAdministratifEtablissement\n123456782,00015,12345678200015,A\n",
+        encoding="utf-8")
+    (tmp_path / "StockUniteLegale_utf8.csv").write_text(
+        "siren,denominationUniteLegale\n123456782,DU DOSSIER\n", encoding="utf-8")
+    (tmp_path / "StockUniteLegaleHistorique_utf8.csv").write_text("pas un stock\n", encoding="utf-8")
+    result = runner.invoke(args=["sirene", "import"])
+    assert result.exit_code == 0, result.output
+    assert "1 unité(s) légale(s), 1 établissement(s) importé(s)" in result.output
+    assert DirectoryUnit.get_by_id("123456782").denomination == "DU DOSSIER"
+
+
 def test_demo_is_idempotent_and_prints_the_logins(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0

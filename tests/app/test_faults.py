@@ -70,6 +70,7 @@ def test_a_read_only_or_full_sqlite_keeps_pages_that_read_and_refuses_writes_in_
     app.config["PROPAGATE_EXCEPTIONS"] = False
     if "max_page_count" in pragmas:  # as full as the file is now: any page more is refused
         with database.connection_context():
+            database.execute_sql("VACUUM")  # no free page left inside the file (dropped import tables)
             pragmas = {"max_page_count": database.execute_sql("PRAGMA page_count").fetchone()[0]}
     _reopen(app, **pragmas)
     for path in ("/menu", "/gestion/portefeuilles", f"/gestion/portefeuilles/{default_portfolio}/modifier"):

@@ -7,7 +7,7 @@ from playhouse.migrations import Runner
 from db import schema
 from db.database import database, init_database, is_postgres
 from db.models import AuditEvent, Firm
-from tests.factories.database import POSTGRES_URL
+from tests.factories.database import POSTGRES_URL, in_postgres_schema
 
 
 def test_models_and_migrations_agree(db_engine):
@@ -50,25 +50,11 @@ def test_sqlite_database_from_the_first_migration_upgrades_without_loss(tmp_path
     database.close()
 
 
-def _in_a_postgresql_schema(name, check):
-    """check(url) on an empty PostgreSQL schema of its own, dropped afterwards."""
-    admin = init_database(POSTGRES_URL)
-    admin.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-    admin.execute_sql(f"CREATE SCHEMA {name}")
-    admin.close()
-    try:
-        check(POSTGRES_URL + f"?options=-csearch_path%3D{name}")
-    finally:
-        database.close()
-        cleanup = init_database(POSTGRES_URL)
-        cleanup.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        cleanup.close()
-
-
 def test_postgresql_database_from_the_first_migration_upgrades_without_loss():
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
-    _in_a_postgresql_schema("upgrade_test", _upgrade_keeps_rows)
+    in_postgres_schema("upgrade_test", _upgrade_keeps_rows)
+
 
 def _security_migrations_keep_the_demo_firm(url):
     """A database at the head before 0100 holding the demo firm takes 0100, 0101 and the later
@@ -98,4 +84,4 @@ def test_the_security_migrations_upgrade_a_sqlite_database_holding_the_demo_firm
 def test_the_security_migrations_upgrade_a_postgresql_database_holding_the_demo_firm():
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
-    _in_a_postgresql_schema("security_upgrade", _security_migrations_keep_the_demo_firm)
+    in_postgres_schema("security_upgrade", _security_migrations_keep_the_demo_firm)

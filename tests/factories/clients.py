@@ -2,8 +2,9 @@
 snapshot of what a refused action must leave untouched."""
 from peewee import chunked
 
-from db import models
+from db import counts, models
 from db.database import database
+from db.models import PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS
 from db.text import fold
 from tests.factories.declarations import declaration
 
@@ -24,7 +25,13 @@ def make_portfolio(firm, name, codes=(), people=()):
 
 def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None):
     """A client with `establishments` establishments (SIRET = siren + 00001…, the first is the
-    siège), each with the declarations `codes`: by default the portfolio's, as adding a company does."""
+    siège), each with the declarations `codes`: by default the portfolio's, as adding a company does.
+    The portfolio's counts follow, as db/clients/writes.py keeps them."""
+    with database.atomic():
+        return _make_company(firm, portfolio, siren, establishments, codes, name)
+
+
+def _make_company(firm, portfolio, siren, establishments, codes, name):
     company = models.Company.create(
         firm=firm, portfolio=portfolio, siren=siren, name=name or f"SOCIETE {siren}"
     )
@@ -35,6 +42,8 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
     ]
     for batch in chunked(rows, 500):
         models.Establishment.insert_many(batch).execute()
+    counts.add(PORTFOLIO_COMPANIES, {portfolio.id: 1})
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {portfolio.id: establishments})
     if codes is None:
         link = models.PortfolioDeclaration
         ids = [r.declaration_id for r in link.select().where(link.portfolio == portfolio.id)]

@@ -29,3 +29,19 @@ def prepare(url, fresh=False):
         schema.upgrade()
         catalogue.load_catalogue()
         import_files(SAMPLE_FILES)
+
+
+def in_postgres_schema(name, check):
+    """Run check(url) against POSTGRES_URL with a new, empty schema `name` as the search path (a
+    database of its own, as an older installation would have), dropped afterwards."""
+    setup = init_database(POSTGRES_URL)
+    setup.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    setup.execute_sql(f"CREATE SCHEMA {name}")
+    setup.close()
+    try:
+        check(f"{POSTGRES_URL}?options=-csearch_path%3D{name}")
+    finally:
+        database.close()
+        cleanup = init_database(POSTGRES_URL)
+        cleanup.execute_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        cleanup.close()

@@ -8,6 +8,7 @@ import pytest
 
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import SireneImportError, find_establishment, import_files
+from db.sirene.importer import UPDATING
 from tests.factories.database import SAMPLE_FILES
 
 UNIT_HEADER = [
@@ -146,5 +147,7 @@ def test_progress_reports_the_whole_file(directory_restored):
             read[name] = read.get(name, 0) + amount
 
     import_files(SAMPLE_FILES, progress)
-    assert totals.keys() == read.keys() == {"StockUniteLegale_sample.csv", "StockEtablissement_sample.csv"}
+    # One bar per file (its bytes), then one for building and switching in the new directory.
+    assert totals.keys() == read.keys() == {"StockUniteLegale_sample.csv", "StockEtablissement_sample.csv",
+                                            UPDATING}
     assert all(read[name] == totals[name] for name in totals)

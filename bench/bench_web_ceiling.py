@@ -1,0 +1,84 @@
+"""The web ceiling (issue 14.6): each page of the portal as a share of a Flask hello-world's requests
+per second, both served by the README's line (`gunicorn --workers 4 --bind 127.0.0.1:…`), load runs
+alternating (hello-world, then the page), wrk -t2 -c32 when installed (else a Python client of 32
+keep-alive connections); with each page's server time (median of the Flask test client, no network)
+and its SQL statement count.
+
+Dataset: bench/scale_habilitations.py (5,000 companies + one of 9,000 establishments, 200
+déclarants, ~1,000,000 habilitations by default; --companies, --establishments, --declarants).
+Targets (issue 14): login, portfolio list, composition, tiles ≥ 15 % of hello-world, the grid ≥ 7 %,
+every page ≤ 10 ms of server time, statements constant in the number of rows.
+
+    .venv/bin/python -m bench.bench_web_ceiling [--database URL] [--seconds 5] [--rounds 1]
+"""
+import os
+import shutil
+import time
+
+from bench import http_load
+from bench.bench_portfolios import measure
+from bench.common import database_url, engine, parser
+from bench.scale_data import PASSWORD, prepare_database, scale_client
+from bench.scale_habilitations import build_habilitation_scale
+from db.accounts import passwords
+from db.database import database
+
+
+def pages(scale):
+    """(label, path, logged in, target share) of the pages measured."""
+    return [
+        ("connexion (anonyme)", "/connexion", False, 0.15),
+        ("Vos portefeuilles", "/gestion/portefeuilles", True, 0.15),
+        (f"composition ({scale.portfolio.name})", f"/gestion/portefeuilles/{scale.portfolio.id}/composition",
+         True, 0.15),
+        ("grille, entreprise de 9 000 étab.", f"/gestion/habilitations?company={scale.big_company.id}",
+         True, 0.07),
+        ("Vos déclarations (pavés, administrateur)", "/declarations", True, 0.15),
+        ("Menu personnalisé (page vide connectée)", "/menu", True, 0.15),
+    ]
+
+
+def load_average():
+    return "charge {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def main():
+    arguments = parser(__doc__)
+    for name, default in (("companies", 5000), ("establishments", 60000), ("declarants", 200),
+                          ("seconds", 5.0), ("rounds", 1)):
+        arguments.add_argument(f"--{name}", type=type(default), default=default)
+    args = arguments.parse_args()
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    started = time.perf_counter()
+    scale = build_habilitation_scale(args.companies, args.establishments, args.declarants)
+    built = time.perf_counter() - started
+    database.close()
+    print(f"{engine(url)} : {scale.summary} ({built:.0f} s de construction), "
+          f"{'wrk -t2 -c32' if shutil.which('wrk') else 'client Python, 32 connexions'}, "
+          f"{args.seconds:.0f} s par essai, {load_average()}")
+
+    app, client = scale_client(url, scale.firm)
+    anonymous = app.test_client()
+    timings = {path: measure(client if logged else anonymous, path) for _, path, logged, _ in pages(scale)}
+    portal_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-web-ceiling", "PORTAL_MODE": "production"}
+    with http_load.serve("bench.hello_app:app") as hello, \
+            http_load.serve("webapp:create_app()", portal_env) as portal:
+        cookie = http_load.login(portal.port, scale.firm.siret, "MESURE", "Admin", PASSWORD)
+        print(f"\n{'page':<44} {'hello req/s':>11} {'page req/s':>10} {'part':>6} {'cible':>6} "
+              f"{'serveur':>8} {'SQL':>4} {'erreurs':>7}")
+        for _ in range(args.rounds):
+            for label, path, logged, target in pages(scale):
+                ceiling = http_load.load(hello.port, "/", seconds=args.seconds)
+                run = http_load.load(portal.port, path, cookie if logged else None, seconds=args.seconds)
+                median, _, statements = timings[path]
+                print(f"{label:<44} {ceiling.rps:11,.0f} {run.rps:10,.0f} {run.rps / ceiling.rps:6.3f} "
+                      f"{target:6.2f} {median:6.1f} ms {statements:4d} {run.errors + ceiling.errors:7d}  "
+                      f"{load_average()}", flush=True)
+        if "database is locked" in portal.log_text():
+            print("« database is locked » dans le journal de gunicorn")
+
+
+if __name__ == "__main__":
+    main()

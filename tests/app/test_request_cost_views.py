@@ -1,0 +1,53 @@
+"""The fixed cost of a request (issue 14.1): pages that need no data open no connection at all; a
+logged-in page loads its person and firm in one statement, menu badge included (the firm's
+maintained count of waiting requests, never a COUNT per request)."""
+import contextlib
+
+import pytest
+
+from db.database import database
+from db.models import PendingRequest
+from tests.factories.people import demo_user
+from tests.factories.queries import count_queries
+
+
+@contextlib.contextmanager
+def counting_connections():
+    """Counts the connections opened (or taken from the pool) inside the block, from none open."""
+    db = database.obj
+    database.close()
+    opened = []
+    original = db.connect
+
+    def connect(*args, **kwargs):
+        opened.append(1)
+        return original(*args, **kwargs)
+
+    db.connect = connect
+    try:
+        yield lambda: len(opened)
+    finally:
+        del db.connect
+
+
+@pytest.mark.parametrize("url", ["/connexion", "/static/app.css", "/static/vendor/htmx-2.0.11.min.js",
+                                 "/mot-de-passe-oublie", "/identifiant-oublie"])
+def test_pages_that_need_no_data_open_no_connection(client, url):
+    with counting_connections() as connections, count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert (connections(), statements()) == (0, 0)
+
+
+def test_a_logged_in_page_costs_one_statement_its_menu_badges_included(client, auth):
+    with database.connection_context():
+        sophie = demo_user("LEROY")
+        PendingRequest.create(firm=sophie.firm_id, kind="password", requester=sophie.id,
+                              requester_name=sophie.full_name, requester_email=sophie.email)
+    auth.login()
+    with counting_connections() as connections, count_queries() as statements:
+        page = client.get("/menu").get_data(as_text=True)
+    assert "Demande en attente (1)" in page and "MOUTIN Claire" in page
+    # The person, the firm and both badges (« Demande en attente », « Vos notifications ») come in
+    # one statement; the other one is the page's own content, the tiles of « Vos déclarations ».
+    assert (connections(), statements()) == (1, 2)

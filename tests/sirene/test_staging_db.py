@@ -1,0 +1,146 @@
+"""The Sirene import through staging tables (db/sirene/staging*.py): while it runs the directory is
+the old one and other connections log in and write; a key given twice is refused; an interrupted
+import leaves nothing behind; the switched-in tables keep the schema."""
+import os
+import threading
+import tracemalloc
+
+import pytest
+
+from db import schema
+from db.accounts.login import authenticate
+from db.database import database, is_postgres
+from db.demo import DEMO_PASSWORD, DEMO_SIRET
+from db.models import DirectoryEstablishment, DirectoryUnit
+from db.sirene import SireneImportError, find_unit, import_files, staging_sqlite
+from db.sirene.importer import UPDATING
+from tests.factories.database import SAMPLE_FILES
+from tests.sirene.test_importer_db import ESTAB_HEADER, UNIT_HEADER, write_csv
+
+NEW = "123456782"
+
+
+def _units(tmp_path, rows, name="StockUniteLegale_utf8.csv"):
+    return write_csv(tmp_path / name, UNIT_HEADER, rows)
+
+
+def _in_another_connection(check):
+    """Run check in a thread of its own (its own connection), as another request would; returns
+    what it raised, or None."""
+    errors = []
+
+    def run():
+        database.connect(reuse_if_open=True)
+        try:
+            if not is_postgres():
+                database.execute_sql("PRAGMA busy_timeout = 1000")  # a login waits 1 s at most here
+            check()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+        finally:
+            database.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    return errors[0] if errors else None
+
+
+def test_while_it_runs_people_log_in_and_read_the_old_directory(demo_firm, directory_restored, tmp_path):
+    rows = [[f"{n:09d}", "O", f"SOCIETE {n}", "A", "00010", "", "", "5499"]
+            for n in range(200000000, 200002000)]
+    rows.append(["552032534", "O", "DANONE RENOMMÉE", "A", "00703", "", "", "5599"])
+    path = _units(tmp_path, rows)
+    checked = []
+
+    def login_and_read():
+        user = authenticate(DEMO_SIRET, "MOUTIN", "Claire", DEMO_PASSWORD, ip="192.0.2.7")
+        assert user.nom == "MOUTIN"
+        assert find_unit("200000000") is None and find_unit("552032534").denomination == "DANONE"
+
+    def progress(name, amount, total):
+        if total is None and name not in checked:  # the first step of loading, then of the switch
+            checked.append(name)
+            assert _in_another_connection(login_and_read) is None
+
+    import_files([path], progress)
+    assert checked == ["StockUniteLegale_utf8.csv", UPDATING]
+    assert find_unit("200000000").denomination == "SOCIETE 200000000"
+    assert find_unit("552032534").denomination == "DANONE RENOMMÉE"
+
+
+def test_a_key_given_twice_is_refused_with_its_second_line(directory_restored, tmp_path):
+    path = _units(tmp_path, [[NEW, "O", "PREMIER", "A", "", "", "", ""],
+                             ["111111118", "O", "X", "A", "", "", "", ""],
+                             [NEW, "O", "SECOND", "A", "", "", "", ""]])
+    with pytest.raises(SireneImportError) as refused:
+        import_files([path])
+    assert str(refused.value) == f"StockUniteLegale_utf8.csv, ligne 4 : SIREN « {NEW} » présent deux fois."
+    assert find_unit(NEW) is None and DirectoryUnit.select().count() == 87
+
+
+def test_an_interrupted_switch_leaves_the_directory_and_no_table_behind(directory_restored, tmp_path):
+    path = _units(tmp_path, [[NEW, "O", "NOUVELLE", "A", "", "", "", ""]])
+
+    def progress(name, amount, total):
+        if name == UPDATING and total is None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_files([path], progress)
+    assert find_unit(NEW) is None and DirectoryUnit.select().count() == 87
+    assert not [t for t in database.get_tables() if "__" in t or t.startswith("sirene_stock")]
+    if not is_postgres():
+        assert not os.path.exists(f"{database.obj.database}-sirene-staging")
+
+
+def test_switched_tables_keep_the_schema_the_rows_and_what_a_file_lacks(directory_restored, tmp_path):
+    DirectoryUnit.update(sigle="DN").where(DirectoryUnit.siren == "552032534").execute()
+    for _ in range(2):  # twice: on SQLite the indexes' names alternate
+        units = _units(tmp_path, [["552032534", "O", "DANONE", "A", "00703", "", "", "5599"],
+                                  [NEW, "O", "NOUVELLE", "A", "", "", "", ""]])
+        import_files([SAMPLE_FILES[1], units])
+    assert not schema.drift()
+    assert DirectoryUnit.get_by_id("552032534").sigle == "DN"  # not a column of the second file
+    assert DirectoryUnit.get_by_id(NEW).sigle is None and DirectoryUnit.select().count() == 88
+    assert DirectoryEstablishment.select().where(DirectoryEstablishment.siren == "356000000").count() == 1762
+
+
+def test_a_short_row_is_completed_and_an_establishment_needs_its_siren(directory_restored, tmp_path):
+    path = write_csv(tmp_path / "StockEtablissement_utf8.csv", ESTAB_HEADER,
+                     [["123456782", "00015", "12345678200015", "true", "A"]])
+    if is_postgres():  # COPY refuses a row with missing columns, as a damaged file
+        with pytest.raises(SireneImportError, match=r"ligne 2 : illisible \(colonnes manquantes\)"):
+            import_files([path])
+        return
+    assert import_files([path])["etablissements"] == 1
+    assert DirectoryEstablishment.get_by_id("12345678200015").is_siege
+
+
+def _establishments(tmp_path, count):
+    rows = [[f"{n:09d}", "00012", f"{n:09d}00012", "true", "A", "12", "RUE", "DE LA PAIX", "75002", "PARIS",
+             f"ENSEIGNE {n}"] for n in range(300000000, 300000000 + count)]
+    return write_csv(tmp_path / f"StockEtablissement_{count}.csv", ESTAB_HEADER, rows)
+
+
+def _peak_allocations(path):
+    """Peak of the Python allocations (bytes) made while importing path."""
+    tracemalloc.start()
+    try:
+        import_files([path])
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_the_file(directory_restored, tmp_path, monkeypatch):
+    """Rows are streamed in batches of a fixed size (COPY on PostgreSQL): a file four times larger
+    takes no more memory, where keeping its rows in Python would take several times its size."""
+    monkeypatch.setattr(staging_sqlite, "LOAD_ROWS", 500)
+    small, large = _establishments(tmp_path, 2_000), _establishments(tmp_path, 8_000)
+    _peak_allocations(small)  # first import: caches and compiled statements
+    peaks = [_peak_allocations(path) for path in (small, large)]
+    growth = os.path.getsize(large) - os.path.getsize(small)
+    assert peaks[1] - peaks[0] < growth / 10, (peaks, growth)
+    imported = DirectoryEstablishment.siren.between("300000000", "300007999")
+    assert DirectoryEstablishment.select().where(imported).count() == 8_000
