@@ -7,7 +7,7 @@ Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime
 
-from db import bulk, clock
+from db import bulk, clock, counts
 from db.accounts.firms import create_firm, new_user
 from db.accounts.passwords import hash_answer
 from db.clients.composition import add_company
@@ -108,3 +108,4 @@ def _grant_demo_habilitations(firm, declarant, now):
         for e in establishments
     ]
     bulk.insert_rows(Habilitation, rows)
+    counts.refresh_rights({(declarant.id, dsn.id)})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from db import audit, fields
+from db import audit, counts, fields
 from db.access import require_admin
 from db.clients.portfolios import get_portfolio
 from db.clients.writes import (
@@ -192,7 +192,9 @@ def transfer_company(actor, company_id, target_id):
     plan = plan_transfer(actor, company_id, target_id)
     company, source = plan.company, plan.company.portfolio
     with database.atomic():
+        rights = counts.rights_touched(Habilitation.id.in_(_losing(company, plan.target)))
         Habilitation.delete().where(Habilitation.id.in_(_losing(company, plan.target))).execute()
+        counts.refresh_rights(rights)
         Company.update(portfolio=plan.target.id).where(Company.id == company.id).execute()
         company.portfolio = plan.target
         inherit_portfolio_declarations(company)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from peewee import SQL, fn
 
-from db import audit, fields
+from db import audit, counts, fields
 from db.access import firm_row, require_admin
 from db.database import database
 from db.errors import Invalid
@@ -254,9 +254,10 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         return plan
     with database.atomic():
         if plan.removed:
-            Habilitation.delete().where(
-                Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
-            ).execute()
+            leaving = Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
+            rights = counts.rights_touched(leaving)
+            Habilitation.delete().where(leaving).execute()
+            counts.refresh_rights(rights)
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
         if plan.added:

@@ -7,7 +7,8 @@ the number of establishments: establishments are copied from the directory with 
 """
 from peewee import Case, Value, fn
 
-from db import clock
+from db import clock, counts
+from db.clients.search import search_text_sql
 from db.models import (
     Company,
     CompanyDeclaration,
@@ -24,6 +25,24 @@ DE = DirectoryEstablishment
 def _word(column):
     """column followed by a space, or '' when NULL (NULL || ' ' is NULL on both engines)."""
     return fn.COALESCE(column.concat(" "), "")
+
+
+def directory_street():
+    """SQL for the address line of a directory establishment: "10 RUE DE LA VALLEE"."""
+    return fn.TRIM(_word(DE.complement).concat(_word(DE.numero)).concat(_word(DE.indice)).concat(
+        _word(DE.type_voie)).concat(_word(DE.libelle_voie)))
+
+
+def directory_postcode():
+    """The postcode people write (the CEDEX code for a CEDEX address), '' when unknown."""
+    cedex = fn.COALESCE(DE.cedex, DE.code_postal)
+    return fn.COALESCE(Case(None, [(DE.libelle_cedex.is_null(False), cedex)], DE.code_postal), "")
+
+
+def directory_town():
+    """The town (the CEDEX office's name for a CEDEX address; the town and country abroad)."""
+    city = Case(None, [(DE.libelle_cedex.is_null(False), DE.libelle_cedex)], DE.commune)
+    return fn.TRIM(_word(city).concat(_word(DE.commune_etranger)).concat(_word(DE.pays_etranger)))
 
 
 def directory_address():
@@ -53,19 +72,33 @@ def active_in_directory():
     return DE.etat.is_null() | (DE.etat != "F")
 
 
+def registered_columns(company_name):
+    """[(Establishment field, SQL over the directory row)] of an establishment registered from the
+    directory, its search text included (company_name: SQL or a value)."""
+    name, street, town = directory_name(), directory_street(), directory_town()
+    postcode = directory_postcode()
+    return [
+        (Establishment.siret, DE.siret), (Establishment.name, name),
+        (Establishment.address, directory_address()),
+        (Establishment.street, street), (Establishment.postcode, postcode), (Establishment.town, town),
+        (Establishment.search_text, search_text_sql(DE.siret, name, street, postcode, town, company_name)),
+        (Establishment.is_siege, DE.is_siege), (Establishment.is_active, directory_is_active()),
+    ]
+
+
 def copy_establishments(firm_id, company_id, siren, sirets=None):
     """Register establishments of siren from the directory: all the active ones, or exactly
     sirets. One INSERT … SELECT; returns nothing (callers count beforehand)."""
+    columns = registered_columns(Company.select(Company.name).where(Company.id == company_id))
     source = DE.select(
-        Value(firm_id), Value(company_id), DE.siret, directory_name(), directory_address(),
-        DE.is_siege, directory_is_active(), Value(clock.now()),
+        Value(firm_id), Value(company_id), *(sql for _, sql in columns), Value(clock.now()),
     ).where(DE.siren == siren)
     source = (
         source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
     )
     Establishment.insert_from(source, [
-        Establishment.firm, Establishment.company, Establishment.siret, Establishment.name,
-        Establishment.address, Establishment.is_siege, Establishment.is_active, Establishment.registered_at,
+        Establishment.firm, Establishment.company, *(field for field, _ in columns),
+        Establishment.registered_at,
     ]).execute()
 
 
@@ -128,18 +161,25 @@ def _give_declarations(company, link, condition, establishment_ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
+    counts.refresh_companies([company.id])  # its establishments and their declarations are settled
 
 
 def unregister_establishments(establishment_ids):
-    """Delete establishments with their habilitations and declarations (three statements)."""
+    """Delete establishments with their habilitations and declarations (three statements), and
+    recount what counted them."""
     ids = (
         establishment_ids
         if not isinstance(establishment_ids, (list, set, tuple))
         else list(establishment_ids)
     )
+    companies = [c for (c,) in Establishment.select(Establishment.company).where(Establishment.id.in_(ids))
+                 .distinct().tuples()]
+    rights = counts.rights_touched(Habilitation.establishment.in_(ids))
     Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
     EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
     Establishment.delete().where(Establishment.id.in_(ids)).execute()
+    counts.refresh_companies(companies)
+    counts.refresh_rights(rights)
 
 
 def delete_company(company):

@@ -12,8 +12,15 @@ from db.models.portfolio import (
     Portfolio,
     PortfolioDeclarant,
     PortfolioDeclaration,
+    RightTally,
 )
-from db.models.records import AssistanceRequest, AuditEvent, OutgoingMail, PendingRequest
+from db.models.records import (
+    AssistanceRequest,
+    AuditEvent,
+    HabilitationChange,
+    OutgoingMail,
+    PendingRequest,
+)
 
 ALL_MODELS = [
     Firm,
@@ -30,7 +37,9 @@ ALL_MODELS = [
     Establishment,
     EstablishmentDeclaration,
     Habilitation,
+    RightTally,
     AuditEvent,
+    HabilitationChange,
     OutgoingMail,
     PendingRequest,
     AssistanceRequest,

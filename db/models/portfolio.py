@@ -3,12 +3,16 @@
 Link tables are explicit with a unique index on the pair (no ManyToManyField), and carry the
 indexes the habilitation grid and the tiles query by.
 """
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from db import clock
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 from db.models.catalogue import Declaration
+
+# Server-side defaults of the columns added after the first schema: INSERT … SELECT statements that
+# name their columns (migrations, bulk writes) leave them out.
+EMPTY, ZERO = SQL("DEFAULT ''"), SQL("DEFAULT 0")
 
 
 class Portfolio(BaseModel):
@@ -59,6 +63,7 @@ class Company(BaseModel):
     siren = CharField(max_length=9)
     name = CharField(max_length=200)
     added_at = DateTimeField(default=clock.now)
+    establishment_count = IntegerField(default=0, constraints=[ZERO])  # maintained: db/counts.py
 
     class Meta:
         indexes = (
@@ -70,6 +75,8 @@ class Company(BaseModel):
 class CompanyDeclaration(BaseModel):
     company = ForeignKeyField(Company, backref="declaration_links", on_delete="CASCADE")
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    # its establishments with it selected (db/counts.py)
+    establishment_count = IntegerField(default=0, constraints=[ZERO])
 
     class Meta:
         indexes = ((("company", "declaration"), True),)
@@ -85,7 +92,13 @@ class Establishment(BaseModel):
     company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE")
     siret = CharField(max_length=14)
     name = CharField(max_length=200, default="")
-    address = TextField(default="")
+    address = TextField(default="")  # one line: street, postcode and town
+    street = TextField(default="", constraints=[EMPTY])  # the address line ("10 RUE DE LA VALLEE")
+    postcode = CharField(max_length=10, default="", constraints=[EMPTY])
+    town = CharField(max_length=200, default="", constraints=[EMPTY])
+    # SIRET, enseigne, address line, postcode, town and company name, as one text that the engine's
+    # full-text index reads (db/clients/search.py); written with the row, refreshed when they change.
+    search_text = TextField(default="", constraints=[EMPTY])
     is_siege = BooleanField(default=False)
     is_active = BooleanField(default=True)
     registered_at = DateTimeField(default=clock.now)
@@ -130,3 +143,17 @@ class Habilitation(BaseModel):
             (("establishment", "declaration", "user"), True),
             (("user", "declaration"), False),
         )
+
+
+class RightTally(BaseModel):
+    """Maintained count of a user's establishments with a right (Déclarer or Payer) for a declaration,
+    by the moment the first of them becomes usable (NULL: usable already). The tiles read it instead
+    of grouping the rights; db/counts.py refreshes it with every write of habilitations."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    usable_from = DateTimeField(null=True)
+    establishments = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("user", "declaration", "usable_from"), False),)

@@ -2,7 +2,8 @@
 snapshot of what a refused action must leave untouched."""
 from peewee import chunked
 
-from db import models
+from db import counts, models
+from db.clients.search import refresh_search_text
 from db.database import database
 from db.text import fold
 from tests.factories.declarations import declaration
@@ -30,11 +31,13 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
     )
     rows = [
         {"firm": firm.id, "company": company.id, "siret": f"{siren}{i + 1:05d}", "name": f"ETS {i + 1}",
-         "address": f"{i + 1} RUE DU TEST 75015 PARIS", "is_siege": i == 0}
+         "address": f"{i + 1} RUE DU TEST 75015 PARIS", "street": f"{i + 1} RUE DU TEST", "postcode": "75015",
+         "town": "PARIS", "is_siege": i == 0}
         for i in range(establishments)
     ]
     for batch in chunked(rows, 500):
         models.Establishment.insert_many(batch).execute()
+    refresh_search_text(models.Establishment.company == company.id)
     if codes is None:
         link = models.PortfolioDeclaration
         ids = [r.declaration_id for r in link.select().where(link.portfolio == portfolio.id)]
@@ -47,6 +50,7 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
         pairs = [{"establishment": e.id, "declaration": i} for e in company.establishments for i in ids]
         for batch in chunked(pairs, 500):
             models.EstablishmentDeclaration.insert_many(batch).execute()
+    counts.refresh_companies([company.id])
     return company
 
 
