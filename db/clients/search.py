@@ -89,7 +89,7 @@ def matching(term, establishment):
             condition = clause if condition is None else condition & clause
         return condition
     query = " AND ".join(f'"{word}"*' for word in found)
-    return establishment.id.in_(SQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (query,)))
+    return establishment.id.in_(SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", (query,)))
 
 
 def refresh_search_text(condition):
