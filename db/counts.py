@@ -50,12 +50,13 @@ def _establishments_of(company):
 
 
 def _selected_in(link):
-    return (
-        EstablishmentDeclaration.select(fn.COUNT(SQL("*")))
-        .join(Establishment, on=(EstablishmentDeclaration.establishment == Establishment.id))
-        .where((Establishment.company == link.company)
-               & (EstablishmentDeclaration.declaration == link.declaration))
-    )
+    # Driven by the company's establishments, each probing the (establishment, declaration) index:
+    # grouping the declaration's links instead reads them for every company.
+    selected = EstablishmentDeclaration.select(SQL("1")).where(
+        (EstablishmentDeclaration.establishment == Establishment.id)
+        & (EstablishmentDeclaration.declaration == link.declaration))
+    return Establishment.select(fn.COUNT(SQL("*"))).where(
+        (Establishment.company == link.company) & fn.EXISTS(selected))
 
 
 def usable_from_sql(habilitation, now):

@@ -45,12 +45,12 @@ def _register_blueprints(app):
     from webapp.blueprints import declarations, journal, mail, menu
     from webapp.blueprints.accounts import activation, auth, inscription, profile, recovery
     from webapp.blueprints.clients import companies, portfolios, recap
-    from webapp.blueprints.habilitations import files, grid
+    from webapp.blueprints.habilitations import files, grid, listing
     from webapp.blueprints.people import declarants, requests
     from webapp.blueprints.support import assistance, desk
 
     for module in (auth, inscription, recovery, mail, menu, declarations, journal, declarants, activation,
-                   requests, portfolios, companies, recap, profile, assistance, desk, grid, files):
+                   requests, portfolios, companies, recap, profile, assistance, desk, grid, listing, files):
         app.register_blueprint(module.bp)
 
 

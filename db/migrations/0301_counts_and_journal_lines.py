@@ -80,9 +80,9 @@ def _count(db):
         "(SELECT COUNT(*) FROM establishment e WHERE e.company_id = company.id)"
     )
     db.execute_sql(
-        "UPDATE company_declaration SET establishment_count = (SELECT COUNT(*) FROM establishment_declaration ed "
-        "JOIN establishment e ON e.id = ed.establishment_id WHERE e.company_id = company_declaration.company_id "
-        "AND ed.declaration_id = company_declaration.declaration_id)"
+        "UPDATE company_declaration SET establishment_count = (SELECT COUNT(*) FROM establishment e "
+        "WHERE e.company_id = company_declaration.company_id AND EXISTS (SELECT 1 FROM establishment_declaration ed "
+        "WHERE ed.establishment_id = e.id AND ed.declaration_id = company_declaration.declaration_id))"
     )
     param = "%s" if isinstance(db, PostgresqlDatabase) else "?"
     declare = f"CASE WHEN declare THEN COALESCE(active_from, {param}) END"
