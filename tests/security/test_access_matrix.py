@@ -47,9 +47,12 @@ OTHER_ARGUMENTS = {
 QUERY_IDS = {
     "habilitation_files.export": lambda rows: {"portfolio": rows.portfolio.id},
     "habilitation_files.template": lambda rows: {"portfolio": rows.portfolio.id},
-    "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
-    "habilitations.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
-                                        "target": rows.other_declarant.id},
+    "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1,
+                                         "declarant": rows.declarant.id},
+    "habilitations.suggestions": lambda rows: {"q": rows.establishment.siret},
+    "habilitation_list.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
+    "habilitation_list.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
+                                            "target": rows.other_declarant.id},
 }
 METHODS = ("GET", "POST")
 

@@ -85,7 +85,7 @@ def apply():
     _discard(token)
     flash(f"Import {report.status} : {report.plan.summary} ({len(report.good)} ligne(s) appliquée(s), "
           f"{len(report.bad)} en erreur).", "success")
-    return redirect(url_for("habilitations.index", portfolio=stored["portfolio"], search=1))
+    return redirect(url_for("habilitation_list.index", portfolio=stored["portfolio"], search=1))
 
 
 def _preview(report, token, **problem):
