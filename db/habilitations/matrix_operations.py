@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from db.access import require_admin
 from db.clients.search import matching
 from db.errors import NotFound
+from db.fields import record_id
 from db.habilitations import changes, grid, matrix, matrix_rows, writes
 from db.habilitations.edits import DECLARE, PAY, parse_edits
 from db.habilitations.operations import _version
@@ -123,7 +124,8 @@ def pending(actor, args, fields, with_grid=False):
     state = MatrixState(criteria, options(actor) if with_grid else None, edits=edits)
     state.plan = changes.plan(actor, matrix.cell_criteria(criteria), edits)
     if with_grid:
-        state.grid = matrix_rows.page(criteria, _version(fields.get("version")))
+        # an unreadable version (a forged form) shows the page as it is now
+        state.grid = matrix_rows.page(criteria, record_id(fields.get("version")) or grid.version())
         overlay(state.grid, edits)
     return state
 

@@ -168,6 +168,7 @@ def test_suggestions_on_demand(client, auth, poste):
     auth.login()
     options = text(client.get(f"{PAGE}/suggestions?q=plerin"))
     assert options.count("<option") == 2 and "356 000 000 00240" in options
+    assert "<option" not in text(client.get(f"{PAGE}/suggestions?q=900000001")), "another firm's SIRET"
 
 
 def test_without_a_declarant_the_page_asks_for_one(client, auth, poste):

@@ -49,7 +49,6 @@ QUERY_IDS = {
     "habilitation_files.template": lambda rows: {"portfolio": rows.portfolio.id},
     "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1,
                                          "declarant": rows.declarant.id},
-    "habilitations.suggestions": lambda rows: {"q": rows.establishment.siret},
     "habilitation_list.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
     "habilitation_list.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
                                             "target": rows.other_declarant.id},
