@@ -199,7 +199,13 @@ def _register_all(firm_id, portfolio_id):
         .where(models.Company.portfolio == portfolio_id),
         [models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration],
     ).execute()
-    counts.refresh_companies(models.Company.select(models.Company.id).where(models.Company.firm == firm_id))
+    companies = models.Company.select(models.Company.id).where(models.Company.firm == firm_id)
+    link = models.CompanyDeclaration
+    for counter, where in ((models.COMPANY_ESTABLISHMENTS, models.Company.firm == firm_id),
+                           (models.COMPANY_DECLARATION_ESTABLISHMENTS, link.company.in_(companies)),
+                           (models.PORTFOLIO_COMPANIES, models.Portfolio.firm == firm_id),
+                           (models.PORTFOLIO_ESTABLISHMENTS, models.Portfolio.firm == firm_id)):
+        counts.recount(counter, where)
 
 
 def scale_client(url, firm):

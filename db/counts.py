@@ -1,156 +1,172 @@
-"""Counts maintained, not recounted: what big pages show (grid sizes, tiles) is read from rows kept
-exact by the writes, instead of counting tens of thousands of rows on every view.
+"""Counts kept next to what they count, changed in the same transaction as the rows they count.
 
-The rule: a write that changes what a count is made of calls its refresh here, inside its own
-transaction, naming what it touched (companies, or user × declaration pairs). A refresh recounts
-exactly those, set-based (UPDATE … = (SELECT COUNT …), or DELETE then INSERT … SELECT), so that a
-count can never drift by a missed increment. check() recounts everything and lists what differs
-(`flask --app webapp counts check`, `--repair` rewrites them all); tests/core/test_counts_db.py walks
-every write path and asserts check() finds nothing.
+A page that shows "12 entreprises, 1 046 établissements" for each portfolio, "Demande en attente (3)"
+in the menu, the size of a grid of 9,000 establishments or the tiles of « Vos déclarations » must not
+count rows on every view: the count grows with the rows. It reads a maintained count instead. The
+price is paid by the writes, and this module makes it explicit and checkable:
 
-Maintained here:
-- Company.establishment_count: its registered establishments (the grid's sizes, the composition);
-- CompanyDeclaration.establishment_count: its establishments with that declaration selected (the
-  sizes of « Vue liste » and of a column of the grid);
-- RightTally: per user × declaration, the establishments where the user holds a right, by the moment
-  the first one becomes usable (NULL: usable already) — the tiles of « Vos déclarations ».
+1. A Counter is declared next to the model whose column stores the count (see db/models/), with
+   the truth it must equal. Declaring it registers it (`COUNTERS`), so the check below knows every
+   counter of the portal. Two shapes, one declaration:
+   - one holder row per thing counted, which exists while it is counted (Portfolio.company_count):
+     `truth()` is the COUNT as a subquery correlated on the holder row;
+   - a tally, `keys` given (RightTally: user × declaration × moment): holder rows exist only where
+     the count is not zero; `truth()` is a query selecting the keys' values then the count,
+     grouped by the keys (`source` maps each key field to its expression in that query, so that a
+     condition on the holder can be asked of the truth too).
+
+2. Every write that changes what a counter counts calls, INSIDE ITS OWN TRANSACTION, one of:
+   - add(counter, {key: delta, …}): the write knows how many rows it added (+n) or removed (-n)
+     for each holder key. One `UPDATE … SET n = n + delta` per key: exact on both engines even when
+     writers meet (SQLite serialises them, PostgreSQL re-reads the locked row before adding).
+   - recount(counter, where): the write does not know the delta; the holder rows matching `where`
+     (a condition on the holder model) are recounted from the truth, set-based. On PostgreSQL they
+     are locked first, so that the recount's own snapshot sees every transaction committed before.
+     A tally is always recounted (delete its rows matching `where`, insert the truth's).
+   Prefer add() on big writes (one statement whatever the rows); recount() costs the count.
+
+3. mismatches(counter) and check(repair=False) compare every registered counter with its truth:
+   `flask --app webapp db check-counts [--repair]`, and tests/core/test_counts_db.py runs every write
+   path of the portal and then asserts that check() finds nothing.
 """
-import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from peewee import SQL, Case, fn
+from peewee import Expression, Field, chunked, fn
 
-from db import clock
-from db.database import database
-from db.models import (
-    Company,
-    CompanyDeclaration,
-    Establishment,
-    EstablishmentDeclaration,
-    Habilitation,
-    RightTally,
-)
+from db.database import database, is_postgres
 
-EPOCH = datetime.datetime(1970, 1, 1)  # a held right with no recorded moment: usable since always
+COUNTERS = []  # every Counter declared, in declaration order
 
 
-def refresh_companies(companies):
-    """Recount the establishments of companies (ids, or a query of company ids)."""
-    ids = companies if not isinstance(companies, (list, set, tuple)) else list(companies)
-    if isinstance(ids, list) and not ids:
-        return
-    Company.update(establishment_count=_establishments_of(Company)).where(Company.id.in_(ids)).execute()
-    CompanyDeclaration.update(establishment_count=_selected_in(CompanyDeclaration)).where(
-        CompanyDeclaration.company.in_(ids)
-    ).execute()
+@dataclass(frozen=True)
+class Counter:
+    """A maintained count: `column` of the holder model, `truth()` what it must equal. With `source`
+    ({holder key field: its expression in truth()}), a tally keyed by those fields. Declared once,
+    at import time."""
+
+    name: str  # "portfolio.companies": what the check command prints
+    column: Field
+    truth: Callable
+    source: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        COUNTERS.append(self)
+
+    @property
+    def holder(self):
+        return self.column.model
+
+    @property
+    def key(self):
+        return self.holder._meta.primary_key
+
+    @property
+    def keys(self):
+        return list(self.source)
 
 
-def _establishments_of(company):
-    return Establishment.select(fn.COUNT(SQL("*"))).where(Establishment.company == company.id)
+def add(counter, deltas):
+    """Add deltas ({holder key: +n or -n}) to the counter, inside the caller's transaction.
+    Raises LookupError when a holder row is missing: a count lost silently would show for ever.
+    Keys are updated in sorted order, so that two writers moving counts between the same rows in
+    opposite directions lock them in the same order (no deadlock on PostgreSQL)."""
+    if counter.source:
+        raise TypeError(f"{counter.name}: a tally is recounted (counts.recount), not added to")
+    for key, delta in sorted(deltas.items()):
+        if not delta:
+            continue
+        updated = (counter.holder.update({counter.column: counter.column + delta})
+                   .where(counter.key == key).execute())
+        if updated != 1:
+            raise LookupError(f"{counter.name}: no holder row {key!r} to add {delta} to")
 
 
-def _selected_in(link):
-    # Driven by the company's establishments, each probing the (establishment, declaration) index:
-    # grouping the declaration's links instead reads them for every company.
-    selected = EstablishmentDeclaration.select(SQL("1")).where(
-        (EstablishmentDeclaration.establishment == Establishment.id)
-        & (EstablishmentDeclaration.declaration == link.declaration))
-    return Establishment.select(fn.COUNT(SQL("*"))).where(
-        (Establishment.company == link.company) & fn.EXISTS(selected))
+def recount(counter, where=None):
+    """Set the counter of the holder rows matching `where` (every row when None) to its truth."""
+    if counter.source:
+        return _recount_tally(counter, where)
+    holder = counter.holder
+    if is_postgres():
+        locked = holder.select(counter.key).order_by(counter.key).for_update()
+        list((locked.where(where) if where is not None else locked).tuples())
+    query = holder.update({counter.column: fn.COALESCE(counter.truth(), 0)})
+    (query.where(where) if where is not None else query).execute()
 
 
-def usable_from_sql(habilitation, now):
-    """SQL: when the first right held in a habilitation row becomes usable; NULL when it is already."""
-    declare = Case(None, [(habilitation.declare, fn.COALESCE(habilitation.active_from, EPOCH))], None)
-    pay = Case(None, [(habilitation.pay, fn.COALESCE(habilitation.pay_active_from, EPOCH))], None)
-    first = Case(None, [(declare.is_null(), pay), (pay.is_null(), declare), (declare < pay, declare)], pay)
-    return Case(None, [(first <= now, None)], first)
+def _recount_tally(counter, where):
+    deleting = counter.holder.delete()
+    (deleting.where(where) if where is not None else deleting).execute()
+    counter.holder.insert_from(_tally(counter, where), [*counter.keys, counter.column]).execute()
 
 
-def rights_touched(condition):
-    """The (user, declaration) pairs of the habilitations matching condition: read them before
-    deleting those rows, then refresh_rights(pairs) after."""
-    return set(Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition)
-               .distinct().tuples())
+def _tally(counter, where):
+    """The truth of a tally, restricted to the holder rows `where` would select."""
+    query = counter.truth()
+    return query.where(_on_source(where, counter)) if where is not None else query
 
 
-def refresh_rights(pairs):
-    """Recount the RightTally rows of (user id, declaration id) pairs."""
-    by_user = {}
-    for user_id, declaration_id in pairs:
-        by_user.setdefault(user_id, set()).add(declaration_id)
-    now = clock.now()
-    for user_id, declarations in by_user.items():
-        chosen = sorted(declarations)
-        RightTally.delete().where((RightTally.user == user_id) & RightTally.declaration.in_(chosen)).execute()
-        RightTally.insert_from(
-            _tally(now).where((Habilitation.user == user_id) & Habilitation.declaration.in_(chosen)),
-            [RightTally.user, RightTally.declaration, RightTally.usable_from, RightTally.establishments],
-        ).execute()
+def _on_source(node, counter):
+    """A condition on the holder's key fields rewritten on the truth's expressions."""
+    if isinstance(node, Field) and node.model is counter.holder:
+        for key, expression in counter.source.items():
+            if key.name == node.name:
+                return expression
+        raise ValueError(f"{counter.name}: {node.name} is not a key of the tally")
+    if isinstance(node, Expression):
+        return Expression(_on_source(node.lhs, counter), node.op, _on_source(node.rhs, counter), node.flat)
+    return node
 
 
-def _tally(now):
-    moment = usable_from_sql(Habilitation, now)
-    return (
-        Habilitation.select(Habilitation.user, Habilitation.declaration, moment, fn.COUNT(SQL("*")))
-        .where(Habilitation.declare | Habilitation.pay)
-        .group_by(Habilitation.user, Habilitation.declaration, moment)
-    )
+def mismatches(counter, where=None):
+    """[(key, stored, true count)] of the holder rows whose stored count is wrong (for a tally, the
+    key is the tuple of its key values, and a missing row counts 0)."""
+    if counter.source:
+        return _tally_mismatches(counter, where)
+    actual = fn.COALESCE(counter.truth(), 0)
+    query = (counter.holder.select(counter.key, counter.column, actual)
+             .where(counter.column != actual).order_by(counter.key))
+    return list((query.where(where) if where is not None else query).tuples())
 
 
-@dataclass
-class Difference:
-    what: str
-    key: tuple
-    stored: object
-    counted: object
-
-    def __str__(self):
-        return f"{self.what} {self.key} : enregistré {self.stored}, recompté {self.counted}"
+def _tally_mismatches(counter, where):
+    stored_rows = counter.holder.select(*counter.keys, counter.column)
+    stored = _by_key(counter, (stored_rows.where(where) if where is not None else stored_rows).tuples())
+    actual = _by_key(counter, database.execute(_tally(counter, where)).fetchall())
+    keys = sorted(set(stored) | set(actual), key=repr)
+    return [(key, stored.get(key, 0), actual.get(key, 0)) for key in keys
+            if stored.get(key, 0) != actual.get(key, 0)]
 
 
-def check():
-    """Every maintained count compared with a recount: [Difference] (empty when all are exact)."""
-    differences = []
-    recount = _establishments_of(Company)
-    rows = Company.select(Company.id, Company.establishment_count, recount).tuples()
-    for company_id, stored, counted in rows:
-        if stored != counted:
-            differences.append(Difference("Company.establishment_count", (company_id,), stored, counted))
-    link = CompanyDeclaration
-    rows = link.select(link.company, link.declaration, link.establishment_count, _selected_in(link)).tuples()
-    for company_id, declaration_id, stored, counted in rows:
-        if stored != counted:
-            key = (company_id, declaration_id)
-            differences.append(Difference("CompanyDeclaration.establishment_count", key, stored, counted))
-    now = clock.now()
-    stored = _by_key(RightTally.select(RightTally.user, RightTally.declaration, RightTally.usable_from,
-                                       RightTally.establishments).tuples(), now)
-    counted = _by_key(database.execute(_tally(now)).fetchall(), now)
-    for key in sorted(set(stored) | set(counted), key=str):
-        if stored.get(key) != counted.get(key):
-            differences.append(Difference("RightTally", key, stored.get(key), counted.get(key)))
-    return differences
-
-
-def _by_key(rows, now):
-    """{(user, declaration, moment or None): count}, moments reached counted as usable."""
+def _by_key(counter, rows):
+    """{key values: count}, each value read as its holder field reads it (SQLite hands CASE results
+    back as text)."""
     out = {}
-    for user_id, declaration_id, moment, count in rows:
-        if isinstance(moment, str):  # SQLite hands CASE results back as text
-            moment = datetime.datetime.fromisoformat(moment)
-        key = (user_id, declaration_id, None if moment is None or moment <= now else moment)
+    for *values, count in rows:
+        key = tuple(field.python_value(value) for field, value in zip(counter.keys, values, strict=True))
         out[key] = out.get(key, 0) + count
-    return {key: count for key, count in out.items() if count}
+    return out
 
 
-def repair():
-    """Recount everything (after an import by hand, or when check() found differences)."""
+def check(repair=False):
+    """{counter name: mismatches} of every registered counter (only the wrong ones); with repair,
+    the wrong rows are recounted in the same transaction."""
+    found = {}
     with database.atomic():
-        refresh_companies(Company.select(Company.id))
-        RightTally.delete().execute()
-        RightTally.insert_from(
-            _tally(clock.now()),
-            [RightTally.user, RightTally.declaration, RightTally.usable_from, RightTally.establishments],
-        ).execute()
+        for counter in COUNTERS:
+            wrong = mismatches(counter)
+            if wrong:
+                found[counter.name] = wrong
+                if repair:
+                    _repair(counter, [key for key, _, _ in wrong])
+    return found
 
+
+def _repair(counter, keys):
+    if counter.source:  # recount the tally for the first key values concerned
+        first = counter.keys[0]
+        for values in chunked(sorted({key[0] for key in keys}), 500):
+            recount(counter, first.in_(values))
+        return
+    for chunk in chunked(keys, 500):
+        recount(counter, counter.key.in_(chunk))

@@ -1,4 +1,16 @@
-"""Database binding: one proxy that models use, initialised from a DATABASE_URL."""
+"""Database binding: one proxy that models use, initialised from a DATABASE_URL.
+
+Two rules hold on both engines:
+
+- Write transactions start as writers. On SQLite, every outermost `database.atomic()` runs
+  `BEGIN IMMEDIATE` (nested ones stay savepoints): the transaction takes the write lock before its
+  first read, and waits for it up to BUSY_TIMEOUT_MS. A deferred transaction that reads first and
+  writes later cannot wait: when another writer committed meanwhile, SQLite answers "database is
+  locked" at once, whatever the busy timeout. PostgreSQL's row locks need nothing of the kind.
+- Connections are opened on first use and kept: on SQLite each thread keeps its own connection,
+  whose PRAGMAs run once, at connect; on PostgreSQL a pool lends one per request. A request that
+  runs no query (the anonymous login page) opens none.
+"""
 import os
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -7,10 +19,11 @@ from playhouse.pool import PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
+BUSY_TIMEOUT_MS = 10000
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10000,
+    "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": "normal",
     "cache_size": -32000,  # 32 MB page cache: the grid and the lists scan indexes a lot
     "temp_store": "memory",
@@ -30,7 +43,10 @@ def open_database(url):
         path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else parsed.path
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        return SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS)
+        # lock_type: every outermost transaction begins IMMEDIATE (see the module's docstring).
+        # Connections are per thread (peewee's default), so a thread reuses its own across requests.
+        return SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                              timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=256)
     if parsed.scheme in ("postgres", "postgresql"):
         # Query parameters go to libpq as they are: ?sslmode=require, ?options=-csearch_path%3Dx …
         extra = dict(parse_qsl(parsed.query))
@@ -64,3 +80,14 @@ def init_database(url):
 
 def is_postgres():
     return isinstance(database.obj, PostgresqlDatabase)
+
+
+def end_of_request():
+    """What a request leaves behind: on PostgreSQL its connection goes back to the pool; on SQLite
+    the thread keeps its connection for the next request (no reconnect, no PRAGMAs again)."""
+    if database.obj is None or database.is_closed():
+        return
+    if database.in_transaction():  # never expected: a request's transactions are `with` blocks
+        database.rollback()
+    if is_postgres():
+        database.close()

@@ -14,6 +14,7 @@ from db.clients.composition import add_company
 from db.clients.portfolios import create_portfolio, set_declarants
 from db.database import database
 from db.models import (
+    USER_DECLARATION_RIGHTS,
     Declaration,
     Establishment,
     EstablishmentDeclaration,
@@ -22,6 +23,7 @@ from db.models import (
     Habilitation,
     Portfolio,
     PortfolioDeclaration,
+    RightTally,
 )
 from db.models.accounts import ROLE_DECLARANT
 
@@ -108,4 +110,5 @@ def _grant_demo_habilitations(firm, declarant, now):
         for e in establishments
     ]
     bulk.insert_rows(Habilitation, rows)
-    counts.refresh_rights({(declarant.id, dsn.id)})
+    counts.recount(USER_DECLARATION_RIGHTS,
+                   (RightTally.user == declarant.id) & (RightTally.declaration == dsn.id))

@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from db.accounts import passwords
-from db.database import database, init_database
+from db.database import end_of_request, init_database
 from webapp import config as settings
 from webapp.extensions import csrf, login_manager
 
@@ -27,7 +27,9 @@ def create_app(config=None):
     passwords.set_rounds(app.config["PASSWORD_HASH_ROUNDS"])
 
     init_database(app.config["DATABASE_URL"])
-    _connect_per_request(app)
+    # No connection before a query needs one (db/database.py); after the request, PostgreSQL's goes
+    # back to its pool and SQLite's stays with the thread, PRAGMAs already run.
+    app.teardown_request(lambda _exc: end_of_request())
     csrf.init_app(app)
     login_manager.init_app(app)
 
@@ -52,17 +54,6 @@ def _register_blueprints(app):
     for module in (auth, inscription, recovery, mail, menu, declarations, journal, declarants, activation,
                    requests, portfolios, companies, recap, profile, assistance, desk, grid, listing, files):
         app.register_blueprint(module.bp)
-
-
-def _connect_per_request(app):
-    @app.before_request
-    def _open():
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
 
 
 __all__ = ["create_app"]

@@ -4,7 +4,7 @@ import os
 import click
 from flask.cli import AppGroup
 
-from db import demo, schema
+from db import counts, demo, schema
 from db.database import database
 from db.declarations import catalogue
 from db.errors import Invalid
@@ -47,6 +47,24 @@ def db_status():
     with database.connection_context():
         for name, applied in schema.status():
             click.echo(f"[{'x' if applied else ' '}] {name}  {applied or ''}")
+
+
+@db_cli.command("check-counts")
+@click.option("--repair", is_flag=True, help="Recompte les compteurs faux (dans une transaction).")
+def db_check_counts(repair):
+    """Compare chaque compteur entretenu (entreprises et établissements des portefeuilles, demandes
+    en attente…) avec un comptage complet des lignes."""
+    with database.connection_context():
+        wrong = counts.check(repair=repair)
+    for counter in counts.COUNTERS:
+        rows = wrong.get(counter.name, [])
+        click.echo(f"{counter.name} : {'exact' if not rows else f'{len(rows)} ligne(s) fausse(s)'}")
+        for key, stored, actual in rows[:20]:
+            click.echo(f"  {counter.holder.__name__} {key} : {stored} enregistré(s), {actual} compté(s)")
+    if wrong and not repair:
+        raise click.ClickException("Compteurs inexacts : relancez avec --repair pour les recompter.")
+    if wrong:
+        click.echo("Compteurs recomptés.")
 
 
 @sirene_cli.command("import")

@@ -3,7 +3,7 @@ throttling per IP address, the session's user, and the renewal a temporary passw
 """
 import datetime
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from db import audit, clock
 from db.accounts.passwords import change_password, check_secret, dummy_check
@@ -146,14 +146,27 @@ def authenticate(siret, nom, prenom, password, ip=None):
     return user
 
 
+# The session's user is read on every request: one query with its firm, without the secrets
+# (password and answer hashes, lockout counters), which the operations needing them read afresh.
+SESSION_USER = (User.id, User.firm, User.role, User.nom, User.prenom, User.nom_key, User.prenom_key,
+                User.email, User.phone, User.mobile, User.secret_question, User.email_validated_at,
+                User.must_change_password, User.is_active, User.session_version, User.created_at,
+                User.last_login_at)
+SESSION_FIRM = (Firm.id, Firm.siret, Firm.name, Firm.is_active, Firm.manages_clients,
+                Firm.pending_request_count)
+
+
 def load_session_user(user_id, session_version):
-    """The user a session cookie names, if the session is still valid (same password epoch)."""
-    user = User.get_or_none(User.id == user_id)
+    """The user a session cookie names, with its firm, if the session is still valid (same
+    password epoch). One query."""
+    user = (User.select(*SESSION_USER, *SESSION_FIRM).join(Firm, JOIN.LEFT_OUTER)
+            .where(User.id == user_id).first())
     if user is None or not user.is_active or user.session_version != session_version:
         return None
     if user.firm_id is not None and not user.firm.is_active:
         return None
     return user
+
 
 def pending_renewal(user_id, session_version):
     """The account that logged in with a temporary password and must now choose its own, or None."""

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from db import audit, counts, fields
+from db import audit, fields
 from db.access import require_admin
 from db.clients.portfolios import get_portfolio
 from db.clients.writes import (
     copy_establishments,
     delete_company,
+    delete_habilitations,
     inherit_company_declarations,
     inherit_portfolio_declarations,
+    move_company,
     unregister_establishments,
 )
 from db.database import database
@@ -124,12 +126,12 @@ def set_establishments(actor, company_id, sirets):
         return plan
     with database.atomic():
         if plan.to_add:
-            copy_establishments(actor.firm_id, company.id, company.siren, plan.to_add)
+            copy_establishments(company, plan.to_add)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(plan.to_add))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
         if plan.to_remove:
-            unregister_establishments([e.id for e in plan.to_remove])
+            unregister_establishments(company, [e.id for e in plan.to_remove])
         audit.record(
             actor,
             "company.establishments",
@@ -192,10 +194,8 @@ def transfer_company(actor, company_id, target_id):
     plan = plan_transfer(actor, company_id, target_id)
     company, source = plan.company, plan.company.portfolio
     with database.atomic():
-        rights = counts.rights_touched(Habilitation.id.in_(_losing(company, plan.target)))
-        Habilitation.delete().where(Habilitation.id.in_(_losing(company, plan.target))).execute()
-        counts.refresh_rights(rights)
-        Company.update(portfolio=plan.target.id).where(Company.id == company.id).execute()
+        delete_habilitations(Habilitation.id.in_(_losing(company, plan.target)))
+        move_company(company, plan.target.id)
         company.portfolio = plan.target
         inherit_portfolio_declarations(company)
         audit.record(actor, "company.transfer",

@@ -5,10 +5,9 @@ Every operation takes the acting user and only ever sees that user's firm.
 """
 from dataclasses import dataclass, field
 
-from peewee import SQL, fn
-
-from db import audit, counts, fields
+from db import audit, fields
 from db.access import firm_row, require_admin
+from db.clients.writes import delete_habilitations
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
@@ -65,7 +64,8 @@ def list_portfolios(actor, criterion="nom", value=""):
     """The firm's portfolios with their counts, filtered by a search criterion.
 
     A search by SIREN, SIRET or raison sociale also returns the matching clients with the
-    portfolio holding each of them. Three to four queries whatever the number of rows."""
+    portfolio holding each of them. The counts are the portfolios' own (maintained, db/counts.py):
+    one or two queries whatever the number of rows."""
     require_admin(actor)
     firm = actor.firm_id
     value = (value or "").strip()
@@ -81,23 +81,8 @@ def list_portfolios(actor, criterion="nom", value=""):
         portfolios = portfolios.where(Portfolio.id.in_({m[3] for m in matches}))
     by_id = {p.id: p for p in portfolios}
     matches = [(siren, siret, name, by_id[pid]) for siren, siret, name, pid in matches if pid in by_id]
-    rows = {pid: PortfolioRow(p) for pid, p in by_id.items()}
-    if rows:
-        _count_into(rows, firm)
-    return Listing(list(rows.values()), criterion, value, matches, more)
-
-
-def _count_into(rows, firm):
-    """Companies and establishments per portfolio in one query. Establishments are counted per
-    company through the (company, …) index, which is several times faster than grouping a join
-    of every establishment of the firm."""
-    per_company = Establishment.select(fn.COUNT(Establishment.id)).where(Establishment.company == Company.id)
-    companies = Company.select(Company.portfolio, per_company.alias("n")).where(Company.firm == firm)
-    totals = (Company.select(companies.c.portfolio_id, fn.COUNT(SQL("*")), fn.SUM(companies.c.n))
-              .from_(companies).group_by(companies.c.portfolio_id).tuples())
-    for pid, company_count, establishment_count in totals:
-        if pid in rows:
-            rows[pid].companies, rows[pid].establishments = company_count, int(establishment_count or 0)
+    rows = [PortfolioRow(p, p.company_count, p.establishment_count) for p in by_id.values()]
+    return Listing(rows, criterion, value, matches, more)
 
 
 def _client_matches(firm, criterion, value):
@@ -254,10 +239,7 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         return plan
     with database.atomic():
         if plan.removed:
-            leaving = Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
-            rights = counts.rights_touched(leaving)
-            Habilitation.delete().where(leaving).execute()
-            counts.refresh_rights(rights)
+            delete_habilitations(Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed)))
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
         if plan.added:

@@ -111,12 +111,12 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
         if plan.new_name or plan.changed:
             refresh_search_text(Establishment.company == company.id)
         if register:
-            copy_establishments(actor.firm_id, company.id, company.siren, register)
+            copy_establishments(company, register)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(register))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
         if unregister:
-            unregister_establishments(unregister)
+            unregister_establishments(company, unregister)
         audit.record(
             actor,
             "company.refresh",

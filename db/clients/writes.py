@@ -1,15 +1,23 @@
-"""The set-based writes that put a client company and its establishments into a portfolio,
-and take them out again.
+"""The set-based writes that put a client company and its establishments into a portfolio, move
+it to another portfolio, and take them out again.
 
 Callers validate first (see db/clients/composition.py and db/clients/companies.py); these
 functions only write, inside the caller's transaction, with a constant number of queries whatever
 the number of establishments: establishments are copied from the directory with one INSERT … SELECT.
+They also keep the maintained counts (db/counts.py) of portfolios, companies and their declarations,
+and of rights (delete_habilitations): a write of companies, establishments or habilitations that
+does not go through them must call counts.add or counts.recount itself.
 """
 from peewee import Case, Value, fn
 
 from db import clock, counts
 from db.clients.search import search_text_sql
 from db.models import (
+    COMPANY_DECLARATION_ESTABLISHMENTS,
+    COMPANY_ESTABLISHMENTS,
+    PORTFOLIO_COMPANIES,
+    PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_RIGHTS,
     Company,
     CompanyDeclaration,
     DirectoryEstablishment,
@@ -17,6 +25,7 @@ from db.models import (
     EstablishmentDeclaration,
     Habilitation,
     PortfolioDeclaration,
+    RightTally,
 )
 
 DE = DirectoryEstablishment
@@ -86,20 +95,23 @@ def registered_columns(company_name):
     ]
 
 
-def copy_establishments(firm_id, company_id, siren, sirets=None):
-    """Register establishments of siren from the directory: all the active ones, or exactly
-    sirets. One INSERT … SELECT; returns nothing (callers count beforehand)."""
-    columns = registered_columns(Company.select(Company.name).where(Company.id == company_id))
+def copy_establishments(company, sirets=None):
+    """Register establishments of the company from the directory: all the active ones, or exactly
+    sirets. One INSERT … SELECT; returns how many were registered (and counted)."""
+    columns = registered_columns(Value(company.name))
     source = DE.select(
-        Value(firm_id), Value(company_id), *(sql for _, sql in columns), Value(clock.now()),
-    ).where(DE.siren == siren)
+        Value(company.firm_id), Value(company.id), *(sql for _, sql in columns), Value(clock.now()),
+    ).where(DE.siren == company.siren)
     source = (
         source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
     )
-    Establishment.insert_from(source, [
+    registered = Establishment.insert_from(source, [
         Establishment.firm, Establishment.company, *(field for field, _ in columns),
         Establishment.registered_at,
-    ]).execute()
+    ]).as_rowcount().execute()
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: registered})
+    counts.add(COMPANY_ESTABLISHMENTS, {company.id: registered})
+    return registered
 
 
 def register_company(firm_id, portfolio_id, unit, establishments=None):
@@ -110,11 +122,21 @@ def register_company(firm_id, portfolio_id, unit, establishments=None):
     """
     company = Company.create(firm=firm_id, portfolio=portfolio_id, siren=unit.siren, name=unit.name,
                              added_at=clock.now())
+    counts.add(PORTFOLIO_COMPANIES, {portfolio_id: 1})
     sirets = None if establishments is None else [getattr(e, "siret", e) for e in establishments]
     if sirets != []:
-        copy_establishments(firm_id, company.id, unit.siren, sirets)
+        copy_establishments(company, sirets)
     inherit_portfolio_declarations(company)
     return company
+
+
+def move_company(company, portfolio_id):
+    """Put the company (and so its establishments) in another portfolio of its firm."""
+    Company.update(portfolio=portfolio_id).where(Company.id == company.id).execute()
+    establishments = Establishment.select().where(Establishment.company == company.id).count()
+    source, company.portfolio_id = company.portfolio_id, portfolio_id
+    counts.add(PORTFOLIO_COMPANIES, {source: -1, portfolio_id: 1})
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {source: -establishments, portfolio_id: establishments})
 
 
 def inherit_portfolio_declarations(company, establishment_ids=None):
@@ -161,31 +183,47 @@ def _give_declarations(company, link, condition, establishment_ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
-    counts.refresh_companies([company.id])  # its establishments and their declarations are settled
+    recount_declarations([company.id])  # its establishments and their declarations are settled
 
 
-def unregister_establishments(establishment_ids):
-    """Delete establishments with their habilitations and declarations (three statements), and
-    recount what counted them."""
-    ids = (
-        establishment_ids
-        if not isinstance(establishment_ids, (list, set, tuple))
-        else list(establishment_ids)
-    )
-    companies = [c for (c,) in Establishment.select(Establishment.company).where(Establishment.id.in_(ids))
-                 .distinct().tuples()]
-    rights = counts.rights_touched(Habilitation.establishment.in_(ids))
-    Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
+def unregister_establishments(company, establishment_ids):
+    """Delete establishments of the company with their habilitations and declarations (three
+    statements), and count them out; establishment_ids: a list, or a query selecting ids."""
+    ids = list(establishment_ids) if isinstance(establishment_ids, (list, set, tuple)) else establishment_ids
+    delete_habilitations(Habilitation.establishment.in_(ids))
     EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
-    Establishment.delete().where(Establishment.id.in_(ids)).execute()
-    counts.refresh_companies(companies)
-    counts.refresh_rights(rights)
+    removed = Establishment.delete().where(
+        (Establishment.company == company.id) & Establishment.id.in_(ids)).execute()
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: -removed})
+    counts.add(COMPANY_ESTABLISHMENTS, {company.id: -removed})
+    recount_declarations([company.id])
+    return removed
+
+
+def recount_declarations(company_ids):
+    """Recount the establishments of companies (ids, or a query of ids) with each of their declarations
+    selected: after a change of the declarations chosen or of the establishments."""
+    counts.recount(COMPANY_DECLARATION_ESTABLISHMENTS, CompanyDeclaration.company.in_(company_ids))
+
+
+def delete_habilitations(condition):
+    """Delete the habilitations matching condition and recount the rights they held (the tiles)."""
+    pairs = Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition).distinct()
+    users, declarations = set(), set()
+    for user_id, declaration_id in pairs.tuples():
+        users.add(user_id)
+        declarations.add(declaration_id)
+    Habilitation.delete().where(condition).execute()
+    if users:
+        counts.recount(USER_DECLARATION_RIGHTS,
+                       RightTally.user.in_(sorted(users)) & RightTally.declaration.in_(sorted(declarations)))
 
 
 def delete_company(company):
     """Delete a company and everything registered under it, set-based."""
     unregister_establishments(
-        Establishment.select(Establishment.id).where(Establishment.company == company.id)
+        company, Establishment.select(Establishment.id).where(Establishment.company == company.id)
     )
     CompanyDeclaration.delete().where(CompanyDeclaration.company == company.id).execute()
     Company.delete().where(Company.id == company.id).execute()
+    counts.add(PORTFOLIO_COMPANIES, {company.portfolio_id: -1})

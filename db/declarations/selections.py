@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from peewee import Case, Value, fn
 
-from db import audit, clock, counts, fields
+from db import audit, clock, fields
 from db.access import require_admin
+from db.clients.writes import delete_habilitations, recount_declarations
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
 from db.errors import Invalid, NotFound
@@ -168,14 +169,12 @@ def _apply(actor, level, target, change):
         _journal_removed_habilitations(actor, level, target, ids, now)
         removed = (Habilitation.establishment.in_(level.establishments(target))
                    & Habilitation.declaration.in_(ids))
-        rights = counts.rights_touched(removed)
-        Habilitation.delete().where(removed).execute()
-        counts.refresh_rights(rights)
+        delete_habilitations(removed)
         level.remove_below(target, ids)
         level.link.delete().where((level.link_owner == target.id) & level.link.declaration.in_(ids)).execute()
         events += [_level_event(actor, level, target, d, False, now, change) for d in change.removed]
     audit.record_many(events)
-    counts.refresh_companies(Establishment.select(Establishment.company).where(
+    recount_declarations(Establishment.select(Establishment.company).where(
         Establishment.id.in_(level.establishments(target))).distinct())
 
 

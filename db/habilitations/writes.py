@@ -19,7 +19,17 @@ from db.habilitations.changes import Plan, check_named, check_size, declarations
 from db.habilitations.criteria import cells_query
 from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
 from db.habilitations.sources import copy_rows as copy_source
-from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, HabilitationChange, User
+from db.models import (
+    USER_DECLARATION_RIGHTS,
+    AuditEvent,
+    Declaration,
+    Establishment,
+    Firm,
+    Habilitation,
+    HabilitationChange,
+    RightTally,
+    User,
+)
 
 HC = HabilitationChange
 LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
@@ -86,8 +96,9 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     _apply_lines(event, now)
-    counts.refresh_rights(HC.select(HC.user_id, HC.declaration_id).where(HC.event == event.id).distinct()
-                          .tuples())
+    lines = HC.select().where(HC.event == event.id)
+    counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
+                   & RightTally.declaration.in_(lines.select(HC.declaration_id)))
     return events.describe_event(event, starts)
 
 

@@ -89,15 +89,13 @@ def _count(db):
     pay = f"CASE WHEN pay THEN COALESCE(pay_active_from, {param}) END"
     first = (f"CASE WHEN {declare} IS NULL THEN {pay} WHEN {pay} IS NULL THEN {declare} "
              f"WHEN {declare} < {pay} THEN {declare} ELSE {pay} END")
-    moment = f"CASE WHEN {first} <= {param} THEN NULL ELSE {first} END"
-    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
-    # the moment expression holds 8 EPOCH placeholders then now, twice (select list and GROUP BY)
-    values = ([EPOCH] * 8 + [now] + [EPOCH] * 8) * 2
+    # the moment (db/models/portfolio.first_usable) holds 8 EPOCH placeholders, twice (select list and
+    # GROUP BY)
     db.execute_sql(
         "INSERT INTO right_tally (user_id, declaration_id, usable_from, establishments) "
-        f"SELECT user_id, declaration_id, {moment}, COUNT(*) FROM habilitation WHERE declare OR pay "
-        f"GROUP BY user_id, declaration_id, {moment}",
-        values,
+        f"SELECT user_id, declaration_id, {first}, COUNT(*) FROM habilitation WHERE declare OR pay "
+        f"GROUP BY user_id, declaration_id, {first}",
+        [EPOCH] * 16,
     )
 
 

@@ -1,8 +1,14 @@
-"""All tables of the portal. Import models from here: `from db.models import Firm, User`."""
+"""All tables of the portal, and the maintained counts declared next to them (db/counts.py).
+Import models from here: `from db.models import Firm, User`."""
 from db.models.accounts import AccountToken, Firm, LoginAttempt, User
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.portfolio import (
+    COMPANY_DECLARATION_ESTABLISHMENTS,
+    COMPANY_ESTABLISHMENTS,
+    PORTFOLIO_COMPANIES,
+    PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_RIGHTS,
     Company,
     CompanyDeclaration,
     Establishment,
@@ -15,6 +21,7 @@ from db.models.portfolio import (
     RightTally,
 )
 from db.models.records import (
+    FIRM_PENDING_REQUESTS,
     AssistanceRequest,
     AuditEvent,
     HabilitationChange,
@@ -47,4 +54,7 @@ ALL_MODELS = [
     DirectoryEstablishment,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
+    "COMPANY_ESTABLISHMENTS", "COMPANY_DECLARATION_ESTABLISHMENTS", "USER_DECLARATION_RIGHTS",
+]

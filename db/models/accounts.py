@@ -27,6 +27,9 @@ class Firm(BaseModel):
     manages_clients = BooleanField(default=True)
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=clock.now)
+    # Maintained count of the requests waiting in "Demande en attente" (FIRM_PENDING_REQUESTS,
+    # db/models/records.py): the menu shows it on every administrator's page.
+    pending_request_count = IntegerField(default=0)
 
 
 class User(BaseModel):

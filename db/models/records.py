@@ -1,7 +1,7 @@
 """What the portal remembers about activity: journal, outbox, pending and assistance requests."""
-from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
-from db import clock
+from db import clock, counts
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 
@@ -69,11 +69,18 @@ class OutgoingMail(BaseModel):
     error = TextField(null=True)
 
 
+PENDING = "pending"
+
+
 class PendingRequest(BaseModel):
     """A request that the firm's administrators answer in "Demande en attente".
 
     kind: "cooptation" (become administrator), "password" (generate a temporary password),
     "access" (someone asks to join an already registered firm).
+
+    The firm's count of pending requests (FIRM_PENDING_REQUESTS) follows every row: a new pending
+    request adds one as it is saved (whoever creates it); deciding one (db/people/requests.py) takes
+    one off in the same transaction.
     """
 
     firm = ForeignKeyField(Firm, backref="pending_requests", on_delete="CASCADE")
@@ -82,13 +89,28 @@ class PendingRequest(BaseModel):
     requester_name = CharField(max_length=210, default="")
     requester_email = CharField(max_length=254, default="")
     message = TextField(default="")
-    status = CharField(max_length=12, default="pending")  # pending, accepted, refused
+    status = CharField(max_length=12, default=PENDING)  # pending, accepted, refused
     created_at = DateTimeField(default=clock.now)
     decided_at = DateTimeField(null=True)
     decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
 
     class Meta:
         indexes = ((("firm", "status"), False),)
+
+    def save(self, force_insert=False, only=None):
+        inserting = force_insert or self._pk is None
+        with self._meta.database.atomic():  # the row and its count together, whoever saves
+            saved = super().save(force_insert=force_insert, only=only)
+            if inserting and self.status == PENDING:
+                counts.add(FIRM_PENDING_REQUESTS, {self.firm_id: 1})
+        return saved
+
+
+FIRM_PENDING_REQUESTS = counts.Counter(
+    "firm.pending_requests", Firm.pending_request_count,
+    lambda: PendingRequest.select(fn.COUNT(PendingRequest.id))
+    .where((PendingRequest.firm == Firm.id) & (PendingRequest.status == PENDING)),
+)
 
 
 class AssistanceRequest(BaseModel):

@@ -11,14 +11,14 @@ import string
 
 from peewee import IntegrityError
 
-from db import audit, clock, fields
+from db import audit, clock, counts, fields
 from db.access import firm_row, is_firm_admin, require_admin, require_current_admin, require_firm_person
 from db.accounts.password_policy import password_error
 from db.accounts.passwords import hash_secret
 from db.database import database
 from db.errors import Conflict, Forbidden, Invalid, NotFound
 from db.mail import account_mails, people_mails
-from db.models import Firm, PendingRequest, User
+from db.models import FIRM_PENDING_REQUESTS, Firm, PendingRequest, User
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.people import declarants
 
@@ -37,11 +37,11 @@ _TEMPORARY_ALPHABET = (
 
 
 def pending_count(actor):
-    """How many requests wait for the actor's firm (0 for a déclarant)."""
+    """How many requests wait for the actor's firm (0 for a déclarant): the firm's maintained count,
+    which the session's user brings along (no query)."""
     if not is_firm_admin(actor):
         return 0
-    return PendingRequest.select().where(
-        (PendingRequest.firm == actor.firm_id) & (PendingRequest.status == "pending")).count()
+    return actor.firm.pending_request_count
 
 
 def list_requests(actor, decided=False, limit=100):
@@ -72,6 +72,7 @@ def _decide(actor, request, status, summary):
         (PendingRequest.id == request.id) & (PendingRequest.status == "pending")).execute()
     if not decided:
         raise Conflict(ALREADY_DECIDED)
+    counts.add(FIRM_PENDING_REQUESTS, {request.firm_id: -1})
     audit.record(actor, f"request.{status}", summary, obj=request,
                  before={"status": "pending"}, after={"status": status, "kind": request.kind})
 

@@ -4,7 +4,9 @@ from peewee import chunked
 
 from db import counts, models
 from db.clients.search import refresh_search_text
+from db.clients.writes import recount_declarations
 from db.database import database
+from db.models import PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS
 from db.text import fold
 from tests.factories.declarations import declaration
 
@@ -25,7 +27,13 @@ def make_portfolio(firm, name, codes=(), people=()):
 
 def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None):
     """A client with `establishments` establishments (SIRET = siren + 00001…, the first is the
-    siège), each with the declarations `codes`: by default the portfolio's, as adding a company does."""
+    siège), each with the declarations `codes`: by default the portfolio's, as adding a company does.
+    The portfolio's counts follow, as db/clients/writes.py keeps them."""
+    with database.atomic():
+        return _make_company(firm, portfolio, siren, establishments, codes, name)
+
+
+def _make_company(firm, portfolio, siren, establishments, codes, name):
     company = models.Company.create(
         firm=firm, portfolio=portfolio, siren=siren, name=name or f"SOCIETE {siren}"
     )
@@ -38,6 +46,8 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
     for batch in chunked(rows, 500):
         models.Establishment.insert_many(batch).execute()
     refresh_search_text(models.Establishment.company == company.id)
+    counts.add(PORTFOLIO_COMPANIES, {portfolio.id: 1})
+    counts.add(PORTFOLIO_ESTABLISHMENTS, {portfolio.id: establishments})
     if codes is None:
         link = models.PortfolioDeclaration
         ids = [r.declaration_id for r in link.select().where(link.portfolio == portfolio.id)]
@@ -50,7 +60,8 @@ def make_company(firm, portfolio, siren, establishments=2, codes=None, name=None
         pairs = [{"establishment": e.id, "declaration": i} for e in company.establishments for i in ids]
         for batch in chunked(pairs, 500):
             models.EstablishmentDeclaration.insert_many(batch).execute()
-    counts.refresh_companies([company.id])
+    counts.add(models.COMPANY_ESTABLISHMENTS, {company.id: establishments})
+    recount_declarations([company.id])
     return company
 
 
