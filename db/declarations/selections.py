@@ -12,6 +12,7 @@ from peewee import Case, Value, fn
 
 from db import audit, clock, fields
 from db.access import require_admin
+from db.clients.search import matching
 from db.clients.writes import delete_habilitations, recount_declarations
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, PORTFOLIO
@@ -251,13 +252,9 @@ def company_establishments(actor, company_id, search="", page=1, per_page=50):
     number of declarations selected for it. Returns (company, rows, total)."""
     level, company = _admin_level(actor, COMPANY, company_id)
     query = Establishment.select().where(Establishment.company == company.id)
-    term = (search or "").strip()
-    if term:
-        digits = "".join(c for c in term if c.isdigit())
-        if digits and len(digits) == len(term.replace(" ", "")):
-            query = query.where(Establishment.siret.startswith(digits))
-        else:
-            query = query.where(Establishment.name.contains(term) | Establishment.address.contains(term))
+    condition = matching(search, Establishment)  # SIRET, enseigne, street, postcode, town, accents ignored
+    if condition is not None:
+        query = query.where(condition)
     total = query.count()
     rows = list(
         query.order_by(Establishment.is_siege.desc(), Establishment.siret).paginate(max(page, 1), per_page)
