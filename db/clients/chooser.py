@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Expression, Value, fn
 
 from db.clients.companies import get_company
-from db.clients.search import digit_prefix, fold_sql, siret_digits, words
+from db.clients.search import digit_prefix, fold_sql, search_text_sql, siret_digits, words
 from db.clients.writes import directory_address, directory_name
 from db.database import is_postgres
 from db.models import DirectoryEstablishment, Establishment, Habilitation
@@ -90,7 +90,8 @@ def _matching(term):
     digits = siret_digits(term)
     if digits:
         return digit_prefix(DE.siret, digits)
-    text = directory_name().concat(" ").concat(directory_address())
+    # the postcode and town of a CEDEX address too (its address line shows the CEDEX office)
+    text = search_text_sql(directory_name(), directory_address(), DE.code_postal, DE.commune)
     folded = fold_sql(text) if is_postgres() else Value(" ").concat(text)
     condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
     for number, word in enumerate(words(term)):

@@ -100,3 +100,8 @@ def test_untick_all_results_of_a_search_then_tick_them_again(admin_client, poste
 def test_forged_ticks_are_refused(admin_client, poste):
     response = admin_client.post(url(poste), data={"ops": f"+{CLOSED}\n+12345678901234", "action": "valider"})
     assert response.status_code == 422 and "fermé" in text(response)
+
+
+def test_closed_ones_searched_by_postcode(admin_client, poste):
+    page = text(admin_client.get(url(poste), query_string={"etat": "fermes", "q": "75015"}))
+    assert "356 000 000 00360" in page and "fermé" in page
