@@ -12,7 +12,7 @@ set_establishments, which checks and writes it in one transaction).
 import math
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Expression, Value, fn
+from peewee import JOIN, SQL, Expression, Value, fn
 
 from db.clients.companies import get_company
 from db.clients.search import digit_prefix, fold_sql, search_text_sql, siret_digits, words
@@ -90,8 +90,9 @@ def _matching(term):
     digits = siret_digits(term)
     if digits:
         return digit_prefix(DE.siret, digits)
-    # the postcode and town of a CEDEX address too (its address line shows the CEDEX office)
-    text = search_text_sql(directory_name(), directory_address(), DE.code_postal, DE.commune)
+    # the raw columns (the postcode and town of a CEDEX address too): cheaper than the address line
+    text = search_text_sql(DE.enseigne, DE.denomination_usuelle, DE.numero, DE.type_voie, DE.libelle_voie,
+                           DE.code_postal, DE.commune, DE.cedex, DE.libelle_cedex)
     folded = fold_sql(text) if is_postgres() else Value(" ").concat(text)
     condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
     for number, word in enumerate(words(term)):
@@ -129,29 +130,43 @@ def wanted(company, ops):
     return chosen, registered
 
 
-def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=()):
-    """One page of the chooser with the pending ticks applied."""
+def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), with_wanted=False):
+    """One page of the chooser with the pending ticks applied (with_wanted: the whole set Valider
+    would register, even without pending ticks)."""
     company = get_company(actor, company_id)
     state = state if state in STATES else DEFAULT_STATE
-    chosen, registered = wanted(company, ops)
+    chosen, registered = wanted(company, ops) if ops or with_wanted else (None, None)
     found = results(company, q, state)
-    total = found.count()
+    order = (DE.is_siege.desc(), DE.siret)
+    # The page's SIRETs first (the directory's rows alone, counted by the same scan), then only those
+    # joined to the registered ones.
+    paged = found.select(DE.siret, fn.COUNT(SQL("*")).over()).order_by(*order)
+    found_page = list(paged.paginate(max(1, page_number), PER_PAGE).tuples())
+    total = found_page[0][1] if found_page else found.count()
+    if not found_page and total:  # a page beyond the last: the last one
+        page_number = math.ceil(total / PER_PAGE)
+        found_page = list(paged.paginate(page_number, PER_PAGE).tuples())
     page_number = min(max(1, page_number), max(1, math.ceil(total / PER_PAGE)))
-    rows_query = (found.select(DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat,
-                               Establishment.id)
-                  .join(Establishment, JOIN.LEFT_OUTER,
-                        on=(Establishment.siret == DE.siret) & (Establishment.company == company.id))
-                  .order_by(DE.is_siege.desc(), DE.siret).paginate(page_number, PER_PAGE))
-    lines = list(rows_query.tuples())
+    sirets = [s for s, _ in found_page]
+    columns = (DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat, Establishment.id)
+    lines = list(DE.select(*columns)
+                 .join(Establishment, JOIN.LEFT_OUTER, on=(Establishment.firm == company.firm_id)
+                       & (Establishment.siret == DE.siret) & (Establishment.company == company.id))
+                 .where(DE.siret.in_(sirets)).order_by(*order).tuples()) if sirets else []
     ids = [i for *_, i in lines if i]
     counted = dict(Habilitation.select(Habilitation.establishment, fn.COUNT(Habilitation.id))
                    .where(Habilitation.establishment.in_(ids)).group_by(Habilitation.establishment)
                    .tuples()) if ids else {}
-    rows = [Row(s, name, address, bool(siege), etat != "F", s in registered, s in chosen, counted.get(i, 0))
+    rows = [Row(s, name, address, bool(siege), etat != "F", i is not None,
+                s in chosen if chosen is not None else i is not None, counted.get(i, 0))
             for s, name, address, siege, etat, i in lines]
     in_directory = DE.select().where(DE.siren == company.siren).count()
-    return ChooserPage(company, q, state, page_number, total, rows, company.establishment_count, in_directory,
-                       list(ops), sorted(chosen - registered), sorted(registered - chosen), sorted(chosen))
+    chooser = ChooserPage(company, q, state, page_number, total, rows, company.establishment_count,
+                          in_directory, list(ops))
+    if chosen is not None:
+        chooser.added, chooser.removed = sorted(chosen - registered), sorted(registered - chosen)
+        chooser.wanted_sirets = sorted(chosen)
+    return chooser
 
 
 def ticks_of_page(fields):
@@ -178,4 +193,4 @@ def from_request(actor, company_id, values, form):
         ops.append(f"*{1 if action == 'all_on' else 0} {state} {q}".rstrip())
     number = form.get("goto") or values.get("page") or "1"
     number = int(number) if number.isdigit() and len(number) < 7 and action != "search" else 1
-    return page(actor, company_id, q, state, number, ops[:MAX_OPS]), action
+    return page(actor, company_id, q, state, number, ops[:MAX_OPS], with_wanted=action == "valider"), action

@@ -105,3 +105,8 @@ def test_forged_ticks_are_refused(admin_client, poste):
 def test_closed_ones_searched_by_postcode(admin_client, poste):
     page = text(admin_client.get(url(poste), query_string={"etat": "fermes", "q": "75015"}))
     assert "356 000 000 00360" in page and "fermé" in page
+
+
+def test_a_page_beyond_the_last_shows_the_last(admin_client, poste):
+    page = text(admin_client.get(url(poste), query_string={"page": "999"}))
+    assert "Page 13 sur 13" in page and page.count('name="siret"') == 82
