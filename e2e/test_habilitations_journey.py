@@ -104,11 +104,14 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     page.get_by_role("link", name="Page suivante").click()
     expect(grid.locator("caption")).to_contain_text("page 2 sur 4")
     expect(page).to_have_url(re.compile(r"page=2"))
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Tout (dé)cocher Déclarer").click()
     expect(pending).to_contain_text(
         "« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats"
     )
     expect(pending).to_contain_text("180 habilitations ajoutées en attente")
+    assert "agit sur les 180 lignes des résultats, toutes les pages comprises" in questions[0]
     expect(grid.locator("input[data-column=d]:checked")).to_have_count(50)
 
     page.get_by_role("link", name="Page précédente").click()
@@ -124,6 +127,7 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     expect(pending).to_contain_text("Aucune modification en attente.")
     expect(grid.locator("input[data-column=d]:checked")).to_have_count(0)
 
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Tout (dé)cocher Payer").click()
     expect(pending).to_contain_text("90 habilitations ajoutées en attente")  # DSN only carries Payer
     page.get_by_role("button", name="Valider").click()

@@ -95,6 +95,9 @@ def test_htmx_pages_swap_the_grid_body_only(client, auth, app):
     fragment = text(response)
     assert fragment.lstrip().startswith('<div id="habilitations-grid"') and "<h1>" not in fragment
     assert "page 2 sur" in fragment and "HX-Request" in response.headers["Vary"]
+    total = re.search(r"<caption>([\d\u202f]+) lignes", full).group(1)
+    assert (f"« Tout (dé)cocher » Déclarer agit sur les {total} lignes des résultats, toutes les pages "
+            "comprises (avant « Valider »). Continuer ?") in full  # asked before it reaches other pages
 
 
 def test_pending_count_of_ticks_and_of_tout_cocher(client, auth, demo):
