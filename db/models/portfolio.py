@@ -123,6 +123,7 @@ class Establishment(BaseModel):
         indexes = (
             (("firm", "siret"), True),
             (("company", "is_siege", "siret"), False),
+            (("company", "siret"), False),  # the grid's pages of one company, in SIRET order
         )
 
 
