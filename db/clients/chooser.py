@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, SQL, Expression, Value, fn
 
 from db.clients.companies import get_company
-from db.clients.search import digit_prefix, fold_sql, search_text_sql, siret_digits, words
+from db.clients.search import digit_prefix, search_text_sql, siret_digits, words
 from db.clients.writes import directory_address, directory_name
-from db.database import is_postgres
 from db.models import DirectoryEstablishment, Establishment, Habilitation
 
 DE = DirectoryEstablishment
@@ -93,7 +92,9 @@ def _matching(term):
     # the raw columns (the postcode and town of a CEDEX address too): cheaper than the address line
     text = search_text_sql(DE.enseigne, DE.denomination_usuelle, DE.numero, DE.type_voie, DE.libelle_voie,
                            DE.code_postal, DE.commune, DE.cedex, DE.libelle_cedex)
-    folded = fold_sql(text) if is_postgres() else Value(" ").concat(text)
+    # The directory writes in capitals without accents: ILIKE on the words folded (words()) is enough,
+    # without folding each of the company's rows (translate() costs ~30 µs a row on PostgreSQL).
+    folded = Value(" ").concat(text)
     condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
     for number, word in enumerate(words(term)):
         clause = Expression(folded, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
