@@ -8,8 +8,9 @@ search stays a lookup at 60,000 establishments:
 
 - SQLite: an FTS5 table (tokenizer unicode61, accents removed) over the column, kept by triggers
   (db/migrations/0300_establishment_search.py);
-- PostgreSQL: a pg_trgm index over the folded text (lower case, accents and punctuation removed, a
-  space before each word), an expression index that the query repeats exactly (fold_sql).
+- PostgreSQL: the text is stored folded (lower case, accents and punctuation removed, a space before
+  each word: stored_search_text), under a pg_trgm index; folding each row at query time instead
+  (translate()) cost ~40 µs a row, a second for a common word over 69,000 establishments.
 
 Both answer the same question: every word typed is the beginning of a word of the establishment.
 A term of six digits or more (spaces allowed) is the beginning of a SIRET, read on the (firm, siret)
@@ -48,6 +49,13 @@ def search_text_sql(*parts):
     return text
 
 
+def stored_search_text(*parts):
+    """SQL of an establishment's search_text from its parts: folded on PostgreSQL (the trigram index
+    and the query read it as stored), as it is on SQLite (FTS5 folds it)."""
+    text = search_text_sql(*parts)
+    return fold_sql(text) if is_postgres() else text
+
+
 def fold_sql(column):
     """PostgreSQL: the folded text the trigram index holds (see ACCENTED)."""
     return Value(" ").concat(fn.translate(fn.lower(column), ACCENTED, PLAIN))
@@ -82,7 +90,7 @@ def matching(term, establishment):
     if not found:
         return establishment.id.is_null()  # nothing to look for
     if is_postgres():
-        folded = fold_sql(establishment.search_text)
+        folded = establishment.search_text  # stored folded (stored_search_text)
         condition = None
         for word in found:
             clause = Expression(folded, "LIKE", f"% {word}%")
@@ -99,7 +107,7 @@ def refresh_search_text(condition):
 
     company_name = Company.select(Company.name).where(Company.id == Establishment.company)
     Establishment.update(
-        search_text=search_text_sql(
+        search_text=stored_search_text(
             Establishment.siret, Establishment.name, Establishment.street, Establishment.postcode,
             Establishment.town, company_name,
         )

@@ -11,7 +11,7 @@ does not go through them must call counts.add or counts.recount itself.
 from peewee import Case, Value, fn
 
 from db import clock, counts
-from db.clients.search import search_text_sql
+from db.clients.search import stored_search_text
 from db.models import (
     COMPANY_DECLARATION_ESTABLISHMENTS,
     COMPANY_ESTABLISHMENTS,
@@ -90,7 +90,7 @@ def registered_columns(company_name):
         (Establishment.siret, DE.siret), (Establishment.name, name),
         (Establishment.address, directory_address()),
         (Establishment.street, street), (Establishment.postcode, postcode), (Establishment.town, town),
-        (Establishment.search_text, search_text_sql(DE.siret, name, street, postcode, town, company_name)),
+        (Establishment.search_text, stored_search_text(DE.siret, name, street, postcode, town, company_name)),
         (Establishment.is_siege, DE.is_siege), (Establishment.is_active, directory_is_active()),
     ]
 
