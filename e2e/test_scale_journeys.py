@@ -53,7 +53,7 @@ def test_paul_gets_dsn_on_la_poste_22190_and_sees_it_on_his_tile(page, live_serv
     messages = page.locator("#messages")
     expect(messages).to_contain_text("Habilitations enregistrées")
     expect(messages).to_contain_text(re.compile(r"utilisables à partir du \d+\s\S+\s20\d\d\sà\s\d+\sh\s\d\d"))
-    expect(messages).to_contain_text("délai d'accès de 24 heures")
+    expect(messages).to_contain_text(re.compile(r"\d\d, délai d’accès de 24 heures\."))
     expect(page.locator("#matrix-legend")).to_be_visible()  # the pending-access boxes explained once
 
     page.get_by_role("button", name="Se déconnecter").click()

@@ -109,7 +109,7 @@ def test_tick_boxes_of_the_page_posted_without_javascript(client, auth, poste):
     message = text(client.get(response.headers["Location"]))
     # first: Déclarer DSN; second: its whole line (DSN Déclarer and Payer, DPAE, MCF Déclarer and Payer)
     assert ("Habilitations enregistrées : 6 habilitations ajoutées, utilisables à partir du 23 novembre "
-            "2026 à 14 h 05 (délai d'accès de 24 heures).") in message
+            "2026 à 14 h 05, délai d’accès de 24 heures.") in message
     with database.connection_context():
         rights = Habilitation.select().where(Habilitation.user == poste.paul)
         assert rights.count() == 6 + 1 + 3  # the demo's DSN rights, then one cell and a line of 3 services

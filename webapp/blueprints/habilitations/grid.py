@@ -82,7 +82,7 @@ def validated_message(plan):
         else:
             text += f", utilisables à partir du {long_moment_fr(plan.usable_from)}"
             if plan.delay_hours:
-                text += f" (délai d'accès de {number_fr(plan.delay_hours)} heures)"
+                text += f", délai d’accès de {number_fr(plan.delay_hours)} heures"
     return text + ".", "success"
 
 
