@@ -23,7 +23,7 @@ from bench.common import database_url, logged_in_client, parser
 from db import clock, counts, models, schema
 from db.accounts import passwords
 from db.accounts.firms import create_firm
-from db.clients.writes import directory_address, directory_is_active, directory_name
+from db.clients.writes import registered_columns
 from db.database import database, init_database
 from db.declarations import catalogue
 from db.models.accounts import ROLE_DECLARANT
@@ -57,6 +57,21 @@ class ScaleFirm:
                 f"établissements, {len(self.declarants)} déclarants")
 
 
+# Addresses of the synthetic establishments: 120 towns (one postcode each) and 8 streets, so that a
+# search by town, postcode or street finds a few hundred establishments among 60,000, as it would in a
+# real portfolio.
+_TOWN_NAMES = ("PLERIN", "SAINT-BRIEUC", "LANNION", "GUINGAMP", "DINAN", "LAMBALLE", "PAIMPOL", "LOUDEAC",
+               "RENNES", "VANNES", "QUIMPER", "BREST", "LORIENT", "NANTES", "ANGERS", "LE MANS", "LAVAL",
+               "CAEN", "ROUEN", "LILLE", "AMIENS", "REIMS", "METZ", "NANCY", "DIJON", "BESANCON", "LYON",
+               "GRENOBLE", "NICE", "MARSEILLE", "MONTPELLIER", "TOULOUSE", "BORDEAUX", "LIMOGES", "TOURS",
+               "ORLEANS", "POITIERS", "CLERMONT-FERRAND", "PERPIGNAN", "PAU")
+TOWNS = [(f"{22190 + 10 * i:05d}" if i < 8 else f"{(i * 7) % 90 + 1:02d}{(i * 131) % 900 + 100:03d}",
+          f"{name}" if i < len(_TOWN_NAMES) else f"{name} {i // len(_TOWN_NAMES) + 1}")
+         for i, name in enumerate(_TOWN_NAMES * 3)]
+STREETS = [("RUE", "DE LA REPUBLIQUE"), ("AV", "JEAN JAURES"), ("BD", "VICTOR HUGO"), ("RUE", "DE LA VALLEE"),
+           ("PL", "DU GENERAL DE GAULLE"), ("RUE", "PASTEUR"), ("CHE", "DES VIGNES"), ("ALL", "DES TILLEULS")]
+
+
 def add_to_directory(sirens, per_company, prefix_name="SOCIETE"):
     """Units and their active establishments (siège = NIC 00012) in the local directory."""
     now = clock.now()
@@ -66,12 +81,14 @@ def add_to_directory(sirens, per_company, prefix_name="SOCIETE"):
         models.DirectoryUnit.insert_many(batch).on_conflict_ignore().execute()
 
     def rows():
-        for s, count in zip(sirens, per_company, strict=True):
+        for number, (s, count) in enumerate(zip(sirens, per_company, strict=True)):
             for n in range(count):
                 nic = f"{12 + n * 10:05d}"  # only has to be unique: synthetic establishments
+                postcode, town = TOWNS[(number + n) % len(TOWNS)]
                 yield {"siret": s + nic, "siren": s, "nic": nic, "is_siege": n == 0, "etat": "A",
-                       "numero": str(n % 200 + 1), "type_voie": "RUE", "libelle_voie": "DE LA REPUBLIQUE",
-                       "code_postal": "75011", "commune": "PARIS", "imported_at": now}
+                       "numero": str(n % 200 + 1), "type_voie": STREETS[n % len(STREETS)][0],
+                       "libelle_voie": STREETS[n % len(STREETS)][1], "code_postal": postcode, "commune": town,
+                       "enseigne": f"AGENCE {town}" if n % 3 == 0 else None, "imported_at": now}
 
     for batch in chunked(rows(), CHUNK):
         models.DirectoryEstablishment.insert_many(batch).on_conflict_ignore().execute()
@@ -157,28 +174,14 @@ def build_scale_firm(companies=5000, establishments=60000, declarants=10, siret=
 def _register_all(firm_id, portfolio_id):
     """Every company's active directory establishments, then the portfolio's declarations, in
     four INSERT … SELECT statements (what db/clients/writes.py does for one company)."""
+    columns = registered_columns(models.Company.name)
     source = DE.select(
-        Value(firm_id),
-        models.Company.id,
-        DE.siret,
-        directory_name(),
-        directory_address(),
-        DE.is_siege,
-        directory_is_active(),
-        Value(clock.now()),
+        Value(firm_id), models.Company.id, *(sql for _, sql in columns), Value(clock.now()),
     ).join(models.Company, on=((models.Company.siren == DE.siren) & (models.Company.firm == firm_id)))
     models.Establishment.insert_from(
         source,
-        [
-            models.Establishment.firm,
-            models.Establishment.company,
-            models.Establishment.siret,
-            models.Establishment.name,
-            models.Establishment.address,
-            models.Establishment.is_siege,
-            models.Establishment.is_active,
-            models.Establishment.registered_at,
-        ],
+        [models.Establishment.firm, models.Establishment.company, *(field for field, _ in columns),
+         models.Establishment.registered_at],
     ).execute()
     models.CompanyDeclaration.insert_from(
         models.Company.select(models.Company.id, models.PortfolioDeclaration.declaration)
@@ -199,6 +202,13 @@ def _register_all(firm_id, portfolio_id):
         .where(models.Company.portfolio == portfolio_id),
         [models.EstablishmentDeclaration.establishment, models.EstablishmentDeclaration.declaration],
     ).execute()
+    companies = models.Company.select(models.Company.id).where(models.Company.firm == firm_id)
+    link = models.CompanyDeclaration
+    for counter, where in ((models.COMPANY_ESTABLISHMENTS, models.Company.firm == firm_id),
+                           (models.COMPANY_DECLARATION_ESTABLISHMENTS, link.company.in_(companies)),
+                           (models.PORTFOLIO_COMPANIES, models.Portfolio.firm == firm_id),
+                           (models.PORTFOLIO_ESTABLISHMENTS, models.Portfolio.firm == firm_id)):
+        counts.recount(counter, where)
 
 
 def scale_client(url, firm):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from peewee import Value
 
 from bench.scale_data import build_and_report, build_scale_firm
-from db import clock, models
+from db import clock, counts, models
 from db.clients import composition
 from db.database import database
 from db.text import fold
@@ -71,6 +71,7 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
     with database.atomic():
         _grant_spread(scale.portfolio.id, spread)
         _grant_big(big.id, [u.id for u in people[: len(people) // 2]])
+        counts.recount(models.USER_DECLARATION_RIGHTS)  # the tiles' tally of the rights just written
     timings["habilitations"] = time.perf_counter() - start
     database.execute_sql("ANALYZE")  # planner statistics, as a live database would have them
     count = models.Habilitation.select().count()

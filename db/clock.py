@@ -51,3 +51,27 @@ def datetime_fr(moment, with_time=True):
 def stamp_fr(moment):
     """ "23/11/2026 14:05:09" in Paris time, to the second: the journal's rows and exports."""
     return to_paris(moment).strftime("%d/%m/%Y %H:%M:%S")
+
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def time_fr(moment):
+    """ "15 h 32" in Paris time (the hour as French typography writes it)."""
+    local = to_paris(moment)
+    return f"{local.hour} h {local.minute:02d}"
+
+
+def moment_fr(moment):
+    """ "02/12/2026 à 15 h 32" in Paris time: a date and an hour in a list or a journal."""
+    return f"{to_paris(moment).strftime('%d/%m/%Y')} à {time_fr(moment)}"
+
+
+def long_moment_fr(moment, weekday=False, year=True):
+    """ "mercredi 2 décembre 2026 à 15 h 32" in Paris time: a date and an hour in a sentence."""
+    local = to_paris(moment)
+    day = f"{WEEKDAYS_FR[local.weekday()]} " if weekday else ""
+    text = f"{day}{'1er' if local.day == 1 else local.day} {MONTHS_FR[local.month - 1]}"
+    return f"{text}{f' {local.year}' if year else ''} à {time_fr(moment)}"

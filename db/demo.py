@@ -7,13 +7,14 @@ Idempotent: when the demo firm exists, nothing is written.
 """
 import datetime
 
-from db import bulk, clock
+from db import bulk, clock, counts
 from db.accounts.firms import create_firm, new_user
 from db.accounts.passwords import hash_answer
 from db.clients.composition import add_company
 from db.clients.portfolios import create_portfolio, set_declarants
 from db.database import database
 from db.models import (
+    USER_DECLARATION_RIGHTS,
     Declaration,
     Establishment,
     EstablishmentDeclaration,
@@ -22,6 +23,7 @@ from db.models import (
     Habilitation,
     Portfolio,
     PortfolioDeclaration,
+    RightTally,
 )
 from db.models.accounts import ROLE_DECLARANT
 
@@ -108,3 +110,5 @@ def _grant_demo_habilitations(firm, declarant, now):
         for e in establishments
     ]
     bulk.insert_rows(Habilitation, rows)
+    counts.recount(USER_DECLARATION_RIGHTS,
+                   (RightTally.user == declarant.id) & (RightTally.declaration == dsn.id))

@@ -8,6 +8,7 @@ import os
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
+from db.clients.search import TRGM_INDEX
 from db.database import database
 from db.models import ALL_MODELS
 
@@ -28,6 +29,11 @@ def status():
     return [(m.name, m.applied) for m in runner().status()]
 
 
+# Indexes that one engine has and the models cannot declare (db/clients/search.py).
+ENGINE_INDEXES = {TRGM_INDEX}
+
+
 def drift():
     """What the models declare that the migrated schema lacks (empty when they agree)."""
-    return diff_models(database.obj, ALL_MODELS)
+    diff = diff_models(database.obj, ALL_MODELS)
+    return diff._replace(drop_indexes=[i for i in diff.drop_indexes if i.name not in ENGINE_INDEXES])

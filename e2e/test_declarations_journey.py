@@ -115,7 +115,7 @@ def test_declarant_opens_his_tile_and_searches_an_establishment(page, live_serve
     page.get_by_role("link", name="DSN", exact=True).click()
     expect(page.get_by_role("heading", name="DSN", level=1)).to_be_visible()
     expect(page.get_by_text("6 établissements")).to_be_visible()
-    page.get_by_label("Siret ou raison sociale").fill("danone")
+    page.get_by_label("SIRET, enseigne, adresse, code postal, ville ou raison sociale").fill("danone")
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_text("1 établissement pour « danone »")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/declarations/DSN\?q=danone$"))

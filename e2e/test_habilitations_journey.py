@@ -1,4 +1,4 @@
-"""Journeys of "Gérer les habilitations", following the net-entreprises guide: the demo
+"""Journeys of "Gérer les habilitations" in « Vue liste », following the net-entreprises guide: the demo
 administrator selects "SOLTéA – Employeurs" for a portfolio, searches the habilitations, ticks
 Déclarer for a déclarant, validates; the déclarant then sees the tile "SOLTéA – Employeurs",
 accessible within 24 hours. A second journey keeps ticks across pages, with the keyboard,
@@ -40,6 +40,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
 
     menu(page, "Gérer les habilitations")
     expect(page.get_by_role("heading", name="Gérer les habilitations", level=1)).to_be_visible()
+    page.get_by_role("link", name="Vue liste").click()  # the guide's list, one click from the grid
     page.get_by_label("Déclarants").select_option(label="DURAND Paul")
     page.get_by_label("Service").select_option(label="SOLTéA – Employeurs")
     page.get_by_role("button", name="Rechercher").click()
@@ -56,7 +57,8 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
     expect(row.get_by_text("Accessible sous 24 heure(s)")).to_be_visible()
 
     page.get_by_role("button", name="Valider").click()
-    expect(page.locator("#messages")).to_have_text("Habilitations enregistrées : 1 habilitation ajoutée.")
+    expect(page.locator("#messages")).to_contain_text(
+        "Habilitations enregistrées : 1 habilitation ajoutée, utilisables à partir du ")
     expect(page.get_by_label(PAUL_SOLTEA)).to_be_checked()
     expect(grid.locator("tr", has=page.get_by_label(PAUL_SOLTEA)).get_by_text(
         re.compile(r"^accessible le \d\d/\d\d/\d{4} à \d\d:\d\d$"))).to_be_visible()
@@ -85,7 +87,7 @@ def _add_company(live_server, establishments):
 def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     company = _add_company(live_server, 30)  # 30 establishments × (DSN, DPAE) × 3 people: 180 rows
     login()
-    page.goto(live_server.url(f"/gestion/habilitations?company={company}&per_page=50"))
+    page.goto(live_server.url(f"/gestion/habilitations/liste?company={company}&per_page=50"))
     grid = page.locator("#habilitations-grid")
     pending = page.locator("#habilitations-pending")
     expect(grid.locator("caption")).to_contain_text("180 lignes")
@@ -102,11 +104,14 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     page.get_by_role("link", name="Page suivante").click()
     expect(grid.locator("caption")).to_contain_text("page 2 sur 4")
     expect(page).to_have_url(re.compile(r"page=2"))
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Tout (dé)cocher Déclarer").click()
     expect(pending).to_contain_text(
         "« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats"
     )
     expect(pending).to_contain_text("180 habilitations ajoutées en attente")
+    assert "agit sur les 180 lignes des résultats, toutes les pages comprises" in questions[0]
     expect(grid.locator("input[data-column=d]:checked")).to_have_count(50)
 
     page.get_by_role("link", name="Page précédente").click()
@@ -122,8 +127,10 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     expect(pending).to_contain_text("Aucune modification en attente.")
     expect(grid.locator("input[data-column=d]:checked")).to_have_count(0)
 
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Tout (dé)cocher Payer").click()
     expect(pending).to_contain_text("90 habilitations ajoutées en attente")  # DSN only carries Payer
     page.get_by_role("button", name="Valider").click()
-    expect(page.locator("#messages")).to_have_text("Habilitations enregistrées : 90 habilitations ajoutées.")
+    expect(page.locator("#messages")).to_contain_text(
+        "Habilitations enregistrées : 90 habilitations ajoutées, utilisables à partir du ")
     expect(grid.locator("input[data-column=p]:checked")).to_have_count(26)  # the DSN rows among the first 50

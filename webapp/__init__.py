@@ -63,14 +63,14 @@ def _register_blueprints(app):
         second_factor_settings,
     )
     from webapp.blueprints.clients import companies, own, portfolios, recap
-    from webapp.blueprints.habilitations import files, grid
+    from webapp.blueprints.habilitations import files, grid, listing
     from webapp.blueprints.people import declarants, requests, second_factor_admin
     from webapp.blueprints.support import assistance, desk
 
     for module in (auth, second_factor, inscription, registration, recovery, mail, menu, declarations,
                    journal, declarants, activation, requests, portfolios, companies, recap, profile,
-                   second_factor_settings, second_factor_admin, assistance, desk, grid, files, notifications,
-                   own):
+                   second_factor_settings, second_factor_admin, assistance, desk, grid, listing, files,
+                   notifications, own):
         app.register_blueprint(module.bp)
 
 

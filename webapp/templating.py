@@ -2,7 +2,7 @@
 from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 
-from db.clock import datetime_fr, to_paris
+from db.clock import datetime_fr, long_moment_fr, to_paris
 from db.identifiers import format_siren, format_siret
 from webapp.navigation import menu_for
 
@@ -66,7 +66,7 @@ def _counters(menu, user):
 def init_app(app):
     app.jinja_env.filters.update(
         siren=format_siren, siret=format_siret, datetime_fr=datetime_fr, number_fr=number_fr,
-        paris=to_paris,
+        paris=to_paris, soon=lambda moment: long_moment_fr(moment, weekday=True, year=False),
     )
     app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists)
     app.jinja_env.trim_blocks = True

@@ -12,6 +12,7 @@ from db.clients.portfolios import get_portfolio
 from db.clients.writes import (
     copy_establishments,
     delete_company,
+    delete_habilitations,
     inherit_company_declarations,
     inherit_portfolio_declarations,
     move_company,
@@ -204,7 +205,7 @@ def transfer_company(actor, company_id, target_id):
         rights.rights_removed(actor, _losing(company, plan.target),
                               f"{company.name} transférée vers le portefeuille « {plan.target.name} », dont "
                               "vous n'êtes pas déclarant")
-        Habilitation.delete().where(Habilitation.id.in_(_losing(company, plan.target))).execute()
+        delete_habilitations(Habilitation.id.in_(_losing(company, plan.target)))
         move_company(company, plan.target.id)
         company.portfolio = plan.target
         inherit_portfolio_declarations(company)

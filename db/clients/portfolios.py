@@ -9,6 +9,7 @@ from peewee import IntegrityError
 
 from db import audit, fields
 from db.access import firm_row, require_admin
+from db.clients.writes import delete_habilitations
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean
@@ -244,9 +245,7 @@ def set_declarants(actor, portfolio_id, declarant_ids):
         if plan.removed:
             rights.rights_removed(actor, _leaver_habilitations(portfolio, plan.removed),
                                   f"vous n'êtes plus déclarant du portefeuille « {portfolio.name} »")
-            Habilitation.delete().where(
-                Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed))
-            ).execute()
+            delete_habilitations(Habilitation.id.in_(_leaver_habilitations(portfolio, plan.removed)))
             PortfolioDeclarant.delete().where((PortfolioDeclarant.portfolio == portfolio.id)
                                               & PortfolioDeclarant.user.in_(list(plan.removed))).execute()
         if plan.added:  # a double submit at the same moment adds them once, as a sequential one would

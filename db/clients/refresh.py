@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 
 from db import audit
 from db.clients.companies import get_company, habilitation_counts
+from db.clients.search import refresh_search_text
 from db.clients.writes import (
     copy_establishments,
     directory_address,
     directory_is_active,
     directory_name,
+    directory_postcode,
+    directory_street,
+    directory_town,
     inherit_company_declarations,
     unregister_establishments,
 )
@@ -105,6 +109,8 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
             Company.update(name=plan.new_name).where(Company.id == company.id).execute()
         if plan.changed or plan.now_closed:
             _copy_directory_fields(company)
+        if plan.new_name or plan.changed:
+            refresh_search_text(Establishment.company == company.id)
         if register:
             copy_establishments(company, register)
             new_ids = Establishment.select(Establishment.id).where(
@@ -144,5 +150,8 @@ def _copy_directory_fields(company):
     Establishment.update(
         name=from_directory(directory_name()),
         address=from_directory(directory_address()),
+        street=from_directory(directory_street()),
+        postcode=from_directory(directory_postcode()),
+        town=from_directory(directory_town()),
         is_active=from_directory(directory_is_active()),
     ).where((Establishment.company == company.id) & in_directory).execute()

@@ -4,16 +4,20 @@ it to another portfolio, and take them out again.
 Callers validate first (see db/clients/composition.py and db/clients/companies.py); these
 functions only write, inside the caller's transaction, with a constant number of queries whatever
 the number of establishments: establishments are copied from the directory with one INSERT … SELECT.
-They also keep the portfolios' counts (PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS, see
-db/counts.py): a write of companies or establishments that does not go through them must call
-counts.add itself.
+They also keep the maintained counts (db/counts.py) of portfolios, companies and their declarations,
+and of rights (delete_habilitations): a write of companies, establishments or habilitations that
+does not go through them must call counts.add or counts.recount itself.
 """
 from peewee import Case, Value, fn
 
 from db import clock, counts
+from db.clients.search import stored_search_text
 from db.models import (
+    COMPANY_DECLARATION_ESTABLISHMENTS,
+    COMPANY_ESTABLISHMENTS,
     PORTFOLIO_COMPANIES,
     PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_RIGHTS,
     Company,
     CompanyDeclaration,
     DirectoryEstablishment,
@@ -21,6 +25,7 @@ from db.models import (
     EstablishmentDeclaration,
     Habilitation,
     PortfolioDeclaration,
+    RightTally,
 )
 
 DE = DirectoryEstablishment
@@ -29,6 +34,24 @@ DE = DirectoryEstablishment
 def _word(column):
     """column followed by a space, or '' when NULL (NULL || ' ' is NULL on both engines)."""
     return fn.COALESCE(column.concat(" "), "")
+
+
+def directory_street():
+    """SQL for the address line of a directory establishment: "10 RUE DE LA VALLEE"."""
+    return fn.TRIM(_word(DE.complement).concat(_word(DE.numero)).concat(_word(DE.indice)).concat(
+        _word(DE.type_voie)).concat(_word(DE.libelle_voie)))
+
+
+def directory_postcode():
+    """The postcode people write (the CEDEX code for a CEDEX address), '' when unknown."""
+    cedex = fn.COALESCE(DE.cedex, DE.code_postal)
+    return fn.COALESCE(Case(None, [(DE.libelle_cedex.is_null(False), cedex)], DE.code_postal), "")
+
+
+def directory_town():
+    """The town (the CEDEX office's name for a CEDEX address; the town and country abroad)."""
+    city = Case(None, [(DE.libelle_cedex.is_null(False), DE.libelle_cedex)], DE.commune)
+    return fn.TRIM(_word(city).concat(_word(DE.commune_etranger)).concat(_word(DE.pays_etranger)))
 
 
 def directory_address():
@@ -58,21 +81,36 @@ def active_in_directory():
     return DE.etat.is_null() | (DE.etat != "F")
 
 
+def registered_columns(company_name):
+    """[(Establishment field, SQL over the directory row)] of an establishment registered from the
+    directory, its search text included (company_name: SQL or a value)."""
+    name, street, town = directory_name(), directory_street(), directory_town()
+    postcode = directory_postcode()
+    return [
+        (Establishment.siret, DE.siret), (Establishment.name, name),
+        (Establishment.address, directory_address()),
+        (Establishment.street, street), (Establishment.postcode, postcode), (Establishment.town, town),
+        (Establishment.search_text, stored_search_text(DE.siret, name, street, postcode, town, company_name)),
+        (Establishment.is_siege, DE.is_siege), (Establishment.is_active, directory_is_active()),
+    ]
+
+
 def copy_establishments(company, sirets=None):
     """Register establishments of the company from the directory: all the active ones, or exactly
-    sirets. One INSERT … SELECT; returns how many were registered."""
+    sirets. One INSERT … SELECT; returns how many were registered (and counted)."""
+    columns = registered_columns(Value(company.name))
     source = DE.select(
-        Value(company.firm_id), Value(company.id), DE.siret, directory_name(), directory_address(),
-        DE.is_siege, directory_is_active(), Value(clock.now()),
+        Value(company.firm_id), Value(company.id), *(sql for _, sql in columns), Value(clock.now()),
     ).where(DE.siren == company.siren)
     source = (
         source.where(active_in_directory()) if sirets is None else source.where(DE.siret.in_(list(sirets)))
     )
     registered = Establishment.insert_from(source, [
-        Establishment.firm, Establishment.company, Establishment.siret, Establishment.name,
-        Establishment.address, Establishment.is_siege, Establishment.is_active, Establishment.registered_at,
+        Establishment.firm, Establishment.company, *(field for field, _ in columns),
+        Establishment.registered_at,
     ]).as_rowcount().execute()
     counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: registered})
+    counts.add(COMPANY_ESTABLISHMENTS, {company.id: registered})
     return registered
 
 
@@ -145,18 +183,40 @@ def _give_declarations(company, link, condition, establishment_ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
+    recount_declarations([company.id])  # its establishments and their declarations are settled
 
 
 def unregister_establishments(company, establishment_ids):
     """Delete establishments of the company with their habilitations and declarations (three
-    statements); establishment_ids: a list, or a query selecting ids."""
+    statements), and count them out; establishment_ids: a list, or a query selecting ids."""
     ids = list(establishment_ids) if isinstance(establishment_ids, (list, set, tuple)) else establishment_ids
-    Habilitation.delete().where(Habilitation.establishment.in_(ids)).execute()
+    delete_habilitations(Habilitation.establishment.in_(ids))
     EstablishmentDeclaration.delete().where(EstablishmentDeclaration.establishment.in_(ids)).execute()
     removed = Establishment.delete().where(
         (Establishment.company == company.id) & Establishment.id.in_(ids)).execute()
     counts.add(PORTFOLIO_ESTABLISHMENTS, {company.portfolio_id: -removed})
+    counts.add(COMPANY_ESTABLISHMENTS, {company.id: -removed})
+    recount_declarations([company.id])
     return removed
+
+
+def recount_declarations(company_ids):
+    """Recount the establishments of companies (ids, or a query of ids) with each of their declarations
+    selected: after a change of the declarations chosen or of the establishments."""
+    counts.recount(COMPANY_DECLARATION_ESTABLISHMENTS, CompanyDeclaration.company.in_(company_ids))
+
+
+def delete_habilitations(condition):
+    """Delete the habilitations matching condition and recount the rights they held (the tiles)."""
+    pairs = Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition).distinct()
+    users, declarations = set(), set()
+    for user_id, declaration_id in pairs.tuples():
+        users.add(user_id)
+        declarations.add(declaration_id)
+    Habilitation.delete().where(condition).execute()
+    if users:
+        counts.recount(USER_DECLARATION_RIGHTS,
+                       RightTally.user.in_(sorted(users)) & RightTally.declaration.in_(sorted(declarations)))
 
 
 def delete_company(company):

@@ -12,6 +12,8 @@ from peewee import Case, Value, fn
 
 from db import audit, clock, fields
 from db.access import require_admin
+from db.clients.search import matching
+from db.clients.writes import delete_habilitations, recount_declarations
 from db.database import database
 from db.declarations.levels import COMPANY, ESTABLISHMENT, LEVELS, OWN, PORTFOLIO
 from db.errors import Invalid, NotFound
@@ -183,15 +185,18 @@ def _apply(actor, level, target, change):
     if change.removed:
         ids = [d.id for d in change.removed]
         _journal_removed_habilitations(actor, level, target, ids, now)
-        going = Habilitation.select(Habilitation.id).where(
-            Habilitation.establishment.in_(level.establishments(target)) & Habilitation.declaration.in_(ids))
+        removed = (Habilitation.establishment.in_(level.establishments(target))
+                   & Habilitation.declaration.in_(ids))
         labels = ", ".join(d.label for d in change.removed)
-        rights.rights_removed(actor, going, f"déclaration {labels} retirée {level.noun(target)}")
-        Habilitation.delete().where(Habilitation.id.in_(going)).execute()
+        rights.rights_removed(actor, Habilitation.select(Habilitation.id).where(removed),
+                              f"déclaration {labels} retirée {level.noun(target)}")
+        delete_habilitations(removed)
         level.remove_below(target, ids)
         level.link.delete().where((level.link_owner == target.id) & level.link.declaration.in_(ids)).execute()
         events += [_level_event(actor, level, target, d, False, now, change) for d in change.removed]
     audit.record_many(events)
+    recount_declarations(Establishment.select(Establishment.company).where(
+        Establishment.id.in_(level.establishments(target))).distinct())
 
 
 def _event(actor, now, **values):
@@ -267,13 +272,9 @@ def company_establishments(actor, company_id, search="", page=1, per_page=50):
     number of declarations selected for it. Returns (company, rows, total)."""
     level, company = _admin_level(actor, COMPANY, company_id)
     query = Establishment.select().where(Establishment.company == company.id)
-    term = (search or "").strip()
-    if term:
-        digits = "".join(c for c in term if c.isdigit())
-        if digits and len(digits) == len(term.replace(" ", "")):
-            query = query.where(Establishment.siret.startswith(digits))
-        else:
-            query = query.where(Establishment.name.contains(term) | Establishment.address.contains(term))
+    condition = matching(search, Establishment)  # SIRET, enseigne, street, postcode, town, accents ignored
+    if condition is not None:
+        query = query.where(condition)
     total = query.count()
     rows = list(
         query.order_by(Establishment.is_siege.desc(), Establishment.siret).paginate(max(page, 1), per_page)

@@ -1,28 +1,36 @@
 """Vos déclarations: one tile ("pavé") per declaration the user holds a habilitation for, and,
 behind each tile, the establishments the user may act for.
 
-The tiles come from one grouped query on the habilitation index (user, declaration), so that the
-page stays fast for a déclarant with hundreds of thousands of habilitations.
+The tiles read the maintained tally of rights (RightTally), so that the page stays fast for a
+déclarant with hundreds of thousands of habilitations.
 """
 import math
 from dataclasses import dataclass
-from datetime import datetime
 
-from peewee import SQL, Case, fn
+from peewee import Case
 
 from db import clock
+from db.clients.search import matching
 from db.errors import NotFound
-from db.identifiers import clean
-from db.models import Company, Declaration, Establishment, Habilitation
+from db.models import Company, Declaration, Establishment, Habilitation, RightTally
 
 
 @dataclass
 class Tile:
     declaration: Declaration
     establishments: int  # establishments the user holds a right on
-    accessible: bool  # at least one right (Déclarer or Payer) is usable now
-    next_access: object  # when not accessible: the moment the first right becomes usable
+    available: int  # of which a right (Déclarer or Payer) is usable now
+    upcoming: list  # [(moment, establishments)] whose first right becomes usable then, soonest first
     now: object
+
+    @property
+    def accessible(self):
+        return self.available > 0
+
+    @property
+    def next_access(self):
+        """When not accessible: the moment the first right becomes usable."""
+        return None if self.accessible or not self.upcoming else self.upcoming[0][0]
 
     @property
     def hours_left(self):
@@ -32,83 +40,47 @@ class Tile:
         return max(1, math.ceil((self.next_access - self.now).total_seconds() / 3600))
 
 
-def _usable(habilitation, now):
-    """SQL: a right of the habilitation (the model or an alias) is held and its delay is over (NULL
-    moment: no delay)."""
-    declare = habilitation.declare & (habilitation.active_from.is_null() | (habilitation.active_from <= now))
-    pay = habilitation.pay & (habilitation.pay_active_from.is_null() | (habilitation.pay_active_from <= now))
-    return declare | pay
-
-
-def _future(flag, moment, now):
-    return Case(None, [(flag & (moment > now), moment)], None)
-
-
 def tiles(user):
-    """The tiles of the user's own habilitations, in the catalogue's order.
+    """The tiles of the user's own habilitations, in the catalogue's order: how many establishments
+    are accessible now and how many from which moment.
 
-    The grouped count reads only the (user, declaration) index; "accessible" is an EXISTS per
-    declaration that stops at the first usable right. Only a declaration none of whose rights is
-    usable yet costs a scan of its rows, to find when the first one opens.
-    """
+    Read from the maintained tally (RightTally: user × declaration × moment the first right becomes
+    usable, db/counts.py), a handful of rows whatever the number of habilitations: no grouping of a
+    heavy déclarant's 48,000 rights on every view."""
     now = clock.now()
-    usable = Habilitation.alias("usable")
-    rows = (
-        Habilitation.select(
-            Habilitation.declaration,
-            fn.COUNT(SQL("*")),
-            fn.EXISTS(
-                usable.select(SQL("1")).where(
-                    (usable.user == user.id)
-                    & (usable.declaration == Habilitation.declaration)
-                    & _usable(usable, now)
-                )
-            ),
-        )
-        .where(Habilitation.user == user.id)
-        .group_by(Habilitation.declaration)
-        .tuples()
-    )
-    found = {declaration_id: (count, bool(accessible)) for declaration_id, count, accessible in rows}
+    found = {}
+    rows = RightTally.select(RightTally.declaration, RightTally.usable_from, RightTally.establishments).where(
+        RightTally.user == user.id).tuples()
+    for declaration_id, moment, count in rows:
+        available, upcoming = found.setdefault(declaration_id, [0, {}])
+        if moment is None or moment <= now:
+            found[declaration_id][0] += count
+        else:
+            upcoming[moment] = upcoming.get(moment, 0) + count
     if not found:
         return []
-    waiting = [d for d, (_, accessible) in found.items() if not accessible]
-    opening = _first_openings(user, waiting, now) if waiting else {}
     declarations = Declaration.select().where(Declaration.id.in_(list(found)) & Declaration.is_active)
     result = []
     for declaration in sorted(declarations, key=lambda d: (d.position, d.label)):
-        count, accessible = found[declaration.id]
-        next_access = opening.get(declaration.id)
-        if accessible or next_access is not None:  # rows holding neither right make no tile
-            result.append(Tile(declaration, count, accessible, next_access, now))
+        available, upcoming = found[declaration.id]
+        later = sorted(upcoming.items())
+        result.append(Tile(declaration, available + sum(n for _, n in later), available, later, now))
     return result
 
 
-def _first_openings(user, declaration_ids, now):
-    """{declaration id: the earliest moment one of the user's rights becomes usable}."""
-    rows = (
-        Habilitation.select(
-            Habilitation.declaration,
-            fn.MIN(_future(Habilitation.declare, Habilitation.active_from, now)),
-            fn.MIN(_future(Habilitation.pay, Habilitation.pay_active_from, now)),
-        )
-        .where((Habilitation.user == user.id) & Habilitation.declaration.in_(declaration_ids))
-        .group_by(Habilitation.declaration)
-        .tuples()
-    )
-    openings = {}
-    for declaration_id, *moments in rows:
-        moments = [_as_datetime(m) for m in moments if m is not None]
-        if moments:
-            openings[declaration_id] = min(moments)
-    return openings
+def tile_of(user, declaration):
+    """The user's tile of that declaration (its counts), None when it has none."""
+    return next((t for t in tiles(user) if t.declaration.id == declaration.id), None)
 
 
-def _as_datetime(value):
-    # SQLite hands aggregates back as text: MIN() loses the column's type.
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value
+WHEN = {"maintenant": "Accessibles maintenant", "a-venir": "À venir"}
+
+
+def _usable(habilitation, now):
+    """SQL: a right of the habilitation is held and its delay is over (NULL moment: no delay)."""
+    declare = habilitation.declare & (habilitation.active_from.is_null() | (habilitation.active_from <= now))
+    pay = habilitation.pay & (habilitation.pay_active_from.is_null() | (habilitation.pay_active_from <= now))
+    return declare | pay
 
 
 @dataclass
@@ -117,6 +89,7 @@ class Right:
 
     siret: str
     name: str
+    address: str
     company: str
     declare: bool
     declare_from: object
@@ -128,58 +101,42 @@ class Right:
         return moment is None or moment <= self.now
 
 
-def _prefix(column, digits):
-    """column starts with digits, as a range the (firm, siret) index can serve on both engines
-    (LIKE 'x%' cannot use it: SQLite's LIKE ignores case)."""
-    return (column >= digits) & (column < digits[:-1] + chr(ord(digits[-1]) + 1))
+def tile_establishments(user, code, search="", page=1, per_page=50, when=""):
+    """The establishments the user may act for with the declaration of that code, those accessible
+    now first; searched like every list of establishments (SIRET or its beginning, enseigne, street,
+    postcode, town, company name), filtered by when ("maintenant", "a-venir", "" for both).
 
-
-def tile_establishments(user, code, search="", page=1, per_page=50):
-    """The establishments the user may act for with the declaration of that code.
-
-    Returns (declaration, rights, total). NotFound when the user holds no right for it.
-    """
+    Returns (declaration, rights, total). NotFound when the user holds no right for it."""
     declaration = Declaration.get_or_none((Declaration.code == code) & Declaration.is_active)
     if declaration is None:
         raise NotFound()
     held = Habilitation.select().where(
         (Habilitation.user == user.id) & (Habilitation.declaration == declaration.id)
     )
+    if not held.exists():
+        raise NotFound()
+    now = clock.now()
+    usable = _usable(Habilitation, now)
     base = (
-        held.select(Habilitation, Establishment.siret, Establishment.name, Company.name.alias("company_name"))
+        held.select(Habilitation, Establishment.siret, Establishment.name, Establishment.street,
+                    Establishment.postcode, Establishment.town, Company.name.alias("company_name"))
         .join(Establishment)
         .join(Company)
-        # The firm condition lets the planner walk the (firm, siret) index in SIRET order and probe
-        # the habilitations, instead of sorting all of a heavy déclarant's rows for one page.
         .where(Establishment.firm == user.firm_id)
     )
-    term = (search or "").strip()
-    if term:
-        digits = clean(term)
-        if digits.isdigit():
-            # Through the establishments' (firm, siret) index: SQLite would otherwise scan all the
-            # déclarant's rights for the count.
-            matching = Establishment.select(Establishment.id).where(
-                (Establishment.firm == user.firm_id) & _prefix(Establishment.siret, digits)
-            )
-            base = base.where(Habilitation.establishment.in_(matching))
-        else:
-            base = base.where(Company.name.contains(term) | Establishment.name.contains(term))
-        if not held.exists():
-            raise NotFound()
-        total = base.count()
-    else:
-        # Every habilitation row holds a right (rows are deleted when both boxes are unticked),
-        # so the count reads only the (user, declaration) index.
-        total = held.count()
-        if not total:
-            raise NotFound()
-    now = clock.now()
-    rows = base.order_by(Establishment.siret).paginate(max(page, 1), per_page).objects()
+    condition = matching(search, Establishment)
+    if condition is not None:
+        base = base.where(condition)
+    if when in WHEN:
+        base = base.where(usable if when == "maintenant" else ~usable)
+    # Without a filter every habilitation row holds a right: the count reads the (user, declaration) index.
+    total = base.count() if condition is not None or when in WHEN else held.count()
+    rows = (base.order_by(Case(None, [(usable, 0)], 1), Establishment.siret)
+            .paginate(max(page, 1), per_page).objects())
     rights = [
         Right(
-            r.siret, r.name, r.company_name, r.declare, r.active_from if r.declare else None,
-            r.pay, r.pay_active_from if r.pay else None, now,
+            r.siret, r.name, " ".join(p for p in (r.street, r.postcode, r.town) if p), r.company_name,
+            r.declare, r.active_from if r.declare else None, r.pay, r.pay_active_from if r.pay else None, now,
         )
         for r in rows
     ]

@@ -1,82 +1,59 @@
-"""The Plan of pending Edits (see edits.py): what they would change in the database, cell by
-cell, with the counts the grid shows. Nothing is written here: writes.apply() writes a Plan at
-"Valider", and describe() tells the cells of a conflict.
+"""The Plan of pending Edits (see edits.py): what they would change, counted, with the changes to
+list. Nothing is written here: writes.apply() writes the same edits at "Valider".
+
+A "Tout (dé)cocher" or a column tick is counted in SQL (one COUNT per column) and only its first
+changes are read, to be listed; the boxes named one by one (ticks of the page, an imported file) and
+a copy are read cell by cell, and correct the bulk counts where they overlap.
 """
 from dataclasses import dataclass, field
 
-from peewee import JOIN, chunked, fn
-
-from db.bulk import IDS_PER_QUERY
-from db.database import database
-from db.errors import Conflict, Invalid, NotFound
-from db.habilitations import cells, grid
-from db.habilitations.criteria import CELL_COLUMNS, cells_query, coalesce_false, pairs_query
+from db.errors import Invalid
+from db.habilitations import grid
 from db.habilitations.edits import DECLARE, PAY
-from db.identifiers import format_siret
-from db.models import (
-    Company,
-    Declaration,
-    Establishment,
-    EstablishmentDeclaration,
-    Habilitation,
-    PortfolioDeclarant,
-    User,
+from db.habilitations.sources import (
+    bulk_rows,
+    change_of,
+    check_ownership,
+    copy_rows,
+    explicit_rows,
+    members,
+    not_copied,
+    raw,
+    scoped,
 )
+from db.models import Declaration
 
 BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
     "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
 )
-CONFLICT = (
-    "Ces habilitations ont été modifiées par un autre administrateur depuis l'affichage de la grille : "
-    "rien n'a été enregistré. La grille est rechargée avec leurs valeurs actuelles ; vérifiez-les, "
-    "puis cliquez de nouveau sur « Valider » pour appliquer vos modifications."
-)
-GONE = "n'est plus proposée (déclaration ou déclarant retiré entre-temps)"
-
-
-@dataclass(slots=True)
-class CellChange:
-    key: tuple
-    siret: str
-    establishment: str
-    code: str
-    label: str
-    has_payment: bool
-    delay_hours: int
-    person: str
-    habilitation_id: int
-    before: tuple  # (declare, pay)
-    after: list
-
-    @property
-    def added(self):
-        return sum(1 for b, a in zip(self.before, self.after, strict=True) if a and not b)
-
-    @property
-    def removed(self):
-        return sum(1 for b, a in zip(self.before, self.after, strict=True) if b and not a)
-
-    @property
-    def what(self):
-        """ "Déclarer ajouté, Payer retiré": the boxes that change."""
-        return ", ".join(
-            f"{name} {'ajouté' if self.after[i] else 'retiré'}"
-            for i, name in enumerate(("Déclarer", "Payer")) if self.before[i] != self.after[i]
-        )
+LISTED = 200  # changes of a bulk edit read to be listed; the counts cover them all
+INDEX = {DECLARE: 0, PAY: 1}
 
 
 @dataclass
 class Plan:
-    changes: list
-    added: int = 0
-    removed: int = 0
+    changes: list  # CellChanges: those named one by one or copied, then the first of the bulk ones
+    added: int = 0  # boxes ticked
+    removed: int = 0  # boxes unticked
     not_copied: int = 0  # copy: rights of the source where the target is not offered
-    bulk_changed: dict = field(default_factory=dict)  # column -> boxes "Tout (dé)cocher" changes
+    bulk_changed: dict = field(default_factory=dict)  # bulk key (see Edits.bulks) -> boxes it changes
+    event: object = None  # once applied: the journal's event (AuditEvent)
+    usable_from: object = None  # once applied: when the rights granted become usable
+    delay_hours: int = None  # once applied: their access delay, when they share one
 
     @property
     def summary(self):
         return pending_phrase(self.added, self.removed)
+
+    @property
+    def total(self):
+        """Boxes that change: "3 845 modifications en attente"."""
+        return self.added + self.removed
+
+    @property
+    def unlisted(self):
+        return max(0, self.total - sum(c.added + c.removed for c in self.changes))
 
 
 def _n(value):
@@ -95,148 +72,101 @@ def pending_phrase(added, removed):
     return text
 
 
-def _change(row):
-    e_id, siret, name, d_id, code, label, has_payment, delay, u_id, nom, prenom, h_id, declare, pay = row[:14]
-    before = (bool(declare), bool(pay) and bool(has_payment))
-    return CellChange(
-        (e_id, d_id, u_id), siret, name, code, label, bool(has_payment), delay, f"{nom.upper()} {prenom}",
-        h_id, before, list(before),
-    )
+def declarations_of(edits):
+    """{id: Declaration} of the services a column tick names (404 for an unknown one)."""
+    from db.errors import NotFound
 
-
-def _explicit_rows(actor, keys):
-    """The current state of the cells named one by one, checked to be cells of the firm."""
-    found = cells.load(actor.firm_id, keys)
-    missing = keys - set(found)
-    if missing:
-        _check_ownership(actor, missing)
-        raise Conflict(CONFLICT, _gone(sorted(missing)[:200]))
+    ids = {service for _, service, _, _ in edits.bulks() if service is not None}
+    found = {d.id: d for d in Declaration.select().where(Declaration.id.in_(sorted(ids)))} if ids else {}
+    if len(found) != len(ids):
+        raise NotFound()
     return found
 
 
-def _check_ownership(actor, keys):
-    """An establishment, person or declaration that is not the firm's is a 404, never a hint."""
-    for ids, model, scoped in (
-        ({k[0] for k in keys}, Establishment, Establishment.firm == actor.firm_id),
-        ({k[2] for k in keys}, User, User.firm == actor.firm_id),
-        ({k[1] for k in keys}, Declaration, True),
-    ):
-        for chunk in chunked(sorted(ids), IDS_PER_QUERY):
-            if model.select().where(model.id.in_(chunk) & scoped).count() != len(chunk):
-                raise NotFound()
-
-
-def _gone(keys):
-    sirets = dict(Establishment.select(Establishment.id, Establishment.siret)
-                  .where(Establishment.id.in_({k[0] for k in keys})).tuples())
-    labels = dict(Declaration.select(Declaration.id, Declaration.label)
-                  .where(Declaration.id.in_({k[1] for k in keys})).tuples())
-    people = {u.id: u.full_name for u in User.select().where(User.id.in_({k[2] for k in keys}))}
-    return [f"{format_siret(sirets[e])} – {labels[d]} – {people[u]} : {GONE}" for e, d, u in keys]
-
-
-def _bulk_rows(criteria, column, value):
-    box = Habilitation.declare if column == DECLARE else Habilitation.pay
-    query = cells_query(criteria, *CELL_COLUMNS).where(coalesce_false(box) != value)
-    return query.where(Declaration.has_payment) if column == PAY else query
-
-
-def _copy_rows(criteria, target, source):
-    """Cells of the target whose boxes differ from the source's on the same establishment and service."""
-    theirs = Habilitation.alias()
-    query = cells_query(criteria, *CELL_COLUMNS, theirs.declare, theirs.pay, user_ids=[target]).join(
-        theirs, on=(
-            (theirs.establishment == EstablishmentDeclaration.establishment)
-            & (theirs.declaration == EstablishmentDeclaration.declaration)
-            & (theirs.user == source)
-        ), join_type=JOIN.LEFT_OUTER,
-    )
-    differs = (coalesce_false(Habilitation.declare) != coalesce_false(theirs.declare)) | (
-        Declaration.has_payment & (coalesce_false(Habilitation.pay) != coalesce_false(theirs.pay))
-    )
-    return query.where(differs)
-
-
-def _not_copied(criteria, target, source):
-    """Rights of the source on cells where the target is not a déclarant of the portfolio."""
-    offered = PortfolioDeclarant.select().where(
-        (PortfolioDeclarant.portfolio == Company.portfolio) & (PortfolioDeclarant.user == target)
-    )
-    return (
-        pairs_query(criteria, Habilitation.id)
-        .join(Habilitation, on=(
-            (Habilitation.establishment == EstablishmentDeclaration.establishment)
-            & (Habilitation.declaration == EstablishmentDeclaration.declaration)
-            & (Habilitation.user == source)
-        ))
-        .where((Habilitation.declare | Habilitation.pay) & ~fn.EXISTS(offered))
-        .count()
-    )
-
-
-def _raw(query):
-    """The query's rows as the driver returns them: tens of thousands of cells are read without
-    peewee's per-value conversion (the booleans are read with bool(), the texts are texts)."""
-    return database.execute(query).fetchall()
+def check_size(criteria, edits):
+    """Refuse a « Tout (dé)cocher » of the list over more cells than BULK_LIMIT."""
+    covered = grid.total(criteria) if edits.bulk else 0
+    if covered > grid.BULK_LIMIT:
+        raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
 
 
 def plan(actor, criteria, edits):
     """The Plan of the edits against the database now (nothing written)."""
-    entries, bulk_changed = {}, {}
-    covered = grid.total(criteria) if edits.bulk else 0
-    if covered > grid.BULK_LIMIT:
-        raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
-    for column, value in edits.bulk.items():
-        bulk_changed[column] = 0
-        for row in _raw(_bulk_rows(criteria, column, value)):
-            bulk_changed[column] += 1
-            entry = entries.get((row[0], row[3], row[8])) or _change(row)
-            entries[entry.key] = entry
-            entry.after[0 if column == DECLARE else 1] = value
-    not_copied = 0
+    check_size(criteria, edits)
+    declarations = declarations_of(edits)
+    result = Plan([])
+    bulks = [(key, scoped(criteria, declarations, service), column, value)
+             for key, service, column, value in edits.bulks()]
+    for key, where, column, value in bulks:
+        result.bulk_changed[key] = bulk_rows(where, column, value).count()
+        result.added += result.bulk_changed[key] if value else 0
+        result.removed += 0 if value else result.bulk_changed[key]
+    entries, copied = {}, {}
     if edits.copy:
         target, source = edits.copy
-        for row in _raw(_copy_rows(criteria, target, source)):
-            entry = entries.get((row[0], row[3], row[8])) or _change(row)
-            entries[entry.key] = entry
-            entry.after[:] = [bool(row[14]), bool(row[15]) and entry.has_payment]
-        not_copied = _not_copied(criteria, target, source)
+        for row in raw(copy_rows(criteria, target, source)):
+            entry = entries[(row[0], row[3], row[8])] = change_of(row)
+            copied[entry.key] = [bool(row[14]), bool(row[15]) and entry.has_payment]
+        result.not_copied = not_copied(criteria, target, source)
     if edits.cells:
-        found = _explicit_rows(actor, set(edits.cells))
-        for key, columns in edits.cells.items():
-            entry = entries.get(key)
-            if entry is None:
-                row = found[key]
-                if columns.get(PAY) and not row[6]:
-                    raise Invalid({"__all__": f"« {row[5]} » ne comporte pas de droit Payer."})
-                current = (bool(row[12]), bool(row[13]) and bool(row[6]))
-                if (columns.get(DECLARE, current[0]), columns.get(PAY, current[1])) == current:
-                    continue  # an imported line often restates what is there: no change to build
-                entry = entries[key] = _change(row)
-            for column, value in columns.items():
-                if column == PAY and value and not entry.has_payment:
-                    raise Invalid({"__all__": f"« {entry.label} » ne comporte pas de droit Payer."})
-                entry.after[0 if column == DECLARE else 1] = value
+        found = explicit_rows(actor, set(edits.cells))
+        for key in edits.cells:
+            entries.setdefault(key, change_of(found[key]))
+            _check_payer(entries[key], edits.cells[key])
+    for _, where, column, value in bulks:  # in order: the bulk edits, the copy, the boxes one by one
+        for cell in members(where, column, set(entries)) if entries else ():
+            entry = entries[cell]
+            entry.after[INDEX[column]] = value
+            if entry.before[INDEX[column]] != value:  # its own change counts instead in the total
+                result.added -= 1 if value else 0
+                result.removed -= 0 if value else 1
+    for key, boxes in copied.items():
+        entries[key].after[:] = boxes
+    for key, columns in edits.cells.items():
+        for column, value in columns.items():
+            entries[key].after[INDEX[column]] = value
     unchanged = edits.seen - set(edits.cells)
     if unchanged:  # cells shown but not changed are checked to be the firm's all the same
-        _check_ownership(actor, unchanged)
-    changes = [e for e in entries.values() if tuple(e.after) != e.before]
-    changes.sort(key=lambda e: (e.siret, e.code, e.person))
-    return Plan(
-        changes, sum(e.added for e in changes), sum(e.removed for e in changes), not_copied, bulk_changed
-    )
+        check_ownership(actor, unchanged)
+    changes = sorted((e for e in entries.values() if tuple(e.after) != e.before),
+                     key=lambda e: (e.siret, e.code, e.person))
+    result.added += sum(e.added for e in changes)
+    result.removed += sum(e.removed for e in changes)
+    result.changes = changes + _first_bulk_changes(bulks, set(entries), LISTED - len(changes))
+    return result
 
 
-def describe(actor, keys):
-    """ "SIRET – service – person : Déclarer coché, Payer décoché" for cells, with their values now."""
-    if not keys:
-        return []
-    rows = cells.load(actor.firm_id, keys)
-    out = []
-    for row in sorted((rows[k] for k in keys if k in rows), key=lambda r: (r[1], r[4], r[9], r[10])):
-        cell = _change(row)
-        boxes = [f"Déclarer {'coché' if cell.before[0] else 'décoché'}"]
-        if cell.has_payment:
-            boxes.append(f"Payer {'coché' if cell.before[1] else 'décoché'}")
-        out.append(f"{format_siret(cell.siret)} – {cell.label} – {cell.person} : {', '.join(boxes)}")
+def _check_payer(entry, columns):
+    if columns.get(PAY) and not entry.has_payment:
+        raise Invalid({"__all__": f"« {entry.label} » ne comporte pas de droit Payer."})
+
+
+def check_named(actor, edits):
+    """{key: (siret, boxes now as bits, {column: value})} of the cells named one by one, checked as
+    plan() checks them: the firm's cells (404, or Conflict when one is gone), Payer where it exists."""
+    found = explicit_rows(actor, set(edits.cells)) if edits.cells else {}
+    out = {}
+    for key, columns in edits.cells.items():
+        entry = change_of(found[key])
+        _check_payer(entry, columns)
+        out[key] = (entry.siret, (1 if entry.before[0] else 0) | (2 if entry.before[1] else 0), columns)
+    unchanged = edits.seen - set(edits.cells)
+    if unchanged:
+        check_ownership(actor, unchanged)
     return out
+
+
+def _first_bulk_changes(bulks, special, room):
+    """The first changes of the bulk edits, to be listed (the cells listed already left out)."""
+    listed = {}
+    for _, where, column, value in bulks:
+        if room - len(listed) <= 0:
+            break
+        for row in raw(bulk_rows(where, column, value).limit(room - len(listed) + len(special))):
+            key = (row[0], row[3], row[8])
+            if key in special:
+                continue
+            entry = listed.get(key) or change_of(row)
+            entry.after[INDEX[column]] = value
+            listed[key] = entry
+    return sorted(listed.values(), key=lambda e: (e.siret, e.code, e.person))[:max(room, 0)]

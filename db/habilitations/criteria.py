@@ -4,13 +4,13 @@ A cell is one establishment × one declaration selected for it (EstablishmentDec
 person of the company's portfolio (PortfolioDeclarant); its Déclarer / Payer boxes are the
 Habilitation row of that triple, when there is one. Every query here is scoped to the firm.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peewee import JOIN, fn
 
 from db import fields
+from db.clients.search import matching
 from db.errors import NotFound
-from db.identifiers import clean
 from db.models import (
     Company,
     Declaration,
@@ -156,14 +156,14 @@ def pairs_query(criteria, *columns):
 
 
 def _siret_filter(query, term):
-    if not term:
-        return query
-    digits = clean(term)
-    if digits.isdigit():
-        if len(digits) == 14:
-            return query.where(Establishment.siret == digits)
-        return query.where(Establishment.siret.startswith(digits))
-    return query.where(Establishment.name.contains(term) | Company.name.contains(term))
+    """The establishments the search box names: SIRET or its beginning, enseigne, address, company."""
+    condition = matching(term, Establishment)
+    return query if condition is None else query.where(condition)
+
+
+def for_service(criteria, declaration):
+    """The criteria narrowed to one service (a column of the matrix grid)."""
+    return replace(criteria, service=declaration)
 
 
 def cells_query(criteria, *columns, user_ids=None, with_habilitation=True):

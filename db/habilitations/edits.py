@@ -1,9 +1,10 @@
 """The pending ticks the grid's form carries, read into Edits (nothing is looked up here).
 
 Edits are what the administrator asked for: "Tout (dé)cocher" of a column over every cell of
-the search (bulk), the copy of another person's rights ("Mêmes habilitations que…"), and boxes
-ticked one by one (cells), applied in that order by changes.plan(). A malformed token names
-nothing: 404.
+the search (bulk: Déclarer or Payer of every service of « Vue liste »; columns: Déclarer or Payer
+of one service, a column of the matrix grid, over every result), the copy of another person's
+rights ("Mêmes habilitations que…"), and boxes ticked one by one (cells), applied in that order.
+A malformed token names nothing: 404.
 """
 from dataclasses import dataclass, field
 
@@ -18,12 +19,25 @@ MAX_CELLS = 200_000
 @dataclass
 class Edits:
     bulk: dict = field(default_factory=dict)  # column -> bool, over every cell of the criteria
+    columns: dict = field(default_factory=dict)  # (declaration id, column) -> bool, over every result
     cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
     copy: tuple = None  # (target user id, source user id)
     seen: set = field(default_factory=set)  # every cell the form named, changed or not
 
     def is_empty(self):
-        return not (self.bulk or self.cells or self.copy)
+        return not (self.bulk or self.columns or self.cells or self.copy)
+
+    def bulks(self):
+        """[(key, declaration id or None for every service, column, value)], key as in Plan.bulk_changed."""
+        return [(column, None, column, value) for column, value in self.bulk.items()] + [
+            ((declaration, column), declaration, column, value)
+            for (declaration, column), value in self.columns.items()
+        ]
+
+    def columns_text(self):
+        """The column ticks as the matrix's form carries them: "declaration-c-v" separated by spaces."""
+        letters = {DECLARE: "d", PAY: "p"}
+        return " ".join(f"{d}-{letters[c]}-{int(v)}" for (d, c), v in self.columns.items())
 
     def token_text(self):
         """The cells as the grid's form carries them: "e-d-u-c-v" separated by spaces."""
@@ -49,14 +63,28 @@ def bulk_value(value):
     return None if text == "" else text == "1"
 
 
-def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=()):
-    """Edits from the grid's form: bulk_* ("", "1", "0"), changes ("e-d-u-c-v" tokens), and the
-    boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those ticked now ("e-d-u")."""
+def parse_columns(text):
+    """{(declaration id, column): value} from "declaration-c-v" tokens."""
+    columns = {}
+    for token in (text or "").split():
+        parts = token.split("-")
+        if len(parts) != 3 or parts[1] not in COLUMNS or parts[2] not in ("0", "1"):
+            raise NotFound()
+        columns[(_ints(parts[:1])[0], COLUMNS[parts[1]])] = parts[2] == "1"
+    return columns
+
+
+def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_ticked=(), pay_ticked=(),
+                columns=""):
+    """Edits from the grid's form: bulk_* ("", "1", "0"), columns ("d-c-v" tokens), changes ("e-d-u-c-v"
+    tokens), and the boxes of the page shown ("e-d-u-D-P" as rendered, x for no box) with those
+    ticked now ("e-d-u")."""
     edits = Edits()
     for column, value in ((DECLARE, bulk_declare), (PAY, bulk_pay)):
         value = bulk_value(value)
         if value is not None:
             edits.bulk[column] = value
+    edits.columns = parse_columns(columns)
     tokens = (changes or "").split()
     if len(tokens) + len(shown) > MAX_CELLS:
         raise Invalid({"__all__": "Trop de modifications en une fois : validez-les par parties."})

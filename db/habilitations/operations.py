@@ -85,7 +85,7 @@ def edits_from(fields):
     without JavaScript (toggle_*) replaces the column's ticks one by one."""
     edits = parse_edits(
         fields.get("bulk_declare", ""), fields.get("bulk_pay", ""), fields.get("changes", ""),
-        fields.get("shown", ()), fields.get("declare", ()), fields.get("pay", ()),
+        fields.get("shown", ()), fields.get("declare", ()), fields.get("pay", ()), fields.get("columns", ""),
     )
     for column in (DECLARE, PAY):
         toggle = fields.get(f"toggle_{column}")

@@ -1,165 +1,204 @@
-"""Valider: the conflict check and the set-based writes of a Plan, with its journal rows.
+"""Valider: the conflict check and the set-based writes of pending Edits, with their journal.
 
-apply() locks the firm's habilitations for the transaction, refuses (Conflict, nothing written)
-when the journal shows that a cell the edits touch changed after the page's version, then
-computes the Plan again and writes it: INSERTs in chunks, UPDATE/DELETE … WHERE id IN (chunk),
-grouped by what changes, and one AuditEvent per cell.
+apply() locks the firm's habilitations for the transaction, refuses (Conflict, nothing written) when
+the journal shows that a cell the edits touch changed after the page's version, then writes one
+journal event and its lines (habilitation_change: each cell's boxes before → after), derived in SQL:
+one INSERT … SELECT per "Tout (dé)cocher" or column tick, one for a copy, the boxes named one by one
+on top. The habilitations follow from the lines in two statements: an INSERT … SELECT … ON CONFLICT
+DO UPDATE for the cells that keep a box, its DELETE twin for the others. No cell becomes a Python
+object, whatever the number of cells.
 """
-from peewee import chunked
+from peewee import EXCLUDED, Case, Tuple, Value, chunked, fn
 
-from db import clock
-from db.bulk import IDS_PER_QUERY, copy_rows
-from db.database import database, is_postgres
+from db import clock, counts
+from db.bulk import IDS_PER_QUERY
+from db.database import database
 from db.errors import Conflict
-from db.habilitations import access_delay
-from db.habilitations.changes import CONFLICT, describe, plan
+from db.habilitations import access_delay, events
+from db.habilitations.changes import Plan, check_named, check_size, declarations_of
 from db.habilitations.criteria import cells_query
-from db.identifiers import format_siret
-from db.models import AuditEvent, Declaration, Establishment, Firm, Habilitation, User
+from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
+from db.habilitations.sources import copy_rows as copy_source
+from db.models import (
+    USER_DECLARATION_RIGHTS,
+    AuditEvent,
+    Declaration,
+    Establishment,
+    Firm,
+    Habilitation,
+    HabilitationChange,
+    RightTally,
+    User,
+)
 from db.notifications import rights
 
-INSERT_FIELDS = ("user", "establishment", "declaration", "declare", "granted_at", "active_from", "pay",
-                 "pay_granted_at", "pay_active_from")
-JOURNAL_FIELDS = (
-    "firm",
-    "actor",
-    "actor_name",
-    "at",
-    "action",
-    "object_type",
-    "object_id",
-    "summary",
-    "siret",
-    "declaration_code",
-    "before",
-    "after",
-)
+HC = HabilitationChange
+LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
+               HC.active_from)
+CONFLICTS_SHOWN = 200
+
+
+def _recent(actor, version):
+    """(establishment, declaration, user) of the lines the firm's journal wrote after version."""
+    return (HC.select(HC.establishment_id, HC.declaration_id, HC.user_id)
+            .join(AuditEvent, on=(HC.event == AuditEvent.id))
+            .where((HC.event > version) & (AuditEvent.firm == actor.firm_id)))
 
 
 def conflicts(actor, criteria, edits, version):
     """Descriptions of the cells the edits touch that the journal shows changed after version."""
-    events = (
-        AuditEvent.select(AuditEvent.object_id)
-        .where((AuditEvent.id > version) & (AuditEvent.firm == actor.firm_id)
-               & (AuditEvent.object_type == "Habilitation"))
-        .tuples()
-    )
-    changed = set()
-    for (object_id,) in events:
-        parts = object_id.split(":")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            changed.add(tuple(int(p) for p in parts))
-    hit = changed & set(edits.cells)
-    others = changed - hit
-    if others and (edits.bulk or edits.copy):
-        users = list(edits.copy) if edits.copy and not edits.bulk else None
-        for chunk in chunked(sorted({k[0] for k in others}), IDS_PER_QUERY):
-            rows = cells_query(criteria, Establishment.id, Declaration.id, User.id, user_ids=users,
-                               with_habilitation=False).where(Establishment.id.in_(chunk)).tuples()
-            hit |= others & set(rows)
+    recent = _recent(actor, version)
+    hit = set()
+    if edits.cells:
+        for chunk in chunked(sorted({k[0] for k in edits.cells}), IDS_PER_QUERY):
+            hit |= set(raw(recent.where(HC.establishment_id.in_(chunk)))) & set(edits.cells)
+    keys = (Establishment.id, Declaration.id, User.id)
+    declarations = declarations_of(edits)
+    sources = [bulk_rows(scoped(criteria, declarations, service), column, value, *keys)
+               for _, service, column, value in edits.bulks()]
+    if edits.copy:
+        sources.append(cells_query(criteria, *keys, user_ids=list(edits.copy), with_habilitation=False))
+    for source in sources:
+        if len(hit) < CONFLICTS_SHOWN:
+            query = source.where(Tuple(*keys).in_(recent)).limit(CONFLICTS_SHOWN)
+            hit |= {tuple(row) for row in raw(query)}
     return describe(actor, hit)
 
 
 def apply(actor, criteria, edits, version, delay_override=None):
     """Write the edits in one transaction; Conflict (nothing written) when a cell they touch
-    changed after version. Returns the Plan that was applied."""
+    changed after version. Returns the Plan applied (its counts, its journal event)."""
     with database.atomic():
         # Serialise the firm's Valider: a row lock on PostgreSQL, the write lock on SQLite.
         Firm.update(is_active=Firm.is_active).where(Firm.id == actor.firm_id).execute()
         changed = conflicts(actor, criteria, edits, version)
         if changed:
             raise Conflict(CONFLICT, changed)
-        result = plan(actor, criteria, edits)
-        write(actor, result.changes, delay_override)
-    return result
+        return write(actor, criteria, edits, delay_override)
 
 
-def write(actor, changes, delay_override=None):
-    """Set-based writes of CellChanges and their journal rows (inside the caller's transaction)."""
+def write(actor, criteria, edits, delay_override=None):
+    """The event, its lines and the habilitations they change (inside the caller's transaction)."""
+    check_size(criteria, edits)
+    named = check_named(actor, edits)  # before anything is written: 404, Conflict, Payer refused
     now = clock.now()
-    starts, stamps = {}, {}  # per declaration: when its rights start, and that moment as stored
-    stamp = _stamp_function()
-    inserts, deletes, updates = [], [], {}
-    for change in changes:
-        declaration_id = change.key[1]
-        if declaration_id not in starts:
-            hours = access_delay.effective_hours(change.delay_hours, delay_override)
-            starts[declaration_id] = access_delay.active_from(now, hours)
-            stamps[declaration_id] = stamp(starts[declaration_id])
-        declare, pay = change.after
-        if change.habilitation_id is None:
-            start, granted = stamps[declaration_id], stamp(now)
-            inserts.append((change.key[2], change.key[0], declaration_id,
-                            declare, granted if declare else None, start if declare else None,
-                            pay, granted if pay else None, start if pay else None))
-        elif not (declare or pay):
-            deletes.append(change.habilitation_id)
-        else:
-            moves = tuple(_move(b, a) for b, a in zip(change.before, change.after, strict=True))
-            updates.setdefault((moves, declaration_id), []).append(change.habilitation_id)
-    copy_rows(Habilitation, INSERT_FIELDS, inserts)
-    for batch in chunked(deletes, IDS_PER_QUERY):
-        Habilitation.delete().where(Habilitation.id.in_(batch)).execute()
-    for ((declare_move, pay_move), declaration_id), ids in updates.items():
-        values = {}
-        _set(values, declare_move, Habilitation.declare, Habilitation.granted_at, Habilitation.active_from,
-             now, starts[declaration_id])
-        _set(values, pay_move, Habilitation.pay, Habilitation.pay_granted_at, Habilitation.pay_active_from,
-             now, starts[declaration_id])
-        for batch in chunked(ids, IDS_PER_QUERY):
-            Habilitation.update(values).where(Habilitation.id.in_(batch)).execute()
-    who = (actor.firm_id, actor.id, actor.full_name, stamp(now))
-    copy_rows(AuditEvent, JOURNAL_FIELDS, [_event(who, change, starts[change.key[1]]) for change in changes])
-    rights.cells_changed(actor, changes, starts)  # Vos notifications of each person concerned
+    starts = _starts(now, delay_override)
+    event = AuditEvent.create(firm=actor.firm_id, actor=actor.id, actor_name=actor.full_name, at=now,
+                              action="habilitation.change", object_type="Habilitation", summary="")
+    declarations = declarations_of(edits)
+    for _, service, column, value in edits.bulks():
+        _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts)
+    if edits.copy:
+        _stage_copy(event, criteria, *edits.copy, starts)
+    if named:
+        _stage_named(event, named, starts)
+    HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
+    if not HC.select().where(HC.event == event.id).exists():
+        event.delete_instance()
+        return Plan([])
+    _apply_lines(event, now)
+    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
+    lines = HC.select().where(HC.event == event.id)
+    counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
+                   & RightTally.declaration.in_(lines.select(HC.declaration_id)))
+    return events.describe_event(event, starts)
 
 
-def _stamp_function():
-    """How a datetime is passed to the driver: as is on PostgreSQL; on SQLite as the text the
-    default adapter would make ("2026-11-23 14:05:00"), converted once instead of per row."""
-    if is_postgres():
-        return lambda moment: moment
-    cache = {}
-    return lambda moment: cache.setdefault(moment, str(moment))
+def _starts(now, delay_override):
+    """{declaration id: when a right granted now becomes usable}."""
+    rows = Declaration.select(Declaration.id, Declaration.access_delay_hours).tuples()
+    return {
+        d: access_delay.active_from(now, access_delay.effective_hours(h, delay_override)) for d, h in rows
+    }
 
 
-def _move(before, after):
-    return "keep" if before == after else ("grant" if after else "revoke")
+def _start_sql(starts, declaration_column):
+    return Case(declaration_column, list(starts.items()), None)
 
 
-def _set(values, move, box, granted, active, now, start):
-    if move == "grant":
-        values.update({box: True, granted: now, active: start})
-    elif move == "revoke":
-        values.update({box: False, granted: None, active: None})
+def _stage_bulk(event, criteria, column, value, starts):
+    before = bits_before()
+    bit = BITS[column]
+    after = before.bin_and(3 - bit) + (bit if value else 0)
+    start = _start_sql(starts, Declaration.id) if value else Value(None)
+    source = bulk_rows(criteria, column, value, Value(event.id), Establishment.id, Declaration.id, User.id,
+                       Establishment.siret, before, after, start)
+    # A second column tick on the same cells keeps the first one's box.
+    merged = HC.after.bin_and(3 - bit) + EXCLUDED.after.bin_and(bit)
+    HC.insert_from(source, LINE_FIELDS).on_conflict(
+        conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
+        update={HC.after: merged, HC.active_from: fn.COALESCE(EXCLUDED.active_from, HC.active_from)},
+    ).execute()
 
 
-def _event(who, change, start):
-    """One journal row (a tuple in JOURNAL_FIELDS order), before/after as db/audit.py writes them."""
-    words = []
-    for index, name in enumerate(("Déclarer", "Payer")):
-        if change.before[index] != change.after[index]:
-            words.append(f"{name} {'accordé' if change.after[index] else 'retiré'}")
-    created, deleted = change.habilitation_id is None, not any(change.after)
-    action = (
-        "habilitation.grant" if created else ("habilitation.revoke" if deleted else "habilitation.change")
+def _stage_copy(event, criteria, target, source, starts):
+    def columns(theirs):
+        declare = Case(None, [(theirs.declare, 1)], 0)
+        pay = Case(None, [(theirs.pay & Declaration.has_payment, 2)], 0)
+        return (Value(event.id), Establishment.id, Declaration.id, User.id, Establishment.siret,
+                bits_before(), declare + pay, _start_sql(starts, Declaration.id))
+
+    HC.insert_from(copy_source(criteria, target, source, columns), LINE_FIELDS).on_conflict(
+        conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
+        update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from},
+    ).execute()
+
+
+def _stage_named(event, final, starts):
+    """The boxes named one by one, over what the bulk edits and the copy staged (read back for them)."""
+    staged = {}
+    for chunk in chunked(sorted({k[0] for k in final}), IDS_PER_QUERY):
+        query = HC.select(HC.establishment_id, HC.declaration_id, HC.user_id, HC.after).where(
+            (HC.event == event.id) & HC.establishment_id.in_(chunk))
+        staged.update({(e, d, u): after for e, d, u, after in raw(query)})
+    rows = []
+    for key, (siret, before, columns) in final.items():
+        after = staged.get(key, before)
+        for column, value in columns.items():
+            after = (after & (3 - BITS[column])) | (BITS[column] if value else 0)
+        rows.append((event.id, *key, siret, before, after, starts.get(key[1]) if after & ~before else None))
+    _upsert_lines(rows)
+
+
+def _upsert_lines(rows):
+    for batch in chunked(rows, 1000):
+        HC.insert_many(batch, fields=LINE_FIELDS).on_conflict(
+            conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
+            update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from},
+        ).execute()
+
+
+def _apply_lines(event, now):
+    """The habilitations as the lines say: kept boxes keep their dates, granted ones get now and
+    their start, a cell left with no box loses its row."""
+    declare, pay = HC.after.bin_and(1) != 0, HC.after.bin_and(2) != 0
+    keeps = HC.select(
+        HC.user_id, HC.establishment_id, HC.declaration_id,
+        declare, Case(None, [(declare, Value(now))], None), Case(None, [(declare, HC.active_from)], None),
+        pay, Case(None, [(pay, Value(now))], None), Case(None, [(pay, HC.active_from)], None),
+    ).where((HC.event == event.id) & (HC.after != 0))
+    H = Habilitation
+
+    def kept(box, moment):
+        """The moment stays when the box does not change, else it takes the new one."""
+        incoming = getattr(EXCLUDED, moment.column_name)
+        return Case(None, [(box == getattr(EXCLUDED, box.column_name), moment)], incoming)
+
+    fields = [H.user, H.establishment, H.declaration, H.declare, H.granted_at, H.active_from, H.pay,
+              H.pay_granted_at, H.pay_active_from]
+    H.insert_from(keeps, fields).on_conflict(
+        conflict_target=[H.establishment, H.declaration, H.user],
+        update={
+            H.granted_at: kept(H.declare, H.granted_at), H.active_from: kept(H.declare, H.active_from),
+            H.pay_granted_at: kept(H.pay, H.pay_granted_at),
+            H.pay_active_from: kept(H.pay, H.pay_active_from),
+            H.declare: EXCLUDED.declare, H.pay: EXCLUDED.pay,
+        },
+    ).execute()
+    emptied = (
+        H.select(H.id)
+        .join(HC, on=((HC.establishment_id == H.establishment) & (HC.declaration_id == H.declaration)
+                      & (HC.user_id == H.user)))
+        .where((HC.event == event.id) & (HC.after == 0))
     )
-    granted = (change.after[0] and not change.before[0], change.after[1] and not change.before[1])
-    return (
-        *who, action, "Habilitation", ":".join(map(str, change.key)),
-        f"{change.person} – « {change.label} » sur {format_siret(change.siret)} : {', '.join(words)}",
-        change.siret, change.code,
-        None if created else _state(change.before, (False, False), None),
-        None if deleted else _state(change.after, granted, str(start)),
-    )
-
-
-def _state(boxes, granted, start):
-    # The JSON of json.dumps(..., sort_keys=True), written directly: it runs once per cell.
-    parts = []
-    if granted[0]:
-        parts.append(f'"active_from": "{start}"')
-    parts.append(f'"declare": {"true" if boxes[0] else "false"}')
-    parts.append(f'"pay": {"true" if boxes[1] else "false"}')
-    if granted[1]:
-        parts.append(f'"pay_active_from": "{start}"')
-    return "{" + ", ".join(parts) + "}"
+    H.delete().where(H.id.in_(emptied)).execute()

@@ -11,8 +11,11 @@ from db.models.firm_space import (
     NotificationMail,
 )
 from db.models.portfolio import (
+    COMPANY_DECLARATION_ESTABLISHMENTS,
+    COMPANY_ESTABLISHMENTS,
     PORTFOLIO_COMPANIES,
     PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_RIGHTS,
     Company,
     CompanyDeclaration,
     Establishment,
@@ -22,11 +25,13 @@ from db.models.portfolio import (
     Portfolio,
     PortfolioDeclarant,
     PortfolioDeclaration,
+    RightTally,
 )
 from db.models.records import (
     FIRM_PENDING_REQUESTS,
     AssistanceRequest,
     AuditEvent,
+    HabilitationChange,
     OutgoingMail,
     PendingRequest,
     RateEvent,
@@ -49,7 +54,9 @@ ALL_MODELS = [
     Establishment,
     EstablishmentDeclaration,
     Habilitation,
+    RightTally,
     AuditEvent,
+    HabilitationChange,
     OutgoingMail,
     PendingRequest,
     AssistanceRequest,
@@ -65,4 +72,5 @@ ALL_MODELS = [
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
     "USER_UNREAD_NOTICES",
+    "COMPANY_ESTABLISHMENTS", "COMPANY_DECLARATION_ESTABLISHMENTS", "USER_DECLARATION_RIGHTS",
 ]

@@ -3,13 +3,29 @@
 Link tables are explicit with a unique index on the pair (no ManyToManyField), and carry the
 indexes the habilitation grid and the tiles query by.
 """
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+import datetime
+
+from peewee import (
+    SQL,
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
 
 from db import clock
 from db.counts import Counter
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 from db.models.catalogue import Declaration
+
+# Server-side defaults of the columns added after the first schema: INSERT … SELECT statements that
+# name their columns (migrations, bulk writes) leave them out.
+EMPTY, ZERO = SQL("DEFAULT ''"), SQL("DEFAULT 0")
 
 
 class Portfolio(BaseModel):
@@ -63,6 +79,7 @@ class Company(BaseModel):
     siren = CharField(max_length=9)
     name = CharField(max_length=200)
     added_at = DateTimeField(default=clock.now)
+    establishment_count = IntegerField(default=0, constraints=[ZERO])  # maintained: db/counts.py
 
     class Meta:
         indexes = (
@@ -74,6 +91,8 @@ class Company(BaseModel):
 class CompanyDeclaration(BaseModel):
     company = ForeignKeyField(Company, backref="declaration_links", on_delete="CASCADE")
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    # its establishments with it selected (db/counts.py)
+    establishment_count = IntegerField(default=0, constraints=[ZERO])
 
     class Meta:
         indexes = ((("company", "declaration"), True),)
@@ -89,7 +108,13 @@ class Establishment(BaseModel):
     company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE")
     siret = CharField(max_length=14)
     name = CharField(max_length=200, default="")
-    address = TextField(default="")
+    address = TextField(default="")  # one line: street, postcode and town
+    street = TextField(default="", constraints=[EMPTY])  # the address line ("10 RUE DE LA VALLEE")
+    postcode = CharField(max_length=10, default="", constraints=[EMPTY])
+    town = CharField(max_length=200, default="", constraints=[EMPTY])
+    # SIRET, enseigne, address line, postcode, town and company name, as one text that the engine's
+    # full-text index reads (db/clients/search.py); written with the row, refreshed when they change.
+    search_text = TextField(default="", constraints=[EMPTY])
     is_siege = BooleanField(default=False)
     is_active = BooleanField(default=True)
     registered_at = DateTimeField(default=clock.now)
@@ -98,6 +123,7 @@ class Establishment(BaseModel):
         indexes = (
             (("firm", "siret"), True),
             (("company", "is_siege", "siret"), False),
+            (("company", "siret"), False),  # the grid's pages of one company, in SIRET order
         )
 
 
@@ -136,8 +162,23 @@ class Habilitation(BaseModel):
         )
 
 
-# Counts of "Vos portefeuilles", kept by db/clients/writes.py (register, move and delete companies,
-# register and unregister establishments), which every write path of companies goes through.
+class RightTally(BaseModel):
+    """Maintained tally of a user's establishments with a right (Déclarer or Payer) for a declaration,
+    by the moment the first of them becomes usable (EPOCH: since always; a moment passed is usable
+    now). The tiles read it instead of grouping the rights (USER_DECLARATION_RIGHTS below)."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    usable_from = DateTimeField(null=True)
+    establishments = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("user", "declaration", "usable_from"), False),)
+
+
+# Maintained counts (db/counts.py), declared next to the columns that hold them.
+# "Vos portefeuilles", kept by db/clients/writes.py (register, move and delete companies, register and
+# unregister establishments), which every write path of companies goes through.
 PORTFOLIO_COMPANIES = Counter(
     "portfolio.companies", Portfolio.company_count,
     lambda: Company.select(fn.COUNT(Company.id)).where(Company.portfolio == Portfolio.id),
@@ -146,4 +187,49 @@ PORTFOLIO_ESTABLISHMENTS = Counter(
     "portfolio.establishments", Portfolio.establishment_count,
     lambda: Establishment.select(fn.COUNT(Establishment.id))
     .join(Company, on=(Establishment.company == Company.id)).where(Company.portfolio == Portfolio.id),
+)
+# The sizes of the habilitation grid and of « Vue liste »: kept by db/clients/writes.py too, and by
+# the choices of declarations (db/declarations/selections.py).
+COMPANY_ESTABLISHMENTS = Counter(
+    "company.establishments", Company.establishment_count,
+    lambda: Establishment.select(fn.COUNT(Establishment.id)).where(Establishment.company == Company.id),
+)
+
+
+def _selected_in_company():
+    # Driven by the company's establishments, each probing the (establishment, declaration) index:
+    # grouping the declaration's links instead reads them for every company.
+    link = CompanyDeclaration
+    selected = EstablishmentDeclaration.select(SQL("1")).where(
+        (EstablishmentDeclaration.establishment == Establishment.id)
+        & (EstablishmentDeclaration.declaration == link.declaration))
+    return Establishment.select(fn.COUNT(Establishment.id)).where(
+        (Establishment.company == link.company) & fn.EXISTS(selected))
+
+
+COMPANY_DECLARATION_ESTABLISHMENTS = Counter(
+    "company_declaration.establishments", CompanyDeclaration.establishment_count, _selected_in_company)
+
+EPOCH = datetime.datetime(1970, 1, 1)  # a right held with no recorded moment: usable since always
+
+
+def first_usable(habilitation):
+    """SQL: when the first right held in a habilitation row becomes usable (EPOCH: since always)."""
+    declare = Case(None, [(habilitation.declare, fn.COALESCE(habilitation.active_from, EPOCH))], None)
+    pay = Case(None, [(habilitation.pay, fn.COALESCE(habilitation.pay_active_from, EPOCH))], None)
+    return Case(None, [(declare.is_null(), pay), (pay.is_null(), declare), (declare < pay, declare)], pay)
+
+
+# The tiles of « Vos déclarations »: a tally per user × declaration × moment, recounted by every write
+# of habilitations (Valider, the files, leaving a portfolio, a company moved or removed, a declaration
+# no longer selected): see db/clients/writes.delete_habilitations.
+_MOMENT = first_usable(Habilitation)
+USER_DECLARATION_RIGHTS = Counter(
+    "user_declaration.rights", RightTally.establishments,
+    lambda: Habilitation.select(Habilitation.user, Habilitation.declaration, _MOMENT,
+                                fn.COUNT(Habilitation.id))
+    .where(Habilitation.declare | Habilitation.pay)
+    .group_by(Habilitation.user, Habilitation.declaration, _MOMENT),
+    source={RightTally.user: Habilitation.user, RightTally.declaration: Habilitation.declaration,
+            RightTally.usable_from: _MOMENT},
 )

@@ -1,5 +1,5 @@
 """What the portal remembers about activity: journal, outbox, pending and assistance requests."""
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from db import clock, counts
 from db.database import BaseModel
@@ -21,12 +21,38 @@ class AuditEvent(BaseModel):
     declaration_code = CharField(max_length=40, null=True)
     before = TextField(null=True)
     after = TextField(null=True)
+    # An action on habilitations is one event with its lines (HabilitationChange): how many, and the
+    # person whose rights changed when there is only one.
+    line_count = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    subject = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
 
     class Meta:
         indexes = (
             (("firm", "at"), False),
             (("firm", "siret", "at"), False),
             (("firm", "actor", "at"), False),
+        )
+
+
+class HabilitationChange(BaseModel):
+    """One line of a journal event that changed habilitations: the boxes of one cell (establishment ×
+    declaration × person) before and after, as bits (1 Déclarer, 2 Payer). Written by INSERT … SELECT
+    with its event; plain ids (no foreign keys) so that the history outlives what it names."""
+
+    event = ForeignKeyField(AuditEvent, on_delete="CASCADE", backref="lines")
+    establishment_id = IntegerField()
+    declaration_id = IntegerField()
+    user_id = IntegerField()
+    siret = CharField(max_length=14)
+    before = IntegerField(default=0)
+    after = IntegerField(default=0)
+    active_from = DateTimeField(null=True)  # when the boxes it grants become usable
+
+    class Meta:
+        indexes = (
+            (("event", "establishment_id", "declaration_id", "user_id"), True),
+            (("user_id", "event"), False),
+            (("siret", "event"), False),
         )
 
 

@@ -1,15 +1,18 @@
 """Notices about habilitations, to each person whose rights changed: what was granted (and from
 when it is usable) or removed, by whom. Called inside the transaction of the change, by the
-habilitation writes (cells ticked or unticked, imports, inscription) and by the changes that delete
+habilitation writes (the lines of a Valider, imports, inscription) and by the changes that delete
 rights on their way (a declaration, an establishment, a company or a déclarant taken out)."""
-from peewee import fn
+import datetime
+
+from peewee import Case, fn
 
 from db import clock
-from db.models import Declaration, Habilitation
+from db.models import Declaration, Habilitation, HabilitationChange
 from db.notifications.kinds import HABILITATIONS_GRANTED, HABILITATIONS_REMOVED
 from db.notifications.notices import notify_each
 
 TILES = "declarations.tiles"
+HC = HabilitationChange
 
 
 def _plural(count, word):
@@ -27,28 +30,48 @@ def _labels(labels):
     return ", ".join(sorted(labels))
 
 
-def cells_changed(actor, changes, starts):
-    """After the habilitation writes: changes are the CellChanges written, starts the moment each
-    declaration's new rights become usable ({declaration id: datetime})."""
-    now = clock.now()
+def _gained(bit):
+    return Case(None, [((HC.after.bin_and(bit) != 0) & (HC.before.bin_and(bit) == 0), 1)], 0)
+
+
+def _lost(bit):
+    return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
+
+
+def lines_changed(actor, event_id):
+    """After a Valider written as journal lines (habilitation_change, db/habilitations/writes.py):
+    tell each person what was granted (and from when) or removed, read from the lines in SQL, two
+    queries whatever the number of cells."""
+    gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
+    where = HC.event == event_id
     granted, removed = {}, {}
-    for change in changes:
-        user_id, declaration_id = change.key[2], change.key[1]
-        for count, summary in ((change.added, granted), (change.removed, removed)):
-            if not count:
-                continue
-            entry = summary.setdefault(user_id, {"boxes": 0, "labels": set(), "places": set(), "start": None})
-            entry["boxes"] += count
-            entry["labels"].add(change.label)
-            entry["places"].add(change.key[0])
-            if summary is granted:
-                start = starts[declaration_id]
-                entry["start"] = start if entry["start"] is None else min(entry["start"], start)
-    firm_id = actor.firm_id if actor else None
+    per_person = (HC.select(HC.user_id, fn.SUM(gained), fn.SUM(lost),
+                            fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()),
+                            fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()),
+                            fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)))
+                  .where(where).group_by(HC.user_id).tuples())
+    for user_id, added, taken, added_places, taken_places, start in per_person:
+        if added:
+            granted[user_id] = {"boxes": int(added), "labels": set(), "places": int(added_places),
+                                "start": start}
+        if taken:
+            removed[user_id] = {"boxes": int(taken), "labels": set(), "places": int(taken_places)}
+    labels = (HC.select(HC.user_id, Declaration.label, fn.SUM(gained), fn.SUM(lost))
+              .join(Declaration, on=(HC.declaration_id == Declaration.id))
+              .where(where).group_by(HC.user_id, Declaration.label).tuples())
+    for user_id, label, added, taken in labels:
+        if added:
+            granted[user_id]["labels"].add(label)
+        if taken:
+            removed[user_id]["labels"].add(label)
+    now, firm_id = clock.now(), actor.firm_id if actor else None
     items = []
     for user_id, entry in granted.items():
-        when = ("utilisables dès maintenant" if entry["start"] <= now
-                else f"utilisables à partir du {clock.datetime_fr(entry['start'])}")
+        start = entry["start"]
+        if isinstance(start, str):  # SQLite hands MIN() of a CASE back as text
+            start = datetime.datetime.fromisoformat(start)
+        when = ("utilisables dès maintenant" if start is None or start <= now
+                else f"utilisables à partir du {clock.datetime_fr(start)}")
         items.append((user_id, f"{_what(actor, user_id, 'accordé', entry)}, {when}."))
     notify_each(HABILITATIONS_GRANTED, items, TILES, firm_id)
     items = [(user_id, f"{_what(actor, user_id, 'retiré', entry)}.") for user_id, entry in removed.items()]
@@ -58,7 +81,7 @@ def cells_changed(actor, changes, starts):
 def _what(actor, user_id, verb, entry):
     """ "MOUTIN Claire vous a accordé 12 habilitations (DPAE, DSN) sur 6 établissements"."""
     return (f"{_who(actor, user_id, verb)} {_plural(entry['boxes'], 'habilitation')} "
-            f"({_labels(entry['labels'])}) sur {_plural(len(entry['places']), 'établissement')}")
+            f"({_labels(entry['labels'])}) sur {_plural(entry['places'], 'établissement')}")
 
 
 def rights_removed(actor, habilitations, why):

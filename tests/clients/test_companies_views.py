@@ -107,15 +107,14 @@ def test_unticking_an_establishment_confirms_with_the_habilitations_count(admin_
     with database.connection_context():
         company = Company.get(Company.siren == "414971929")  # two active establishments
         sirets = sorted(e.siret for e in company.establishments)
-    page = text(admin_client.get(f"/gestion/entreprises/{company.id}/etablissements"))
-    assert "Choisir les établissements de l'entreprise" in page and "Tout (dé)cocher" in page
+    page = text(admin_client.get(f"/gestion/entreprises/{company.id}/etablissements?etat=tous"))
+    assert "Choisir les établissements de l’entreprise" in page and "Tout cocher sur les" in page
     assert page.count('name="siret"') == 3 and page.count("fermé") >= 1
-    asked = text(
-        admin_client.post(f"/gestion/entreprises/{company.id}/etablissements", data={"siret": sirets[:1]})
-    )
+    unticked = {"ops": f"-{sirets[1]}", "action": "valider"}
+    asked = text(admin_client.post(f"/gestion/entreprises/{company.id}/etablissements", data=unticked))
     assert "Vous désinscrivez 1 établissement" in asked and "1 habilitation</strong>" in asked
     done = admin_client.post(f"/gestion/entreprises/{company.id}/etablissements",
-                             data={"siret": sirets[:1], "confirm": "1"}, follow_redirects=True)
+                             data={**unticked, "confirm": "1"}, follow_redirects=True)
     assert "1 désinscrit(s), 1 habilitation(s) supprimée(s)" in text(done)
 
 

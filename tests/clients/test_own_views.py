@@ -81,7 +81,7 @@ def test_gerer_les_etablissements_is_the_establishment_chooser(client, auth):
     auth.login()
     client.post(f"{OWN}/ajouter")
     page = text(client.get(f"{OWN}/etablissements"))
-    assert "<h1>Choisir les établissements de l'entreprise</h1>" in page and "AG CONSEIL" in page
+    assert "<h1>Choisir les établissements de l’entreprise</h1>" in page and "AG CONSEIL" in page
     assert f'value="{DEMO_SIRET}"' in page
-    response = client.post(f"{OWN}/etablissements", data={"siret": []})
+    response = client.post(f"{OWN}/etablissements", data={"ops": "*0 tous", "action": "valider"})  # all off
     assert response.status_code == 422 and "Gardez au moins un établissement" in text(response)

@@ -1,22 +1,30 @@
 """Maintained counts (db/counts.py): every write path of companies, establishments, portfolios and
 pending requests keeps them exact, writers that meet keep them exact, and the check command finds
 and repairs a wrong one."""
+import datetime
 import threading
 
 from playhouse.migrations import Runner
 
-from db import counts, schema
+from db import clock, counts, habilitations, schema
 from db.accounts import inscription, recovery
 from db.clients import companies, composition, portfolio_deletion, portfolios
 from db.clients import refresh as company_refresh
 from db.database import database, init_database, is_postgres
-from db.models import DirectoryEstablishment, Establishment, Firm, Portfolio
+from db.declarations import selections
+from db.habilitations import grid
+from db.models import Company, DirectoryEstablishment, Establishment, Firm, Portfolio, RightTally, User
 from db.people import requests
 from tests.factories.clients import make_company
 from tests.factories.database import POSTGRES_URL, in_postgres_schema
+from tests.factories.declarations import declaration
 from tests.factories.directory import AUBADE, LA_POSTE, add_fake_company, valid_siren
 from tests.factories.firms import make_firm
+from tests.factories.habilitations import establishments, key
 from tests.factories.people import LINKS, demo_user, reload
+from tests.habilitations.conftest import NOW, world
+from tests.habilitations.test_csv_db import csv as bulk_file
+from tests.habilitations.test_csv_db import valider
 
 DE = DirectoryEstablishment
 
@@ -174,3 +182,65 @@ def test_the_migration_counts_the_rows_already_there(tmp_path):
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it
     in_postgres_schema("counts_upgrade", _fill_before_counts)
+
+
+def _rights(user, code="DSN"):
+    """{moment: establishments} of the user's tally for the declaration."""
+    d = declaration(code)
+    return dict(RightTally.select(RightTally.usable_from, RightTally.establishments)
+                .where((RightTally.user == user.id) & (RightTally.declaration == d.id)).tuples())
+
+
+def test_every_write_path_of_habilitations_keeps_the_grid_sizes_and_the_tiles_exact(db_engine):
+    """Company and company × declaration sizes (the grid) and the rights per user × declaration × moment
+    (the tiles) through Valider (box, column tick, untick), the file import, a déclarant leaving the
+    portfolio, a declaration no longer chosen, establishments removed, a company moved and removed."""
+    clock.freeze(NOW)
+    try:
+        t = world()
+        assert _exact() and Company.get_by_id(t.acme.id).establishment_count == 3
+        habilitations.validate(t.admin, {"company": str(t.acme.id)},
+                               {"version": str(grid.version()), "bulk_declare": "1"})
+        later = NOW + datetime.timedelta(hours=24)
+        assert _rights(t.paul) == {later: 3} and _exact()
+        acme = establishments(t.acme)
+        clock.freeze(NOW + datetime.timedelta(hours=30))
+        habilitations.validate(t.admin, {}, {"version": str(grid.version()),
+                                             "changes": f"{key(acme[0], 'DSN', t.paul)}-p-1 "
+                                                        f"{key(acme[1], 'DSN', t.paul)}-d-0"})
+        assert _rights(t.paul) == {later: 2} and _exact()
+        line = "Habilitation;Modifier;GRANDS COMPTES;100000002;10000000200001;DSN;DURAND;Paul;1;0;"
+        valider(t, bulk_file(line))
+        assert sum(_rights(t.paul).values()) == 3 and _exact()
+        selections.submit(t.admin, "company", t.acme.id, [declaration("DPAE").id], confirmed=True)
+        assert Company.get_by_id(t.acme.id).establishment_count == 3
+        assert sum(_rights(t.paul).values()) == 1 and _exact()
+        selections.submit(t.admin, "company", t.acme.id, [declaration("DSN").id, declaration("DPAE").id])
+        habilitations.validate(t.admin, {"company": str(t.acme.id)},
+                               {"version": str(grid.version()), "bulk_declare": "1"})
+        portfolios.set_declarants(t.admin, t.big.id, [t.admin.id, t.paul.id])
+        assert _rights(t.sophie) == {} and _exact()
+        companies.set_establishments(t.admin, t.acme.id, [e.siret for e in acme[:2]])
+        assert Company.get_by_id(t.acme.id).establishment_count == 2 and _exact()
+        companies.transfer_company(t.admin, t.beta.id, t.small.id)
+        assert _exact()
+        companies.remove_company(t.admin, t.acme.id)
+        assert _rights(t.paul, "DPAE") == {} and _exact()
+    finally:
+        clock.freeze(None)
+
+
+def test_the_check_command_finds_a_wrong_tally_and_a_wrong_grid_size(app, runner):
+    with database.connection_context():
+        user = User.get(User.nom == "DURAND")
+        RightTally.create(user=user.id, declaration=declaration("DSN").id, usable_from=NOW, establishments=4)
+        first = Company.select().order_by(Company.id).first()
+        first.establishment_count += 1
+        first.save()
+    found = runner.invoke(args=["db", "check-counts"])
+    assert found.exit_code == 1
+    assert "user_declaration.rights : 1 ligne(s) fausse(s)" in found.output
+    assert "company.establishments : 1 ligne(s) fausse(s)" in found.output
+    assert "company_declaration.establishments : exact" in found.output
+    assert runner.invoke(args=["db", "check-counts", "--repair"]).exit_code == 0
+    assert runner.invoke(args=["db", "check-counts"]).exit_code == 0

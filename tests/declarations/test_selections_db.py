@@ -249,7 +249,8 @@ def test_company_establishments_lists_with_counts_search_and_pages(firm):
         firm["admin"], firm["second"].id, search="22222222600003"
     )
     assert total == 1 and rows[0].siret == "22222222600003"
-    _, rows, total = selections.company_establishments(firm["admin"], firm["second"].id, search="2 RUE")
-    assert [r.siret for r in rows] == ["22222222600002"]
+    _, rows, total = selections.company_establishments(firm["admin"], firm["second"].id, search="pâris 75015")
+    assert total == 3  # the address search, accents and case ignored
+    assert selections.company_establishments(firm["admin"], firm["second"].id, search="lyon")[2] == 0
     with pytest.raises(NotFound):
         selections.company_establishments(make_firm("98765432100014", "TIERS")[1], firm["second"].id)

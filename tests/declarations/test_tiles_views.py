@@ -1,7 +1,9 @@
 """Vos déclarations: the tiles page and the establishments behind a tile."""
 import datetime
+import re
 
 from db import clock
+from db.clients.search import refresh_search_text
 from db.database import database
 from db.models import Company, Establishment, Habilitation, User
 from tests.factories.habilitations import grant
@@ -13,6 +15,11 @@ NOW = datetime.datetime(2026, 11, 22, 13, 5)  # 14:05 in Paris
 
 def text(response):
     return response.get_data(as_text=True).replace("&#39;", "'")
+
+
+def plain(response):
+    """The page's text as read: tags removed, spaces (narrow no-break ones included) collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).replace("\u202f", " ").split())
 
 
 def give(user_id, code, portfolio_id, at=None, pay=False):
@@ -42,7 +49,7 @@ def test_a_right_granted_now_says_when_it_opens(client, auth, world):
     assert "SOLTéA – Employeurs</a></h2>" in html
     assert "Répartir le solde de la taxe d'apprentissage" in html
     assert "Accessible sous 24 heures" in html
-    assert "accessible le 23/11/2026 à 14:05" in html
+    assert "à partir du lundi 23 novembre à 14 h 05" in html
     assert "DSN</a></h2>" not in html  # Paul's rights are not hers
 
 
@@ -101,3 +108,30 @@ def test_the_tiles_page_query_count_does_not_grow_with_tiles_and_rights(client, 
         html = text(client.get("/declarations"))
     assert html.count('class="tile-link"') == 4
     assert 0 < one() == four()
+
+
+def test_a_tile_counts_what_is_accessible_now_and_from_when(client, auth, world):
+    """« 2 établissements accessibles · 3 à partir du lundi 23 novembre à 14 h 05 », and behind the tile
+    the accessible ones first, each with its enseigne and address, filtered and searched."""
+    clock.freeze(NOW)
+    with database.connection_context():
+        paul = User.get_by_id(world.sophie)
+        places = list(Establishment.select().join(Company).where(Company.portfolio == world.portfolio)
+                      .order_by(Establishment.siret))
+        Establishment.update(name="BUREAU DE PLÉRIN", street="1 RUE DU PORT", postcode="22190",
+                             town="PLERIN").where(Establishment.id == places[-1].id).execute()
+        refresh_search_text(Establishment.id == places[-1].id)
+        grant(paul, places[-2:], "DSN", at=NOW - datetime.timedelta(days=2))
+        grant(paul, places[:-2], "DSN")
+    later = len(places) - 2
+    tiles_page = plain(auth.login(nom="LEROY", prenom="Sophie"))
+    assert f"2 établissements accessibles · {later} à partir du lundi 23 novembre à 14 h 05" in tiles_page
+    listed = plain(client.get("/declarations/DSN"))
+    assert listed.index("BUREAU DE PLÉRIN") < listed.index("À partir du lundi 23 novembre à 14 h 05")
+    assert "1 RUE DU PORT 22190 PLERIN" in listed
+    assert "Accessibles maintenant (2)" in listed and f"À venir ({later})" in listed
+    upcoming = text(client.get("/declarations/DSN?quand=a-venir"))
+    assert "BUREAU DE PLÉRIN" not in upcoming and f"{later} établissement" in upcoming
+    found = text(client.get("/declarations/DSN?q=plérin"))
+    assert "BUREAU DE PLÉRIN" in found and "1 établissement" in found
+    assert "Aucun établissement ne correspond à « ZZZ »" in text(client.get("/declarations/DSN?q=ZZZ"))

@@ -3,6 +3,8 @@ snapshot of what a refused action must leave untouched."""
 from peewee import chunked
 
 from db import counts, models
+from db.clients.search import refresh_search_text
+from db.clients.writes import recount_declarations
 from db.database import database
 from db.models import PORTFOLIO_COMPANIES, PORTFOLIO_ESTABLISHMENTS
 from db.text import fold
@@ -37,11 +39,13 @@ def _make_company(firm, portfolio, siren, establishments, codes, name):
     )
     rows = [
         {"firm": firm.id, "company": company.id, "siret": f"{siren}{i + 1:05d}", "name": f"ETS {i + 1}",
-         "address": f"{i + 1} RUE DU TEST 75015 PARIS", "is_siege": i == 0}
+         "address": f"{i + 1} RUE DU TEST 75015 PARIS", "street": f"{i + 1} RUE DU TEST", "postcode": "75015",
+         "town": "PARIS", "is_siege": i == 0}
         for i in range(establishments)
     ]
     for batch in chunked(rows, 500):
         models.Establishment.insert_many(batch).execute()
+    refresh_search_text(models.Establishment.company == company.id)
     counts.add(PORTFOLIO_COMPANIES, {portfolio.id: 1})
     counts.add(PORTFOLIO_ESTABLISHMENTS, {portfolio.id: establishments})
     if codes is None:
@@ -56,6 +60,8 @@ def _make_company(firm, portfolio, siren, establishments, codes, name):
         pairs = [{"establishment": e.id, "declaration": i} for e in company.establishments for i in ids]
         for batch in chunked(pairs, 500):
             models.EstablishmentDeclaration.insert_many(batch).execute()
+    counts.add(models.COMPANY_ESTABLISHMENTS, {company.id: establishments})
+    recount_declarations([company.id])
     return company
 
 

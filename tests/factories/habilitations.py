@@ -3,8 +3,8 @@ import datetime
 
 from peewee import chunked
 
-from db import clock
-from db.models import Establishment, Habilitation
+from db import clock, counts
+from db.models import USER_DECLARATION_RIGHTS, Establishment, Habilitation, RightTally
 from tests.factories.declarations import declaration
 
 
@@ -22,6 +22,7 @@ def grant(user, establishments, code="DSN", declare=True, pay=False, at=None):
     ]
     for batch in chunked(rows, 500):
         Habilitation.insert_many(batch).execute()
+    counts.recount(USER_DECLARATION_RIGHTS, (RightTally.user == user.id) & (RightTally.declaration == d.id))
 
 
 def establishments(company):

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from db import clock
+from db.models import Declaration
 from tests.factories.clients import make_company, make_portfolio
 from tests.factories.firms import make_firm
 
@@ -40,7 +41,12 @@ def other_firm(declarants=(("MARTIN", "Luc"),)):
 
 @pytest.fixture
 def t(db_engine):
-    """The test firms (see world), with the clock frozen at NOW."""
+    """The test firms (see world), with the clock frozen at NOW; the catalogue's access delays, which
+    PostgreSQL keeps between tests, are put back afterwards."""
+    delays = dict(Declaration.select(Declaration.id, Declaration.access_delay_hours).tuples())
     clock.freeze(NOW)
     yield world()
     clock.freeze(None)
+    for declaration_id, hours in delays.items():
+        Declaration.update(access_delay_hours=hours).where(
+            (Declaration.id == declaration_id) & (Declaration.access_delay_hours != hours)).execute()

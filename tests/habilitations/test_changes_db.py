@@ -1,16 +1,17 @@
 """Pending ticks and Valider: what they change, set-based writes in one transaction, the journal."""
-import json
+import datetime
 
 import pytest
 
 from db import habilitations
 from db.errors import Conflict, Invalid, NotFound
 from db.habilitations import grid
-from db.models import AuditEvent, EstablishmentDeclaration, Habilitation
+from db.models import AuditEvent, EstablishmentDeclaration, Habilitation, HabilitationChange
 from tests.factories.clients import make_company
 from tests.factories.declarations import declaration
 from tests.factories.habilitations import establishments, habilitation, key
 from tests.factories.queries import count_queries
+from tests.habilitations.conftest import NOW
 
 
 def validate(t, fields, **args):
@@ -24,18 +25,28 @@ def pending(t, fields, **args):
     ).plan
 
 
+def last_event():
+    return AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+
+
 def test_ticking_a_box_grants_the_right_and_journals_it(t):
     acme = establishments(t.acme)
     k = key(acme[0], "DSN", t.paul)
     plan = validate(t, {"changes": f"{k}-d-1"})
     assert (plan.added, plan.removed, plan.summary) == (1, 0, "1 habilitation ajoutée")
+    assert (plan.usable_from, plan.delay_hours) == (NOW + datetime.timedelta(hours=24), 24)
     row = habilitation(acme[0], "DSN", t.paul)
-    assert row.declare and not row.pay and row.granted_at is not None
-    event = AuditEvent.get(AuditEvent.object_id == k.replace("-", ":"))
-    assert event.action == "habilitation.grant" and event.actor_id == t.admin.id
-    assert event.siret == acme[0].siret and event.declaration_code == "DSN"
-    assert event.summary == "DURAND Paul – « DSN » sur 100 000 001 00001 : Déclarer accordé"
-    assert event.before is None and json.loads(event.after)["declare"] is True
+    assert row.declare and not row.pay and row.granted_at == NOW
+    event = last_event()
+    assert plan.event.id == event.id and event.action == "habilitation.grant" and event.actor_id == t.admin.id
+    assert (event.siret, event.declaration_code, event.subject_id, event.line_count) == (
+        acme[0].siret, "DSN", t.paul.id, 1)
+    assert event.summary == ("1 habilitation accordée à DURAND Paul sur 100 000 001 00001 (ACME) – «\u202fDSN\u202f», "
+                             "utilisable le 23 novembre 2026 à 14 h 05")
+    line = HabilitationChange.get(HabilitationChange.event == event.id)
+    assert (line.establishment_id, line.user_id, line.siret, line.before, line.after) == (
+        acme[0].id, t.paul.id, acme[0].siret, 0, 1)
+    assert line.active_from == NOW + datetime.timedelta(hours=24)
 
 
 def test_unticking_both_boxes_removes_the_habilitation(t):
@@ -47,7 +58,9 @@ def test_unticking_both_boxes_removes_the_habilitation(t):
     assert habilitation(acme[0], "DSN", t.paul).declare
     plan = validate(t, {"changes": f"{k}-d-0"})
     assert habilitation(acme[0], "DSN", t.paul) is None
-    assert AuditEvent.select().where(AuditEvent.action == "habilitation.revoke").count() == 1
+    assert AuditEvent.select().where(AuditEvent.action == "habilitation.revoke").count() == 2
+    assert last_event().summary == (
+        "1 habilitation retirée à DURAND Paul sur 100 000 001 00001 (ACME) – «\u202fDSN\u202f»")
 
 
 def test_boxes_of_the_page_posted_without_javascript(t):
@@ -86,7 +99,13 @@ def test_tout_cocher_then_valider_applies_to_the_whole_search_only(t):
     plan = validate(t, {"bulk_declare": "0", "bulk_pay": "0"}, company=t.acme.id, declarant=t.paul.id)
     assert plan.removed == 6 + 3
     assert Habilitation.select().count() == 18 - 6
-    assert AuditEvent.select().where(AuditEvent.object_type == "Habilitation").count() == 18 + 6
+    # one journal event per Valider, with one line per cell changed
+    events = list(AuditEvent.select().where(AuditEvent.object_type == "Habilitation").order_by(AuditEvent.id))
+    assert [e.line_count for e in events] == [18, 6]
+    assert events[0].summary == ("27 habilitations accordées à 3 personnes sur ACME – 2 services, "
+                                 "utilisables le 23 novembre 2026 à 14 h 05")
+    assert events[1].summary == "9 habilitations retirées à DURAND Paul sur ACME – 2 services"
+    assert HabilitationChange.select().where(HabilitationChange.event == events[1].id).count() == 6
 
 
 def test_writes_are_set_based(t):
@@ -170,10 +189,10 @@ def test_journal_rows_keep_quotes_separators_and_nulls(t):
     PortfolioDeclarant.create(portfolio=t.big, user=odd)
     k = key(establishments(t.acme)[0], "DSN", odd)
     validate(t, {"changes": f"{k}-d-1"})
-    event = AuditEvent.get(AuditEvent.object_id == k.replace("-", ":"))
-    assert event.summary == 'D\'ARC "LA" Jeanne; 2,\\N – « DSN » sur 100 000 001 00001 : Déclarer accordé'
-    assert event.actor_name == "ADMIN Alice" and event.before is None
-    assert json.loads(event.after) == {"active_from": "2026-11-23 13:05:00", "declare": True, "pay": False}
+    event = last_event()
+    assert event.summary.startswith(
+        '1 habilitation accordée à D\'ARC "LA" Jeanne; 2,\\N sur 100 000 001 00001')
+    assert event.actor_name == "ADMIN Alice" and event.before is None and event.subject_id == odd.id
     row = habilitation(establishments(t.acme)[0], "DSN", odd)
     assert row.pay is False and row.pay_granted_at is None and row.pay_active_from is None
 

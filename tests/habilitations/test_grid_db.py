@@ -66,8 +66,13 @@ def test_company_criterion_presets_its_portfolio(t):
 @pytest.mark.parametrize("siret, expected", [
     ("10000000100002", 6),  # one establishment
     ("100 000 001", 18),  # the beginning of a SIRET, typed with spaces
-    ("beta", 12),  # part of a name
-    ("ets 1", 6 + 6 + 1),
+    ("beta", 12),  # the company's name
+    ("bet", 12),  # the beginning of a word
+    ("ets 1", 31),  # words that begin a word of the enseigne, the SIRET or the address: every establishment
+    ("ETS 3 rue", 6),  # ACME's third establishment only
+    ("75015", 31),  # the postcode
+    ("gamma paris", 1),  # the company and the town
+    ("plérin", 0),
 ])
 def test_siret_criterion_finds_one_or_several_establishments(t, siret, expected):
     assert rows(t.admin, siret=siret).total == expected

@@ -12,7 +12,7 @@ from db.models import AuditEvent, Company, Declaration, Establishment, Habilitat
 from tests.factories.clients import make_company, make_portfolio
 from tests.habilitations.conftest import other_firm
 
-PAGE = "/gestion/habilitations"
+PAGE = "/gestion/habilitations/liste"
 
 
 @pytest.fixture
@@ -95,6 +95,9 @@ def test_htmx_pages_swap_the_grid_body_only(client, auth, app):
     fragment = text(response)
     assert fragment.lstrip().startswith('<div id="habilitations-grid"') and "<h1>" not in fragment
     assert "page 2 sur" in fragment and "HX-Request" in response.headers["Vary"]
+    total = re.search(r"<caption>([\d\u202f]+) lignes", full).group(1)
+    assert (f"« Tout (dé)cocher » Déclarer agit sur les {total} lignes des résultats, toutes les pages "
+            "comprises (avant « Valider »). Continuer ?") in full  # asked before it reaches other pages
 
 
 def test_pending_count_of_ticks_and_of_tout_cocher(client, auth, demo):
@@ -138,7 +141,8 @@ def test_tout_cocher_without_javascript_shows_the_page_with_the_boxes_ticked(cli
     assert 'name="bulk_declare" value="1"' in page
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "bulk_declare": "1"}, follow_redirects=True)
-    assert "Habilitations enregistrées : 5 habilitations ajoutées." in text(response)
+    assert ("Habilitations enregistrées : 5 habilitations ajoutées, utilisables à partir du "
+            in text(response))
 
 
 def test_valider_grants_and_the_grid_says_when_the_right_is_usable(client, auth, demo, app):
@@ -150,7 +154,7 @@ def test_valider_grants_and_the_grid_says_when_the_right_is_usable(client, auth,
     })
     assert response.status_code == 302 and f"company={demo.company}" in response.headers["Location"]
     page = text(client.get(response.headers["Location"]))
-    assert "Habilitations enregistrées : 1 habilitation ajoutée." in page
+    assert "Habilitations enregistrées : 1 habilitation ajoutée, utilisables à partir du" in page
     with database.connection_context():
         row = Habilitation.get(
             (Habilitation.user == demo.sophie) & (Habilitation.establishment == demo.establishment)
@@ -207,12 +211,12 @@ def test_conflict_is_refused_with_the_cells_and_can_be_applied_again(client, aut
     response = client.post(f"{PAGE}/valider", data={"company": demo.company, "version": version(page),
                                                     "changes": f"{k}-d-0 {cell(demo, 'DSN', 'sophie')}-d-1"},
                            follow_redirects=True)
-    assert "Habilitations enregistrées : 1 habilitation ajoutée, 1 retirée." in text(response)
+    assert "Habilitations enregistrées : 1 habilitation ajoutée, 1 retirée, utilisables" in text(response)
 
 
 def test_mêmes_habilitations_que_preview_then_valider(client, auth, demo):
     auth.login()
-    url = f"{PAGE}/memes?company={demo.company}&target={demo.sophie}&source={demo.paul}"
+    url = f"/gestion/habilitations/memes?company={demo.company}&target={demo.sophie}&source={demo.paul}"
     page = text(client.get(url))
     assert (
         "<h1>Mêmes habilitations que…</h1>" in page
@@ -220,7 +224,7 @@ def test_mêmes_habilitations_que_preview_then_valider(client, auth, demo):
     )
     assert "2 habilitations ajoutées" in page and "DSN : Déclarer ajouté, Payer ajouté" in page
     response = client.post(
-        f"{PAGE}/memes",
+        "/gestion/habilitations/memes",
         data={
             "company": demo.company,
             "target": demo.sophie,
@@ -237,7 +241,8 @@ def test_mêmes_habilitations_que_preview_then_valider(client, auth, demo):
 
 def test_mêmes_habilitations_que_needs_two_people(client, auth, demo):
     auth.login()
-    response = client.get(f"{PAGE}/memes?target={demo.paul}&source={demo.paul}", follow_redirects=True)
+    response = client.get(f"/gestion/habilitations/memes?target={demo.paul}&source={demo.paul}",
+                          follow_redirects=True)
     assert "Choisissez deux personnes différentes." in text(response)
 
 
@@ -249,7 +254,7 @@ def test_mêmes_habilitations_que_needs_two_people(client, auth, demo):
     ("post", f"{PAGE}/valider", {"version": "0", "changes": "{establishment}-1-{other_person}-d-1"}),
     ("post", f"{PAGE}/valider", {"version": "0", "shown": "{other_establishment}-1-{paul}-0-0"}),
     ("post", f"{PAGE}/apercu", {"company": "{other_company}"}),
-    ("get", f"{PAGE}/memes?target={{other_person}}&source={{paul}}", None),
+    ("get", "/gestion/habilitations/memes?target={other_person}&source={paul}", None),
 ])
 def test_identifiers_of_another_firm_are_404(client, auth, demo, request_args):
     auth.login()
@@ -263,8 +268,8 @@ def test_identifiers_of_another_firm_are_404(client, auth, demo, request_args):
 
 
 @pytest.mark.parametrize("method, url", [
-    ("get", PAGE), ("post", f"{PAGE}/apercu"), ("post", f"{PAGE}/valider"), ("get", f"{PAGE}/memes"),
-    ("post", f"{PAGE}/memes"),
+    ("get", PAGE), ("post", f"{PAGE}/apercu"), ("post", f"{PAGE}/valider"),
+    ("get", "/gestion/habilitations/memes"), ("post", "/gestion/habilitations/memes"),
 ])
 def test_declarants_get_a_french_403(client, auth, method, url):
     auth.login_declarant()

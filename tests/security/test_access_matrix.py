@@ -53,9 +53,11 @@ OTHER_ARGUMENTS = {
 # Pages that name a firm's rows in their query string (GET) or form (POST) rather than in their path.
 QUERY_IDS = {
     "habilitation_files.export": lambda rows: {"portfolio": rows.portfolio.id},
-    "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
-    "habilitations.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
-                                        "target": rows.other_declarant.id},
+    "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1,
+                                         "declarant": rows.declarant.id},
+    "habilitation_list.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
+    "habilitation_list.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
+                                            "target": rows.other_declarant.id},
 }
 METHODS = ("GET", "POST")
 

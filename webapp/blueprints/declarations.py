@@ -27,11 +27,14 @@ def tiles_page():
 @bp.route("/declarations/<code>")
 @login_required
 def tile(code):
-    """List the establishments the user may act for with one declaration (search, pages)."""
+    """List the establishments the user may act for with one declaration, accessible ones first
+    (search, filter Accessibles maintenant / À venir, pages)."""
     search, page = _search_and_page()
-    declaration, rights, total = tiles.tile_establishments(current_user, code, search, page, PER_PAGE)
+    when = request.args.get("quand", "")
+    declaration, rights, total = tiles.tile_establishments(current_user, code, search, page, PER_PAGE, when)
     return _paged("declarations/tile.html", "declarations/_tile_rows.html", search, page, total,
-                  declaration=declaration, rights=rights)
+                  declaration=declaration, rights=rights, when=when if when in tiles.WHEN else "",
+                  summary=tiles.tile_of(current_user, declaration))
 
 
 @bp.route("/gestion/portefeuilles/<int:portfolio_id>/declarations", methods=["GET", "POST"])

@@ -110,6 +110,8 @@
     var button = event.target.closest("button.toggle-all");
     if (!button || !form.contains(button)) return;
     event.preventDefault();
+    // It reaches beyond the page: confirmed first, with the count of the results.
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
     var column = LETTER[button.dataset.column];
     bulk[column] = button.value;
     cells.forEach(function (value, key) { if (key.slice(-1) === column) cells.delete(key); });

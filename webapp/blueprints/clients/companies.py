@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db.clients import companies, composition, portfolios
+from db.clients import chooser, companies, composition, portfolios
 from db.clients import refresh as company_refresh
 from db.errors import Invalid
 from db.sirene.online import SireneApi
@@ -97,24 +97,22 @@ def _submitted_lines(form):
 @bp.route("/entreprises/<int:company_id>/etablissements", methods=["GET", "POST"])
 @admin_required
 def establishments(company_id):
-    """Choisir les établissements de l'entreprise; unticking asks to confirm, with the count of
-    habilitations that go."""
+    """Choisir les établissements de l'entreprise: a page of results with the pending ticks of every
+    page kept in the form; unticking asks to confirm, with the count of habilitations that go."""
+    state, action = chooser.from_request(current_user, company_id, request.values, request.form)
     error = None
-    if request.method == "POST":
-        sirets = request.form.getlist("siret")
+    if action == "valider":
         try:
-            plan = companies.plan_establishments(current_user, company_id, sirets)
+            plan = companies.plan_establishments(current_user, company_id, state.wanted_sirets)
             if plan.to_remove and request.form.get("confirm") != "1":
-                return render_template(
-                    "clients/companies/establishments_confirm.html", plan=plan, sirets=sirets
-                )
-            companies.set_establishments(current_user, company_id, sirets)
+                return render_template("clients/companies/establishments_confirm.html", plan=plan,
+                                       state=state)
+            companies.set_establishments(current_user, company_id, state.wanted_sirets)
             flash(_establishments_message(plan), "success" if plan.changes else "info")
             return redirect(url_for("companies.establishments", company_id=company_id))
         except Invalid as exc:
             error = " ".join(exc.errors.values())
-    company, choices = companies.establishment_choices(current_user, company_id)
-    return render_template("clients/companies/establishments.html", company=company, choices=choices,
+    return render_template("clients/companies/establishments.html", company=state.company, state=state,
                            error=error), 422 if error else 200
 
 

@@ -1,16 +1,18 @@
-"""Gérer les habilitations: search, the grid of Déclarer / Payer boxes, Valider, and
-"Mêmes habilitations que…". Pending ticks travel with the grid's form (static/habilitations.js
-keeps them across pages); nothing is written before "Valider"."""
+"""Gérer les habilitations: the matrix grid (one line per establishment, a column group per service,
+for one déclarant; or one line per person for one SIRET), its pending ticks, Valider, and the
+suggestions of the search box. The guide's line-per-service list is « Vue liste » (listing.py)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db import habilitations
+from db.clock import long_moment_fr
 from db.errors import Conflict, Invalid
+from db.habilitations import matrix_operations as matrix
 from webapp.access import admin_required
-from webapp.templating import is_htmx, page_or_fragment
+from webapp.templating import is_htmx, number_fr, page_or_fragment
 
 bp = Blueprint("habilitations", __name__)
 LIST_LIMIT = 200  # pending changes listed on demand; the counts cover them all
+FORM_LISTS = ("shown", "declare", "pay", "line", "lines_shown", "column", "columns_shown")
 
 
 def delay_override():
@@ -21,22 +23,18 @@ def delay_override():
 def grid_fields():
     """The grid form's values that carry the pending ticks."""
     form = request.form
-    return {
-        "bulk_declare": form.get("bulk_declare", ""), "bulk_pay": form.get("bulk_pay", ""),
-        "toggle_declare": form.get("toggle_declare"), "toggle_pay": form.get("toggle_pay"),
-        "changes": form.get("changes", ""), "shown": form.getlist("shown"),
-        "declare": form.getlist("declare"), "pay": form.getlist("pay"), "version": form.get("version"),
-    }
+    fields = {key: form.getlist(key) for key in FORM_LISTS}
+    fields.update({key: form.get(key, "") for key in ("changes", "columns", "version", "confirmed")})
+    return fields
 
 
 @bp.route("/gestion/habilitations")
 @admin_required
 def index():
-    """Show the search criteria and, once searched, a page of the grid (htmx: the grid only)."""
-    screen = habilitations.search(current_user, request.args, delay_override())
-    fragment = "habilitations/grid/_grid.html" if screen.grid else "habilitations/grid/_no_search.html"
-    return page_or_fragment("habilitations/grid/index.html", fragment,
-                            screen=screen, grid=screen.grid, list_limit=LIST_LIMIT)
+    """Show the search criteria and, once they name a déclarant or a SIRET, a page of the grid."""
+    state = matrix.search(current_user, request.args)
+    return page_or_fragment("habilitations/matrix/index.html", "habilitations/matrix/_grid.html",
+                            state=state, grid=state.grid, list_limit=LIST_LIMIT)
 
 
 @bp.route("/gestion/habilitations/apercu", methods=["POST"])
@@ -44,76 +42,65 @@ def index():
 def preview():
     """Count (and list) what the pending ticks change; without JavaScript, the whole page."""
     try:
-        screen = habilitations.pending(current_user, request.form, grid_fields(), delay_override(),
-                                       with_grid=not is_htmx())
+        state = matrix.pending(current_user, request.form, grid_fields(), with_grid=not is_htmx())
     except Invalid as exc:
+        error = "; ".join(exc.errors.values())
         if is_htmx():
-            return render_template(
-                "habilitations/grid/_pending.html", plan=None, error=exc.errors["__all__"]
-            ), 422
-        return _again(error="; ".join(exc.errors.values())), 422
-    return page_or_fragment("habilitations/grid/index.html", "habilitations/grid/_pending.html",
-                            screen=screen, grid=screen.grid, plan=screen.plan, list_limit=LIST_LIMIT)
+            return render_template("habilitations/matrix/_pending.html", plan=None, error=error), 422
+        return _again(error=error), 422
+    return page_or_fragment("habilitations/matrix/index.html", "habilitations/matrix/_pending.html",
+                            state=state, grid=state.grid, plan=state.plan, list_limit=LIST_LIMIT)
 
 
 @bp.route("/gestion/habilitations/valider", methods=["POST"])
 @admin_required
 def validate():
-    """Apply the pending ticks; refuse (409) when another administrator changed them meanwhile."""
+    """Apply the pending ticks (a column tick is confirmed first, with its count); refuse (409) when
+    another administrator changed them meanwhile."""
     try:
-        plan = habilitations.validate(current_user, request.form, grid_fields(), delay_override())
+        state = matrix.validate(current_user, request.form, grid_fields(), delay_override())
     except Conflict as exc:
         return _again(conflict=exc.details), 409
     except Invalid as exc:
         return _again(error="; ".join(exc.errors.values())), 422
-    if plan.added or plan.removed:
-        flash(f"Habilitations enregistrées : {plan.summary}.", "success")
-    else:
-        flash("Aucune modification à enregistrer.", "info")
-    args = {k: v for k, v in request.form.items() if k in ("page", "per_page", *habilitations.CRITERIA_KEYS)}
-    return redirect(url_for("habilitations.index", search=1, **args))
+    if state.needs_confirmation:
+        return render_template("habilitations/matrix/confirm.html", state=state, plan=state.plan,
+                               fields=grid_fields())
+    flash(*validated_message(state.plan))
+    return redirect(url_for("habilitations.index", search=1, page=request.form.get("page") or None,
+                            **state.criteria.args()))
+
+
+def validated_message(plan):
+    """(message, category) after Valider: what was recorded and, for rights granted, from when."""
+    if not (plan.added or plan.removed):
+        return "Aucune modification à enregistrer.", "info"
+    text = f"Habilitations enregistrées : {plan.summary}"
+    if plan.added and plan.usable_from is not None:
+        if plan.delay_hours == 0:
+            text += ", utilisables immédiatement"
+        else:
+            text += f", utilisables à partir du {long_moment_fr(plan.usable_from)}"
+            if plan.delay_hours:
+                text += f", délai d’accès de {number_fr(plan.delay_hours)} heures"
+    return text + ".", "success"
 
 
 def _again(**problem):
-    """The page again with fresh values and the pending ticks kept, to check and re-apply
-    (without them when they are what was refused)."""
+    """The page again with fresh values and the pending ticks kept, to check and re-apply (without
+    them when they are what was refused)."""
     try:
-        screen = habilitations.pending(
-            current_user, request.form, grid_fields(), delay_override(), with_grid=True
-        )
+        state = matrix.pending(current_user, request.form, grid_fields(), with_grid=True)
     except (Invalid, Conflict):
-        screen = habilitations.pending(current_user, request.form, {}, delay_override(), with_grid=True)
-    return render_template("habilitations/grid/index.html", screen=screen, grid=screen.grid, plan=screen.plan,
+        state = matrix.pending(current_user, request.form, {"version": request.form.get("version")},
+                               with_grid=True)
+    return render_template("habilitations/matrix/index.html", state=state, grid=state.grid, plan=state.plan,
                            list_limit=LIST_LIMIT, **problem)
 
 
-@bp.route("/gestion/habilitations/memes", methods=["GET", "POST"])
+@bp.route("/gestion/habilitations/suggestions")
 @admin_required
-def copy():
-    """"Mêmes habilitations que…": preview (GET), then Valider (POST)."""
-    if request.method == "GET":
-        try:
-            screen = habilitations.copy_preview(current_user, request.args)
-        except Invalid as exc:
-            flash(exc.errors.get("copy") or "; ".join(exc.errors.values()), "error")
-            return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.args)))
-        return render_template("habilitations/grid/copy.html", screen=screen, list_limit=LIST_LIMIT)
-    try:
-        screen = habilitations.copy_apply(
-            current_user, request.form, request.form.get("version"), delay_override()
-        )
-    except Invalid as exc:  # a stale or tampered form: back to the grid, saying why
-        flash(exc.errors.get("copy") or "; ".join(exc.errors.values()), "error")
-        return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.form)))
-    except Conflict as exc:
-        screen = habilitations.copy_preview(current_user, request.form)
-        return render_template(
-            "habilitations/grid/copy.html", screen=screen, list_limit=LIST_LIMIT, conflict=exc.details
-        ), 409
-    flash(f"{screen.target.full_name} a désormais les mêmes habilitations que {screen.source.full_name} : "
-          f"{screen.plan.summary}.", "success")
-    return redirect(url_for("habilitations.index", search=1, **_criteria_args(request.form)))
-
-
-def _criteria_args(values):
-    return {k: values[k] for k in habilitations.CRITERIA_KEYS if values.get(k)}
+def suggestions():
+    """The establishments the search box may mean, as <option>s for its list (on demand)."""
+    found = matrix.suggestions(current_user, request.args.get("q", ""))
+    return render_template("habilitations/matrix/_suggestions.html", found=found)

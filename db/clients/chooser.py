@@ -1,0 +1,197 @@
+"""Choisir les établissements de l'entreprise at the scale of La Poste (1,762 establishments in the
+directory) or of a 9,000-establishment company: one page of results at a time, searched by what people
+know (SIRET or its beginning, enseigne, street, postcode, town), filtered by state (actifs by default,
+fermés, tous), with the pending ticks of every page kept until Valider.
+
+The pending ticks travel in the form as `ops`, one per line, applied in order to the registered set:
+"+SIRET" / "-SIRET" for one box, "*1 state q" / "*0 state q" for « Tout cocher / décocher sur les
+résultats » of a search (its results are read again when applied: the directory of one company, by
+its siren index). What they make is the set of SIRETs that Valider registers (companies.
+set_establishments, which checks and writes it in one transaction).
+"""
+import math
+from dataclasses import dataclass, field
+
+from peewee import JOIN, SQL, Expression, Value, fn
+
+from db.clients.companies import get_company
+from db.clients.search import digit_prefix, search_text_sql, siret_digits, words
+from db.clients.writes import directory_address, directory_name
+from db.models import DirectoryEstablishment, Establishment, Habilitation
+
+DE = DirectoryEstablishment
+PER_PAGE = 100
+STATES = {"actifs": "actifs", "fermes": "fermés", "tous": "tous"}
+DEFAULT_STATE = "actifs"
+MAX_OPS = 2000  # lines of pending ticks kept in a form (one per box ticked by hand, or per « tout »)
+
+
+@dataclass
+class Row:
+    siret: str
+    name: str
+    address: str
+    is_siege: bool
+    is_active: bool
+    registered: bool
+    wanted: bool
+    habilitations: int = 0
+
+
+@dataclass
+class ChooserPage:
+    company: object
+    q: str
+    state: str
+    page: int
+    total: int  # results of the search
+    rows: list
+    registered: int  # establishments registered now (maintained count)
+    in_directory: int
+    ops: list = field(default_factory=list)
+    added: list = field(default_factory=list)  # SIRETs Valider would register
+    removed: list = field(default_factory=list)  # SIRETs Valider would unregister
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+    @property
+    def pending(self):
+        return len(self.added) + len(self.removed)
+
+    @property
+    def wanted_count(self):
+        return self.registered + len(self.added) - len(self.removed)
+
+    wanted_sirets: list = field(default_factory=list)
+
+    def ops_text(self):
+        return "\n".join(self.ops)
+
+
+def results(company, q, state):
+    """The directory rows of the company matching the search and the state filter (a query)."""
+    query = DE.select().where(DE.siren == company.siren)
+    if state == "actifs":
+        query = query.where(DE.etat.is_null() | (DE.etat != "F"))
+    elif state == "fermes":
+        query = query.where(DE.etat == "F")
+    condition = _matching(q)
+    return query.where(condition) if condition is not None else query
+
+
+def _matching(term):
+    """Directory rows matching the term: a SIRET beginning, else every word the beginning of a word
+    of the enseigne, address or town (accents and case ignored)."""
+    if not (term or "").strip():
+        return None
+    digits = siret_digits(term)
+    if digits:
+        return digit_prefix(DE.siret, digits)
+    # the raw columns (the postcode and town of a CEDEX address too): cheaper than the address line
+    text = search_text_sql(DE.enseigne, DE.denomination_usuelle, DE.numero, DE.type_voie, DE.libelle_voie,
+                           DE.code_postal, DE.commune, DE.cedex, DE.libelle_cedex)
+    # The directory writes in capitals without accents: ILIKE on the words folded (words()) is enough,
+    # without folding each of the company's rows (translate() costs ~30 µs a row on PostgreSQL).
+    folded = Value(" ").concat(text)
+    condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
+    for number, word in enumerate(words(term)):
+        clause = Expression(folded, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
+        condition = clause if number == 0 else condition & clause
+    return condition
+
+
+def parse_ops(text):
+    """The pending ticks of the form, as lines (unknown lines are dropped, the first MAX_OPS kept)."""
+    ops = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if (line[:1] in "+-" and siret_digits(line[1:]) and len(line) == 15) or (
+                line[:2] in ("*1", "*0") and line[3:].split(" ", 1)[0] in STATES):
+            ops.append(line)
+    return ops[:MAX_OPS]
+
+
+def wanted(company, ops):
+    """The SIRETs registered once ops are applied, and those registered now."""
+    registered = {s for (s,) in Establishment.select(Establishment.siret)
+                  .where(Establishment.company == company.id).tuples()}
+    chosen = set(registered)
+    for op in ops:
+        if op[0] in "+-":
+            (chosen.add if op[0] == "+" else chosen.discard)(op[1:])
+            continue
+        state, _, q = op[3:].partition(" ")
+        found = results(company, q, state).select(DE.siret, DE.etat)
+        if op[1] == "1":  # a closed establishment is never registered anew
+            chosen |= {s for s, etat in found.tuples() if etat != "F" or s in registered}
+        else:
+            chosen -= {s for s, _ in found.tuples()}
+    return chosen, registered
+
+
+def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), with_wanted=False):
+    """One page of the chooser with the pending ticks applied (with_wanted: the whole set Valider
+    would register, even without pending ticks)."""
+    company = get_company(actor, company_id)
+    state = state if state in STATES else DEFAULT_STATE
+    chosen, registered = wanted(company, ops) if ops or with_wanted else (None, None)
+    found = results(company, q, state)
+    order = (DE.is_siege.desc(), DE.siret)
+    # The page's SIRETs first (the directory's rows alone, counted by the same scan), then only those
+    # joined to the registered ones.
+    paged = found.select(DE.siret, fn.COUNT(SQL("*")).over()).order_by(*order)
+    found_page = list(paged.paginate(max(1, page_number), PER_PAGE).tuples())
+    total = found_page[0][1] if found_page else found.count()
+    if not found_page and total:  # a page beyond the last: the last one
+        page_number = math.ceil(total / PER_PAGE)
+        found_page = list(paged.paginate(page_number, PER_PAGE).tuples())
+    page_number = min(max(1, page_number), max(1, math.ceil(total / PER_PAGE)))
+    sirets = [s for s, _ in found_page]
+    columns = (DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat, Establishment.id)
+    lines = list(DE.select(*columns)
+                 .join(Establishment, JOIN.LEFT_OUTER, on=(Establishment.firm == company.firm_id)
+                       & (Establishment.siret == DE.siret) & (Establishment.company == company.id))
+                 .where(DE.siret.in_(sirets)).order_by(*order).tuples()) if sirets else []
+    ids = [i for *_, i in lines if i]
+    counted = dict(Habilitation.select(Habilitation.establishment, fn.COUNT(Habilitation.id))
+                   .where(Habilitation.establishment.in_(ids)).group_by(Habilitation.establishment)
+                   .tuples()) if ids else {}
+    rows = [Row(s, name, address, bool(siege), etat != "F", i is not None,
+                s in chosen if chosen is not None else i is not None, counted.get(i, 0))
+            for s, name, address, siege, etat, i in lines]
+    in_directory = DE.select().where(DE.siren == company.siren).count()
+    chooser = ChooserPage(company, q, state, page_number, total, rows, company.establishment_count,
+                          in_directory, list(ops))
+    if chosen is not None:
+        chooser.added, chooser.removed = sorted(chosen - registered), sorted(registered - chosen)
+        chooser.wanted_sirets = sorted(chosen)
+    return chooser
+
+
+def ticks_of_page(fields):
+    """The ops of the boxes of a page posted without JavaScript: the boxes shown (`shown`, with what
+    they showed in `shown_wanted`) whose state changed."""
+    shown = [s for s in fields.get("shown", ()) if siret_digits(s)]
+    was = set(fields.get("shown_wanted", ()))
+    now = set(fields.get("siret", ()))
+    return [("+" if s in now else "-") + s for s in shown if (s in now) != (s in was)]
+
+
+def from_request(actor, company_id, values, form):
+    """(ChooserPage, action) from a request: the search (q, etat, page) and, posted, the pending ticks
+    (ops), the boxes of the page just left, and the button pressed: "search" (page 1 of the new
+    search), "all_on" / "all_off" (« Tout cocher / décocher sur les résultats »), "valider", or a
+    page number ("goto")."""
+    q, state = (values.get("q") or "").strip()[:100], values.get("etat") or DEFAULT_STATE
+    state = state if state in STATES else DEFAULT_STATE
+    ops = parse_ops(form.get("ops"))
+    if form:
+        ops += ticks_of_page({name: form.getlist(name) for name in ("shown", "shown_wanted", "siret")})
+    action = form.get("action", "")
+    if action in ("all_on", "all_off"):
+        ops.append(f"*{1 if action == 'all_on' else 0} {state} {q}".rstrip())
+    number = form.get("goto") or values.get("page") or "1"
+    number = int(number) if number.isdigit() and len(number) < 7 and action != "search" else 1
+    return page(actor, company_id, q, state, number, ops[:MAX_OPS], with_wanted=action == "valider"), action

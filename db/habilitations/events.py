@@ -1,0 +1,106 @@
+"""The journal entry of one action on habilitations: one AuditEvent for the whole action (a Valider
+of the grid, an imported file, a copy, the removal of a declaration), told in one sentence from its
+lines, counted in SQL: « 11 539 habilitations accordées à DURAND Paul sur LA POSTE – « DSN »,
+utilisables le 2 décembre 2026 à 15 h 32 ».
+"""
+import datetime
+
+from peewee import SQL, Case, fn
+
+from db.clock import long_moment_fr
+from db.identifiers import format_siret
+from db.models import Company, Declaration, Establishment, HabilitationChange, User
+
+HC = HabilitationChange
+
+
+def _gained(bit):
+    return Case(None, [((HC.after.bin_and(bit) != 0) & (HC.before.bin_and(bit) == 0), 1)], 0)
+
+
+def _lost(bit):
+    return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
+
+
+def _figures(event_id):
+    """The event's figures and, where there is only one, the names of its person, company and
+    service (MIN of one value), in one query whatever the action: the journal costs the same for
+    one cell as for 60,000."""
+    row = (
+        HC.select(
+            fn.COUNT(SQL("*")), fn.SUM(_gained(1) + _gained(2)), fn.SUM(_lost(1) + _lost(2)),
+            fn.COUNT(HC.user_id.distinct()), fn.MIN(HC.user_id), fn.MIN(User.nom), fn.MIN(User.prenom),
+            fn.COUNT(HC.declaration_id.distinct()), fn.MIN(Declaration.code), fn.MIN(Declaration.label),
+            fn.COUNT(HC.establishment_id.distinct()), fn.MIN(HC.siret),
+            fn.COUNT(Establishment.company.distinct()), fn.MIN(Company.name),
+            fn.MIN(HC.active_from), fn.MAX(HC.active_from),
+        )
+        .join(Establishment, on=(HC.establishment_id == Establishment.id))
+        .join(Company, on=(Establishment.company == Company.id))
+        .join(User, on=(HC.user_id == User.id))
+        .join(Declaration, on=(HC.declaration_id == Declaration.id))
+        .where(HC.event == event_id)
+        .tuples()
+        .first()
+    )
+    names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "code", "label",
+             "establishments", "siret", "companies", "company")
+    return dict(zip(names + ("first", "last"), row, strict=True))
+
+
+def _moment(value):
+    return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _n(value):
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def sentence(f, person, place, service, usable_from):
+    """The summary of an action from its figures."""
+    added, removed = f["added"] or 0, f["removed"] or 0
+    parts = []
+    if added:
+        parts.append(f"{_n(added)} habilitation{'s' if added > 1 else ''} accordée{'s' if added > 1 else ''}")
+    if removed:
+        noun = "" if added else f" habilitation{'s' if removed > 1 else ''}"
+        parts.append(f"{_n(removed)}{noun} retirée{'s' if removed > 1 else ''}")
+    text = ", ".join(parts) + f" à {person} sur {place}{service}"
+    if usable_from is not None:
+        text += f", utilisable{'s' if added > 1 else ''} le {long_moment_fr(usable_from)}"
+    return text
+
+
+def describe_event(event, starts):
+    """Fill the event from its lines (summary, counts, the person, SIRET and service when there is
+    only one) and return the Plan of what was applied."""
+    from db.habilitations.changes import Plan
+
+    f = _figures(event.id)
+    person = f"{f['nom'].upper()} {f['prenom']}" if f["people"] == 1 else f"{f['people']} personnes"
+    if f["establishments"] == 1:
+        place = f"{format_siret(f['siret'])} ({f['company']})"
+    elif f["companies"] == 1:
+        place = f["company"]
+    else:
+        place = f"{f['companies']} entreprises"
+    single = f["services"] == 1
+    service = f" – «\u202f{f['label']}\u202f»" if single else f" – {f['services']} services"
+    first, last = _moment(f["first"]), _moment(f["last"])
+    usable_from = first if first is not None and first == last else None
+    event.summary = sentence(f, person, place, service, usable_from)
+    event.action = ("habilitation.grant" if not f["removed"] else
+                    "habilitation.revoke" if not f["added"] else "habilitation.change")
+    event.line_count = f["lines"]
+    event.subject = f["user"] if f["people"] == 1 else None
+    event.siret = f["siret"] if f["establishments"] == 1 else None
+    event.declaration_code = f["code"] if single else None
+    event.save()
+    delays = {round((starts[d] - event.at).total_seconds() / 3600) for d in _granting_declarations(event)}
+    return Plan([], f["added"] or 0, f["removed"] or 0, event=event, usable_from=first,
+                delay_hours=delays.pop() if len(delays) == 1 else None)
+
+
+def _granting_declarations(event):
+    granting = (HC.event == event.id) & HC.active_from.is_null(False)
+    return [d for (d,) in HC.select(HC.declaration_id).where(granting).distinct().tuples()]

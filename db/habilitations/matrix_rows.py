@@ -1,0 +1,219 @@
+"""One page of the matrix grid, in a constant number of queries whatever its size: the number of
+lines (maintained counts when nothing is searched, db/counts.py), the page's lines, the services
+selected for them, their boxes, and for each column how many of its boxes are ticked over every
+result (the column's tick box is ticked when all are).
+"""
+import math
+from dataclasses import dataclass, field
+
+from peewee import SQL, Case, fn
+
+from db import clock
+from db.clients.search import matching
+from db.habilitations.matrix import BY_ESTABLISHMENT, portfolios_of
+from db.models import (
+    Company,
+    CompanyDeclaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Habilitation,
+    PortfolioDeclarant,
+    User,
+)
+
+
+@dataclass
+class Box:
+    """The Déclarer and Payer boxes of one cell of the grid."""
+
+    key: str  # "establishment-declaration-user", as the form posts it
+    payable: bool = False  # the service carries a Payer box
+    declare: bool = False
+    pay: bool = False
+    saved_declare: bool = False
+    saved_pay: bool = False
+    declare_from: object = None  # when a held right becomes usable, while it is still to come
+    pay_from: object = None
+
+    @property
+    def pending(self):
+        return (self.declare, self.pay) != (self.saved_declare, self.saved_pay)
+
+    @property
+    def complete(self):
+        return self.declare and (self.pay or not self.payable)
+
+
+@dataclass
+class Line:
+    """A line of the grid: an establishment (par déclarant) or a person (par établissement)."""
+
+    ref: int  # establishment or person id
+    title: str  # the SIRET, or the person's name
+    name: str = ""  # enseigne (or the company's name), or the role
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    is_siege: bool = False
+    is_active: bool = True
+    company: str = ""
+    boxes: dict = field(default_factory=dict)  # declaration id -> Box, for the services selected there
+
+    @property
+    def all_ticked(self):
+        """Every box of the line is ticked (its "toute la ligne" box is)."""
+        return bool(self.boxes) and all(box.complete for box in self.boxes.values())
+
+
+@dataclass
+class MatrixPage:
+    criteria: object
+    lines: list
+    total: int
+    version: int
+    now: object
+    ticked: dict = field(default_factory=dict)  # (declaration id, column) -> boxes ticked over every result
+    cells: dict = field(default_factory=dict)  # declaration id -> cells over every result
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.criteria.per_page))
+
+    def column_state(self, declaration, column):
+        """ "all", "some" or "none" of the column's boxes ticked, over every result."""
+        ticked, cells = self.ticked.get((declaration.id, column), 0), self.cells.get(declaration.id, 0)
+        return "all" if cells and ticked >= cells else ("some" if ticked else "none")
+
+    @property
+    def waiting(self):
+        """Whether a box of the page holds a right not usable yet (the legend says what the mark means)."""
+        return any(b.declare_from or b.pay_from for line in self.lines for b in line.boxes.values())
+
+    @property
+    def boxes(self):
+        return [b for line in self.lines for b in line.boxes.values()]
+
+
+def _scope(criteria):
+    """Establishments of the grid (par déclarant): the portfolios covered, the company, the search."""
+    condition = (Establishment.firm == criteria.firm_id) & Company.portfolio.in_(portfolios_of(criteria))
+    if criteria.company is not None:
+        condition &= Establishment.company == criteria.company.id
+    found = matching(criteria.q, Establishment)
+    return condition if found is None else condition & found
+
+
+def _companies(criteria):
+    query = Company.select(Company.id).where(
+        (Company.firm == criteria.firm_id) & Company.portfolio.in_(portfolios_of(criteria)))
+    return query.where(Company.id == criteria.company.id) if criteria.company is not None else query
+
+
+def _sizes(criteria, services):
+    """(lines, {declaration: cells}) over every result: maintained counts when nothing is searched."""
+    ids = [d.id for d in services]
+    if not criteria.q:
+        total = Company.select(fn.COALESCE(fn.SUM(Company.establishment_count), 0)).where(
+            Company.id.in_(_companies(criteria))).scalar()
+        cells = dict(CompanyDeclaration.select(CompanyDeclaration.declaration,
+                                               fn.SUM(CompanyDeclaration.establishment_count))
+                     .where(CompanyDeclaration.company.in_(_companies(criteria))
+                            & CompanyDeclaration.declaration.in_(ids))
+                     .group_by(CompanyDeclaration.declaration).tuples())
+        return int(total or 0), {d: int(n or 0) for d, n in cells.items()}
+    total = Establishment.select(fn.COUNT(SQL("*"))).join(Company).where(_scope(criteria)).scalar()
+    cells = dict(EstablishmentDeclaration.select(EstablishmentDeclaration.declaration, fn.COUNT(SQL("*")))
+                 .join(Establishment).join(Company)
+                 .where(_scope(criteria) & EstablishmentDeclaration.declaration.in_(ids))
+                 .group_by(EstablishmentDeclaration.declaration).tuples())
+    return total, cells
+
+
+def _ticked(criteria, services, user_condition, scope):
+    """{(declaration, column): boxes ticked} over every result."""
+    rows = (Habilitation.select(Habilitation.declaration,
+                                fn.SUM(Case(None, [(Habilitation.declare, 1)], 0)),
+                                fn.SUM(Case(None, [(Habilitation.pay, 1)], 0)))
+            .join(Establishment).join(Company)
+            .where(user_condition & scope & Habilitation.declaration.in_([d.id for d in services]))
+            .group_by(Habilitation.declaration).tuples())
+    out = {}
+    for declaration, declare, pay in rows:
+        out[(declaration, "declare")], out[(declaration, "pay")] = int(declare or 0), int(pay or 0)
+    return out
+
+
+def by_declarant(criteria, version):
+    """The page of the grid "par déclarant" (the criteria's page, clamped to the last one)."""
+    services = criteria.columns
+    total, cells = _sizes(criteria, services)
+    criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
+    e = Establishment
+    rows = (Establishment.select(e.id, e.siret, e.name, e.street, e.postcode, e.town, e.is_siege, e.is_active,
+                                 Company.name)
+            .join(Company).where(_scope(criteria)).order_by(Establishment.siret)
+            .paginate(criteria.page, criteria.per_page).tuples())
+    lines = [Line(e, siret, name or company, street, postcode, town, bool(siege), bool(active), company)
+             for e, siret, name, street, postcode, town, siege, active, company in rows]
+    user = criteria.declarant.id
+    _fill(lines, services, [line.ref for line in lines], [user], lambda e, u: e)
+    ticked = _ticked(criteria, services, Habilitation.user == user, _scope(criteria)) if total else {}
+    return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
+
+
+def by_establishment(criteria, version):
+    """The page "par établissement": the people of the establishment's portfolio."""
+    establishment, services = criteria.establishment, criteria.columns
+    people = (User.select(User.id, User.nom, User.prenom, User.role)
+              .join(PortfolioDeclarant, on=(PortfolioDeclarant.user == User.id))
+              .where((PortfolioDeclarant.portfolio == establishment.company.portfolio_id) & User.is_active
+                     & (User.firm == criteria.firm_id))
+              .order_by(User.nom_key, User.prenom_key, User.id))
+    total = people.count()
+    criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
+    lines = [Line(u, f"{nom.upper()} {prenom}", "Administrateur" if role == "admin" else "Déclarant")
+             for u, nom, prenom, role in people.paginate(criteria.page, criteria.per_page).tuples()]
+    _fill(lines, services, [establishment.id], [line.ref for line in lines], lambda e, u: u)
+    selected = {d for (d,) in EstablishmentDeclaration.select(EstablishmentDeclaration.declaration)
+                .where(EstablishmentDeclaration.establishment == establishment.id).tuples()}
+    cells = {d.id: total for d in services if d.id in selected}
+    everyone = Habilitation.user.in_(people.select(User.id))
+    ticked = _ticked(criteria, services, everyone, Establishment.id == establishment.id) if total else {}
+    return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
+
+
+def _fill(lines, services, establishment_ids, user_ids, line_of):
+    """The boxes of the page: the services selected for its establishments, ticked from their rows."""
+    if not lines or not services:
+        return
+    ids = [d.id for d in services]
+    selected = list(EstablishmentDeclaration.select(EstablishmentDeclaration.establishment,
+                                                    EstablishmentDeclaration.declaration)
+                    .where(EstablishmentDeclaration.establishment.in_(establishment_ids)
+                           & EstablishmentDeclaration.declaration.in_(ids)).tuples())
+    by_ref = {line.ref: line for line in lines}
+    payable = {d.id for d in services if d.has_payment}
+    for e, d in selected:
+        for u in user_ids:
+            line = by_ref.get(line_of(e, u))
+            if line is not None:
+                line.boxes[d] = Box(f"{e}-{d}-{u}", d in payable)
+    now = clock.now()
+    rights = (Habilitation.select(Habilitation.establishment, Habilitation.declaration, Habilitation.user,
+                                  Habilitation.declare, Habilitation.pay, Habilitation.active_from,
+                                  Habilitation.pay_active_from)
+              .where(Habilitation.establishment.in_(establishment_ids) & Habilitation.user.in_(user_ids)
+                     & Habilitation.declaration.in_(ids)).tuples())
+    for e, d, u, declare, pay, declare_from, pay_from in rights:
+        line = by_ref.get(line_of(e, u))
+        box = line.boxes.get(d) if line is not None else None
+        if box is None:
+            continue
+        box.declare = box.saved_declare = bool(declare)
+        box.pay = box.saved_pay = bool(pay) and d in payable
+        box.declare_from = declare_from if box.declare and declare_from and declare_from > now else None
+        box.pay_from = pay_from if box.pay and pay_from and pay_from > now else None
+
+
+def page(criteria, version):
+    return (by_establishment if criteria.view == BY_ESTABLISHMENT else by_declarant)(criteria, version)
