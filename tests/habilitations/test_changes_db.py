@@ -41,8 +41,8 @@ def test_ticking_a_box_grants_the_right_and_journals_it(t):
     assert plan.event.id == event.id and event.action == "habilitation.grant" and event.actor_id == t.admin.id
     assert (event.siret, event.declaration_code, event.subject_id, event.line_count) == (
         acme[0].siret, "DSN", t.paul.id, 1)
-    assert event.summary == ("1 habilitation accordée à DURAND Paul sur 100 000 001 00001 (ACME) – «\u202fDSN\u202f», "
-                             "utilisable le 23 novembre 2026 à 14 h 05")
+    assert event.summary == ("1 habilitation accordée à DURAND Paul sur 100 000 001 00001 (ACME) – "
+                             "«\u202fDSN\u202f», utilisable le 23 novembre 2026 à 14 h 05")
     line = HabilitationChange.get(HabilitationChange.event == event.id)
     assert (line.establishment_id, line.user_id, line.siret, line.before, line.after) == (
         acme[0].id, t.paul.id, acme[0].siret, 0, 1)
