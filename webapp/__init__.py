@@ -52,6 +52,9 @@ def _register_blueprints(app):
     for module in (auth, inscription, recovery, mail, menu, declarations, journal, declarants, activation,
                    requests, portfolios, companies, recap, profile, assistance, desk, grid, listing, files):
         app.register_blueprint(module.bp)
+    from webapp.blueprints import journal_entries  # an entry of the journal and its lines
+
+    app.register_blueprint(journal_entries.bp)
 
 
 def _connect_per_request(app):
