@@ -139,7 +139,9 @@ def search(actor, args):
     """A page of the firm's journal for the criteria in args (administrators only)."""
     require_admin(actor)
     criteria = parse(actor, args)
-    people = list(User.select().where(User.firm == actor.firm_id).order_by(User.nom_key, User.prenom_key))
+    # the two lists of people (author, person concerned): only what they show, for a firm of 200
+    people = list(User.select(User.id, User.nom, User.prenom).where(User.firm == actor.firm_id)
+                  .order_by(User.nom_key, User.prenom_key))
     services = list(Declaration.select().order_by(Declaration.position, Declaration.label))
     if criteria.errors:
         return JournalPage(criteria, [], 0, people, services)

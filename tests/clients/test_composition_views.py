@@ -2,12 +2,15 @@
 are shown, first / previous / next / last pages, a search by raison sociale that ignores accents, and
 an empty result that names the term."""
 import html
+import json
+import re
 
 from db.clients import portfolios
 from db.database import database
 from db.models import Company
 from tests.factories.directory import add_fake_company, valid_siren
-from tests.factories.people import demo_user
+from tests.factories.people import add_people, demo_user
+from tests.factories.queries import page_queries
 
 HX = {"HX-Request": "true"}
 NB = "\u202f"
@@ -47,3 +50,19 @@ def test_the_search_ignores_accents_and_an_empty_result_names_the_term(admin_cli
     assert "Entreprises 1 à 50 sur" not in by_siren and f"pour «{NB}800 000 0{NB}»" in by_siren
     none = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition?q=boulangerie", headers=HX))
     assert f"Aucune entreprise du portefeuille ne correspond à «{NB}boulangerie{NB}»." in none
+
+
+def test_the_declarants_dual_list_of_200_people_has_one_search_box_reading_emails(admin_client):
+    with database.connection_context():
+        admin = demo_user("MOUTIN")
+        pid, paul = portfolios.create_portfolio(admin, "GRAND").id, demo_user("DURAND")
+    url = f"/gestion/portefeuilles/{pid}/declarants"
+    admin_client.get(url)
+    few = page_queries(admin_client, url)
+    with database.connection_context():
+        add_people(admin.firm_id, 200)
+    page = text(admin_client.get(url))
+    assert page.count("<option value=") == 203 and page_queries(admin_client, url) == few
+    assert 'data-search-label="Rechercher un déclarant (nom, prénom ou courriel)"' in page
+    words = json.loads(re.search(r"data-search-words='([^']*)'", page).group(1))
+    assert words[str(paul.id)] == paul.email and len(words) == 203
