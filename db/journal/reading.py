@@ -2,6 +2,7 @@
 service, a page at a time or streamed to CSV, with before → after told in French. An action on
 habilitations is one entry with its lines (db/journal/lines.py)."""
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -53,9 +54,12 @@ class JournalPage:
     def pages(self):
         return max(1, -(-self.total // PER_PAGE))
 
+    @functools.cached_property
+    def _labels(self):
+        return {d.code: d.label for d in self.services}
+
     def service_label(self, code):
-        labels = {d.code: d.label for d in self.services}
-        return labels.get(code, code or "")
+        return self._labels.get(code, code or "")
 
 
 def _date(value, errors, key):
