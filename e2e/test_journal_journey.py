@@ -31,16 +31,24 @@ def test_find_an_action_by_the_person_concerned_and_unfold_its_lines(page, live_
     expect(entry).to_have_count(1)
     expect(page.get_by_role("row", name=re.compile("à DURAND Paul"))).to_have_count(0)
 
-    entry.get_by_text(re.compile(r"^Voir les \d+ lignes$")).click()
-    lines = entry.get_by_role("table")
+    toggle = entry.get_by_role("link", name=re.compile(r"^Voir les \d+ lignes$"))
+    count = int(re.search(r"\d+", toggle.inner_text()).group())
+    toggle.click()
+    lines = page.get_by_role("table", name=re.compile("Lignes de l’entrée"))
     expect(lines.get_by_role("columnheader", name="Personne")).to_be_visible()
+    expect(lines.get_by_role("row")).to_have_count(1 + count)
     expect(lines.get_by_role("row").nth(1)).to_contain_text("LEROY Sophie")
     expect(lines.get_by_role("row").nth(1)).to_contain_text("Déclarer")
-    rows = lines.get_by_role("row").count() - 1
-    expect(entry).to_contain_text(f"{rows} lignes")
+    folded = entry.get_by_role("link", name="Masquer les lignes")
+    expect(folded).to_have_attribute("aria-expanded", "true")
+    folded.click()
+    expect(lines).to_be_hidden()
+    entry.get_by_role("link", name=f"Voir les {count} lignes").click()
+    expect(lines).to_be_visible()
+    rows = count
 
     with page.expect_download() as download:
-        entry.get_by_role("link", name="Exporter les lignes en CSV").click()
+        page.get_by_role("link", name="Exporter les lignes en CSV").click()
     content = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
     assert content[0].startswith("Siret;Établissement;Adresse;Nom;Prénom;Service")
     assert len(content) == 1 + rows

@@ -2,6 +2,7 @@
 their own page without JavaScript, exported as CSV, found by the person whose rights changed."""
 import csv
 import io
+import re
 
 import pytest
 
@@ -37,9 +38,10 @@ def test_an_action_is_one_compact_line_whose_lines_unfold(client, auth, world, g
     auth.login()
     html = text(client.get("/gestion/journal"))
     assert html.count(event.summary) == 1 and "à LEROY Sophie sur" in event.summary
-    assert f'hx-get="/gestion/journal/{event.id}" hx-trigger="toggle once"' in html
-    assert f"Voir les {count} lignes" in html
-    assert f'<a href="/gestion/journal/{event.id}">Ouvrir les lignes de cette entrée</a>' in html
+    link = re.search(rf'<a class="entry-toggle" href="/gestion/journal/{event.id}" ([^>]*)>([^<]*)</a>', html)
+    assert link and link.group(2) == f"Voir les {count} lignes"
+    assert f'hx-get="/gestion/journal/{event.id}" hx-target="#lignes-slot-{event.id}"' in link.group(1)
+    assert f'<tr class="entry-lines-row" id="lignes-row-{event.id}" hidden><td colspan="4" ' in html
     fragment = text(client.get(f"/gestion/journal/{event.id}", headers={"HX-Request": "true"}))
     assert fragment.lstrip().startswith(f'<div id="lignes-{event.id}"') and "<h1>" not in fragment
     assert fragment.count('<td class="nowrap">LEROY Sophie</td>') == min(count, lines.PER_PAGE)
