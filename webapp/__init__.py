@@ -72,6 +72,9 @@ def _register_blueprints(app):
                    second_factor_settings, second_factor_admin, assistance, desk, grid, listing, files,
                    notifications, own):
         app.register_blueprint(module.bp)
+    from webapp.blueprints import journal_entries  # an entry of the journal and its lines
+
+    app.register_blueprint(journal_entries.bp)
 
 
 __all__ = ["create_app"]

@@ -7,15 +7,16 @@ with all its active establishments in a constant number of queries (see db/clien
 """
 from dataclasses import dataclass, field
 
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 
 from db import audit
-from db.clients.portfolios import digit_prefix, get_portfolio
+from db.clients.company_search import name_or_siren
+from db.clients.portfolios import get_portfolio
 from db.clients.writes import active_in_directory, register_company
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean, format_siren, siren_error
-from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, Portfolio
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Portfolio
 from db.sirene.online import OnlineDirectoryError
 from db.sirene.online import store as store_online_company
 
@@ -26,7 +27,10 @@ BULK_MAX_LINES = 1000
 @dataclass
 class CompanyRow:
     company: Company
-    establishments: int
+
+    @property
+    def establishments(self):
+        return self.company.establishment_count
 
     @property
     def kind(self):
@@ -41,27 +45,31 @@ class Page:
     pages: int
     query: str
 
+    @property
+    def first(self):
+        """Rank of the page's first company (1 for "Entreprises 1 à 50 sur 5 000")."""
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self):
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
 
 def list_companies(actor, portfolio_id, query="", page=1):
-    """One page of the portfolio's companies (by raison sociale), filtered by SIREN or name.
-    Three queries whatever the size of the portfolio."""
+    """One page of the portfolio's companies (by raison sociale), filtered by SIREN or name (accents
+    and case ignored). Three queries whatever the size of the portfolio: the portfolio, the count,
+    the page (establishments are the maintained Company.establishment_count)."""
     portfolio = get_portfolio(actor, portfolio_id)
     companies = Company.select().where((Company.firm == actor.firm_id) & (Company.portfolio == portfolio.id))
     query = (query or "").strip()
-    digits = clean(query)
-    if query and digits.isdigit():
-        companies = companies.where(digit_prefix(Company.siren, digits[:9]))
-    elif query:
-        companies = companies.where(Company.name.contains(query))
+    matching = name_or_siren(query, Company.name, Company.siren)
+    if matching is not None:
+        companies = companies.where(matching)
     total = companies.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    chosen = list(companies.order_by(Company.name, Company.siren).paginate(page, PAGE_SIZE))
-    counts = dict(
-        Establishment.select(Establishment.company, fn.COUNT(Establishment.id))
-        .where(Establishment.company.in_([c.id for c in chosen])).group_by(Establishment.company).tuples()
-    ) if chosen else {}
-    return portfolio, Page([CompanyRow(c, counts.get(c.id, 0)) for c in chosen], total, page, pages, query)
+    chosen = companies.order_by(Company.name, Company.siren).paginate(page, PAGE_SIZE) if total else []
+    return portfolio, Page([CompanyRow(c) for c in chosen], total, page, pages, query)
 
 
 class InOtherPortfolio(Invalid):

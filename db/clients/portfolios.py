@@ -115,11 +115,13 @@ def _client_matches(firm, criterion, value):
 
 
 def declarant_choices(actor):
-    """[(user id as text, label)] of the firm's active people, for the dual list."""
+    """[(user id as text, label, e-mail)] of the firm's active people, for the dual list (whose search
+    box also reads the e-mail: a firm of 200 people has namesakes)."""
     require_admin(actor)
     users = names.name_people(list(User.select().where((User.firm == actor.firm_id) & User.is_active)
                                    .order_by(User.nom_key, User.prenom_key)), actor.firm_id)
-    return [(str(u.id), f"{u.list_name} ({'administrateur' if u.is_admin else 'déclarant'})") for u in users]
+    return [(str(u.id), f"{u.list_name} ({'administrateur' if u.is_admin else 'déclarant'})", u.email)
+            for u in users]
 
 
 def portfolio_declarant_ids(portfolio):

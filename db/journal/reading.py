@@ -1,15 +1,19 @@
-"""Reading the journal: the firm's AuditEvents filtered by period, person, SIRET and service,
-a page at a time or streamed to CSV, with before → after told in French."""
+"""Reading the journal: the firm's AuditEvents filtered by period, author, person concerned, SIRET and
+service, a page at a time or streamed to CSV, with before → after told in French. An action on
+habilitations is one entry with its lines (db/journal/lines.py)."""
 import datetime
+import functools
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from db.access import require_admin
-from db.clock import paris_day_start, stamp_fr
+from db.clock import moment_fr, paris_day_start, stamp_fr
 from db.errors import NotFound
 from db.fields import record_id
 from db.identifiers import clean, format_siret
 from db.journal.wording import action_label, describe
-from db.models import AuditEvent, Declaration, User
+from db.models import AuditEvent, Declaration, HabilitationChange, User
 
 PER_PAGE = 50
 CSV_HEADER = ["Date", "Auteur", "Action", "Siret", "Service", "Détail", "Avant", "Après"]
@@ -19,6 +23,7 @@ class Criteria:
     start: datetime.date = None
     end: datetime.date = None
     person: int = None
+    subject: int = None  # the person whose rights or account changed
     siret: str = ""
     service: str = ""
     page: int = 1
@@ -30,6 +35,7 @@ class Criteria:
             "du": self.start.isoformat() if self.start else "",
             "au": self.end.isoformat() if self.end else "",
             "personne": str(self.person or ""),
+            "concerne": str(self.subject or ""),
             "siret": self.siret,
             "service": self.service,
         }
@@ -48,9 +54,12 @@ class JournalPage:
     def pages(self):
         return max(1, -(-self.total // PER_PAGE))
 
+    @functools.cached_property
+    def _labels(self):
+        return {d.code: d.label for d in self.services}
+
     def service_label(self, code):
-        labels = {d.code: d.label for d in self.services}
-        return labels.get(code, code or "")
+        return self._labels.get(code, code or "")
 
 
 def _date(value, errors, key):
@@ -74,14 +83,8 @@ def parse(actor, args):
     criteria.end = _date(args.get("au"), criteria.errors, "au")
     if criteria.start and criteria.end and criteria.start > criteria.end:
         criteria.errors["au"] = "La fin de la période doit suivre son début."
-    person = (args.get("personne") or "").strip()
-    if person:
-        person_id = record_id(person)
-        if person_id is None or not User.select().where(
-            (User.id == person_id) & (User.firm == actor.firm_id)
-        ).exists():
-            raise NotFound()
-        criteria.person = person_id
+    criteria.person = _firm_person(actor, args.get("personne"))
+    criteria.subject = _firm_person(actor, args.get("concerne"))
     siret = clean(args.get("siret"))
     if siret and (not siret.isdigit() or len(siret) not in (9, 14)):
         criteria.errors["siret"] = "Saisissez un SIRET (14 chiffres) ou un SIREN (9 chiffres)."
@@ -93,6 +96,29 @@ def parse(actor, args):
     return criteria
 
 
+def _firm_person(actor, value):
+    """The id of a person of the actor's firm, None when blank; NotFound for anyone else."""
+    if not (value or "").strip():
+        return None
+    person_id = record_id(value)
+    in_firm = User.select().where((User.id == person_id) & (User.firm == actor.firm_id))
+    if person_id is None or not in_firm.exists():
+        raise NotFound()
+    return person_id
+
+
+def concerning(person_id):
+    """The events that changed this person's rights or account: the single person of an action on
+    habilitations, a line of an action on several people, or the person an account event names."""
+    lines = HabilitationChange.select().where(
+        (HabilitationChange.event == AuditEvent.id) & (HabilitationChange.user_id == person_id))
+    return (
+        (AuditEvent.subject == person_id)
+        | ((AuditEvent.object_type == "User") & (AuditEvent.object_id == str(person_id)))
+        | (AuditEvent.subject.is_null() & (AuditEvent.line_count > 1) & fn.EXISTS(lines))
+    )
+
+
 def _query(actor, criteria):
     query = AuditEvent.select().where(AuditEvent.firm == actor.firm_id)
     if criteria.start:
@@ -101,6 +127,8 @@ def _query(actor, criteria):
         query = query.where(AuditEvent.at < paris_day_start(criteria.end + datetime.timedelta(days=1)))
     if criteria.person:
         query = query.where(AuditEvent.actor == criteria.person)
+    if criteria.subject:
+        query = query.where(concerning(criteria.subject))
     if len(criteria.siret) == 14:
         query = query.where(AuditEvent.siret == criteria.siret)
     elif criteria.siret:
@@ -114,7 +142,9 @@ def search(actor, args):
     """A page of the firm's journal for the criteria in args (administrators only)."""
     require_admin(actor)
     criteria = parse(actor, args)
-    people = list(User.select().where(User.firm == actor.firm_id).order_by(User.nom_key, User.prenom_key))
+    # the two lists of people (author, person concerned): only what they show, for a firm of 200
+    people = list(User.select(User.id, User.nom, User.prenom).where(User.firm == actor.firm_id)
+                  .order_by(User.nom_key, User.prenom_key))
     services = list(Declaration.select().order_by(Declaration.position, Declaration.label))
     if criteria.errors:
         return JournalPage(criteria, [], 0, people, services)
@@ -163,6 +193,16 @@ class Entry:
     @property
     def action_label(self):
         return action_label(self.event.action)
+
+    @property
+    def moment_text(self):
+        """ "02/12/2026 à 15 h 32", Paris time."""
+        return moment_fr(self.event.at)
+
+    @property
+    def line_count(self):
+        """How many lines the entry has (an action on habilitations), 0 for a single change."""
+        return self.event.line_count or 0
 
     @property
     def siret_text(self):

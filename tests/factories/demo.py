@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from db import clock
 from db.accounts.firms import new_user
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
-from db.models import BulkImport, Company, Establishment, Notification, PendingRequest, Portfolio
+from db.models import AuditEvent, BulkImport, Company, Establishment, Notification, PendingRequest, Portfolio
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
 from db.support import assistance
 from tests.factories.people import demo_user
@@ -48,10 +48,13 @@ def demo_rows():
     notice = Notification.create(firm=admin.firm_id, user=paul.id, kind="habilitations_granted",
                                  text="MOUTIN Claire vous a accordé 1 habilitation (DSN).", created_at=now,
                                  expires_at=now.replace(year=now.year + 1))
+    event = AuditEvent.create(firm=admin.firm_id, actor=admin.id, actor_name=admin.full_name, at=now,
+                              action="habilitation.grant", object_type="Habilitation", line_count=0,
+                              summary="1 habilitation accordée à DURAND Paul")
     return SimpleNamespace(firm=admin.firm, admin=admin, declarant=paul, other_declarant=sophie,
                            portfolio=portfolio, company=company, establishment=establishment, request=request,
                            assistance_request=help_request, bulk_import=bulk_import, notification=notice,
-                           password=DEMO_PASSWORD)
+                           audit_event=event, password=DEMO_PASSWORD)
 
 
 def waiting_requests(rows):

@@ -39,6 +39,7 @@ FIRM_IDS = {
     "request_id": "request",
     "import_id": "bulk_import",
     "notice_id": "notification",
+    "event_id": "audit_event",
 }
 # The support pages' request_id is an assistance request, not a row of a firm.
 SUPPORT_IDS = {"request_id": "assistance_request"}

@@ -11,6 +11,10 @@
  *   disabled when it would do nothing. Lists stay sorted (French collation).
  * - Drag and drop (SortableJS, when loaded) comes on top of the buttons, never instead of them.
  * - Every move is announced in a polite live region.
+ * - data-search-label adds a search box above both lists that filters them both (a firm's 200
+ *   people): every word typed must be in the item's text or its words in data-search-words (JSON,
+ *   {value: "an e-mail"});
+ *   Down arrow goes to the first match, Escape clears it, the counts of matches are announced.
  */
 (function () {
   "use strict";
@@ -29,11 +33,17 @@
     return n + " " + word + (n > 1 ? "s" : "");
   }
 
+  function fold(text) {
+    return text.toLocaleLowerCase("fr").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
   function DualList(select) {
     this.select = select;
     this.id = select.id || "dual-list-" + (++counter);
     this.availableLabel = select.dataset.availableLabel || "Éléments disponibles";
     this.selectedLabel = select.dataset.selectedLabel || "Éléments sélectionnés";
+    this.searchLabel = select.dataset.searchLabel || "";
+    this.searchWords = select.dataset.searchWords ? JSON.parse(select.dataset.searchWords) : {};
     this.build();
     this.render();
   }
@@ -63,6 +73,7 @@
     var help = el("p", { class: "hint dual-list-help" },
       "Flèches pour parcourir, Espace pour sélectionner, Entrée ou double-clic pour basculer, ou glissez les éléments d'une liste à l'autre.");
     root.appendChild(help);
+    if (this.searchLabel) field.appendChild(this.searchBox());
     field.appendChild(root);
 
     this.chooseAll.addEventListener("click", function () { self.move(self.visible(self.from), true); });
@@ -86,6 +97,37 @@
         });
       });
     }
+  };
+
+  DualList.prototype.searchBox = function () {
+    var self = this;
+    var box = el("div", { class: "field dual-list-search" });
+    var inputId = this.id + "-search";
+    box.appendChild(el("label", { for: inputId }, this.searchLabel));
+    this.search = el("input", { type: "search", id: inputId, autocomplete: "off", "aria-describedby": inputId + "-count" });
+    this.searchCount = el("p", { class: "hint", id: inputId + "-count", "aria-live": "polite" });
+    box.appendChild(this.search);
+    box.appendChild(this.searchCount);
+    var apply = function () {
+      self.applyFilter(self.from);
+      self.applyFilter(self.to);
+      var words = self.search.value.trim();
+      self.searchCount.textContent = words ? self.visible(self.from).length + " sur " + self.items(self.from).length +
+        " dans " + self.availableLabel + ", " + self.visible(self.to).length + " sur " + self.items(self.to).length +
+        " dans " + self.selectedLabel + "." : "";
+    };
+    this.search.addEventListener("input", apply);
+    this.search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  // never submit the form from the search box
+      if (event.key === "Escape" && self.search.value) { event.preventDefault(); self.search.value = ""; apply(); }
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        var pane = self.visible(self.from).length ? self.from : self.to;
+        pane.list.focus();
+        self.focusItem(pane, self.visible(pane)[0]);
+      }
+    });
+    return box;
   };
 
   DualList.prototype.pane = function (root, side, label) {
@@ -151,6 +193,7 @@
     [this.from, this.to].forEach(function (pane) { pane.list.replaceChildren(); });
     Array.prototype.forEach.call(this.select.options, function (option, index) {
       var item = el("li", { role: "option", "aria-selected": "false", id: self.id + "-opt-" + index, "data-value": option.value }, option.textContent);
+      item.folded = fold(option.textContent + " " + (self.searchWords[option.value] || ""));
       (option.selected ? self.to : self.from).list.appendChild(item);
     });
     this.sort(this.from);
@@ -174,10 +217,10 @@
   };
 
   DualList.prototype.applyFilter = function (pane) {
-    var words = pane.filter.value.toLocaleLowerCase("fr").normalize("NFD").replace(/[\u0300-\u036f]/g, "").split(/\s+/).filter(Boolean);
+    var typed = pane.filter.value + " " + (this.search ? this.search.value : "");
+    var words = fold(typed).split(/\s+/).filter(Boolean);
     this.items(pane).forEach(function (item) {
-      var text = item.textContent.toLocaleLowerCase("fr").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-      item.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+      item.hidden = !words.every(function (w) { return item.folded.indexOf(w) !== -1; });
       if (item.hidden) item.setAttribute("aria-selected", "false");
     });
     this.refresh();
