@@ -36,6 +36,7 @@ class Row:
     registered: bool
     wanted: bool
     habilitations: int = 0
+    missing: bool = False  # registered, no longer in the directory
 
 
 @dataclass
@@ -49,6 +50,7 @@ class ChooserPage:
     registered: int  # establishments registered now (maintained count)
     in_directory: int
     ops: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # registered, no longer in the directory (any page)
     added: list = field(default_factory=list)  # SIRETs Valider would register
     removed: list = field(default_factory=list)  # SIRETs Valider would unregister
 
@@ -163,11 +165,23 @@ def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), wi
             for s, name, address, siege, etat, i in lines]
     in_directory = DE.select().where(DE.siren == company.siren).count()
     chooser = ChooserPage(company, q, state, page_number, total, rows, company.establishment_count,
-                          in_directory, list(ops))
+                          in_directory, list(ops), _missing(company, chosen))
     if chosen is not None:
         chooser.added, chooser.removed = sorted(chosen - registered), sorted(registered - chosen)
         chooser.wanted_sirets = sorted(chosen)
     return chooser
+
+
+def _missing(company, chosen):
+    """Registered establishments that the directory no longer lists: shown on every page, so that
+    they can still be unregistered (a search of the directory would never find them)."""
+    gone = (Establishment.select(Establishment.siret, Establishment.name, Establishment.address,
+                                 Establishment.is_siege)
+            .where((Establishment.company == company.id)
+                   & Establishment.siret.not_in(DE.select(DE.siret).where(DE.siren == company.siren)))
+            .order_by(Establishment.siret).tuples())
+    return [Row(s, name, address, bool(siege), False, True, s in chosen if chosen is not None else True,
+                missing=True) for s, name, address, siege in gone]
 
 
 def ticks_of_page(fields):

@@ -8,7 +8,7 @@ import pytest
 
 from db.clients.composition import add_company
 from db.database import database
-from db.models import Company, Establishment, Portfolio, User
+from db.models import Company, DirectoryEstablishment, Establishment, Portfolio, User
 
 LA_POSTE = "356000000"
 PLERIN = ("356 000 000 00240", "356 000 000 00254")  # as the page writes them
@@ -110,3 +110,19 @@ def test_closed_ones_searched_by_postcode(admin_client, poste):
 def test_a_page_beyond_the_last_shows_the_last(admin_client, poste):
     page = text(admin_client.get(url(poste), query_string={"page": "999"}))
     assert "Page 13 sur 13" in page and page.count('name="siret"') == 82
+
+
+def test_a_registered_establishment_gone_from_the_directory_can_still_be_unregistered(admin_client, app):
+    with database.connection_context():
+        admin = User.get(User.nom == "MOUTIN")
+        portfolio = Portfolio.get(Portfolio.name == "CLIENTS PME")
+        aubade = add_company(admin, portfolio.id, "775695901").company.id
+        kept, gone = sorted(registered(aubade))
+        DirectoryEstablishment.delete().where(DirectoryEstablishment.siret == gone).execute()
+    page = text(admin_client.get(url(aubade)))
+    assert "Inscrits mais absents du référentiel Sirene (1)" in page and "absent du référentiel" in page
+    assert f'name="siret" value="{gone}"' in admin_client.get(url(aubade)).get_data(as_text=True)
+    asked = admin_client.post(url(aubade), data={"ops": f"-{gone}", "action": "valider"})
+    assert asked.status_code == 200 and "<h1>Choisir les établissements de l'entreprise</h1>" in text(asked)
+    admin_client.post(url(aubade), data={"ops": f"-{gone}", "action": "valider", "confirm": "1"})
+    assert registered(aubade) == {kept}
