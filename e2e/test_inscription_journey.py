@@ -139,7 +139,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
     soltea = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
     expect(soltea).to_contain_text("Accessible sous 24 heures")
-    expect(soltea).to_contain_text(re.compile(r"accessible le \d\d/\d\d/\d{4} à \d\d:\d\d"))
+    expect(soltea).to_contain_text(re.compile(r"à partir du .+ à \d+ h \d\d"))
     menu = page.get_by_role("navigation", name="Menu personnalisé")
     expect(menu.get_by_role("link", name=re.compile("Vos notifications"))).to_contain_text("1")
     menu.get_by_role("link", name="Gérer vos portefeuilles").click()

@@ -259,5 +259,5 @@ def test_names_that_read_alike_get_the_persons_number(firm):
     assert [p.list_name for p in others] == ["PETIT Marc"]  # a name of its own: no number
     from db.clients import portfolios
 
-    labels = dict(portfolios.declarant_choices(admin))
+    labels = {value: label for value, label, _email in portfolios.declarant_choices(admin)}
     assert labels[str(first.id)] == f"DURAND Jean-Paul ({first.id:05d}) (déclarant)"
