@@ -37,6 +37,60 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
+  // Feedback on every submit: the clicked button says that it is working and cannot be pressed again.
+  // The button is disabled only after the browser has read the form (a disabled submitter would not
+  // send its own name and value); a second submit of the same form is refused meanwhile. Forms that
+  // htmx posts get the same through htmx:beforeRequest / afterRequest.
+  var BUSY_TEXT = "Enregistrement en cours…";
+
+  function setBusy(button) {
+    if (!button || button.dataset.busyLabel !== undefined) return;
+    button.dataset.busyLabel = button.innerHTML;
+    button.setAttribute("aria-busy", "true");
+    button.setAttribute("aria-disabled", "true");
+    button.textContent = BUSY_TEXT;
+    window.setTimeout(function () { button.disabled = true; }, 0);
+  }
+
+  function restore(button) {
+    if (!button || button.dataset.busyLabel === undefined) return;
+    button.innerHTML = button.dataset.busyLabel;
+    delete button.dataset.busyLabel;
+    button.removeAttribute("aria-busy");
+    button.removeAttribute("aria-disabled");
+    button.disabled = false;
+  }
+
+  function submitButtonOf(form, submitter) {
+    return submitter || form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.method || "get").toLowerCase() !== "post" || form.hasAttribute("data-no-busy")) return;
+    if (form.dataset.submitting) { event.preventDefault(); return; }
+    if (event.defaultPrevented) return;  // cancelled (data-confirm answered no) or taken over by htmx
+    form.dataset.submitting = "1";
+    setBusy(submitButtonOf(form, event.submitter));
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.requestConfig.verb === "get" || elt.tagName !== "FORM") return;
+    setBusy(submitButtonOf(elt, event.detail.requestConfig.triggeringEvent &&
+                               event.detail.requestConfig.triggeringEvent.submitter));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.tagName === "FORM") elt.querySelectorAll("[aria-busy=true]").forEach(restore);
+  });
+
+  // Back to a page from the browser's cache: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) { delete form.dataset.submitting; });
+    document.querySelectorAll("[aria-busy=true]").forEach(restore);
+  });
+
   // The Menu personnalisé behind its "Menu" button on narrow screens (a disclosure: the button says
   // whether the menu is shown; Escape closes it and gives the focus back to the button).
   function initMenuToggle() {
