@@ -121,7 +121,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_role("button", name="Recevoir un nouveau lien de validation").click()
     expect(page.locator("#messages")).to_contain_text("patientez une minute")
 
-    page.get_by_role("link", name="Boîte d'envoi").click()
+    page.get_by_role("link", name="Boîte d’envoi").click()
     message = page.get_by_role("article", name="Validation de votre adresse électronique").first
     expect(message).to_contain_text("À l'attention de MOUTIN CLAIRE")
     message.get_by_role("link").click()

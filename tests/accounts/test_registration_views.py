@@ -171,10 +171,10 @@ def test_first_login_shows_the_firm_tiles_and_its_own_portfolio(client, wizard):
     page = text(response)
     assert response.request.path == "/declarations"
     assert page.count("Accessible sous 24 heures") == 5  # the Formation declarations chosen
-    assert "SOLTéA – Employeurs" in page and "accessible le 24/11/2026 à 10:00" in page
+    assert "SOLTéA – Employeurs" in page and "accessible le 24/11/2026 à 10\u202fh\u202f00" in page
     assert 'Vos notifications<span class="menu-count">' in page
     menu = text(client.get("/menu"))
-    assert "Accessible sous 24 heures" in menu and "SOLTéA – Etablissements" in menu
+    assert "Accessible sous 24 heures" in menu and "SOLTéA – Établissements" in menu
     portfolios = text(client.get("/gestion/portefeuilles"))
     assert "Portefeuille par défaut" in portfolios
     with database.connection_context():

@@ -57,9 +57,9 @@ def test_table_actions_are_icons_with_a_visible_word_inside_their_accessible_nam
 
 def test_the_step_indicator_says_where_one_is_and_names_the_next_step(client):
     html = page(client.get("/inscription/"))
-    assert re.search(r'Étape 1 sur 9<span class="visually-hidden">&#8239;:</span>\s*'
+    assert re.search(r'Étape 1 sur 9<span class="visually-hidden">\u202f:</span>\s*'
                      r'<span class="step-title">Vos identifiants</span>', html)
-    assert "Prochaine étape&#8239;: Conditions générales" in html
+    assert "Prochaine étape\u202f: Conditions générales" in html
     assert 'aria-current="step"' in html
 
 
@@ -99,7 +99,7 @@ def test_the_error_summary_links_to_each_field_in_error(app):
             '{% from "_macros/forms.html" import error_summary %}{{ error_summary(form) }}', form=form)
         assert 'data-error-summary' in html and 'tabindex="-1"' in html and 'role="alert"' in html
         assert "Le formulaire contient une erreur" in html
-        assert '<a href="#siret">Siret&#8239;: Saisissez le SIRET.</a>' in html and "#nom" not in html
+        assert '<a href="#siret">Siret\u202f: Saisissez le SIRET.</a>' in html and "#nom" not in html
         assert render_template_string(
             '{% from "_macros/forms.html" import error_summary %}{{ error_summary(form) }}',
             form=_Form(data={"siret": "1"})).strip() == ""
@@ -113,3 +113,15 @@ def test_the_button_macro_has_the_four_kinds(app):
             '{% endfor %}')
     assert re.findall(r'class="([^"]+)"', html) == ["button primary", "button secondary", "button danger",
                                                      "button-link"]
+
+
+def test_the_menu_opens_on_the_administrators_dashboard(client, auth):
+    auth.login()
+    html = page(client.get("/menu"))
+    board = html.split('<section class="dashboard"')[1].split("</section>")[0]
+    assert "Votre cabinet" in board
+    assert 'href="/gestion/declarants/"><span class="count">3</span> déclarants' in board
+    assert "Demande en attente (0)" in board
+    auth.logout()
+    auth.login_declarant()
+    assert "Votre cabinet" not in page(client.get("/menu"))

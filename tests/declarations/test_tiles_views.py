@@ -42,7 +42,7 @@ def test_a_right_granted_now_says_when_it_opens(client, auth, world):
     assert "SOLTéA – Employeurs</a></h2>" in html
     assert "Répartir le solde de la taxe d'apprentissage" in html
     assert "Accessible sous 24 heures" in html
-    assert "accessible le 23/11/2026 à 14:05" in html
+    assert "accessible le 23/11/2026 à 14\u202fh\u202f05" in html
     assert "DSN</a></h2>" not in html  # Paul's rights are not hers
 
 
