@@ -125,3 +125,16 @@ def test_the_menu_opens_on_the_administrators_dashboard(client, auth):
     auth.logout()
     auth.login_declarant()
     assert "Votre cabinet" not in page(client.get("/menu"))
+
+
+def test_the_alert_badge_and_table_container_macros(app):
+    with app.test_request_context():
+        html = render_template_string(
+            '{% from "_macros/components.html" import alert, badge, table_container %}'
+            '{% call alert("error", "Le fichier est refusé") %}<p>Trop de lignes.</p>{% endcall %}'
+            '{{ badge("Fermé", "error") }}'
+            '{% call table_container("Entreprises") %}<table></table>{% endcall %}')
+    assert '<div class="alert alert-error" role="alert">' in html and 'class="icon"' in html
+    assert '<p class="alert-title">Le fichier est refusé</p>' in html and "<p>Trop de lignes.</p>" in html
+    assert '<span class="badge badge-error">Fermé</span>' in html
+    assert '<div class="table-container" role="region" aria-label="Entreprises" tabindex="0">' in html
