@@ -172,9 +172,10 @@
     var summary = document.createElement("div");
     summary.className = "error-summary";
     summary.tabIndex = -1;
-    summary.setAttribute("role", "alert");
+    summary.setAttribute("aria-labelledby", "error-summary-title");  // read when it takes the focus
     summary.setAttribute("data-error-summary", "");
     var title = document.createElement("h2");
+    title.id = "error-summary-title";
     title.textContent = errors.length > 1 ? "Le formulaire contient des erreurs" : "Le formulaire contient une erreur";
     var list = document.createElement("ul");
     errors.forEach(function (error) {
@@ -183,7 +184,8 @@
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = "#" + (field && field.id ? field.id : error.id);
-      link.textContent = (label ? label.textContent.trim() + "\u202f: " : "") + error.textContent.trim();
+      // The field's label only: its error is read next to the field, once (and found once by its words).
+      link.textContent = label ? label.textContent.trim() : "Champ à corriger";
       item.append(link);
       list.append(item);
     });
