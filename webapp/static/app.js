@@ -150,12 +150,11 @@
       if (scrolls(table)) return;
       var container = document.createElement("div");
       container.className = "table-container";
-      container.tabIndex = 0;  // the keyboard can scroll it
-      container.setAttribute("role", "region");
-      var caption = table.caption || table.closest("section, .results") && table.closest("section, .results").querySelector("h2");
-      container.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau");
       table.parentNode.insertBefore(container, table);
       container.append(table);
+      // Only a box that scrolls takes the keyboard focus (so that arrows scroll it). No role or name of
+      // its own: a region would repeat the name of the section around the table.
+      if (container.scrollWidth > container.clientWidth) container.tabIndex = 0;
     });
   }
 
