@@ -152,9 +152,9 @@
       container.className = "table-container";
       table.parentNode.insertBefore(container, table);
       container.append(table);
-      // Only a box that scrolls takes the keyboard focus (so that arrows scroll it). No role or name of
-      // its own: a region would repeat the name of the section around the table.
-      if (container.scrollWidth > container.clientWidth) container.tabIndex = 0;
+      // The keyboard can reach the box to scroll it (it may scroll sideways on a phone, down on a long
+      // table). No role or name of its own: a region would repeat the name of the section around it.
+      container.tabIndex = 0;
     });
   }
 
