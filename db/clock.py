@@ -41,11 +41,13 @@ def paris_day_start(day):
 
 
 def datetime_fr(moment, with_time=True):
-    """ "23/11/2026 à 14:05" (or "23/11/2026") in Paris time; "" for no moment."""
+    """ "23/11/2026 à 14 h 05" (narrow no-break spaces around the h, as French typography writes times;
+    or "23/11/2026") in Paris time; "" for no moment."""
     local = to_paris(moment)
     if local is None:
         return ""
-    return local.strftime("%d/%m/%Y à %H:%M") if with_time else local.strftime("%d/%m/%Y")
+    day = local.strftime("%d/%m/%Y")
+    return f"{day} à {local.hour}\u202fh\u202f{local.minute:02d}" if with_time else day
 
 
 def stamp_fr(moment):

@@ -64,6 +64,7 @@ def test_an_administrator_creates_a_declarant_who_activates_the_account(page, li
     login(nom="MARTIN", prenom="lea", password=PASSWORD)
     header = page.get_by_role("banner")
     expect(header).to_contain_text("MARTIN Léa")
+    header.locator(".account-menu summary").click()  # the role is in the account menu
     expect(header.get_by_text("Déclarant", exact=True)).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu personnalisé").get_by_role(
         "link", name="Gérer les déclarants")).to_have_count(0)

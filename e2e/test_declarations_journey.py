@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 SOLTEA_EMPLOYEURS = re.compile(r"^SOLTéA – Employeurs - Répartir le solde")
-SOLTEA_ETABLISSEMENTS = re.compile(r"^SOLTéA – Etablissements - Recevoir des fonds")
+SOLTEA_ETABLISSEMENTS = re.compile(r"^SOLTéA – Établissements - Recevoir des fonds")
 DPAE = re.compile(r"^DPAE - ")
 
 
@@ -50,7 +50,7 @@ def test_admin_selects_soltea_with_the_buttons_and_the_keyboard_then_validates(p
     page.get_by_role("button", name="Choisir", exact=True).click()
     expect(chosen(page).get_by_role("option", name=SOLTEA_EMPLOYEURS)).to_be_visible()
 
-    # The keyboard: from the filter, arrow down into the list, Enter moves "SOLTéA – Etablissements".
+    # The keyboard: from the filter, arrow down into the list, Enter moves "SOLTéA – Établissements".
     page.get_by_label("Filtrer : Liste des déclarations disponibles").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")

@@ -61,7 +61,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
         "Habilitations enregistrées : 1 habilitation ajoutée, utilisables à partir du ")
     expect(page.get_by_label(PAUL_SOLTEA)).to_be_checked()
     expect(grid.locator("tr", has=page.get_by_label(PAUL_SOLTEA)).get_by_text(
-        re.compile(r"^accessible le \d\d/\d\d/\d{4} à \d\d:\d\d$"))).to_be_visible()
+        re.compile(r"^accessible le \d\d/\d\d/\d{4} à \d{1,2}\u202fh\u202f\d\d$"))).to_be_visible()
     expect(pending).to_contain_text("Aucune modification en attente.")
 
     page.get_by_role("button", name="Se déconnecter").click()

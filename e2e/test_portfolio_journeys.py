@@ -87,7 +87,7 @@ def test_transfer_aubade_paris_to_another_portfolio(page, live_server, login):
     page.get_by_label("Portefeuille de destination").select_option(label="CLIENTS PME")
     page.get_by_role("button", name="Valider").click()
     consequences = page.get_by_role("region", name="Conséquences du transfert vers « CLIENTS PME »")
-    expect(consequences).to_contain_text("DSN, DPAE, Mon Compte Formation / Elu")
+    expect(consequences).to_contain_text("DSN, DPAE, Mon Compte Formation / Élu")
     expect(consequences).to_contain_text("Aucune habilitation supprimée.")
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("status")).to_have_text(

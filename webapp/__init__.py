@@ -40,9 +40,11 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from webapp import cli, errors, templating
+    from webapp import cli, errors, icons, templating, typography
 
     templating.init_app(app)
+    icons.init_app(app)
+    typography.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

@@ -54,14 +54,14 @@ CATALOGUE = [
      "Les revenus de remplacement", True),
     ("TESA", "TESA", "Titre emploi simplifié agricole", "Les services agricoles", True),
     ("DSNFORMATION", "DSNFORMATION", "Déclaration sociale nominative Formation", "Formation", False),
-    ("MCF_ELU", "Mon Compte Formation / Elu",
+    ("MCF_ELU", "Mon Compte Formation / Élu",
      "Abondements des comptes des salariés et des élus locaux", "Formation", True),
     ("REGUL_MCF", "Régularisation droits MCF", "Régularisation des droits Mon Compte Formation",
      "Formation", False),
     ("SOLTEA_EMPLOYEURS", "SOLTéA – Employeurs",
      "Répartir le solde de la taxe d'apprentissage aux formations et établissements habilités",
      "Formation", False),
-    ("SOLTEA_ETABLISSEMENTS", "SOLTéA – Etablissements",
+    ("SOLTEA_ETABLISSEMENTS", "SOLTéA – Établissements",
      "Recevoir des fonds issus du solde de la taxe d'apprentissage", "Formation", False),
 ]
 

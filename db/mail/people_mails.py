@@ -27,7 +27,7 @@ class Links:
 
 
 def when(moment=None):
-    """ "23/11/2026 à 14:05" in Paris time, now by default."""
+    """ "23/11/2026 à 14 h 05" in Paris time, now by default."""
     return clock.datetime_fr(moment or clock.now())
 
 

@@ -205,7 +205,7 @@ def test_the_firm_is_its_own_first_client_with_its_declarations_and_rights(db_en
     assert rights == {("DSN", True, True, tomorrow), ("SOLTEA_EMPLOYEURS", True, False, tomorrow)}
     [notice] = Notification.select()
     assert (notice.user_id, notice.kind) == (user.id, "habilitations_granted")
-    assert "utilisables à partir du 24/11/2026 à 10:00" in notice.text
+    assert "utilisables à partir du 24/11/2026 à 10\u202fh\u202f00" in notice.text
 
 
 def test_kind_entreprise_files_for_itself_only(db_engine):

@@ -96,7 +96,8 @@ def test_the_page_says_until_when_a_login_waits_the_same_for_a_real_or_unknown_t
         response = post_login(client, nom=nom, password="mauvais")
         answers[nom] = (response.status_code, _error(response))
     assert answers["MOUTIN"] == answers["INCONNU"] == (
-        429, "Trop d’échecs de connexion avec ces identifiants\u202f: réessayez après le 23/11/2026 à 12:01.")
+        429, "Trop d’échecs de connexion avec ces identifiants\u202f: réessayez après le 23/11/2026 "
+             "à 12\u202fh\u202f01.")
 
 
 def test_the_page_says_when_an_address_may_try_again(client):
@@ -105,7 +106,8 @@ def test_the_page_says_when_an_address_may_try_again(client):
         post_login(client, nom="INCONNU" + "X" * n)
     response = post_login(client)
     assert response.status_code == 429
-    assert "Trop de tentatives depuis votre adresse\u202f: réessayez après le 23/11/2026 à 12:01." in page(
+    assert "Trop de tentatives depuis votre adresse\u202f: réessayez après le 23/11/2026 " \
+           "à 12\u202fh\u202f01." in page(
         response
     )
 

@@ -37,7 +37,7 @@ def test_known_and_unknown_triplets_look_the_same(app, questioned):
     start(unknown, NOBODY)
     pages = [page(c.get("/mot-de-passe-oublie/choix")) for c in (known, unknown)]
     for text in pages:
-        assert "Question secrète :" in text
+        assert "Question secrète\u202f:" in text
         assert "Réinitialiser le mot de passe par courrier électronique" in text
         assert "Envoyer une demande de génération de mot de passe à votre administrateur" in text
     assert QUESTION in pages[0]
@@ -93,7 +93,7 @@ def test_the_page_says_until_when_the_question_waits(client, questioned):
         response = client.post("/mot-de-passe-oublie/question", data={"secret_answer": "Rex le chien"})
     assert response.status_code == 422
     text = page(response)
-    assert "la question secrète est bloquée jusqu'au 23/11/2026 à 13:00" in text
+    assert "la question secrète est bloquée jusqu'au 23/11/2026 à 13\u202fh\u202f00" in text
     assert 'name="secret_answer"' not in text and "par courrier électronique" in text
 
 
@@ -133,4 +133,4 @@ def test_recovery_look_ups_are_throttled_per_address(client):
         start(client, {**NOBODY, "nom": "Personne" + "x" * n})
     response = start(client, CLAIRE)
     assert response.status_code == 429
-    assert "réessayez après le 23/11/2026 à 12:01" in page(response)
+    assert "réessayez après le 23/11/2026 à 12\u202fh\u202f01" in page(response)

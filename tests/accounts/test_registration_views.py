@@ -174,7 +174,7 @@ def test_first_login_shows_the_firm_tiles_and_its_own_portfolio(client, wizard):
     assert "SOLTéA – Employeurs" in page and "à partir du mardi 24 novembre à 10 h 00" in page
     assert 'Vos notifications<span class="menu-count">' in page
     menu = text(client.get("/menu"))
-    assert "Accessible sous 24 heures" in menu and "SOLTéA – Etablissements" in menu
+    assert "Accessible sous 24 heures" in menu and "SOLTéA – Établissements" in menu
     portfolios = text(client.get("/gestion/portefeuilles"))
     assert "Portefeuille par défaut" in portfolios
     with database.connection_context():

@@ -101,7 +101,7 @@ def test_gerer_les_declarants_shows_the_last_login_and_resets_a_lost_phone(app, 
     auth.login()
     page = text(client.get("/gestion/declarants/"))
     assert "<th scope=\"col\">Dernière connexion</th>" in page
-    assert "<td>23/11/2026 à 12:00</td>" in page  # Claire's login just now
+    assert "<td>23/11/2026 à 12\u202fh\u202f00</td>" in page  # Claire's login just now
     assert "<td>Jamais</td>" in page and "<td>Activée</td>" in page
     response = client.post(f"/gestion/declarants/{paul.id}/double-authentification/reinitialiser",
                            follow_redirects=True)

@@ -84,7 +84,8 @@ def test_failures_lockouts_and_logins_are_journaled_for_the_firm(db_engine, demo
     assert events[0] == ("login.failed", f"Échec de connexion de MOUTIN Claire (mot de passe erroné) depuis "
                                          f"l’adresse {ATTACKER}")
     assert [a for a, _ in events] == ["login.failed"] * 5 + ["login.locked", "login.succeeded"]
-    assert events[5][1] == ("Connexion de MOUTIN Claire suspendue jusqu’au 23/11/2026 à 12:01 après "
+    assert events[5][1] == ("Connexion de MOUTIN Claire suspendue jusqu’au 23/11/2026 à 12\u202fh\u202f01 "
+                            "après "
                             f"plusieurs échecs depuis l’adresse {ATTACKER}")
     assert events[6][1] == f"Connexion de MOUTIN Claire depuis l’adresse {OFFICE}"
     assert claire().last_login_at == NOON

@@ -49,4 +49,4 @@ def test_a_crash_is_a_french_500_that_reveals_nothing(failing_app):
 
 def test_every_page_offers_besoin_d_aide(client):
     footer = page(client.get("/connexion")).split('<footer class="site-footer">')[1]
-    assert 'href="/besoin-d-aide/"' in footer and "Besoin d'aide ?" in footer
+    assert 'href="/besoin-d-aide/"' in footer and "Besoin d’aide\u202f?" in footer

@@ -127,7 +127,8 @@ def test_transfer_shows_consequences_then_moves_the_company(admin_client):
     plan = text(
         admin_client.post(f"/gestion/entreprises/{company.id}/transfert", data={"target": found["c"]})
     )
-    assert "Conséquences du transfert vers « CLIENTS PME »" in plan and "Mon Compte Formation / Elu" in plan
+    assert "Conséquences du transfert vers «\u202fCLIENTS PME\u202f»" in plan
+    assert "Mon Compte Formation / Élu" in plan
     assert "Aucune habilitation supprimée." in plan
     done = admin_client.post(f"/gestion/entreprises/{company.id}/transfert",
                              data={"target": found["c"], "confirm": "1"}, follow_redirects=True)
@@ -159,7 +160,7 @@ def test_refresh_without_and_with_differences(admin_client):
 
         DirectoryUnit.update(denomination="DANONE SA").where(DirectoryUnit.siren == DANONE).execute()
     shown = text(admin_client.get(f"/gestion/entreprises/{company.id}/mise-a-jour"))
-    assert "« DANONE » devient « DANONE SA »" in shown
+    assert "«\u202fDANONE\u202f» devient «\u202fDANONE SA\u202f»" in shown
     with database.connection_context():
         assert Company.get_by_id(company.id).name == "DANONE"  # nothing applied before Valider
     done = text(admin_client.post(f"/gestion/entreprises/{company.id}/mise-a-jour", follow_redirects=True))

@@ -16,10 +16,11 @@ def text(response):
 def test_firm_recap_shows_portfolios_companies_declarants_and_habilitations(admin_client):
     page = text(admin_client.get("/gestion/recapitulatif"))
     assert "Récapitulatif du cabinet" in page and "AG CONSEIL (cabinet de démonstration)" in page
-    assert "Portefeuille « Portefeuille par défaut »" in page and "Portefeuille « CLIENTS PME »" in page
+    assert "Portefeuille «\u202fPortefeuille par défaut\u202f»" in page
+    assert "Portefeuille «\u202fCLIENTS PME\u202f»" in page
     assert "DURAND Paul, LEROY Sophie, MOUTIN Claire" in page
-    assert "DSN, DPAE, Mon Compte Formation / Elu" in page
-    assert "DURAND Paul – DSN : Déclarer (1/1), Payer (1/1)" in page
+    assert "DSN, DPAE, Mon Compte Formation / Élu" in page
+    assert "DURAND Paul – DSN\u202f: Déclarer (1/1), Payer (1/1)" in page
     assert "552 032 534" in page and "Mono-établissement" in page
     assert '<button type="button" class="primary" data-print>Imprimer le récapitulatif</button>' in page
     assert 'href="/static/recap_print.css" media="print"' in page
@@ -29,7 +30,7 @@ def test_portfolio_recap_and_autoprint(admin_client):
     with database.connection_context():
         pid = Portfolio.get(Portfolio.name == "CLIENTS PME").id
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/recapitulatif?imprimer=1"))
-    assert "Récapitulatif du portefeuille « CLIENTS PME »" in page and "data-autoprint" in page
+    assert "Récapitulatif du portefeuille «\u202fCLIENTS PME\u202f»" in page and "data-autoprint" in page
     assert "DANONE" not in page and "ESSOR ENERGIES" in page
 
 

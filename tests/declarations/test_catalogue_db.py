@@ -5,8 +5,8 @@ from db.models import Declaration
 
 SEED_LABELS = [
     "DSN", "DADS-U", "DSN PATCH RA", "DSN PATCH RG", "DSNFORMATION", "Employeurs Publics PEPs", "QRP",
-    "Régularisation droits MCF", "SCR", "SOLTéA – Employeurs", "SOLTéA – Etablissements",
-    "Mon Compte Formation / Elu", "Attestation de salaire", "Compte AT/MP", "DPAE", "DSI",
+    "Régularisation droits MCF", "SCR", "SOLTéA – Employeurs", "SOLTéA – Établissements",
+    "Mon Compte Formation / Élu", "Attestation de salaire", "Compte AT/MP", "DPAE", "DSI",
     "Pilote DSN RG, fonction publique",
 ]
 
@@ -41,5 +41,5 @@ def test_a_changed_label_is_updated_in_place(db_engine):
 
 def test_by_domains_proposes_the_formation_declarations(db_engine):
     labels = [d.label for d in catalogue.by_domains(["Formation"])]
-    assert labels == ["DSNFORMATION", "Mon Compte Formation / Elu", "Régularisation droits MCF",
-                      "SOLTéA – Employeurs", "SOLTéA – Etablissements"]
+    assert labels == ["DSNFORMATION", "Mon Compte Formation / Élu", "Régularisation droits MCF",
+                      "SOLTéA – Employeurs", "SOLTéA – Établissements"]

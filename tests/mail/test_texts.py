@@ -104,7 +104,7 @@ def test_every_mail_greets_and_signs_the_same_way_with_no_template_syntax_left(p
 def test_the_mails_say_when_in_paris_time(people):
     firm, admin, paul = people
     people_mails.deactivated(paul, firm, admin.full_name)
-    assert "désactivé le 14/07/2026 à 14:05 par MOUTIN Claire." in OutgoingMail.get().body
+    assert "désactivé le 14/07/2026 à 14\u202fh\u202f05 par MOUTIN Claire." in OutgoingMail.get().body
 
 
 def test_names_that_look_like_templates_are_sent_literally(people):

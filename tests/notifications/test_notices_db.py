@@ -116,11 +116,11 @@ def test_a_valider_of_the_grid_tells_each_person_what_changed_and_from_when(t):
     operations.validate(t.admin, {}, {"changes": changes, "version": str(grid.version())})
     assert texts_of(t.paul) == [
         "ADMIN Alice vous a accordé 2 habilitations (DSN) sur 2 établissements, "
-        "utilisables à partir du 23/11/2026 à 12:00."
+        "utilisables à partir du 23/11/2026 à 12\u202fh\u202f00."
     ]
     assert texts_of(t.sophie) == [
         "ADMIN Alice vous a accordé 1 habilitation (DSN) sur 1 établissement, "
-        "utilisables à partir du 23/11/2026 à 12:00."
+        "utilisables à partir du 23/11/2026 à 12\u202fh\u202f00."
     ]
     operations.validate(
         t.admin, {}, {"changes": f"{key(acme[0], 'DSN', t.paul)}-d-0", "version": str(grid.version())}

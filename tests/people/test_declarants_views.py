@@ -35,7 +35,7 @@ def test_the_list_shows_the_firm_and_the_search_answers_with_the_fragment(client
     assert "HX-Request" in fragment.headers["Vary"]
     body = _text(fragment)
     assert body.lstrip().startswith("<div id=\"declarants-results\"") and "<html" not in body
-    assert "LEROY" in body and "DURAND" not in body and "1 personne pour « lero »" in body
+    assert "LEROY" in body and "DURAND" not in body and "1 personne pour «\u202flero\u202f»" in body
     full = _text(client.get("/gestion/declarants/?q=lero"))  # the pushed URL renders the whole page
     assert "<html" in full and 'value="lero"' in full
 

@@ -2,6 +2,8 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from db.access import is_firm_admin
+from db.clients.dashboard import dashboard
 from db.declarations import tiles
 from webapp.templating import nav_url
 
@@ -19,5 +21,7 @@ def home():
 @bp.route("/menu")
 @login_required
 def index():
-    """Show the Menu personnalisé, with the tiles of « Vos déclarations » on top, as the guide has it."""
-    return render_template("menu/index.html", tiles=tiles.tiles(current_user) if current_user.firm_id else [])
+    """Show the Menu personnalisé: an administrator's dashboard, then the tiles of « Vos déclarations »."""
+    board = dashboard(current_user) if is_firm_admin(current_user) else None
+    return render_template("menu/index.html", board=board,
+                           tiles=tiles.tiles(current_user) if current_user.firm_id else [])
