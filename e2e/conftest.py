@@ -1,10 +1,11 @@
 """Journeys in Debian's Chromium against a live server on a temporary database.
 
 Each test gets its own server process (the app factory, `flask run`) on a free loopback port,
-over a copy of the prepared SQLite template with the demo firm. Browsers are never downloaded:
-Playwright drives /usr/bin/chromium through executable_path.
+over a copy of the prepared SQLite template with the demo firm (created once per run). Browsers are
+never downloaded: Playwright drives /usr/bin/chromium through executable_path.
 """
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -72,14 +73,22 @@ def _env(database_path, instance_path, public_url=""):
     }
 
 
+# The server's own settings file: bcrypt at its minimum cost, as in the other tests (each login and
+# new password would otherwise cost a quarter of a second of the journeys' time).
+INSTANCE_CONFIG = "PASSWORD_HASH_ROUNDS = 4\n"
+
+
 @pytest.fixture
-def live_server(sqlite_url, tmp_path):
+def live_server(sqlite_url, demo_template_sqlite, tmp_path):
+    """A server over a copy of the demo template (what `flask demo` creates, made once per run)."""
     database_path = sqlite_url[len("sqlite:///"):]
+    shutil.copyfile(demo_template_sqlite, database_path)
     instance_path = str(tmp_path / "instance")
+    os.makedirs(instance_path)
+    with open(os.path.join(instance_path, "config.py"), "w") as settings:
+        settings.write(INSTANCE_CONFIG)
     port = free_port()
     env = _env(database_path, instance_path, f"http://127.0.0.1:{port}")
-    subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],

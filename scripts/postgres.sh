@@ -18,6 +18,8 @@ for _ in $(seq 1 30); do as_postgres -c 'select 1' >/dev/null 2>&1 && break; sle
 if [ -z "$(as_postgres -c "select 1 from pg_roles where rolname = 'portal_test'")" ]; then
   as_postgres -c "create role portal_test login password 'portal_test'" >&2
 fi
+# Test workers (pytest-xdist) each create a database of their own: <name>_gw0, <name>_gw1…
+as_postgres -c "alter role portal_test createdb" >&2
 if [ -z "$(as_postgres -c "select 1 from pg_database where datname = '$name'")" ]; then
   as_postgres -c "create database $name owner portal_test" >&2
 fi

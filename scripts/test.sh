@@ -12,6 +12,9 @@ TEST_POSTGRES_URL=$(bash scripts/postgres.sh)
 export TEST_POSTGRES_URL
 .venv/bin/ruff check .
 status=0
-.venv/bin/python -m pytest --tracing retain-on-failure --output test-results "$@" || status=$?
+# -n: one test worker per core (pytest-xdist), each with its own databases; TEST_WORKERS=0 runs them
+# in this process.
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --tracing retain-on-failure --output test-results "$@" \
+  || status=$?
 # pytest exits 5 when it collected no test: that is a failure of this command, not a pass.
 exit $status

@@ -13,8 +13,36 @@ SAMPLE_FILES = [
     os.path.join(SAMPLE_DIR, "StockUniteLegale_sample.csv"),
     os.path.join(SAMPLE_DIR, "StockEtablissement_sample.csv"),
 ]
+
+
+def _worker_database(url):
+    """Under pytest-xdist each worker (gw0, gw1…) works in a database of its own, <name>_gw0…, created
+    by ensure_worker_database: tests truncate and reload their tables, so workers must not share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"{url}_{worker}" if url and worker else url
+
+
 # Set by scripts/test.sh once the local PostgreSQL runs: db/ tests then run on both engines.
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+POSTGRES_URL = _worker_database(os.environ.get("TEST_POSTGRES_URL", ""))
+
+
+def ensure_worker_database():
+    """Create this worker's database next to TEST_POSTGRES_URL's when it is missing."""
+    base = os.environ.get("TEST_POSTGRES_URL", "")
+    if POSTGRES_URL == base:
+        return
+    import psycopg2
+
+    name = POSTGRES_URL.rsplit("/", 1)[1]
+    connection = psycopg2.connect(base)
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
 
 
 def prepare(url, fresh=False):
