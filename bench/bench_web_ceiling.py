@@ -19,7 +19,7 @@ from bench import http_load
 from bench.bench_portfolios import measure
 from bench.common import database_url, engine, parser
 from bench.scale_data import PASSWORD, prepare_database, scale_client
-from bench.scale_habilitations import build_habilitation_scale
+from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
 from db.accounts import passwords
 from db.database import database
 
@@ -47,12 +47,15 @@ def main():
     for name, default in (("companies", 5000), ("establishments", 60000), ("declarants", 200),
                           ("seconds", 5.0), ("rounds", 1)):
         arguments.add_argument(f"--{name}", type=type(default), default=default)
+    arguments.add_argument("--reuse", action="store_true",
+                           help="keep the dataset already built in --database")
     args = arguments.parse_args()
     url = database_url(args)
     passwords.set_rounds(4)
     prepare_database(url)
     started = time.perf_counter()
-    scale = build_habilitation_scale(args.companies, args.establishments, args.declarants)
+    scale = (args.reuse and args.database and find_habilitation_scale()
+             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
     built = time.perf_counter() - started
     database.close()
     print(f"{engine(url)} : {scale.summary} ({built:.0f} s de construction), "
@@ -62,7 +65,8 @@ def main():
     app, client = scale_client(url, scale.firm)
     anonymous = app.test_client()
     timings = {path: measure(client if logged else anonymous, path) for _, path, logged, _ in pages(scale)}
-    portal_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-web-ceiling", "PORTAL_MODE": "production"}
+    portal_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-web-ceiling", "PORTAL_MODE": "production",
+                  "PUBLIC_URL": "http://127.0.0.1"}
     with http_load.serve("bench.hello_app:app") as hello, \
             http_load.serve("webapp:create_app()", portal_env) as portal:
         cookie = http_load.login(portal.port, scale.firm.siret, "MESURE", "Admin", PASSWORD)
