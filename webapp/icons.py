@@ -47,9 +47,11 @@ def _plain(label):
     return str(label).replace("\u2019", "'")
 
 
+@functools.lru_cache(maxsize=256, typed=True)  # typed: a label given as Markup is not a str label
 def action_icon(label, glyph="", word=True):
     """The icon and (word=True) the short visible word of a table action, hidden from assistive
-    technologies (the link's visually hidden text names it); an unknown action keeps its glyph."""
+    technologies (the link's visually hidden text names it); an unknown action keeps its glyph.
+    Remembered: a table of 50 rows asks for the same dozen pictures 300 times."""
     known = ACTIONS.get(_plain(label))
     if not known:
         return Markup('<span aria-hidden="true">{}</span>').format(glyph)
