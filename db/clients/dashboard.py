@@ -12,6 +12,7 @@ from peewee import fn
 from db import clock
 from db.access import require_admin
 from db.models import Firm, Portfolio, RightTally, User
+from db.prepared import Prepared
 
 SOON = datetime.timedelta(hours=24)
 
@@ -27,17 +28,23 @@ class Dashboard:
     soon: list = field(default_factory=list)  # [(moment they become usable, how many)], the first 5
 
 
+def _counts(firm):
+    people = User.select(fn.COUNT(User.id)).where(User.firm == firm)
+    pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
+    return (Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
+                             fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending)
+            .where(Portfolio.firm == firm).tuples())
+
+
+# The firm's counts in one statement, built once (db/prepared.py).
+_COUNTS = Prepared(_counts, int)
+
+
 def dashboard(actor):
     """The counts of the actor's firm (administrators only)."""
     require_admin(actor)
     firm = actor.firm_id
-    portfolios, companies, establishments = (
-        Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
-                         fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0))
-        .where(Portfolio.firm == firm).tuples().get()
-    )
-    people = User.select().where(User.firm == firm).count()
-    pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm).scalar() or 0
+    portfolios, companies, establishments, people, pending = next(iter(_COUNTS.execute(firm)))
     now = clock.now()
     # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
     # becomes usable: a handful of rows per person, never the habilitations themselves.
@@ -45,5 +52,5 @@ def dashboard(actor):
               .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON)
               .group_by(RightTally.usable_from).order_by(RightTally.usable_from))
     soon = [(moment, int(count)) for moment, count in coming.tuples()]
-    return Dashboard(portfolios, int(companies), int(establishments), people, pending,
+    return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
                      sum(count for _, count in soon), soon[:5])
