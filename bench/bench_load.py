@@ -104,7 +104,8 @@ def main():
     prepare_database(url)
     firm, plans = build(args.clients)
     database.close()
-    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-load", "PORTAL_MODE": "production"}
+    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-load", "PORTAL_MODE": "production",
+           "PUBLIC_URL": "http://127.0.0.1"}
     with http_load.serve("webapp:create_app()", env) as server:
         clients = [Client(server.port, http_load.login(server.port, firm.siret, "MESURE", "Admin", PASSWORD),
                           portfolio_id, sirens) for portfolio_id, sirens in plans]

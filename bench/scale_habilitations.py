@@ -80,6 +80,22 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
                              total, count, timings)
 
 
+def find_habilitation_scale(siret="73282932000074"):
+    """The dataset a previous build left in the current database (--reuse), or None."""
+    firm = models.Firm.get_or_none(models.Firm.siret == siret)
+    big = firm and models.Portfolio.get_or_none((models.Portfolio.firm == firm.id)
+                                                & (models.Portfolio.name == BIG_PORTFOLIO))
+    if big is None:
+        return None
+    people = list(models.User.select().where(models.User.firm == firm.id).order_by(models.User.id))
+    portfolio = models.Portfolio.get((models.Portfolio.firm == firm.id)
+                                     & (models.Portfolio.name == "GRAND PORTEFEUILLE"))
+    company = models.Company.get(models.Company.portfolio == big.id)
+    total = models.Establishment.select().where(models.Establishment.firm == firm.id).count()
+    return HabilitationScale(firm, people[0], people[1:], portfolio, big, company, total,
+                             models.Habilitation.select().count())
+
+
 def _grant_columns():
     return [
         models.Habilitation.user,

@@ -47,9 +47,11 @@ def _plain(label):
     return str(label).replace("\u2019", "'")
 
 
+@functools.lru_cache(maxsize=256, typed=True)  # typed: a label given as Markup is not a str label
 def action_icon(label, glyph="", word=True):
     """The icon and (word=True) the short visible word of a table action, hidden from assistive
-    technologies (the link's visually hidden text names it); an unknown action keeps its glyph."""
+    technologies (the link's visually hidden text names it); an unknown action keeps its glyph.
+    Remembered: a table of 50 rows asks for the same dozen pictures 300 times."""
     known = ACTIONS.get(_plain(label))
     if not known:
         return Markup('<span aria-hidden="true">{}</span>').format(glyph)
@@ -59,6 +61,35 @@ def action_icon(label, glyph="", word=True):
     return icon(name) + Markup('<span class="action-word" aria-hidden="true">{}</span>').format(short)
 
 
+@functools.lru_cache(maxsize=256, typed=True)
+def _button(label, glyph):
+    """(before the href, between the href and the subject) of an action's button, remembered."""
+    return (Markup('<a class="button icon-button" href="'),
+            Markup('" title="{}">').format(label) + action_icon(label, glyph)
+            + Markup('<span class="visually-hidden">{}').format(label))
+
+
+def row_actions(actions, row_id, subject, skip=(), patterns=None, row_marker=""):
+    """The icon buttons of a table row (templates/clients/portfolios/_icons.html), the markup of each
+    action built once: only its URL and the row's name change from row to row. patterns: {endpoint: its
+    URL for the row id row_marker, None when its area is not installed}; without them, one nav_url each."""
+    from webapp.templating import nav_url
+
+    out = []
+    for glyph, label, endpoint, argument, _ in actions:
+        if endpoint in skip:
+            continue
+        if patterns:
+            href = patterns.get(endpoint) and str(patterns[endpoint]).replace(row_marker, str(row_id))
+        else:
+            href = nav_url(endpoint, **{argument: row_id})
+        if href:
+            before, middle = _button(label, glyph)
+            named = Markup(" « {} »").format(subject) if subject else ""
+            out.append(before + Markup("{}").format(href) + middle + named + Markup("</span></a>"))
+    return Markup("").join(out)
+
+
 def init_app(app):
-    app.jinja_env.globals.update(icon=icon)
+    app.jinja_env.globals.update(icon=icon, action_buttons=row_actions)
     app.jinja_env.filters.update(action_icon=action_icon)

@@ -57,15 +57,17 @@ class Page:
 
 def list_companies(actor, portfolio_id, query="", page=1):
     """One page of the portfolio's companies (by raison sociale), filtered by SIREN or name (accents
-    and case ignored). Three queries whatever the size of the portfolio: the portfolio, the count,
-    the page (establishments are the maintained Company.establishment_count)."""
+    and case ignored). Two queries whatever the size of the portfolio: the portfolio with its
+    maintained count of companies (Portfolio.company_count, db/counts.py), the page (establishments are
+    the maintained Company.establishment_count); a filter adds its own count."""
     portfolio = get_portfolio(actor, portfolio_id)
     companies = Company.select().where((Company.firm == actor.firm_id) & (Company.portfolio == portfolio.id))
     query = (query or "").strip()
     matching = name_or_siren(query, Company.name, Company.siren)
+    total = portfolio.company_count
     if matching is not None:
         companies = companies.where(matching)
-    total = companies.count()
+        total = companies.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     chosen = companies.order_by(Company.name, Company.siren).paginate(page, PAGE_SIZE) if total else []

@@ -1,8 +1,9 @@
 """The administrator's dashboard on the Menu personnalisé: the firm's counts, the rights becoming usable in
 the next 24 hours, and what to do next when something is still empty.
 
-Every figure is a maintained count (Portfolio.company_count, Firm.pending_request_count) or one grouped
-query scoped to the acting administrator's firm: the page costs the same for 3 or 30,000 companies."""
+Every figure is a maintained count (Portfolio.company_count, Firm.pending_request_count, the tiles' tally
+RightTally) scoped to the acting administrator's firm: the page costs the same for 3 or 30,000 companies
+and for 100 or 1,000,000 habilitations."""
 import datetime
 from dataclasses import dataclass, field
 
@@ -10,7 +11,8 @@ from peewee import fn
 
 from db import clock
 from db.access import require_admin
-from db.models import Establishment, Firm, Habilitation, Portfolio, User
+from db.models import Firm, Portfolio, RightTally, User
+from db.prepared import Prepared
 
 SOON = datetime.timedelta(hours=24)
 
@@ -22,26 +24,33 @@ class Dashboard:
     establishments: int
     people: int
     pending_requests: int
-    soon_count: int = 0  # rights (Déclarer) becoming usable in the next 24 hours
+    soon_count: int = 0  # habilitations becoming usable (their first right) in the next 24 hours
     soon: list = field(default_factory=list)  # [(moment they become usable, how many)], the first 5
+
+
+def _counts(firm):
+    people = User.select(fn.COUNT(User.id)).where(User.firm == firm)
+    pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
+    return (Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
+                             fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending)
+            .where(Portfolio.firm == firm).tuples())
+
+
+# The firm's counts in one statement, built once (db/prepared.py).
+_COUNTS = Prepared(_counts, int)
 
 
 def dashboard(actor):
     """The counts of the actor's firm (administrators only)."""
     require_admin(actor)
     firm = actor.firm_id
-    portfolios, companies, establishments = (
-        Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
-                         fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0))
-        .where(Portfolio.firm == firm).tuples().get()
-    )
-    people = User.select().where(User.firm == firm).count()
-    pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm).scalar() or 0
+    portfolios, companies, establishments, people, pending = next(iter(_COUNTS.execute(firm)))
     now = clock.now()
-    coming = (Habilitation.select(Habilitation.active_from, fn.COUNT(Habilitation.id)).join(Establishment)
-              .where(Establishment.firm == firm, Habilitation.declare == True,  # noqa: E712 - SQL
-                     Habilitation.active_from > now, Habilitation.active_from <= now + SOON)
-              .group_by(Habilitation.active_from).order_by(Habilitation.active_from))
-    soon = list(coming.tuples())
-    return Dashboard(portfolios, int(companies), int(establishments), people, pending,
+    # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
+    # becomes usable: a handful of rows per person, never the habilitations themselves.
+    coming = (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
+              .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON)
+              .group_by(RightTally.usable_from).order_by(RightTally.usable_from))
+    soon = [(moment, int(count)) for moment, count in coming.tuples()]
+    return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
                      sum(count for _, count in soon), soon[:5])

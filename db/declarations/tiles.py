@@ -13,6 +13,7 @@ from db import clock
 from db.clients.search import matching
 from db.errors import NotFound
 from db.models import Company, Declaration, Establishment, Habilitation, RightTally
+from db.prepared import Prepared
 
 
 @dataclass
@@ -48,24 +49,27 @@ def tiles(user):
     usable, db/counts.py), a handful of rows whatever the number of habilitations: no grouping of a
     heavy déclarant's 48,000 rights on every view."""
     now = clock.now()
-    found = {}
-    rows = RightTally.select(RightTally.declaration, RightTally.usable_from, RightTally.establishments).where(
-        RightTally.user == user.id).tuples()
-    for declaration_id, moment, count in rows:
-        available, upcoming = found.setdefault(declaration_id, [0, {}])
+    found, declarations = {}, {}
+    for row in _TALLY.execute(user.id):
+        declaration, moment, count = row.declaration, row.usable_from, row.establishments
+        declarations.setdefault(declaration.id, declaration)
+        available, upcoming = found.setdefault(declaration.id, [0, {}])
         if moment is None or moment <= now:
-            found[declaration_id][0] += count
+            found[declaration.id][0] += count
         else:
             upcoming[moment] = upcoming.get(moment, 0) + count
-    if not found:
-        return []
-    declarations = Declaration.select().where(Declaration.id.in_(list(found)) & Declaration.is_active)
     result = []
-    for declaration in sorted(declarations, key=lambda d: (d.position, d.label)):
+    for declaration in sorted(declarations.values(), key=lambda d: (d.position, d.label)):
         available, upcoming = found[declaration.id]
         later = sorted(upcoming.items())
         result.append(Tile(declaration, available + sum(n for _, n in later), available, later, now))
     return result
+
+
+# A user's tally rows with their (active) declarations, in one statement built once (db/prepared.py).
+_TALLY = Prepared(lambda user_id: RightTally.select(RightTally.usable_from, RightTally.establishments,
+                                                    Declaration)
+                  .join(Declaration).where((RightTally.user == user_id) & Declaration.is_active), int)
 
 
 def tile_of(user, declaration):

@@ -221,10 +221,7 @@ def import_files(paths, progress=None):
     try:
         for path in paths:
             stocks.append(area.load(path, progress))
-            bad = area.first_problem(stocks[-1])
-            if bad is not None:
-                refuse_row(stocks[-1], bad[0], problem(stocks[-1].kind, bad[1]))
-        area.switch(stocks, progress)
+        area.switch(stocks, progress)  # refuses a file at its first bad row before switching anything
     finally:
         area.drop()
     with database.atomic():

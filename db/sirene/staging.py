@@ -18,6 +18,7 @@ from db.sirene.importer import (
     SireneImportError,
     describe,
     open_binary,
+    problem,
     read_header,
     refuse_row,
 )
@@ -98,10 +99,13 @@ class Staging:
         """A staged text as stored: NULL when empty or masked ([ND])."""
         raise NotImplementedError
 
-    def bad_row(self, stock):
-        """The condition that a staged row breaks a rule of importer.problem."""
+    def bad_row(self, stock, alias=""):
+        """The condition that a staged row breaks a rule of importer.problem (its columns prefixed
+        with alias, the staging table's name in a join)."""
+        prefix = f"{alias}." if alias else ""
+
         def trimmed(field):
-            return f"trim(COALESCE({self.source(stock, field)}, ''))"
+            return f"trim(COALESCE({prefix}{self.source(stock, field)}, ''))"
 
         conditions = [f"NOT {self.digits(trimmed('siren'), 9)}"]
         if stock.kind is ESTABLISHMENTS:
@@ -131,15 +135,26 @@ class Staging:
         return columns, expressions + [database.param], join
 
     def insert_staged(self, stock, target, where=""):
-        """INSERT INTO target the converted rows of stock (params: imported_at, then where's), run on
-        the portal's connection."""
+        """INSERT INTO target the converted rows of stock that break no rule (params: imported_at,
+        then where's), run on the portal's connection. Validation and conversion are one scan of the
+        staged rows: when fewer rows went in than the file has, checked() finds the first bad one."""
         live = quoted(stock.kind.table)
         columns, expressions, join = self.converted(stock, "staged", "live")
         key = self.source(stock, stock.kind.key)
         joined = (f" LEFT JOIN {live} AS live ON live.{quoted(stock.kind.key)} = trim(staged.{key})"
                   if join else "")
+        good = f"NOT ({self.bad_row(stock, 'staged')})"
+        where = f"{where} AND {good}" if where else f" WHERE {good}"
         return (f"INSERT INTO {quoted(target)} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
                 f"FROM {self.build_table(stock)} AS staged{joined}{where}")
+
+    def checked(self, stock, inserted):
+        """After the rows of stock went into the new table (inserted of them): refuse the file at its
+        first bad row when some were left out. The current directory is untouched until the switch."""
+        if inserted != stock.rows:
+            bad = self.first_problem(stock)
+            if bad is not None:
+                refuse_row(stock, bad[0], problem(stock.kind, bad[1]))
 
     def build_table(self, stock):
         """The staging table of a file as the portal's connection names it."""

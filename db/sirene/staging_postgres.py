@@ -105,7 +105,8 @@ class PostgresStaging(Staging):
         database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS)")
         imported_at = kind.model.imported_at.db_value(self.started)
         for stock in stocks:
-            database.execute_sql(self.insert_staged(stock, fresh), (imported_at,))
+            inserted = database.execute_sql(self.insert_staged(stock, fresh), (imported_at,)).rowcount
+            self.checked(stock, inserted)
             if progress:
                 progress(UPDATING, 1, None)
         try:

@@ -134,16 +134,20 @@ class SqliteStaging(Staging):
         rows = " WHERE staged.rowid BETWEEN ? AND ?"
         statement = self.insert_staged(stock, stock.kind.table + "__next", rows)
         try:
-            self._batches(statement, stock.rows, (imported_at,), progress)
+            inserted = self._batches(statement, stock.rows, (imported_at,), progress)
         except IntegrityError:
             self.refuse_duplicate(stocks)
+        self.checked(stock, inserted)
 
     def _batches(self, statement, last, params, progress):
+        """Run statement over rowids 1…last in batches, each its own transaction; rows written."""
+        written = 0
         for first in range(1, last + 1, BATCH_ROWS):
             with database.atomic():
-                database.execute_sql(statement, (*params, first, first + BATCH_ROWS - 1))
+                written += database.execute_sql(statement, (*params, first, first + BATCH_ROWS - 1)).rowcount
             if progress:
                 progress(UPDATING, min(BATCH_ROWS, last - first + 1), None)
+        return written
 
     def _max_rowid(self, table):
         return database.execute_sql(f"SELECT COALESCE(MAX(rowid), 0) FROM {quoted(table)}").fetchone()[0]

@@ -63,3 +63,33 @@ def test_a_logged_in_page_costs_one_statement_its_menu_badges_included(client, a
     # statement; the others are the page's own content (the tiles, the administrator's figures).
     assert sum('"user_session"' in sql for sql in seen) == 1
     assert not [sql for sql in seen if 'FROM "notification"' in sql or 'FROM "pending_request"' in sql]
+
+
+def test_urls_are_built_once_and_stay_those_of_url_for(app, client, auth):
+    """The templates' url_for remembers the URLs it built (webapp/templating.py): the same URL as
+    Flask's, under whatever path the portal is mounted, and the routing map is not asked twice."""
+    from flask import url_for
+
+    from webapp.templating import cached_url_for
+
+    auth.login()
+    assert client.get("/gestion/portefeuilles").status_code == 200
+    kept = app.extensions["portal_urls"]
+    assert kept and all(url.startswith("/") for url in kept.values())
+    cases = (("static", {"filename": "app.css"}), ("portfolios.compose", {"portfolio_id": 7}),
+             ("auth.login", {"next": "/menu"}), ("auth.login", {"next": None}))
+    for root in ("", "/portail"):
+        with app.test_request_context("/gestion/portefeuilles", base_url=f"http://localhost{root}"):
+            for endpoint, values in cases:
+                assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
+                assert cached_url_for(endpoint, **values).startswith(root + "/")
+            assert cached_url_for("auth.login", _external=True) == url_for("auth.login", _external=True)
+    built = []
+    app.url_for = lambda *args, **kwargs: built.append(args)
+    try:
+        with app.test_request_context("/portail/menu", base_url="http://localhost/portail"):
+            url = cached_url_for("portfolios.compose", portfolio_id=7)
+    finally:
+        del app.url_for
+    assert url == "/portail/gestion/portefeuilles/7/composition"
+    assert built == []  # remembered from the first loop

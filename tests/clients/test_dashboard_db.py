@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from db import clock
+from db import clock, counts
 from db.clients.dashboard import dashboard
 from db.errors import Forbidden
-from db.models import Declaration, Establishment, Habilitation, Portfolio, User
+from db.models import USER_DECLARATION_RIGHTS, Declaration, Establishment, Habilitation, Portfolio, User
 from tests.factories.firms import second_firm
 from tests.factories.people import demo_user
 
@@ -34,6 +34,7 @@ def test_the_firms_counts_and_the_rights_of_the_next_24_hours(admin):
                                     Habilitation.declaration == dsn).execute()
         Habilitation.create(user=person, establishment=establishment, declaration=dsn, declare=True,
                             granted_at=now, active_from=when)
+    counts.recount(USER_DECLARATION_RIGHTS)  # as every write path of habilitations does
     board = dashboard(admin)
     assert board.soon_count == before + 1
     assert any(abs((moment - soon).total_seconds()) < 1 and count == 1 for moment, count in board.soon)

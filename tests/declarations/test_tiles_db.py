@@ -83,7 +83,7 @@ def test_tiles_follow_the_catalogue_order_in_a_constant_number_of_queries(firm):
     with count_queries() as three:
         found = tiles.tiles(firm["declarant"])
     assert [t.declaration.code for t in found] == ["DSN", "TESE", "SOLTEA_EMPLOYEURS"]
-    assert one() == three() == 2  # the tally of rights (RightTally), the declarations
+    assert one() == three() == 1  # the tally of rights (RightTally) joined to its declarations
 
 
 def test_tile_establishments_with_search_and_pages(firm):

@@ -1,0 +1,62 @@
+"""Where a page's server time goes: each page of bench_web_ceiling requested in-process (Flask test
+client, no network) under cProfile, with its median time, its SQL count and the functions that take
+the most of it (cumulative and own time), so that a figure of the web ceiling can be explained.
+
+    .venv/bin/python -m bench.profile_pages --database URL [--reuse] [--runs 50] [--top 25] [--page WORD]
+
+The dataset is bench/scale_habilitations.py's (built in --database unless --reuse finds it there).
+"""
+import cProfile
+import io
+import pstats
+
+from bench.bench_portfolios import measure
+from bench.bench_web_ceiling import pages
+from bench.common import database_url, engine, parser
+from bench.scale_data import prepare_database, scale_client
+from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
+from db.accounts import passwords
+from db.database import database
+
+
+def profile(client, path, runs, top):
+    """The cProfile report of `runs` requests of path, sorted by cumulative then by own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main():
+    arguments = parser(__doc__)
+    arguments.add_argument("--reuse", action="store_true",
+                           help="keep the dataset already built in --database")
+    arguments.add_argument("--runs", type=int, default=50)
+    arguments.add_argument("--top", type=int, default=25)
+    arguments.add_argument("--page", default="", help="only the pages whose label contains this word")
+    args = arguments.parse_args()
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    scale = args.reuse and args.database and find_habilitation_scale() or build_habilitation_scale()
+    database.close()
+    app, client = scale_client(url, scale.firm)
+    anonymous = app.test_client()
+    print(f"{engine(url)} : {scale.summary}")
+    for label, path, logged, _ in pages(scale):
+        if args.page.lower() not in label.lower():
+            continue
+        who = client if logged else anonymous
+        median, worst, statements = measure(who, path)
+        print(f"\n=== {label} : médiane {median:.1f} ms, max {worst:.1f} ms, {statements} requêtes SQL")
+        print(profile(who, path, args.runs, args.top))
+
+
+if __name__ == "__main__":
+    main()

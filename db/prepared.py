@@ -1,0 +1,59 @@
+"""Queries run on every request, their SQL text built once per database instead of once per call.
+
+Peewee turns a query into SQL by walking its expression tree: for the session's query (34 columns,
+two joins) that walk costs ~1.5 ms, twenty times the query itself (~0.07 ms on SQLite). A `Prepared`
+query is built once per database with a marker in place of each value that changes from call to
+call, compiled, and then run with the values put back at the markers' places in the parameters;
+its rows come back through the query's own cursor wrapper (models, joined models, tuples), exactly
+as the query would return them.
+
+    by_token = Prepared(lambda token: UserSession.select(...).where(UserSession.token_hash == token), str)
+    row = by_token.first(digest)
+
+Values are passed as the database stores them (str, int): a marker goes through the field's
+db_value unchanged, so the values that replace it must already be stored values.
+"""
+import weakref
+
+from db.database import database
+
+_TEXT_MARK = "\x00prepared-{}\x00"
+_INT_MARK = -(2**62)  # never an id, a count or a flag
+
+
+class Prepared:
+    """A query of fixed shape; build(*markers) returns it, kinds are the markers' types (str or int)."""
+
+    def __init__(self, build, *kinds):
+        self.build = build
+        self.kinds = kinds
+        self._compiled = weakref.WeakKeyDictionary()  # database -> (query, sql, params, places)
+
+    def _markers(self):
+        return [_TEXT_MARK.format(i) if kind is str else _INT_MARK - i for i, kind in enumerate(self.kinds)]
+
+    def _compile(self, db):
+        markers = self._markers()
+        query = self.build(*markers)
+        sql, params = db.get_sql_context().sql(query).query()
+        places = [(position, markers.index(value)) for position, value in enumerate(params)
+                  if isinstance(value, (str, int)) and not isinstance(value, bool) and value in markers]
+        if {index for _, index in places} != set(range(len(markers))):
+            raise ValueError("Prepared: every marker must appear in the query's parameters")
+        compiled = self._compiled[db] = (query, sql, list(params), places)
+        return compiled
+
+    def execute(self, *values):
+        """The query's rows (an iterable cursor wrapper) for these values."""
+        if len(values) != len(self.kinds):
+            raise TypeError(f"Prepared: {len(self.kinds)} values expected, {len(values)} given")
+        db = database.obj
+        query, sql, params, places = self._compiled.get(db) or self._compile(db)
+        params = list(params)
+        for position, index in places:
+            params[position] = values[index]
+        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+
+    def first(self, *values):
+        """The first row, or None (the query itself says LIMIT 1 when it wants it)."""
+        return next(iter(self.execute(*values)), None)

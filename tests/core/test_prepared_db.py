@@ -1,0 +1,44 @@
+"""Queries whose SQL is built once (db/prepared.py): the rows they return are those of the query run
+the ordinary way, for every value they are given, on both engines, and the SQL is not rebuilt."""
+import pytest
+
+from db.models import Declaration, Firm, User
+from db.prepared import Prepared
+from tests.factories.queries import count_queries
+
+
+def _people(firm_id, nom):
+    return (User.select(User.id, User.nom, Firm.name).join(Firm)
+            .where((User.firm == firm_id) & (User.nom != nom)).order_by(User.id))
+
+
+def test_rows_are_those_of_the_query_for_every_value(demo_firm):
+    prepared = Prepared(_people, int, str)
+    other = Firm.create(siret="73282932000074", name="AUTRE CABINET", address="PARIS")
+    User.create(firm=other.id, role="admin", nom="SEUL", prenom="Ana", nom_key="seul", prenom_key="ana",
+                email="seul@example.test", password_hash="x")
+    for firm_id, nom in ((demo_firm.id, "DURAND"), (demo_firm.id, "nobody"), (other.id, "DURAND"),
+                         (other.id, "SEUL")):
+        expected = [(u.id, u.nom, u.firm.name) for u in _people(firm_id, nom)]
+        with count_queries() as statements:
+            found = [(u.id, u.nom, u.firm.name) for u in prepared.execute(firm_id, nom)]
+        assert found == expected and statements() == 1
+    assert [u.nom for u in prepared.execute(other.id, "DURAND")] == ["SEUL"]
+
+
+def test_the_sql_is_built_once_per_database(demo_firm, monkeypatch):
+    prepared = Prepared(lambda code: Declaration.select().where(Declaration.code == code).limit(1), str)
+    assert prepared.first("DSN").code == "DSN"
+    built = []
+    monkeypatch.setattr(prepared, "build", lambda *markers: built.append(markers))
+    assert prepared.first("DPAE").code == "DPAE"
+    assert prepared.first("nothing") is None
+    assert built == []
+
+
+def test_a_value_the_query_does_not_take_is_refused(demo_firm):
+    unused = Prepared(lambda code, other: Declaration.select().where(Declaration.code == code), str, str)
+    with pytest.raises(ValueError):
+        unused.execute("DSN", "DPAE")
+    with pytest.raises(TypeError):
+        Prepared(lambda code: Declaration.select().where(Declaration.code == code), str).execute()
