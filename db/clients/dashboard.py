@@ -10,7 +10,9 @@ from peewee import fn
 
 from db import clock
 from db.access import require_admin
+from db.habilitations import review
 from db.models import Establishment, Firm, Habilitation, Portfolio, User
+from db.notifications import rights_ending
 
 SOON = datetime.timedelta(hours=24)
 
@@ -24,11 +26,15 @@ class Dashboard:
     pending_requests: int
     soon_count: int = 0  # rights (Déclarer) becoming usable in the next 24 hours
     soon: list = field(default_factory=list)  # [(moment they become usable, how many)], the first 5
+    review_due: int = 0  # people whose rights' review is due (Revue des habilitations)
+    review_people: int = 0
 
 
-def dashboard(actor):
-    """The counts of the actor's firm (administrators only)."""
+def dashboard(actor, review_months=review.DEFAULT_MONTHS):
+    """The counts of the actor's firm (administrators only), and its review status. Reading it tells
+    the administrators of rights ending within 7 days, if not told yet (rights_ending)."""
     require_admin(actor)
+    rights_ending.announce(actor)
     firm = actor.firm_id
     portfolios, companies, establishments = (
         Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
@@ -44,4 +50,4 @@ def dashboard(actor):
               .group_by(Habilitation.active_from).order_by(Habilitation.active_from))
     soon = list(coming.tuples())
     return Dashboard(portfolios, int(companies), int(establishments), people, pending,
-                     sum(count for _, count in soon), soon[:5])
+                     sum(count for _, count in soon), soon[:5], *review.status(actor, review_months))
