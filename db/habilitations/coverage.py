@@ -3,15 +3,16 @@ Payer) today, and those only one person may; each line names the grid's criteria
 
 One set-based statement per page: the portfolio's selected cells (EstablishmentDeclaration of its
 active establishments), each with the number of people holding a usable right on it — a correlated
-count that probes the habilitations' (establishment, declaration, user) index — kept where it is 0 or
-1, in the company's and the SIRET's order. A second statement counts both kinds over the portfolio,
-and a third names the only holder of the page's cells covered once."""
+count that probes the habilitations' (establishment, declaration, user) index, computed once per cell
+— kept where it is 0 or 1, in the company's and the SIRET's order, with both counts over the
+portfolio as window sums. A second statement names the only holder of the page's cells covered once."""
 from dataclasses import dataclass
 
-from peewee import Case, fn
+from peewee import fn
 
 from db import clock
 from db.access import firm_row, require_admin
+from db.database import database, is_postgres
 from db.errors import NotFound
 from db.models import (
     Company,
@@ -74,8 +75,11 @@ def _holders(right, now, active_people):
 
 def _cells(portfolio, right, holders):
     ED = EstablishmentDeclaration
-    query = (ED.select(Company.id, Company.name, Establishment.id, Establishment.siret, Establishment.name,
-                       Declaration.id, Declaration.label, holders.alias("holders"))
+    query = (ED.select(Company.id.alias("company_id"), Company.name.alias("company_name"),
+                       Establishment.id.alias("establishment_id"), Establishment.siret.alias("siret"),
+                       Establishment.name.alias("establishment_name"), Declaration.id.alias("declaration_id"),
+                       Declaration.label.alias("declaration_label"), holders.alias("holders"),
+                       Declaration.position.alias("position"))
              .join(Establishment, on=(ED.establishment == Establishment.id))
              .join(Company, on=(Establishment.company == Company.id))
              .switch(ED).join(Declaration, on=(ED.declaration == Declaration.id))
@@ -99,21 +103,43 @@ def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
         return Coverage(portfolios, None, right, kind, [], 0, 0, 1, 1)
     now = clock.now()
     active_people = User.select(User.id).where((User.firm == actor.firm_id) & User.is_active)
-    holders = _holders(right, now, active_people)
-    cells = _cells(portfolio, right, holders)
-    totals = cells.select(
-        fn.SUM(Case(None, [(holders == 0, 1)], 0)), fn.SUM(Case(None, [(holders == 1, 1)], 0))).tuples().get()
-    uncovered, single = (int(n or 0) for n in totals)
-    wanted = {"": holders <= 1, "aucun": holders == 0, "une": holders == 1}[kind]
+    cells = _cells(portfolio, right, _holders(right, now, active_people))
+    page = max(1, page)
+    rows, uncovered, single = _page(cells, kind, page)
     shown = {"": uncovered + single, "aucun": uncovered, "une": single}[kind]
     pages = max(1, -(-shown // PER_PAGE))
-    page = min(max(1, page), pages)
-    rows = (cells.where(wanted).order_by(Company.name, Company.id, Establishment.siret, Declaration.position,
-                                         Declaration.id)
-            .paginate(page, PER_PAGE).tuples())
+    if page > pages and shown:  # past the last page: show the last one
+        page = pages
+        rows, _, _ = _page(cells, kind, page)
     gaps = [Gap(*row) for row in rows]
     _name_holders(gaps, right, now, active_people)
     return Coverage(portfolios, portfolio, right, kind, gaps, uncovered, single, page, pages)
+
+
+WANTED = {"": "holders <= 1", "aucun": "holders = 0", "une": "holders = 1"}
+
+
+def _page(cells, kind, page):
+    """(rows of the page, cells covered by nobody, cells covered once) in one statement: each cell's
+    count of people is computed once (a materialised CTE, on both engines) and both totals come with
+    the page as window sums over the cells kept."""
+    inner, params = cells.sql()
+    sql = (
+        f"WITH c AS MATERIALIZED ({inner}), "
+        "kept AS (SELECT c.*, SUM(CASE WHEN holders = 0 THEN 1 ELSE 0 END) OVER () AS uncovered, "
+        "SUM(CASE WHEN holders = 1 THEN 1 ELSE 0 END) OVER () AS single FROM c WHERE holders <= 1) "
+        "SELECT company_id, company_name, establishment_id, siret, establishment_name, declaration_id, "
+        f"declaration_label, holders, uncovered, single FROM kept WHERE {WANTED[kind]} "
+        "ORDER BY company_name, company_id, siret, position, declaration_id LIMIT %s OFFSET %s"
+    )
+    sql = sql.replace("%s", "?") if not is_postgres() else sql
+    found = database.execute_sql(sql, [*params, PER_PAGE, (page - 1) * PER_PAGE]).fetchall()
+    if found:
+        return [row[:8] for row in found], int(found[0][8]), int(found[0][9])
+    totals = database.execute_sql(
+        f"WITH c AS MATERIALIZED ({inner}) SELECT SUM(CASE WHEN holders = 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN holders = 1 THEN 1 ELSE 0 END) FROM c", params).fetchone()
+    return [], int(totals[0] or 0), int(totals[1] or 0)
 
 
 def _name_holders(gaps, right, now, active_people):
