@@ -26,6 +26,7 @@ class Edits:
     copy: tuple = None  # (target user id, source user id)
     seen: set = field(default_factory=set)  # every cell the form named, changed or not
     until: object = None  # « jusqu'au »: when the rights granted by these edits end (None: never)
+    ends: dict = field(default_factory=dict)  # (establishment, declaration, user) -> its own end (files)
 
     def is_empty(self):
         return not (self.bulk or self.columns or self.cells or self.copy)

@@ -91,7 +91,7 @@ def write(actor, criteria, edits, delay_override=None):
     if edits.copy:
         _stage_copy(event, criteria, *edits.copy, starts, edits.until)
     if named:
-        _stage_named(event, named, starts, edits.until)
+        _stage_named(event, named, starts, edits.until, edits.ends)
     HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
     if not HC.select().where(HC.event == event.id).exists():
         event.delete_instance()
@@ -146,7 +146,7 @@ def _stage_copy(event, criteria, target, source, starts, until):
     ).execute()
 
 
-def _stage_named(event, final, starts, until):
+def _stage_named(event, final, starts, until, ends):
     """The boxes named one by one, over what the bulk edits and the copy staged (read back for them)."""
     staged = {}
     for chunk in chunked(sorted({k[0] for k in final}), IDS_PER_QUERY):
@@ -160,7 +160,7 @@ def _stage_named(event, final, starts, until):
             after = (after & (3 - BITS[column])) | (BITS[column] if value else 0)
         grants = after & ~before
         rows.append((event.id, *key, siret, before, after, starts.get(key[1]) if grants else None,
-                     until if grants else None))
+                     ends.get(key, until) if grants else None))
     _upsert_lines(rows)
 
 
