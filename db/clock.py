@@ -77,3 +77,20 @@ def long_moment_fr(moment, weekday=False, year=True):
     day = f"{WEEKDAYS_FR[local.weekday()]} " if weekday else ""
     text = f"{day}{'1er' if local.day == 1 else local.day} {MONTHS_FR[local.month - 1]}"
     return f"{text}{f' {local.year}' if year else ''} à {time_fr(moment)}"
+
+
+def last_day(until):
+    """The Paris day a right ending at `until` (exclusive: midnight after its last day) is last usable."""
+    return to_paris(until - datetime.timedelta(seconds=1)).date()
+
+
+def until_fr(until):
+    """ "04/12/2026": the last day of a right that ends at `until` (« jusqu'au 04/12/2026 » inclus)."""
+    return last_day(until).strftime("%d/%m/%Y") if until is not None else ""
+
+
+def until_long_fr(until):
+    """ "vendredi 4 décembre 2026": the same day in a sentence."""
+    day = last_day(until)
+    number = "1er" if day.day == 1 else day.day
+    return f"{WEEKDAYS_FR[day.weekday()]} {number} {MONTHS_FR[day.month - 1]} {day.year}"

@@ -134,3 +134,58 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     expect(page.locator("#messages")).to_contain_text(
         "Habilitations enregistrées : 90 habilitations ajoutées, utilisables à partir du ")
     expect(grid.locator("input[data-column=p]:checked")).to_have_count(26)  # the DSN rows among the first 50
+
+
+def _next_friday():
+    """The coming Friday in Paris (a week later when today is one), as jj/mm/aaaa and as tiles say it."""
+    import datetime
+
+    from db import clock
+
+    today = clock.to_paris(clock.now()).date()
+    friday = today + datetime.timedelta(days=(4 - today.weekday()) % 7 or 7)
+    return friday.strftime("%d/%m/%Y"), clock.until_long_fr(
+        clock.paris_day_start(friday + datetime.timedelta(days=1)))
+
+
+def test_a_trainee_until_friday_then_the_review_and_the_coverage(page, live_server, login):
+    """Issue 13: Déclarer DSN for LEROY Sophie on one company until next Friday; the end on the grid,
+    the review of her rights, the company's coverage (her right is not usable yet), her tile."""
+    from db.models import Company, Declaration
+
+    init_database(f"sqlite:///{live_server.database_path}")
+    with database.connection_context():
+        company = Company.get(Company.siren == "487444697").id
+        sophie = User.get(User.nom == "LEROY").id
+        dsn = Declaration.get(Declaration.code == "DSN").id
+    friday, friday_long = _next_friday()
+    login()
+    page.goto(live_server.url(f"/gestion/habilitations?search=1&company={company}&declarant={sophie}"
+                              f"&service={dsn}"))
+    page.get_by_label(re.compile(r"^Déclarer DSN : \d{3}")).check()  # the company's one establishment
+    page.get_by_label("Jusqu’au (facultatif)").fill(friday)
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("#messages")).to_contain_text("Habilitations enregistrées : ")
+    expect(page.locator(".until-mark").first).to_have_text(f"jusqu’au {friday}")
+
+    menu(page, "Revue des habilitations")
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="LEROY Sophie"))
+    expect(row).to_contain_text("Revue due")
+    row.get_by_text(re.compile(r"habilitations?\s: DSN")).click()  # unfolds her rights per portfolio
+    expect(row.get_by_role("cell", name="CLIENTS PME")).to_be_visible()
+    row.get_by_role("button", name="Confirmer les habilitations de LEROY Sophie").click()
+    expect(page.locator("#messages")).to_contain_text("Habilitations de LEROY Sophie confirmées")
+
+    menu(page, "Couverture des déclarations")
+    page.get_by_label("Portefeuille").select_option(label="CLIENTS PME")
+    page.get_by_role("button", name="Rechercher").click()
+    gaps = page.locator("#couverture-resultats")
+    expect(gaps).to_contain_text("Portefeuille CLIENTS PME")
+    # DSN on the company: DURAND Paul alone until her access delay is over
+    expect(gaps.locator("tr", has_text="DSN").filter(has_text="Une seule personne").first).to_contain_text(
+        "DURAND Paul")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(nom="LEROY", prenom="Sophie")
+    tile = page.locator(".tile").filter(has=page.get_by_role("heading", name="DSN"))
+    expect(tile).to_contain_text(f"jusqu’au {friday_long}")

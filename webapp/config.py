@@ -14,6 +14,7 @@ ENVIRONMENT = {
     "MAIL_SENDER": str,
     "MAIL_CA_FILE": str,  # extra certificate authority to trust for the SMTP relay
     "ACCESS_DELAY_HOURS": int,
+    "REVIEW_MONTHS": int,
     "SIRENE_STOCK_DIR": str,
     "SIRENE_API_URL": str,
     "SIRENE_API_KEY": str,
@@ -41,6 +42,7 @@ def defaults(instance_path):
         "MAIL_SENDER": "Portail tiers déclarant <ne-pas-repondre@localhost>",
         "MAIL_CA_FILE": "",
         "ACCESS_DELAY_HOURS": None,  # None: each declaration's own delay (24 h unless stated)
+        "REVIEW_MONTHS": 12,  # Revue des habilitations: each person's rights reviewed every N months
         "SIRENE_STOCK_DIR": "",
         "SIRENE_API_URL": "",
         "SIRENE_API_KEY": "",

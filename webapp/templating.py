@@ -2,7 +2,7 @@
 from flask import current_app, g, has_request_context, render_template, request, url_for
 from flask_login import current_user
 
-from db.clock import datetime_fr, long_moment_fr, to_paris
+from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
 from webapp.navigation import menu_for
 
@@ -91,6 +91,7 @@ def init_app(app):
     app.jinja_env.filters.update(
         siren=format_siren, siret=format_siret, datetime_fr=datetime_fr, number_fr=number_fr,
         paris=to_paris, soon=lambda moment: long_moment_fr(moment, weekday=True, year=False),
+        until_fr=until_fr, until_long_fr=until_long_fr,
     )
     app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists, url_for=cached_url_for)
     app.jinja_env.trim_blocks = True

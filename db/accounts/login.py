@@ -128,6 +128,7 @@ def complete_login(user, ip=None, how=""):
         User.update(last_login_at=now).where(User.id == user.id).execute()
         notifications.purge(now)  # expired notices leave the menu's counts at the latest here
         audit.record(user, "login.succeeded", f"Connexion de {user.full_name}{how}{where}", obj=user)
+        notifications.rights_ending.announce(user)  # rights of the firm ending within 7 days
     user.last_login_at = now
     return user
 

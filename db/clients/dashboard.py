@@ -11,7 +11,9 @@ from peewee import fn
 
 from db import clock
 from db.access import require_admin
+from db.habilitations import review
 from db.models import Firm, Portfolio, RightTally, User
+from db.notifications import rights_ending
 from db.prepared import Prepared
 
 SOON = datetime.timedelta(hours=24)
@@ -26,6 +28,8 @@ class Dashboard:
     pending_requests: int
     soon_count: int = 0  # habilitations becoming usable (their first right) in the next 24 hours
     soon: list = field(default_factory=list)  # [(moment they become usable, how many)], the first 5
+    review_due: int = 0  # people whose rights' review is due (Revue des habilitations)
+    review_people: int = 0
 
 
 def _counts(firm):
@@ -40,17 +44,20 @@ def _counts(firm):
 _COUNTS = Prepared(_counts, int)
 
 
-def dashboard(actor):
-    """The counts of the actor's firm (administrators only)."""
+def dashboard(actor, review_months=review.DEFAULT_MONTHS):
+    """The counts of the actor's firm (administrators only), and its review status. Reading it tells
+    the administrators of rights ending within 7 days, if not told yet (rights_ending)."""
     require_admin(actor)
+    rights_ending.announce(actor)
     firm = actor.firm_id
     portfolios, companies, establishments, people, pending = next(iter(_COUNTS.execute(firm)))
     now = clock.now()
     # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
     # becomes usable: a handful of rows per person, never the habilitations themselves.
     coming = (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
-              .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON)
+              .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON,
+                     RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
               .group_by(RightTally.usable_from).order_by(RightTally.usable_from))
     soon = [(moment, int(count)) for moment, count in coming.tuples()]
     return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
-                     sum(count for _, count in soon), soon[:5])
+                     sum(count for _, count in soon), soon[:5], *review.status(actor, review_months))

@@ -5,7 +5,7 @@ The tiles read the maintained tally of rights (RightTally), so that the page sta
 déclarant with hundreds of thousands of habilitations.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import Case
 
@@ -19,10 +19,11 @@ from db.prepared import Prepared
 @dataclass
 class Tile:
     declaration: Declaration
-    establishments: int  # establishments the user holds a right on
+    establishments: int  # establishments the user holds a right on (not ended)
     available: int  # of which a right (Déclarer or Payer) is usable now
     upcoming: list  # [(moment, establishments)] whose first right becomes usable then, soonest first
     now: object
+    ending: list = field(default_factory=list)  # [(end, establishments)] of rights with an end, soonest first
 
     @property
     def accessible(self):
@@ -41,34 +42,45 @@ class Tile:
         return max(1, math.ceil((self.next_access - self.now).total_seconds() / 3600))
 
 
+def _ended(until, now):
+    return until is not None and until <= now
+
+
 def tiles(user):
     """The tiles of the user's own habilitations, in the catalogue's order: how many establishments
-    are accessible now and how many from which moment.
+    are accessible now, how many from which moment, and until when those with an end last.
 
     Read from the maintained tally (RightTally: user × declaration × moment the first right becomes
-    usable, db/counts.py), a handful of rows whatever the number of habilitations: no grouping of a
-    heavy déclarant's 48,000 rights on every view."""
+    usable × moment it ends, db/counts.py), a handful of rows whatever the number of habilitations:
+    no grouping of a heavy déclarant's 48,000 rights on every view. A right whose end has come is
+    left out here, at read time: it leaves the tiles the moment it ends, with no job to run."""
     now = clock.now()
     found, declarations = {}, {}
     for row in _TALLY.execute(user.id):
-        declaration, moment, count = row.declaration, row.usable_from, row.establishments
+        declaration, moment, until = row.declaration, row.usable_from, row.usable_until
+        count = row.establishments
+        if _ended(until, now) or (until is not None and moment is not None and until <= moment):
+            continue
         declarations.setdefault(declaration.id, declaration)
-        available, upcoming = found.setdefault(declaration.id, [0, {}])
+        available, upcoming, ending = found.setdefault(declaration.id, [0, {}, {}])
         if moment is None or moment <= now:
             found[declaration.id][0] += count
         else:
             upcoming[moment] = upcoming.get(moment, 0) + count
+        if until is not None:
+            ending[until] = ending.get(until, 0) + count
     result = []
     for declaration in sorted(declarations.values(), key=lambda d: (d.position, d.label)):
-        available, upcoming = found[declaration.id]
+        available, upcoming, ending = found[declaration.id]
         later = sorted(upcoming.items())
-        result.append(Tile(declaration, available + sum(n for _, n in later), available, later, now))
+        result.append(Tile(declaration, available + sum(n for _, n in later), available, later, now,
+                           sorted(ending.items())))
     return result
 
 
 # A user's tally rows with their (active) declarations, in one statement built once (db/prepared.py).
-_TALLY = Prepared(lambda user_id: RightTally.select(RightTally.usable_from, RightTally.establishments,
-                                                    Declaration)
+_TALLY = Prepared(lambda user_id: RightTally.select(RightTally.usable_from, RightTally.usable_until,
+                                                    RightTally.establishments, Declaration)
                   .join(Declaration).where((RightTally.user == user_id) & Declaration.is_active), int)
 
 
@@ -87,6 +99,11 @@ def _usable(habilitation, now):
     return declare | pay
 
 
+def not_ended(habilitation, now):
+    """SQL: the habilitation has no end, or its end has not come (an end is exclusive)."""
+    return habilitation.active_until.is_null() | (habilitation.active_until > now)
+
+
 @dataclass
 class Right:
     """One establishment behind a tile: what the user may do there, and since (or from) when."""
@@ -100,6 +117,7 @@ class Right:
     pay: bool
     pay_from: object
     now: object
+    until: object = None  # « jusqu'au » (exclusive moment), None: no end
 
     def usable(self, moment):
         return moment is None or moment <= self.now
@@ -114,12 +132,13 @@ def tile_establishments(user, code, search="", page=1, per_page=50, when=""):
     declaration = Declaration.get_or_none((Declaration.code == code) & Declaration.is_active)
     if declaration is None:
         raise NotFound()
+    now = clock.now()
     held = Habilitation.select().where(
         (Habilitation.user == user.id) & (Habilitation.declaration == declaration.id)
+        & not_ended(Habilitation, now)
     )
     if not held.exists():
         raise NotFound()
-    now = clock.now()
     usable = _usable(Habilitation, now)
     base = (
         held.select(Habilitation, Establishment.siret, Establishment.name, Establishment.street,
@@ -141,6 +160,7 @@ def tile_establishments(user, code, search="", page=1, per_page=50, when=""):
         Right(
             r.siret, r.name, " ".join(p for p in (r.street, r.postcode, r.town) if p), r.company_name,
             r.declare, r.active_from if r.declare else None, r.pay, r.pay_active_from if r.pay else None, now,
+            r.active_until,
         )
         for r in rows
     ]

@@ -59,7 +59,8 @@ def apply_lines(actor, order, delay_override=None):
             .tuples()
         }
         edits = Edits(
-            cells={(ids[siret], declaration, user): boxes for _, siret, declaration, user, boxes in cells}
+            cells={(ids[siret], declaration, user): boxes for _, siret, declaration, user, boxes, _ in cells},
+            ends={(ids[siret], declaration, user): until for _, siret, declaration, user, _, until in cells},
         )
         plan = writes.apply(actor, firm_criteria(actor), edits, version(), delay_override)
         counts["rights_added"], counts["rights_removed"] = plan.added, plan.removed

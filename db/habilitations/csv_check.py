@@ -7,6 +7,7 @@ companies, additions of companies, establishments (added or removed), additions 
 (portfolio, then company, then establishment), then habilitations.
 """
 
+from db.errors import Invalid
 from db.habilitations import csv_refs as refs
 from db.habilitations.csv_layout import (
     ACTIONS,
@@ -21,7 +22,7 @@ from db.habilitations.csv_layout import (
 )
 from db.habilitations.csv_refs import Refused, fold
 from db.habilitations.csv_state import FirmState
-from db.habilitations.edits import DECLARE, PAY
+from db.habilitations.edits import DECLARE, PAY, parse_until
 
 OK, PARTIAL, KO = "OK", "OK partiel", "KO"
 LEVEL_ORDER = {"portfolio": 0, "company": 1, "establishment": 2}
@@ -227,8 +228,21 @@ def set_rights(state, line, touched):
     line.messages.append(
         f"{person.full_name}, « {declaration.label} » : {', '.join(words) if words else UNCHANGED}"
     )
+    until = _until(line, boxes)
     if words:
-        line.apply = ("cell", siret, declaration.id, person.id, boxes)
+        line.apply = ("cell", siret, declaration.id, person.id, boxes, until)
+
+
+def _until(line, boxes):
+    """The end of the rights the line grants (« Jusqu'au »), checked like the grid's; None for none."""
+    try:
+        until = parse_until(line.get("until"))
+    except Invalid as exc:
+        raise Refused(f"« {line.get('until')} » dans Jusqu\u2019au : {exc.errors['until']}") from None
+    if until is not None and not any(boxes.values()):
+        line.status = PARTIAL
+        line.messages.append("Jusqu\u2019au ignoré : la ligne n\u2019accorde aucun droit")
+    return until
 
 
 RULES = {

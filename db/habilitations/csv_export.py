@@ -12,6 +12,7 @@ from peewee import chunked
 from db import fields
 from db.access import firm_row, require_admin
 from db.bulk import IDS_PER_QUERY
+from db.clock import until_fr
 from db.database import database
 from db.errors import NotFound
 from db.habilitations.csv_layout import (
@@ -111,15 +112,15 @@ def _portfolio_lines(portfolio, catalogue):
             _, siren, company_name = companies[company_id]
             if company_id != current:
                 current = company_id
-                rows.append([COMPANY, ADD, name, siren, "", "", "", "", "", "", neutral(company_name)])
+                rows.append([COMPANY, ADD, name, siren, "", "", "", "", "", "", "", neutral(company_name)])
                 rows += _declaration_rows(catalogue, company_decls.get(company_id, []), name, siren)
-            rows.append([ESTABLISHMENT, ADD, name, siren, siret, "", "", "", "", "",
+            rows.append([ESTABLISHMENT, ADD, name, siren, siret, "", "", "", "", "", "",
                          neutral(" – ".join(p for p in (label, address) if p))])
             selected, held = details
             rows += _declaration_rows(catalogue, selected.get(e_id, []), name, siren, siret)
             rows += [[HABILITATION, SET, name, siren, siret, codes[d], nom, prenom, _box(declare),
-                      _box(pay) if d in paying else "", ""]
-                     for d, nom, prenom, declare, pay in held.get(e_id, [])]
+                      _box(pay) if d in paying else "", until_fr(until), ""]
+                     for d, nom, prenom, declare, pay, until in held.get(e_id, [])]
         yield write(rows, neutralised=True)
 
 
@@ -129,12 +130,14 @@ def _box(value):
 
 def _declaration_rows(catalogue, ids, portfolio, siren="", siret=""):
     """Déclaration;Ajouter lines of a portfolio, a company or an establishment, in the catalogue's order."""
-    return [[DECLARATION, ADD, portfolio, siren, siret, catalogue[d].code, "", "", "", "", catalogue[d].label]
+    return [[DECLARATION, ADD, portfolio, siren, siret, catalogue[d].code, "", "", "", "", "",
+             catalogue[d].label]
             for d in sorted(ids, key=lambda d: catalogue[d].position)]
 
 
 def _details(establishment_ids):
-    """({establishment: [declaration ids]}, {establishment: [(declaration, nom, prénom, declare, pay)]})."""
+    """({establishment: [declaration ids]},
+    {establishment: [(declaration, nom, prénom, declare, pay, end)]})."""
     selected, held = {}, {}
     links = EstablishmentDeclaration.select(EstablishmentDeclaration.establishment,
                                             EstablishmentDeclaration.declaration).where(
@@ -142,10 +145,11 @@ def _details(establishment_ids):
     for e_id, declaration_id in database.execute(links).fetchall():
         selected.setdefault(e_id, []).append(declaration_id)
     rights = (Habilitation.select(Habilitation.establishment, Habilitation.declaration, User.nom, User.prenom,
-                                  Habilitation.declare, Habilitation.pay)
+                                  Habilitation.declare, Habilitation.pay, Habilitation.active_until)
               .join(User, on=(Habilitation.user == User.id))
               .where(Habilitation.establishment.in_(establishment_ids) & User.is_active)
               .order_by(Habilitation.establishment, Habilitation.declaration, User.nom_key, User.prenom_key))
-    for e_id, declaration_id, nom, prenom, declare, pay in database.execute(rights).fetchall():
-        held.setdefault(e_id, []).append((declaration_id, nom, prenom, declare, pay))
+    for e_id, declaration_id, nom, prenom, declare, pay, until in database.execute(rights).fetchall():
+        held.setdefault(e_id, []).append((declaration_id, nom, prenom, declare, pay,
+                                          Habilitation.active_until.python_value(until)))
     return selected, held

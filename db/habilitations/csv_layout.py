@@ -5,14 +5,15 @@ establishments, of declarations and of habilitations, in one).
 `;` separated, UTF-8 (a spreadsheet's "CSV Windows" is read too), a header row naming the columns
 (any order; accents and case ignored), then one line per change:
 
-    Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé
+    Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé
 
 - Entreprise   Ajouter|Retirer  Portefeuille (to add), Siren: the company with its active establishments
 - Établissement Ajouter|Retirer  Siret: one establishment of a company of the firm
 - Déclaration  Ajouter|Retirer  Déclaration (code or label) for the most precise of Siret, Siren,
                                 Portefeuille that is filled: an establishment, a company, a portfolio
 - Habilitation Modifier         Siret, Déclaration, Nom, Prénom; Déclarer and Payer: 1 grants, 0 removes,
-                                empty leaves the right as it is
+                                empty leaves the right as it is; Jusqu’au (optional, jj/mm/aaaa): the
+                                end of the rights the line grants (the export writes the current end)
 Libellé is free text (the export writes the names there); Portefeuille, when filled on other lines,
 must be the portfolio of the company. The export of the current state uses the same layout: importing
 it again changes nothing.
@@ -39,6 +40,7 @@ COLUMNS = [
     "Prénom",
     "Déclarer",
     "Payer",
+    "Jusqu’au",
     "Libellé",
 ]
 KEYS = [
@@ -52,6 +54,7 @@ KEYS = [
     "prenom",
     "declare",
     "pay",
+    "until",
     "label",
 ]
 REQUIRED = ("type", "action")
@@ -104,12 +107,17 @@ def decode(data):
     return text
 
 
+def _label_key(label):
+    """A column's name as matched: no case, accents, spaces, nor difference between ' and ’."""
+    return fold(label).replace(" ", "").replace("\u2019", "'")
+
+
 def _header(names):
-    """{key: column index} from the header row."""
-    wanted = {fold(label).replace(" ", ""): key for label, key in zip(COLUMNS, KEYS, strict=True)}
+    """{key: column index} from the header row (columns absent from older files stay empty)."""
+    wanted = {_label_key(label): key for label, key in zip(COLUMNS, KEYS, strict=True)}
     found = {}
     for index, name in enumerate(names):
-        key = wanted.get(fold(name).replace(" ", ""))
+        key = wanted.get(_label_key(name))
         if key is None and name.strip():
             raise FileError(
                 f"Colonne non reconnue : « {name.strip()} ». Les colonnes sont "

@@ -6,8 +6,10 @@ of one service, a column of the matrix grid, over every result), the copy of ano
 rights ("Mêmes habilitations que…"), and boxes ticked one by one (cells), applied in that order.
 A malformed token names nothing: 404.
 """
+import datetime
 from dataclasses import dataclass, field
 
+from db import clock
 from db.errors import Invalid, NotFound
 from db.fields import record_id
 
@@ -23,6 +25,8 @@ class Edits:
     cells: dict = field(default_factory=dict)  # (establishment, declaration, user) -> {column: bool}
     copy: tuple = None  # (target user id, source user id)
     seen: set = field(default_factory=set)  # every cell the form named, changed or not
+    until: object = None  # « jusqu'au »: when the rights granted by these edits end (None: never)
+    ends: dict = field(default_factory=dict)  # (establishment, declaration, user) -> its own end (files)
 
     def is_empty(self):
         return not (self.bulk or self.columns or self.cells or self.copy)
@@ -110,3 +114,24 @@ def parse_edits(bulk_declare="", bulk_pay="", changes="", shown=(), declare_tick
             if rendered != "x" and now_ticked != (rendered == "1"):
                 edits.cells.setdefault(key, {})[column] = now_ticked
     return edits
+
+
+UNTIL_FORMAT = "La date de fin (« jusqu\u2019au ») s\u2019écrit jj/mm/aaaa, par exemple 04/12/2026."
+UNTIL_PAST = ("La date de fin (« jusqu\u2019au ») est passée : choisissez aujourd\u2019hui "
+              "ou une date à venir.")
+
+
+def parse_until(text, field_name="until"):
+    """The end of the rights granted, from « jusqu'au » (jj/mm/aaaa, Paris day, included): the next
+    midnight in Paris as naive UTC, the moment they stop being usable; None when empty. Invalid
+    (under field_name) for another format or a day already over."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        day = datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise Invalid({field_name: UNTIL_FORMAT}) from None
+    if day < clock.to_paris(clock.now()).date():
+        raise Invalid({field_name: UNTIL_PAST})
+    return clock.paris_day_start(day + datetime.timedelta(days=1))

@@ -66,6 +66,7 @@ class Cell:
     pay: bool = False
     active_from: object = None
     pay_active_from: object = None
+    until: object = None  # « jusqu'au »: when the held rights end (exclusive), None: no end
     saved_declare: bool = False  # what the database holds; declare / pay are what the page shows
     saved_pay: bool = False
     portfolio_id: int = None
@@ -261,6 +262,7 @@ def _fill_boxes(cells):
         Habilitation.select(
             Habilitation.establishment, Habilitation.declaration, Habilitation.user, Habilitation.declare,
             Habilitation.pay, Habilitation.active_from, Habilitation.pay_active_from,
+            Habilitation.active_until,
         )
         .where(
             Habilitation.establishment.in_(sorted({cell.establishment_id for cell in cells}))
@@ -273,7 +275,7 @@ def _fill_boxes(cells):
     for cell in cells:
         state = found.get((cell.establishment_id, cell.declaration_id, cell.person.id))
         if state:
-            cell.declare, cell.pay, cell.active_from, cell.pay_active_from = state
+            cell.declare, cell.pay, cell.active_from, cell.pay_active_from, cell.until = state
             cell.declare, cell.pay = bool(cell.declare), bool(cell.pay) and cell.has_payment
             cell.saved_declare, cell.saved_pay = cell.declare, cell.pay
 

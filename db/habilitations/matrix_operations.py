@@ -13,7 +13,7 @@ from db.clients.search import matching
 from db.errors import NotFound
 from db.fields import record_id
 from db.habilitations import changes, grid, matrix, matrix_rows, writes
-from db.habilitations.edits import DECLARE, PAY, parse_edits
+from db.habilitations.edits import DECLARE, PAY, parse_edits, parse_until
 from db.habilitations.operations import _version
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 
@@ -88,6 +88,7 @@ def edits_from(fields, view):
                 edits.cells.setdefault((_int(e), _int(d), _int(u)), {})[DECLARE] = value
                 if pay != "x":
                     edits.cells[(_int(e), _int(d), _int(u))][PAY] = value
+    edits.until = parse_until(fields.get("until"))
     return edits
 
 

@@ -34,6 +34,7 @@ class Box:
     saved_pay: bool = False
     declare_from: object = None  # when a held right becomes usable, while it is still to come
     pay_from: object = None
+    until: object = None  # « jusqu'au »: when the held rights end (exclusive), None: no end
 
     @property
     def pending(self):
@@ -201,10 +202,10 @@ def _fill(lines, services, establishment_ids, user_ids, line_of):
     now = clock.now()
     rights = (Habilitation.select(Habilitation.establishment, Habilitation.declaration, Habilitation.user,
                                   Habilitation.declare, Habilitation.pay, Habilitation.active_from,
-                                  Habilitation.pay_active_from)
+                                  Habilitation.pay_active_from, Habilitation.active_until)
               .where(Habilitation.establishment.in_(establishment_ids) & Habilitation.user.in_(user_ids)
                      & Habilitation.declaration.in_(ids)).tuples())
-    for e, d, u, declare, pay, declare_from, pay_from in rights:
+    for e, d, u, declare, pay, declare_from, pay_from, until in rights:
         line = by_ref.get(line_of(e, u))
         box = line.boxes.get(d) if line is not None else None
         if box is None:
@@ -213,6 +214,7 @@ def _fill(lines, services, establishment_ids, user_ids, line_of):
         box.pay = box.saved_pay = bool(pay) and d in payable
         box.declare_from = declare_from if box.declare and declare_from and declare_from > now else None
         box.pay_from = pay_from if box.pay and pay_from and pay_from > now else None
+        box.until = until
 
 
 def page(criteria, version):

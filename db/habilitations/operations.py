@@ -12,7 +12,7 @@ from db.errors import Invalid, NotFound
 from db.fields import record_id
 from db.habilitations import changes, grid, writes
 from db.habilitations.criteria import parse as parse_criteria
-from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, parse_edits
+from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, parse_edits, parse_until
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
@@ -98,6 +98,7 @@ def edits_from(fields):
         for columns in edits.cells.values():
             columns.pop(column, None)
     edits.cells = {key: columns for key, columns in edits.cells.items() if columns}
+    edits.until = parse_until(fields.get("until"))
     return edits
 
 

@@ -34,7 +34,7 @@ from db.notifications import rights
 
 HC = HabilitationChange
 LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
-               HC.active_from)
+               HC.active_from, HC.active_until)
 CONFLICTS_SHOWN = 200
 
 
@@ -87,11 +87,11 @@ def write(actor, criteria, edits, delay_override=None):
                               action="habilitation.change", object_type="Habilitation", summary="")
     declarations = declarations_of(edits)
     for _, service, column, value in edits.bulks():
-        _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts)
+        _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts, edits.until)
     if edits.copy:
-        _stage_copy(event, criteria, *edits.copy, starts)
+        _stage_copy(event, criteria, *edits.copy, starts, edits.until)
     if named:
-        _stage_named(event, named, starts)
+        _stage_named(event, named, starts, edits.until, edits.ends)
     HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
     if not HC.select().where(HC.event == event.id).exists():
         event.delete_instance()
@@ -116,35 +116,37 @@ def _start_sql(starts, declaration_column):
     return Case(declaration_column, list(starts.items()), None)
 
 
-def _stage_bulk(event, criteria, column, value, starts):
+def _stage_bulk(event, criteria, column, value, starts, until):
     before = bits_before()
     bit = BITS[column]
     after = before.bin_and(3 - bit) + (bit if value else 0)
     start = _start_sql(starts, Declaration.id) if value else Value(None)
     source = bulk_rows(criteria, column, value, Value(event.id), Establishment.id, Declaration.id, User.id,
-                       Establishment.siret, before, after, start)
+                       Establishment.siret, before, after, start, Value(until if value else None))
     # A second column tick on the same cells keeps the first one's box.
     merged = HC.after.bin_and(3 - bit) + EXCLUDED.after.bin_and(bit)
     HC.insert_from(source, LINE_FIELDS).on_conflict(
         conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
-        update={HC.after: merged, HC.active_from: fn.COALESCE(EXCLUDED.active_from, HC.active_from)},
+        update={HC.after: merged, HC.active_from: fn.COALESCE(EXCLUDED.active_from, HC.active_from),
+                HC.active_until: fn.COALESCE(EXCLUDED.active_until, HC.active_until)},
     ).execute()
 
 
-def _stage_copy(event, criteria, target, source, starts):
+def _stage_copy(event, criteria, target, source, starts, until):
     def columns(theirs):
         declare = Case(None, [(theirs.declare, 1)], 0)
         pay = Case(None, [(theirs.pay & Declaration.has_payment, 2)], 0)
         return (Value(event.id), Establishment.id, Declaration.id, User.id, Establishment.siret,
-                bits_before(), declare + pay, _start_sql(starts, Declaration.id))
+                bits_before(), declare + pay, _start_sql(starts, Declaration.id), Value(until))
 
     HC.insert_from(copy_source(criteria, target, source, columns), LINE_FIELDS).on_conflict(
         conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
-        update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from},
+        update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from,
+                HC.active_until: EXCLUDED.active_until},
     ).execute()
 
 
-def _stage_named(event, final, starts):
+def _stage_named(event, final, starts, until, ends):
     """The boxes named one by one, over what the bulk edits and the copy staged (read back for them)."""
     staged = {}
     for chunk in chunked(sorted({k[0] for k in final}), IDS_PER_QUERY):
@@ -156,7 +158,9 @@ def _stage_named(event, final, starts):
         after = staged.get(key, before)
         for column, value in columns.items():
             after = (after & (3 - BITS[column])) | (BITS[column] if value else 0)
-        rows.append((event.id, *key, siret, before, after, starts.get(key[1]) if after & ~before else None))
+        grants = after & ~before
+        rows.append((event.id, *key, siret, before, after, starts.get(key[1]) if grants else None,
+                     ends.get(key, until) if grants else None))
     _upsert_lines(rows)
 
 
@@ -164,18 +168,21 @@ def _upsert_lines(rows):
     for batch in chunked(rows, 1000):
         HC.insert_many(batch, fields=LINE_FIELDS).on_conflict(
             conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
-            update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from},
+            update={HC.after: EXCLUDED.after, HC.active_from: EXCLUDED.active_from,
+                    HC.active_until: fn.COALESCE(EXCLUDED.active_until, HC.active_until)},
         ).execute()
 
 
 def _apply_lines(event, now):
     """The habilitations as the lines say: kept boxes keep their dates, granted ones get now and
-    their start, a cell left with no box loses its row."""
+    their start, a cell left with no box loses its row. A cell where a box is granted takes the
+    line's end (« jusqu'au », or none); a cell that only loses a box keeps its end."""
     declare, pay = HC.after.bin_and(1) != 0, HC.after.bin_and(2) != 0
     keeps = HC.select(
         HC.user_id, HC.establishment_id, HC.declaration_id,
         declare, Case(None, [(declare, Value(now))], None), Case(None, [(declare, HC.active_from)], None),
         pay, Case(None, [(pay, Value(now))], None), Case(None, [(pay, HC.active_from)], None),
+        HC.active_until,
     ).where((HC.event == event.id) & (HC.after != 0))
     H = Habilitation
 
@@ -185,7 +192,9 @@ def _apply_lines(event, now):
         return Case(None, [(box == getattr(EXCLUDED, box.column_name), moment)], incoming)
 
     fields = [H.user, H.establishment, H.declaration, H.declare, H.granted_at, H.active_from, H.pay,
-              H.pay_granted_at, H.pay_active_from]
+              H.pay_granted_at, H.pay_active_from, H.active_until]
+    # A line grants a box exactly when it carries a start (HC.active_from), kept on the box it grants.
+    granting = EXCLUDED.active_from.is_null(False) | EXCLUDED.pay_active_from.is_null(False)
     H.insert_from(keeps, fields).on_conflict(
         conflict_target=[H.establishment, H.declaration, H.user],
         update={
@@ -193,6 +202,7 @@ def _apply_lines(event, now):
             H.pay_granted_at: kept(H.pay, H.pay_granted_at),
             H.pay_active_from: kept(H.pay, H.pay_active_from),
             H.declare: EXCLUDED.declare, H.pay: EXCLUDED.pay,
+            H.active_until: Case(None, [(granting, EXCLUDED.active_until)], H.active_until),
         },
     ).execute()
     emptied = (

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "habilitation.update": "Habilitation modifiée",
     "habilitation.remove": "Habilitation supprimée",
     "habilitation.revoke": "Habilitation supprimée",
+    "habilitation.review": "Revue des habilitations",
     "portfolio.create": "Portefeuille créé",
     "portfolio.update": "Portefeuille modifié",
     "portfolio.delete": "Portefeuille supprimé",

@@ -9,6 +9,7 @@ from db.models.firm_space import (
     InscriptionDraft,
     Notification,
     NotificationMail,
+    RightEndNotice,
 )
 from db.models.portfolio import (
     COMPANY_DECLARATION_ESTABLISHMENTS,
@@ -67,6 +68,7 @@ ALL_MODELS = [
     Notification,
     NotificationMail,
     BulkImport,
+    RightEndNotice,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

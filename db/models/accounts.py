@@ -74,6 +74,7 @@ class User(BaseModel):
     totp_enabled_at = DateTimeField(null=True)
     totp_last_step = IntegerField(null=True)
     unread_notice_count = IntegerField(default=0)  # maintained: USER_UNREAD_NOTICES (firm_space.py)
+    reviewed_at = DateTimeField(null=True)  # « revu le »: the last review of the person's rights
 
     class Meta:
         indexes = ((("firm", "nom_key", "prenom_key"), True),)

@@ -78,3 +78,15 @@ class BulkImport(BaseModel):
 
     class Meta:
         indexes = ((("firm", "applied_at"), False),)
+
+
+class RightEndNotice(BaseModel):
+    """A moment at which rights of the firm end, already announced to its administrators: the notice
+    of rights ending within 7 days is computed when they read the portal, once per such moment."""
+
+    firm = ForeignKeyField(Firm, on_delete="CASCADE")
+    ends_at = DateTimeField()
+    noticed_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("firm", "ends_at"), True),)

@@ -154,6 +154,9 @@ class Habilitation(BaseModel):
     active_from = DateTimeField(null=True)
     pay_granted_at = DateTimeField(null=True)
     pay_active_from = DateTimeField(null=True)
+    # « Jusqu'au »: the moment both rights stop being usable (exclusive: the day after the date people
+    # chose, at midnight in Paris); NULL: no end. An ended row stays until removed, out of the tiles.
+    active_until = DateTimeField(null=True, index=True)
 
     class Meta:
         indexes = (
@@ -165,11 +168,14 @@ class Habilitation(BaseModel):
 class RightTally(BaseModel):
     """Maintained tally of a user's establishments with a right (Déclarer or Payer) for a declaration,
     by the moment the first of them becomes usable (EPOCH: since always; a moment passed is usable
-    now). The tiles read it instead of grouping the rights (USER_DECLARATION_RIGHTS below)."""
+    now) and the moment they end (NULL: never). The tiles read it instead of grouping the rights
+    (USER_DECLARATION_RIGHTS below), and compare both moments with now: a right leaves the tiles
+    the moment it ends, with no job to run."""
 
     user = ForeignKeyField(User, on_delete="CASCADE")
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     usable_from = DateTimeField(null=True)
+    usable_until = DateTimeField(null=True)
     establishments = IntegerField(default=0)
 
     class Meta:
@@ -227,9 +233,9 @@ _MOMENT = first_usable(Habilitation)
 USER_DECLARATION_RIGHTS = Counter(
     "user_declaration.rights", RightTally.establishments,
     lambda: Habilitation.select(Habilitation.user, Habilitation.declaration, _MOMENT,
-                                fn.COUNT(Habilitation.id))
+                                Habilitation.active_until, fn.COUNT(Habilitation.id))
     .where(Habilitation.declare | Habilitation.pay)
-    .group_by(Habilitation.user, Habilitation.declaration, _MOMENT),
+    .group_by(Habilitation.user, Habilitation.declaration, _MOMENT, Habilitation.active_until),
     source={RightTally.user: Habilitation.user, RightTally.declaration: Habilitation.declaration,
-            RightTally.usable_from: _MOMENT},
+            RightTally.usable_from: _MOMENT, RightTally.usable_until: Habilitation.active_until},
 )

@@ -47,6 +47,7 @@ class HabilitationChange(BaseModel):
     before = IntegerField(default=0)
     after = IntegerField(default=0)
     active_from = DateTimeField(null=True)  # when the boxes it grants become usable
+    active_until = DateTimeField(null=True)  # and when they end (« jusqu'au »), NULL: no end
 
     class Meta:
         indexes = (

@@ -6,6 +6,7 @@ the outbox. The webapp reads the list, the unread count of the menu, and marks n
 A kind is a key of KINDS; a notice's link is an endpoint of the portal ("endpoint" or
 "endpoint?name=value"), resolved by the webapp, so that db/ knows no URL.
 """
+from db.notifications import notices, rights_ending
 from db.notifications.kinds import KINDS, Kind
 from db.notifications.notices import (
     NOTICE_MONTHS,
@@ -15,7 +16,6 @@ from db.notifications.notices import (
     mark_read,
     notify,
     notify_each,
-    page,
     purge,
     set_mail_choices,
     unread_count,
@@ -23,3 +23,10 @@ from db.notifications.notices import (
 
 __all__ = ["KINDS", "Kind", "NOTICE_MONTHS", "choosable", "mail_choices", "mark_all_read", "mark_read",
            "notify", "notify_each", "page", "purge", "set_mail_choices", "unread_count"]
+
+
+def page(user, number=1, unread_only=False):
+    """One page of the person's notices (see notices.page); an administrator reading them first gets
+    the notice of the firm's rights ending within 7 days, if not announced yet (rights_ending)."""
+    rights_ending.announce(user)
+    return notices.page(user, number, unread_only)

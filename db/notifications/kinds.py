@@ -8,6 +8,7 @@ REQUEST_WAITING = "request_waiting"
 REQUEST_ANSWERED = "request_answered"
 IMPORT_DONE = "import_done"
 SIRENE_CHANGES = "sirene_changes"
+RIGHTS_ENDING = "rights_ending"
 
 
 @dataclass(frozen=True)
@@ -24,4 +25,5 @@ KINDS = {
     REQUEST_ANSWERED: Kind("Réponses à vos demandes", always_mailed=True),
     IMPORT_DONE: Kind("Imports de fichiers terminés", admins_only=True),
     SIRENE_CHANGES: Kind("Changements Sirene de vos clients", admins_only=True),
+    RIGHTS_ENDING: Kind("Habilitations arrivant à leur fin", admins_only=True),
 }

@@ -2,7 +2,7 @@
 in the one layout, every line checked against the firm and the file's earlier lines (OK, OK partiel, KO
 with the reason), the preview that writes nothing, Valider in one transaction through the pages'
 operations, the round trip that changes nothing, and the Historique des imports."""
-
+import datetime
 import json
 
 import pytest
@@ -23,7 +23,8 @@ from tests.factories.declarations import declaration
 from tests.factories.directory import AUBADE
 from tests.factories.habilitations import establishments, grant, habilitation
 
-HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"
+HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"  # older files
+LAYOUT = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
 
 
 def csv(*lines):
@@ -47,27 +48,27 @@ def valider(t, data, name="lot.csv"):
 def test_the_template_is_the_header_of_the_layout(db_engine):
     name, lines = csv_export.template()
     assert name == "modele-fichier-de-gestion.csv"
-    assert "".join(lines) == "\ufeff" + HEADER + "\r\n"
+    assert "".join(lines) == "\ufeff" + LAYOUT + "\r\n"
 
 
 def test_the_export_lists_the_state_in_the_layout(t):
     acme = establishments(t.acme)
     grant(t.paul, acme[:1], "DSN", pay=True)
     lines = exported(t, t.big).decode("utf-8-sig").split("\r\n")
-    assert lines[0] == HEADER
+    assert lines[0] == LAYOUT
     assert lines[1:3] == [
-        "Déclaration;Ajouter;GRANDS COMPTES;;;DSN;;;;;DSN",
-        "Déclaration;Ajouter;GRANDS COMPTES;;;DPAE;;;;;DPAE",
+        "Déclaration;Ajouter;GRANDS COMPTES;;;DSN;;;;;;DSN",
+        "Déclaration;Ajouter;GRANDS COMPTES;;;DPAE;;;;;;DPAE",
     ]
-    assert lines[3] == "Entreprise;Ajouter;GRANDS COMPTES;100000001;;;;;;;ACME"
+    assert lines[3] == "Entreprise;Ajouter;GRANDS COMPTES;100000001;;;;;;;;ACME"
     assert (
-        "Établissement;Ajouter;GRANDS COMPTES;100000001;10000000100001;;;;;;ETS 1 – 1 RUE DU TEST 75015 PARIS"
-        in lines
+        "Établissement;Ajouter;GRANDS COMPTES;100000001;10000000100001;;;;;;;"
+        "ETS 1 – 1 RUE DU TEST 75015 PARIS" in lines
     )
-    assert "Habilitation;Modifier;GRANDS COMPTES;100000001;10000000100001;DSN;DURAND;Paul;1;1;" in lines
+    assert "Habilitation;Modifier;GRANDS COMPTES;100000001;10000000100001;DSN;DURAND;Paul;1;1;;" in lines
     assert not any("PETITS" in line for line in lines)  # one portfolio asked
     everything = exported(t).decode("utf-8-sig")
-    assert "Entreprise;Ajouter;PETITS;200000001;;;;;;;GAMMA" in everything and "900000001" not in everything
+    assert "Entreprise;Ajouter;PETITS;200000001;;;;;;;;GAMMA" in everything and "900000001" not in everything
 
 
 def test_export_then_import_changes_nothing(t):
@@ -324,7 +325,7 @@ def test_the_historique_keeps_who_when_which_file_counts_and_report(t):
     assert name == "compte-rendu-juin.csv"
     assert (
         text.splitlines()[0] == "\ufeffLigne;Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;"
-        "Déclarer;Payer;Résultat;Détail"
+        "Déclarer;Payer;Jusqu’au;Résultat;Détail"
     )
     assert ";KO;déclarant « LEROY Inconnue » inconnu ou désactivé" in text
     assert row.content is None  # the file itself is not kept
@@ -359,3 +360,29 @@ def test_a_preview_writes_nothing_but_the_checked_file(t):
     )
     with pytest.raises(Invalid):
         csv_import.apply(t.admin, BulkImport.create(firm=t.firm, actor=t.admin, content=b"x").id)
+
+
+def with_ends(*lines):
+    return ("\r\n".join([LAYOUT, *lines]) + "\r\n").encode("utf-8")
+
+
+def test_jusqu_au_in_the_file_ends_the_rights_it_grants_and_the_export_writes_it(t):
+    report = valider(t, with_ends(
+        "Habilitation;Modifier;;;10000000100001;DSN;DURAND;Paul;1;;04/12/2026;",
+        "Habilitation;Modifier;;;10000000100002;DSN;DURAND;Paul;1;;;",
+    ))
+    assert [line.status for line in report.lines] == ["OK", "OK"]
+    acme = establishments(t.acme)
+    assert habilitation(acme[0], "DSN", t.paul).active_until == datetime.datetime(2026, 12, 4, 23, 0)
+    assert habilitation(acme[1], "DSN", t.paul).active_until is None
+    lines = exported(t, t.big).decode("utf-8-sig").split("\r\n")
+    assert ("Habilitation;Modifier;GRANDS COMPTES;100000001;10000000100001;DSN;DURAND;Paul;1;0;"
+            "04/12/2026;") in lines
+    again = csv_import.check(t.admin, exported(t, t.big))
+    assert not [line for line in again.lines if line.apply is not None]  # re-imported: nothing changes
+
+
+def test_a_wrong_jusqu_au_refuses_the_line(t):
+    report = csv_import.check(
+        t.admin, with_ends("Habilitation;Modifier;;;10000000100001;DSN;DURAND;Paul;1;;2026-12-04;"))
+    assert report.lines[0].status == "KO" and "jj/mm/aaaa" in " ".join(report.lines[0].messages)

@@ -17,7 +17,8 @@ from tests.factories.people import demo_user
 from tests.habilitations.conftest import other_firm
 
 PAGE = "/gestion/habilitations"
-HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"
+HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"  # older files
+LAYOUT = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
 
 
 def text(response):
@@ -40,7 +41,7 @@ def test_the_import_page_documents_the_layout(client, auth):
     auth.login()
     page = text(client.get(f"{PAGE}/import"))
     assert "<h1>Importer un fichier de gestion</h1>" in page and 'enctype="multipart/form-data"' in page
-    assert HEADER.rsplit(";", 1)[0] in page
+    assert LAYOUT.rsplit(";", 1)[0] in page
     for line_type in ("Entreprise", "Établissement", "Déclaration", "Habilitation"):
         assert f"<td>{line_type}</td>" in page
     assert 'href="/gestion/habilitations/modele" download>Télécharger le modèle vierge</a>' in page
@@ -50,17 +51,17 @@ def test_the_import_page_documents_the_layout(client, auth):
 def test_template_and_export(client, auth):
     auth.login()
     template = client.get(f"{PAGE}/modele")
-    assert template.mimetype == "text/csv" and template.data.decode("utf-8") == "\ufeff" + HEADER + "\r\n"
+    assert template.mimetype == "text/csv" and template.data.decode("utf-8") == "\ufeff" + LAYOUT + "\r\n"
     assert template.headers["Cache-Control"] == "no-store"
     response = client.get(f"{PAGE}/export")
     assert response.headers["Content-Disposition"].startswith(
         'attachment; filename="fichier-de-gestion-cabinet-'
     )
     lines = response.data.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == HEADER
-    assert "Entreprise;Ajouter;CLIENTS PME;487444697;;;;;;;ESSOR ENERGIES" in lines
+    assert lines[0] == LAYOUT
+    assert "Entreprise;Ajouter;CLIENTS PME;487444697;;;;;;;;ESSOR ENERGIES" in lines
     assert any(
-        re.fullmatch(r"Habilitation;Modifier;Portefeuille par défaut;\d{9};\d{14};DSN;DURAND;Paul;1;1;", x)
+        re.fullmatch(r"Habilitation;Modifier;Portefeuille par défaut;\d{9};\d{14};DSN;DURAND;Paul;1;1;;", x)
         for x in lines
     )
 

@@ -91,6 +91,7 @@ def test_kinds_chosen_by_mail_also_come_by_mail(t):
         "habilitations_removed",
         "import_done",
         "sirene_changes",
+        "rights_ending",
     }
     assert set(notifications.choosable(t.paul)) == {"habilitations_granted", "habilitations_removed"}
     notifications.set_mail_choices(t.paul, ["habilitations_granted", "import_done", "request_waiting"])

@@ -69,6 +69,8 @@ ADMIN_PAGES = [
     "/gestion/demandes/{access}/creer-le-compte",
     "/gestion/journal",
     "/gestion/recapitulatif",
+    "/gestion/revue",
+    "/gestion/couverture",
     "/compte/",
     "/compte/double-authentification/",
     "/besoin-d-aide/",

@@ -1,5 +1,5 @@
 """The home page and the Menu personnalisé."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from db.access import is_firm_admin
@@ -22,6 +22,7 @@ def home():
 @login_required
 def index():
     """Show the Menu personnalisé: an administrator's dashboard, then the tiles of « Vos déclarations »."""
-    board = dashboard(current_user) if is_firm_admin(current_user) else None
+    admin = is_firm_admin(current_user)
+    board = dashboard(current_user, current_app.config["REVIEW_MONTHS"]) if admin else None
     return render_template("menu/index.html", board=board,
                            tiles=tiles.tiles(current_user) if current_user.firm_id else [])

@@ -24,7 +24,7 @@ def grid_fields():
     """The grid form's values that carry the pending ticks."""
     form = request.form
     fields = {key: form.getlist(key) for key in FORM_LISTS}
-    fields.update({key: form.get(key, "") for key in ("changes", "columns", "version", "confirmed")})
+    fields.update({key: form.get(key, "") for key in ("changes", "columns", "version", "confirmed", "until")})
     return fields
 
 

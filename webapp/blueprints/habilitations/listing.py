@@ -21,6 +21,7 @@ def grid_fields():
         "toggle_declare": form.get("toggle_declare"), "toggle_pay": form.get("toggle_pay"),
         "changes": form.get("changes", ""), "shown": form.getlist("shown"),
         "declare": form.getlist("declare"), "pay": form.getlist("pay"), "version": form.get("version"),
+        "until": form.get("until", ""),
     }
 
 

@@ -1,0 +1,66 @@
+"""The notice of rights coming to their end (« jusqu'au »), 7 days before, to the firm's administrators
+(and by mail to those who chose it) — with no scheduler to run.
+
+It is computed when an administrator reads the portal (at login, on the Menu personnalisé and on
+Vos notifications): the firm's rights ending within NOTICE_DAYS are grouped by their end moment (one
+batch per end: the same Valider, the same day of a bulk file), and each batch not announced yet gets
+one notice per administrator. RightEndNotice keeps the moments announced, under a unique index on
+(firm, end), so that two administrators reading at the same time, or the same one reading twice,
+announce a batch once. An end granted later than the first reading of its window is announced at the
+next reading."""
+import datetime
+
+from peewee import fn
+
+from db import clock
+from db.database import database
+from db.models import Establishment, Habilitation, RightEndNotice, User
+from db.models.accounts import ROLE_ADMIN
+from db.notifications.kinds import RIGHTS_ENDING
+from db.notifications.notices import notify
+
+NOTICE_DAYS = 7
+REVIEW = "rights_review.index"
+
+
+def _plural(count, word):
+    return f"{count:,}".replace(",", "\u202f") + f" {word}{'s' if count > 1 else ''}"
+
+
+def ending_soon(firm_id, now):
+    """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS."""
+    H = Habilitation
+    query = (H.select(H.active_until, fn.COUNT(H.id), fn.COUNT(H.user.distinct()))
+             .join(Establishment, on=(H.establishment == Establishment.id))
+             .where((Establishment.firm == firm_id) & (H.active_until > now)
+                    & (H.active_until <= now + datetime.timedelta(days=NOTICE_DAYS)) & (H.declare | H.pay))
+             .group_by(H.active_until).order_by(H.active_until))
+    return [(H.active_until.python_value(end), rights, people) for end, rights, people in query.tuples()]
+
+
+def text_of(end, rights, people):
+    return (f"{_plural(rights, 'habilitation')} de {_plural(people, 'personne')} "
+            f"{'prennent' if rights > 1 else 'prend'} fin après le {clock.until_long_fr(end)} "
+            f"(« jusqu\u2019au {clock.until_fr(end)} ») : prolongez-les ou laissez-les s\u2019éteindre.")
+
+
+def announce(actor):
+    """For an administrator of a firm: announce the batches of rights ending within NOTICE_DAYS that
+    were not announced yet (idempotent). Returns how many batches were announced."""
+    if actor is None or actor.firm_id is None or actor.role != ROLE_ADMIN:
+        return 0
+    now = clock.now()
+    batches = ending_soon(actor.firm_id, now)
+    if not batches:
+        return 0
+    announced = 0
+    with database.atomic():
+        admins = [u for u, in User.select(User.id).where(
+            (User.firm == actor.firm_id) & (User.role == ROLE_ADMIN) & User.is_active).tuples()]
+        for end, rights, people in batches:
+            inserted = (RightEndNotice.insert(firm=actor.firm_id, ends_at=end, noticed_at=now)
+                        .on_conflict_ignore().as_rowcount().execute())
+            if inserted:
+                notify(RIGHTS_ENDING, admins, text_of(end, rights, people), REVIEW, actor.firm_id)
+                announced += 1
+    return announced

@@ -1,0 +1,61 @@
+"""Couverture (db/habilitations/coverage.py): cells covered by nobody, by one person, by two; today's
+rights only (started, not ended, people active); scoped to the firm; paged."""
+import datetime
+
+import pytest
+
+from db import clock
+from db.errors import Forbidden, NotFound
+from db.habilitations import coverage
+from db.models import User
+from tests.factories.habilitations import establishments, grant
+from tests.habilitations.conftest import NOW
+
+DAY = datetime.timedelta(days=1)
+
+
+def cells(found):
+    return {(g.siret, g.declaration, g.holders, g.holder) for g in found.gaps}
+
+
+def test_zero_one_and_two_people(t):
+    acme = establishments(t.acme)
+    grant(t.paul, acme[:2], "DSN", at=NOW - 2 * DAY)
+    grant(t.sophie, acme[:1], "DSN", at=NOW - 2 * DAY)
+    found = coverage.coverage(t.admin, t.big.id)
+    # GRANDS COMPTES: 5 establishments × DSN, DPAE = 10 cells; acme[0] DSN has two people.
+    assert (found.uncovered, found.single) == (8, 1)
+    assert (acme[1].siret, "DSN", 1, "DURAND Paul") in cells(found)
+    assert not any(g.siret == acme[0].siret and g.declaration == "DSN" for g in found.gaps)
+    only_one = coverage.coverage(t.admin, t.big.id, kind="une")
+    assert [(g.siret, g.holders) for g in only_one.gaps] == [(acme[1].siret, 1)]
+    assert len(coverage.coverage(t.admin, t.big.id, kind="aucun").gaps) == 8
+
+
+def test_a_right_not_usable_yet_or_ended_covers_nothing(t):
+    acme = establishments(t.acme)
+    grant(t.paul, acme[:1], "DSN")  # usable in 24 hours
+    assert coverage.coverage(t.admin, t.big.id).uncovered == 10
+    clock.freeze(NOW + 2 * DAY)
+    assert coverage.coverage(t.admin, t.big.id).uncovered == 9
+    from db.models import Habilitation
+    Habilitation.update(active_until=NOW + 2 * DAY).execute()  # ends exactly now
+    assert coverage.coverage(t.admin, t.big.id).uncovered == 10
+
+
+def test_payer_counts_only_declarations_with_payment_and_inactive_people_do_not_cover(t):
+    acme = establishments(t.acme)
+    grant(t.paul, acme, "DSN", declare=True, pay=True, at=NOW - 2 * DAY)
+    payer = coverage.coverage(t.admin, t.big.id, right="payer")
+    assert {g.declaration for g in payer.gaps} == {"DSN"} and payer.single == 3
+    User.update(is_active=False).where(User.id == t.paul.id).execute()
+    assert coverage.coverage(t.admin, t.big.id, right="payer").uncovered == 5
+
+
+def test_pages_of_fifty_and_the_default_portfolio(t):
+    found = coverage.coverage(t.admin, None)
+    assert found.portfolio.is_default and found.pages == 1
+    with pytest.raises(NotFound):
+        coverage.coverage(t.admin, t.other_portfolio.id)
+    with pytest.raises(Forbidden):
+        coverage.coverage(t.paul, t.big.id)
