@@ -4,7 +4,9 @@ Each test gets its own server process (the app factory, `flask run`) on a free l
 over a copy of the prepared SQLite template with the demo firm. Browsers are never downloaded:
 Playwright drives /usr/bin/chromium through executable_path.
 """
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -72,15 +74,15 @@ def _env(database_path, instance_path, public_url=""):
     }
 
 
-@pytest.fixture
-def live_server(sqlite_url, tmp_path):
-    database_path = sqlite_url[len("sqlite:///"):]
-    instance_path = str(tmp_path / "instance")
+@contextlib.contextmanager
+def serve(database_path, folder):
+    """A demo-mode server over database_path (the demo firm created first), its log and instance in folder."""
+    instance_path = str(folder / "instance")
     port = free_port()
     env = _env(database_path, instance_path, f"http://127.0.0.1:{port}")
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "demo"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -95,16 +97,33 @@ def live_server(sqlite_url, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError(
-                    "the live server did not start: " + open(tmp_path / "server.log").read()
+                    "the live server did not start: " + open(folder / "server.log").read()
                 ) from None
             time.sleep(0.1)
-    yield LiveServer(base, database_path, instance_path)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield LiveServer(base, database_path, instance_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def live_server(sqlite_url, tmp_path):
+    with serve(sqlite_url[len("sqlite:///"):], tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(template_sqlite, tmp_path_factory):
+    """One server for a whole module whose journeys only read, or write what the others do not look at."""
+    folder = tmp_path_factory.mktemp("module-server")
+    shutil.copyfile(template_sqlite, folder / "portal.sqlite3")
+    with serve(str(folder / "portal.sqlite3"), folder) as server:
+        yield server
 
 
 @pytest.fixture

@@ -141,13 +141,17 @@
   function scrolls(element) {
     for (var node = element.parentElement; node && node !== document.body; node = node.parentElement) {
       var overflow = getComputedStyle(node).overflowX;
-      if (overflow === "auto" || overflow === "scroll") return true;
+      if (overflow === "auto" || overflow === "scroll") return node;
     }
-    return false;
+    return null;
   }
   function initTables(root) {
     (root || document).querySelectorAll("main table").forEach(function (table) {
-      if (scrolls(table)) return;
+      var box = scrolls(table);
+      if (box) {  // the keyboard must reach a box that scrolls, whoever made it
+        if (!box.hasAttribute("tabindex")) box.tabIndex = 0;
+        return;
+      }
       var container = document.createElement("div");
       container.className = "table-container";
       table.parentNode.insertBefore(container, table);
