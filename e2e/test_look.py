@@ -264,7 +264,7 @@ def test_a_double_click_posts_once_and_says_it_is_working(as_role, module_server
     page.close()
 
 
-def test_file_pickers_speak_french(as_role, module_server, tmp_path):
+def test_file_pickers_speak_french_and_a_long_operation_says_so(as_role, module_server, tmp_path):
     page = as_role("administrateur")
     page.goto(module_server.url("/gestion/habilitations/import"))
     picker = page.locator(".file-picker").first
@@ -275,3 +275,13 @@ def test_file_pickers_speak_french(as_role, module_server, tmp_path):
     picker.locator("input[type=file]").set_input_files(str(sample))
     expect(picker.locator(".file-name")).to_have_text("habilitations.csv")
     assert "Choose" not in page.locator("main").inner_text()
+    # Checking a file takes a while: the live region says so, with a progress bar (the POST is answered 204
+    # so that the page stays as the person sees it while the server works).
+    upload = re.compile(r".*/gestion/habilitations/import$")
+    page.route(upload, lambda route: route.fulfill(status=204) if route.request.method == "POST"
+               else route.continue_())
+    page.get_by_role("button", name="Contrôler le fichier").click()
+    live = page.get_by_role("status").filter(has_text="Contrôle du fichier en cours")
+    expect(live).to_be_visible()
+    expect(live.get_by_role("progressbar")).to_be_visible()
+    page.unroute(upload)
