@@ -79,7 +79,7 @@ def test_five_wrong_answers_make_the_question_wait(page, live_server, paul_has_a
         page.get_by_label("Réponse").fill("Rex le chien")
         page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        re.compile(r"la question secrète est bloquée jusqu'au \d\d/\d\d/\d{4} à \d{1,2}\u202fh\u202f\d\d"))
+        re.compile(r"la question secrète est bloquée jusqu’au \d\d/\d\d/\d{4} à \d{1,2}\u202fh\u202f\d\d"))
     expect(page.get_by_label("Réponse")).to_have_count(0)
     expect(
         page.get_by_role("button", name="Réinitialiser le mot de passe par courrier électronique")
