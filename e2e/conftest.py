@@ -4,6 +4,7 @@ Each test gets its own server process (the app factory, `flask run`) on a free l
 over a copy of the prepared SQLite template with the demo firm (created once per run). Browsers are
 never downloaded: Playwright drives /usr/bin/chromium through executable_path.
 """
+import contextlib
 import os
 import shutil
 import subprocess
@@ -78,18 +79,17 @@ def _env(database_path, instance_path, public_url=""):
 INSTANCE_CONFIG = "PASSWORD_HASH_ROUNDS = 4\n"
 
 
-@pytest.fixture
-def live_server(sqlite_url, demo_template_sqlite, tmp_path):
-    """A server over a copy of the demo template (what `flask demo` creates, made once per run)."""
-    database_path = sqlite_url[len("sqlite:///"):]
-    shutil.copyfile(demo_template_sqlite, database_path)
-    instance_path = str(tmp_path / "instance")
+@contextlib.contextmanager
+def serve(database_path, folder):
+    """A demo-mode server over database_path (a copy of the demo template), its log and instance in
+    folder."""
+    instance_path = str(folder / "instance")
     os.makedirs(instance_path)
     with open(os.path.join(instance_path, "config.py"), "w") as settings:
         settings.write(INSTANCE_CONFIG)
     port = free_port()
     env = _env(database_path, instance_path, f"http://127.0.0.1:{port}")
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "run", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -104,16 +104,36 @@ def live_server(sqlite_url, demo_template_sqlite, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError(
-                    "the live server did not start: " + open(tmp_path / "server.log").read()
+                    "the live server did not start: " + open(folder / "server.log").read()
                 ) from None
             time.sleep(0.1)
-    yield LiveServer(base, database_path, instance_path)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield LiveServer(base, database_path, instance_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def live_server(sqlite_url, demo_template_sqlite, tmp_path):
+    """A server over a copy of the demo template (what `flask demo` creates, made once per run)."""
+    database_path = sqlite_url[len("sqlite:///"):]
+    shutil.copyfile(demo_template_sqlite, database_path)
+    with serve(database_path, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(demo_template_sqlite, tmp_path_factory):
+    """One server for a whole module whose journeys only read, or write what the others do not look at."""
+    folder = tmp_path_factory.mktemp("module-server")
+    shutil.copyfile(demo_template_sqlite, folder / "portal.sqlite3")
+    with serve(str(folder / "portal.sqlite3"), folder) as server:
+        yield server
 
 
 @pytest.fixture

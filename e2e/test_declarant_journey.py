@@ -42,8 +42,8 @@ def test_an_administrator_creates_a_declarant_who_activates_the_account(page, li
     page.get_by_label("Rôle").select_option(label="Déclarant")
     page.get_by_role("button", name="Valider").click()
     expect(page.locator("#messages")).to_contain_text(
-        "MARTIN Léa a été créé. Un lien d'activation a été envoyé à lea.martin@cabinet-demo.test.")
-    expect(page.get_by_role("row", name=re.compile("MARTIN"))).to_contain_text("En attente d'activation")
+        "MARTIN Léa a été créé. Un lien d’activation a été envoyé à lea.martin@cabinet-demo.test.")
+    expect(page.get_by_role("row", name=re.compile("MARTIN"))).to_contain_text("En attente d’activation")
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.goto(live_server.url(_activation_path(live_server, "lea.martin@cabinet-demo.test")))

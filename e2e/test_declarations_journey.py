@@ -73,7 +73,7 @@ def test_removing_a_declaration_asks_first_and_annuler_keeps_it(page, live_serve
     page.get_by_role("button", name="Valider").click()
 
     expect(page.get_by_role("heading", name="Confirmer le retrait de déclarations")).to_be_visible()
-    expect(page.get_by_text("Aucune habilitation n'en dépend")).to_be_visible()
+    expect(page.get_by_text("Aucune habilitation n’en dépend")).to_be_visible()
     page.get_by_role("link", name="Annuler").click()
     widget_ready(page)
     expect(chosen(page).get_by_role("option", name=DPAE)).to_be_visible()
@@ -94,8 +94,8 @@ def test_company_establishment_choice_from_the_company_page(page, live_server, l
     login()
     page.goto(live_server.url("/gestion/portefeuilles"))
     page.get_by_role("link", name="Composer le portefeuille « Portefeuille par défaut »").click()
-    page.get_by_role("link", name=re.compile(r"^Gérer les déclarations de l'entreprise « DANONE »")).click()
-    expect(page.get_by_text("Nom de l'entreprise : DANONE - 552 032 534")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Gérer les déclarations de l’entreprise « DANONE »")).click()
+    expect(page.get_by_text("Nom de l’entreprise : DANONE - 552 032 534")).to_be_visible()
     page.get_by_role("link", name="Choix des déclarations par établissement").click()
     expect(page.get_by_role("heading", name="Gestion des déclarations", level=1)).to_be_visible()
     page.get_by_role(

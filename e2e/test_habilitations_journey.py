@@ -54,7 +54,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
     pending = page.locator("#habilitations-pending")
     expect(pending).to_contain_text("1 habilitation ajoutée en attente")
     row = grid.locator("tr", has=box)
-    expect(row.get_by_text("Accessible sous 24 heure(s)")).to_be_visible()
+    expect(row.get_by_text("Accessible sous 24 heures")).to_be_visible()
 
     page.get_by_role("button", name="Valider").click()
     expect(page.locator("#messages")).to_contain_text(
@@ -68,7 +68,7 @@ def test_admin_grants_soltea_and_the_declarant_sees_its_tile(page, live_server, 
     login(nom="DURAND", prenom="Paul")
     expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
     tile = page.locator(".tile").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
-    expect(tile).to_contain_text("Répartir le solde de la taxe d'apprentissage")
+    expect(tile).to_contain_text("Répartir le solde de la taxe d’apprentissage")
     expect(tile).to_contain_text("Accessible sous 24 heures")
 
 
@@ -108,7 +108,7 @@ def test_pending_ticks_follow_the_pages_until_valider(page, live_server, login):
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Tout (dé)cocher Déclarer").click()
     expect(pending).to_contain_text(
-        "« Tout (dé)cocher » Déclarer : 180 cases changent sur l'ensemble des résultats"
+        "« Tout (dé)cocher » Déclarer : 180 cases changent sur l’ensemble des résultats"
     )
     expect(pending).to_contain_text("180 habilitations ajoutées en attente")
     assert "agit sur les 180 lignes des résultats, toutes les pages comprises" in questions[0]

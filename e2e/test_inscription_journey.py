@@ -31,10 +31,10 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_label("Téléphone portable").fill("0623456789")
     page.get_by_label("Courriel", exact=True).fill("claire.moutin@arcturus.fr")
     page.get_by_label("Confirmation courriel").fill("claire.moutin@arcturus.fr")
-    page.get_by_role("button", name="Je m'inscris").click()
+    page.get_by_role("button", name="Je m’inscris").click()
 
     # Step 2: our own conditions.
-    expect(page.get_by_role("heading", name="Conditions générales d'utilisation", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Conditions générales d’utilisation", level=1)).to_be_visible()
     expect(page.get_by_role("region", name="Texte des conditions générales d'utilisation")).to_contain_text(
         "Données personnelles")
     with page.expect_download() as downloaded:
@@ -42,7 +42,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     assert downloaded.value.suggested_filename == "conditions-generales-portail-tiers-declarant.html"
     with open(downloaded.value.path(), encoding="utf-8") as conditions:
         assert "Données personnelles" in conditions.read()
-    page.get_by_role("button", name="J'accepte").click()
+    page.get_by_role("button", name="J’accepte").click()
 
     # Step 3, prefilled from the directory; "Étape précédente" keeps what was typed.
     expect(page.get_by_role("heading", name="Identification de votre établissement")).to_be_visible()
@@ -53,8 +53,8 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_role("link", name="Étape précédente").click()
     expect(page.get_by_label("Siret")).to_have_value(SIRET)
     expect(page.get_by_label("Téléphone portable")).to_have_value("0623456789")
-    page.get_by_role("button", name="Je m'inscris").click()
-    page.get_by_role("button", name="J'accepte").click()
+    page.get_by_role("button", name="Je m’inscris").click()
+    page.get_by_role("button", name="J’accepte").click()
     page.get_by_role("button", name="Étape suivante").click()
 
     # Step 4: criteria ticked live and the gauge.
@@ -75,13 +75,13 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_role("button", name="Valider").click()
 
     # Step 5: the récapitulatif, printable.
-    expect(page.get_by_role("heading", name="Vos données d'authentification")).to_be_visible()
+    expect(page.get_by_role("heading", name="Vos données d’authentification")).to_be_visible()
     expect(page.get_by_role("button", name="Imprimer le récapitulatif")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text(PASSWORD)
-    page.get_by_role("button", name="S'inscrire aux services").click()
+    page.get_by_role("button", name="S’inscrire aux services").click()
 
     # Step 6: « Vous êtes… », the domains, the proposed declarations, changed with the dual list.
-    page.get_by_label("Un tiers déclarant : cabinet d'expertise comptable").check()
+    page.get_by_label("Un tiers déclarant : cabinet d’expertise comptable").check()
     page.get_by_label("Formation").check()
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", name="Validation de vos déclarations")).to_be_visible()
@@ -119,7 +119,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(page.get_by_role("heading", name="Votre compte est créé")).to_be_visible()
     page.get_by_role("link", name="Je me connecte").click()
     _log_in(page)
-    expect(page.get_by_role("alert")).to_contain_text("n'a pas encore été validée")
+    expect(page.get_by_role("alert")).to_contain_text("n’a pas encore été validée")
     page.get_by_role("button", name="Recevoir un nouveau lien de validation").click()
     expect(page.locator("#messages")).to_contain_text("patientez une minute")
 
@@ -137,11 +137,11 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(header).to_contain_text("MOUTIN CLAIRE")
     expect(header).to_contain_text("Administrateur - Déclarant")
 
-    # The first login lands on the firm's tiles, usable after the access delay, as the guide shows.
-    expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
+    # The first login lands on the Menu personnalisé and its tiles, usable after the access delay.
+    expect(page.get_by_role("heading", name="Menu personnalisé", level=1)).to_be_visible()
     soltea = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="SOLTéA – Employeurs"))
     expect(soltea).to_contain_text("Accessible sous 24 heures")
-    expect(soltea).to_contain_text(re.compile(r"à partir du .+ à \d+ h \d\d"))
+    expect(soltea).to_contain_text(re.compile(r"à partir du .+ à \d+\sh\s\d\d"))
     menu = page.get_by_role("navigation", name="Menu personnalisé")
     expect(menu.get_by_role("link", name=re.compile("Vos notifications"))).to_contain_text("1")
     menu.get_by_role("link", name="Gérer vos portefeuilles").click()
@@ -159,8 +159,8 @@ def test_an_already_registered_siret_sends_a_request_to_its_administrators(page,
     page.get_by_label("Téléphone", exact=True).fill("01 43 00 00 00")
     page.get_by_label("Courriel", exact=True).fill("lea.martin@cabinet.fr")
     page.get_by_label("Confirmation courriel").fill("lea.martin@cabinet.fr")
-    page.get_by_role("button", name="Je m'inscris").click()
-    page.get_by_role("button", name="J'accepte").click()
+    page.get_by_role("button", name="Je m’inscris").click()
+    page.get_by_role("button", name="J’accepte").click()
     expect(page.get_by_role("heading", name="Ce SIRET est déjà inscrit")).to_be_visible()
     expect(page.get_by_role("button", name="Étape suivante")).to_have_count(0)
     page.get_by_label("Message aux administrateurs (facultatif)").fill("Je rejoins le cabinet lundi.")

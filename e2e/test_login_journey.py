@@ -4,8 +4,9 @@ from playwright.sync_api import expect
 
 def test_admin_logs_in_and_sees_the_menu(page, live_server, login):
     login()
-    # The first page after login is "Vos déclarations"; the Menu personnalisé is beside it.
-    expect(page.get_by_role("heading", name="Vos déclarations", level=1)).to_be_visible()
+    # An administrator's first page is the Menu personnalisé, a dashboard of the firm's figures.
+    expect(page.get_by_role("heading", name="Menu personnalisé", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Vos déclarations", level=2)).to_be_visible()
     header = page.get_by_role("banner")
     expect(header).to_contain_text("MOUTIN Claire")
     expect(header).to_contain_text("Administrateur - Déclarant")

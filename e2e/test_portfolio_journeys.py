@@ -69,7 +69,7 @@ def test_la_poste_comes_with_its_1282_establishments(page, live_server, login):
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("est déjà dans le portefeuille « Portefeuille par défaut »")).to_be_visible()
     page.get_by_role(
-        "link", name="Voir l'entreprise dans le portefeuille « Portefeuille par défaut »"
+        "link", name="Voir l’entreprise dans le portefeuille « Portefeuille par défaut »"
     ).click()
     expect(page.get_by_role("row", name=re.compile("DANONE"))).to_be_visible()
 
@@ -82,8 +82,8 @@ def test_transfer_aubade_paris_to_another_portfolio(page, live_server, login):
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("status")).to_have_text("AUBADE PARIS ajoutée : 2 établissements")
 
-    page.get_by_role("link", name="Transférer l'entreprise « AUBADE PARIS »").click()
-    expect(page.get_by_role("heading", name="Transférer l'entreprise")).to_be_visible()
+    page.get_by_role("link", name="Transférer l’entreprise « AUBADE PARIS »").click()
+    expect(page.get_by_role("heading", name="Transférer l’entreprise")).to_be_visible()
     page.get_by_label("Portefeuille de destination").select_option(label="CLIENTS PME")
     page.get_by_role("button", name="Valider").click()
     consequences = page.get_by_role("region", name="Conséquences du transfert vers « CLIENTS PME »")
@@ -133,7 +133,7 @@ def test_untick_an_establishment_after_a_confirmation_counting_habilitations(pag
     open_portfolios(page)
     page.get_by_role("link", name="Composer le portefeuille « Portefeuille par défaut »").click()
     page.get_by_role(
-        "link", name="Choisir les établissements de l'entreprise « FINANCIERE GANYMEDE »"
+        "link", name="Choisir les établissements de l’entreprise « FINANCIERE GANYMEDE »"
     ).click()
     heading = page.get_by_role("heading", name=re.compile("Choisir les établissements de l.entreprise"))
     expect(heading).to_be_visible()

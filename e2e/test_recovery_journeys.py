@@ -79,7 +79,7 @@ def test_five_wrong_answers_make_the_question_wait(page, live_server, paul_has_a
         page.get_by_label("Réponse").fill("Rex le chien")
         page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        re.compile(r"la question secrète est bloquée jusqu'au \d\d/\d\d/\d{4} à \d{1,2}\u202fh\u202f\d\d"))
+        re.compile(r"la question secrète est bloquée jusqu’au \d\d/\d\d/\d{4} à \d{1,2}\u202fh\u202f\d\d"))
     expect(page.get_by_label("Réponse")).to_have_count(0)
     expect(
         page.get_by_role("button", name="Réinitialiser le mot de passe par courrier électronique")
@@ -101,7 +101,7 @@ def test_way_two_link_by_email(page, live_server, login):
     login(nom="DURAND", prenom="Paul", password=NEW_PASSWORD)
     expect(page.get_by_role("banner")).to_contain_text("DURAND Paul")
     page.goto(link)
-    expect(page.get_by_role("heading", name="Ce lien n'est plus valable")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ce lien n’est plus valable")).to_be_visible()
 
 
 def test_way_three_request_to_the_administrator(page, live_server, login):
@@ -136,10 +136,10 @@ def test_way_three_request_to_the_administrator(page, live_server, login):
 
 def test_forgotten_login_is_mailed(page, live_server):
     page.goto(live_server.url("/connexion"))
-    page.get_by_role("link", name="J'ai oublié mon identifiant").click()
+    page.get_by_role("link", name="J’ai oublié mon identifiant").click()
     page.get_by_label("Courriel").fill("Paul.Durand@cabinet-demo.test")
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text("Si cette adresse électronique est celle d'un compte")).to_be_visible()
+    expect(page.get_by_text("Si cette adresse électronique est celle d’un compte")).to_be_visible()
     page.get_by_role("link", name=BOITE_D_ENVOI).click()
     message = page.get_by_role("article", name="Rappel de vos identifiants de connexion")
     expect(message).to_contain_text(f"SIRET {DEMO_SIRET}")

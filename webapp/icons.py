@@ -85,7 +85,7 @@ def row_actions(actions, row_id, subject, skip=(), patterns=None, row_marker="")
             href = nav_url(endpoint, **{argument: row_id})
         if href:
             before, middle = _button(label, glyph)
-            named = Markup(" « {} »").format(subject) if subject else ""
+            named = Markup(" « {} »").format(subject) if subject else ""
             out.append(before + Markup("{}").format(href) + middle + named + Markup("</span></a>"))
     return Markup("").join(out)
 

@@ -87,9 +87,15 @@ def _counters(menu, user):
     return {"notifications": user.unread_notice_count} if "notifications" in names else {}
 
 
+def unbroken(format_identifier):
+    """A SIREN or SIRET grouped by narrow no-break spaces: on screen it never breaks across lines."""
+    return lambda value: format_identifier(value).replace(" ", "\u202f")
+
+
 def init_app(app):
     app.jinja_env.filters.update(
-        siren=format_siren, siret=format_siret, datetime_fr=datetime_fr, number_fr=number_fr,
+        siren=unbroken(format_siren), siret=unbroken(format_siret), datetime_fr=datetime_fr,
+        number_fr=number_fr,
         paris=to_paris, soon=lambda moment: long_moment_fr(moment, weekday=True, year=False),
         until_fr=until_fr, until_long_fr=until_long_fr,
     )

@@ -13,11 +13,11 @@ APOSTROPHE = "\u2019"
 
 # An ordinary or no-break space (or none after a word) before a high punctuation sign; not in
 # "http://", "10:30", "a::b": the sign must be followed by a space, a quote, a tag or the end.
-_BEFORE_SIGN = re.compile(r"(?<=[\w»)\]…])[ \u00a0]?([:;?!])(?=\s|$|<|»|\)|&)")
-_LEADING_SIGN = re.compile(r"^[ \u00a0]([:;?!])(?=\s|$)")  # "<strong>Nom</strong> : …"
-_AFTER_OPENING = re.compile(r"«[ \u00a0]?")
-_BEFORE_CLOSING = re.compile(r"[ \u00a0]?»")
-_STRAIGHT = re.compile(r"(?<=\w)'(?=\w)")
+_BEFORE_SIGN = re.compile(r"(?<=[\w»)\]…])[ \u00a0\u202f]?([:;?!])(?=\s|$|<|»|\)|&)")
+_LEADING_SIGN = re.compile(r"^[ \u00a0\u202f]([:;?!])(?=\s|$)")  # "<strong>Nom</strong> : …"
+_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]?")
+_BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]?»")
+_STRAIGHT = re.compile(r"(?<=\w)(?:'|&#39;|&#x27;)(?=\w)")  # in markup, Jinja and WTForms escape it
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW = re.compile(r"<(script|style|textarea|pre|code)\b", re.I)
 # 9 or 14 digits grouped 3 3 3 (5) by ordinary spaces: a SIREN or a SIRET as the portal writes them.

@@ -13,7 +13,7 @@ MIN_CLASSES = 3
 CRITERIA = {
     "length": f"Au moins {MIN_LENGTH} caractères",
     "max_length": f"Au plus {MAX_LENGTH} caractères",
-    "classes": "Au moins 3 types parmi : majuscules, minuscules, chiffres, caractères spéciaux",
+    "classes": "Au moins 3 types parmi : majuscules, minuscules, chiffres, caractères spéciaux",
     "identity": "Ne contient ni votre nom, ni votre prénom, ni le SIRET",
 }
 

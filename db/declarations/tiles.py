@@ -36,7 +36,7 @@ class Tile:
 
     @property
     def hours_left(self):
-        """Whole hours until next_access, rounded up ("Accessible sous 24 heure(s)")."""
+        """Whole hours until next_access, rounded up ("Accessible sous 24 heures")."""
         if self.next_access is None:
             return 0
         return max(1, math.ceil((self.next_access - self.now).total_seconds() / 3600))

@@ -47,7 +47,8 @@ def hours_left(moment, now=None):
 
 
 def within_label(hours):
-    """ "Accessible sous 24 heure(s)", the portal's phrase for a delay (or "Accessible immédiatement")."""
+    """ "Accessible sous 24 heures", the guide's phrase for a delay (it writes « heure(s) »; the number is
+    known here), or "Accessible immédiatement"."""
     if not hours:
         return "Accessible immédiatement"
-    return f"Accessible sous {hours} heure(s)"
+    return f"Accessible sous {hours} heure{'s' if hours > 1 else ''}"

@@ -37,7 +37,7 @@ def login(client, password=PASSWORD, nom="MOUTIN", prenom="claire"):
 def test_the_login_page_leads_to_the_inscription(client):
     assert 'href="/inscription/"' in text(client.get("/connexion"))
     page = text(client.get("/inscription/"))
-    assert "<h1>Je crée mon compte</h1>" in page and "Je m'inscris" in page
+    assert "<h1>Je crée mon compte</h1>" in page and "Je m’inscris" in page
     for label in (
         "Siret",
         "Nom",
@@ -145,9 +145,9 @@ def test_the_session_is_the_only_source_of_the_siret(client, wizard):
 def test_refusing_the_conditions_ends_the_inscription(client, wizard):
     wizard.identity()
     page = text(client.get("/inscription/conditions"))
-    assert "Conditions générales d'utilisation du portail tiers déclarant" in page
+    assert "Conditions générales d’utilisation du portail tiers déclarant" in page
     response = client.post("/inscription/conditions", data={"decision": "refuse"})
-    assert "Vous avez refusé les conditions générales d'utilisation" in text(response)
+    assert "Vous avez refusé les conditions générales d’utilisation" in text(response)
     assert client.get("/inscription/conditions").location == "/inscription/"
     assert client.get("/inscription/").get_data(as_text=True).count(f'value="{ACTIVE_SIRET}"') == 0
 
@@ -155,7 +155,7 @@ def test_refusing_the_conditions_ends_the_inscription(client, wizard):
 def test_abandon_forgets_everything(client, wizard):
     wizard.through_credentials()
     response = client.post("/inscription/abandonner", follow_redirects=True)
-    assert "Inscription abandonnée : aucune donnée n'a été enregistrée." in text(response)
+    assert "Inscription abandonnée : aucune donnée n’a été enregistrée." in text(response)
     assert client.get("/inscription/recapitulatif").location == "/inscription/"
 
 
@@ -186,7 +186,7 @@ def test_password_step_refusals(client, wizard):
         "/inscription/mot-de-passe", data={**CREDENTIALS, "password": "court", "confirmation": "court"}
     )
     assert response.status_code == 422
-    assert "Le mot de passe ne respecte pas les règles : au moins 12 caractères" in text(response)
+    assert "Le mot de passe ne respecte pas les règles : au moins 12 caractères" in text(response)
     page = text(client.get("/inscription/mot-de-passe"))
     assert "Qualité de votre mot de passe" in page and 'data-criterion="classes"' in page
     assert f'data-siret="{ACTIVE_SIRET}"' in page and "password.js" in page
@@ -196,7 +196,7 @@ def test_profile_and_declarations_steps(client, wizard):
     wizard.through_credentials()
     client.post("/inscription/recapitulatif")
     page = text(client.get("/inscription/profil"))
-    assert "<legend>Vous êtes… " in page and "Un tiers déclarant : cabinet d'expertise comptable" in page
+    assert "<legend>Vous êtes… " in page and "Un tiers déclarant : cabinet d’expertise comptable" in page
     response = client.post("/inscription/profil", data={"kind": "expert_comptable"})
     assert response.status_code == 422 and "Choisissez au moins un domaine de services." in text(response)
     client.post("/inscription/profil", data={"kind": "expert_comptable", "domains": ["Formation"]})
@@ -216,9 +216,9 @@ def test_full_inscription_then_validation_then_login(client, wizard):
     response = wizard.complete()
     assert response.location == "/inscription/terminee"
     page = text(client.get("/inscription/terminee"))
-    assert "Votre compte est créé" in page and "claire.moutin@arcturus.fr" in page and "Boîte d'envoi" in page
+    assert "Votre compte est créé" in page and "claire.moutin@arcturus.fr" in page and "Boîte d’envoi" in page
     refused = login(client)
-    assert refused.status_code == 403 and "n'a pas encore été validée" in text(refused)
+    assert refused.status_code == 403 and "n’a pas encore été validée" in text(refused)
     assert "Recevoir un nouveau lien de validation" in text(refused)
     with database.connection_context():
         token = link_token(OutgoingMail.get(OutgoingMail.to == "claire.moutin@arcturus.fr").body)

@@ -17,7 +17,7 @@ def test_the_page_shows_the_login_triplet_and_the_administrators(client, auth):
     auth.login_declarant()
     page = _text(client.get("/compte/"))
     assert "<h1>Vos informations personnelles</h1>" in page
-    assert "977 850 965 00020" in page and "MOUTIN Claire" in page
+    assert "977 850 965 00020" in page and "MOUTIN Claire" in page
     assert "Demander à devenir administrateur" in page
     auth.logout()
     auth.login()

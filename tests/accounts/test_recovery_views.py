@@ -9,6 +9,7 @@ from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import OutgoingMail, PendingRequest
 from tests.factories.accounts import ANSWER, CLAIRE, NEW_PASSWORD, NOBODY, NOON, QUESTION
 from tests.factories.outbox import link_token
+from webapp.typography import french
 
 
 def page(response):
@@ -69,7 +70,7 @@ def test_way_one_through_the_pages(app, client, questioned):
     start(client, CLAIRE)
     client.get("/mot-de-passe-oublie/choix")
     response = client.post("/mot-de-passe-oublie/question", data={"secret_answer": "Rex le chien"})
-    assert response.status_code == 422 and recovery.WRONG_ANSWER in page(response)
+    assert response.status_code == 422 and french(recovery.WRONG_ANSWER) in page(response)
     assert client.get("/mot-de-passe-oublie/nouveau-mot-de-passe").location == "/mot-de-passe-oublie"
     assert client.post("/mot-de-passe-oublie/question", data={"secret_answer": ANSWER}).location == \
         "/mot-de-passe-oublie/nouveau-mot-de-passe"
@@ -93,7 +94,7 @@ def test_the_page_says_until_when_the_question_waits(client, questioned):
         response = client.post("/mot-de-passe-oublie/question", data={"secret_answer": "Rex le chien"})
     assert response.status_code == 422
     text = page(response)
-    assert "la question secrète est bloquée jusqu'au 23/11/2026 à 13\u202fh\u202f00" in text
+    assert "la question secrète est bloquée jusqu’au 23/11/2026 à 13\u202fh\u202f00" in text
     assert 'name="secret_answer"' not in text and "par courrier électronique" in text
 
 
@@ -119,7 +120,7 @@ def test_forgotten_login_page_answers_the_same_for_any_address(app):
         answers.append(
             page(client.post("/identifiant-oublie", data={"email": address})).replace(client.csrf_token, "")
         )
-    assert answers[0] == answers[1] and "Si cette adresse électronique est celle d'un compte" in answers[0]
+    assert answers[0] == answers[1] and "Si cette adresse électronique est celle d’un compte" in answers[0]
     client = app.test_client()
     response = client.post("/identifiant-oublie", data={"email": "<script>@x.fr"})
     assert response.status_code == 422 and 'id="email-error"' in page(response)

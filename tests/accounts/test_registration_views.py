@@ -60,7 +60,7 @@ def test_validation_de_l_inscription_shows_the_recap_and_the_habilitations_table
     )
     for column in ("Entreprise", "Déclarants", "Déclarations", "Déclarer", "Payer"):
         assert f'<th scope="col">{column}</th>' in page
-    assert "Un tiers déclarant : cabinet d'expertise comptable" in page and "ARCTURUS" in page
+    assert "Un tiers déclarant : cabinet d’expertise comptable" in page and "ARCTURUS" in page
     assert 'name="declare" value="admin" id="declare-admin" checked' in page
     assert 'name="pay" value="0" id="pay-0" checked' in page
     assert "Valider l’inscription" in page
@@ -169,9 +169,9 @@ def test_first_login_shows_the_firm_tiles_and_its_own_portfolio(client, wizard):
         follow_redirects=True,
     )
     page = text(response)
-    assert response.request.path == "/declarations"
+    assert response.request.path == "/menu"  # the first administrator lands on the dashboard
     assert page.count("Accessible sous 24 heures") == 5  # the Formation declarations chosen
-    assert "SOLTéA – Employeurs" in page and "à partir du mardi 24 novembre à 10 h 00" in page
+    assert "SOLTéA – Employeurs" in page and "à partir du mardi 24 novembre à 10\u202fh\u202f00" in page
     assert 'Vos notifications<span class="menu-count">' in page
     menu = text(client.get("/menu"))
     assert "Accessible sous 24 heures" in menu and "SOLTéA – Établissements" in menu

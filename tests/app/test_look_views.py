@@ -24,7 +24,7 @@ def test_the_header_names_the_person_on_one_line_and_the_firm_in_its_account_men
     summary = re.search(r'<details class="account-menu">\s*<summary>(.*?)</summary>', html, re.S).group(1)
     assert "MOUTIN Claire" in summary and "AG CONSEIL" in summary
     panel = re.search(r'<div class="account-panel">(.*?)</div>', html, re.S).group(1)
-    assert "977 850 965 00020" in panel and "Administrateur - Déclarant" in panel
+    assert "977 850 965 00020" in panel and "Administrateur - Déclarant" in panel
     assert ">Vos informations personnelles</a>" in panel
     # Se déconnecter stays a visible button beside the menu, not folded in it.
     assert html.index("</details>") < html.index(">Se déconnecter</button>")
@@ -66,7 +66,7 @@ def test_the_step_indicator_says_where_one_is_and_names_the_next_step(client):
 def test_step_one_keeps_abandon_away_from_its_main_button(client):
     html = page(client.get("/inscription/"))
     bar = re.search(r'<div class="actions">(.*?)</div>', html, re.S).group(1)
-    assert "Je m'inscris" in bar and "Abandonner" not in bar
+    assert "Je m’inscris" in bar and "Abandonner" not in bar
     assert 'class="button-link" data-confirm="Abandonner l’inscription' in html
 
 

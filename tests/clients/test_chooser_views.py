@@ -123,6 +123,6 @@ def test_a_registered_establishment_gone_from_the_directory_can_still_be_unregis
     assert "Inscrits mais absents du référentiel Sirene (1)" in page and "absent du référentiel" in page
     assert f'name="siret" value="{gone}"' in admin_client.get(url(aubade)).get_data(as_text=True)
     asked = admin_client.post(url(aubade), data={"ops": f"-{gone}", "action": "valider"})
-    assert asked.status_code == 200 and "<h1>Choisir les établissements de l'entreprise</h1>" in text(asked)
+    assert asked.status_code == 200 and "<h1>Choisir les établissements de l’entreprise</h1>" in text(asked)
     admin_client.post(url(aubade), data={"ops": f"-{gone}", "action": "valider", "confirm": "1"})
     assert registered(aubade) == {kept}

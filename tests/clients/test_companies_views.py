@@ -26,9 +26,10 @@ def test_add_by_siren_updates_the_list_in_place_with_a_confirmation(admin_client
     )
     fragment = text(response)
     assert response.status_code == 200 and "<html" not in fragment
-    assert f'<p class="message message-success">LA POSTE ajoutée : 1{NNBSP}282 établissements</p>' in fragment
+    added = f"LA POSTE ajoutée{NNBSP}: 1{NNBSP}282 établissements"
+    assert f'<p class="message message-success">{added}</p>' in fragment
     assert 'hx-swap-oob="innerHTML"' in fragment
-    row = re.search(r"<tr>\s*<td class=\"mono\">356 000 000</td>.*?</tr>", fragment, re.S).group(0)
+    row = re.search(r"<tr>\s*<td class=\"mono\">356\u202f000\u202f000</td>.*?</tr>", fragment, re.S).group(0)
     assert "Multi-établissement" in row and f"1{NNBSP}282" in row
 
 
@@ -36,7 +37,7 @@ def test_add_without_javascript_redirects_with_the_message(admin_client):
     pid = portfolio_ids(c="CLIENTS PME")["c"]
     response = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": AUBADE},
                                  follow_redirects=True)
-    assert "AUBADE PARIS ajoutée : 2 établissements" in text(response)
+    assert "AUBADE PARIS ajoutée : 2 établissements" in text(response)
 
 
 @pytest.mark.parametrize(
@@ -75,10 +76,10 @@ def test_company_in_another_portfolio_is_named_with_a_link(admin_client):
     )
     page = text(response)
     assert response.status_code == 422
-    assert "est déjà dans le portefeuille « Portefeuille par défaut » de votre cabinet" in page
+    assert "est déjà dans le portefeuille « Portefeuille par défaut » de votre cabinet" in page
     assert (
-        f'<a href="/gestion/portefeuilles/{found["d"]}/composition?q={DANONE}">Voir l\'entreprise dans le '
-        "portefeuille « Portefeuille par défaut »</a>"
+        f'<a href="/gestion/portefeuilles/{found["d"]}/composition?q={DANONE}">Voir l’entreprise dans le '
+        "portefeuille «\u202fPortefeuille par défaut\u202f»</a>"
     ) in page
 
 
@@ -132,7 +133,7 @@ def test_transfer_shows_consequences_then_moves_the_company(admin_client):
     assert "Aucune habilitation supprimée." in plan
     done = admin_client.post(f"/gestion/entreprises/{company.id}/transfert",
                              data={"target": found["c"], "confirm": "1"}, follow_redirects=True)
-    assert "DANONE transférée vers le portefeuille « CLIENTS PME »." in text(done)
+    assert "DANONE transférée vers le portefeuille « CLIENTS PME »." in text(done)
     with database.connection_context():
         assert Company.get_by_id(company.id).portfolio_id == found["c"]
 
@@ -143,7 +144,7 @@ def test_remove_company_confirms_with_counts(admin_client):
     asked = text(admin_client.get(f"/gestion/entreprises/{company.id}/retirer"))
     assert "supprime\n    1 établissement inscrit" in asked and "1 habilitation." in asked
     done = text(admin_client.post(f"/gestion/entreprises/{company.id}/retirer", follow_redirects=True))
-    assert "DANONE retirée du portefeuille « Portefeuille par défaut »" in done
+    assert "DANONE retirée du portefeuille « Portefeuille par défaut »" in done
     with database.connection_context():
         assert not Company.select().where(Company.id == company.id).exists()
         assert AuditEvent.select().where(AuditEvent.action == "company.remove").count() == 1
@@ -180,10 +181,10 @@ def test_online_source_from_the_configuration(app, admin_client):
         done = admin_client.post(
             f"/gestion/portefeuilles/{pid}/entreprises", data={"siren": siren}, headers=HX
         )
-        assert "EN LIGNE SAS ajoutée : 1 établissement<" in text(done)
+        assert "EN LIGNE SAS ajoutée : 1 établissement<" in text(done)
         fake.failures[valid_siren("90400000")] = "429"
         refused = admin_client.post(f"/gestion/portefeuilles/{pid}/entreprises",
                                     data={"siren": valid_siren("90400000")}, headers=HX)
-        assert refused.status_code == 422 and "Quota de l'API Sirene" in text(refused)
+        assert refused.status_code == 422 and "Quota de l’API Sirene" in text(refused)
     finally:
         fake.stop()

@@ -72,7 +72,7 @@ def test_gerer_les_declarations_offers_the_whole_catalogue_with_the_dual_list(cl
     page = text(client.get(f"{OWN}/declarations?etablissements=1"))
     assert "<h1>Gestion des déclarations</h1>" in page and "Choix des déclarations" in page
     assert (
-        'href="/gestion/votre-entreprise/declarations/entreprise">Gérer les déclarations de l\'entreprise'
+        'href="/gestion/votre-entreprise/declarations/entreprise">Gérer les déclarations de l’entreprise'
         in page
     )
 

@@ -24,31 +24,31 @@ def test_index_lists_portfolios_with_counts_and_actions(admin_client):
     assert "Portefeuille par défaut" in rows[0] and '<td class="num">2</td>' in rows[0]
     assert "CLIENTS PME" in rows[1] and '<td class="num">3</td>' in rows[1]
     for label in (
-        "Gérer les déclarants du portefeuille « CLIENTS PME »",
-        "Composer le portefeuille « CLIENTS PME »",
-        "Modifier le portefeuille « CLIENTS PME »",
+        "Gérer les déclarants du portefeuille «\u202fCLIENTS PME\u202f»",
+        "Composer le portefeuille «\u202fCLIENTS PME\u202f»",
+        "Modifier le portefeuille «\u202fCLIENTS PME\u202f»",
     ):
         assert label in page
-    assert "Supprimer le portefeuille «" not in page  # neither is empty, one is the default
+    assert "Supprimer le portefeuille «\u202f" not in page  # neither is empty, one is the default
     assert "+ Ajouter un portefeuille" in page and "Imprimer le récapitulatif" in page
 
 
 def test_declarations_action_shows_when_issue_5_registers_it(app, admin_client):
     page = text(admin_client.get("/gestion/portefeuilles"))
     registered = "declarations.portfolio" in app.view_functions
-    assert ("Gérer les déclarations du portefeuille « CLIENTS PME »" in page) == registered
+    assert ("Gérer les déclarations du portefeuille « CLIENTS PME »" in page) == registered
 
 
 def test_active_search_answers_a_fragment_naming_the_portfolio(admin_client):
     response = admin_client.get("/gestion/portefeuilles?critere=siren&valeur=552+032", headers=HX)
     fragment = text(response)
     assert "<html" not in fragment and "HX-Request" in response.headers["Vary"]
-    assert "552 032 534 – DANONE : portefeuille" in fragment
+    assert "552 032 534 – DANONE : portefeuille" in fragment
     default = portfolio_ids(d="Portefeuille par défaut")["d"]
     assert f'href="/gestion/portefeuilles/{default}/composition?q=552032534"' in fragment
     assert "CLIENTS PME" not in fragment
     empty = text(admin_client.get("/gestion/portefeuilles?critere=raison_sociale&valeur=zzz", headers=HX))
-    assert "Aucune entreprise de vos portefeuilles ne correspond à « zzz »." in empty
+    assert "Aucune entreprise de vos portefeuilles ne correspond à « zzz »." in empty
 
 
 def test_create_portfolio_with_declarants_from_the_dual_list(admin_client):
@@ -59,7 +59,7 @@ def test_create_portfolio_with_declarants_from_the_dual_list(admin_client):
     response = admin_client.post("/gestion/portefeuilles/ajouter",
                                  data={"name": "CLIENTS", "comment": "Nouveaux", "declarants": [str(paul)]},
                                  follow_redirects=True)
-    assert "Portefeuille « CLIENTS » créé." in text(response)
+    assert "Portefeuille « CLIENTS » créé." in text(response)
     with database.connection_context():
         portfolio = Portfolio.get(Portfolio.name == "CLIENTS")
         assert [
@@ -70,7 +70,7 @@ def test_create_portfolio_with_declarants_from_the_dual_list(admin_client):
 
 @pytest.mark.parametrize("name, message", [
     ("", "Veuillez saisir le nom du portefeuille."),
-    ("Clients PME", "Un portefeuille nommé « Clients PME » existe déjà dans votre cabinet."),
+    ("Clients PME", "Un portefeuille nommé «\u202fClients PME\u202f» existe déjà dans votre cabinet."),
 ])
 def test_create_refusal_is_shown_next_to_the_field(admin_client, name, message):
     response = admin_client.post("/gestion/portefeuilles/ajouter", data={"name": name, "declarants": ["1"]})
@@ -88,10 +88,10 @@ def test_edit_and_delete(admin_client):
         f"/gestion/portefeuilles/{pid}/modifier", data={"name": "VIDE 2", "comment": "à supprimer"}
     )
     page = text(admin_client.get("/gestion/portefeuilles"))
-    assert "VIDE 2" in page and "à supprimer" in page and "Supprimer le portefeuille « VIDE 2 »" in page
+    assert "VIDE 2" in page and "à supprimer" in page and "Supprimer le portefeuille « VIDE 2 »" in page
     assert "Voulez-vous supprimer" in text(admin_client.get(f"/gestion/portefeuilles/{pid}/supprimer"))
     done = admin_client.post(f"/gestion/portefeuilles/{pid}/supprimer", follow_redirects=True)
-    assert "Portefeuille « VIDE 2 » supprimé." in text(done)
+    assert "Portefeuille « VIDE 2 » supprimé." in text(done)
 
 
 def test_default_and_non_empty_portfolios_cannot_be_deleted(admin_client):
@@ -118,17 +118,18 @@ def test_removing_a_declarant_asks_to_confirm_with_the_count(admin_client):
         data={"declarants": keep, "confirm": "1"},
         follow_redirects=True,
     )
-    assert "Déclarants du portefeuille « CLIENTS PME » enregistrés." in text(done)
+    assert "Déclarants du portefeuille « CLIENTS PME » enregistrés." in text(done)
 
 
 def test_compose_lists_companies_with_their_type(admin_client):
     pid = portfolio_ids(c="CLIENTS PME")["c"]
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition"))
     assert (
-        "Composition du portefeuille" in page and "Nom du portefeuille : <strong>CLIENTS PME</strong>" in page
+        "Composition du portefeuille" in page
+        and "Nom du portefeuille\u202f: <strong>CLIENTS PME</strong>" in page
     )
-    assert "487 444 697" in page and "Mono-établissement" in page and "Entreprises du portefeuille" in page
-    assert "Choisir les établissements de l'entreprise « ESSOR ENERGIES »" in page
+    assert "487 444 697" in page and "Mono-établissement" in page and "Entreprises du portefeuille" in page
+    assert "Choisir les établissements de l’entreprise « ESSOR ENERGIES »" in page
     fragment = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition?q=essor", headers=HX))
     assert "<html" not in fragment and "ESSOR ENERGIES" in fragment and "KIKOU" not in fragment
 

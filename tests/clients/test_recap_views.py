@@ -21,7 +21,7 @@ def test_firm_recap_shows_portfolios_companies_declarants_and_habilitations(admi
     assert "DURAND Paul, LEROY Sophie, MOUTIN Claire" in page
     assert "DSN, DPAE, Mon Compte Formation / Élu" in page
     assert "DURAND Paul – DSN\u202f: Déclarer (1/1), Payer (1/1)" in page
-    assert "552 032 534" in page and "Mono-établissement" in page
+    assert "552 032 534" in page and "Mono-établissement" in page
     assert '<button type="button" class="primary" data-print>Imprimer le récapitulatif</button>' in page
     assert 'href="/static/recap_print.css" media="print"' in page
 
@@ -39,8 +39,8 @@ def test_recap_summarises_big_companies(admin_client):
         pid = Portfolio.get(Portfolio.name == "CLIENTS PME").id
         composition.add_company(demo_user("MOUTIN"), pid, "356000000")
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/recapitulatif"))
-    assert "… et 1\u202f262 autres établissements (voir l'export CSV)." in page
-    assert "35600000000048" not in page and "356 000 000 00048</span> (siège)" in page
+    assert "… et 1\u202f262 autres établissements (voir l’export CSV)." in page
+    assert "35600000000048" not in page and "356 000 000 00048</span> (siège)" in page
 
 
 def test_csv_export_is_semicolon_separated_utf8_with_bom(admin_client):

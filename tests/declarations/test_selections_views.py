@@ -15,11 +15,11 @@ from db.models import (
 )
 from tests.factories.declarations import declaration, selected_codes
 
-SOLTEA = ("SOLTéA – Employeurs - Répartir le solde de la taxe d'apprentissage aux formations et "
+SOLTEA = ("SOLTéA – Employeurs - Répartir le solde de la taxe d’apprentissage aux formations et "
           "établissements habilités")
 SEED_TEXT = ("Sélectionnez les déclarations pouvant être transmises par les déclarants pour le portefeuille "
-             "en les basculant dans « les déclarations sélectionnées » à l'aide des flèches de navigation "
-             "ou en effectuant un glissé.")
+             "en les basculant dans «\u202fles déclarations sélectionnées\u202f» à l’aide des flèches de "
+             "navigation ou en effectuant un glissé.")
 
 
 def url(kind, ident):
@@ -65,7 +65,7 @@ def test_portfolio_page_shows_the_seed_dual_list(client, auth, world):
     assert 'data-selected-label="Liste des déclarations sélectionnées"' in html
     assert SOLTEA in html
     assert selected_options(html) == [
-        "DPAE - Déclaration préalable à l'embauche",
+        "DPAE - Déclaration préalable à l’embauche",
         "DSN - Déclaration sociale nominative",
     ]
     assert ">Annuler</a>" in html and ">Valider</button>" in html
@@ -80,7 +80,7 @@ def test_adding_soltea_applies_it_and_says_so(client, auth, world):
     )
     html = text(response).replace("&#39;", "'")
     assert response.status_code == 200 and response.request.path == url("portfolio", world.portfolio)
-    assert "Les déclarations ont été enregistrées : 1 ajoutée." in html
+    assert "Les déclarations ont été enregistrées : 1 ajoutée." in html
     assert SOLTEA in selected_options(html)
     with database.connection_context():
         establishments = Establishment.select().join_from(Establishment, EstablishmentDeclaration).where(
@@ -121,22 +121,22 @@ def test_cancel_leaves_everything_as_it_was(client, auth, world):
     client.post(url("portfolio", world.portfolio), data={"declarations": []})
     response = client.get(url("portfolio", world.portfolio))  # what "Annuler" leads to
     assert selected_options(text(response).replace("&#39;", "'")) == [
-        "DPAE - Déclaration préalable à l'embauche", "DSN - Déclaration sociale nominative"]
+        "DPAE - Déclaration préalable à l’embauche", "DSN - Déclaration sociale nominative"]
     assert portfolio_codes(world) == ["DPAE", "DSN"]
 
 
 def test_company_page_offers_the_portfolio_declarations_only(client, auth, world):
     auth.login()
     html = text(client.get(url("company", world.company))).replace("&#39;", "'")
-    assert "<h1>Gérer les déclarations de l'entreprise</h1>" in html
-    assert "Nom de l'entreprise : <strong>DANONE - 552 032 534</strong>" in html
+    assert "<h1>Gérer les déclarations de l’entreprise</h1>" in html
+    assert "Nom de l’entreprise : <strong>DANONE - 552 032 534</strong>" in html
     assert "SOLTéA" not in html
     assert "Choix des déclarations par établissement" in html
     response = client.post(
         url("company", world.company), data={"declarations": ids("DSN", "DPAE", "SOLTEA_EMPLOYEURS")}
     )
     assert response.status_code == 422
-    assert "« SOLTéA – Employeurs » n'est pas proposée à ce niveau" in text(response).replace("&#39;", "'")
+    assert "« SOLTéA – Employeurs » n’est pas proposée à ce niveau" in text(response).replace("&#39;", "'")
     with database.connection_context():
         assert selected_codes(CompanyDeclaration, CompanyDeclaration.company, world.company) == [
             "DPAE",
@@ -148,14 +148,14 @@ def test_company_establishments_page_and_establishment_choice(client, auth, worl
     auth.login()
     html = text(client.get(url("establishments", world.company))).replace("&#39;", "'")
     assert "<h1>Gestion des déclarations</h1>" in html
-    assert "Nom de l'entreprise : <strong>DANONE - 552 032 534</strong>" in html
+    assert "Nom de l’entreprise : <strong>DANONE - 552 032 534</strong>" in html
     assert html.count(">Choix des déclarations</a>") >= 1
     assert url("establishment", world.establishment) in html
     page = text(client.get(url("establishment", world.establishment))).replace("&#39;", "'")
     assert "<h1>Choix des déclarations</h1>" in page
     assert f'href="/gestion/portefeuilles/{world.portfolio}/composition">Composer le portefeuille</a>' in page
     assert f'href="{url("establishments", world.company)}">Gestion des déclarations</a>' in page
-    assert f"{world.siret[:3]} {world.siret[3:6]} {world.siret[6:9]} {world.siret[9:]}" in page
+    assert "\u202f".join((world.siret[:3], world.siret[3:6], world.siret[6:9], world.siret[9:])) in page
     response = client.post(
         url("establishment", world.establishment),
         data={"declarations": ids("DPAE"), "confirm": "1"},
@@ -241,4 +241,4 @@ def test_nothing_changed_says_so(client, auth, world):
     auth.login()
     response = client.post(url("portfolio", world.portfolio), data={"declarations": ids("DSN", "DPAE")},
                            follow_redirects=True)
-    assert "Aucune modification : la sélection est inchangée." in text(response)
+    assert "Aucune modification : la sélection est inchangée." in text(response)

@@ -47,21 +47,22 @@ def test_a_right_granted_now_says_when_it_opens(client, auth, world):
     give(world.sophie, "SOLTEA_EMPLOYEURS", world.portfolio)
     html = text(auth.login(nom="LEROY", prenom="Sophie"))
     assert "SOLTéA – Employeurs</a></h2>" in html
-    assert "Répartir le solde de la taxe d'apprentissage" in html
+    assert "Répartir le solde de la taxe d’apprentissage" in html
     assert "Accessible sous 24 heures" in html
-    assert "à partir du lundi 23 novembre à 14 h 05" in html
+    assert "à partir du lundi 23 novembre à 14\u202fh\u202f05" in html
     assert "DSN</a></h2>" not in html  # Paul's rights are not hers
 
 
 def test_someone_without_rights_is_told_how_to_get_some(client, auth, world):
     html = text(auth.login(nom="LEROY", prenom="Sophie"))
-    assert "Vous n'avez encore aucune habilitation" in html
+    assert "Vous n’avez encore aucune habilitation" in html
 
 
 def test_an_administrator_sees_only_his_own_rights_here(client, auth, world):
     clock.freeze(NOW)
     give(world.admin, "TESE", world.portfolio, at=NOW - datetime.timedelta(days=2))
-    html = text(auth.login())
+    auth.login()  # an administrator lands on the Menu personnalisé; « Vos déclarations » is one click away
+    html = text(client.get("/declarations"))
     assert "TESE</a></h2>" in html and "DSN</a></h2>" not in html
 
 
@@ -73,7 +74,7 @@ def test_tile_lists_the_establishments_with_since_when(client, auth, world):
     assert "<h1>DSN</h1>" in html
     assert "DANONE" in html and '<th scope="col">Payer</th>' in html
     assert f"depuis le {datetime_fr(since)}" in html
-    assert world.siret[:3] + " " in html
+    assert world.siret[:3] + "\u202f" in html
 
 
 def test_tile_search_and_paging_with_htmx(client, auth, world):
@@ -110,6 +111,9 @@ def test_the_tiles_page_query_count_does_not_grow_with_tiles_and_rights(client, 
     assert 0 < one() == four()
 
 
+TWO_PM = "14 h 05"  # as plain() reads it: its narrow no-break spaces folded
+
+
 def test_a_tile_counts_what_is_accessible_now_and_from_when(client, auth, world):
     """« 2 établissements accessibles · 3 à partir du lundi 23 novembre à 14 h 05 », and behind the tile
     the accessible ones first, each with its enseigne and address, filtered and searched."""
@@ -125,13 +129,14 @@ def test_a_tile_counts_what_is_accessible_now_and_from_when(client, auth, world)
         grant(paul, places[:-2], "DSN")
     later = len(places) - 2
     tiles_page = plain(auth.login(nom="LEROY", prenom="Sophie"))
-    assert f"2 établissements accessibles · {later} à partir du lundi 23 novembre à 14 h 05" in tiles_page
+    assert f"2 établissements accessibles · {later} à partir du lundi 23 novembre à {TWO_PM}" in tiles_page
     listed = plain(client.get("/declarations/DSN"))
-    assert listed.index("BUREAU DE PLÉRIN") < listed.index("À partir du lundi 23 novembre à 14 h 05")
+    assert listed.index("BUREAU DE PLÉRIN") < listed.index(f"À partir du lundi 23 novembre à {TWO_PM}")
     assert "1 RUE DU PORT 22190 PLERIN" in listed
     assert "Accessibles maintenant (2)" in listed and f"À venir ({later})" in listed
     upcoming = text(client.get("/declarations/DSN?quand=a-venir"))
     assert "BUREAU DE PLÉRIN" not in upcoming and f"{later} établissement" in upcoming
     found = text(client.get("/declarations/DSN?q=plérin"))
     assert "BUREAU DE PLÉRIN" in found and "1 établissement" in found
-    assert "Aucun établissement ne correspond à « ZZZ »" in text(client.get("/declarations/DSN?q=ZZZ"))
+    none = text(client.get("/declarations/DSN?q=ZZZ"))
+    assert "Aucun établissement ne correspond à «\u202fZZZ\u202f»" in none

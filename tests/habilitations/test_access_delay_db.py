@@ -23,7 +23,7 @@ def test_effective_delay(own, override, expected):
 
 
 def test_phrases_and_remaining_hours():
-    assert access_delay.within_label(24) == "Accessible sous 24 heure(s)"
+    assert access_delay.within_label(24) == "Accessible sous 24 heures"
     assert access_delay.within_label(0) == "Accessible immédiatement"
     assert access_delay.hours_left(NOW + 90 * datetime.timedelta(minutes=1), NOW) == 2
     assert access_delay.hours_left(NOW - HOUR, NOW) == 0

@@ -42,7 +42,7 @@ def test_ticking_a_box_grants_the_right_and_journals_it(t):
     assert (event.siret, event.declaration_code, event.subject_id, event.line_count) == (
         acme[0].siret, "DSN", t.paul.id, 1)
     assert event.summary == ("1 habilitation accordée à DURAND Paul sur 100 000 001 00001 (ACME) – "
-                             "«\u202fDSN\u202f», utilisable le 23 novembre 2026 à 14 h 05")
+                             "«\u202fDSN\u202f», utilisable le 23 novembre 2026 à 14\u202fh\u202f05")
     line = HabilitationChange.get(HabilitationChange.event == event.id)
     assert (line.establishment_id, line.user_id, line.siret, line.before, line.after) == (
         acme[0].id, t.paul.id, acme[0].siret, 0, 1)
@@ -103,7 +103,7 @@ def test_tout_cocher_then_valider_applies_to_the_whole_search_only(t):
     events = list(AuditEvent.select().where(AuditEvent.object_type == "Habilitation").order_by(AuditEvent.id))
     assert [e.line_count for e in events] == [18, 6]
     assert events[0].summary == ("27 habilitations accordées à 3 personnes sur ACME – 2 services, "
-                                 "utilisables le 23 novembre 2026 à 14 h 05")
+                                 "utilisables le 23 novembre 2026 à 14\u202fh\u202f05")
     assert events[1].summary == "9 habilitations retirées à DURAND Paul sur ACME – 2 services"
     assert HabilitationChange.select().where(HabilitationChange.event == events[1].id).count() == 6
 

@@ -98,7 +98,7 @@ def test_boxes_show_the_habilitations_and_when_they_become_usable(t):
     cell = next(c for c in page.cells if c.key == key(acme[1], "DSN", t.paul))
     assert cell.declare and cell.pay and not cell.pending
     assert page.pending_from(cell.active_from) is not None
-    assert page.delay_label(cell) == "Accessible sous 24 heure(s)"
+    assert page.delay_label(cell) == "Accessible sous 24 heures"
     assert not any(c.declare for c in page.cells if c.key != cell.key)
 
 

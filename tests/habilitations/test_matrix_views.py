@@ -81,7 +81,7 @@ def test_search_by_town_postcode_or_street_accents_ignored(client, auth, poste):
     assert "356 000 000 00240" in page and "356 000 000 00254" not in page
     page = text(client.get(grid_url(poste, q="PLERINN")))
     assert "Aucun établissement ne correspond à « PLERINN »." in page
-    assert "aucun établissement n'a de service" not in page
+    assert "aucun établissement n’a de service" not in page
 
 
 def test_one_siret_shows_the_grid_par_etablissement(client, auth, poste):

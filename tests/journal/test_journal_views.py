@@ -26,10 +26,10 @@ def test_the_journal_shows_declaration_and_habilitation_changes(client, auth, wo
     html = text(client.get("/gestion/journal"))
     assert "<h1>Journal</h1>" in html
     assert (
-        "« SOLTéA – Employeurs » ajoutée aux déclarations du portefeuille « Portefeuille par défaut »" in html
+        "« SOLTéA – Employeurs » ajoutée aux déclarations du portefeuille « Portefeuille par défaut »" in html
     )
     assert "Déclaration retirée" in html and "Habilitation supprimée" in html
-    assert "Sélectionnée : Non" in html and "Oui" in html
+    assert "Sélectionnée : Non" in html and "Oui" in html
     assert "MOUTIN Claire" in html
 
 

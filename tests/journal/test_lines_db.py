@@ -32,7 +32,7 @@ def test_an_action_is_one_entry_whose_lines_come_a_page_at_a_time(t, monkeypatch
     assert (first.total, first.pages, len(first.lines)) == (5, 3, 2)
     line = first.lines[0]
     assert (line.siret, line.person, line.service, line.before, line.after, line.usable_from) == (
-        "100 000 001 00001", "DURAND Paul", "DSN", "—", "Déclarer", "23/11/2026 à 14 h 05")
+        "100 000 001 00001", "DURAND Paul", "DSN", "—", "Déclarer", "23/11/2026 à 14\u202fh\u202f05")
     last = lines.lines_page(t.admin, event.id, "3")
     assert [x.siret for x in last.lines] == ["100 000 002 00002"]
     assert lines.lines_page(t.admin, event.id, "99").page == 3  # past the end: the last page
@@ -84,7 +84,7 @@ def test_the_lines_export_names_every_line_and_reads_what_is_gone(t):
     rows = list(rows)
     assert name == f"journal-{event.id}-lignes.csv" and rows[0] == lines.CSV_HEADER and len(rows) == 6
     assert rows[1][0] == acme[0].siret and rows[1][1].startswith("=HYPERLINK")  # made safe by csv_files
-    assert rows[1][3:] == ["DURAND", "Paul", "DSN", "—", "Déclarer", "23/11/2026 à 14 h 05"]
+    assert rows[1][3:] == ["DURAND", "Paul", "DSN", "—", "Déclarer", "23/11/2026 à 14\u202fh\u202f05"]
     Establishment.delete().where(Establishment.id == acme[1].id).execute()
     assert [x.siret for x in lines.lines_page(t.admin, event.id).lines][1] == "100 000 001 00002"
 
@@ -94,7 +94,7 @@ def test_an_older_entry_without_lines_keeps_its_before_and_after(t):
     audit.record(t.admin, "habilitation.grant", "Habilitation accordée", siret=siret, declaration_code="DSN",
                  before={"declare": False}, after={"declare": True})
     [entry] = reading.search(t.admin, {}).events
-    assert entry.line_count == 0 and entry.moment_text == "22/11/2026 à 14 h 05"
+    assert entry.line_count == 0 and entry.moment_text == "22/11/2026 à 14\u202fh\u202f05"
     page = lines.lines_page(t.admin, entry.event.id)
     assert (page.total, page.lines) == (0, [])
     assert [(c.label, c.before, c.after) for c in page.changes] == [("Déclarer", "Non", "Oui")]

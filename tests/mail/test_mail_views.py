@@ -144,7 +144,7 @@ def test_the_outbox_page_shows_texts_and_links(app, client):
                    "Suivez https://portail.example/inscription/validation/abc-123. Puis <script>x</script>")
     delivery.release(token)
     page = client.get("/boite-d-envoi").get_data(as_text=True)
-    assert "<h1>Boîte d'envoi</h1>" in page
+    assert "<h1>Boîte d’envoi</h1>" in page
     assert '<a href="https://portail.example/inscription/validation/abc-123">' in page
     assert "Lien &lt;b&gt;important&lt;/b&gt;" in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<script>x</script>" not in page

@@ -53,10 +53,10 @@ def test_nouveau_declarant_creates_the_person_and_mails_the_link(client, auth):
     form = _text(client.get("/gestion/declarants/nouveau"))
     assert 'name="role"' in form and "Administrateur - Déclarant" in form
     response = client.post("/gestion/declarants/nouveau", data=NEW, follow_redirects=True)
-    assert "MARTIN Léa a été créé. Un lien d'activation a été envoyé à lea.martin@cabinet.fr." in _text(
+    assert "MARTIN Léa a été créé. Un lien d’activation a été envoyé à lea.martin@cabinet.fr." in _text(
         response
     )
-    assert "En attente d'activation" in _text(response)
+    assert "En attente d’activation" in _text(response)
     with database.connection_context():
         assert activation_token("lea.martin@cabinet.fr")
         assert AuditEvent.get(AuditEvent.action == "person.created").actor.nom == "MOUTIN"
@@ -132,8 +132,8 @@ def test_resend_activation_only_for_accounts_not_yet_activated(client, auth, dem
     with database.connection_context():
         lea = User.get(User.email == "lea.martin@cabinet.fr")
     page = _text(client.get(f"/gestion/declarants/{lea.id}"))
-    assert "Renvoyer le lien d'activation" in page
-    assert "Un nouveau lien d'activation a été envoyé" in _text(
+    assert "Renvoyer le lien d’activation" in page
+    assert "Un nouveau lien d’activation a été envoyé" in _text(
         client.post(f"/gestion/declarants/{lea.id}/renvoyer-activation", follow_redirects=True))
     refused = client.post(f"/gestion/declarants/{demo_users['DURAND'].id}/renvoyer-activation")
     assert refused.status_code == 422 and "déjà activé" in _text(refused)

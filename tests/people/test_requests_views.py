@@ -29,7 +29,7 @@ def test_cooptation_from_the_profile_to_the_accord(client, auth, app):
     with database.connection_context():
         request = PendingRequest.get()
     page = _text(client.post(f"/gestion/demandes/{request.id}/accord-administrateur", follow_redirects=True))
-    assert "Accord enregistré : DURAND Paul est désormais administrateur" in page
+    assert "Accord enregistré : DURAND Paul est désormais administrateur" in page
     assert "Aucune demande en attente." in page and "Demande en attente (1)" not in page
     again = client.post(f"/gestion/demandes/{request.id}/refus")
     assert again.status_code == 409 and "déjà été traitée" in _text(again)

@@ -42,7 +42,8 @@ def world(template_sqlite, tmp_path_factory):
     for who, values in logins.items():
         clients[who] = app.test_client()
         page = AuthActions(clients[who]).login(**values)
-        assert page.request.path == "/declarations", f"{who} could not log in"
+        landing = "/menu" if who.startswith("admin") else "/declarations"  # administrators: their dashboard
+        assert page.request.path == landing, f"{who} could not log in"
     clients["support"] = app.test_client()
     landing = clients["support"].post("/support/connexion", data=agent, follow_redirects=True)
     assert landing.request.path == "/support/", "the support agent could not log in"

@@ -48,7 +48,7 @@ def test_the_cli_refuses_a_weak_password_and_lists_agents(runner, agent):
 
 def test_anyone_sends_a_request_and_gets_a_reference(client):
     page = _text(client.get("/besoin-d-aide/"))
-    assert "Envoyer une demande d'assistance" in page and "Habilitation extranet" in page
+    assert "Envoyer une demande d’assistance" in page and "Habilitation extranet" in page
     page = _text(client.post("/besoin-d-aide/", data=REQUEST, follow_redirects=True))
     with database.connection_context():
         request = AssistanceRequest.get()

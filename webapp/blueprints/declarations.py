@@ -11,7 +11,7 @@ bp = Blueprint("declarations", __name__)
 PER_PAGE = 50
 TITLES = {
     selections.PORTFOLIO: "Gérer les déclarations du portefeuille",
-    selections.COMPANY: "Gérer les déclarations de l'entreprise",
+    selections.COMPANY: "Gérer les déclarations de l’entreprise",
     selections.ESTABLISHMENT: "Choix des déclarations",
     selections.OWN: "Gérer les déclarations",
 }

@@ -12,9 +12,12 @@ bp = Blueprint("menu", __name__)
 
 @bp.route("/")
 def home():
-    """Send people to "Vos déclarations" (their first page), or to the connexion page."""
+    """Send administrators to the Menu personnalisé (their dashboard), déclarants to "Vos déclarations",
+    and visitors to the connexion page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if is_firm_admin(current_user):
+        return redirect(url_for("menu.index"))
     return redirect(nav_url("declarations.tiles") or url_for("menu.index"))
 
 

@@ -23,7 +23,7 @@ class AddCompanyForm(FlaskForm):
 
 class BulkAddForm(FlaskForm):
     sirens = TextAreaField("Liste de SIREN (un par ligne, espaces permis)")
-    file = FileField("Ou un fichier CSV (une colonne « siren », séparateur ; ou ,)")
+    file = FileField("Ou un fichier CSV (une colonne « siren », séparateur « ; » ou « , »)")
 
 
 class TransferForm(FlaskForm):

@@ -65,6 +65,20 @@
     return submitter || form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
   }
 
+  // A long operation (a form with data-long="Contrôle du fichier en cours…": the grid's Valider, an import, a
+  // bulk add) also says so in the page's live region, with a progress bar, so that it is seen and heard
+  // while the server works; the server does not report its progress for these, so the bar is indeterminate.
+  function announceLong(form) {
+    var region = document.getElementById("messages");
+    if (!form.dataset.long || !region) return;
+    var note = document.createElement("p");
+    note.className = "message message-info long-operation";
+    var bar = document.createElement("progress");
+    bar.setAttribute("aria-label", form.dataset.long);
+    note.append(bar, " " + form.dataset.long);
+    region.replaceChildren(note);
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if ((form.method || "get").toLowerCase() !== "post" || form.hasAttribute("data-no-busy")) return;
@@ -72,6 +86,7 @@
     if (event.defaultPrevented) return;  // cancelled (data-confirm answered no) or taken over by htmx
     form.dataset.submitting = "1";
     setBusy(submitButtonOf(form, event.submitter));
+    announceLong(form);
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -79,6 +94,7 @@
     if (event.detail.requestConfig.verb === "get" || elt.tagName !== "FORM") return;
     setBusy(submitButtonOf(elt, event.detail.requestConfig.triggeringEvent &&
                                event.detail.requestConfig.triggeringEvent.submitter));
+    announceLong(elt);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
@@ -89,6 +105,7 @@
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitting]").forEach(function (form) { delete form.dataset.submitting; });
     document.querySelectorAll("[aria-busy=true]").forEach(restore);
+    document.querySelectorAll(".long-operation").forEach(function (note) { note.remove(); });
   });
 
   // The Menu personnalisé behind its "Menu" button on narrow screens (a disclosure: the button says
@@ -141,13 +158,17 @@
   function scrolls(element) {
     for (var node = element.parentElement; node && node !== document.body; node = node.parentElement) {
       var overflow = getComputedStyle(node).overflowX;
-      if (overflow === "auto" || overflow === "scroll") return true;
+      if (overflow === "auto" || overflow === "scroll") return node;
     }
-    return false;
+    return null;
   }
   function initTables(root) {
     (root || document).querySelectorAll("main table").forEach(function (table) {
-      if (scrolls(table)) return;
+      var box = scrolls(table);
+      if (box) {  // the keyboard must reach a box that scrolls, whoever made it
+        if (!box.hasAttribute("tabindex")) box.tabIndex = 0;
+        return;
+      }
       var container = document.createElement("div");
       container.className = "table-container";
       table.parentNode.insertBefore(container, table);

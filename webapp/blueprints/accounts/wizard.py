@@ -16,7 +16,7 @@ STEPS = [
     ("inscription.summary", "Récapitulatif"),
     ("registration.profile", "Vous êtes…"),
     ("registration.declarants", "Déclarants"),
-    ("registration.validation", "Validation de l'inscription"),
+    ("registration.validation", "Validation de l’inscription"),
     ("registration.done", "Adresse électronique"),
 ]
 KEY = "inscription"
