@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from db import counts, demo, schema
+from db import copy_to, counts, demo, schema
 from db.database import database
 from db.declarations import catalogue
 from db.errors import Invalid
@@ -50,6 +50,30 @@ def db_status():
     with database.connection_context():
         for name, applied in schema.status():
             click.echo(f"[{'x' if applied else ' '}] {name}  {applied or ''}")
+
+
+@db_cli.command("copy-to")
+@click.argument("target_url")
+def db_copy_to(target_url):
+    """Copie l'installation SQLite dans une base PostgreSQL vide (schéma par les migrations, données
+    par COPY), vérifie chaque table (lignes et somme de contrôle) et dit quoi changer à la configuration."""
+    def progress(table):
+        click.echo(f"  {table.name} : {_number(table.rows)} ligne(s), somme {table.checksum_hex}")
+
+    click.echo(f"Copie vers {copy_to.masked(target_url)}…")
+    try:
+        with database.connection_context():
+            copies = copy_to.copy_to(target_url, progress)
+    except copy_to.CopyError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(c.rows for c in copies)
+    click.echo(f"Copie vérifiée : {len(copies)} tables, {_number(rows)} lignes, mêmes nombres de lignes "
+               "et mêmes sommes de contrôle des deux côtés.")
+    click.echo(copy_to.next_steps(target_url))
+
+
+def _number(value):
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @db_cli.command("check-counts")

@@ -1,0 +1,243 @@
+"""Copy a running SQLite installation into an empty PostgreSQL database (`flask db copy-to`).
+
+1. The target must be empty (no table in its schema): the copy never merges into existing data.
+2. The schema is built there by the migrations, as `flask db upgrade` would (the source must be up
+   to date, so that both have the same columns).
+3. The rows are read from one snapshot of the SQLite file (a read transaction: the portal may keep
+   running, its later writes are not copied) and written with COPY, table after table in the order
+   of their foreign keys, in one transaction on the target; sequences then start after the
+   highest id.
+   Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
+   Sirene import on PostgreSQL does.
+4. Before that transaction commits, each table is read back: its row count and its checksum must
+   equal the source's. The checksum is the sum (mod 2^128) of the MD5 of each row's canonical text,
+   so it does not depend on the order the engines return rows in; values are put in one canonical
+   form first (booleans as 1/0, timestamps by datetime, bytes in hex, NULL as \\N).
+
+Any failure rolls the data back and drops the tables the copy created: the target is left empty.
+"""
+import contextlib
+import csv
+import io
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from playhouse.migrations import Runner
+
+from db.copy_checksum import CANONICAL, MODULUS, NULL, Reader, canonical_row, row_hash
+from db.database import database, is_postgres, open_database
+from db.schema import MIGRATIONS_DIR
+
+HISTORY = "schema_migration"  # each database keeps its own migration history
+ROWS_PER_COPY = 20000
+
+
+class CopyError(Exception):
+    """The copy cannot be done; str() is the French message."""
+
+
+@dataclass
+class TableCopy:
+    name: str
+    rows: int = 0
+    checksum: int = 0
+    copied_rows: int = 0
+    copied_checksum: int = 0
+
+    @property
+    def equal(self):
+        return (self.rows, self.checksum) == (self.copied_rows, self.copied_checksum)
+
+    @property
+    def checksum_hex(self):
+        return f"{self.checksum:032x}"
+
+
+def copy_to(target_url, progress=None):
+    """Copy the current (SQLite) database into the empty PostgreSQL database at target_url; returns
+    [TableCopy] (all equal), or raises CopyError with nothing left in the target."""
+    if is_postgres():
+        raise CopyError("La base actuelle est déjà PostgreSQL : copy-to copie une installation SQLite.")
+    if urlparse(target_url).scheme not in ("postgres", "postgresql"):
+        raise CopyError("Indiquez la base cible sous la forme postgresql://utilisateur:mot-de-passe@hôte/base.")
+    _require_up_to_date()
+    target = _connect(target_url)
+    try:
+        tables = target.get_tables()
+        if tables:
+            raise CopyError(f"La base PostgreSQL cible n’est pas vide ({len(tables)} table(s), dont "
+                            f"« {tables[0]} ») : copy-to n’écrit que dans une base vide. Créez-en une "
+                            "nouvelle (createdb) ou videz celle-ci.")
+        try:
+            with _bound(target):
+                Runner(target, MIGRATIONS_DIR).up()
+            return _copy_data(target, progress)
+        except BaseException:
+            _drop_everything(target)
+            raise
+    finally:
+        target.close_all()
+
+
+def _require_up_to_date():
+    pending = [m.name for m in Runner(database.obj, MIGRATIONS_DIR).status() if not m.applied]
+    if pending:
+        raise CopyError(f"La base SQLite n’est pas à jour ({len(pending)} migration(s) en attente) : "
+                        "lancez d’abord « flask --app webapp db upgrade ».")
+
+
+def _connect(url):
+    target = open_database(url)
+    try:
+        target.connect()
+    except Exception as exc:  # the driver's errors: refused, unknown database, wrong password
+        raise CopyError(f"Connexion à la base PostgreSQL cible impossible : {str(exc).strip()}") from None
+    return target
+
+
+@contextlib.contextmanager
+def _bound(target):
+    """Models bound to the target while the migrations run (some read through the models)."""
+    source = database.obj
+    database.initialize(target)
+    try:
+        yield
+    finally:
+        database.initialize(source)
+
+
+def _copy_data(target, progress):
+    order = _in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
+    source = database.obj
+    source.execute_sql("BEGIN")  # one snapshot of the whole file (WAL: writers go on)
+    try:
+        with target.atomic():
+            copies = []
+            for table in order:
+                columns = target.get_columns(table)
+                copies.append(_copy_table(source, target, table, columns))
+                _verify(target, copies[-1], columns)
+                if progress:
+                    progress(copies[-1])
+            _reset_sequences(target, order)
+            wrong = [c.name for c in copies if not c.equal]
+            if wrong:
+                raise CopyError(f"Vérification échouée pour {', '.join(wrong)} : rien n’a été copié.")
+        return copies
+    finally:
+        source.execute_sql("COMMIT")
+
+
+def _in_dependency_order(target, tables):
+    """Tables after those their foreign keys point to (self references aside)."""
+    needs = {t: {fk.dest_table for fk in target.get_foreign_keys(t)} - {t} for t in tables}
+    ordered, done = [], set()
+    while len(ordered) < len(tables):
+        ready = sorted(t for t in tables if t not in done and needs[t] <= done)
+        if not ready:
+            raise CopyError("Dépendances circulaires entre les tables : copie impossible.")
+        ordered += ready
+        done |= set(ready)
+    return ordered
+
+
+def _quote(name):
+    return f'"{name}"'
+
+
+def _copy_table(source, target, table, columns):
+    """COPY the source's rows into the target, summing their checksum on the way."""
+    names = ", ".join(_quote(c.name) for c in columns)
+    canonical, binary = _special(columns)
+    copy = TableCopy(table)
+    lengths = _lengths(target, table)
+    read = ", ".join(f"substr({_quote(c.name)}, 1, {lengths[c.name]})" if c.name in lengths
+                     else _quote(c.name) for c in columns)
+    cursor = source.execute_sql(f"SELECT {read} FROM {_quote(table)}")
+    statement = f"COPY {_quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    writer_cursor = target.cursor()
+    while True:
+        rows = cursor.fetchmany(ROWS_PER_COPY)
+        if not rows:
+            break
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        for row in rows:
+            if binary:
+                row = list(row)
+                for i in binary:
+                    row[i] = None if row[i] is None else "\\x" + bytes(row[i]).hex()
+            writer.writerow([NULL if value is None else value for value in row])
+            copy.checksum += row_hash(canonical_row(row, canonical, binary))
+        copy.rows += len(rows)
+        buffer.seek(0)
+        writer_cursor.copy_expert(statement, buffer)
+    copy.checksum %= MODULUS
+    return copy
+
+
+def _special(columns):
+    """([(index, canonical form)], [indexes of bytea]) of the columns the engines return differently."""
+    canonical = [(i, CANONICAL[c.data_type]) for i, c in enumerate(columns) if c.data_type in CANONICAL]
+    return canonical, [i for i, c in enumerate(columns) if c.data_type == "bytea"]
+
+
+def _lengths(target, table):
+    """{column: maximum length} of the table's varchar columns: SQLite keeps longer text (the Sirene
+    import stores INSEE's values as they come), PostgreSQL's own import cuts it to that length."""
+    rows = target.execute_sql(
+        "SELECT column_name, character_maximum_length FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s AND data_type = 'character varying' "
+        "AND character_maximum_length IS NOT NULL", (table,))
+    return dict(rows.fetchall())
+
+
+def _verify(target, copy, columns):
+    """Read the table back from the target (COPY TO) and sum the same checksum."""
+    canonical, binary = _special(columns)
+    names = ", ".join(_quote(c.name) for c in columns)
+    reader = Reader(copy, canonical, binary)
+    target.cursor().copy_expert(f"COPY {_quote(copy.name)} ({names}) TO STDOUT", reader)
+    copy.copied_checksum %= MODULUS
+
+
+def _reset_sequences(target, tables):
+    """Each serial column's sequence starts after the highest id copied."""
+    for table in tables:
+        for column in target.get_columns(table):
+            if not (column.default or "").startswith("nextval("):
+                continue
+            target.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({_quote(column.name)}), 0) + 1, "
+                f"false) FROM {_quote(table)}", (_quote(table), column.name))
+
+
+def _drop_everything(target):
+    """Leave the target as it was found: empty."""
+    with contextlib.suppress(Exception):
+        if target.in_transaction():
+            target.rollback()
+    tables = target.get_tables()
+    if tables:
+        target.execute_sql(f"DROP TABLE IF EXISTS {', '.join(_quote(t) for t in tables)} CASCADE")
+
+
+def masked(url):
+    """The URL with its password hidden, as printed."""
+    parsed = urlparse(url)
+    if not parsed.password:
+        return url
+    return url.replace(f":{parsed.password}@", ":•••@", 1)
+
+
+def next_steps(target_url):
+    """What to change in the configuration once the copy is verified (French)."""
+    return (
+        "Pour passer le portail sur PostgreSQL :\n"
+        "  1. arrêtez le portail (les écritures faites depuis la copie n’y sont pas) ;\n"
+        f"  2. dans instance/config.py ou l’environnement, réglez DATABASE_URL = \"{masked(target_url)}\" "
+        "(avec le vrai mot de passe) ;\n"
+        "  3. lancez « flask --app webapp setup » (rien à migrer : le schéma est à jour) puis redémarrez "
+        "le portail, avec plusieurs workers gunicorn si besoin ;\n"
+        "  4. gardez le fichier SQLite comme sauvegarde : il n’est plus modifié."
+    )
