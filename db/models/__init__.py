@@ -36,6 +36,7 @@ from db.models.records import (
     PendingRequest,
     RateEvent,
 )
+from db.models.watch import RemovedEstablishment, SireneChange, SireneReport
 
 ALL_MODELS = [
     Firm,
@@ -67,6 +68,9 @@ ALL_MODELS = [
     Notification,
     NotificationMail,
     BulkImport,
+    SireneReport,
+    SireneChange,
+    RemovedEstablishment,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -1,0 +1,135 @@
+"""The Veille Sirene report of an import: for every firm, what changed for its clients, written as
+SireneChange rows (db/models/watch.py) under one SireneReport per firm.
+
+Found set-based over all the firms at once (a few queries, whatever the number of companies):
+- new establishments: active now, not before the import (the caller's `opened`), of a registered
+  SIREN, neither registered in the company nor removed from it on purpose;
+- closed: registered establishments still marked active whose directory row is closed;
+- ceased companies: units ceased by this import (`ceased`);
+- new names (raison sociale, enseigne) and addresses: the registered value differs from the
+  directory's, as « Mettre à jour depuis le référentiel Sirene » compares them.
+A change already reported (pending, applied or dismissed) is never written twice: its key is unique
+per firm.
+"""
+import hashlib
+
+from peewee import chunked, fn
+
+from db import clock
+from db.bulk import IDS_PER_QUERY
+from db.clients.writes import directory_address, directory_is_active, directory_name
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment
+from db.models.watch import (
+    CEASED,
+    CLOSED,
+    MOVED,
+    OPENED,
+    RENAMED,
+    SIGN,
+    RemovedEstablishment,
+    SireneChange,
+    SireneReport,
+)
+
+DE, DU, E = DirectoryEstablishment, DirectoryUnit, Establishment
+
+
+def change_key(company_id, kind, siret, after):
+    digest = hashlib.md5(after.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return f"{company_id}:{kind}:{siret}:{digest}"
+
+
+def write_reports(opened, ceased, source):
+    """{firm_id: (report id, [(company name, siren, {kind: count})])} of the firms with new changes."""
+    found = _opened(opened) + _closed() + _ceased(ceased) + _renamed() + _establishment_changes()
+    if not found:
+        return {}
+    now = clock.now()
+    firms = sorted({row[0] for row in found})
+    SireneReport.insert_many([{"firm": f, "created_at": now, "source": source} for f in firms]).execute()
+    reports = dict(SireneReport.select(SireneReport.firm, SireneReport.id).where(
+        SireneReport.firm.in_(firms) & (SireneReport.created_at == now) & (SireneReport.source == source)
+    ).tuples())
+    rows = [{"firm": firm, "report": reports[firm], "company": company, "kind": kind, "siret": siret,
+             "before": before or "", "after": after or "",
+             "key": change_key(company, kind, siret, after or "")}
+            for firm, company, kind, siret, before, after in found]
+    for batch in chunked(rows, 500):
+        SireneChange.insert_many(batch).on_conflict_ignore().execute()
+    return _summaries(list(reports.values()))
+
+
+def _opened(opened):
+    if not opened:
+        return []
+    candidates = []
+    for batch in chunked(sorted(opened), IDS_PER_QUERY):
+        candidates.extend(DE.select(Company.firm, Company.id, DE.siret, directory_address()).join(
+            Company, on=(Company.siren == DE.siren)).where(DE.siret.in_(batch)).tuples())
+    companies = sorted({c for _f, c, _s, _a in candidates})
+    known = set()
+    for batch in chunked(companies, IDS_PER_QUERY):
+        known |= set(E.select(E.company, E.siret).where(E.company.in_(batch)).tuples())
+        known |= set(RemovedEstablishment.select(RemovedEstablishment.company, RemovedEstablishment.siret)
+                     .where(RemovedEstablishment.company.in_(batch)).tuples())
+    return [(firm, company, OPENED, siret, "", address) for firm, company, siret, address in candidates
+            if (company, siret) not in known]
+
+
+def _closed():
+    query = (E.select(E.firm, E.company, E.siret, E.address).join(DE, on=(DE.siret == E.siret))
+             .where(E.is_active & ~directory_is_active()))
+    return [(firm, company, CLOSED, siret, address, "") for firm, company, siret, address in query.tuples()]
+
+
+def _ceased(ceased):
+    found = []
+    for batch in chunked(sorted(ceased), IDS_PER_QUERY):
+        found += [(firm, company, CEASED, "", name, "") for firm, company, name in Company.select(
+            Company.firm, Company.id, Company.name).where(Company.siren.in_(batch)).tuples()]
+    return found
+
+
+def _renamed():
+    query = (Company.select(Company.firm, Company.id, Company.name, DU.denomination)
+             .join(DU, on=(DU.siren == Company.siren))
+             .where(DU.denomination.is_null(False) & (DU.denomination != Company.name)))
+    return [(firm, company, RENAMED, "", name, new) for firm, company, name, new in query.tuples()]
+
+
+def _establishment_changes():
+    """New enseignes and new addresses of registered establishments."""
+    name, address = directory_name(), directory_address()
+    query = (E.select(E.firm, E.company, E.siret, E.name, name, E.address, address)
+             .join(DE, on=(DE.siret == E.siret))
+             .where((E.name != name) | (E.address != address)))
+    found = []
+    for firm, company, siret, old_name, new_name, old_address, new_address in query.tuples():
+        if old_name != new_name:
+            found.append((firm, company, SIGN, siret, old_name, new_name))
+        if old_address != new_address:
+            found.append((firm, company, MOVED, siret, old_address, new_address))
+    return found
+
+
+def _summaries(report_ids):
+    """Count each report's new changes (reports without any are deleted), per company and kind."""
+    counted = (SireneChange.select(SireneChange.report, SireneChange.firm, Company.name, Company.siren,
+                                   SireneChange.kind, fn.COUNT(SireneChange.id))
+               .join(Company, on=(Company.id == SireneChange.company))
+               .where(SireneChange.report.in_(report_ids))
+               .group_by(SireneChange.report, SireneChange.firm, Company.id, Company.name, Company.siren,
+                         SireneChange.kind).tuples())
+    firms, totals = {}, {}
+    for report, firm, name, siren, kind, count in counted:
+        companies = firms.setdefault(firm, (report, {}))[1]
+        companies.setdefault((name, siren), {})[kind] = count
+        totals[report] = totals.get(report, 0) + count
+    empty = [r for r in report_ids if r not in totals]
+    if empty:
+        SireneReport.delete().where(SireneReport.id.in_(empty)).execute()
+    for report, total in totals.items():
+        SireneReport.update(change_count=total).where(SireneReport.id == report).execute()
+    return {firm: (report, [(n, s, kinds) for (n, s), kinds in sorted(companies.items())])
+            for firm, (report, companies) in firms.items()}
+
