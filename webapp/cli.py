@@ -6,11 +6,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from db import copy_to, counts, demo, schema
+from db import clock, copy_to, counts, demo, schema
 from db.database import database
 from db.declarations import catalogue
 from db.errors import Invalid
-from db.sirene import SireneImportError, import_files
+from db.sirene import SireneImportError, daily, import_files
+from db.sirene.online import OnlineDirectoryError, SireneApi
 from db.support import agents
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")
@@ -150,6 +151,30 @@ def _import(files):
         f"Référentiel Sirene : {counts['unites_legales']} unité(s) légale(s), "
         f"{counts['etablissements']} établissement(s) importé(s)."
     )
+
+
+@sirene_cli.command("update")
+@click.option("--jour", default=None, help="Jour de traitement INSEE (AAAA-MM-JJ) ; aujourd'hui par défaut.")
+def sirene_update(jour):
+    """Mise à jour quotidienne du référentiel par l'API Sirene de l'INSEE, puis le rapport de la Veille
+    Sirene de chaque cabinet. En cas d'échec de l'API, rien n'est modifié."""
+    config = current_app.config
+    if not (config["SIRENE_API_URL"] and config["SIRENE_API_KEY"]):
+        raise click.ClickException("Configurez SIRENE_API_URL et SIRENE_API_KEY (API Sirene de l'INSEE) "
+                                   "pour la mise à jour quotidienne.")
+    day = jour or clock.to_paris(clock.now()).date().isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise click.UsageError("--jour : une date AAAA-MM-JJ, par exemple 2026-12-01.")
+    api = SireneApi(config["SIRENE_API_URL"], config["SIRENE_API_KEY"], timeout=config["SIRENE_API_TIMEOUT"],
+                    retries=config["SIRENE_API_RETRIES"], max_wait=config["SIRENE_API_MAX_WAIT"])
+    try:
+        with database.connection_context():
+            done = daily.update_directory(api, day)
+    except OnlineDirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Mise à jour Sirene du {day[8:]}/{day[5:7]}/{day[:4]} : {_number(done.establishments)} "
+               f"établissement(s) et {_number(done.units)} unité(s) légale(s) mis à jour, "
+               f"{_number(done.notices)} avis de la Veille Sirene envoyé(s).")
 
 
 @click.command("demo")
