@@ -11,6 +11,7 @@ and the firm's administrators get one notice linking to it, whatever the number 
 from dataclasses import dataclass
 
 from db.clients.writes import active_in_directory
+from db.database import database
 from db.identifiers import format_siren
 from db.models import Company, DirectoryEstablishment, DirectoryUnit, User
 from db.models.accounts import ROLE_ADMIN
@@ -40,13 +41,14 @@ def active_of_clients():
     """{siret: siren} of the directory's active establishments of every registered SIREN."""
     registered = Company.select(Company.siren).distinct()
     query = DE.select(DE.siret, DE.siren).where(DE.siren.in_(registered) & active_in_directory())
-    return dict(query.tuples())
+    return dict(database.execute_sql(*query.sql()).fetchall())  # tens of thousands of rows: no models
 
 
 def ceased_of_clients():
     registered = Company.select(Company.siren).distinct()
-    return {s for (s,) in DirectoryUnit.select(DirectoryUnit.siren).where(
-        DirectoryUnit.siren.in_(registered) & (DirectoryUnit.etat == "C")).tuples()}
+    query = DirectoryUnit.select(DirectoryUnit.siren).where(
+        DirectoryUnit.siren.in_(registered) & (DirectoryUnit.etat == "C"))
+    return {s for (s,) in database.execute_sql(*query.sql()).fetchall()}
 
 
 def before_import():

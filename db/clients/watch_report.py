@@ -16,14 +16,16 @@ import hashlib
 from peewee import chunked, fn
 
 from db import clock
-from db.bulk import IDS_PER_QUERY
+from db.bulk import IDS_PER_QUERY, ROWS_PER_BATCH, insert_statement
 from db.clients.writes import directory_address, directory_is_active, directory_name
+from db.database import database
 from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment
 from db.models.watch import (
     CEASED,
     CLOSED,
     MOVED,
     OPENED,
+    PENDING,
     RENAMED,
     SIGN,
     RemovedEstablishment,
@@ -52,11 +54,20 @@ def write_reports(opened, ceased, source):
     ).tuples())
     rows = [{"firm": firm, "report": reports[firm], "company": company, "kind": kind, "siret": siret,
              "before": before or "", "after": after or "",
-             "key": change_key(company, kind, siret, after or "")}
+             "key": change_key(company, kind, siret, after or ""), "status": PENDING}
             for firm, company, kind, siret, before, after in found]
-    for batch in chunked(rows, 500):
-        SireneChange.insert_many(batch).on_conflict_ignore().execute()
+    fields = ["firm", "report", "company", "kind", "siret", "before", "after", "key", "status"]
+    statement = insert_statement(SireneChange, fields) + " ON CONFLICT DO NOTHING"  # both engines
+    cursor = database.cursor()
+    for batch in chunked(rows, ROWS_PER_BATCH):
+        cursor.executemany(statement, [tuple(row[f] for f in fields) for row in batch])
     return _summaries(list(reports.values()))
+
+
+def rows_of(query):
+    """The query's rows as the driver returns them (tuples, no model): tens of thousands of rows are
+    read here, and peewee's row wrapping would cost more than the query."""
+    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _opened(opened):
@@ -64,14 +75,15 @@ def _opened(opened):
         return []
     candidates = []
     for batch in chunked(sorted(opened), IDS_PER_QUERY):
-        candidates.extend(DE.select(Company.firm, Company.id, DE.siret, directory_address()).join(
-            Company, on=(Company.siren == DE.siren)).where(DE.siret.in_(batch)).tuples())
+        candidates.extend(rows_of(DE.select(Company.firm, Company.id, DE.siret, directory_address()).join(
+            Company, on=(Company.siren == DE.siren)).where(DE.siret.in_(batch))))
     companies = sorted({c for _f, c, _s, _a in candidates})
     known = set()
     for batch in chunked(companies, IDS_PER_QUERY):
-        known |= set(E.select(E.company, E.siret).where(E.company.in_(batch)).tuples())
-        known |= set(RemovedEstablishment.select(RemovedEstablishment.company, RemovedEstablishment.siret)
-                     .where(RemovedEstablishment.company.in_(batch)).tuples())
+        known |= set(rows_of(E.select(E.company, E.siret).where(E.company.in_(batch))))
+        removed = RemovedEstablishment
+        known |= set(rows_of(removed.select(removed.company, removed.siret)
+                             .where(removed.company.in_(batch))))
     return [(firm, company, OPENED, siret, "", address) for firm, company, siret, address in candidates
             if (company, siret) not in known]
 
@@ -79,14 +91,14 @@ def _opened(opened):
 def _closed():
     query = (E.select(E.firm, E.company, E.siret, E.address).join(DE, on=(DE.siret == E.siret))
              .where(E.is_active & ~directory_is_active()))
-    return [(firm, company, CLOSED, siret, address, "") for firm, company, siret, address in query.tuples()]
+    return [(firm, company, CLOSED, siret, address, "") for firm, company, siret, address in rows_of(query)]
 
 
 def _ceased(ceased):
     found = []
     for batch in chunked(sorted(ceased), IDS_PER_QUERY):
-        found += [(firm, company, CEASED, "", name, "") for firm, company, name in Company.select(
-            Company.firm, Company.id, Company.name).where(Company.siren.in_(batch)).tuples()]
+        found += [(firm, company, CEASED, "", name, "") for firm, company, name in rows_of(Company.select(
+            Company.firm, Company.id, Company.name).where(Company.siren.in_(batch)))]
     return found
 
 
@@ -94,7 +106,7 @@ def _renamed():
     query = (Company.select(Company.firm, Company.id, Company.name, DU.denomination)
              .join(DU, on=(DU.siren == Company.siren))
              .where(DU.denomination.is_null(False) & (DU.denomination != Company.name)))
-    return [(firm, company, RENAMED, "", name, new) for firm, company, name, new in query.tuples()]
+    return [(firm, company, RENAMED, "", name, new) for firm, company, name, new in rows_of(query)]
 
 
 def _establishment_changes():
@@ -104,7 +116,7 @@ def _establishment_changes():
              .join(DE, on=(DE.siret == E.siret))
              .where((E.name != name) | (E.address != address)))
     found = []
-    for firm, company, siret, old_name, new_name, old_address, new_address in query.tuples():
+    for firm, company, siret, old_name, new_name, old_address, new_address in rows_of(query):
         if old_name != new_name:
             found.append((firm, company, SIGN, siret, old_name, new_name))
         if old_address != new_address:
