@@ -5,8 +5,9 @@
    to date, so that both have the same columns).
 3. The rows are read from one snapshot of the SQLite file (a read transaction: the portal may keep
    running, its later writes are not copied) and written with COPY, table after table in the order
-   of their foreign keys, in one transaction on the target; sequences then start after the
-   highest id.
+   of their foreign keys, in one transaction on the target, with the secondary indexes and foreign
+   keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
+   after the highest id.
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
    Sirene import on PostgreSQL does.
 4. Before that transaction commits, each table is read back: its row count and its checksum must
@@ -113,12 +114,15 @@ def _copy_data(target, progress):
     try:
         with target.atomic():
             copies = []
+            rebuild = _set_aside_indexes_and_foreign_keys(target)
             for table in order:
                 columns = target.get_columns(table)
                 copies.append(_copy_table(source, target, table, columns))
                 _verify(target, copies[-1], columns)
                 if progress:
                     progress(copies[-1])
+            for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
+                target.execute_sql(statement)
             _reset_sequences(target, order)
             wrong = [c.name for c in copies if not c.equal]
             if wrong:
@@ -126,6 +130,25 @@ def _copy_data(target, progress):
         return copies
     finally:
         source.execute_sql("COMMIT")
+
+
+def _set_aside_indexes_and_foreign_keys(target):
+    """Drop the secondary indexes and the foreign keys the migrations made (each row would otherwise
+    update every index and check every key one by one); returns the statements that make them again."""
+    keys = target.execute_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+    indexes = target.execute_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') "
+        "AND connamespace = current_schema()::regnamespace)").fetchall()
+    for table, name, _definition in keys:
+        target.execute_sql(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+    for name, _definition in indexes:
+        target.execute_sql(f"DROP INDEX {_quote(name)}")
+    return ([definition for _name, definition in indexes]
+            + [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
+               for table, name, definition in keys])
 
 
 def _in_dependency_order(target, tables):

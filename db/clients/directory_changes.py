@@ -3,17 +3,20 @@ notifications ».
 
 An import never changes a firm's data by itself: the administrator applies or dismisses each change
 on the Veille Sirene page (db/clients/watch.py), or a whole company's on « Mettre à jour depuis le
-référentiel Sirene ». So before the import, the directory's active establishments and ceased units
-of the registered SIRENs are noted; after it, db/clients/watch_report.py writes one report per firm
-whose clients changed (new establishments, closed ones, ceased companies, new names and addresses),
-and the firm's administrators get one notice linking to it, whatever the number of companies.
+référentiel Sirene ». So before the import, the active establishments of the client companies that
+they have not registered, and the ceased units among them, are noted; after it,
+db/clients/watch_report.py writes one report per firm whose clients changed (new establishments,
+closed ones, ceased companies, new names and addresses), and the firm's administrators get
+one notice linking to it, whatever the number of companies.
 """
 from dataclasses import dataclass
 
-from db.clients.writes import active_in_directory
+from peewee import SQL, fn
+
+from db.clients.writes import active_in_directory, directory_address
 from db.database import database
 from db.identifiers import format_siren
-from db.models import Company, DirectoryEstablishment, DirectoryUnit, User
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, User
 from db.models.accounts import ROLE_ADMIN
 from db.models.watch import CEASED, CLOSED, MOVED, OPENED, RENAMED, SIGN
 from db.notifications import notify
@@ -33,15 +36,20 @@ WORDS = {  # kind: (one, many), as a notice counts them
 
 @dataclass
 class Before:
-    active: dict  # {siret: siren} of the active establishments of registered SIRENs
+    unregistered: set  # {(company id, siret)} of active establishments not registered in the company
     ceased: set  # registered SIRENs whose unit is ceased
 
 
-def active_of_clients():
-    """{siret: siren} of the directory's active establishments of every registered SIREN."""
-    registered = Company.select(Company.siren).distinct()
-    query = DE.select(DE.siret, DE.siren).where(DE.siren.in_(registered) & active_in_directory())
-    return dict(database.execute_sql(*query.sql()).fetchall())  # tens of thousands of rows: no models
+def unregistered_active():
+    """[(firm id, company id, siret, address)] of the directory's active establishments of the client
+    companies that are not registered in them: where a new establishment shows. One anti-join; small
+    when companies register all their establishments, as most do."""
+    registered = Establishment.select(SQL("1")).where(
+        (Establishment.company == Company.id) & (Establishment.siret == DE.siret))
+    query = (DE.select(Company.firm, Company.id, DE.siret, directory_address())
+             .join(Company, on=(Company.siren == DE.siren))
+             .where(active_in_directory() & ~fn.EXISTS(registered)))
+    return database.execute_sql(*query.sql()).fetchall()  # no models: thousands of rows
 
 
 def ceased_of_clients():
@@ -53,7 +61,7 @@ def ceased_of_clients():
 
 def before_import():
     """What notify_changes compares with: taken just before the directory changes."""
-    return Before(active_of_clients(), ceased_of_clients())
+    return Before({(company, siret) for _f, company, siret, _a in unregistered_active()}, ceased_of_clients())
 
 
 def notify_changes(before, source="stock"):
@@ -61,7 +69,7 @@ def notify_changes(before, source="stock"):
     Returns the number of notices written."""
     from db.clients.watch_report import write_reports
 
-    opened = {siret: siren for siret, siren in active_of_clients().items() if siret not in before.active}
+    opened = [row for row in unregistered_active() if (row[1], row[2]) not in before.unregistered]
     reports = write_reports(opened, ceased_of_clients() - before.ceased, source)
     admins = _administrators(set(reports))
     written = 0

@@ -2,8 +2,8 @@
 SireneChange rows (db/models/watch.py) under one SireneReport per firm.
 
 Found set-based over all the firms at once (a few queries, whatever the number of companies):
-- new establishments: active now, not before the import (the caller's `opened`), of a registered
-  SIREN, neither registered in the company nor removed from it on purpose;
+- new establishments: active and not registered in their client company now, not before the import
+  (the caller's `opened`), unless an administrator removed them from the company on purpose;
 - closed: registered establishments still marked active whose directory row is closed;
 - ceased companies: units ceased by this import (`ceased`);
 - new names (raison sociale, enseigne) and addresses: the registered value differs from the
@@ -43,15 +43,15 @@ def change_key(company_id, kind, siret, after):
 
 def write_reports(opened, ceased, source):
     """{firm_id: (report id, [(company name, siren, {kind: count})])} of the firms with new changes."""
-    found = _opened(opened) + _closed() + _ceased(ceased) + _renamed() + _establishment_changes()
+    found = _opened(opened) + _ceased(ceased) + _renamed() + _establishment_changes()
     if not found:
         return {}
     now = clock.now()
     firms = sorted({row[0] for row in found})
+    last = SireneReport.select(fn.MAX(SireneReport.id)).scalar() or 0  # imports run one at a time
     SireneReport.insert_many([{"firm": f, "created_at": now, "source": source} for f in firms]).execute()
     reports = dict(SireneReport.select(SireneReport.firm, SireneReport.id).where(
-        SireneReport.firm.in_(firms) & (SireneReport.created_at == now) & (SireneReport.source == source)
-    ).tuples())
+        SireneReport.firm.in_(firms) & (SireneReport.id > last)).tuples())
     rows = [{"firm": firm, "report": reports[firm], "company": company, "kind": kind, "siret": siret,
              "before": before or "", "after": after or "",
              "key": change_key(company, kind, siret, after or ""), "status": PENDING}
@@ -71,27 +71,15 @@ def rows_of(query):
 
 
 def _opened(opened):
-    if not opened:
-        return []
-    candidates = []
-    for batch in chunked(sorted(opened), IDS_PER_QUERY):
-        candidates.extend(rows_of(DE.select(Company.firm, Company.id, DE.siret, directory_address()).join(
-            Company, on=(Company.siren == DE.siren)).where(DE.siret.in_(batch))))
-    companies = sorted({c for _f, c, _s, _a in candidates})
-    known = set()
+    """The new establishments, but those removed from their company on purpose."""
+    companies = sorted({company for _f, company, _s, _a in opened})
+    removed = set()
     for batch in chunked(companies, IDS_PER_QUERY):
-        known |= set(rows_of(E.select(E.company, E.siret).where(E.company.in_(batch))))
-        removed = RemovedEstablishment
-        known |= set(rows_of(removed.select(removed.company, removed.siret)
-                             .where(removed.company.in_(batch))))
-    return [(firm, company, OPENED, siret, "", address) for firm, company, siret, address in candidates
-            if (company, siret) not in known]
-
-
-def _closed():
-    query = (E.select(E.firm, E.company, E.siret, E.address).join(DE, on=(DE.siret == E.siret))
-             .where(E.is_active & ~directory_is_active()))
-    return [(firm, company, CLOSED, siret, address, "") for firm, company, siret, address in rows_of(query)]
+        kept_out = RemovedEstablishment
+        removed |= set(rows_of(kept_out.select(kept_out.company, kept_out.siret)
+                               .where(kept_out.company.in_(batch))))
+    return [(firm, company, OPENED, siret, "", address) for firm, company, siret, address in opened
+            if (company, siret) not in removed]
 
 
 def _ceased(ceased):
@@ -110,13 +98,16 @@ def _renamed():
 
 
 def _establishment_changes():
-    """New enseignes and new addresses of registered establishments."""
-    name, address = directory_name(), directory_address()
-    query = (E.select(E.firm, E.company, E.siret, E.name, name, E.address, address)
+    """Registered establishments now closed, and their new enseignes and addresses: one scan."""
+    name, address, active = directory_name(), directory_address(), directory_is_active()
+    query = (E.select(E.firm, E.company, E.siret, E.is_active, active, E.name, name, E.address, address)
              .join(DE, on=(DE.siret == E.siret))
-             .where((E.name != name) | (E.address != address)))
+             .where((E.is_active & ~active) | (E.name != name) | (E.address != address)))
     found = []
-    for firm, company, siret, old_name, new_name, old_address, new_address in rows_of(query):
+    for firm, company, siret, was_active, active_now, old_name, new_name, old_address, new_address in rows_of(
+            query):
+        if was_active and not active_now:
+            found.append((firm, company, CLOSED, siret, old_address, ""))
         if old_name != new_name:
             found.append((firm, company, SIGN, siret, old_name, new_name))
         if old_address != new_address:
