@@ -3,14 +3,13 @@
 SQLite and PostgreSQL hand the same value back differently (a boolean as 1 or t, a timestamp as
 text with or without fractions, bytes as a buffer or escaped hex). Each value of a column whose
 type differs is put in one canonical form, each row joined into one text, and the table's checksum
-is the sum (mod 2^128) of those texts' MD5: it does not depend on the order rows come back in.
-The source side sums the rows it sends; the target side reads them back with COPY … TO STDOUT.
+is the sum of the first 8 bytes of those texts' MD5: it does not depend on the order rows come back in.
+The source side sums the rows it sends; PostgreSQL sums the same hashes of the copied rows in SQL.
 """
 import datetime
 import hashlib
-import io
 
-MODULUS = 1 << 128
+MODULUS = 1 << 64  # checksums are printed modulo 2^64
 
 class _Null(float):
     """Written unquoted by csv's QUOTE_NONNUMERIC (a number) as \\N: COPY's NULL, while every text,
@@ -30,6 +29,8 @@ def _timestamp(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None).isoformat(" ")
+    if len(value) == 19 and value[10] == " ":  # "2026-12-01 22:04:21", as both engines write most
+        return value
     return datetime.datetime.fromisoformat(str(value)).replace(tzinfo=None).isoformat(" ")
 
 
@@ -59,8 +60,31 @@ CANONICAL = {
 
 
 def row_hash(values):
-    text = "\x1f".join("\\N" if v is None else str(v) for v in values)
-    return int.from_bytes(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).digest(), "big")
+    """The first 8 bytes of the MD5 of the row's canonical text, as a signed integer (PostgreSQL's
+    bigint, so that the target sums the very same numbers in SQL)."""
+    text = "\x1f".join(["\\N" if v is None else str(v) for v in values])
+    return int.from_bytes(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).digest()[:8], "big",
+                          signed=True)
+
+
+# The same canonical text computed by PostgreSQL, per column type (column name as {c}).
+TARGET_TEXT = {
+    "boolean": "CASE WHEN {c} THEN '1' ELSE '0' END",
+    "timestamp without time zone": "CASE WHEN mod(extract(microseconds FROM {c})::bigint, 1000000) = 0 "
+                                   "THEN to_char({c}, 'YYYY-MM-DD HH24:MI:SS') "
+                                   "ELSE to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US') END",
+    "date": "to_char({c}, 'YYYY-MM-DD')",
+    "bytea": "encode({c}, 'hex')",
+}
+
+
+def checksum_query(table, columns):
+    """SQL giving (rows, sum of row_hash) of a table of the target, computed by the server."""
+    texts = [f"COALESCE({TARGET_TEXT.get(c.data_type, '{c}::text').format(c=chr(34) + c.name + chr(34))}, "
+             "'\\N')" for c in columns]
+    text = " || chr(31) || ".join(texts)
+    return (f"SELECT COUNT(*), COALESCE(SUM(('x' || substr(md5({text}), 1, 16))::bit(64)::bigint), 0) "
+            f'FROM "{table}"')
 
 
 def canonical_row(row, canonical, binary):
@@ -72,42 +96,3 @@ def canonical_row(row, canonical, binary):
     for i, convert in canonical:
         row[i] = convert(row[i])
     return row
-
-
-class Reader(io.TextIOBase):
-    """Receives COPY … TO STDOUT (text format) row by row and sums the rows' checksum."""
-
-    def __init__(self, copy, canonical, binary):
-        self.copy, self.canonical, self.binary = copy, canonical, binary
-        self.pending = ""  # a row cut between two writes
-
-    def writable(self):
-        return True
-
-    def write(self, data):
-        lines = (self.pending + data).split("\n")  # newlines inside values are escaped
-        self.pending = lines.pop()
-        for line in lines:
-            values = [None if v == "\\N" else _unescape(v) for v in line.split("\t")]
-            self.copy.copied_checksum += row_hash(canonical_row(values, self.canonical, self.binary))
-            self.copy.copied_rows += 1
-        return len(data)
-
-
-ESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
-
-
-def _unescape(value):
-    """A value of COPY's text format (backslash escapes) as it was stored."""
-    if "\\" not in value:
-        return value
-    out, i = [], 0
-    while i < len(value):
-        char = value[i]
-        if char == "\\" and i + 1 < len(value):
-            out.append(ESCAPES.get(value[i + 1], value[i + 1]))
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)

@@ -11,7 +11,8 @@
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
    Sirene import on PostgreSQL does.
 4. Before that transaction commits, each table is read back: its row count and its checksum must
-   equal the source's. The checksum is the sum (mod 2^128) of the MD5 of each row's canonical text,
+   equal the source's. The checksum is the sum of the (first 8 bytes of the) MD5 of each row's
+   canonical text, computed in Python for the rows sent and in SQL by PostgreSQL for the rows copied,
    so it does not depend on the order the engines return rows in; values are put in one canonical
    form first (booleans as 1/0, timestamps by datetime, bytes in hex, NULL as \\N).
 
@@ -20,17 +21,21 @@ Any failure rolls the data back and drops the tables the copy created: the targe
 import contextlib
 import csv
 import io
+from collections import namedtuple
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
-from db.copy_checksum import CANONICAL, MODULUS, NULL, Reader, canonical_row, row_hash
+from db.copy_checksum import CANONICAL, MODULUS, NULL, canonical_row, checksum_query, row_hash
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
 
 HISTORY = "schema_migration"  # each database keeps its own migration history
 ROWS_PER_COPY = 20000
+
+
+Column = namedtuple("Column", "name data_type default max_length")
 
 
 class CopyError(Exception):
@@ -51,7 +56,7 @@ class TableCopy:
 
     @property
     def checksum_hex(self):
-        return f"{self.checksum:032x}"
+        return f"{self.checksum % MODULUS:016x}"
 
 
 def copy_to(target_url, progress=None):
@@ -115,15 +120,16 @@ def _copy_data(target, progress):
         with target.atomic():
             copies = []
             rebuild = _set_aside_indexes_and_foreign_keys(target)
+            catalog = _columns(target)
             for table in order:
-                columns = target.get_columns(table)
+                columns = catalog[table]
                 copies.append(_copy_table(source, target, table, columns))
                 _verify(target, copies[-1], columns)
                 if progress:
                     progress(copies[-1])
             for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
                 target.execute_sql(statement)
-            _reset_sequences(target, order)
+            _reset_sequences(target, catalog, order)
             wrong = [c.name for c in copies if not c.equal]
             if wrong:
                 raise CopyError(f"Vérification échouée pour {', '.join(wrong)} : rien n’a été copié.")
@@ -153,7 +159,13 @@ def _set_aside_indexes_and_foreign_keys(target):
 
 def _in_dependency_order(target, tables):
     """Tables after those their foreign keys point to (self references aside)."""
-    needs = {t: {fk.dest_table for fk in target.get_foreign_keys(t)} - {t} for t in tables}
+    needs = {t: set() for t in tables}
+    for table, points_to in target.execute_sql(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall():
+        table, points_to = table.strip('"'), points_to.strip('"')
+        if table in needs and points_to != table:
+            needs[table].add(points_to)
     ordered, done = [], set()
     while len(ordered) < len(tables):
         ready = sorted(t for t in tables if t not in done and needs[t] <= done)
@@ -173,9 +185,10 @@ def _copy_table(source, target, table, columns):
     names = ", ".join(_quote(c.name) for c in columns)
     canonical, binary = _special(columns)
     copy = TableCopy(table)
-    lengths = _lengths(target, table)
-    read = ", ".join(f"substr({_quote(c.name)}, 1, {lengths[c.name]})" if c.name in lengths
-                     else _quote(c.name) for c in columns)
+    # SQLite keeps text longer than its varchar column (the Sirene import stores INSEE's values as
+    # they come); PostgreSQL's own import cuts it to that length, and so does the copy.
+    read = ", ".join(f"substr({_quote(c.name)}, 1, {c.max_length})" if c.max_length else _quote(c.name)
+                     for c in columns)
     cursor = source.execute_sql(f"SELECT {read} FROM {_quote(table)}")
     statement = f"COPY {_quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     writer_cursor = target.cursor()
@@ -195,7 +208,6 @@ def _copy_table(source, target, table, columns):
         copy.rows += len(rows)
         buffer.seek(0)
         writer_cursor.copy_expert(statement, buffer)
-    copy.checksum %= MODULUS
     return copy
 
 
@@ -205,29 +217,28 @@ def _special(columns):
     return canonical, [i for i, c in enumerate(columns) if c.data_type == "bytea"]
 
 
-def _lengths(target, table):
-    """{column: maximum length} of the table's varchar columns: SQLite keeps longer text (the Sirene
-    import stores INSEE's values as they come), PostgreSQL's own import cuts it to that length."""
-    rows = target.execute_sql(
-        "SELECT column_name, character_maximum_length FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = %s AND data_type = 'character varying' "
-        "AND character_maximum_length IS NOT NULL", (table,))
-    return dict(rows.fetchall())
-
-
 def _verify(target, copy, columns):
-    """Read the table back from the target (COPY TO) and sum the same checksum."""
-    canonical, binary = _special(columns)
-    names = ", ".join(_quote(c.name) for c in columns)
-    reader = Reader(copy, canonical, binary)
-    target.cursor().copy_expert(f"COPY {_quote(copy.name)} ({names}) TO STDOUT", reader)
-    copy.copied_checksum %= MODULUS
+    """Count the copied rows and sum their checksum on the target, in SQL."""
+    rows, total = target.execute_sql(checksum_query(copy.name, columns)).fetchone()
+    copy.copied_rows, copy.copied_checksum = rows, int(total)
 
 
-def _reset_sequences(target, tables):
+def _columns(target):
+    """{table: [Column]} of the target's schema, in one query of the catalog (its views are slow)."""
+    columns = {}
+    for row in target.execute_sql(
+            "SELECT table_name, column_name, data_type, column_default, "
+            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END "
+            "FROM information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position").fetchall():
+        columns.setdefault(row[0], []).append(Column(*row[1:]))
+    return columns
+
+
+def _reset_sequences(target, catalog, tables):
     """Each serial column's sequence starts after the highest id copied."""
     for table in tables:
-        for column in target.get_columns(table):
+        for column in catalog[table]:
             if not (column.default or "").startswith("nextval("):
                 continue
             target.execute_sql(
