@@ -6,11 +6,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from db import counts, demo, schema
+from db import clock, copy_to, counts, demo, schema
 from db.database import database
 from db.declarations import catalogue
 from db.errors import Invalid
-from db.sirene import SireneImportError, import_files
+from db.sirene import SireneImportError, daily, import_files
+from db.sirene.online import OnlineDirectoryError, SireneApi
 from db.support import agents
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "db", "data", "sirene")
@@ -50,6 +51,30 @@ def db_status():
     with database.connection_context():
         for name, applied in schema.status():
             click.echo(f"[{'x' if applied else ' '}] {name}  {applied or ''}")
+
+
+@db_cli.command("copy-to")
+@click.argument("target_url")
+def db_copy_to(target_url):
+    """Copie l'installation SQLite dans une base PostgreSQL vide (schéma par les migrations, données
+    par COPY), vérifie chaque table (lignes et somme de contrôle) et dit quoi changer à la configuration."""
+    def progress(table):
+        click.echo(f"  {table.name} : {_number(table.rows)} ligne(s), somme {table.checksum_hex}")
+
+    click.echo(f"Copie vers {copy_to.masked(target_url)}…")
+    try:
+        with database.connection_context():
+            copies = copy_to.copy_to(target_url, progress)
+    except copy_to.CopyError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(c.rows for c in copies)
+    click.echo(f"Copie vérifiée : {len(copies)} tables, {_number(rows)} lignes, mêmes nombres de lignes "
+               "et mêmes sommes de contrôle des deux côtés.")
+    click.echo(copy_to.next_steps(target_url))
+
+
+def _number(value):
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @db_cli.command("check-counts")
@@ -126,6 +151,30 @@ def _import(files):
         f"Référentiel Sirene : {counts['unites_legales']} unité(s) légale(s), "
         f"{counts['etablissements']} établissement(s) importé(s)."
     )
+
+
+@sirene_cli.command("update")
+@click.option("--jour", default=None, help="Jour de traitement INSEE (AAAA-MM-JJ) ; aujourd'hui par défaut.")
+def sirene_update(jour):
+    """Mise à jour quotidienne du référentiel par l'API Sirene de l'INSEE, puis le rapport de la Veille
+    Sirene de chaque cabinet. En cas d'échec de l'API, rien n'est modifié."""
+    config = current_app.config
+    if not (config["SIRENE_API_URL"] and config["SIRENE_API_KEY"]):
+        raise click.ClickException("Configurez SIRENE_API_URL et SIRENE_API_KEY (API Sirene de l'INSEE) "
+                                   "pour la mise à jour quotidienne.")
+    day = jour or clock.to_paris(clock.now()).date().isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise click.UsageError("--jour : une date AAAA-MM-JJ, par exemple 2026-12-01.")
+    api = SireneApi(config["SIRENE_API_URL"], config["SIRENE_API_KEY"], timeout=config["SIRENE_API_TIMEOUT"],
+                    retries=config["SIRENE_API_RETRIES"], max_wait=config["SIRENE_API_MAX_WAIT"])
+    try:
+        with database.connection_context():
+            done = daily.update_directory(api, day)
+    except OnlineDirectoryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Mise à jour Sirene du {day[8:]}/{day[5:7]}/{day[:4]} : {_number(done.establishments)} "
+               f"établissement(s) et {_number(done.units)} unité(s) légale(s) mis à jour, "
+               f"{_number(done.notices)} avis de la Veille Sirene envoyé(s).")
 
 
 @click.command("demo")

@@ -19,6 +19,8 @@ ENVIRONMENT = {
     "SIRENE_API_URL": str,
     "SIRENE_API_KEY": str,
     "SIRENE_API_TIMEOUT": int,  # seconds
+    "SIRENE_API_RETRIES": int,  # sirene update: tries again after a 429, at most this many times
+    "SIRENE_API_MAX_WAIT": int,  # seconds: a longer Retry-After gives up
     "PORTAL_MODE": str,  # "demo" (outbox page, demo logins) or "production"
     "PUBLIC_URL": str,
     "TRUSTED_PROXIES": str,  # "127.0.0.1" or "10.0.0.0/8, 192.0.2.4"
@@ -47,6 +49,8 @@ def defaults(instance_path):
         "SIRENE_API_URL": "",
         "SIRENE_API_KEY": "",
         "SIRENE_API_TIMEOUT": 10,
+        "SIRENE_API_RETRIES": 3,
+        "SIRENE_API_MAX_WAIT": 60,
         "PUBLIC_URL": "",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

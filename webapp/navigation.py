@@ -33,6 +33,7 @@ MENU = [
         Entry("Couverture des déclarations", "coverage.index", admin_only=True),
         Entry("Demande en attente", "requests.index", admin_only=True),
         Entry("Journal", "journal.index", admin_only=True),
+        Entry("Veille Sirene", "watch.report", admin_only=True, clients_only=True),
         Entry("Consulter le récapitulatif", "recap.firm", admin_only=True),
     ]),
     ("Votre compte", [

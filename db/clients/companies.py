@@ -13,9 +13,11 @@ from db.clients.writes import (
     copy_establishments,
     delete_company,
     delete_habilitations,
+    forget_removed,
     inherit_company_declarations,
     inherit_portfolio_declarations,
     move_company,
+    remember_removed,
     unregister_establishments,
 )
 from db.database import database
@@ -128,6 +130,7 @@ def set_establishments(actor, company_id, sirets):
     with database.atomic():
         if plan.to_add:
             copy_establishments(company, plan.to_add)
+            forget_removed(company, plan.to_add)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(plan.to_add))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
@@ -136,6 +139,7 @@ def set_establishments(actor, company_id, sirets):
             rights.rights_removed(actor, _habilitations_of(removed),
                                   f"établissement(s) de {company.name} désinscrit(s)")
             unregister_establishments(company, removed)
+            remember_removed(company, [e.siret for e in plan.to_remove])
         audit.record(
             actor,
             "company.establishments",

@@ -1,69 +1,82 @@
-"""What a Sirene import changed for the firms' clients, told in « Vos notifications ».
+"""What a Sirene import changed for the firms' clients: the Veille Sirene report, told in « Vos
+notifications ».
 
-An import never changes a firm's data by itself: the administrator reviews and applies a company's
-changes on « Mettre à jour depuis le référentiel Sirene ». So the import compares, for the SIRENs
-that firms registered, the directory's active establishments before and after, and tells each firm's
-administrators which of their companies have establishments newly closed or newly active, with a
-link to that page. One notice per firm and import, whatever the number of companies concerned.
+An import never changes a firm's data by itself: the administrator applies or dismisses each change
+on the Veille Sirene page (db/clients/watch.py), or a whole company's on « Mettre à jour depuis le
+référentiel Sirene ». So before the import, the active establishments of the client companies that
+they have not registered, and the ceased units among them, are noted; after it,
+db/clients/watch_report.py writes one report per firm whose clients changed (new establishments,
+closed ones, ceased companies, new names and addresses), and the firm's administrators get
+one notice linking to it, whatever the number of companies.
 """
-from peewee import chunked
+from dataclasses import dataclass
 
-from db.bulk import IDS_PER_QUERY
-from db.clients.writes import active_in_directory
+from peewee import SQL, fn
+
+from db.clients.writes import active_in_directory, directory_address
+from db.database import database
 from db.identifiers import format_siren
-from db.models import Company, DirectoryEstablishment, Establishment, User
+from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, User
 from db.models.accounts import ROLE_ADMIN
+from db.models.watch import CEASED, CLOSED, MOVED, OPENED, RENAMED, SIGN
 from db.notifications import notify
 from db.notifications.kinds import SIRENE_CHANGES
 
 DE = DirectoryEstablishment
 NAMED = 5  # companies named in a notice; the others are counted
+WORDS = {  # kind: (one, many), as a notice counts them
+    OPENED: ("nouvel établissement actif", "nouveaux établissements actifs"),
+    CLOSED: ("établissement inscrit fermé", "établissements inscrits fermés"),
+    CEASED: ("entreprise cessée", "entreprises cessées"),
+    RENAMED: ("nouvelle raison sociale", "nouvelles raisons sociales"),
+    SIGN: ("nouvelle enseigne", "nouvelles enseignes"),
+    MOVED: ("nouvelle adresse", "nouvelles adresses"),
+}
 
 
-def active_of_clients():
-    """{siret: siren} of the directory's active establishments of every registered SIREN."""
+@dataclass
+class Before:
+    unregistered: set  # {(company id, siret)} of active establishments not registered in the company
+    ceased: set  # registered SIRENs whose unit is ceased
+
+
+def unregistered_active():
+    """[(firm id, company id, siret, address)] of the directory's active establishments of the client
+    companies that are not registered in them: where a new establishment shows. One anti-join; small
+    when companies register all their establishments, as most do."""
+    registered = Establishment.select(SQL("1")).where(
+        (Establishment.company == Company.id) & (Establishment.siret == DE.siret))
+    query = (DE.select(Company.firm, Company.id, DE.siret, directory_address())
+             .join(Company, on=(Company.siren == DE.siren))
+             .where(active_in_directory() & ~fn.EXISTS(registered)))
+    return database.execute_sql(*query.sql()).fetchall()  # no models: thousands of rows
+
+
+def ceased_of_clients():
     registered = Company.select(Company.siren).distinct()
-    query = DE.select(DE.siret, DE.siren).where(DE.siren.in_(registered) & active_in_directory())
-    return dict(query.tuples())
+    query = DirectoryUnit.select(DirectoryUnit.siren).where(
+        DirectoryUnit.siren.in_(registered) & (DirectoryUnit.etat == "C"))
+    return {s for (s,) in database.execute_sql(*query.sql()).fetchall()}
 
 
-def notify_changes(before):
-    """Compare with active_of_clients() taken before the import; notify the firms concerned.
+def before_import():
+    """What notify_changes compares with: taken just before the directory changes."""
+    return Before({(company, siret) for _f, company, siret, _a in unregistered_active()}, ceased_of_clients())
+
+
+def notify_changes(before, source="stock"):
+    """Write the firms' reports of what changed since `before`, and notify their administrators.
     Returns the number of notices written."""
-    after = active_of_clients()
-    opened = {siret: after[siret] for siret in after.keys() - before.keys()}
-    closed = {siret: before[siret] for siret in before.keys() - after.keys()}
-    if not opened and not closed:
-        return 0
-    changes = _per_company(opened, closed)
-    admins = _administrators({company.firm_id for company in changes})
+    from db.clients.watch_report import write_reports
+
+    opened = [row for row in unregistered_active() if (row[1], row[2]) not in before.unregistered]
+    reports = write_reports(opened, ceased_of_clients() - before.ceased, source)
+    admins = _administrators(set(reports))
     written = 0
-    for firm_id, companies in _by_firm(changes).items():
-        text, link = _notice(companies, changes)
-        written += notify(SIRENE_CHANGES, admins.get(firm_id, []), text, link=link, firm_id=firm_id)
+    for firm_id, (report_id, companies) in reports.items():
+        written += notify(SIRENE_CHANGES, admins.get(firm_id, []), _notice(companies),
+                          link=f"watch.report?report_id={report_id}", firm_id=firm_id)
     return written
-
-
-def _per_company(opened, closed):
-    """{Company: (registered establishments now closed, active establishments not registered)}."""
-    sirens = set(opened.values()) | set(closed.values())
-    companies = []
-    for batch in chunked(sorted(sirens), IDS_PER_QUERY):
-        companies.extend(Company.select(Company.id, Company.firm, Company.siren, Company.name).where(
-            Company.siren.in_(batch)))
-    registered = set()
-    for batch in chunked([c.id for c in companies], IDS_PER_QUERY):
-        registered |= set(Establishment.select(Establishment.company, Establishment.siret).where(
-            Establishment.company.in_(batch)).tuples())
-    changes = {}
-    for company in companies:
-        now_closed = sum(1 for s, siren in closed.items()
-                         if siren == company.siren and (company.id, s) in registered)
-        now_open = sum(1 for s, siren in opened.items()
-                       if siren == company.siren and (company.id, s) not in registered)
-        if now_closed or now_open:
-            changes[company] = (now_closed, now_open)
-    return changes
 
 
 def _administrators(firm_ids):
@@ -74,32 +87,18 @@ def _administrators(firm_ids):
     return admins
 
 
-def _by_firm(changes):
-    firms = {}
-    for company in sorted(changes, key=lambda c: (c.name, c.siren)):
-        firms.setdefault(company.firm_id, []).append(company)
-    return firms
-
-
-def _notice(companies, changes):
-    """(text, link) of one firm's notice."""
+def _notice(companies):
+    """The text of one firm's notice; companies: [(name, siren, {kind: count})] sorted by name."""
     parts = []
-    for company in companies[:NAMED]:
-        now_closed, now_open = changes[company]
-        said = [_count(now_closed, "établissement inscrit fermé", "établissements inscrits fermés"),
-                _count(now_open, "nouvel établissement actif", "nouveaux établissements actifs")]
-        said = ", ".join(p for p in said if p)
-        parts.append(f"{company.name} ({format_siren(company.siren)})\u202f: {said}")
+    for name, siren, counted in companies[:NAMED]:
+        said = ", ".join(_count(counted[kind], *WORDS[kind]) for kind in WORDS if counted.get(kind))
+        parts.append(f"{name} ({format_siren(siren)})\u202f: {said}")
     others = len(companies) - NAMED
     if others > 0:
         parts.append(_count(others, "autre entreprise", "autres entreprises"))
-    text = ("Référentiel Sirene mis à jour\u202f: " + "\u202f; ".join(parts)
-            + ". Vérifiez-les avec « Mettre à jour depuis le référentiel Sirene ».")
-    link = f"companies.refresh?company_id={companies[0].id}" if len(companies) == 1 else "portfolios.index"
-    return text, link
+    return ("Référentiel Sirene mis à jour\u202f: " + "\u202f; ".join(parts)
+            + ". Appliquez ou ignorez chaque changement dans la Veille Sirene.")
 
 
 def _count(number, one, many):
-    if not number:
-        return ""
     return f"{number} {one}" if number == 1 else f"{number:,} {many}".replace(",", "\u202f")

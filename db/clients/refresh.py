@@ -1,7 +1,8 @@
 """Mettre à jour depuis le référentiel Sirene: compare a client company with the current
 directory and apply what changed, only when the administrator validates.
 
-Changes found: a new raison sociale, new active establishments (offered for registration),
+Changes found: a new raison sociale, new active establishments (offered for registration, ticked,
+except those an administrator removed from the company on purpose: offered unticked, set aside),
 registered establishments now closed (flagged, their habilitations listed for removal),
 registered establishments whose address or name changed.
 """
@@ -18,13 +19,21 @@ from db.clients.writes import (
     directory_postcode,
     directory_street,
     directory_town,
+    forget_removed,
     inherit_company_declarations,
     unregister_establishments,
 )
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import format_siren
-from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, Habilitation
+from db.models import (
+    Company,
+    DirectoryEstablishment,
+    DirectoryUnit,
+    Establishment,
+    Habilitation,
+    RemovedEstablishment,
+)
 from db.notifications import rights
 
 DE = DirectoryEstablishment
@@ -43,9 +52,11 @@ class RefreshPlan:
     new_name: str = None
     ceased: bool = False
     new_active: list = field(default_factory=list)  # [(siret, address, is_siege)]
+    set_aside: list = field(default_factory=list)  # the same, removed on purpose earlier
     now_closed: list = field(default_factory=list)  # [Closed]
     changed: list = field(default_factory=list)  # [(Establishment, new name, new address)]
     missing: list = field(default_factory=list)  # registered, no longer in the directory
+    kept_closed: list = field(default_factory=list)  # closed, kept registered (flagged « fermé »)
 
     @property
     def has_changes(self):
@@ -63,6 +74,8 @@ def plan_refresh(actor, company_id):
     if plan.unit.name != company.name:
         plan.new_name = plan.unit.name
     registered = {e.siret: e for e in Establishment.select().where(Establishment.company == company.id)}
+    removed = {s for (s,) in RemovedEstablishment.select(RemovedEstablishment.siret).where(
+        RemovedEstablishment.company == company.id).tuples()}
     rows = (
         DE.select(
             DE.siret,
@@ -82,9 +95,12 @@ def plan_refresh(actor, company_id):
         current, active = registered.get(row["siret"]), bool(row["active"])
         if current is None:
             if active:
-                plan.new_active.append((row["siret"], row["addr"], bool(row["is_siege"])))
+                offered = plan.set_aside if row["siret"] in removed else plan.new_active
+                offered.append((row["siret"], row["addr"], bool(row["is_siege"])))
         elif not active and current.is_active:
             closed.append(current)
+        elif not active:
+            plan.kept_closed.append(current)
         elif (current.address, current.name) != (row["addr"], row["name"]):
             plan.changed.append((current, row["name"], row["addr"]))
     counts = habilitation_counts([e.id for e in closed])
@@ -98,12 +114,10 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
     chosen ones unregistered with their habilitations), chosen new establishments registered."""
     plan = plan_refresh(actor, company_id)
     company = plan.company
-    register = sorted({s for s, _a, _h in plan.new_active} & set(register_sirets))
-    unregister = [
-        c.establishment.id
-        for c in plan.now_closed
-        if str(c.establishment.id) in {str(i) for i in unregister_ids}
-    ]
+    register = sorted({s for s, _a, _h in plan.new_active + plan.set_aside} & set(register_sirets))
+    chosen = {str(i) for i in unregister_ids}
+    unregister = [e.id for e in [c.establishment for c in plan.now_closed] + plan.kept_closed
+                  if str(e.id) in chosen]
     with database.atomic():
         if plan.new_name:
             Company.update(name=plan.new_name).where(Company.id == company.id).execute()
@@ -113,6 +127,7 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
             refresh_search_text(Establishment.company == company.id)
         if register:
             copy_establishments(company, register)
+            forget_removed(company, register)
             new_ids = Establishment.select(Establishment.id).where(
                 (Establishment.company == company.id) & Establishment.siret.in_(register))
             inherit_company_declarations(company, [i for (i,) in new_ids.tuples()])
@@ -137,6 +152,9 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
                 "adresses mises à jour": [e.siret for e, _n, _a in plan.changed],
             },
         )
+        from db.clients.watch import settle  # the Veille Sirene's changes this refresh applied
+
+        settle(actor, company.id)
     return plan, register, unregister
 
 

@@ -8,9 +8,10 @@ They also keep the maintained counts (db/counts.py) of portfolios, companies and
 and of rights (delete_habilitations): a write of companies, establishments or habilitations that
 does not go through them must call counts.add or counts.recount itself.
 """
-from peewee import Case, Value, fn
+from peewee import Case, Value, chunked, fn
 
 from db import clock, counts
+from db.bulk import IDS_PER_QUERY
 from db.clients.search import stored_search_text
 from db.models import (
     COMPANY_DECLARATION_ESTABLISHMENTS,
@@ -25,6 +26,7 @@ from db.models import (
     EstablishmentDeclaration,
     Habilitation,
     PortfolioDeclaration,
+    RemovedEstablishment,
     RightTally,
 )
 
@@ -198,6 +200,21 @@ def unregister_establishments(company, establishment_ids):
     counts.add(COMPANY_ESTABLISHMENTS, {company.id: -removed})
     recount_declarations([company.id])
     return removed
+
+
+def remember_removed(company, sirets):
+    """Establishments unregistered on purpose: never offered again as new (db/models/watch.py)."""
+    rows = [{"firm": company.firm_id, "company": company.id, "siret": s, "removed_at": clock.now()}
+            for s in sirets]
+    for batch in chunked(rows, 500):
+        RemovedEstablishment.insert_many(batch).on_conflict_ignore().execute()
+
+
+def forget_removed(company, sirets):
+    """Registered again: no longer set aside."""
+    for batch in chunked(list(sirets), IDS_PER_QUERY):
+        RemovedEstablishment.delete().where(
+            (RemovedEstablishment.company == company.id) & RemovedEstablishment.siret.in_(batch)).execute()
 
 
 def recount_declarations(company_ids):

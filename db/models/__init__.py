@@ -37,6 +37,7 @@ from db.models.records import (
     PendingRequest,
     RateEvent,
 )
+from db.models.watch import RemovedEstablishment, SireneChange, SireneReport
 
 ALL_MODELS = [
     Firm,
@@ -69,6 +70,9 @@ ALL_MODELS = [
     NotificationMail,
     BulkImport,
     RightEndNotice,
+    SireneReport,
+    SireneChange,
+    RemovedEstablishment,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -216,7 +216,7 @@ def import_files(paths, progress=None):
     from db.clients import directory_changes  # what the import changes for the firms' clients
 
     area = (PostgresStaging if is_postgres() else SqliteStaging)(clock.now())
-    before = directory_changes.active_of_clients()
+    before = directory_changes.before_import()
     stocks = []
     try:
         for path in paths:

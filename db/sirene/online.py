@@ -7,6 +7,7 @@ in the local directory (by the caller, inside its transaction). Every failure of
 is written.
 """
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -58,6 +59,20 @@ class OnlineDirectoryError(Exception):
     """The online source failed; str() is the French message shown next to the field."""
 
 
+class _Throttled(Exception):
+    def __init__(self, wait):
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _retry_after(value):
+    """Seconds to wait from a Retry-After header (a number of seconds; 60 when absent or a date)."""
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 60
+
+
 def _clean(value, limit):
     if value is None:
         return None
@@ -81,12 +96,25 @@ def _current_period(item):
 class SireneApi:
     """Client of the API Sirene 3.11 (base_url like https://…/api-sirene/3.11)."""
 
-    def __init__(self, base_url, api_key, timeout=10.0):
+    def __init__(self, base_url, api_key, timeout=10.0, retries=0, max_wait=60, sleep=time.sleep):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
+        # On a 429 (quota), wait what Retry-After says (at most max_wait seconds) and try again, at
+        # most `retries` times; the page of the portal asks once (retries=0), the daily update waits.
+        self.retries, self.max_wait, self.sleep = retries, max_wait, sleep
 
-    def _get(self, params):
+    def get(self, params):
+        for attempt in range(self.retries + 1):
+            try:
+                return self._get_once(params)
+            except _Throttled as throttled:
+                if attempt == self.retries or throttled.wait > self.max_wait:
+                    raise OnlineDirectoryError(_http_message(429)) from None
+                self.sleep(throttled.wait)
+        raise AssertionError("unreachable")
+
+    def _get_once(self, params):
         url = f"{self.base_url}/siret?{urllib.parse.urlencode(params)}"
         request = urllib.request.Request(url, headers={
             "Accept": "application/json", "X-INSEE-Api-Key-Integration": self.api_key or "",
@@ -97,6 +125,8 @@ class SireneApi:
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None
+            if exc.code == 429:
+                raise _Throttled(_retry_after(exc.headers.get("Retry-After"))) from None
             raise OnlineDirectoryError(_http_message(exc.code)) from None
         except TimeoutError:
             raise OnlineDirectoryError(TIMEOUT) from None
@@ -115,7 +145,7 @@ class SireneApi:
         know the SIREN. Follows curseurSuivant until it stops changing."""
         items, cursor = [], "*"
         for _ in range(MAX_PAGES):
-            page = self._get({"q": f"siren:{siren}", "nombre": PAGE_SIZE, "curseur": cursor})
+            page = self.get({"q": f"siren:{siren}", "nombre": PAGE_SIZE, "curseur": cursor})
             if page is None:
                 break
             items.extend(page.get("etablissements") or [])
@@ -127,7 +157,7 @@ class SireneApi:
         items = [i for i in items if i.get("siren") == siren and i.get("siret")]
         if not items:
             return None
-        return _unit_row(siren, items), [_establishment_row(i) for i in items]
+        return unit_row(siren, items), [establishment_row(i) for i in items]
 
 
 def _http_message(status):
@@ -140,13 +170,13 @@ def _http_message(status):
     return f"Le référentiel Sirene en ligne est indisponible (erreur {status})." + NOTHING_WRITTEN
 
 
-def _unit_row(siren, items):
+def unit_row(siren, items):
     siege = next((i for i in items if i.get("etablissementSiege")), items[0])
     row = _pick(siege.get("uniteLegale"), UNIT_FIELDS, DirectoryUnit)
     return {"siren": siren, **row, "imported_at": clock.now()}
 
 
-def _establishment_row(item):
+def establishment_row(item):
     siret = item["siret"]
     return {
         "siret": siret, "siren": siret[:9], "nic": item.get("nic") or siret[9:],

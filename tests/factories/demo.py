@@ -7,6 +7,7 @@ from db.accounts.firms import new_user
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import AuditEvent, BulkImport, Company, Establishment, Notification, PendingRequest, Portfolio
 from db.models.accounts import ROLE_ADMIN, ROLE_DECLARANT
+from db.models.watch import MOVED, SireneChange, SireneReport
 from db.support import assistance
 from tests.factories.people import demo_user
 
@@ -51,10 +52,14 @@ def demo_rows():
     event = AuditEvent.create(firm=admin.firm_id, actor=admin.id, actor_name=admin.full_name, at=now,
                               action="habilitation.grant", object_type="Habilitation", line_count=0,
                               summary="1 habilitation accordée à DURAND Paul")
+    report = SireneReport.create(firm=admin.firm_id, created_at=now, change_count=1)
+    change = SireneChange.create(firm=admin.firm_id, report=report.id, company=company.id, kind=MOVED,
+                                 siret=establishment.siret, before=establishment.address,
+                                 after="1 RUE NOUVELLE 53000 LAVAL", key=f"{company.id}:moved:demo")
     return SimpleNamespace(firm=admin.firm, admin=admin, declarant=paul, other_declarant=sophie,
                            portfolio=portfolio, company=company, establishment=establishment, request=request,
                            assistance_request=help_request, bulk_import=bulk_import, notification=notice,
-                           audit_event=event, password=DEMO_PASSWORD)
+                           audit_event=event, sirene_change=change, password=DEMO_PASSWORD)
 
 
 def waiting_requests(rows):

@@ -1,9 +1,9 @@
 """A Sirene import that closes a client's registered establishment or opens a new one tells the firm's
-administrators in « Vos notifications », once per import, with the page that applies the change;
+administrators in « Vos notifications », once per import, with the Veille Sirene's report;
 an import that changes nothing for the clients tells nobody (SQLite and PostgreSQL)."""
 import csv
 
-from db.models import Notification
+from db.models import Notification, SireneReport
 from db.notifications.kinds import SIRENE_CHANGES
 from db.sirene import import_files
 from tests.factories.directory import add_fake_company, valid_siren
@@ -32,16 +32,16 @@ def test_an_import_tells_the_administrators_what_changed_for_their_clients(
     the_firm, admin, [marc] = firm
     portfolio = the_firm.portfolios.get()
     siren = valid_siren("90000021")
-    company = add_fake_company(siren, 3, the_firm, portfolio, prefix="GARAGE")
+    add_fake_company(siren, 3, the_firm, portfolio, prefix="GARAGE")
     other = make_firm("11111111100017", "CABINET ÉTRANGER", ("MARTIN", "Léa"), ())
 
     import_files([stock_file(tmp_path, [(siren, "00002", "F"), (siren, "00007", "A")])])
 
     assert notices(admin) == [(
         f"Référentiel Sirene mis à jour\u202f: GARAGE {siren} ({siren[:3]} {siren[3:6]} {siren[6:]})\u202f: "
-        "1 établissement inscrit fermé, 1 nouvel établissement actif. Vérifiez-les avec « Mettre à jour "
-        "depuis le référentiel Sirene ».",
-        f"companies.refresh?company_id={company.id}",
+        "1 nouvel établissement actif, 1 établissement inscrit fermé. Appliquez ou ignorez chaque changement "
+        "dans la Veille Sirene.",
+        f"watch.report?report_id={SireneReport.get(SireneReport.firm == the_firm.id).id}",
     )]
     assert notices(marc) == [] and notices(other[1]) == []  # déclarants and other firms: nothing
 
@@ -57,4 +57,4 @@ def test_an_unregistered_establishment_closing_is_not_news(firm, directory_resto
     import_files([stock_file(tmp_path, [(siren, "00009", "F")])])  # opened then closed, never registered
     assert [text for text, _ in notices(admin)] == [
         f"Référentiel Sirene mis à jour\u202f: FAKE {siren} ({siren[:3]} {siren[3:6]} {siren[6:]})\u202f: "
-        "1 nouvel établissement actif. Vérifiez-les avec « Mettre à jour depuis le référentiel Sirene »."]
+        "1 nouvel établissement actif. Appliquez ou ignorez chaque changement dans la Veille Sirene."]

@@ -40,6 +40,7 @@ FIRM_IDS = {
     "import_id": "bulk_import",
     "notice_id": "notification",
     "event_id": "audit_event",
+    "change_id": "sirene_change",
 }
 # The support pages' request_id is an assistance request, not a row of a firm.
 SUPPORT_IDS = {"request_id": "assistance_request"}

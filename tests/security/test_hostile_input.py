@@ -57,6 +57,7 @@ ADMIN_PAGES = [
     "/gestion/habilitations/liste?portfolio={p}&search=1",
     "/gestion/habilitations/import",
     "/gestion/habilitations/imports",
+    "/gestion/veille-sirene",
     "/gestion/votre-entreprise/declarations",
     "/gestion/habilitations/memes?portfolio={p}&source={u}&target={u2}",
     "/gestion/declarants/",

@@ -74,6 +74,9 @@ class FakeSirene:
 
     def __init__(self):
         self.companies, self.failures, self.requests = {}, {}, []
+        # The daily update (q=dateDernierTraitementEtablissement:[…]): its establishments, how many
+        # 429 answers come first (with Retry-After), and the cursor whose page answers 500.
+        self.updates, self.throttled, self.retry_after, self.failing_cursor = [], 0, "1", None
         self.delay = 1.0
         fake = self
 
@@ -107,6 +110,8 @@ class FakeSirene:
             return self._send(request, 404, {"header": {"statut": 404, "message": "Ressource inconnue"}})
         if request.headers.get("X-INSEE-Api-Key-Integration") != API_KEY:
             return self._send(request, 401, {"header": {"statut": 401, "message": "Clé invalide"}})
+        if params.get("q", "").startswith("dateDernierTraitementEtablissement:"):
+            return self._update(request, params)
         siren = params.get("q", "").removeprefix("siren:")
         failure = self.failures.get(siren)
         if failure == "slow":
@@ -123,6 +128,20 @@ class FakeSirene:
                 404,
                 {"header": {"statut": 404, "message": f"Aucun élément trouvé pour q=siren:{siren}"}},
             )
+        self._page(request, params, items)
+
+    def _update(self, request, params):
+        if self.throttled:
+            self.throttled -= 1
+            return self._send(request, 429, {"header": {"statut": 429, "message": "Trop de requêtes"}},
+                              headers={"Retry-After": self.retry_after})
+        if params.get("curseur") == self.failing_cursor:
+            return self._send(request, 500, {"header": {"statut": 500, "message": "Erreur simulée"}})
+        if not self.updates:
+            return self._send(request, 404, {"header": {"statut": 404, "message": "Aucun élément trouvé"}})
+        self._page(request, params, self.updates)
+
+    def _page(self, request, params, items):
         size = int(params.get("nombre", 20))
         cursor = params.get("curseur", "*")
         start = 0 if cursor == "*" else int(cursor.removeprefix("c"))
@@ -134,10 +153,12 @@ class FakeSirene:
             "etablissements": page,
         })
 
-    def _send(self, request, status, body, raw=None):
+    def _send(self, request, status, body, raw=None, headers=None):
         data = raw if raw is not None else json.dumps(body).encode("utf-8")
         try:
             request.send_response(status)
+            for name, value in (headers or {}).items():
+                request.send_header(name, value)
             request.send_header("Content-Type", "application/json;charset=utf-8")
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()

@@ -1,0 +1,277 @@
+"""Copy a running SQLite installation into an empty PostgreSQL database (`flask db copy-to`).
+
+1. The target must be empty (no table in its schema): the copy never merges into existing data.
+2. The schema is built there by the migrations, as `flask db upgrade` would (the source must be up
+   to date, so that both have the same columns).
+3. The rows are read from one snapshot of the SQLite file (a read transaction: the portal may keep
+   running, its later writes are not copied) and written with COPY, table after table in the order
+   of their foreign keys, in one transaction on the target, with the secondary indexes and foreign
+   keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
+   after the highest id.
+   Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
+   Sirene import on PostgreSQL does.
+4. Before that transaction commits, each table is read back: its row count and its checksum must
+   equal the source's. The checksum is the sum of the (first 8 bytes of the) MD5 of each row's
+   canonical text, computed in Python for the rows sent and in SQL by PostgreSQL for the rows copied,
+   so it does not depend on the order the engines return rows in; values are put in one canonical
+   form first (booleans as 1/0, timestamps by datetime, bytes in hex, NULL as \\N).
+
+Any failure rolls the data back and drops the tables the copy created: the target is left empty.
+"""
+import contextlib
+import csv
+import io
+from collections import namedtuple
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from playhouse.migrations import Runner
+
+from db.copy_checksum import CANONICAL, MODULUS, NULL, canonical_row, checksum_query, row_hash
+from db.database import database, is_postgres, open_database
+from db.schema import MIGRATIONS_DIR
+
+HISTORY = "schema_migration"  # each database keeps its own migration history
+ROWS_PER_COPY = 20000
+
+
+Column = namedtuple("Column", "name data_type default max_length")
+
+
+class CopyError(Exception):
+    """The copy cannot be done; str() is the French message."""
+
+
+@dataclass
+class TableCopy:
+    name: str
+    rows: int = 0
+    checksum: int = 0
+    copied_rows: int = 0
+    copied_checksum: int = 0
+
+    @property
+    def equal(self):
+        return (self.rows, self.checksum) == (self.copied_rows, self.copied_checksum)
+
+    @property
+    def checksum_hex(self):
+        return f"{self.checksum % MODULUS:016x}"
+
+
+def copy_to(target_url, progress=None):
+    """Copy the current (SQLite) database into the empty PostgreSQL database at target_url; returns
+    [TableCopy] (all equal), or raises CopyError with nothing left in the target."""
+    if is_postgres():
+        raise CopyError("La base actuelle est déjà PostgreSQL : copy-to copie une installation SQLite.")
+    if urlparse(target_url).scheme not in ("postgres", "postgresql"):
+        raise CopyError("Indiquez la base cible sous la forme postgresql://utilisateur:mot-de-passe@hôte/base.")
+    _require_up_to_date()
+    target = _connect(target_url)
+    try:
+        tables = target.get_tables()
+        if tables:
+            raise CopyError(f"La base PostgreSQL cible n’est pas vide ({len(tables)} table(s), dont "
+                            f"« {tables[0]} ») : copy-to n’écrit que dans une base vide. Créez-en une "
+                            "nouvelle (createdb) ou videz celle-ci.")
+        try:
+            with _bound(target):
+                Runner(target, MIGRATIONS_DIR).up()
+            return _copy_data(target, progress)
+        except BaseException:
+            _drop_everything(target)
+            raise
+    finally:
+        target.close_all()
+
+
+def _require_up_to_date():
+    pending = [m.name for m in Runner(database.obj, MIGRATIONS_DIR).status() if not m.applied]
+    if pending:
+        raise CopyError(f"La base SQLite n’est pas à jour ({len(pending)} migration(s) en attente) : "
+                        "lancez d’abord « flask --app webapp db upgrade ».")
+
+
+def _connect(url):
+    target = open_database(url)
+    try:
+        target.connect()
+    except Exception as exc:  # the driver's errors: refused, unknown database, wrong password
+        raise CopyError(f"Connexion à la base PostgreSQL cible impossible : {str(exc).strip()}") from None
+    return target
+
+
+@contextlib.contextmanager
+def _bound(target):
+    """Models bound to the target while the migrations run (some read through the models)."""
+    source = database.obj
+    database.initialize(target)
+    try:
+        yield
+    finally:
+        database.initialize(source)
+
+
+def _copy_data(target, progress):
+    order = _in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
+    source = database.obj
+    source.execute_sql("BEGIN")  # one snapshot of the whole file (WAL: writers go on)
+    try:
+        with target.atomic():
+            copies = []
+            rebuild = _set_aside_indexes_and_foreign_keys(target)
+            catalog = _columns(target)
+            for table in order:
+                columns = catalog[table]
+                copies.append(_copy_table(source, target, table, columns))
+                _verify(target, copies[-1], columns)
+                if progress:
+                    progress(copies[-1])
+            for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
+                target.execute_sql(statement)
+            _reset_sequences(target, catalog, order)
+            wrong = [c.name for c in copies if not c.equal]
+            if wrong:
+                raise CopyError(f"Vérification échouée pour {', '.join(wrong)} : rien n’a été copié.")
+        return copies
+    finally:
+        source.execute_sql("COMMIT")
+
+
+def _set_aside_indexes_and_foreign_keys(target):
+    """Drop the secondary indexes and the foreign keys the migrations made (each row would otherwise
+    update every index and check every key one by one); returns the statements that make them again."""
+    keys = target.execute_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+    indexes = target.execute_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') "
+        "AND connamespace = current_schema()::regnamespace)").fetchall()
+    for table, name, _definition in keys:
+        target.execute_sql(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+    for name, _definition in indexes:
+        target.execute_sql(f"DROP INDEX {_quote(name)}")
+    return ([definition for _name, definition in indexes]
+            + [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
+               for table, name, definition in keys])
+
+
+def _in_dependency_order(target, tables):
+    """Tables after those their foreign keys point to (self references aside)."""
+    needs = {t: set() for t in tables}
+    for table, points_to in target.execute_sql(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall():
+        table, points_to = table.strip('"'), points_to.strip('"')
+        if table in needs and points_to != table:
+            needs[table].add(points_to)
+    ordered, done = [], set()
+    while len(ordered) < len(tables):
+        ready = sorted(t for t in tables if t not in done and needs[t] <= done)
+        if not ready:
+            raise CopyError("Dépendances circulaires entre les tables : copie impossible.")
+        ordered += ready
+        done |= set(ready)
+    return ordered
+
+
+def _quote(name):
+    return f'"{name}"'
+
+
+def _copy_table(source, target, table, columns):
+    """COPY the source's rows into the target, summing their checksum on the way."""
+    names = ", ".join(_quote(c.name) for c in columns)
+    canonical, binary = _special(columns)
+    copy = TableCopy(table)
+    # SQLite keeps text longer than its varchar column (the Sirene import stores INSEE's values as
+    # they come); PostgreSQL's own import cuts it to that length, and so does the copy.
+    read = ", ".join(f"substr({_quote(c.name)}, 1, {c.max_length})" if c.max_length else _quote(c.name)
+                     for c in columns)
+    cursor = source.execute_sql(f"SELECT {read} FROM {_quote(table)}")
+    statement = f"COPY {_quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    writer_cursor = target.cursor()
+    while True:
+        rows = cursor.fetchmany(ROWS_PER_COPY)
+        if not rows:
+            break
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        for row in rows:
+            if binary:
+                row = list(row)
+                for i in binary:
+                    row[i] = None if row[i] is None else "\\x" + bytes(row[i]).hex()
+            writer.writerow([NULL if value is None else value for value in row])
+            copy.checksum += row_hash(canonical_row(row, canonical, binary))
+        copy.rows += len(rows)
+        buffer.seek(0)
+        writer_cursor.copy_expert(statement, buffer)
+    return copy
+
+
+def _special(columns):
+    """([(index, canonical form)], [indexes of bytea]) of the columns the engines return differently."""
+    canonical = [(i, CANONICAL[c.data_type]) for i, c in enumerate(columns) if c.data_type in CANONICAL]
+    return canonical, [i for i, c in enumerate(columns) if c.data_type == "bytea"]
+
+
+def _verify(target, copy, columns):
+    """Count the copied rows and sum their checksum on the target, in SQL."""
+    rows, total = target.execute_sql(checksum_query(copy.name, columns)).fetchone()
+    copy.copied_rows, copy.copied_checksum = rows, int(total)
+
+
+def _columns(target):
+    """{table: [Column]} of the target's schema, in one query of the catalog (its views are slow)."""
+    columns = {}
+    for row in target.execute_sql(
+            "SELECT table_name, column_name, data_type, column_default, "
+            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END "
+            "FROM information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position").fetchall():
+        columns.setdefault(row[0], []).append(Column(*row[1:]))
+    return columns
+
+
+def _reset_sequences(target, catalog, tables):
+    """Each serial column's sequence starts after the highest id copied."""
+    for table in tables:
+        for column in catalog[table]:
+            if not (column.default or "").startswith("nextval("):
+                continue
+            target.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({_quote(column.name)}), 0) + 1, "
+                f"false) FROM {_quote(table)}", (_quote(table), column.name))
+
+
+def _drop_everything(target):
+    """Leave the target as it was found: empty."""
+    with contextlib.suppress(Exception):
+        if target.in_transaction():
+            target.rollback()
+    tables = target.get_tables()
+    if tables:
+        target.execute_sql(f"DROP TABLE IF EXISTS {', '.join(_quote(t) for t in tables)} CASCADE")
+
+
+def masked(url):
+    """The URL with its password hidden, as printed."""
+    parsed = urlparse(url)
+    if not parsed.password:
+        return url
+    return url.replace(f":{parsed.password}@", ":•••@", 1)
+
+
+def next_steps(target_url):
+    """What to change in the configuration once the copy is verified (French)."""
+    return (
+        "Pour passer le portail sur PostgreSQL :\n"
+        "  1. arrêtez le portail (les écritures faites depuis la copie n’y sont pas) ;\n"
+        f"  2. dans instance/config.py ou l’environnement, réglez DATABASE_URL = \"{masked(target_url)}\" "
+        "(avec le vrai mot de passe) ;\n"
+        "  3. lancez « flask --app webapp setup » (rien à migrer : le schéma est à jour) puis redémarrez "
+        "le portail, avec plusieurs workers gunicorn si besoin ;\n"
+        "  4. gardez le fichier SQLite comme sauvegarde : il n’est plus modifié."
+    )
