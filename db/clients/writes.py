@@ -17,7 +17,9 @@ from db.models import (
     COMPANY_ESTABLISHMENTS,
     PORTFOLIO_COMPANIES,
     PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_BOXES,
     USER_DECLARATION_RIGHTS,
+    BoxTally,
     Company,
     CompanyDeclaration,
     DirectoryEstablishment,
@@ -208,15 +210,20 @@ def recount_declarations(company_ids):
 
 def delete_habilitations(condition):
     """Delete the habilitations matching condition and recount the rights they held (the tiles)."""
-    pairs = Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition).distinct()
-    users, declarations = set(), set()
-    for user_id, declaration_id in pairs.tuples():
+    pairs = (Habilitation.select(Habilitation.user, Habilitation.declaration, Establishment.company)
+             .join(Establishment, on=(Habilitation.establishment == Establishment.id))
+             .where(condition).distinct())
+    users, declarations, companies = set(), set(), set()
+    for user_id, declaration_id, company_id in pairs.tuples():
         users.add(user_id)
         declarations.add(declaration_id)
+        companies.add(company_id)
     Habilitation.delete().where(condition).execute()
     if users:
         counts.recount(USER_DECLARATION_RIGHTS,
                        RightTally.user.in_(sorted(users)) & RightTally.declaration.in_(sorted(declarations)))
+        counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(sorted(users))
+                       & BoxTally.declaration.in_(sorted(declarations)) & BoxTally.company.in_(sorted(companies)))
 
 
 def delete_company(company):

@@ -20,8 +20,10 @@ from db.habilitations.criteria import cells_query
 from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
 from db.habilitations.sources import copy_rows as copy_source
 from db.models import (
+    USER_DECLARATION_BOXES,
     USER_DECLARATION_RIGHTS,
     AuditEvent,
+    BoxTally,
     Declaration,
     Establishment,
     Firm,
@@ -101,7 +103,16 @@ def write(actor, criteria, edits, delay_override=None):
     lines = HC.select().where(HC.event == event.id)
     counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
                    & RightTally.declaration.in_(lines.select(HC.declaration_id)))
+    _recount_boxes(lines)
     return events.describe_event(event, starts)
+
+
+def _recount_boxes(lines):
+    """The grid's tally of ticked boxes, for the users × declarations × companies the lines touch."""
+    companies = Establishment.select(Establishment.company).where(
+        Establishment.id.in_(lines.select(HC.establishment_id)))
+    counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(lines.select(HC.user_id))
+                   & BoxTally.declaration.in_(lines.select(HC.declaration_id)) & BoxTally.company.in_(companies))
 
 
 def _starts(now, delay_override):

@@ -1,0 +1,44 @@
+"""The ticked boxes of the habilitation grid, counted per user × declaration × company.
+
+The matrix grid's column tick box shows whether every box of its column is ticked over every
+result (9,000 establishments and more): it reads this tally instead of summing the habilitations
+on every view. One row per user × declaration × company × box state (Déclarer, Payer) held, with
+the number of habilitations in that state; rows exist only where that number is not zero. Recounted
+(db/counts.py) by every write of habilitations, next to the tiles' tally (USER_DECLARATION_RIGHTS):
+Valider (db/habilitations/writes.py) and db/clients/writes.delete_habilitations.
+"""
+from peewee import BooleanField, ForeignKeyField, IntegerField, fn
+
+from db.counts import Counter
+from db.database import BaseModel
+from db.models.accounts import User
+from db.models.catalogue import Declaration
+from db.models.portfolio import Company, Establishment, Habilitation
+
+
+class BoxTally(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    company = ForeignKeyField(Company, on_delete="CASCADE")
+    declare = BooleanField()
+    pay = BooleanField()
+    habilitations = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("user", "declaration", "company"), False),)
+
+
+def _truth():
+    h = Habilitation
+    return (h.select(h.user, h.declaration, Establishment.company, h.declare, h.pay, fn.COUNT(h.id))
+            .join(Establishment, on=(h.establishment == Establishment.id))
+            .where(h.declare | h.pay)
+            .group_by(h.user, h.declaration, Establishment.company, h.declare, h.pay))
+
+
+USER_DECLARATION_BOXES = Counter(
+    "user_declaration_company.boxes", BoxTally.habilitations, _truth,
+    source={BoxTally.user: Habilitation.user, BoxTally.declaration: Habilitation.declaration,
+            BoxTally.company: Establishment.company, BoxTally.declare: Habilitation.declare,
+            BoxTally.pay: Habilitation.pay},
+)
