@@ -223,7 +223,8 @@ def delete_habilitations(condition):
         counts.recount(USER_DECLARATION_RIGHTS,
                        RightTally.user.in_(sorted(users)) & RightTally.declaration.in_(sorted(declarations)))
         counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(sorted(users))
-                       & BoxTally.declaration.in_(sorted(declarations)) & BoxTally.company.in_(sorted(companies)))
+                       & BoxTally.declaration.in_(sorted(declarations))
+                       & BoxTally.company.in_(sorted(companies)))
 
 
 def delete_company(company):

@@ -112,7 +112,8 @@ def _recount_boxes(lines):
     companies = Establishment.select(Establishment.company).where(
         Establishment.id.in_(lines.select(HC.establishment_id)))
     counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(lines.select(HC.user_id))
-                   & BoxTally.declaration.in_(lines.select(HC.declaration_id)) & BoxTally.company.in_(companies))
+                   & BoxTally.declaration.in_(lines.select(HC.declaration_id))
+                   & BoxTally.company.in_(companies))
 
 
 def _starts(now, delay_override):

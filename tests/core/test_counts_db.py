@@ -13,7 +13,16 @@ from db.clients import refresh as company_refresh
 from db.database import database, init_database, is_postgres
 from db.declarations import selections
 from db.habilitations import grid
-from db.models import BoxTally, Company, DirectoryEstablishment, Establishment, Firm, Portfolio, RightTally, User
+from db.models import (
+    BoxTally,
+    Company,
+    DirectoryEstablishment,
+    Establishment,
+    Firm,
+    Portfolio,
+    RightTally,
+    User,
+)
 from db.people import requests
 from tests.factories.clients import make_company
 from tests.factories.database import POSTGRES_URL, in_postgres_schema
