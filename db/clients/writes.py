@@ -29,6 +29,7 @@ from db.models import (
     PortfolioDeclaration,
     RightTally,
 )
+from db.models.box_tally import box_deltas
 
 DE = DirectoryEstablishment
 
@@ -210,21 +211,18 @@ def recount_declarations(company_ids):
 
 def delete_habilitations(condition):
     """Delete the habilitations matching condition and recount the rights they held (the tiles)."""
-    pairs = (Habilitation.select(Habilitation.user, Habilitation.declaration, Establishment.company)
-             .join(Establishment, on=(Habilitation.establishment == Establishment.id))
-             .where(condition).distinct())
-    users, declarations, companies = set(), set(), set()
-    for user_id, declaration_id, company_id in pairs.tuples():
+    pairs = Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition).distinct()
+    users, declarations = set(), set()
+    for user_id, declaration_id in pairs.tuples():
         users.add(user_id)
         declarations.add(declaration_id)
-        companies.add(company_id)
+    if users:  # the grid's tally loses the rows about to go
+        counts.add_to_tally(USER_DECLARATION_BOXES, box_deltas(-1, condition),
+                            BoxTally.user.in_(sorted(users)))
     Habilitation.delete().where(condition).execute()
     if users:
         counts.recount(USER_DECLARATION_RIGHTS,
                        RightTally.user.in_(sorted(users)) & RightTally.declaration.in_(sorted(declarations)))
-        counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(sorted(users))
-                       & BoxTally.declaration.in_(sorted(declarations))
-                       & BoxTally.company.in_(sorted(companies)))
 
 
 def delete_company(company):

@@ -98,22 +98,29 @@ def write(actor, criteria, edits, delay_override=None):
     if not HC.select().where(HC.event == event.id).exists():
         event.delete_instance()
         return Plan([])
+    # The grid's tally of boxes: the cells' rows taken out as they were, added back as they become.
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, -1), None)
     _apply_lines(event, now)
-    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
     lines = HC.select().where(HC.event == event.id)
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, 1),
+                        BoxTally.user.in_(lines.select(HC.user_id))
+                        & BoxTally.declaration.in_(lines.select(HC.declaration_id)))
+    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
                    & RightTally.declaration.in_(lines.select(HC.declaration_id)))
-    _recount_boxes(lines)
     return events.describe_event(event, starts)
 
 
-def _recount_boxes(lines):
-    """The grid's tally of ticked boxes, for the users × declarations × companies the lines touch."""
-    companies = Establishment.select(Establishment.company).where(
-        Establishment.id.in_(lines.select(HC.establishment_id)))
-    counts.recount(USER_DECLARATION_BOXES, BoxTally.user.in_(lines.select(HC.user_id))
-                   & BoxTally.declaration.in_(lines.select(HC.declaration_id))
-                   & BoxTally.company.in_(companies))
+def _box_deltas(event, sign):
+    """SQL: the grid's tally rows of the habilitations of the event's cells, counted +1 or -1, driven
+    by the event's lines (each finds its habilitation by the unique index)."""
+    h = Habilitation
+    return (HC.select(h.user, h.declaration, Establishment.company, h.declare, h.pay, fn.COUNT(h.id) * sign)
+            .join(h, on=((h.establishment == HC.establishment_id) & (h.declaration == HC.declaration_id)
+                         & (h.user == HC.user_id)))
+            .join(Establishment, on=(Establishment.id == HC.establishment_id))
+            .where((HC.event == event.id) & (h.declare | h.pay))
+            .group_by(h.user, h.declaration, Establishment.company, h.declare, h.pay))
 
 
 def _starts(now, delay_override):

@@ -31,7 +31,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "box_tally"
-            indexes = ((("user", "declaration", "company"), False),)
+            indexes = ((("user", "declaration", "company", "declare", "pay"), True),)
 
     db.create_tables([BoxTally])
     db.execute_sql(
