@@ -98,11 +98,11 @@ def write(actor, criteria, edits, delay_override=None):
     if not HC.select().where(HC.event == event.id).exists():
         event.delete_instance()
         return Plan([])
-    # The grid's tally of boxes: the cells' rows taken out as they were, added back as they become.
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, -1), None)
     _apply_lines(event, now)
+    # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     lines = HC.select().where(HC.event == event.id)
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, 1),
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.before, -1), None)
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.after, 1),
                         BoxTally.user.in_(lines.select(HC.user_id))
                         & BoxTally.declaration.in_(lines.select(HC.declaration_id)))
     rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
@@ -111,16 +111,15 @@ def write(actor, criteria, edits, delay_override=None):
     return events.describe_event(event, starts)
 
 
-def _box_deltas(event, sign):
-    """SQL: the grid's tally rows of the habilitations of the event's cells, counted +1 or -1, driven
-    by the event's lines (each finds its habilitation by the unique index)."""
-    h = Habilitation
-    return (HC.select(h.user, h.declaration, Establishment.company, h.declare, h.pay, fn.COUNT(h.id) * sign)
-            .join(h, on=((h.establishment == HC.establishment_id) & (h.declaration == HC.declaration_id)
-                         & (h.user == HC.user_id)))
+def _box_deltas(event, bits, sign):
+    """SQL: the grid's tally rows of the event's cells, from its lines alone (no habilitation read):
+    the boxes before (bits HC.before, sign -1) or after (HC.after, +1), as the tally keys them."""
+    return (HC.select(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
+                      bits.bin_and(2) != 0, fn.COUNT(HC.id) * sign)
             .join(Establishment, on=(Establishment.id == HC.establishment_id))
-            .where((HC.event == event.id) & (h.declare | h.pay))
-            .group_by(h.user, h.declaration, Establishment.company, h.declare, h.pay))
+            .where((HC.event == event.id) & (bits != 0))
+            .group_by(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
+                      bits.bin_and(2) != 0))
 
 
 def _starts(now, delay_override):

@@ -36,9 +36,10 @@ def up(migrator, db):
     db.create_tables([BoxTally])
     db.execute_sql(
         "INSERT INTO box_tally (user_id, declaration_id, company_id, declare, pay, habilitations) "
-        "SELECT h.user_id, h.declaration_id, e.company_id, h.declare, h.pay, COUNT(*) "
-        "FROM habilitation h JOIN establishment e ON e.id = h.establishment_id WHERE h.declare OR h.pay "
-        "GROUP BY h.user_id, h.declaration_id, e.company_id, h.declare, h.pay"
+        "SELECT h.user_id, h.declaration_id, e.company_id, h.declare, h.pay AND d.has_payment, COUNT(*) "
+        "FROM habilitation h JOIN establishment e ON e.id = h.establishment_id "
+        "JOIN declaration d ON d.id = h.declaration_id WHERE h.declare OR (h.pay AND d.has_payment) "
+        "GROUP BY h.user_id, h.declaration_id, e.company_id, h.declare, h.pay AND d.has_payment"
     )
 
 

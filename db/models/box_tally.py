@@ -29,19 +29,27 @@ class BoxTally(BaseModel):
         indexes = ((("user", "declaration", "company", "declare", "pay"), True),)
 
 
+def pay_box(habilitation=Habilitation):
+    """SQL: the Payer box as the grid shows it (only where the declaration carries Payer), so that a
+    write can derive the tally's changes from its journal lines, whose bits say the same."""
+    return habilitation.pay & Declaration.has_payment
+
+
 def box_deltas(sign, condition):
     """SQL: the tally's rows of the habilitations matching condition, each counted +1 (sign 1) or -1
     (sign -1): what a write adds once they are written, or takes away before they change."""
     h = Habilitation
-    return (h.select(h.user, h.declaration, Establishment.company, h.declare, h.pay, fn.COUNT(h.id) * sign)
+    return (h.select(h.user, h.declaration, Establishment.company, h.declare, pay_box(),
+                     fn.COUNT(h.id) * sign)
             .join(Establishment, on=(h.establishment == Establishment.id))
-            .where(condition & (h.declare | h.pay))
-            .group_by(h.user, h.declaration, Establishment.company, h.declare, h.pay))
+            .switch(h).join(Declaration, on=(h.declaration == Declaration.id))
+            .where(condition & (h.declare | pay_box()))
+            .group_by(h.user, h.declaration, Establishment.company, h.declare, pay_box()))
 
 
 USER_DECLARATION_BOXES = Counter(
     "user_declaration_company.boxes", BoxTally.habilitations, lambda: box_deltas(1, SQL("1 = 1")),
     source={BoxTally.user: Habilitation.user, BoxTally.declaration: Habilitation.declaration,
             BoxTally.company: Establishment.company, BoxTally.declare: Habilitation.declare,
-            BoxTally.pay: Habilitation.pay},
+            BoxTally.pay: pay_box()},
 )
