@@ -101,12 +101,14 @@ def _matching(term):
     # (words()) is enough, without folding each of the company's rows (translate() costs ~30 µs a row).
     # SQLite folds the rows too (search_words), so that « Marché » is found by « marche », but only
     # the rows that LIKE keeps first, each letter that may carry an accent read as any one letter.
-    folded = Value(" ").concat(text) if is_postgres() else fn.search_words(text)
+    # A word with no such letter (a postcode, a number) is looked for as before, in C.
+    raw = Value(" ").concat(text)
     condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
     for number, word in enumerate(words(term)):
-        clause = Expression(folded, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
-        if not is_postgres():
-            clause = Expression(text, "ILIKE", f"%{ACCENTABLE.sub('_', word)}%") & clause
+        clause = Expression(raw, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
+        if not is_postgres() and ACCENTABLE.search(word):
+            clause = (Expression(text, "ILIKE", f"%{ACCENTABLE.sub('_', word)}%")
+                      & Expression(fn.search_words(text), "ILIKE", f"% {word}%"))
         condition = clause if number == 0 else condition & clause
     return condition
 
