@@ -9,6 +9,9 @@ same run, alternating, and the ratio printed:
     establishments (target < 50 ms) — anchor: one lookup by SIRET on the (firm, siret) index;
   - a column tick over the 9,000 establishments of the big company + Valider (target < 1 s), and its
     untick — anchor: the same 9,000 habilitations written (then deleted) by one raw INSERT … SELECT;
+  - « Tout (dé)cocher » + Valider over 60,000 cells (« Vue liste »: the 60,000-establishment portfolio,
+    one déclarant, DPAE; target ≤ 5× its anchor, issue 14) — anchor: the same 60,000 habilitations
+    written (then deleted) by one raw INSERT … SELECT;
   - « Choisir les établissements » of the 9,000-establishment company (target < 50 ms) — anchor: the
     hello-world app.
 The machine is shared: read the ratios with `uptime`'s load average, printed at the start and end.
@@ -27,7 +30,7 @@ from bench.scale_data import build_from_arguments, scale_client
 from bench.scale_habilitations import build_habilitation_scale
 from db.clients.search import matching
 from db.database import database
-from db.models import Declaration, Establishment
+from db.models import Declaration, Establishment, Habilitation
 from tests.factories.queries import count_queries
 
 RUNS = 7
@@ -110,6 +113,9 @@ def main():
         print(f"  {label:<58} {portal:8.0f} ms  (cible < 1 s)   ancre {anchor:7.1f} ms  "
               f"ratio {portal / anchor:7.1f}")
 
+    print("\n« Tout (dé)cocher » + Valider sur 60 000 cases (Vue liste : portefeuille, un déclarant, DPAE)")
+    _tout_cocher(client, scale)
+
     print("\nChoisir les établissements (entreprise de 9 000 établissements)")
     chooser = f"/gestion/entreprises/{big}/etablissements"
     for label, query in (("page 1", {}), ("page 45", {"page": 45}), ("recherche « 12 »", {"q": "12"})):
@@ -121,6 +127,42 @@ def main():
         alternate(f"{label} ({statements()} requêtes, {len(response.get_data()) // 1000} ko)", "< 50 ms", get,
                   hello_get)
     print(f"\n{load()}")
+
+
+def _tout_cocher(client, scale):
+    """Tout cocher then Tout décocher Déclarer, each + Valider, over the 60,000 establishments of the main
+    portfolio for one déclarant (target ≤ 5× the raw INSERT … SELECT / DELETE of the same rows)."""
+    with database.connection_context():
+        dpae = Declaration.get(Declaration.code == "DPAE").id
+    person, other = scale.declarants[150].id, scale.declarants[151].id  # no DPAE right anywhere
+    scope = {"portfolio": scale.portfolio.id, "declarant": person, "service": dpae}
+    insert, delete = _portfolio_anchor(scale.portfolio.id, other, dpae)
+    for value, label, anchor_sql in (("1", "Tout cocher Déclarer + Valider", insert),
+                                     ("0", "Tout décocher Déclarer + Valider", delete)):
+        page = client.get(f"{PAGE}/liste", query_string={**scope, "search": 1}).get_data(as_text=True)
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        form = {**scope, "version": version, "bulk_declare": value}
+        response, portal = ms(lambda f=form: client.post(f"{PAGE}/liste/valider", data=f))
+        assert response.status_code == 302, response.status_code
+        with database.connection_context():
+            written = Habilitation.select().where((Habilitation.user == person)
+                                                  & (Habilitation.declaration == dpae)).count()
+            anchor = ms(lambda sql=anchor_sql: _raw(sql))[1]
+        print(f"  {label:<58} {portal:8.0f} ms  (cible ≤ 5× l'ancre)  ancre {anchor:7.1f} ms  "
+              f"ratio {portal / anchor:7.1f}  [{written} habilitations DPAE ensuite]")
+
+
+def _portfolio_anchor(portfolio_id, user_id, declaration_id):
+    """The raw SQL that writes the portfolio's habilitations of one déclarant, and the one removing them."""
+    establishments = ("SELECT e.id FROM establishment e JOIN company c ON c.id = e.company_id "
+                      f"WHERE c.portfolio_id = {portfolio_id}")
+    return (
+        "INSERT INTO habilitation (user_id, establishment_id, declaration_id, declare, pay, granted_at, "
+        f"active_from) SELECT {user_id}, id, {declaration_id}, TRUE, FALSE, registered_at, registered_at "
+        f"FROM establishment WHERE id IN ({establishments})",
+        f"DELETE FROM habilitation WHERE user_id = {user_id} AND declaration_id = {declaration_id} "
+        f"AND establishment_id IN ({establishments})",
+    )
 
 
 def _anchor(company_id, user_id, declaration_id):

@@ -22,7 +22,9 @@ price is paid by the writes, and this module makes it explicit and checkable:
    - recount(counter, where): the write does not know the delta; the holder rows matching `where`
      (a condition on the holder model) are recounted from the truth, set-based. On PostgreSQL they
      are locked first, so that the recount's own snapshot sees every transaction committed before.
-     A tally is always recounted (delete its rows matching `where`, insert the truth's).
+     A tally is recounted (delete its rows matching `where`, insert the truth's), or, when the write
+     knows the rows it changes, added to: add_to_tally(counter, deltas, where), deltas a query of
+     the keys' values and +n / -n (one upsert, then the rows left at zero removed).
    Prefer add() on big writes (one statement whatever the rows); recount() costs the count.
 
 3. mismatches(counter) and check(repair=False) compare every registered counter with its truth:
@@ -32,7 +34,7 @@ price is paid by the writes, and this module makes it explicit and checkable:
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from peewee import Expression, Field, chunked, fn
+from peewee import EXCLUDED, Expression, Field, chunked, fn
 
 from db.database import database, is_postgres
 
@@ -80,6 +82,22 @@ def add(counter, deltas):
                    .where(counter.key == key).execute())
         if updated != 1:
             raise LookupError(f"{counter.name}: no holder row {key!r} to add {delta} to")
+
+
+def add_to_tally(counter, deltas, where):
+    """Add to a tally the deltas that the query `deltas` selects (the keys' values, then +n or -n),
+    inside the caller's transaction, then remove its rows left at zero among those matching `where`
+    (None: none removed yet, another add follows).
+    For a write that knows the rows it changes (journal lines, rows about to be deleted): the cost
+    follows those rows, where a recount reads everything the keys cover. The holder has a unique
+    index on the keys."""
+    holder, column = counter.holder, counter.column
+    holder.insert_from(deltas, [*counter.keys, column]).on_conflict(
+        conflict_target=counter.keys,
+        update={column: column + getattr(EXCLUDED, column.column_name)},
+    ).execute()
+    if where is not None:
+        holder.delete().where(where & (column == 0)).execute()
 
 
 def recount(counter, where=None):

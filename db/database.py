@@ -45,8 +45,12 @@ def open_database(url):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         # lock_type: every outermost transaction begins IMMEDIATE (see the module's docstring).
         # Connections are per thread (peewee's default), so a thread reuses its own across requests.
-        return SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
-                              timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=256)
+        db = SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                            timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=256)
+        from db.text import search_words  # SQL search_words(text): what PostgreSQL's translate() does
+
+        db.register_function(search_words, "search_words", 1, deterministic=True)
+        return db
     if parsed.scheme in ("postgres", "postgresql"):
         # Query parameters go to libpq as they are: ?sslmode=require, ?options=-csearch_path%3Dx …
         extra = dict(parse_qsl(parsed.query))

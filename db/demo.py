@@ -14,7 +14,9 @@ from db.clients.composition import add_company
 from db.clients.portfolios import create_portfolio, set_declarants
 from db.database import database
 from db.models import (
+    USER_DECLARATION_BOXES,
     USER_DECLARATION_RIGHTS,
+    BoxTally,
     Declaration,
     Establishment,
     EstablishmentDeclaration,
@@ -112,3 +114,4 @@ def _grant_demo_habilitations(firm, declarant, now):
     bulk.insert_rows(Habilitation, rows)
     counts.recount(USER_DECLARATION_RIGHTS,
                    (RightTally.user == declarant.id) & (RightTally.declaration == dsn.id))
+    counts.recount(USER_DECLARATION_BOXES, (BoxTally.user == declarant.id) & (BoxTally.declaration == dsn.id))

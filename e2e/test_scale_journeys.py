@@ -78,6 +78,17 @@ def test_closed_establishments_are_found_when_the_filter_says_so(page, live_serv
     closed = re.compile(r"356\s000\s000\s00360")
     expect(page.locator(".chooser-counter")).to_contain_text("1 282 résultats (établissements actifs)")
     expect(page.get_by_text(closed)).to_have_count(0)  # closed: hidden by default
+    bar = page.locator(".action-bar .pending-count")
+    boxes = page.locator("input[name=siret]")
+    boxes.nth(0).uncheck()
+    boxes.nth(1).uncheck()
+    expect(bar).to_contain_text("2 modifications en attente (toutes les pages) : 0 à inscrire, "
+                                "2 à désinscrire.")
+    boxes.nth(1).check()  # the count follows each box, before any request
+    expect(bar).to_contain_text("1 modification en attente (toutes les pages) : 0 à inscrire, "
+                                "1 à désinscrire.")
+    boxes.nth(0).check()
+    expect(bar).to_have_text("Aucune modification en attente.")
     page.get_by_label("Établissements", exact=True).select_option(label="fermés")
     page.get_by_label("Rechercher un établissement").fill("75015")
     page.get_by_role("button", name="Rechercher").click()

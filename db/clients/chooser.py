@@ -10,6 +10,7 @@ its siren index). What they make is the set of SIRETs that Valider registers (co
 set_establishments, which checks and writes it in one transaction).
 """
 import math
+import re
 from dataclasses import dataclass, field
 
 from peewee import JOIN, SQL, Expression, Value, fn
@@ -17,9 +18,11 @@ from peewee import JOIN, SQL, Expression, Value, fn
 from db.clients.companies import get_company
 from db.clients.search import digit_prefix, search_text_sql, siret_digits, words
 from db.clients.writes import directory_address, directory_name
+from db.database import is_postgres
 from db.models import DirectoryEstablishment, Establishment, Habilitation
 
 DE = DirectoryEstablishment
+ACCENTABLE = re.compile("[aceinouy]")  # letters a French text may write with an accent
 PER_PAGE = 100
 STATES = {"actifs": "actifs", "fermes": "fermés", "tous": "tous"}
 DEFAULT_STATE = "actifs"
@@ -94,12 +97,18 @@ def _matching(term):
     # the raw columns (the postcode and town of a CEDEX address too): cheaper than the address line
     text = search_text_sql(DE.enseigne, DE.denomination_usuelle, DE.numero, DE.type_voie, DE.libelle_voie,
                            DE.code_postal, DE.commune, DE.cedex, DE.libelle_cedex)
-    # The directory writes in capitals without accents: ILIKE on the words folded (words()) is enough,
-    # without folding each of the company's rows (translate() costs ~30 µs a row on PostgreSQL).
-    folded = Value(" ").concat(text)
+    # PostgreSQL: the directory writes in capitals without accents, so ILIKE on the words folded
+    # (words()) is enough, without folding each of the company's rows (translate() costs ~30 µs a row).
+    # SQLite folds the rows too (search_words), so that « Marché » is found by « marche », but only
+    # the rows that LIKE keeps first, each letter that may carry an accent read as any one letter.
+    # A word with no such letter (a postcode, a number) is looked for as before, in C.
+    raw = Value(" ").concat(text)
     condition = DE.siret.is_null()  # a term with no letter or digit matches nothing
     for number, word in enumerate(words(term)):
-        clause = Expression(folded, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
+        clause = Expression(raw, "ILIKE", f"% {word}%")  # peewee: LIKE on SQLite (GLOB for "LIKE")
+        if not is_postgres() and ACCENTABLE.search(word):
+            clause = (Expression(text, "ILIKE", f"%{ACCENTABLE.sub('_', word)}%")
+                      & Expression(fn.search_words(text), "ILIKE", f"% {word}%"))
         condition = clause if number == 0 else condition & clause
     return condition
 

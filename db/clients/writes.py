@@ -18,7 +18,9 @@ from db.models import (
     COMPANY_ESTABLISHMENTS,
     PORTFOLIO_COMPANIES,
     PORTFOLIO_ESTABLISHMENTS,
+    USER_DECLARATION_BOXES,
     USER_DECLARATION_RIGHTS,
+    BoxTally,
     Company,
     CompanyDeclaration,
     DirectoryEstablishment,
@@ -29,6 +31,7 @@ from db.models import (
     RemovedEstablishment,
     RightTally,
 )
+from db.models.box_tally import box_deltas
 
 DE = DirectoryEstablishment
 
@@ -230,6 +233,9 @@ def delete_habilitations(condition):
     for user_id, declaration_id in pairs.tuples():
         users.add(user_id)
         declarations.add(declaration_id)
+    if users:  # the grid's tally loses the rows about to go
+        counts.add_to_tally(USER_DECLARATION_BOXES, box_deltas(-1, condition),
+                            BoxTally.user.in_(sorted(users)))
     Habilitation.delete().where(condition).execute()
     if users:
         counts.recount(USER_DECLARATION_RIGHTS,

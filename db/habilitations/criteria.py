@@ -59,6 +59,20 @@ class Criteria:
         values.update(extra)
         return {k: v for k, v in values.items() if v not in ("", None)}
 
+    def summary(self, people):
+        """The criteria in one line once a search ran (people: the firm's, to name the one chosen):
+        "Portefeuille CLIENTS · Tous les administrateurs · DURAND Paul · DSN"."""
+        names = {str(person.id): person.full_name for person in people}
+        parts = [f"Entreprise {self.company.name}" if self.company else
+                 f"Portefeuille {self.portfolio.name}" if self.portfolio else "Tous les portefeuilles"]
+        if self.siret:
+            parts.append(f"«\u202f{self.siret}\u202f»")
+        for value, everyone, nobody in ((self.admin, "Tous les administrateurs", "Aucun administrateur"),
+                                        (self.declarant, "Tous les déclarants", "Aucun déclarant")):
+            parts.append(nobody if value == NONE else names.get(value, everyone))
+        parts.append(self.service.label if self.service else "Tous les services")
+        return " · ".join(parts)
+
     def roles(self):
         """Roles of the people listed when nobody was picked one by one."""
         roles = set()

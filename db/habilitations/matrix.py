@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from db.clients.search import siret_digits
 from db.errors import NotFound
-from db.habilitations.criteria import Criteria, _id, _person
+from db.habilitations.criteria import NONE, Criteria, _id
 from db.models import (
     Company,
     CompanyDeclaration,
@@ -112,9 +112,12 @@ def parse(actor, args, with_paging=True):
         if criteria.portfolio is None:
             raise NotFound()
     criteria.q = " ".join((args.get("q") or "").split())[:100]
-    person = _person(actor, args.get("declarant"))
-    if person.isdigit():
-        criteria.declarant = User.get_by_id(int(person))
+    person = (args.get("declarant") or "").strip()
+    if person and person != NONE:  # one query: the firm's person, with what the grid shows of them
+        criteria.declarant = (User.select(User.id, User.firm, User.nom, User.prenom, User.role)
+                              .where((User.id == _id(person)) & (User.firm == actor.firm_id)).first())
+        if criteria.declarant is None:
+            raise NotFound()
     wanted = {_id(v) for v in _values(args, "service") if str(v).strip()}
     if wanted:
         chosen = Declaration.id.in_(sorted(wanted)) & Declaration.is_active

@@ -1,7 +1,8 @@
 """One page of the matrix grid, in a constant number of queries whatever its size: the number of
 lines (maintained counts when nothing is searched, db/counts.py), the page's lines, the services
 selected for them, their boxes, and for each column how many of its boxes are ticked over every
-result (the column's tick box is ticked when all are).
+result (the column's tick box is ticked when all are; the maintained BoxTally when nothing is
+searched).
 """
 import math
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from db import clock
 from db.clients.search import matching
 from db.habilitations.matrix import BY_ESTABLISHMENT, portfolios_of
 from db.models import (
+    BoxTally,
     Company,
     CompanyDeclaration,
     Establishment,
@@ -144,6 +146,22 @@ def _ticked(criteria, services, user_condition, scope):
     return out
 
 
+def _ticked_tally(criteria, services, user):
+    """{(declaration, column): boxes ticked} over every result, from the maintained tally (nothing
+    searched): a few rows per company × declaration instead of one per habilitation."""
+    t = BoxTally
+    rows = (t.select(t.declaration, fn.SUM(Case(None, [(t.declare, t.habilitations)], 0)),
+                     fn.SUM(Case(None, [(t.pay, t.habilitations)], 0)))
+            .where((t.user == user) & t.declaration.in_([d.id for d in services])
+                   & (t.company == criteria.company.id if criteria.company is not None
+                      else t.company.in_(_companies(criteria))))
+            .group_by(t.declaration).tuples())
+    out = {}
+    for declaration, declare, pay in rows:
+        out[(declaration, "declare")], out[(declaration, "pay")] = int(declare or 0), int(pay or 0)
+    return out
+
+
 def by_declarant(criteria, version):
     """The page of the grid "par déclarant" (the criteria's page, clamped to the last one)."""
     services = criteria.columns
@@ -158,7 +176,12 @@ def by_declarant(criteria, version):
              for e, siret, name, street, postcode, town, siege, active, company in rows]
     user = criteria.declarant.id
     _fill(lines, services, [line.ref for line in lines], [user], lambda e, u: e)
-    ticked = _ticked(criteria, services, Habilitation.user == user, _scope(criteria)) if total else {}
+    if not total:
+        ticked = {}
+    elif criteria.q:
+        ticked = _ticked(criteria, services, Habilitation.user == user, _scope(criteria))
+    else:
+        ticked = _ticked_tally(criteria, services, user)
     return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
 
 

@@ -20,8 +20,10 @@ from db.habilitations.criteria import cells_query
 from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
 from db.habilitations.sources import copy_rows as copy_source
 from db.models import (
+    USER_DECLARATION_BOXES,
     USER_DECLARATION_RIGHTS,
     AuditEvent,
+    BoxTally,
     Declaration,
     Establishment,
     Firm,
@@ -97,11 +99,27 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     _apply_lines(event, now)
-    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
+    # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     lines = HC.select().where(HC.event == event.id)
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.before, -1), None)
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.after, 1),
+                        BoxTally.user.in_(lines.select(HC.user_id))
+                        & BoxTally.declaration.in_(lines.select(HC.declaration_id)))
+    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
                    & RightTally.declaration.in_(lines.select(HC.declaration_id)))
     return events.describe_event(event, starts)
+
+
+def _box_deltas(event, bits, sign):
+    """SQL: the grid's tally rows of the event's cells, from its lines alone (no habilitation read):
+    the boxes before (bits HC.before, sign -1) or after (HC.after, +1), as the tally keys them."""
+    return (HC.select(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
+                      bits.bin_and(2) != 0, fn.COUNT(HC.id) * sign)
+            .join(Establishment, on=(Establishment.id == HC.establishment_id))
+            .where((HC.event == event.id) & (bits != 0))
+            .group_by(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
+                      bits.bin_and(2) != 0))
 
 
 def _starts(now, delay_override):

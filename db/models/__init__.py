@@ -1,6 +1,7 @@
 """All tables of the portal, and the maintained counts declared next to them (db/counts.py).
 Import models from here: `from db.models import Firm, User`."""
 from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, User, UserSession
+from db.models.box_tally import USER_DECLARATION_BOXES, BoxTally
 from db.models.catalogue import Declaration
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.firm_space import (
@@ -57,6 +58,7 @@ ALL_MODELS = [
     EstablishmentDeclaration,
     Habilitation,
     RightTally,
+    BoxTally,
     AuditEvent,
     HabilitationChange,
     OutgoingMail,
@@ -79,4 +81,5 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
     "USER_UNREAD_NOTICES",
     "COMPANY_ESTABLISHMENTS", "COMPANY_DECLARATION_ESTABLISHMENTS", "USER_DECLARATION_RIGHTS",
+    "USER_DECLARATION_BOXES",
 ]

@@ -145,8 +145,9 @@ class Habilitation(BaseModel):
     Payer has its own dates because it can be granted later than Déclarer.
     """
 
-    user = ForeignKeyField(User, backref="habilitations", on_delete="CASCADE")
-    establishment = ForeignKeyField(Establishment, backref="habilitations", on_delete="CASCADE")
+    # user and establishment lead the two indexes below: no index of their own to feed on every write
+    user = ForeignKeyField(User, backref="habilitations", on_delete="CASCADE", index=False)
+    establishment = ForeignKeyField(Establishment, backref="habilitations", on_delete="CASCADE", index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     declare = BooleanField(default=False)
     pay = BooleanField(default=False)

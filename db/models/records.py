@@ -39,7 +39,8 @@ class HabilitationChange(BaseModel):
     declaration × person) before and after, as bits (1 Déclarer, 2 Payer). Written by INSERT … SELECT
     with its event; plain ids (no foreign keys) so that the history outlives what it names."""
 
-    event = ForeignKeyField(AuditEvent, on_delete="CASCADE", backref="lines")
+    # indexed by the unique (event, establishment, declaration, user) below: no index of its own to feed
+    event = ForeignKeyField(AuditEvent, on_delete="CASCADE", backref="lines", index=False)
     establishment_id = IntegerField()
     declaration_id = IntegerField()
     user_id = IntegerField()

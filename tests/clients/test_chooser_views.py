@@ -60,6 +60,16 @@ def test_search_by_town_postcode_and_siret_and_the_empty_result_names_the_term(a
     assert "Aucun établissement ne correspond à « ZZPLERINZZ »" in page
 
 
+def test_accents_are_ignored_in_the_directory_text_too(admin_client, poste):
+    """SQLite stores the directory as INSEE wrote it: the search folds both sides."""
+    with database.connection_context():
+        DirectoryEstablishment.update(enseigne="BUREAU DU MARCHÉ-NEUF").where(
+            DirectoryEstablishment.siret == PLERIN[0].replace(" ", "")).execute()
+    for term in ("marche neuf", "Marché-Neuf", "MARCHE NEUF"):
+        page = text(admin_client.get(url(poste), query_string={"q": term}))
+        assert "1 résultat" in page and PLERIN[0] in page and "BUREAU DU MARCHÉ-NEUF" in page, term
+
+
 def test_closed_establishments_are_shown_on_demand(admin_client, poste):
     closed = text(admin_client.get(url(poste), query_string={"etat": "fermes"}))
     assert "480 résultats" in closed and "356 000 000 00360" in closed

@@ -13,7 +13,16 @@ from db.clients import refresh as company_refresh
 from db.database import database, init_database, is_postgres
 from db.declarations import selections
 from db.habilitations import grid
-from db.models import Company, DirectoryEstablishment, Establishment, Firm, Portfolio, RightTally, User
+from db.models import (
+    BoxTally,
+    Company,
+    DirectoryEstablishment,
+    Establishment,
+    Firm,
+    Portfolio,
+    RightTally,
+    User,
+)
 from db.people import requests
 from tests.factories.clients import make_company
 from tests.factories.database import POSTGRES_URL, in_postgres_schema
@@ -237,10 +246,31 @@ def test_the_check_command_finds_a_wrong_tally_and_a_wrong_grid_size(app, runner
         first = Company.select().order_by(Company.id).first()
         first.establishment_count += 1
         first.save()
+        BoxTally.create(user=user.id, declaration=declaration("DSN").id, company=first.id, declare=True,
+                        pay=False, habilitations=3)
     found = runner.invoke(args=["db", "check-counts"])
     assert found.exit_code == 1
     assert "user_declaration.rights : 1 ligne(s) fausse(s)" in found.output
+    assert "user_declaration_company.boxes : 1 ligne(s) fausse(s)" in found.output
     assert "company.establishments : 1 ligne(s) fausse(s)" in found.output
     assert "company_declaration.establishments : exact" in found.output
     assert runner.invoke(args=["db", "check-counts", "--repair"]).exit_code == 0
     assert runner.invoke(args=["db", "check-counts"]).exit_code == 0
+
+
+def test_the_grid_tally_migration_counts_the_habilitations_already_there(db_engine):
+    """0500 on a populated database: the ticked boxes per user × declaration × company are those of
+    the habilitations already there (then every write keeps them, see above)."""
+    clock.freeze(NOW)
+    try:
+        t = world()
+        habilitations.validate(t.admin, {"company": str(t.acme.id)},
+                               {"version": str(grid.version()), "bulk_declare": "1"})
+        runner = Runner(database.obj, schema.MIGRATIONS_DIR)
+        runner.down("0500_box_tally")  # rolls back 0500 only
+        assert "0500_box_tally" in runner.up()
+        boxes = dict(BoxTally.select(BoxTally.user, BoxTally.habilitations)
+                     .where((BoxTally.company == t.acme.id) & BoxTally.declare).tuples())
+        assert boxes == {t.admin.id: 3, t.paul.id: 3, t.sophie.id: 3} and _exact()
+    finally:
+        clock.freeze(None)

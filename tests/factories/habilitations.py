@@ -4,7 +4,14 @@ import datetime
 from peewee import chunked
 
 from db import clock, counts
-from db.models import USER_DECLARATION_RIGHTS, Establishment, Habilitation, RightTally
+from db.models import (
+    USER_DECLARATION_BOXES,
+    USER_DECLARATION_RIGHTS,
+    BoxTally,
+    Establishment,
+    Habilitation,
+    RightTally,
+)
 from tests.factories.declarations import declaration
 
 
@@ -23,6 +30,7 @@ def grant(user, establishments, code="DSN", declare=True, pay=False, at=None):
     for batch in chunked(rows, 500):
         Habilitation.insert_many(batch).execute()
     counts.recount(USER_DECLARATION_RIGHTS, (RightTally.user == user.id) & (RightTally.declaration == d.id))
+    counts.recount(USER_DECLARATION_BOXES, (BoxTally.user == user.id) & (BoxTally.declaration == d.id))
 
 
 def establishments(company):

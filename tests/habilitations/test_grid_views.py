@@ -57,6 +57,20 @@ def test_search_criteria_then_rechercher(client, auth):
     assert 'id="habilitations-grid"' not in page  # the grid comes with the search
 
 
+def test_once_searched_the_criteria_fold_into_one_summary_line(client, auth, demo):
+    """The issue: criteria took 600 px before the first box. Folded, they read as one line and open
+    again with « modifier »; before a search they stay open."""
+    auth.login()
+    assert '<details class="criteria-fold" open>' in text(client.get(PAGE))
+    page = " ".join(text(client.get(
+        f"{PAGE}?search=1&company={demo.company}&declarant={demo.paul}&admin=aucun&service={demo.codes['DSN']}"
+    )).replace("\u202f", " ").split())
+    assert '<details class="criteria-fold">' in page
+    assert ('<span class="criteria-summary">Entreprise DANONE · Aucun administrateur · DURAND Paul · '
+            'DSN</span>') in page
+    assert "modifier" in page and 'id="habilitations-grid"' in page
+
+
 def test_opened_from_a_company_the_criteria_are_preset(client, auth, demo):
     auth.login()
     page = text(client.get(f"{PAGE}?company={demo.company}"))

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from db import clock
+from db.clients.companies import set_establishments
 from db.clients.composition import add_company
 from db.database import database
 from db.models import Declaration, Establishment, Habilitation, Portfolio, User
@@ -138,6 +139,36 @@ def test_a_column_tick_is_confirmed_with_its_count_then_applied_to_every_page(cl
     with database.connection_context():
         assert Habilitation.select().where(Habilitation.establishment.in_(_company(poste))
                                            & Habilitation.declare).count() == 1282
+
+
+def _column_state(page, dsn):
+    return re.search(rf'value="{dsn}-d" data-column-tick="{dsn}-d"\s+data-state="(\w+)"', page).group(1)
+
+
+def test_the_column_tick_box_says_whether_every_result_is_ticked_after_each_write(client, auth, poste):
+    """All, some or none of a column's boxes over every result, for a company and for its portfolio:
+    kept by Valider (a column, then one box) and by removing establishments."""
+    auth.login()
+    dsn = poste.codes["DSN"]
+    by_portfolio = f"{PAGE}?search=1&portfolio={poste.portfolio}&declarant={poste.paul}"
+    page = client.get(grid_url(poste)).get_data(as_text=True)
+    assert _column_state(page, dsn) == "none"
+    assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "some"  # the demo's rights
+    client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
+                                         "version": version(page), "columns": f"{dsn}-d-1", "confirmed": "1"})
+    page = client.get(grid_url(poste)).get_data(as_text=True)
+    assert _column_state(page, dsn) == "all"
+    assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "all"
+    first = f"{_ids(PLERIN)[0]}-{dsn}-{poste.paul}"
+    client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
+                                         "version": version(page), "changes": f"{first}-d-0"})
+    assert _column_state(client.get(grid_url(poste)).get_data(as_text=True), dsn) == "some"
+    with database.connection_context():
+        admin = User.get_by_id(poste.admin)
+        sirets = [e.siret for e in Establishment.select().where(Establishment.company == poste.company)
+                  if e.siret != PLERIN[0]]
+        set_establishments(admin, poste.company, sirets)  # the one unticked box leaves the results
+    assert _column_state(client.get(grid_url(poste)).get_data(as_text=True), dsn) == "all"
 
 
 def test_pending_count_covers_every_page(client, auth, poste):
