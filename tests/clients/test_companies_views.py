@@ -46,13 +46,14 @@ def test_add_without_javascript_redirects_with_the_message(admin_client):
         ("12345", "Le SIREN doit comporter 9 chiffres (5 saisis)."),
         ("ABCDEFGHI", "Le SIREN ne doit comporter que des chiffres."),
         ("356000001", "Numéro SIREN invalide (clé de contrôle)."),
-        ("732829320", "Le SIREN 732 829 320 est inconnu du référentiel Sirene."),
+        ("732829320", f"Le SIREN 732{NNBSP}829{NNBSP}320 est inconnu du référentiel Sirene."),
         (
             CEASED,
-            "L'entreprise 839 517 323 (RED NEEDLES) est cessée d'après le référentiel Sirene : "
-            "elle ne peut pas être ajoutée.",
+            f"L’entreprise 839{NNBSP}517{NNBSP}323 (RED NEEDLES) est cessée d’après le référentiel "
+            f"Sirene{NNBSP}: elle ne peut pas être ajoutée.",
         ),
-        ("487444697", "L'entreprise 487 444 697 (ESSOR ENERGIES) est déjà dans ce portefeuille."),
+        ("487444697",
+         f"L’entreprise 487{NNBSP}444{NNBSP}697 (ESSOR ENERGIES) est déjà dans ce portefeuille."),
     ],
 )
 def test_add_refusals_answer_422_with_the_message_next_to_the_field(admin_client, typed, message):
