@@ -84,7 +84,7 @@ def test_removing_a_declaration_asks_first_and_annuler_keeps_it(page, live_serve
     expect(
         page.get_by_text(re.compile(r"\d+ habilitations de 1 déclarant seront supprimées"))
     ).to_be_visible()
-    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Retirer 1 déclaration").click()
     expect(page.locator("#messages")).to_contain_text("1 retirée")
     widget_ready(page)
     expect(chosen(page).get_by_role("option")).to_have_text([DPAE])

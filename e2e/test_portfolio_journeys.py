@@ -89,7 +89,7 @@ def test_transfer_aubade_paris_to_another_portfolio(page, live_server, login):
     consequences = page.get_by_role("region", name="Conséquences du transfert vers « CLIENTS PME »")
     expect(consequences).to_contain_text("DSN, DPAE, Mon Compte Formation / Élu")
     expect(consequences).to_contain_text("Aucune habilitation supprimée.")
-    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Transférer AUBADE PARIS vers « CLIENTS PME »").click()
     expect(page.get_by_role("status")).to_have_text(
         "AUBADE PARIS transférée vers le portefeuille « CLIENTS PME »."
     )
@@ -145,7 +145,7 @@ def test_untick_an_establishment_after_a_confirmation_counting_habilitations(pag
     expect(page.get_by_role("alert")).to_contain_text(
         "Vous désinscrivez 1 établissement : 1 habilitation sera supprimée."
     )
-    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Désinscrire 1 établissement").click()
     expect(page.get_by_role("status")).to_have_text(
         "Établissements enregistrés : 0 inscrit(s), 1 désinscrit(s), 1 habilitation(s) supprimée(s).")
     expect(page.get_by_role("checkbox", name=re.compile("^Inscrire "), checked=True)).to_have_count(1)

@@ -81,6 +81,8 @@ def test_the_conditions_can_be_downloaded_as_well_as_printed(client, wizard):
     page = text(client.get("/inscription/conditions"))
     assert 'href="/inscription/conditions/telecharger" download>Télécharger les conditions</a>' in page
     assert "Imprimer les conditions" in page
+    bar = page[page.index('<div class="actions">'):]
+    assert bar.index("Télécharger les conditions") < bar.index(">Je refuse<") < bar.index(">J’accepte<")
     response = client.get("/inscription/conditions/telecharger")
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="conditions-generales-portail-tiers-declarant.html"'

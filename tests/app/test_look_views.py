@@ -8,7 +8,7 @@ from wtforms import Form, StringField
 from wtforms.validators import InputRequired
 
 from db.database import database
-from db.models import Company, Portfolio
+from db.models import Company, Portfolio, User
 
 GLYPHS = "☺☰▦▤✎⌂✓⇄↻✕"
 
@@ -84,6 +84,33 @@ def test_removing_a_company_says_verb_and_object(client, auth):
     html = page(client.get(f"/gestion/entreprises/{company.id}/retirer"))
     assert f">Retirer {company.name} du portefeuille</button>" in html
     assert ">Valider</button>" not in html
+
+
+def test_the_pages_of_pending_ticks_share_one_action_bar(client, auth):
+    """The matrix, « Vue liste » and the chooser of establishments: one bar, « Annuler » before
+    « Valider », the ids and data attributes their scripts read."""
+    auth.login()
+    with database.connection_context():
+        company = Company.select().join(Portfolio).where(Portfolio.name == "CLIENTS PME").first()
+        paul = User.get(User.nom == "DURAND").id
+    bars = {}
+    for url in (f"/gestion/habilitations?search=1&declarant={paul}", "/gestion/habilitations/liste?search=1",
+                f"/gestion/entreprises/{company.id}/etablissements"):
+        html = page(client.get(url))
+        found = re.findall(r'<div class="action-bar"[^>]*role="region" aria-label="Modifications en attente">'
+                           r'(.*?)<div class="action-bar-buttons">(.*?)</div>', html, re.S)
+        assert len(found) == 1, url
+        bars[url] = found[0]
+        count, buttons = found[0]
+        assert 'class="action-bar-count" aria-live="polite"' in count and "pending-count" in count, url
+        last = r'<button type="submit" class="primary"[^>]*>Valider</button>\s*$'
+        assert re.search(r"data-cancel>Annuler</a>.*" + last, buttons, re.S), url
+    matrix, vue_liste, chooser = bars.values()
+    assert 'id="habilitations-pending"' in matrix[0] and 'id="habilitations-pending"' in vue_liste[0]
+    assert 'formaction="/gestion/habilitations/apercu"' in matrix[1]
+    assert "data-show-pending>Voir</button>" in matrix[1] and "data-show-pending" not in vue_liste[1]
+    assert 'id="habilitations-until"' in matrix[0] and 'id="habilitations-until"' in vue_liste[0]
+    assert ">Retour</a>" in chooser[1] and 'name="action" value="valider">Valider' in chooser[1]
 
 
 class _Form(Form):

@@ -9,6 +9,7 @@ import pytest
 from db.clients.composition import add_company
 from db.database import database
 from db.models import Company, DirectoryEstablishment, Establishment, Portfolio, User
+from tests.factories.pagination import pagination
 
 LA_POSTE = "356000000"
 PLERIN = ("356 000 000 00240", "356 000 000 00254")  # as the page writes them
@@ -46,7 +47,9 @@ def test_la_poste_is_paged_counted_and_light(admin_client, poste):
     page = text(response)
     assert len(response.get_data()) < 100_000
     assert "1 282 inscrits sur 1 762 établissements" in page and "1 282 résultats" in page
-    assert page.count('name="siret"') == 100 and "Page 1 sur 13" in page
+    raw = response.get_data(as_text=True)
+    assert page.count('name="siret"') == 100 and pagination(raw) == "[1] 2 … 13 Suivante"
+    assert '<button type="submit" name="goto" value="13" class="button-link">' in raw
     assert "fermé</" not in response.get_data(as_text=True)  # closed ones hidden by default
     assert "Aucune modification en attente." in page
 
@@ -84,7 +87,7 @@ def test_ticks_of_several_pages_wait_for_valider_and_unticking_is_confirmed(admi
     second = admin_client.post(url(poste), data={"ops": "", "shown": shown, "shown_wanted": shown,
                                                  "siret": kept, "goto": "2"})
     page2 = second.get_data(as_text=True)
-    assert "Page 2 sur 13" in text(second) and ops(page2) == "-" + shown[0]
+    assert pagination(page2) == "Précédente 1 [2] 3 … 13 Suivante" and ops(page2) == "-" + shown[0]
     assert "1 modification en attente (toutes les pages)" in text(second)
     assert shown[0] in registered(poste)
     asked = admin_client.post(url(poste), data={"ops": ops(page2), "action": "valider"})
@@ -118,8 +121,10 @@ def test_closed_ones_searched_by_postcode(admin_client, poste):
 
 
 def test_a_page_beyond_the_last_shows_the_last(admin_client, poste):
-    page = text(admin_client.get(url(poste), query_string={"page": "999"}))
-    assert "Page 13 sur 13" in page and page.count('name="siret"') == 82
+    page = admin_client.get(url(poste), query_string={"page": "999"}).get_data(as_text=True)
+    assert pagination(page) == "Précédente 1 … 12 [13]" and page.count('name="siret"') == 82
+    fourth = admin_client.get(url(poste), query_string={"page": "4"}).get_data(as_text=True)
+    assert pagination(fourth) == "Précédente 1 2 3 [4] 5 … 13 Suivante"  # « … » never hides a single page
 
 
 def test_a_registered_establishment_gone_from_the_directory_can_still_be_unregistered(admin_client, app):

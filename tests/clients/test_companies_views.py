@@ -115,6 +115,9 @@ def test_unticking_an_establishment_confirms_with_the_habilitations_count(admin_
     unticked = {"ops": f"-{sirets[1]}", "action": "valider"}
     asked = text(admin_client.post(f"/gestion/entreprises/{company.id}/etablissements", data=unticked))
     assert "Vous désinscrivez 1 établissement" in asked and "1 habilitation</strong>" in asked
+    # the confirming button says what it destroys, after « Retour au choix »
+    destroy = r'<button [^>]*class="button danger primary">Désinscrire\s+1 établissement</button>'
+    assert re.search(r">Retour au choix</button>\s*" + destroy, asked)
     done = admin_client.post(f"/gestion/entreprises/{company.id}/etablissements",
                              data={**unticked, "confirm": "1"}, follow_redirects=True)
     assert "1 désinscrit(s), 1 habilitation(s) supprimée(s)" in text(done)
@@ -132,6 +135,7 @@ def test_transfer_shows_consequences_then_moves_the_company(admin_client):
     assert "Conséquences du transfert vers «\u202fCLIENTS PME\u202f»" in plan
     assert "Mon Compte Formation / Élu" in plan
     assert "Aucune habilitation supprimée." in plan
+    assert ">Transférer DANONE vers «\u202fCLIENTS PME\u202f»</button>" in plan  # not « Valider »
     done = admin_client.post(f"/gestion/entreprises/{company.id}/transfert",
                              data={"target": found["c"], "confirm": "1"}, follow_redirects=True)
     assert "DANONE transférée vers le portefeuille « CLIENTS PME »." in text(done)

@@ -9,6 +9,7 @@ from db.clients import portfolios
 from db.database import database
 from db.models import Company
 from tests.factories.directory import add_fake_company, valid_siren
+from tests.factories.pagination import pagination
 from tests.factories.people import add_people, demo_user
 from tests.factories.queries import page_queries
 
@@ -34,10 +35,13 @@ def test_a_big_portfolio_pages_its_companies_with_a_counter(admin_client):
     pid = big_portfolio(120)
     page = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition?page=2"))
     assert "Entreprises 51 à 100 sur 120" in page
-    assert "Page 2 sur 3" in page and page.count('<tr>\n      <td class="mono">') == 50
-    for label, target in (("Première page", 1), ("Page précédente", 1), ("Page suivante", 3)):
-        assert f'href="/gestion/portefeuilles/{pid}/composition?page={target}" hx-get=' in page, label
-    assert "Dernière page" not in page  # the next page is the last one
+    assert pagination(page) == "Précédente 1 [2] 3 Suivante"
+    assert page.count('<tr>\n      <td class="mono">') == 50
+    assert '<nav class="pagination" aria-label="Pages des entreprises">' in page
+    links = ((1, ' rel="prev"'), (1, ""), (2, ' aria-current="page"'), (3, ""), (3, ' rel="next"'))
+    for target, attribute in links:
+        link = re.escape(f'<a href="/gestion/portefeuilles/{pid}/composition?page={target}" hx-get=')
+        assert re.search(link + f'[^>]*hx-swap="innerHTML" hx-push-url="true"{attribute}>', page), target
     last = text(admin_client.get(f"/gestion/portefeuilles/{pid}/composition?page=3", headers=HX))
     assert "<html" not in last and "Entreprises 101 à 120 sur 120" in last
 

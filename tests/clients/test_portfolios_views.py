@@ -111,6 +111,7 @@ def test_removing_a_declarant_asks_to_confirm_with_the_count(admin_client):
         before = snapshot()
     asked = text(admin_client.post(f"/gestion/portefeuilles/{pid}/declarants", data={"declarants": keep}))
     assert "Vous retirez DURAND Paul du portefeuille" in asked and "3 habilitations" in asked
+    assert '<button type="submit" class="button danger">Retirer DURAND Paul du portefeuille</button>' in asked
     with database.connection_context():
         assert snapshot() == before
     done = admin_client.post(

@@ -23,6 +23,8 @@ def test_firm_recap_shows_portfolios_companies_declarants_and_habilitations(admi
     assert "DURAND Paul – DSN\u202f: Déclarer (1/1), Payer (1/1)" in page
     assert "552 032 534" in page and "Mono-établissement" in page
     assert '<button type="button" class="primary" data-print>Imprimer le récapitulatif</button>' in page
+    assert page.index(">Retour</a>") < page.index(">Exporter en CSV (Excel)</a>") < page.index(
+        ">Imprimer le récapitulatif</button>")  # the main action last
     assert 'href="/static/recap_print.css" media="print"' in page
 
 

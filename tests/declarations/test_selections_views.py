@@ -105,6 +105,7 @@ def test_removal_asks_for_confirmation_with_the_count_then_applies(client, auth,
     assert portfolio_codes(world) == ["DPAE", "DSN"]  # nothing changed yet
     assert 'name="confirm" value="1"' in html
     assert f'href="{url("portfolio", world.portfolio)}">Annuler</a>' in html
+    assert '<button type="submit" class="button danger">Retirer 1 déclaration</button>' in html
     response = client.post(
         url("portfolio", world.portfolio),
         data={"declarations": ids("DPAE"), "confirm": "1"},

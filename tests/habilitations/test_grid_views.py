@@ -104,7 +104,8 @@ def test_htmx_pages_swap_the_grid_body_only(client, auth, app):
         from db.models import Portfolio
         make_company(admin.firm, Portfolio.get(Portfolio.is_default), "100000001", 30, codes=["DSN", "DPAE"])
     full = text(client.get(f"{PAGE}?search=1&per_page=50"))
-    assert "page 1 sur" in full and "Page suivante" in full and 'hx-push-url="true"' in full
+    assert "page 1 sur" in full and 'hx-push-url="true" rel="next">' in full
+    assert 'hx-push-url="true" aria-current="page">' in full
     response = client.get(f"{PAGE}?search=1&per_page=50&page=2", headers={"HX-Request": "true"})
     fragment = text(response)
     assert fragment.lstrip().startswith('<div id="habilitations-grid"') and "<h1>" not in fragment

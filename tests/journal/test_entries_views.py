@@ -13,6 +13,7 @@ from db.journal import lines
 from db.models import Company, Establishment, User
 from tests.factories.declarations import declaration
 from tests.factories.firms import PASSWORD
+from tests.factories.pagination import pagination
 from tests.factories.queries import page_queries
 
 
@@ -54,7 +55,9 @@ def test_the_lines_have_their_own_page_that_pages_without_javascript(client, aut
     auth.login()
     html = text(client.get(f"/gestion/journal/{event.id}?page=2"))
     assert "<h1>Entrée du journal</h1>" in html and event.summary in html
-    assert f"page 2 sur {count}" in html and "Page précédente" in html
+    assert f"page 2 sur {count}" in html and pagination(html).startswith("Précédente 1 [2] 3 ")
+    assert pagination(html).endswith(f" {count} Suivante")
+    assert '<nav class="pagination" aria-label="Pages des lignes">' in html
     assert f'href="/gestion/journal/{event.id}?page=1"' in html and 'hx-push-url="false"' in html
     assert html.count('<td class="mono nowrap">') == 1
     few = page_queries(client, f"/gestion/journal/{event.id}?page=1")

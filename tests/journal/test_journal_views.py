@@ -25,6 +25,7 @@ def test_the_journal_shows_declaration_and_habilitation_changes(client, auth, wo
     change_declarations(client, world)
     html = text(client.get("/gestion/journal"))
     assert "<h1>Journal</h1>" in html
+    assert html.index(">Effacer les critères</a>") < html.index(">Rechercher</button>")  # main action last
     assert (
         "« SOLTéA – Employeurs » ajoutée aux déclarations du portefeuille « Portefeuille par défaut »" in html
     )
