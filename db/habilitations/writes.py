@@ -8,7 +8,7 @@ on top. The habilitations follow from the lines in two statements: an INSERT …
 DO UPDATE for the cells that keep a box, its DELETE twin for the others. No cell becomes a Python
 object, whatever the number of cells.
 """
-from peewee import EXCLUDED, Case, Tuple, Value, chunked, fn
+from peewee import EXCLUDED, Case, Select, Tuple, Value, chunked, fn
 
 from db import clock, counts
 from db.bulk import IDS_PER_QUERY
@@ -101,8 +101,7 @@ def write(actor, criteria, edits, delay_override=None):
     _apply_lines(event, now)
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     lines = HC.select().where(HC.event == event.id)
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.before, -1), None)
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.after, 1),
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
                         BoxTally.user.in_(lines.select(HC.user_id))
                         & BoxTally.declaration.in_(lines.select(HC.declaration_id)))
     rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
@@ -111,15 +110,24 @@ def write(actor, criteria, edits, delay_override=None):
     return events.describe_event(event, starts)
 
 
-def _box_deltas(event, bits, sign):
-    """SQL: the grid's tally rows of the event's cells, from its lines alone (no habilitation read):
-    the boxes before (bits HC.before, sign -1) or after (HC.after, +1), as the tally keys them."""
-    return (HC.select(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
-                      bits.bin_and(2) != 0, fn.COUNT(HC.id) * sign)
-            .join(Establishment, on=(Establishment.id == HC.establishment_id))
-            .where((HC.event == event.id) & (bits != 0))
-            .group_by(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
-                      bits.bin_and(2) != 0))
+def _box_deltas(event):
+    """SQL: the grid's tally deltas of the event's cells, from its lines alone (no habilitation read),
+    in one statement: the lines grouped once by tally key and boxes before → after, each group then
+    counted -n for the boxes it had and +n for those it gets, summed by tally key."""
+    groups = (HC.select(HC.user_id, HC.declaration_id, Establishment.company.alias("company_id"), HC.before,
+                        HC.after, fn.COUNT(HC.id).alias("n"))
+              .join(Establishment, on=(Establishment.id == HC.establishment_id))
+              .where(HC.event == event.id)
+              .group_by(HC.user_id, HC.declaration_id, Establishment.company, HC.before, HC.after)
+              .cte("line_groups"))
+
+    def side(bits, sign):
+        return Select([groups], [groups.c.user_id, groups.c.declaration_id, groups.c.company_id,
+                                 bits.alias("bits"), (groups.c.n * sign).alias("delta")]).where(bits != 0)
+    both = (side(groups.c.before, -1) + side(groups.c.after, 1)).alias("deltas")
+    keys = (both.c.user_id, both.c.declaration_id, both.c.company_id, both.c.bits.bin_and(1) != 0,
+            both.c.bits.bin_and(2) != 0)
+    return Select([both], [*keys, fn.SUM(both.c.delta)]).group_by(*keys).with_cte(groups)
 
 
 def _starts(now, delay_override):
@@ -223,10 +231,7 @@ def _apply_lines(event, now):
             H.active_until: Case(None, [(granting, EXCLUDED.active_until)], H.active_until),
         },
     ).execute()
-    emptied = (
-        H.select(H.id)
-        .join(HC, on=((HC.establishment_id == H.establishment) & (HC.declaration_id == H.declaration)
-                      & (HC.user_id == H.user)))
-        .where((HC.event == event.id) & (HC.after == 0))
-    )
-    H.delete().where(H.id.in_(emptied)).execute()
+    # The cells left empty, named by the lines alone: the habilitations are not read a second time.
+    emptied = HC.select(HC.establishment_id, HC.declaration_id, HC.user_id).where(
+        (HC.event == event.id) & (HC.after == 0))
+    H.delete().where(Tuple(H.establishment, H.declaration, H.user).in_(emptied)).execute()
