@@ -57,3 +57,23 @@ class Prepared:
     def first(self, *values):
         """The first row, or None (the query itself says LIMIT 1 when it wants it)."""
         return next(iter(self.execute(*values)), None)
+
+
+_SHAPED = {}
+_SHAPED_LIMIT = 2000  # shapes are few (which criteria are set, list lengths); a bound all the same
+
+
+def shaped(key, build, *kinds):
+    """The Prepared query of this key, made on first use. The key names the query and whatever fixes its
+    SQL text beyond its values: which criteria are set, the lengths of its IN lists."""
+    prepared = _SHAPED.get(key)
+    if prepared is None:
+        if len(_SHAPED) >= _SHAPED_LIMIT:
+            _SHAPED.clear()
+        prepared = _SHAPED[key] = Prepared(build, *kinds)
+    return prepared
+
+
+def ints(n):
+    """The kinds of n integer markers."""
+    return (int,) * n

@@ -26,6 +26,7 @@ from db.models import (
     PortfolioDeclarant,
     User,
 )
+from db.prepared import Prepared
 
 BULK_LIMIT = 250_000  # cells a "Tout (dé)cocher" may cover: each one is read, written and journaled
 PAIR_COLUMNS = (
@@ -130,9 +131,12 @@ class GridPage:
         return moment if moment is not None and moment > self.now else None
 
 
+_VERSION = Prepared(lambda: AuditEvent.select(fn.MAX(AuditEvent.id)).tuples())
+
+
 def version():
     """The journal's high-water mark: a Valider checks what changed after it."""
-    return AuditEvent.select(fn.MAX(AuditEvent.id)).scalar() or 0
+    return _VERSION.first()[0] or 0
 
 
 def people_by_portfolio(criteria):

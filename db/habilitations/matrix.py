@@ -22,6 +22,7 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
+from db.prepared import ints, shaped
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 DEFAULT_PER_PAGE = 100
@@ -100,29 +101,33 @@ def parse(actor, args, with_paging=True):
     criteria = MatrixCriteria(firm_id=actor.firm_id)
     company_id = _id(args.get("company"))
     if company_id is not None:
-        criteria.company = (Company.select(Company, Portfolio).join(Portfolio)
-                            .where((Company.id == company_id) & (Company.firm == actor.firm_id)).first())
+        criteria.company = shaped("matrix-company", lambda c, f: (
+            Company.select(Company, Portfolio).join(Portfolio)
+            .where((Company.id == c) & (Company.firm == f)).limit(1)),
+            int, int).first(company_id, actor.firm_id)
         if criteria.company is None:
             raise NotFound()
         criteria.portfolio = criteria.company.portfolio
     portfolio_id = _id(args.get("portfolio"))
     if portfolio_id is not None and criteria.company is None:
-        criteria.portfolio = Portfolio.get_or_none((Portfolio.id == portfolio_id)
-                                                   & (Portfolio.firm == actor.firm_id))
+        criteria.portfolio = shaped("matrix-portfolio", lambda p, f: (
+            Portfolio.select().where((Portfolio.id == p) & (Portfolio.firm == f)).limit(1)),
+            int, int).first(portfolio_id, actor.firm_id)
         if criteria.portfolio is None:
             raise NotFound()
     criteria.q = " ".join((args.get("q") or "").split())[:100]
     person = (args.get("declarant") or "").strip()
     if person and person != NONE:  # one query: the firm's person, with what the grid shows of them
-        criteria.declarant = (User.select(User.id, User.firm, User.nom, User.prenom, User.role)
-                              .where((User.id == _id(person)) & (User.firm == actor.firm_id)).first())
+        criteria.declarant = shaped("matrix-declarant", lambda u, f: (
+            User.select(User.id, User.firm, User.nom, User.prenom, User.role)
+            .where((User.id == u) & (User.firm == f)).limit(1)), int, int).first(_id(person), actor.firm_id)
         if criteria.declarant is None:
             raise NotFound()
     wanted = {_id(v) for v in _values(args, "service") if str(v).strip()}
     if wanted:
-        chosen = Declaration.id.in_(sorted(wanted)) & Declaration.is_active
-        criteria.services = list(Declaration.select().where(chosen)
-                                 .order_by(Declaration.position, Declaration.id))
+        criteria.services = list(shaped(("matrix-services", len(wanted)), lambda *ids: (
+            Declaration.select().where(Declaration.id.in_(list(ids)) & Declaration.is_active)
+            .order_by(Declaration.position, Declaration.id)), *ints(len(wanted))).execute(*sorted(wanted)))
         if len(criteria.services) != len(wanted):
             raise NotFound()
     criteria.offered = offered_services(criteria)
@@ -149,28 +154,65 @@ def _establishment(criteria, siret):
     return query.first()
 
 
+def scope_shape(criteria):
+    """(shape, values) of where the grid looks, for a prepared query (db/prepared.py): the firm, and the
+    portfolio, the déclarant (par déclarant) and the company when they are set; `Scope(shape, markers)`
+    gives them back in its build."""
+    parts = (criteria.firm_id, criteria.portfolio.id if criteria.portfolio is not None else None,
+             criteria.declarant.id if criteria.declarant is not None and criteria.establishment is None
+             else None, criteria.company.id if criteria.company is not None else None)
+    return tuple(part is not None for part in parts), [part for part in parts if part is not None]
+
+
+@dataclass
+class Scope:
+    """The firm, portfolio, déclarant and company ids (or markers) of a scope_shape, None when not set."""
+
+    firm: object
+    portfolio: object = None
+    declarant: object = None
+    company: object = None
+
+    @classmethod
+    def of(cls, shape, values):
+        values = iter(values)
+        return cls(*[next(values) if present else None for present in shape])
+
+
 def portfolios_of(criteria):
     """The portfolios the grid covers: the one chosen, else the déclarant's (or every one)."""
-    query = Portfolio.select(Portfolio.id).where(Portfolio.firm == criteria.firm_id)
-    if criteria.portfolio is not None:
-        query = query.where(Portfolio.id == criteria.portfolio.id)
-    if criteria.declarant is not None and criteria.establishment is None:
+    return portfolios_in(Scope.of(*scope_shape(criteria)))
+
+
+def portfolios_in(scope):
+    query = Portfolio.select(Portfolio.id).where(Portfolio.firm == scope.firm)
+    if scope.portfolio is not None:
+        query = query.where(Portfolio.id == scope.portfolio)
+    if scope.declarant is not None:
         query = query.where(Portfolio.id.in_(
             PortfolioDeclarant.select(PortfolioDeclarant.portfolio)
-            .where(PortfolioDeclarant.user == criteria.declarant.id)))
+            .where(PortfolioDeclarant.user == scope.declarant)))
     return query
+
+
+def _offered(scope):
+    if scope.company is not None:
+        chosen = CompanyDeclaration.select(CompanyDeclaration.declaration).where(
+            CompanyDeclaration.company == scope.company)
+    else:
+        chosen = PortfolioDeclaration.select(PortfolioDeclaration.declaration).where(
+            PortfolioDeclaration.portfolio.in_(portfolios_in(scope)))
+    return (Declaration.select().where(Declaration.is_active & Declaration.id.in_(chosen))
+            .order_by(Declaration.position, Declaration.id))
 
 
 def offered_services(criteria):
     """The services selected where the grid looks: the company's, else its portfolios'."""
-    if criteria.company is not None:
-        chosen = CompanyDeclaration.select(CompanyDeclaration.declaration).where(
-            CompanyDeclaration.company == criteria.company.id)
-    else:
-        chosen = PortfolioDeclaration.select(PortfolioDeclaration.declaration).where(
-            PortfolioDeclaration.portfolio.in_(portfolios_of(criteria)))
-    return list(Declaration.select().where(Declaration.is_active & Declaration.id.in_(chosen))
-                .order_by(Declaration.position, Declaration.id))
+    shape, values = scope_shape(criteria)
+    if criteria.company is not None:  # the company's own services: only its id in the query
+        shape, values = (False, False, False, True), [criteria.company.id]
+    return list(shaped(("matrix-offered", shape), lambda *markers: _offered(Scope.of(shape, markers)),
+                       *ints(len(values))).execute(*values))
 
 
 def cell_criteria(criteria):

@@ -11,7 +11,7 @@ from peewee import SQL, Case, fn
 
 from db import clock
 from db.clients.search import matching
-from db.habilitations.matrix import BY_ESTABLISHMENT, portfolios_of
+from db.habilitations.matrix import BY_ESTABLISHMENT, Scope, portfolios_in, portfolios_of, scope_shape
 from db.models import (
     BoxTally,
     Company,
@@ -22,6 +22,7 @@ from db.models import (
     PortfolioDeclarant,
     User,
 )
+from db.prepared import ints, shaped
 
 
 @dataclass
@@ -107,22 +108,45 @@ def _scope(criteria):
 
 
 def _companies(criteria):
+    return _companies_in(Scope.of(*scope_shape(criteria)))
+
+
+def _companies_in(scope):
     query = Company.select(Company.id).where(
-        (Company.firm == criteria.firm_id) & Company.portfolio.in_(portfolios_of(criteria)))
-    return query.where(Company.id == criteria.company.id) if criteria.company is not None else query
+        (Company.firm == scope.firm) & Company.portfolio.in_(portfolios_in(scope)))
+    return query.where(Company.id == scope.company) if scope.company is not None else query
+
+
+def _unsearched_scope(scope):
+    """_scope without a search, from a Scope (ids or markers)."""
+    condition = (Establishment.firm == scope.firm) & Company.portfolio.in_(portfolios_in(scope))
+    return condition & (Establishment.company == scope.company) if scope.company is not None else condition
+
+
+def _split(shape, markers, k):
+    """(Scope of the first k markers, the markers after them)."""
+    return Scope.of(shape, markers[:k]), list(markers[k:])
 
 
 def _sizes(criteria, services):
     """(lines, {declaration: cells}) over every result: maintained counts when nothing is searched."""
     ids = [d.id for d in services]
-    if not criteria.q:
-        total = Company.select(fn.COALESCE(fn.SUM(Company.establishment_count), 0)).where(
-            Company.id.in_(_companies(criteria))).scalar()
-        cells = dict(CompanyDeclaration.select(CompanyDeclaration.declaration,
-                                               fn.SUM(CompanyDeclaration.establishment_count))
-                     .where(CompanyDeclaration.company.in_(_companies(criteria))
-                            & CompanyDeclaration.declaration.in_(ids))
-                     .group_by(CompanyDeclaration.declaration).tuples())
+    if not criteria.q:  # prepared once per shape (db/prepared.py): these run on every page
+        shape, values = scope_shape(criteria)
+        k = len(values)
+        (total,) = shaped(("matrix-total", shape), lambda *m: (
+            Company.select(fn.COALESCE(fn.SUM(Company.establishment_count), 0))
+            .where(Company.id.in_(_companies_in(Scope.of(shape, m)))).tuples()), *ints(k)).first(*values)
+
+        def cells_query(*markers):
+            scope, declarations = _split(shape, markers, k)
+            return (CompanyDeclaration.select(CompanyDeclaration.declaration,
+                                              fn.SUM(CompanyDeclaration.establishment_count))
+                    .where(CompanyDeclaration.company.in_(_companies_in(scope))
+                           & CompanyDeclaration.declaration.in_(declarations))
+                    .group_by(CompanyDeclaration.declaration).tuples())
+        cells = dict(shaped(("matrix-cells", shape, len(ids)), cells_query, *ints(k + len(ids)))
+                     .execute(*values, *ids))
         return int(total or 0), {d: int(n or 0) for d, n in cells.items()}
     total = Establishment.select(fn.COUNT(SQL("*"))).join(Company).where(_scope(criteria)).scalar()
     cells = dict(EstablishmentDeclaration.select(EstablishmentDeclaration.declaration, fn.COUNT(SQL("*")))
@@ -149,13 +173,21 @@ def _ticked(criteria, services, user_condition, scope):
 def _ticked_tally(criteria, services, user):
     """{(declaration, column): boxes ticked} over every result, from the maintained tally (nothing
     searched): a few rows per company × declaration instead of one per habilitation."""
-    t = BoxTally
-    rows = (t.select(t.declaration, fn.SUM(Case(None, [(t.declare, t.habilitations)], 0)),
-                     fn.SUM(Case(None, [(t.pay, t.habilitations)], 0)))
-            .where((t.user == user) & t.declaration.in_([d.id for d in services])
-                   & (t.company == criteria.company.id if criteria.company is not None
-                      else t.company.in_(_companies(criteria))))
-            .group_by(t.declaration).tuples())
+    t, ids = BoxTally, [d.id for d in services]
+    shape, values = scope_shape(criteria)
+    if criteria.company is not None:  # the company alone: its id and the déclarant's
+        shape, values = (False, False, True, True), [user, criteria.company.id]
+    k = len(values)
+
+    def build(*markers):
+        scope, declarations = _split(shape, markers, k)
+        return (t.select(t.declaration, fn.SUM(Case(None, [(t.declare, t.habilitations)], 0)),
+                         fn.SUM(Case(None, [(t.pay, t.habilitations)], 0)))
+                .where((t.user == scope.declarant) & t.declaration.in_(declarations)
+                       & (t.company == scope.company if scope.company is not None
+                          else t.company.in_(_companies_in(scope))))
+                .group_by(t.declaration).tuples())
+    rows = shaped(("matrix-tally", shape, len(ids)), build, *ints(k + len(ids))).execute(*values, *ids)
     out = {}
     for declaration, declare, pay in rows:
         out[(declaration, "declare")], out[(declaration, "pay")] = int(declare or 0), int(pay or 0)
@@ -167,11 +199,7 @@ def by_declarant(criteria, version):
     services = criteria.columns
     total, cells = _sizes(criteria, services)
     criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
-    e = Establishment
-    rows = (Establishment.select(e.id, e.siret, e.name, e.street, e.postcode, e.town, e.is_siege, e.is_active,
-                                 Company.name)
-            .join(Company).where(_scope(criteria)).order_by(Establishment.siret)
-            .paginate(criteria.page, criteria.per_page).tuples())
+    rows = _page_rows(criteria)
     lines = [Line(e, siret, name or company, street, postcode, town, bool(siege), bool(active), company)
              for e, siret, name, street, postcode, town, siege, active, company in rows]
     user = criteria.declarant.id
@@ -183,6 +211,24 @@ def by_declarant(criteria, version):
     else:
         ticked = _ticked_tally(criteria, services, user)
     return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
+
+
+def _page_rows(criteria):
+    """(id, siret, name, street, postcode, town, siège, active, company name) of the page's lines."""
+    e = Establishment
+    columns = (e.id, e.siret, e.name, e.street, e.postcode, e.town, e.is_siege, e.is_active, Company.name)
+    offset = (criteria.page - 1) * criteria.per_page
+    if criteria.q:
+        return (Establishment.select(*columns).join(Company).where(_scope(criteria))
+                .order_by(Establishment.siret).limit(criteria.per_page).offset(offset).tuples())
+    shape, values = scope_shape(criteria)
+    k = len(values)
+
+    def build(*markers):
+        scope, (limit, start) = _split(shape, markers, k)
+        return (Establishment.select(*columns).join(Company).where(_unsearched_scope(scope))
+                .order_by(Establishment.siret).limit(limit).offset(start).tuples())
+    return shaped(("matrix-page", shape), build, *ints(k + 2)).execute(*values, criteria.per_page, offset)
 
 
 def by_establishment(criteria, version):
@@ -211,10 +257,12 @@ def _fill(lines, services, establishment_ids, user_ids, line_of):
     if not lines or not services:
         return
     ids = [d.id for d in services]
-    selected = list(EstablishmentDeclaration.select(EstablishmentDeclaration.establishment,
-                                                    EstablishmentDeclaration.declaration)
-                    .where(EstablishmentDeclaration.establishment.in_(establishment_ids)
-                           & EstablishmentDeclaration.declaration.in_(ids)).tuples())
+    sizes = (len(establishment_ids), len(user_ids), len(ids))
+    ed = EstablishmentDeclaration
+    selected = list(shaped(("matrix-selected", sizes[0], sizes[2]), lambda *m: (
+        ed.select(ed.establishment, ed.declaration)
+        .where(ed.establishment.in_(list(m[:sizes[0]])) & ed.declaration.in_(list(m[sizes[0]:]))).tuples()),
+        *ints(sizes[0] + sizes[2])).execute(*establishment_ids, *ids))
     by_ref = {line.ref: line for line in lines}
     payable = {d.id for d in services if d.has_payment}
     for e, d in selected:
@@ -223,11 +271,13 @@ def _fill(lines, services, establishment_ids, user_ids, line_of):
             if line is not None:
                 line.boxes[d] = Box(f"{e}-{d}-{u}", d in payable)
     now = clock.now()
-    rights = (Habilitation.select(Habilitation.establishment, Habilitation.declaration, Habilitation.user,
-                                  Habilitation.declare, Habilitation.pay, Habilitation.active_from,
-                                  Habilitation.pay_active_from, Habilitation.active_until)
-              .where(Habilitation.establishment.in_(establishment_ids) & Habilitation.user.in_(user_ids)
-                     & Habilitation.declaration.in_(ids)).tuples())
+    h, (places, people) = Habilitation, sizes[:2]
+    rights = shaped(("matrix-rights", sizes), lambda *m: (
+        h.select(h.establishment, h.declaration, h.user, h.declare, h.pay, h.active_from, h.pay_active_from,
+                 h.active_until)
+        .where(h.establishment.in_(list(m[:places])) & h.user.in_(list(m[places:places + people]))
+               & h.declaration.in_(list(m[places + people:]))).tuples()),
+        *ints(sum(sizes))).execute(*establishment_ids, *user_ids, *ids)
     for e, d, u, declare, pay, declare_from, pay_from, until in rights:
         line = by_ref.get(line_of(e, u))
         box = line.boxes.get(d) if line is not None else None

@@ -8,7 +8,7 @@ on top. The habilitations follow from the lines in two statements: an INSERT …
 DO UPDATE for the cells that keep a box, its DELETE twin for the others. No cell becomes a Python
 object, whatever the number of cells.
 """
-from peewee import EXCLUDED, Case, Tuple, Value, chunked, fn
+from peewee import EXCLUDED, Case, Select, Tuple, Value, chunked, fn
 
 from db import clock, counts
 from db.bulk import IDS_PER_QUERY
@@ -88,8 +88,9 @@ def write(actor, criteria, edits, delay_override=None):
     event = AuditEvent.create(firm=actor.firm_id, actor=actor.id, actor_name=actor.full_name, at=now,
                               action="habilitation.change", object_type="Habilitation", summary="")
     declarations = declarations_of(edits)
-    for _, service, column, value in edits.bulks():
-        _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts, edits.until)
+    for index, (_, service, column, value) in enumerate(edits.bulks()):
+        _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts, edits.until,
+                    merge=index > 0)
     if edits.copy:
         _stage_copy(event, criteria, *edits.copy, starts, edits.until)
     if named:
@@ -100,26 +101,36 @@ def write(actor, criteria, edits, delay_override=None):
         return Plan([])
     _apply_lines(event, now)
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
-    lines = HC.select().where(HC.event == event.id)
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.before, -1), None)
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.after, 1),
-                        BoxTally.user.in_(lines.select(HC.user_id))
-                        & BoxTally.declaration.in_(lines.select(HC.declaration_id)))
+    # The people and services the lines touch, read once and given as values: with subqueries in their
+    # place, PostgreSQL scanned the whole tally (and every habilitation for the recount).
+    touched = raw(HC.select(HC.user_id, HC.declaration_id).distinct().where(HC.event == event.id))
+    users, declarations = sorted({u for u, _ in touched}), sorted({d for _, d in touched})
+    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
+                        BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations))
     rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
-    counts.recount(USER_DECLARATION_RIGHTS, RightTally.user.in_(lines.select(HC.user_id))
-                   & RightTally.declaration.in_(lines.select(HC.declaration_id)))
+    counts.recount(USER_DECLARATION_RIGHTS,
+                   RightTally.user.in_(users) & RightTally.declaration.in_(declarations))
     return events.describe_event(event, starts)
 
 
-def _box_deltas(event, bits, sign):
-    """SQL: the grid's tally rows of the event's cells, from its lines alone (no habilitation read):
-    the boxes before (bits HC.before, sign -1) or after (HC.after, +1), as the tally keys them."""
-    return (HC.select(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
-                      bits.bin_and(2) != 0, fn.COUNT(HC.id) * sign)
-            .join(Establishment, on=(Establishment.id == HC.establishment_id))
-            .where((HC.event == event.id) & (bits != 0))
-            .group_by(HC.user_id, HC.declaration_id, Establishment.company, bits.bin_and(1) != 0,
-                      bits.bin_and(2) != 0))
+def _box_deltas(event):
+    """SQL: the grid's tally deltas of the event's cells, from its lines alone (no habilitation read),
+    in one statement: the lines grouped once by tally key and boxes before → after, each group then
+    counted -n for the boxes it had and +n for those it gets, summed by tally key."""
+    groups = (HC.select(HC.user_id, HC.declaration_id, Establishment.company.alias("company_id"), HC.before,
+                        HC.after, fn.COUNT(HC.id).alias("n"))
+              .join(Establishment, on=(Establishment.id == HC.establishment_id))
+              .where(HC.event == event.id)
+              .group_by(HC.user_id, HC.declaration_id, Establishment.company, HC.before, HC.after)
+              .cte("line_groups"))
+
+    def side(bits, sign):
+        return Select([groups], [groups.c.user_id, groups.c.declaration_id, groups.c.company_id,
+                                 bits.alias("bits"), (groups.c.n * sign).alias("delta")]).where(bits != 0)
+    both = (side(groups.c.before, -1) + side(groups.c.after, 1)).alias("deltas")
+    keys = (both.c.user_id, both.c.declaration_id, both.c.company_id, both.c.bits.bin_and(1) != 0,
+            both.c.bits.bin_and(2) != 0)
+    return Select([both], [*keys, fn.SUM(both.c.delta)]).group_by(*keys).with_cte(groups)
 
 
 def _starts(now, delay_override):
@@ -134,20 +145,23 @@ def _start_sql(starts, declaration_column):
     return Case(declaration_column, list(starts.items()), None)
 
 
-def _stage_bulk(event, criteria, column, value, starts, until):
+def _stage_bulk(event, criteria, column, value, starts, until, merge):
     before = bits_before()
     bit = BITS[column]
     after = before.bin_and(3 - bit) + (bit if value else 0)
     start = _start_sql(starts, Declaration.id) if value else Value(None)
     source = bulk_rows(criteria, column, value, Value(event.id), Establishment.id, Declaration.id, User.id,
                        Establishment.siret, before, after, start, Value(until if value else None))
-    # A second column tick on the same cells keeps the first one's box.
-    merged = HC.after.bin_and(3 - bit) + EXCLUDED.after.bin_and(bit)
-    HC.insert_from(source, LINE_FIELDS).on_conflict(
-        conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
-        update={HC.after: merged, HC.active_from: fn.COALESCE(EXCLUDED.active_from, HC.active_from),
-                HC.active_until: fn.COALESCE(EXCLUDED.active_until, HC.active_until)},
-    ).execute()
+    # The first staging of the event meets no line (a plain INSERT, no ids sent back); a second column
+    # tick on the same cells keeps the first one's box.
+    insert = HC.insert_from(source, LINE_FIELDS).as_rowcount()
+    if merge:
+        merged = HC.after.bin_and(3 - bit) + EXCLUDED.after.bin_and(bit)
+        insert = insert.on_conflict(
+            conflict_target=[HC.event, HC.establishment_id, HC.declaration_id, HC.user_id],
+            update={HC.after: merged, HC.active_from: fn.COALESCE(EXCLUDED.active_from, HC.active_from),
+                    HC.active_until: fn.COALESCE(EXCLUDED.active_until, HC.active_until)})
+    insert.execute()
 
 
 def _stage_copy(event, criteria, target, source, starts, until):
@@ -213,7 +227,7 @@ def _apply_lines(event, now):
               H.pay_granted_at, H.pay_active_from, H.active_until]
     # A line grants a box exactly when it carries a start (HC.active_from), kept on the box it grants.
     granting = EXCLUDED.active_from.is_null(False) | EXCLUDED.pay_active_from.is_null(False)
-    H.insert_from(keeps, fields).on_conflict(
+    H.insert_from(keeps, fields).as_rowcount().on_conflict(
         conflict_target=[H.establishment, H.declaration, H.user],
         update={
             H.granted_at: kept(H.declare, H.granted_at), H.active_from: kept(H.declare, H.active_from),
@@ -223,10 +237,7 @@ def _apply_lines(event, now):
             H.active_until: Case(None, [(granting, EXCLUDED.active_until)], H.active_until),
         },
     ).execute()
-    emptied = (
-        H.select(H.id)
-        .join(HC, on=((HC.establishment_id == H.establishment) & (HC.declaration_id == H.declaration)
-                      & (HC.user_id == H.user)))
-        .where((HC.event == event.id) & (HC.after == 0))
-    )
-    H.delete().where(H.id.in_(emptied)).execute()
+    # The cells left empty, named by the lines alone: the habilitations are not read a second time.
+    emptied = HC.select(HC.establishment_id, HC.declaration_id, HC.user_id).where(
+        (HC.event == event.id) & (HC.after == 0))
+    H.delete().where(Tuple(H.establishment, H.declaration, H.user).in_(emptied)).execute()

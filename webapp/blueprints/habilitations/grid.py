@@ -8,11 +8,13 @@ from db.clock import long_moment_fr
 from db.errors import Conflict, Invalid
 from db.habilitations import matrix_operations as matrix
 from webapp.access import admin_required
+from webapp.matrix_lines import matrix_lines
 from webapp.templating import is_htmx, number_fr, page_or_fragment
 
 bp = Blueprint("habilitations", __name__)
 LIST_LIMIT = 200  # pending changes listed on demand; the counts cover them all
 FORM_LISTS = ("shown", "declare", "pay", "line", "lines_shown", "column", "columns_shown")
+bp.add_app_template_global(matrix_lines)  # the grid's lines, built in Python (webapp/matrix_lines.py)
 
 
 def delay_override():
