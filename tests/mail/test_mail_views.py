@@ -25,7 +25,7 @@ def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, 
     assert message["Subject"] == "Activation de votre compte sur le portail tiers déclarant"
     assert message["From"] == "Portail tiers déclarant <ne-pas-repondre@portail.test>"
     body = message.get_content()
-    assert "À l'attention de MARTIN Léa" in body and "Siret : 977 850 965 00020" in body
+    assert "À l'attention de MARTIN Léa" in body and "SIRET : 977 850 965 00020" in body
     link = re.search(r"http://127\.0\.0\.1:5000(/activation/\S+)", body).group(1)  # the demo default
     with database.connection_context():
         assert OutgoingMail.get(OutgoingMail.to == "lea@cabinet.fr").sent_at is not None

@@ -25,7 +25,7 @@ def test_new_declarant_gets_an_activation_link_and_is_journaled(firm):
     assert declarants.state(person) == "En attente d'activation"
     [mail] = mails("lea.martin@cabinet.fr")
     assert mail.subject == "Activation de votre compte sur le portail tiers déclarant"
-    assert "Siret : 443 061 841 00047" in mail.body and "valable 72 heures" in mail.body
+    assert "SIRET : 443 061 841 00047" in mail.body and "valable 72 heures" in mail.body
     assert AccountToken.get(AccountToken.user == person.id).expires_at is not None
     assert activation_token("lea.martin@cabinet.fr") not in [t.token_hash for t in AccountToken.select()]
     event = AuditEvent.get(AuditEvent.action == "person.created")
