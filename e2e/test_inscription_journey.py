@@ -125,7 +125,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
 
     page.get_by_role("link", name=BOITE_D_ENVOI).click()
     message = page.get_by_role("article", name="Validation de votre adresse électronique").first
-    expect(message).to_contain_text("À l'attention de MOUTIN CLAIRE")
+    expect(message).to_contain_text("À l’attention de MOUTIN CLAIRE")
     message.get_by_role("link").click()
     page.get_by_role("button", name="Valider mon adresse électronique").click()
     expect(page.get_by_role("heading", name="Adresse électronique validée")).to_be_visible()
