@@ -145,7 +145,7 @@ def login(page, live_server):
         """on: another page (another browser of the journey) than the test's own."""
         browser_page = on or page
         browser_page.goto(live_server.url("/connexion"))
-        browser_page.get_by_label("Siret").fill(siret)
+        browser_page.get_by_label("SIRET").fill(siret)
         browser_page.get_by_label("Nom", exact=True).fill(nom)
         browser_page.get_by_label("Prénom").fill(prenom)
         browser_page.get_by_label("Mot de passe").fill(password)

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 FILE = "\r\n".join([
-    "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé",
+    "Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé",
     "Entreprise;Ajouter;CLIENTS PME;775695901;;;;;;;AUBADE PARIS",
     "Établissement;Retirer;;;41497192900040;;;;;;",
     "Déclaration;Ajouter;CLIENTS PME;;;DUCS;;;;;",
@@ -25,7 +25,7 @@ def test_a_bulk_file_previewed_applied_and_kept_in_the_historique(page, live_ser
     with page.expect_download() as template:
         page.get_by_role("link", name="Télécharger le modèle vierge").click()
     with open(template.value.path(), encoding="utf-8-sig") as blank:
-        assert blank.read().startswith("Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom")
+        assert blank.read().startswith("Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom")
 
     page.get_by_label("Fichier CSV").set_input_files(
         files=[{"name": "lot-mars.csv", "mimeType": "text/csv", "buffer": FILE}])

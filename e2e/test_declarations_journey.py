@@ -99,7 +99,7 @@ def test_company_establishment_choice_from_the_company_page(page, live_server, l
     page.get_by_role("link", name="Choix des déclarations par établissement").click()
     expect(page.get_by_role("heading", name="Gestion des déclarations", level=1)).to_be_visible()
     page.get_by_role(
-        "link", name=re.compile(r"^Choix des déclarations de l'établissement 552 032 534")
+        "link", name=re.compile(r"^Choix des déclarations de l’établissement 552 032 534")
     ).first.click()
     expect(page.get_by_role("heading", name="Choix des déclarations", level=1)).to_be_visible()
     widget_ready(page)

@@ -18,12 +18,12 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     expect(page.get_by_role("heading", name="Je crée mon compte", level=1)).to_be_visible()
 
     # Step 1, with a check on blur: the message appears next to the field, then goes away.
-    siret = page.get_by_label("Siret")
+    siret = page.get_by_label("SIRET")
     siret.fill("1040494240")
     page.get_by_label("Nom", exact=True).focus()
     expect(page.get_by_text("Le SIRET doit comporter 14 chiffres (10 saisis).")).to_be_visible()
-    expect(page.get_by_label("Siret")).to_have_attribute("aria-invalid", "true")
-    page.get_by_label("Siret").fill("104 049 424 00013")
+    expect(page.get_by_label("SIRET")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("SIRET").fill("104 049 424 00013")
     page.get_by_label("Nom", exact=True).fill("MOUTIN")
     expect(page.get_by_text("Le SIRET doit comporter 14 chiffres")).to_have_count(0)
     page.get_by_label("Prénom").fill("CLAIRE")
@@ -35,7 +35,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
 
     # Step 2: our own conditions.
     expect(page.get_by_role("heading", name="Conditions générales d’utilisation", level=1)).to_be_visible()
-    expect(page.get_by_role("region", name="Texte des conditions générales d'utilisation")).to_contain_text(
+    expect(page.get_by_role("region", name="Texte des conditions générales d’utilisation")).to_contain_text(
         "Données personnelles")
     with page.expect_download() as downloaded:
         page.get_by_role("link", name="Télécharger les conditions").click()
@@ -51,7 +51,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
     page.get_by_role("link", name="Étape précédente").click()
     expect(page).to_have_url(live_server.url("/inscription/conditions"))
     page.get_by_role("link", name="Étape précédente").click()
-    expect(page.get_by_label("Siret")).to_have_value(SIRET)
+    expect(page.get_by_label("SIRET")).to_have_value(SIRET)
     expect(page.get_by_label("Téléphone portable")).to_have_value("0623456789")
     page.get_by_role("button", name="Je m’inscris").click()
     page.get_by_role("button", name="J’accepte").click()
@@ -125,7 +125,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
 
     page.get_by_role("link", name=BOITE_D_ENVOI).click()
     message = page.get_by_role("article", name="Validation de votre adresse électronique").first
-    expect(message).to_contain_text("À l'attention de MOUTIN CLAIRE")
+    expect(message).to_contain_text("À l’attention de MOUTIN CLAIRE")
     message.get_by_role("link").click()
     page.get_by_role("button", name="Valider mon adresse électronique").click()
     expect(page.get_by_role("heading", name="Adresse électronique validée")).to_be_visible()
@@ -153,7 +153,7 @@ def test_a_tiers_declarant_registers_validates_the_address_and_logs_in(page, liv
 
 def test_an_already_registered_siret_sends_a_request_to_its_administrators(page, live_server, login):
     page.goto(live_server.url("/inscription/"))
-    page.get_by_label("Siret").fill("97785096500020")
+    page.get_by_label("SIRET").fill("97785096500020")
     page.get_by_label("Nom", exact=True).fill("Martin")
     page.get_by_label("Prénom").fill("Léa")
     page.get_by_label("Téléphone", exact=True).fill("01 43 00 00 00")
@@ -176,7 +176,7 @@ def test_an_already_registered_siret_sends_a_request_to_its_administrators(page,
 
 
 def _log_in(page):
-    page.get_by_label("Siret").fill(SIRET)
+    page.get_by_label("SIRET").fill(SIRET)
     page.get_by_label("Nom", exact=True).fill("moutin")
     page.get_by_label("Prénom").fill("claire")
     page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -50,6 +50,6 @@ def test_find_an_action_by_the_person_concerned_and_unfold_its_lines(page, live_
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter les lignes en CSV").click()
     content = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
-    assert content[0].startswith("Siret;Établissement;Adresse;Nom;Prénom;Service")
+    assert content[0].startswith("SIRET;Établissement;Adresse;Nom;Prénom;Service")
     assert len(content) == 1 + rows
     assert all(";LEROY;Sophie;DPAE;—;Déclarer;" in line for line in content[1:])

@@ -18,7 +18,7 @@ def test_wrong_password_gets_one_generic_message(page, live_server, login):
     expect(page.get_by_role("alert")).to_have_text(
         "Identifiants incorrects. Vérifiez le SIRET, le nom, le prénom et le mot de passe."
     )
-    expect(page.get_by_label("Siret")).to_have_value("97785096500020")
+    expect(page.get_by_label("SIRET")).to_have_value("97785096500020")
 
 
 def test_logout_returns_to_the_connexion_page(page, live_server, login):

@@ -67,7 +67,7 @@ def sign_in(page, server, role):
     elif role != "visiteur":
         nom, prenom = ("MOUTIN", "Claire") if role == "administrateur" else ("DURAND", "Paul")
         page.goto(server.url("/connexion"))
-        page.get_by_label("Siret").fill(DEMO_SIRET)
+        page.get_by_label("SIRET").fill(DEMO_SIRET)
         page.get_by_label("Nom", exact=True).fill(nom)
         page.get_by_label("Prénom").fill(prenom)
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)

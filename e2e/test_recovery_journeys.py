@@ -29,7 +29,7 @@ def paul_has_a_question(live_server):
 def start_recovery(page, live_server):
     page.goto(live_server.url("/connexion"))
     page.get_by_role("link", name="Mot de passe oublié").click()
-    page.get_by_label("Siret").fill(DEMO_SIRET)
+    page.get_by_label("SIRET").fill(DEMO_SIRET)
     page.get_by_label("Nom", exact=True).fill("durand")
     page.get_by_label("Prénom").fill("paul")
     page.get_by_role("button", name="Valider").click()
@@ -51,7 +51,7 @@ def test_way_one_secret_question_and_the_other_session_ends(
 ):
     elsewhere = browser.new_context(locale="fr-FR").new_page()  # Paul, logged in on another computer
     elsewhere.goto(live_server.url("/connexion"))
-    elsewhere.get_by_label("Siret").fill(DEMO_SIRET)
+    elsewhere.get_by_label("SIRET").fill(DEMO_SIRET)
     elsewhere.get_by_label("Nom", exact=True).fill("DURAND")
     elsewhere.get_by_label("Prénom").fill("Paul")
     elsewhere.get_by_label("Mot de passe").fill(DEMO_PASSWORD)

@@ -12,7 +12,7 @@ def test_a_newcomer_sees_the_demonstration_and_only_the_mails_of_their_browser(p
     page.goto(live_server.url("/connexion"))
     expect(page.get_by_role("note")).to_contain_text("Démonstration")
     page.get_by_role("link", name="Mot de passe oublié").click()
-    page.get_by_label("Siret").fill(DEMO_SIRET)
+    page.get_by_label("SIRET").fill(DEMO_SIRET)
     page.get_by_label("Nom", exact=True).fill("DURAND")
     page.get_by_label("Prénom").fill("Paul")
     page.get_by_role("button", name="Valider").click()

@@ -183,7 +183,7 @@ def demo_command():
     with database.connection_context():
         firm = demo.create_demo()
     click.echo("Cabinet de démonstration créé." if firm else "Le cabinet de démonstration existe déjà.")
-    click.echo("Identifiants de démonstration (Siret / Nom / Prénom / Mot de passe) :")
+    click.echo("Identifiants de démonstration (SIRET / Nom / Prénom / Mot de passe) :")
     for siret, nom, prenom, password, role in demo.demo_logins():
         click.echo(f"  {role:<15} {siret} / {nom} / {prenom} / {password}")
 

@@ -37,7 +37,7 @@ def _cells(out, line, where, columns):
         key = str(escape(box.key))
         out.append(f'        <td class="box{" is-pending" if box.declare != box.saved_declare else ""}">'
                    f'<input type="checkbox" name="declare" value="{key}" data-column="d" data-service="{d}" '
-                   f'data-saved="{1 if box.saved_declare else 0}" aria-label="Déclarer {label} : {where}"'
+                   f'data-saved="{1 if box.saved_declare else 0}" aria-label="Déclarer {label} : {where}"'
                    f'{" checked" if box.declare else ""}>')
         if box.declare_from:
             out.append(_waiting(box.declare_from, True))
@@ -49,7 +49,7 @@ def _cells(out, line, where, columns):
         if payable:
             out.append(f'<td class="box{" is-pending" if box.pay != box.saved_pay else ""}">'
                        f'<input type="checkbox" name="pay" value="{key}" data-column="p" data-service="{d}" '
-                       f'data-saved="{1 if box.saved_pay else 0}" aria-label="Payer {label} : {where}"'
+                       f'data-saved="{1 if box.saved_pay else 0}" aria-label="Payer {label} : {where}"'
                        f'{" checked" if box.pay else ""}>')
             if box.pay_from:
                 out.append(_waiting(box.pay_from, False))
@@ -88,7 +88,7 @@ def matrix_lines(grid, by_person):
         out.append('        <td class="box line-box">')
         if line.boxes:
             out.append(f'<input type="checkbox" name="line" value="{escape(line.ref)}" data-line-tick '
-                       f'aria-label="Toute la ligne : {where}"{" checked" if ticked else ""}>\n'
+                       f'aria-label="Toute la ligne : {where}"{" checked" if ticked else ""}>\n'
                        f'          <input type="hidden" name="lines_shown" '
                        f'value="{escape(line.ref)}-{1 if ticked else 0}">')
         out.append("</td>\n")

@@ -1,5 +1,6 @@
-"""French typography for what users read: a narrow no-break space (U+202F) before « : ; ? ! » and inside
-« », typographic apostrophes, identifiers that never break across lines, times as "15 h 32".
+"""French typography for what users read (the rules are in db/typography.py): a narrow no-break space
+(U+202F) before « : ; ? ! » and inside « », typographic apostrophes, identifiers that never break across
+lines, times as "15 h 32".
 
 `french` is the Jinja filter `fr` (and is safe on markup: it changes only the text between tags, never an
 attribute, a URL or a script); `time_fr` the filter of times. tests/security/test_typography.py renders
@@ -8,30 +9,11 @@ import re
 
 from markupsafe import Markup
 
-NNBSP = "\u202f"
-APOSTROPHE = "\u2019"
+from db.typography import NNBSP
+from db.typography import french_text as _text
 
-# An ordinary or no-break space (or none after a word) before a high punctuation sign; not in
-# "http://", "10:30", "a::b": the sign must be followed by a space, a quote, a tag or the end.
-_BEFORE_SIGN = re.compile(r"(?<=[\w»)\]…])[ \u00a0\u202f]?([:;?!])(?=\s|$|<|»|\)|&)")
-_LEADING_SIGN = re.compile(r"^[ \u00a0\u202f]([:;?!])(?=\s|$)")  # "<strong>Nom</strong> : …"
-_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]?")
-_BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]?»")
-_STRAIGHT = re.compile(r"(?<=\w)(?:'|&#39;|&#x27;)(?=\w)")  # in markup, Jinja and WTForms escape it
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW = re.compile(r"<(script|style|textarea|pre|code)\b", re.I)
-# 9 or 14 digits grouped 3 3 3 (5) by ordinary spaces: a SIREN or a SIRET as the portal writes them.
-_IDENTIFIER = re.compile(r"\b(\d{3}) (\d{3}) (\d{3})(?: (\d{5}))?\b")
-
-
-def _text(text, apostrophes=True):
-    if apostrophes:
-        text = _STRAIGHT.sub(APOSTROPHE, text)
-    text = _BEFORE_SIGN.sub(NNBSP + r"\1", text)
-    text = _LEADING_SIGN.sub(NNBSP + r"\1", text)
-    text = _AFTER_OPENING.sub("«" + NNBSP, text)
-    text = _BEFORE_CLOSING.sub(NNBSP + "»", text)
-    return _IDENTIFIER.sub(lambda m: NNBSP.join(g for g in m.groups() if g), text)
 
 
 def french(value, apostrophes=True):

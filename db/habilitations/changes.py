@@ -25,7 +25,7 @@ from db.models import Declaration
 
 BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
-    "Précisez la recherche (entreprise, Siret, service ou déclarant), puis recommencez."
+    "Précisez la recherche (entreprise, SIRET, service ou déclarant), puis recommencez."
 )
 LISTED = 200  # changes of a bulk edit read to be listed; the counts cover them all
 INDEX = {DECLARE: 0, PAY: 1}

@@ -3,15 +3,16 @@ of a portfolio, a company or an establishment, and set habilitations (net-entrep
 establishments, of declarations and of habilitations, in one).
 
 `;` separated, UTF-8 (a spreadsheet's "CSV Windows" is read too), a header row naming the columns
-(any order; accents and case ignored), then one line per change:
+(any order; accents and case ignored, so the « Siren », « Siret » of files written before the layout
+spelled them « SIREN », « SIRET » still read), then one line per change:
 
-    Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé
+    Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé
 
-- Entreprise   Ajouter|Retirer  Portefeuille (to add), Siren: the company with its active establishments
-- Établissement Ajouter|Retirer  Siret: one establishment of a company of the firm
-- Déclaration  Ajouter|Retirer  Déclaration (code or label) for the most precise of Siret, Siren,
+- Entreprise   Ajouter|Retirer  Portefeuille (to add), SIREN: the company with its active establishments
+- Établissement Ajouter|Retirer  SIRET: one establishment of a company of the firm
+- Déclaration  Ajouter|Retirer  Déclaration (code or label) for the most precise of SIRET, SIREN,
                                 Portefeuille that is filled: an establishment, a company, a portfolio
-- Habilitation Modifier         Siret, Déclaration, Nom, Prénom; Déclarer and Payer: 1 grants, 0 removes,
+- Habilitation Modifier         SIRET, Déclaration, Nom, Prénom; Déclarer and Payer: 1 grants, 0 removes,
                                 empty leaves the right as it is; Jusqu’au (optional, jj/mm/aaaa): the
                                 end of the rights the line grants (the export writes the current end)
 Libellé is free text (the export writes the names there); Portefeuille, when filled on other lines,
@@ -33,8 +34,8 @@ COLUMNS = [
     "Type",
     "Action",
     "Portefeuille",
-    "Siren",
-    "Siret",
+    "SIREN",
+    "SIRET",
     "Déclaration",
     "Nom",
     "Prénom",

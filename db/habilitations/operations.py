@@ -27,7 +27,7 @@ class Options:
     admins: list
     declarants: list
     services: list
-    establishments: list  # suggestions for the Siret field (the company's establishments)
+    establishments: list  # suggestions for the SIRET field (the company's establishments)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from db.models import AuditEvent, Declaration, Establishment, HabilitationChange
 HC = HabilitationChange
 PER_PAGE = 50
 BATCH = 2000
-CSV_HEADER = ["Siret", "Établissement", "Adresse", "Nom", "Prénom", "Service", "Avant", "Après",
+CSV_HEADER = ["SIRET", "Établissement", "Adresse", "Nom", "Prénom", "Service", "Avant", "Après",
               "Utilisable le"]
 
 

@@ -16,7 +16,7 @@ from db.journal.wording import action_label, describe
 from db.models import AuditEvent, Declaration, HabilitationChange, User
 
 PER_PAGE = 50
-CSV_HEADER = ["Date", "Auteur", "Action", "Siret", "Service", "Détail", "Avant", "Après"]
+CSV_HEADER = ["Date", "Auteur", "Action", "SIRET", "Service", "Détail", "Avant", "Après"]
 
 @dataclass
 class Criteria:

@@ -39,7 +39,7 @@ def test_the_login_page_leads_to_the_inscription(client):
     page = text(client.get("/inscription/"))
     assert "<h1>Je crée mon compte</h1>" in page and "Je m’inscris" in page
     for label in (
-        "Siret",
+        "SIRET",
         "Nom",
         "Prénom",
         "Téléphone",

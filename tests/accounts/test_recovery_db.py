@@ -178,7 +178,8 @@ def test_way_three_asks_the_administrators(db_engine, demo_firm):
     assert PendingRequest.select().count() == 1
     to = {m.to: m.subject for m in OutgoingMail.select()}
     assert to == {"paul.durand@cabinet-demo.test": "Récupération de votre mot de passe",
-                  "claire.moutin@cabinet-demo.test": "Une demande vous attend dans « Demande en attente »"}
+                  "claire.moutin@cabinet-demo.test":
+                      "Une demande vous attend dans «\u202fDemande en attente\u202f»"}
 
 
 def test_forgotten_login_mails_the_triplets(db_engine, demo_firm):

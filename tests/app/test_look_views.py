@@ -114,7 +114,7 @@ def test_the_pages_of_pending_ticks_share_one_action_bar(client, auth):
 
 
 class _Form(Form):
-    siret = StringField("Siret", validators=[InputRequired("Saisissez le SIRET.")])
+    siret = StringField("SIRET", validators=[InputRequired("Saisissez le SIRET.")])
     nom = StringField("Nom")
 
 
@@ -126,7 +126,7 @@ def test_the_error_summary_links_to_each_field_in_error(app):
             '{% from "_macros/forms.html" import error_summary %}{{ error_summary(form) }}', form=form)
         assert 'data-error-summary' in html and 'tabindex="-1"' in html and 'role="alert"' not in html
         assert "Le formulaire contient une erreur" in html
-        assert '<a href="#siret">Siret</a>' in html and "#nom" not in html
+        assert '<a href="#siret">SIRET</a>' in html and "#nom" not in html
         assert render_template_string(
             '{% from "_macros/forms.html" import error_summary %}{{ error_summary(form) }}',
             form=_Form(data={"siret": "1"})).strip() == ""

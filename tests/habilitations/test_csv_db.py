@@ -23,8 +23,9 @@ from tests.factories.declarations import declaration
 from tests.factories.directory import AUBADE
 from tests.factories.habilitations import establishments, grant, habilitation
 
-HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"  # older files
-LAYOUT = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
+# Older files: no « Jusqu’au », and « Siren », « Siret » as the layout first spelled them (still read).
+HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"
+LAYOUT = "Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
 
 
 def csv(*lines):
@@ -239,9 +240,9 @@ def test_the_firm_itself_may_take_any_declaration_of_the_catalogue(t):
     ("data", "error"),
     [
         (b"", "Le fichier est vide."),
-        (b"Siret,Nom\r\n1,2\r\n", "Séparateur incorrect"),
+        (b"SIRET,Nom\r\n1,2\r\n", "Séparateur incorrect"),
         (b"Type;Action;Couleur\r\n", "Colonne non reconnue : « Couleur »"),
-        (b"Portefeuille;Siren\r\nA;1\r\n", "En-tête incomplet : colonne(s) Type, Action absente(s)"),
+        (b"Portefeuille;SIREN\r\nA;1\r\n", "En-tête incomplet : colonne(s) Type, Action absente(s)"),
         (HEADER.encode() + b"\r\n", "aucune ligne (seulement l'en-tête)"),
         (b"x" * (6 * 1024 * 1024), "taille maximale de 5 Mo"),
     ],
@@ -324,7 +325,7 @@ def test_the_historique_keeps_who_when_which_file_counts_and_report(t):
     name, text = import_history.report_file(t.admin, row.id)
     assert name == "compte-rendu-juin.csv"
     assert (
-        text.splitlines()[0] == "\ufeffLigne;Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;"
+        text.splitlines()[0] == "\ufeffLigne;Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom;"
         "Déclarer;Payer;Jusqu’au;Résultat;Détail"
     )
     assert ";KO;déclarant « LEROY Inconnue » inconnu ou désactivé" in text

@@ -17,8 +17,9 @@ from tests.factories.people import demo_user
 from tests.habilitations.conftest import other_firm
 
 PAGE = "/gestion/habilitations"
-HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"  # older files
-LAYOUT = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
+# Older files: no « Jusqu’au », and « Siren », « Siret » as the layout first spelled them (still read).
+HEADER = "Type;Action;Portefeuille;Siren;Siret;Déclaration;Nom;Prénom;Déclarer;Payer;Libellé"
+LAYOUT = "Type;Action;Portefeuille;SIREN;SIRET;Déclaration;Nom;Prénom;Déclarer;Payer;Jusqu’au;Libellé"
 
 
 def text(response):
@@ -124,7 +125,7 @@ def test_preview_valider_report_and_historique(client, auth):
     ("content", "message"),
     [
         ("", "Le fichier est vide."),
-        ("Siret,Nom\r\n1,2\r\n", "Séparateur incorrect"),
+        ("SIRET,Nom\r\n1,2\r\n", "Séparateur incorrect"),
         (f"{HEADER}\r\nClient;Ajouter;;;;;;;;;\r\n", "Type « Client » inconnu"),
     ],
 )

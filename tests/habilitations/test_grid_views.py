@@ -51,7 +51,7 @@ def test_search_criteria_then_rechercher(client, auth):
     auth.login()
     page = text(client.get(PAGE))
     assert "<h1>Gérer les habilitations</h1>" in page
-    for label in ("Siret", "Administrateur", "Déclarants", "Service", "Rechercher"):
+    for label in ("SIRET", "Administrateur", "Déclarants", "Service", "Rechercher"):
         assert label in page
     assert 'method="get"' in page and "Tous les déclarants" in page and "Tous les services" in page
     assert 'id="habilitations-grid"' not in page  # the grid comes with the search
@@ -111,8 +111,9 @@ def test_htmx_pages_swap_the_grid_body_only(client, auth, app):
     assert fragment.lstrip().startswith('<div id="habilitations-grid"') and "<h1>" not in fragment
     assert "page 2 sur" in fragment and "HX-Request" in response.headers["Vary"]
     total = re.search(r"<caption>([\d\u202f]+) lignes", full).group(1)
-    assert (f"« Tout (dé)cocher » Déclarer agit sur les {total} lignes des résultats, toutes les pages "
-            "comprises (avant « Valider »). Continuer ?") in full  # asked before it reaches other pages
+    # asked before it reaches other pages
+    assert (f"«\u202fTout (dé)cocher\u202f» Déclarer agit sur les {total} lignes des résultats, "
+            "toutes les pages comprises (avant «\u202fValider\u202f»). Continuer\u202f?") in full
 
 
 def test_pending_count_of_ticks_and_of_tout_cocher(client, auth, demo):

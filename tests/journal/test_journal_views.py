@@ -83,7 +83,7 @@ def test_csv_export_is_semicolon_utf8_with_bom(client, auth, world):
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Date", "Auteur", "Action", "Siret", "Service", "Détail", "Avant", "Après"]
+    assert rows[0] == ["Date", "Auteur", "Action", "SIRET", "Service", "Détail", "Avant", "Après"]
     assert len(rows) == 2
     assert rows[1][1:5] == ["MOUTIN Claire", "Déclaration ajoutée", "", "SOLTEA_EMPLOYEURS"]
     assert (rows[1][6], rows[1][7]) == ("Sélectionnée : Non", "Sélectionnée : Oui")

@@ -25,7 +25,7 @@ def test_the_activation_mail_arrives_and_its_link_activates_the_account(client, 
     assert message["Subject"] == "Activation de votre compte sur le portail tiers déclarant"
     assert message["From"] == "Portail tiers déclarant <ne-pas-repondre@portail.test>"
     body = message.get_content()
-    assert "À l'attention de MARTIN Léa" in body and "Siret : 977 850 965 00020" in body
+    assert "À l’attention de MARTIN Léa" in body and "SIRET\u202f: 977\u202f850\u202f965\u202f00020" in body
     link = re.search(r"http://127\.0\.0\.1:5000(/activation/\S+)", body).group(1)  # the demo default
     with database.connection_context():
         assert OutgoingMail.get(OutgoingMail.to == "lea@cabinet.fr").sent_at is not None
@@ -56,7 +56,7 @@ def test_deactivation_and_address_change_notices_arrive(client, auth, smtp_inbox
         "nom": "LEROY", "prenom": "Sophie", "email": "sophie@nouveau.fr"})
     assert [m["Subject"] for m in smtp_inbox.to("sophie.leroy@cabinet-demo.test")] == [
         "Modification de votre adresse électronique"]
-    assert "nouvelle adresse : sophie@nouveau.fr" in smtp_inbox.to("sophie@nouveau.fr")[0].get_content()
+    assert "nouvelle adresse\u202f: sophie@nouveau.fr" in smtp_inbox.to("sophie@nouveau.fr")[0].get_content()
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_inscription_mail_arrives_and_its_link_validates(smtp_app):
     [message] = smtp_app.smtp.inbox.messages
     assert message["Subject"] == "Validation de votre adresse électronique"
     body = message.get_content()
-    assert "À l'attention de MOUTIN Claire" in body and "administrateur de ARCTURUS" in body
+    assert "À l’attention de MOUTIN Claire" in body and "administrateur de ARCTURUS" in body
     assert "https://portail.example/inscription/validation/" in body  # under PUBLIC_URL
     token = link_token(body)
     assert "Adresse électronique validée" in client.post(f"/inscription/validation/{token}").get_data(
@@ -104,7 +104,7 @@ def test_recovery_mails_arrive(smtp_app):
     assert received == {
         ("paul.durand@cabinet-demo.test", "Réinitialisation de votre mot de passe"),
         ("paul.durand@cabinet-demo.test", "Récupération de votre mot de passe"),
-        ("claire.moutin@cabinet-demo.test", "Une demande vous attend dans « Demande en attente »"),
+        ("claire.moutin@cabinet-demo.test", "Une demande vous attend dans «\u202fDemande en attente\u202f»"),
         ("paul.durand@cabinet-demo.test", "Rappel de vos identifiants de connexion"),
     }
     reset = next(m for m in smtp_app.smtp.inbox.messages if m["Subject"].startswith("Réinitialisation"))

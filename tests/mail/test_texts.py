@@ -1,5 +1,6 @@
 """The mail texts (db/mail/templates), on SQLite and PostgreSQL: every mail greets and signs the same
-way, leaves no template syntax behind, says when in Paris time, and sends what people typed literally."""
+way, leaves no template syntax behind, says when in Paris time, is in French typography, and sends what
+people typed literally."""
 import datetime
 import re
 
@@ -13,8 +14,11 @@ from tests.factories.firms import make_firm
 
 GREETING = "Madame, Monsieur,\n\n"
 SIGNATURE = "\n\nCordialement,\nLe portail tiers déclarant\n" \
-    "(message automatique : merci de ne pas y répondre)"
+    "(message automatique\u202f: merci de ne pas y répondre)"
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]|[}%#]\}")
+SPACE_BEFORE_SIGN = re.compile(r"\S{0,20}[ \u00a0][:;?!](?=\s|$)")
+STRAIGHT_APOSTROPHE = re.compile(r"\S{0,20}\w'\w\S{0,10}")
+BARE_GUILLEMET = re.compile(r"\S{0,20}(?:«(?!\u202f)|(?<!\u202f)»)\S{0,20}")
 URL = "https://portail.example/lien/abc-123"
 LINKS = people_mails.Links(login="https://portail.example/connexion",
                            activation=f"https://portail.example/activation/{people_mails.TOKEN_PLACEHOLDER}")
@@ -93,12 +97,29 @@ def test_every_mail_greets_and_signs_the_same_way_with_no_template_syntax_left(p
         mails = _sent(send)
         assert mails, name
         for mail in mails:
-            greeting = GREETING + (f"À l'attention de {recipient}\n\n" if recipient else "")
+            greeting = GREETING + (f"À l’attention de {recipient}\n\n" if recipient else "")
             assert mail.body.startswith(greeting) and mail.body.endswith(SIGNATURE), (name, mail.body)
             assert mail.body.count("Madame, Monsieur") == 1 and mail.body.count("Cordialement") == 1, name
             assert not TEMPLATE_SYNTAX.search(mail.body) and not TEMPLATE_SYNTAX.search(mail.subject), name
             assert "\n\n\n" not in mail.body and mail.body == mail.body.strip(), (name, mail.body)
             assert mail.subject and "\n" not in mail.subject and mail.subject == mail.subject.strip(), name
+
+
+def test_every_mail_is_in_french_typography(people):
+    for name, (send, _) in every_mail(*people).items():
+        for mail in _sent(send):
+            for text in (mail.subject, mail.body):
+                found = [m.group(0) for rule in (SPACE_BEFORE_SIGN, STRAIGHT_APOSTROPHE, BARE_GUILLEMET)
+                         for m in rule.finditer(text)]
+                assert not found, (name, found)
+
+
+def test_what_people_typed_keeps_its_own_spaces_and_apostrophes(people):
+    firm, _, paul = people
+    people_mails.temporary_password(paul, firm, "l'a : b ?", LINKS)
+    body = OutgoingMail.get().body
+    assert "provisoire\u202f:\n\n  l'a : b ?\n" in body  # the template's words only
+    assert "Vos identifiants de connexion\u202f:\n  SIRET\u202f: 977\u202f850\u202f965\u202f00020\n" in body
 
 
 def test_the_mails_say_when_in_paris_time(people):
@@ -113,9 +134,9 @@ def test_names_that_look_like_templates_are_sent_literally(people):
     User.update(prenom="{% raw %}Paul{{ 7*7 }}").where(User.id == paul.id).execute()
     people_mails.reactivated(User.get_by_id(paul.id), Firm.get_by_id(firm.id), "{# MOUTIN #} Claire", LINKS)
     body = OutgoingMail.get().body
-    assert "À l'attention de DURAND {% raw %}Paul{{ 7*7 }}\n" in body
+    assert "À l’attention de DURAND {% raw %}Paul{{ 7*7 }}\n" in body
     assert "Votre compte du cabinet {{ 7*7 }} & <Associés> sur le portail" in body
-    assert "par {# MOUTIN #} Claire." in body and "Prénom : {% raw %}Paul{{ 7*7 }}\n" in body
+    assert "par {# MOUTIN #} Claire." in body and "Prénom\u202f: {% raw %}Paul{{ 7*7 }}\n" in body
     assert "49" not in body
 
 
@@ -125,5 +146,5 @@ def test_a_message_that_looks_like_a_template_is_sent_back_literally(db_engine):
     request = assistance.submit({"motif": "Autre", "siret": "", "nom": "Petit", "prenom": "Marc",
                                  "email": admin.email, "message": message}, admin)
     ack = OutgoingMail.get(OutgoingMail.to == admin.email)
-    assert ack.subject == f"Demande d'assistance {request.reference} reçue"
-    assert f"Votre message :\n{message}{SIGNATURE}" in ack.body
+    assert ack.subject == f"Demande d’assistance {request.reference} reçue"
+    assert f"Votre message\u202f:\n{message}{SIGNATURE}" in ack.body

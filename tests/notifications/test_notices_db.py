@@ -100,8 +100,8 @@ def test_kinds_chosen_by_mail_also_come_by_mail(t):
         "habilitations_granted", [t.paul, t.sophie], "Vous avez reçu DSN.", firm_id=t.firm.id
     )
     [mail] = OutgoingMail.select()
-    assert mail.to == t.paul.email and mail.subject == "Habilitations accordées : Vous avez reçu DSN."
-    assert "Vous avez reçu DSN." in mail.body and "« Vos notifications »" in mail.body
+    assert mail.to == t.paul.email and mail.subject == "Habilitations accordées\u202f: Vous avez reçu DSN."
+    assert "Vous avez reçu DSN." in mail.body and "«\u202fVos notifications\u202f»" in mail.body
 
 
 def test_a_valider_of_the_grid_tells_each_person_what_changed_and_from_when(t):

@@ -25,7 +25,7 @@ def test_new_declarant_gets_an_activation_link_and_is_journaled(firm):
     assert declarants.state(person) == "En attente d'activation"
     [mail] = mails("lea.martin@cabinet.fr")
     assert mail.subject == "Activation de votre compte sur le portail tiers déclarant"
-    assert "Siret : 443 061 841 00047" in mail.body and "valable 72 heures" in mail.body
+    assert "SIRET\u202f: 443\u202f061\u202f841\u202f00047" in mail.body and "valable 72 heures" in mail.body
     assert AccountToken.get(AccountToken.user == person.id).expires_at is not None
     assert activation_token("lea.martin@cabinet.fr") not in [t.token_hash for t in AccountToken.select()]
     event = AuditEvent.get(AuditEvent.action == "person.created")
@@ -117,7 +117,7 @@ def test_an_email_change_notifies_the_old_and_the_new_address(firm):
     )
     assert set(changed) == {"nom", "email", "mobile"}
     assert [m.subject for m in mails(marc.email)] == ["Modification de votre adresse électronique"]
-    assert "ancienne adresse : " + marc.email in mails("marc@neuf.fr")[0].body
+    assert "ancienne adresse\u202f: " + marc.email in mails("marc@neuf.fr")[0].body
     event = AuditEvent.get(AuditEvent.action == "person.updated")
     assert (
         json.loads(event.before)["email"] == marc.email and json.loads(event.after)["email"] == "marc@neuf.fr"
@@ -230,7 +230,8 @@ def test_renaming_mails_the_new_login_to_the_person_and_the_administrators_and_j
     declarants.update_person(admin, marc.id, {"nom": "Petit-Durand", "prenom": "Marc", "email": marc.email},
                              LINKS)
     [to_marc] = [m for m in mails(marc.email) if m.subject == "Votre identifiant de connexion a changé"]
-    assert "Ancien identifiant : PETIT Marc" in to_marc.body and "Nom : Petit-Durand\n" in to_marc.body
+    assert "Ancien identifiant\u202f: PETIT Marc" in to_marc.body
+    assert "Nom\u202f: Petit-Durand\n" in to_marc.body
     for person in (admin, other_admin):
         [mail] = [m for m in mails(person.email) if "Identifiant de connexion" in m.subject]
         assert mail.subject == "Identifiant de connexion de PETIT-DURAND Marc modifié"

@@ -149,7 +149,7 @@ def test_access_refus_mails_the_requester(firm):
     _, admin, _ = firm
     request = _access_request(admin.firm_id)
     requests.refuse(admin, request.id, LINKS)
-    assert mails("jean@x.fr")[-1].subject == "Réponse à votre demande d'accès"
+    assert mails("jean@x.fr")[-1].subject == "Réponse à votre demande d’accès"
     assert User.select().where(User.email == "jean@x.fr").count() == 0
 
 

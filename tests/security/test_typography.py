@@ -1,6 +1,7 @@
 """French typography of every page of the access matrix, as the person who may open it: no « : ; ? ! »
-after an ordinary space, no straight apostrophe in visible text, no known word missing its accent, and
-times written "15 h 32". Every page passes: there is no allow-list, a new page must pass too."""
+after an ordinary space, no straight apostrophe in visible text, no known word missing its accent, times
+written "15 h 32", and « SIRET », « SIREN » in capitals. Every page passes: there is no allow-list, a new
+page must pass too."""
 import html
 import re
 
@@ -17,6 +18,12 @@ STRAIGHT_APOSTROPHE = re.compile(r"\S{0,20}\w'\w\S{0,10}")
 UNACCENTED = re.compile(
     r"\b(Etablissements?|Elu|Elus|Elue|Etape|Etat|Echeance|Evenement|Electronique|Etes)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+# Texts read by screen readers, shown on hover or in a confirmation dialog: the same rules.
+READ_ATTRIBUTE = re.compile(
+    r'\s(aria-label|title|placeholder|data-confirm|data-pending-warning|data-long)="([^"]*)"')
+BARE_GUILLEMET = re.compile(r"\S{0,20}(?:«(?!\u202f)|(?<!\u202f)»)\S{0,20}")
+# INSEE's spelling, in capitals, everywhere a user reads it (input names, ids and URLs are not read).
+IDENTIFIER_NAME = re.compile(r"\b(?!SIRE[NT]\b)[Ss][Ii][Rr][Ee][NnTt]s?\b")
 
 
 def visible_text(page):
@@ -24,11 +31,20 @@ def visible_text(page):
 
 
 def problems(page):
-    text = visible_text(page)
+    found = text_problems(visible_text(page))
+    for name, value in READ_ATTRIBUTE.findall(HEAD.sub(" ", page)):
+        value = html.unescape(value)
+        found += [f"{name}=« {value} » : {problem}" for problem in text_problems(value)]
+        found += [f"{name}=« {value} » : guillemet sans espace fine" for _ in BARE_GUILLEMET.findall(value)]
+    return found
+
+
+def text_problems(text):
     found = [f"espace ordinaire avant le signe : « {m.group(0)} »" for m in SPACE_BEFORE_SIGN.finditer(text)]
     found += [f"apostrophe droite : « {m.group(0)} »" for m in STRAIGHT_APOSTROPHE.finditer(text)]
     found += [f"accent manquant : « {m.group(0)} »" for m in UNACCENTED.finditer(text)]
     found += [f"heure à l’anglaise : « {m.group(0)} »" for m in CLOCK_TIME.finditer(text)]
+    found += [f"SIRET/SIREN autrement écrit : « {m.group(0)} »" for m in IDENTIFIER_NAME.finditer(text)]
     return found
 
 
@@ -75,6 +91,22 @@ def test_times_read_h_between_hours_and_minutes_the_same_way_everywhere():
     moment = datetime(2026, 11, 23, 13, 5)  # UTC: 14 h 05 in Paris
     assert clock.time_fr(moment) == "14\u202fh\u202f05"
     assert clock.datetime_fr(moment) == clock.moment_fr(moment) == "23/11/2026 à 14\u202fh\u202f05"
+
+
+def test_siret_and_siren_are_read_in_capitals_only():
+    page = '<label for="siret">{}</label><input name="siret" id="siret"> <a href="/siren/1">Sirene</a>'
+    assert problems(page.format("SIRET")) == []
+    for spelling in ("Siret", "siret", "Siren", "SIRENs", "Sirets"):
+        assert problems(page.format(spelling)) == [f"SIRET/SIREN autrement écrit : « {spelling} »"]
+
+
+def test_attributes_read_aloud_or_shown_follow_the_same_rules():
+    good = '<button title="Retirer" aria-label="Retirer l’entreprise «\u202fA\u202f»\u202f?">x</button>'
+    assert problems(good) == []
+    bad = """<button data-confirm="Retirer l'entreprise « A » ?" placeholder="Nom : ">x</button>"""
+    found = " | ".join(problems(bad))
+    assert found.count("espace ordinaire avant le signe") == 2 and found.count("apostrophe droite") == 1
+    assert found.count("guillemet sans espace fine") == 2
 
 
 def test_the_filter_is_idempotent():

@@ -80,7 +80,7 @@ def test_a_strangers_text_is_never_mailed_back_to_an_unverified_address(db_engin
     assistance.submit({**REQUEST, "email": "victime@ailleurs.fr", "message": text}, sender="203.0.113.50")
     [ack] = mails("victime@ailleurs.fr")
     assert "spam.example" not in ack.body and "Achetez" not in ack.body
-    assert "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message" in ack.body
+    assert "Si vous n’êtes pas à l’origine de cette demande, ignorez ce message" in ack.body
     paul = User.get(User.nom == "DURAND")
     assistance.submit({**REQUEST, "email": paul.email, "message": "Mon habilitation DSN a disparu."}, paul)
     assert "Mon habilitation DSN a disparu." in mails(paul.email)[-1].body  # the own validated address
@@ -124,7 +124,7 @@ def test_only_agents_see_and_answer_requests(firm, agent):
     assert [r.id for r in rows] == [request.id] and total == 1
     answered = assistance.answer(agent, request.id, "Nous avons vérifié votre identité.")
     assert answered.status == "answered" and answered.answered_by_id == agent.id
-    assert mails("jean@cabinet.fr")[-1].subject == f"Réponse à votre demande d'assistance {request.reference}"
+    assert mails("jean@cabinet.fr")[-1].subject == f"Réponse à votre demande d’assistance {request.reference}"
     assistance.close(agent, request.id)
     with pytest.raises(Invalid):
         assistance.answer(agent, request.id, "Encore")

@@ -1,4 +1,4 @@
-"""Connexion forms: the portal's triplet Siret + Nom + Prénom and the password; the new password
+"""Connexion forms: the portal's triplet SIRET + Nom + Prénom and the password; the new password
 that a temporary password's holder must choose."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -18,7 +18,7 @@ def no_hostile_text(form, field):
 
 class LoginForm(FlaskForm):
     siret = StringField(
-        "Siret",
+        "SIRET",
         validators=[
             DataRequired(REQUIRED),
             Length(max=20, message="Le SIRET comporte 14 chiffres."),

@@ -16,7 +16,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IdentityForm(FlaskForm):
-    siret = StringField("Siret", validators=[Required()])
+    siret = StringField("SIRET", validators=[Required()])
     nom = StringField("Nom", validators=[Required()])
     prenom = StringField("Prénom", validators=[Required()])
     phone = StringField("Téléphone", validators=[Required()])

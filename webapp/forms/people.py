@@ -72,7 +72,7 @@ class AnswerForm(FlaskForm):
 class AssistanceForm(FlaskForm):
     motif = SelectField("Motif de la demande", [Required()], choices=[SelectChoice("", "Choisissez un motif")]
                         + [SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
-    siret = StringField("Siret")
+    siret = StringField("SIRET")
     nom = StringField("Nom", [Required()])
     prenom = StringField("Prénom", [Required()])
     email = EmailField("Courriel", [Required()])

@@ -17,13 +17,13 @@ class PortfolioForm(FlaskForm):
 
 class AddCompanyForm(FlaskForm):
     siren = StringField(
-        "Siren", validators=[Required()], render_kw={"inputmode": "numeric", "autocomplete": "off"}
+        "SIREN", validators=[Required()], render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
 
 
 class BulkAddForm(FlaskForm):
     sirens = TextAreaField("Liste de SIREN (un par ligne, espaces permis)")
-    file = FileField("Ou un fichier CSV (une colonne « siren », séparateur « ; » ou « , »)")
+    file = FileField("Ou un fichier CSV (une colonne « SIREN », séparateur « ; » ou « , »)")
 
 
 class TransferForm(FlaskForm):

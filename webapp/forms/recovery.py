@@ -6,7 +6,7 @@ from webapp.forms import Required
 
 
 class TripletForm(FlaskForm):
-    siret = StringField("Siret", validators=[Required()])
+    siret = StringField("SIRET", validators=[Required()])
     nom = StringField("Nom", validators=[Required()])
     prenom = StringField("Prénom", validators=[Required()])
 

@@ -3,12 +3,12 @@
   "use strict";
 
   var MESSAGES = {
-    403: "Vous n'avez pas les droits nécessaires pour cette action.",
-    404: "L'élément demandé n'existe pas ou n'est plus accessible.",
+    403: "Vous n\u2019avez pas les droits nécessaires pour cette action.",
+    404: "L\u2019élément demandé n\u2019existe pas ou n\u2019est plus accessible.",
     413: "Le fichier envoyé est trop volumineux.",
-    429: "Trop de tentatives : patientez quelques minutes.",
+    429: "Trop de tentatives\u202f: patientez quelques minutes.",
   };
-  var FALLBACK = "Une erreur s'est produite : l'action n'a pas été enregistrée. Rechargez la page et recommencez.";
+  var FALLBACK = "Une erreur s\u2019est produite\u202f: l\u2019action n\u2019a pas été enregistrée. Rechargez la page et recommencez.";
 
   function announce(text, category) {
     var region = document.getElementById("messages");

@@ -31,7 +31,7 @@ def activate(token):
             return render_template("accounts/activation/invalid.html"), 404
         if current_user.is_authenticated:
             login_sessions.end()  # someone else's session in this browser must not carry on
-        flash(f"Votre compte est activé. Connectez-vous avec le Siret {format_siret(person.firm.siret)}, "
+        flash(f"Votre compte est activé. Connectez-vous avec le SIRET {format_siret(person.firm.siret)}, "
               f"le nom {person.nom}, le prénom {person.prenom} et votre nouveau mot de passe.", "success")
         return redirect(url_for("auth.login"))
     return render_template("accounts/activation/activate.html", form=form, person=person)

@@ -36,7 +36,7 @@ UNVALIDATED = (
 
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
-    """Log in with Siret, Nom, Prénom and Mot de passe."""
+    """Log in with SIRET, Nom, Prénom and Mot de passe."""
     if current_user.is_authenticated:
         return redirect(url_for("menu.home"))
     form = LoginForm()

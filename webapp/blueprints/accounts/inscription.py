@@ -34,7 +34,7 @@ def password_policy():
 @bp.route("/", methods=["GET", "POST"])
 @step(1)
 def start(state):
-    """Step 1, "Je crée mon compte": Siret, nom, prénom, téléphones, courriel."""
+    """Step 1, "Je crée mon compte": SIRET, nom, prénom, téléphones, courriel."""
     identity = state.get("identity") or {}
     form = IdentityForm(data={**identity, "email_confirmation": identity.get("email")})
     if request.method == "POST":

@@ -42,7 +42,7 @@ def _throttled(exc):
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def start():
-    """Mot de passe oublié: the triplet first (Siret, Nom, Prénom)."""
+    """Mot de passe oublié: the triplet first (SIRET, Nom, Prénom)."""
     form, error = TripletForm(data=_triplet()), None
     if request.method == "POST":
         _guard()
