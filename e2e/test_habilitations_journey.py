@@ -162,7 +162,7 @@ def test_a_trainee_until_friday_then_the_review_and_the_coverage(page, live_serv
     login()
     page.goto(live_server.url(f"/gestion/habilitations?search=1&company={company}&declarant={sophie}"
                               f"&service={dsn}"))
-    page.get_by_label(re.compile(r"^Déclarer DSN : \d{3}")).check()  # the company's one establishment
+    page.get_by_label(re.compile(r"^Déclarer DSN\s:\s\d{3}")).check()  # the company's one establishment
     page.get_by_label("Jusqu’au (facultatif)").fill(friday)
     page.get_by_role("button", name="Valider").click()
     expect(page.locator("#messages")).to_contain_text("Habilitations enregistrées : ")
