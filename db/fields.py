@@ -12,11 +12,10 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 
 from db.errors import Invalid
+from db.identifiers import REQUIRED, siret_error
 from db.identifiers import clean as clean_identifier
-from db.identifiers import siret_error
 from db.text import fold
 
-REQUIRED = "Ce champ est obligatoire."
 NAME_MAX = 100
 EMAIL_MAX = 254
 QUESTION_MIN, QUESTION_MAX = 10, 200

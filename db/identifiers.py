@@ -12,6 +12,9 @@ from stdnum.exceptions import ValidationError
 
 from db.errors import Invalid
 
+# The one message for an empty field, whichever form asks (db/fields.py and webapp/forms reuse it).
+REQUIRED = "Ce champ est obligatoire."
+
 LA_POSTE_SIREN = "356000000"
 _SEPARATORS = re.compile(r"[\s.\u00a0\u202f-]")
 
@@ -33,7 +36,7 @@ def _luhn_ok(number):
 def _shape_error(number, name, length):
     """What is wrong with the shape of a cleaned SIREN or SIRET (name), or None."""
     if not number:
-        return f"Veuillez saisir le {name}."
+        return REQUIRED
     if not (number.isascii() and number.isdigit()):  # "٣" or "²" are digits to Python, not here
         return f"Le {name} ne doit comporter que des chiffres."
     if len(number) != length:

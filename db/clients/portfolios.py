@@ -139,7 +139,7 @@ def _clean_name(actor, name, portfolio_id=None):
         raise Invalid({"name": f"Le nom du portefeuille ne doit pas dépasser {NAME_MAX} caractères."})
     name = " ".join((name or "").split())
     if not name:
-        raise Invalid({"name": "Veuillez saisir le nom du portefeuille."})
+        raise Invalid({"name": fields.REQUIRED})
     if fields.has_control_characters(name):  # invisible or bidi characters disguise a name
         raise Invalid({"name": fields.HOSTILE_CONTROL})
     if len(name) > NAME_MAX:

@@ -79,7 +79,7 @@ def test_adding_writes_an_audit_event(admin, clients):
 @pytest.mark.parametrize(
     "typed, message",
     [
-        ("", "Veuillez saisir le SIREN."),
+        ("", "Ce champ est obligatoire."),
         ("35600000", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
         ("3560000001", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
         ("35600000A", "Le SIREN ne doit comporter que des chiffres."),

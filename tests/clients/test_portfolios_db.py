@@ -70,8 +70,8 @@ def test_create_with_declarants_writes_an_audit_event(admin):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("", "Veuillez saisir le nom du portefeuille."),
-    ("   ", "Veuillez saisir le nom du portefeuille."),
+    ("", "Ce champ est obligatoire."),
+    ("   ", "Ce champ est obligatoire."),
     ("x" * 101, "Le nom du portefeuille ne doit pas dépasser 100 caractères."),
     ("clients pme", "Un portefeuille nommé « clients pme » existe déjà dans votre cabinet."),
 ])

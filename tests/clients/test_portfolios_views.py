@@ -69,7 +69,7 @@ def test_create_portfolio_with_declarants_from_the_dual_list(admin_client):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("", "Veuillez saisir le nom du portefeuille."),
+    ("", "Ce champ est obligatoire."),
     ("Clients PME", "Un portefeuille nommé «\u202fClients PME\u202f» existe déjà dans votre cabinet."),
 ])
 def test_create_refusal_is_shown_next_to_the_field(admin_client, name, message):

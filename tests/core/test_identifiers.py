@@ -43,12 +43,12 @@ CHECKS = {"siren": (siren_error, validate_siren), "siret": (siret_error, validat
 @pytest.mark.parametrize(
     ("kind", "typed", "message"),
     [
-        ("siren", "", "Veuillez saisir le SIREN."),
+        ("siren", "", "Ce champ est obligatoire."),
         ("siren", "55203253", "Le SIREN doit comporter 9 chiffres (8 saisis)."),
         ("siren", "5520325344", "Le SIREN doit comporter 9 chiffres (10 saisis)."),
         ("siren", "55203253A", "Le SIREN ne doit comporter que des chiffres."),
         ("siren", "552032535", "Numéro SIREN invalide (clé de contrôle)."),
-        ("siret", "", "Veuillez saisir le SIRET."),
+        ("siret", "", "Ce champ est obligatoire."),
         ("siret", "5520325340070", "Le SIRET doit comporter 14 chiffres (13 saisis)."),
         ("siret", "5520325340070x", "Le SIRET ne doit comporter que des chiffres."),
         ("siret", "55203253500703", "Numéro SIRET invalide (clé de contrôle du SIREN)."),

@@ -4,9 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from db.fields import hostile_error
-
-REQUIRED = "Ce champ est obligatoire."
+from db.fields import REQUIRED, hostile_error
 
 
 def no_hostile_text(form, field):
