@@ -31,6 +31,7 @@ from db.models import (
     HabilitationChange,
     RightTally,
     User,
+    cell_holders,
 )
 from db.notifications import rights
 
@@ -99,6 +100,7 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     _apply_lines(event, now)
+    cell_holders.add_deltas(cell_holders.line_deltas(event.id))  # the Couverture's holders per cell
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     lines = HC.select().where(HC.event == event.id)
     counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event, HC.before, -1), None)
