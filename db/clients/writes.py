@@ -189,7 +189,8 @@ def _give_declarations(company, link, condition, establishment_ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
-    cell_holders.recount_cells(EstablishmentDeclaration.establishment.in_(targets))
+    # No recount of the Couverture's holders: a cell without its link holds no habilitation (removing
+    # a declaration deletes them), so the new links start at 0.
     recount_declarations([company.id])  # its establishments and their declarations are settled
 
 
