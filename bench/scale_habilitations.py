@@ -73,6 +73,7 @@ def build_habilitation_scale(companies=5000, establishments=60000, declarants=20
         _grant_big(big.id, [u.id for u in people[: len(people) // 2]])
         counts.recount(models.USER_DECLARATION_RIGHTS)  # the tiles' tally of the rights just written
         counts.recount(models.USER_DECLARATION_BOXES)  # the grid's tally of the boxes just written
+        models.cell_holders.recount_cells(None)  # the Couverture's holders per cell
     timings["habilitations"] = time.perf_counter() - start
     database.execute_sql("ANALYZE")  # planner statistics, as a live database would have them
     count = models.Habilitation.select().count()

@@ -26,6 +26,7 @@ from db.models import (
     Portfolio,
     PortfolioDeclaration,
     RightTally,
+    cell_holders,
 )
 from db.models.accounts import ROLE_DECLARANT
 
@@ -115,3 +116,4 @@ def _grant_demo_habilitations(firm, declarant, now):
     counts.recount(USER_DECLARATION_RIGHTS,
                    (RightTally.user == declarant.id) & (RightTally.declaration == dsn.id))
     counts.recount(USER_DECLARATION_BOXES, (BoxTally.user == declarant.id) & (BoxTally.declaration == dsn.id))
+    cell_holders.recount_cells(EstablishmentDeclaration.declaration == dsn.id)

@@ -30,6 +30,7 @@ from db.models import (
     PortfolioDeclaration,
     RemovedEstablishment,
     RightTally,
+    cell_holders,
 )
 from db.models.box_tally import box_deltas
 
@@ -188,6 +189,8 @@ def _give_declarations(company, link, condition, establishment_ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).execute()
+    # No recount of the Couverture's holders: a cell without its link holds no habilitation (removing
+    # a declaration deletes them), so the new links start at 0.
     recount_declarations([company.id])  # its establishments and their declarations are settled
 
 
@@ -236,6 +239,8 @@ def delete_habilitations(condition):
     if users:  # the grid's tally loses the rows about to go
         counts.add_to_tally(USER_DECLARATION_BOXES, box_deltas(-1, condition),
                             BoxTally.user.in_(sorted(users)))
+    if users:  # the Couverture's holders per cell lose them too
+        cell_holders.add_deltas(cell_holders.row_deltas(condition))
     Habilitation.delete().where(condition).execute()
     if users:
         counts.recount(USER_DECLARATION_RIGHTS,

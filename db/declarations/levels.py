@@ -14,6 +14,7 @@ from db.models import (
     Firm,
     Portfolio,
     PortfolioDeclaration,
+    cell_holders,
 )
 
 PORTFOLIO, COMPANY, ESTABLISHMENT, OWN = "portfolio", "company", "establishment", "own"
@@ -169,6 +170,10 @@ class _EstablishmentLevel(_LevelBelow):
     def establishments(self, target):
         return Establishment.select(Establishment.id).where(Establishment.id == target.id)
 
+    def add_below(self, target, ids):  # the cells just linked may hold rights kept from before
+        cell_holders.recount_cells((EstablishmentDeclaration.establishment == target.id)
+                                   & EstablishmentDeclaration.declaration.in_(ids))
+
     def scope(self, target):
         return Establishment.id == target.id
 
@@ -192,6 +197,8 @@ def _add_to_establishments(establishments, ids):
     EstablishmentDeclaration.insert_from(
         pairs, [EstablishmentDeclaration.establishment, EstablishmentDeclaration.declaration]
     ).on_conflict_ignore().execute()
+    cell_holders.recount_cells(EstablishmentDeclaration.establishment.in_(establishments)
+                               & EstablishmentDeclaration.declaration.in_(ids))
 
 
 def _remove_from_establishments(establishments, ids):

@@ -1,14 +1,16 @@
 """Couverture: per portfolio, the establishments × selected declarations that nobody may Déclarer (or
 Payer) today, and those only one person may; each line names the grid's criteria that fix it.
 
-One set-based statement per page: the portfolio's selected cells (EstablishmentDeclaration of its
-active establishments), each with the number of people holding a usable right on it — a correlated
-count that probes the habilitations' (establishment, declaration, user) index, computed once per cell
-— kept where it is 0 or 1, in the company's and the SIRET's order, with both counts over the
-portfolio as window sums. A second statement names the only holder of the page's cells covered once."""
+One set-based statement per page, whose cost follows the gaps, not the portfolio: each cell's holders
+are a maintained count (EstablishmentDeclaration.declarers / .payers, db/models/cell_holders.py) that
+takes every habilitation with the box ticked; the cells counted 0 or 1 come from its index, and the
+few habilitations that give no right now (not started, ended, holder deactivated: each set from its
+index) are taken away from their cells' counts. The cells kept (0 or 1) come in the company's and the
+SIRET's order, with both counts over the portfolio as window sums. A second statement names the only
+holder of the page's cells covered once."""
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from db import clock
 from db.access import firm_row, require_admin
@@ -65,16 +67,29 @@ def usable_right(right, now):
     return held & (H.active_until.is_null() | (H.active_until > now))
 
 
-def _holders(right, now, active_people):
+def _not_counting(right, now, firm_id):
+    """SQL: per cell, the habilitations its maintained count takes although they give no right now
+    (not started, ended, holder deactivated): few rows, each set found by its index."""
     H = Habilitation
-    return (H.select(fn.COUNT(H.id))
-            .where((H.establishment == EstablishmentDeclaration.establishment)
-                   & (H.declaration == EstablishmentDeclaration.declaration)
-                   & usable_right(right, now) & H.user.in_(active_people)))
+    ticked, start = (H.pay, H.pay_active_from) if right == "payer" else (H.declare, H.active_from)
+    inactive = User.select(User.id).where((User.firm == firm_id) & ~User.is_active)
+    ids = (H.select(H.id).where(ticked & (start > now))
+           | H.select(H.id).where(ticked & (H.active_until <= now))
+           | H.select(H.id).where(ticked & H.user.in_(inactive)))
+    return (H.select(H.establishment.alias("establishment_id"), H.declaration.alias("declaration_id"),
+                     fn.COUNT(H.id).alias("n"))
+            .where(H.id.in_(ids)).group_by(H.establishment, H.declaration).alias("fix"))
 
 
-def _cells(portfolio, right, holders):
+def _cells(portfolio, right, now):
+    """The portfolio's cells that nobody or one person may act on now, and those whose count needs
+    correcting: read from the maintained count's index, not by counting every cell's holders."""
     ED = EstablishmentDeclaration
+    stored = ED.payers if right == "payer" else ED.declarers
+    fix = _not_counting(right, now, portfolio.firm_id)
+    on_fix = (fix.c.establishment_id == ED.establishment) & (fix.c.declaration_id == ED.declaration)
+    candidates = ED.select(ED.id).where(stored <= 1) | ED.select(ED.id).join(fix, on=on_fix)
+    holders = stored - fn.COALESCE(fix.c.n, 0)
     query = (ED.select(Company.id.alias("company_id"), Company.name.alias("company_name"),
                        Establishment.id.alias("establishment_id"), Establishment.siret.alias("siret"),
                        Establishment.name.alias("establishment_name"), Declaration.id.alias("declaration_id"),
@@ -83,7 +98,9 @@ def _cells(portfolio, right, holders):
              .join(Establishment, on=(ED.establishment == Establishment.id))
              .join(Company, on=(Establishment.company == Company.id))
              .switch(ED).join(Declaration, on=(ED.declaration == Declaration.id))
-             .where((Company.portfolio == portfolio.id) & Establishment.is_active & Declaration.is_active))
+             .join_from(ED, fix, JOIN.LEFT_OUTER, on=on_fix)
+             .where(ED.id.in_(candidates) & (Company.portfolio == portfolio.id) & Establishment.is_active
+                    & Declaration.is_active))
     return query.where(Declaration.has_payment) if right == "payer" else query
 
 
@@ -103,7 +120,7 @@ def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
         return Coverage(portfolios, None, right, kind, [], 0, 0, 1, 1)
     now = clock.now()
     active_people = User.select(User.id).where((User.firm == actor.firm_id) & User.is_active)
-    cells = _cells(portfolio, right, _holders(right, now, active_people))
+    cells = _cells(portfolio, right, now)
     page = max(1, page)
     rows, uncovered, single = _page(cells, kind, page)
     shown = {"": uncovered + single, "aucun": uncovered, "une": single}[kind]

@@ -4,17 +4,19 @@ DORMANT_DAYS days, « Confirmer » (journaled) and the report of the reviews (fr
 
 The page costs the same for 200 people with a million habilitations: each person's rights per
 service come from the tiles' maintained tally (RightTally, ended rights left out at read time), in
-one grouped statement; the breakdown per portfolio of one person is read when it is unfolded."""
+one grouped statement; the breakdown per portfolio of one person, read when it is unfolded, comes
+from the grid's maintained tally (BoxTally) less that person's ended rights."""
 import datetime
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import Case, fn
 
 from db import audit, clock
 from db.access import firm_row, require_admin
 from db.database import database
 from db.models import (
     AuditEvent,
+    BoxTally,
     Company,
     Declaration,
     Establishment,
@@ -23,6 +25,7 @@ from db.models import (
     RightTally,
     User,
 )
+from db.models.box_tally import pay_box
 
 DEFAULT_MONTHS = 12
 DORMANT_DAYS = 90
@@ -87,22 +90,40 @@ def review(actor, months=DEFAULT_MONTHS):
 
 
 def detail(actor, user_id):
-    """One person's rights per portfolio and service: [(portfolio, service, Déclarer, Payer)]."""
+    """One person's rights per portfolio and service: [(portfolio, service, Déclarer, Payer)], from the
+    grid's maintained tally (BoxTally, per company) less the person's ended rights (few, by their index)."""
     require_admin(actor)
     person = firm_row(actor, User, user_id)
-    now = clock.now()
-    H = Habilitation
-    live = H.active_until.is_null() | (H.active_until > now)
-    rows = (H.select(Portfolio.name, Declaration.label, fn.SUM(H.declare.cast("integer")),
-                     fn.SUM(H.pay.cast("integer")))
-            .join(Establishment, on=(H.establishment == Establishment.id))
-            .join(Company, on=(Establishment.company == Company.id))
-            .join(Portfolio, on=(Company.portfolio == Portfolio.id))
-            .switch(H).join(Declaration, on=(H.declaration == Declaration.id))
-            .where((H.user == person.id) & (Establishment.firm == actor.firm_id) & live)
-            .group_by(Portfolio.id, Portfolio.name, Declaration.id, Declaration.label, Declaration.position)
-            .order_by(Portfolio.name, Declaration.position).tuples())
-    return person, [(p, d, int(declare or 0), int(pay or 0)) for p, d, declare, pay in rows]
+    t, h = BoxTally, Habilitation
+    held = _per_service(t.select(Portfolio.name, Portfolio.id, Declaration.position, Declaration.label,
+                                 fn.SUM(Case(None, [(t.declare, t.habilitations)], 0)),
+                                 fn.SUM(Case(None, [(t.pay, t.habilitations)], 0)))
+                        .join(Company, on=(t.company == Company.id))
+                        .join(Portfolio, on=(Company.portfolio == Portfolio.id))
+                        .switch(t).join(Declaration, on=(t.declaration == Declaration.id))
+                        .where(t.user == person.id))
+    ended = _per_service(h.select(Portfolio.name, Portfolio.id, Declaration.position, Declaration.label,
+                                  fn.SUM(Case(None, [(h.declare, 1)], 0)),
+                                  fn.SUM(Case(None, [(pay_box(), 1)], 0)))
+                         .join(Establishment, on=(h.establishment == Establishment.id))
+                         .join(Company, on=(Establishment.company == Company.id))
+                         .join(Portfolio, on=(Company.portfolio == Portfolio.id))
+                         .switch(h).join(Declaration, on=(h.declaration == Declaration.id))
+                         .where((h.user == person.id) & (h.active_until <= clock.now())))
+    rows = []
+    for key in sorted(held):
+        declare, pay = (a - b for a, b in zip(held[key], ended.get(key, (0, 0)), strict=True))
+        if declare or pay:
+            rows.append((key[0], key[3], declare, pay))
+    return person, rows
+
+
+def _per_service(query):
+    """{(portfolio, its id, position, service): (Déclarer, Payer)} of a query selecting them."""
+    grouped = query.group_by(Portfolio.name, Portfolio.id, Declaration.position, Declaration.label,
+                             Declaration.id)
+    return {(p, pid, position, label): (int(declare or 0), int(pay or 0))
+            for p, pid, position, label, declare, pay in grouped.tuples()}
 
 
 def confirm(actor, user_id, months=DEFAULT_MONTHS):

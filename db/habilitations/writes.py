@@ -31,6 +31,7 @@ from db.models import (
     HabilitationChange,
     RightTally,
     User,
+    cell_holders,
 )
 from db.notifications import rights
 
@@ -100,6 +101,7 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     _apply_lines(event, now)
+    cell_holders.add_deltas(cell_holders.line_deltas(event.id))  # the Couverture's holders per cell
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     # The people and services the lines touch, read once and given as values: with subqueries in their
     # place, PostgreSQL scanned the whole tally (and every habilitation for the recount).

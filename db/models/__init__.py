@@ -3,6 +3,7 @@ Import models from here: `from db.models import Firm, User`."""
 from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, User, UserSession
 from db.models.box_tally import USER_DECLARATION_BOXES, BoxTally
 from db.models.catalogue import Declaration
+from db.models.cell_holders import CELL_DECLARERS, CELL_PAYERS
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.firm_space import (
     USER_UNREAD_NOTICES,
@@ -81,5 +82,5 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "FIRM_PENDING_REQUESTS", "PORTFOLIO_COMPANIES", "PORTFOLIO_ESTABLISHMENTS",
     "USER_UNREAD_NOTICES",
     "COMPANY_ESTABLISHMENTS", "COMPANY_DECLARATION_ESTABLISHMENTS", "USER_DECLARATION_RIGHTS",
-    "USER_DECLARATION_BOXES",
+    "USER_DECLARATION_BOXES", "CELL_DECLARERS", "CELL_PAYERS",
 ]

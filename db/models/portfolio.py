@@ -130,6 +130,10 @@ class Establishment(BaseModel):
 class EstablishmentDeclaration(BaseModel):
     establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE")
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    # Maintained counts of the habilitations giving Déclarer / Payer on the cell, whatever their dates
+    # and their holder (db/models/cell_holders.py): the Couverture reads its gaps from these indexes.
+    declarers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])
+    payers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
@@ -152,9 +156,10 @@ class Habilitation(BaseModel):
     declare = BooleanField(default=False)
     pay = BooleanField(default=False)
     granted_at = DateTimeField(null=True)
-    active_from = DateTimeField(null=True)
+    # Indexed: the Couverture finds the few rights not started yet by them (db/habilitations/coverage.py)
+    active_from = DateTimeField(null=True, index=True)
     pay_granted_at = DateTimeField(null=True)
-    pay_active_from = DateTimeField(null=True)
+    pay_active_from = DateTimeField(null=True, index=True)
     # « Jusqu'au »: the moment both rights stop being usable (exclusive: the day after the date people
     # chose, at midnight in Paris); NULL: no end. An ended row stays until removed, out of the tiles.
     active_until = DateTimeField(null=True, index=True)

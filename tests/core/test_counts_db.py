@@ -18,6 +18,7 @@ from db.models import (
     Company,
     DirectoryEstablishment,
     Establishment,
+    EstablishmentDeclaration,
     Firm,
     Portfolio,
     RightTally,
@@ -161,8 +162,8 @@ def test_the_check_command_finds_a_wrong_count_and_repairs_it(app, runner):
 
 
 def _fill_before_counts(url):
-    """A database at the head before the counts, holding a firm's rows; upgraded, the counts are
-    those of its rows."""
+    """A database at the head before the counts, holding a firm's rows (and a person's habilitations);
+    upgraded, the counts are those of its rows."""
     db = init_database(url)
     assert "0003_firm_profile" in Runner(db, schema.MIGRATIONS_DIR).up("0003_firm_profile")
     mark = "%s" if is_postgres() else "?"
@@ -178,11 +179,24 @@ def _fill_before_counts(url):
            (f"552032534{n:05d}", n == 1, True)) for n in (1, 2, 3)],
         ("INSERT INTO pending_request (firm_id, kind, requester_name, requester_email, message, status, "
          "created_at) VALUES (1, 'access', 'X', 'x@x.fr', '', 'pending', '2026-01-02 00:00:00')", ()),
+        ("INSERT INTO declaration (code, label, description, domain, has_payment, access_delay_hours, "
+         "position, is_active) VALUES ('TEST', 'Test', '', 'Social', ?, 24, 1, ?)", (True, True)),
+        ('INSERT INTO "user" (firm_id, role, nom, prenom, nom_key, prenom_key, email, phone, mobile, '
+         "secret_question, failed_attempts, secret_failed_attempts, must_change_password, is_active, "
+         "session_version, created_at) VALUES (1, 'declarant', 'D', 'P', 'd', 'p', 'd@x.fr', '', '', '', "
+         "0, 0, ?, ?, 1, '2026-01-02 00:00:00')", (False, True)),
+        *[("INSERT INTO establishment_declaration (establishment_id, declaration_id) VALUES (?, 1)", (n,))
+          for n in (1, 2, 3)],
+        *[("INSERT INTO habilitation (user_id, establishment_id, declaration_id, declare, pay) "
+           "VALUES (1, ?, 1, ?, ?)", (n, True, n == 1)) for n in (1, 2)],
     ]:
         db.execute_sql(sql.replace("?", mark), values)
     schema.upgrade()
     assert (Portfolio.get_by_id(1).company_count, Portfolio.get_by_id(1).establishment_count) == (1, 3)
     assert Firm.get_by_id(1).pending_request_count == 1 and _exact()
+    ed = EstablishmentDeclaration
+    cells = ed.select(ed.declarers, ed.payers).order_by(ed.establishment)
+    assert list(cells.tuples()) == [(1, 1), (1, 0), (0, 0)]  # Couverture: Déclarer, Payer per cell
 
 
 def test_the_migration_counts_the_rows_already_there(tmp_path):

@@ -9,9 +9,11 @@ from db.models import (
     USER_DECLARATION_RIGHTS,
     BoxTally,
     Establishment,
+    EstablishmentDeclaration,
     Habilitation,
     RightTally,
 )
+from db.models.cell_holders import recount_cells
 from tests.factories.declarations import declaration
 
 
@@ -31,6 +33,8 @@ def grant(user, establishments, code="DSN", declare=True, pay=False, at=None):
         Habilitation.insert_many(batch).execute()
     counts.recount(USER_DECLARATION_RIGHTS, (RightTally.user == user.id) & (RightTally.declaration == d.id))
     counts.recount(USER_DECLARATION_BOXES, (BoxTally.user == user.id) & (BoxTally.declaration == d.id))
+    recount_cells(EstablishmentDeclaration.establishment.in_([e.id for e in establishments])
+                  & (EstablishmentDeclaration.declaration == d.id))
 
 
 def establishments(company):

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 
-from db import clock
+from db import clock, habilitations
+from db.clients import companies
 from db.errors import Forbidden, NotFound
-from db.habilitations import coverage
+from db.habilitations import coverage, grid
 from db.models import User
-from tests.factories.habilitations import establishments, grant
+from tests.factories.habilitations import establishments, grant, key
 from tests.habilitations.conftest import NOW
 
 DAY = datetime.timedelta(days=1)
@@ -50,6 +51,26 @@ def test_payer_counts_only_declarations_with_payment_and_inactive_people_do_not_
     assert {g.declaration for g in payer.gaps} == {"DSN"} and payer.single == 3
     User.update(is_active=False).where(User.id == t.paul.id).execute()
     assert coverage.coverage(t.admin, t.big.id, right="payer").uncovered == 5
+
+
+def test_valider_and_a_company_removed_move_the_counts_at_once(t):
+    acme = establishments(t.acme)
+
+    def valider(changes):
+        habilitations.validate(t.admin, {}, {"version": str(grid.version()), "changes": changes})
+
+    valider(f"{key(acme[0], 'DSN', t.paul)}-d-1 {key(acme[0], 'DSN', t.sophie)}-d-1 "
+            f"{key(acme[1], 'DSN', t.paul)}-d-1")
+    clock.freeze(NOW + 2 * DAY)
+    found = coverage.coverage(t.admin, t.big.id)
+    assert (found.uncovered, found.single) == (8, 1)
+    valider(f"{key(acme[0], 'DSN', t.sophie)}-d-0")
+    found = coverage.coverage(t.admin, t.big.id)
+    assert (found.uncovered, found.single) == (8, 2)
+    assert (acme[0].siret, "DSN", 1, "DURAND Paul") in cells(found)
+    companies.remove_company(t.admin, t.acme.id)
+    found = coverage.coverage(t.admin, t.big.id)
+    assert (found.uncovered, found.single) == (4, 0)
 
 
 def test_pages_of_fifty_and_the_default_portfolio(t):
