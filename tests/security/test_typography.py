@@ -35,7 +35,6 @@ def problems(page):
     for name, value in READ_ATTRIBUTE.findall(HEAD.sub(" ", page)):
         value = html.unescape(value)
         found += [f"{name}=« {value} » : {problem}" for problem in text_problems(value)]
-        found += [f"{name}=« {value} » : guillemet sans espace fine" for _ in BARE_GUILLEMET.findall(value)]
     return found
 
 
@@ -45,6 +44,7 @@ def text_problems(text):
     found += [f"accent manquant : « {m.group(0)} »" for m in UNACCENTED.finditer(text)]
     found += [f"heure à l’anglaise : « {m.group(0)} »" for m in CLOCK_TIME.finditer(text)]
     found += [f"SIRET/SIREN autrement écrit : « {m.group(0)} »" for m in IDENTIFIER_NAME.finditer(text)]
+    found += [f"guillemet sans espace fine : {m.group(0)}" for m in BARE_GUILLEMET.finditer(text)]
     return found
 
 
