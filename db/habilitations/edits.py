@@ -135,3 +135,15 @@ def parse_until(text, field_name="until"):
     if day < clock.to_paris(clock.now()).date():
         raise Invalid({field_name: UNTIL_PAST})
     return clock.paris_day_start(day + datetime.timedelta(days=1))
+
+
+def overlay(grid_page, edits):
+    """Show the pending edits on the page's boxes (bulk first, then the boxes ticked one by one)."""
+    for cell in grid_page.cells:
+        if "declare" in edits.bulk:
+            cell.declare = edits.bulk["declare"]
+        if "pay" in edits.bulk and cell.has_payment:
+            cell.pay = edits.bulk["pay"]
+        columns = edits.cells.get((cell.establishment_id, cell.declaration_id, cell.person.id), {})
+        cell.declare = columns.get("declare", cell.declare)
+        cell.pay = columns.get("pay", cell.pay) and cell.has_payment

@@ -284,18 +284,6 @@ def _fill_boxes(cells):
             cell.saved_declare, cell.saved_pay = cell.declare, cell.pay
 
 
-def overlay(grid_page, edits):
-    """Show the pending edits on the page's boxes (bulk first, then the boxes ticked one by one)."""
-    for cell in grid_page.cells:
-        if "declare" in edits.bulk:
-            cell.declare = edits.bulk["declare"]
-        if "pay" in edits.bulk and cell.has_payment:
-            cell.pay = edits.bulk["pay"]
-        columns = edits.cells.get((cell.establishment_id, cell.declaration_id, cell.person.id), {})
-        cell.declare = columns.get("declare", cell.declare)
-        cell.pay = columns.get("pay", cell.pay) and cell.has_payment
-
-
 def _groups(cells):
     groups = []
     for cell in cells:

@@ -12,7 +12,7 @@ from db.errors import Invalid, NotFound
 from db.fields import record_id
 from db.habilitations import changes, grid, writes
 from db.habilitations.criteria import parse as parse_criteria
-from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, parse_edits, parse_until
+from db.habilitations.edits import DECLARE, PAY, Edits, bulk_value, overlay, parse_edits, parse_until
 from db.models import Declaration, Establishment, Portfolio, PortfolioDeclaration, User
 from db.models.accounts import ROLE_ADMIN
 
@@ -112,7 +112,7 @@ def pending(actor, args, fields, delay_override=None, with_grid=False):
     state.plan = changes.plan(actor, criteria, edits)
     if with_grid:
         state.grid = grid.page(criteria, delay_override)
-        grid.overlay(state.grid, edits)
+        overlay(state.grid, edits)
     return state
 
 
