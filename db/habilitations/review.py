@@ -143,11 +143,13 @@ def confirm(actor, user_id, months=DEFAULT_MONTHS):
 
 
 def status(actor, months=DEFAULT_MONTHS):
-    """(people whose review is due, active people): the firm's review status on the Menu personnalisé."""
+    """(people whose review is due, active people): the firm's review status on the Menu personnalisé,
+    in one statement."""
     since = months_before(clock.now(), months)
-    people = User.select().where((User.firm == actor.firm_id) & User.is_active)
-    due = people.where(User.reviewed_at.is_null() | (User.reviewed_at <= since)).count()
-    return due, people.count()
+    due = Case(None, [(User.reviewed_at.is_null() | (User.reviewed_at <= since), 1)], 0)
+    people, due = (User.select(fn.COUNT(User.id), fn.COALESCE(fn.SUM(due), 0))
+                   .where((User.firm == actor.firm_id) & User.is_active).tuples().get())
+    return int(due), people
 
 
 def report_rows(actor):
