@@ -44,6 +44,18 @@ def _counts(firm):
 _COUNTS = Prepared(_counts, int)
 
 
+def _coming(firm, after, until):
+    # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
+    # becomes usable: a handful of rows per person, never the habilitations themselves.
+    return (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
+            .where(User.firm == firm, RightTally.usable_from > after, RightTally.usable_from <= until,
+                   RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
+            .group_by(RightTally.usable_from).order_by(RightTally.usable_from).tuples())
+
+
+_COMING = Prepared(_coming, int, datetime.datetime, datetime.datetime)
+
+
 def dashboard(actor, review_months=review.DEFAULT_MONTHS):
     """The counts of the actor's firm (administrators only), and its review status. Reading it tells
     the administrators of rights ending within 7 days, if not told yet (rights_ending)."""
@@ -52,12 +64,6 @@ def dashboard(actor, review_months=review.DEFAULT_MONTHS):
     firm = actor.firm_id
     portfolios, companies, establishments, people, pending = next(iter(_COUNTS.execute(firm)))
     now = clock.now()
-    # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
-    # becomes usable: a handful of rows per person, never the habilitations themselves.
-    coming = (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
-              .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON,
-                     RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
-              .group_by(RightTally.usable_from).order_by(RightTally.usable_from))
-    soon = [(moment, int(count)) for moment, count in coming.tuples()]
+    soon = [(moment, int(count)) for moment, count in _COMING.execute(firm, now, now + SOON)]
     return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
                      sum(count for _, count in soon), soon[:5], *review.status(actor, review_months))

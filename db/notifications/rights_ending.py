@@ -22,6 +22,7 @@ from db.models import RightEndNotice, RightTally, User
 from db.models.accounts import ROLE_ADMIN
 from db.notifications.kinds import RIGHTS_ENDING
 from db.notifications.notices import notify
+from db.prepared import Prepared
 
 NOTICE_DAYS = 7
 REVIEW = "rights_review.index"
@@ -31,21 +32,31 @@ def _plural(count, word):
     return f"{count:,}".replace(",", "\u202f") + f" {word}{'s' if count > 1 else ''}"
 
 
-def ending_soon(firm_id, now, unannounced=False):
-    """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS (unannounced:
-    only the ends not announced yet), from the tally: it counts each right (Déclarer or Payer) held on an
-    establishment once, under its end."""
+def _batches(firm_id, after, until, unannounced=False):
     T = RightTally
     query = (T.select(T.usable_until, fn.SUM(T.establishments), fn.COUNT(T.user.distinct()))
              .join(User, on=(T.user == User.id))
-             .where((User.firm == firm_id) & (T.establishments > 0) & (T.usable_until > now)
-                    & (T.usable_until <= now + datetime.timedelta(days=NOTICE_DAYS))))
+             .where((User.firm == firm_id) & (T.establishments > 0) & (T.usable_until > after)
+                    & (T.usable_until <= until)))
     if unannounced:
         told = RightEndNotice.select(SQL("1")).where((RightEndNotice.firm == firm_id)
                                                      & (RightEndNotice.ends_at == T.usable_until))
         query = query.where(~fn.EXISTS(told))
-    query = query.group_by(T.usable_until).order_by(T.usable_until)
-    return [(T.usable_until.python_value(end), int(rights), people) for end, rights, people in query.tuples()]
+    return query.group_by(T.usable_until).order_by(T.usable_until).tuples()
+
+
+# Read whenever an administrator opens the Menu personnalisé: its SQL built once (db/prepared.py).
+_UNANNOUNCED = Prepared(lambda firm, after, until: _batches(firm, after, until, unannounced=True),
+                        int, datetime.datetime, datetime.datetime)
+
+
+def ending_soon(firm_id, now, unannounced=False):
+    """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS (unannounced:
+    only the ends not announced yet), from the tally: it counts each right (Déclarer or Payer) held on an
+    establishment once, under its end."""
+    until = now + datetime.timedelta(days=NOTICE_DAYS)
+    rows = _UNANNOUNCED.execute(firm_id, now, until) if unannounced else _batches(firm_id, now, until)
+    return [(RightTally.usable_until.python_value(end), int(rights), people) for end, rights, people in rows]
 
 
 def text_of(end, rights, people):
