@@ -56,15 +56,13 @@ class Page:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-def _page_of(firm, portfolio, limit, offset):
-    # The columns the page shows, not the whole row (its dates cost a conversion each).
+def _page_of(firm, portfolio, limit, offset):  # the columns shown, not the row (a date costs a conversion)
     return (Company.select(Company.id, Company.siren, Company.name, Company.establishment_count)
             .where((Company.firm == firm) & (Company.portfolio == portfolio))
             .order_by(Company.name, Company.siren).limit(limit).offset(offset))
 
 
-# The unfiltered page, read on every view of the composition: its SQL built once (db/prepared.py).
-_PAGE = Prepared(_page_of, int, int, int, int)
+_PAGE = Prepared(_page_of, int, int, int, int)  # the unfiltered page, on every view: SQL built once
 
 
 def list_companies(actor, portfolio_id, query="", page=1):
@@ -82,12 +80,10 @@ def list_companies(actor, portfolio_id, query="", page=1):
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
-    if not total:
-        chosen = []
-    elif matching is None:
-        chosen = _PAGE.execute(actor.firm_id, portfolio.id, PAGE_SIZE, offset)
+    if matching is None:
+        chosen = _PAGE.execute(actor.firm_id, portfolio.id, PAGE_SIZE, offset) if total else []
     else:
-        chosen = companies.limit(PAGE_SIZE).offset(offset)
+        chosen = companies.limit(PAGE_SIZE).offset(offset) if total else []
     return portfolio, Page([CompanyRow(c) for c in chosen], total, page, pages, query)
 
 
