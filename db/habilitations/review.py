@@ -26,7 +26,6 @@ from db.models import (
     User,
 )
 from db.models.box_tally import pay_box
-from db.prepared import Prepared
 
 DEFAULT_MONTHS = 12
 DORMANT_DAYS = 90
@@ -143,21 +142,10 @@ def confirm(actor, user_id, months=DEFAULT_MONTHS):
     return person
 
 
-def _status(firm, since):
-    due = Case(None, [(User.reviewed_at.is_null() | (User.reviewed_at <= since), 1)], 0)
-    return (User.select(fn.COUNT(User.id), fn.COALESCE(fn.SUM(due), 0))
-            .where((User.firm == firm) & User.is_active).tuples())
-
-
-# Read on every view of the Menu personnalisé: its SQL built once (db/prepared.py).
-_STATUS = Prepared(_status, int, datetime.datetime)
-
-
-def status(actor, months=DEFAULT_MONTHS):
-    """(people whose review is due, active people): the firm's review status on the Menu personnalisé,
-    in one statement."""
-    people, due = next(iter(_STATUS.execute(actor.firm_id, months_before(clock.now(), months))))
-    return int(due), people
+def due_since(since):
+    """SQL: the person's review is due (never reviewed, or last reviewed before since): the Menu
+    personnalisé counts them (db/clients/dashboard.py) as _is_due tells them here."""
+    return User.reviewed_at.is_null() | (User.reviewed_at <= since)
 
 
 def report_rows(actor):
