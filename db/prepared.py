@@ -10,19 +10,23 @@ as the query would return them.
     by_token = Prepared(lambda token: UserSession.select(...).where(UserSession.token_hash == token), str)
     row = by_token.first(digest)
 
-Values are passed as the database stores them (str, int): a marker goes through the field's
-db_value unchanged, so the values that replace it must already be stored values.
+Values are passed as the database stores them (str, int, datetime): a marker goes through the
+field's db_value unchanged, so the values that replace it must already be stored values. A moment
+computed from another (now + 24 hours) is a marker of its own.
 """
+import datetime
 import weakref
 
 from db.database import database
 
 _TEXT_MARK = "\x00prepared-{}\x00"
 _INT_MARK = -(2**62)  # never an id, a count or a flag
+_TIME_MARK = datetime.datetime(1, 1, 1)  # + i microseconds: never a moment the portal stores
 
 
 class Prepared:
-    """A query of fixed shape; build(*markers) returns it, kinds are the markers' types (str or int)."""
+    """A query of fixed shape; build(*markers) returns it, kinds are the markers' types (str, int or
+    datetime.datetime)."""
 
     def __init__(self, build, *kinds):
         self.build = build
@@ -30,14 +34,17 @@ class Prepared:
         self._compiled = weakref.WeakKeyDictionary()  # database -> (query, sql, params, places)
 
     def _markers(self):
-        return [_TEXT_MARK.format(i) if kind is str else _INT_MARK - i for i, kind in enumerate(self.kinds)]
+        return [_TEXT_MARK.format(i) if kind is str
+                else _TIME_MARK + datetime.timedelta(microseconds=i) if kind is datetime.datetime
+                else _INT_MARK - i for i, kind in enumerate(self.kinds)]
 
     def _compile(self, db):
         markers = self._markers()
         query = self.build(*markers)
         sql, params = db.get_sql_context().sql(query).query()
         places = [(position, markers.index(value)) for position, value in enumerate(params)
-                  if isinstance(value, (str, int)) and not isinstance(value, bool) and value in markers]
+                  if isinstance(value, (str, int, datetime.datetime)) and not isinstance(value, bool)
+                  and value in markers]
         if {index for _, index in places} != set(range(len(markers))):
             raise ValueError("Prepared: every marker must appear in the query's parameters")
         compiled = self._compiled[db] = (query, sql, list(params), places)

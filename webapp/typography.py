@@ -5,12 +5,16 @@ lines, times as "15 h 32".
 `french` is the Jinja filter `fr` (and is safe on markup: it changes only the text between tags, never an
 attribute, a URL or a script); `time_fr` the filter of times. tests/security/test_typography.py renders
 every page of the access matrix and checks the result."""
+import functools
 import re
 
 from markupsafe import Markup
 
-from db.typography import NNBSP
-from db.typography import french_text as _text
+from db.typography import NNBSP, french_text
+
+# Remembered per process: a page applies it to the same labels (the menu's twenty) on every request,
+# six regular expressions each.
+_text = functools.lru_cache(maxsize=4096)(french_text)
 
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW = re.compile(r"<(script|style|textarea|pre|code)\b", re.I)

@@ -32,16 +32,31 @@ class Dashboard:
     review_people: int = 0
 
 
-def _counts(firm):
+def _counts(firm, since):
     people = User.select(fn.COUNT(User.id)).where(User.firm == firm)
+    active = User.select(fn.COUNT(User.id)).where((User.firm == firm) & User.is_active)
+    due = active.where(review.due_since(since))
     pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
     return (Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
-                             fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending)
+                             fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending, due,
+                             active)
             .where(Portfolio.firm == firm).tuples())
 
 
-# The firm's counts in one statement, built once (db/prepared.py).
-_COUNTS = Prepared(_counts, int)
+# The firm's counts and review status in one statement, built once (db/prepared.py).
+_COUNTS = Prepared(_counts, int, datetime.datetime)
+
+
+def _coming(firm, after, until):
+    # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
+    # becomes usable: a handful of rows per person, never the habilitations themselves.
+    return (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
+            .where(User.firm == firm, RightTally.usable_from > after, RightTally.usable_from <= until,
+                   RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
+            .group_by(RightTally.usable_from).order_by(RightTally.usable_from).tuples())
+
+
+_COMING = Prepared(_coming, int, datetime.datetime, datetime.datetime)
 
 
 def dashboard(actor, review_months=review.DEFAULT_MONTHS):
@@ -50,14 +65,10 @@ def dashboard(actor, review_months=review.DEFAULT_MONTHS):
     require_admin(actor)
     rights_ending.announce(actor)
     firm = actor.firm_id
-    portfolios, companies, establishments, people, pending = next(iter(_COUNTS.execute(firm)))
     now = clock.now()
-    # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
-    # becomes usable: a handful of rows per person, never the habilitations themselves.
-    coming = (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
-              .where(User.firm == firm, RightTally.usable_from > now, RightTally.usable_from <= now + SOON,
-                     RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
-              .group_by(RightTally.usable_from).order_by(RightTally.usable_from))
-    soon = [(moment, int(count)) for moment, count in coming.tuples()]
+    since = review.months_before(now, review_months)
+    counts = next(iter(_COUNTS.execute(firm, since)))
+    portfolios, companies, establishments, people, pending, due, active = counts
+    soon = [(moment, int(count)) for moment, count in _COMING.execute(firm, now, now + SOON)]
     return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
-                     sum(count for _, count in soon), soon[:5], *review.status(actor, review_months))
+                     sum(count for _, count in soon), soon[:5], due, active)

@@ -142,12 +142,10 @@ def confirm(actor, user_id, months=DEFAULT_MONTHS):
     return person
 
 
-def status(actor, months=DEFAULT_MONTHS):
-    """(people whose review is due, active people): the firm's review status on the Menu personnalisé."""
-    since = months_before(clock.now(), months)
-    people = User.select().where((User.firm == actor.firm_id) & User.is_active)
-    due = people.where(User.reviewed_at.is_null() | (User.reviewed_at <= since)).count()
-    return due, people.count()
+def due_since(since):
+    """SQL: the person's review is due (never reviewed, or last reviewed before since): the Menu
+    personnalisé counts them (db/clients/dashboard.py) as _is_due tells them here."""
+    return User.reviewed_at.is_null() | (User.reviewed_at <= since)
 
 
 def report_rows(actor):

@@ -74,8 +74,9 @@ class FirmDeclaration(BaseModel):
 class Company(BaseModel):
     """A client company (SIREN) of the firm; in exactly one of the firm's portfolios."""
 
-    firm = ForeignKeyField(Firm, backref="companies", on_delete="CASCADE")
-    portfolio = ForeignKeyField(Portfolio, backref="companies", on_delete="RESTRICT")
+    # firm and portfolio lead the two indexes below: no index of their own to feed on every write
+    firm = ForeignKeyField(Firm, backref="companies", on_delete="CASCADE", index=False)
+    portfolio = ForeignKeyField(Portfolio, backref="companies", on_delete="RESTRICT", index=False)
     siren = CharField(max_length=9)
     name = CharField(max_length=200)
     added_at = DateTimeField(default=clock.now)
@@ -89,7 +90,7 @@ class Company(BaseModel):
 
 
 class CompanyDeclaration(BaseModel):
-    company = ForeignKeyField(Company, backref="declaration_links", on_delete="CASCADE")
+    company = ForeignKeyField(Company, backref="declaration_links", on_delete="CASCADE", index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     # its establishments with it selected (db/counts.py)
     establishment_count = IntegerField(default=0, constraints=[ZERO])
@@ -104,8 +105,10 @@ class Establishment(BaseModel):
     The firm is repeated here so that every grid query can be scoped to the firm by index.
     """
 
-    firm = ForeignKeyField(Firm, on_delete="CASCADE")
-    company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE")
+    # firm and company lead the indexes below: no index of their own to feed for each of the 9,000
+    # establishments of a company added at once
+    firm = ForeignKeyField(Firm, on_delete="CASCADE", index=False)
+    company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE", index=False)
     siret = CharField(max_length=14)
     name = CharField(max_length=200, default="")
     address = TextField(default="")  # one line: street, postcode and town
@@ -128,8 +131,10 @@ class Establishment(BaseModel):
 
 
 class EstablishmentDeclaration(BaseModel):
-    establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE")
-    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    # both lead an index below: none of their own
+    establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE",
+                                    index=False)
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE", index=False)
     # Maintained counts of the habilitations giving Déclarer / Payer on the cell, whatever their dates
     # and their holder (db/models/cell_holders.py): the Couverture reads its gaps from these indexes.
     declarers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])

@@ -7,17 +7,22 @@ batch per end: the same Valider, the same day of a bulk file), and each batch no
 one notice per administrator. RightEndNotice keeps the moments announced, under a unique index on
 (firm, end), so that two administrators reading at the same time, or the same one reading twice,
 announce a batch once. An end granted later than the first reading of its window is announced at the
-next reading."""
+next reading.
+
+The batches are read from the tiles' maintained tally (RightTally: per person, declaration, start and
+end, how many rights), never from the rights themselves: reading them costs a few rows per person
+whether the firm holds 100 or 1,000,000 habilitations, and only the ends not announced yet are read."""
 import datetime
 
-from peewee import fn
+from peewee import SQL, fn
 
 from db import clock
 from db.database import database
-from db.models import Establishment, Habilitation, RightEndNotice, User
+from db.models import RightEndNotice, RightTally, User
 from db.models.accounts import ROLE_ADMIN
 from db.notifications.kinds import RIGHTS_ENDING
 from db.notifications.notices import notify
+from db.prepared import Prepared
 
 NOTICE_DAYS = 7
 REVIEW = "rights_review.index"
@@ -27,15 +32,31 @@ def _plural(count, word):
     return f"{count:,}".replace(",", "\u202f") + f" {word}{'s' if count > 1 else ''}"
 
 
-def ending_soon(firm_id, now):
-    """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS."""
-    H = Habilitation
-    query = (H.select(H.active_until, fn.COUNT(H.id), fn.COUNT(H.user.distinct()))
-             .join(Establishment, on=(H.establishment == Establishment.id))
-             .where((Establishment.firm == firm_id) & (H.active_until > now)
-                    & (H.active_until <= now + datetime.timedelta(days=NOTICE_DAYS)) & (H.declare | H.pay))
-             .group_by(H.active_until).order_by(H.active_until))
-    return [(H.active_until.python_value(end), rights, people) for end, rights, people in query.tuples()]
+def _batches(firm_id, after, until, unannounced=False):
+    T = RightTally
+    query = (T.select(T.usable_until, fn.SUM(T.establishments), fn.COUNT(T.user.distinct()))
+             .join(User, on=(T.user == User.id))
+             .where((User.firm == firm_id) & (T.establishments > 0) & (T.usable_until > after)
+                    & (T.usable_until <= until)))
+    if unannounced:
+        told = RightEndNotice.select(SQL("1")).where((RightEndNotice.firm == firm_id)
+                                                     & (RightEndNotice.ends_at == T.usable_until))
+        query = query.where(~fn.EXISTS(told))
+    return query.group_by(T.usable_until).order_by(T.usable_until).tuples()
+
+
+# Read whenever an administrator opens the Menu personnalisé: its SQL built once (db/prepared.py).
+_UNANNOUNCED = Prepared(lambda firm, after, until: _batches(firm, after, until, unannounced=True),
+                        int, datetime.datetime, datetime.datetime)
+
+
+def ending_soon(firm_id, now, unannounced=False):
+    """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS (unannounced:
+    only the ends not announced yet), from the tally: it counts each right (Déclarer or Payer) held on an
+    establishment once, under its end."""
+    until = now + datetime.timedelta(days=NOTICE_DAYS)
+    rows = _UNANNOUNCED.execute(firm_id, now, until) if unannounced else _batches(firm_id, now, until)
+    return [(RightTally.usable_until.python_value(end), int(rights), people) for end, rights, people in rows]
 
 
 def text_of(end, rights, people):
@@ -50,7 +71,7 @@ def announce(actor):
     if actor is None or actor.firm_id is None or actor.role != ROLE_ADMIN:
         return 0
     now = clock.now()
-    batches = ending_soon(actor.firm_id, now)
+    batches = ending_soon(actor.firm_id, now, unannounced=True)
     if not batches:
         return 0
     announced = 0

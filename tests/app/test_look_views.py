@@ -1,6 +1,7 @@
 """The look of the portal (issue 10) through the test client: the header's identity and account menu,
 the « Menu » button of narrow screens, the table actions' icons and words, the step indicator, the
 error summary, the order of buttons and the words of destructive ones."""
+import os
 import re
 
 from flask import render_template_string
@@ -9,6 +10,7 @@ from wtforms.validators import InputRequired
 
 from db.database import database
 from db.models import Company, Portfolio, User
+from webapp import icons
 
 GLYPHS = "☺☰▦▤✎⌂✓⇄↻✕"
 
@@ -53,6 +55,21 @@ def test_table_actions_are_icons_with_a_visible_word_inside_their_accessible_nam
             word = re.search(r'<span class="action-word" aria-hidden="true">([^<]+)</span>', link).group(1)
             name = re.search(r'<span class="visually-hidden">([^<]+)</span>', link).group(1)
             assert word.lower() in name.lower(), (word, name)
+
+
+def test_the_table_actions_draw_their_icons_from_one_cached_sprite_of_the_vendored_icons(client, auth):
+    auth.login()
+    html = page(client.get("/gestion/portefeuilles"))
+    used = set(re.findall(r'<use href="/static/icons.svg#([a-z-]+)"></use>', html))
+    assert {"users", "trash", "pencil-square"} <= used
+    sprite = client.get("/static/icons.svg")
+    assert sprite.status_code == 200 and sprite.mimetype == "image/svg+xml"
+    text = sprite.get_data(as_text=True)
+    assert text == icons.sprite_text()  # the committed file is made from the vendored icons
+    for name in {name for name, _ in icons.ACTIONS.values()}:
+        vendored = open(os.path.join(icons.ICON_DIR, f"{name}.svg"), encoding="utf-8").read()
+        symbol = re.search(rf'<symbol id="{name}" viewBox="0 0 20 20">(.*?)</symbol>', text, re.S).group(1)
+        assert re.findall(r' d="([^"]+)"', symbol) == re.findall(r' d="([^"]+)"', vendored)
 
 
 def test_the_step_indicator_says_where_one_is_and_names_the_next_step(client):

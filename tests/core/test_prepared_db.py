@@ -1,5 +1,7 @@
 """Queries whose SQL is built once (db/prepared.py): the rows they return are those of the query run
 the ordinary way, for every value they are given, on both engines, and the SQL is not rebuilt."""
+import datetime
+
 import pytest
 
 from db.models import Declaration, Firm, User
@@ -42,3 +44,19 @@ def test_a_value_the_query_does_not_take_is_refused(demo_firm):
         unused.execute("DSN", "DPAE")
     with pytest.raises(TypeError):
         Prepared(lambda code: Declaration.select().where(Declaration.code == code), str).execute()
+
+
+def _created_between(firm_id, after, until):
+    return (User.select(User.nom).where((User.firm == firm_id) & (User.created_at > after)
+                                        & (User.created_at <= until)).order_by(User.nom).tuples())
+
+
+def test_moments_are_values_too(demo_firm):
+    prepared = Prepared(_created_between, int, datetime.datetime, datetime.datetime)
+    moments = sorted({u.created_at for u in User.select().where(User.firm == demo_firm.id)})
+    second = datetime.timedelta(seconds=1)
+    for after, until in ((moments[0] - second, moments[-1]), (moments[-1], moments[-1] + second),
+                         (moments[0], moments[0] + datetime.timedelta(days=3650))):
+        expected = list(_created_between(demo_firm.id, after, until))
+        assert list(prepared.execute(demo_firm.id, after, until)) == expected
+    assert list(prepared.execute(demo_firm.id, moments[0] - second, moments[-1]))  # not vacuous

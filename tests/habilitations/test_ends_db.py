@@ -9,10 +9,11 @@ from db import clock, counts, habilitations
 from db.declarations import tiles
 from db.errors import Invalid, NotFound
 from db.habilitations import grid
-from db.models import HabilitationChange, Notification, OutgoingMail, RightEndNotice
+from db.models import Habilitation, HabilitationChange, Notification, OutgoingMail, RightEndNotice
 from db.notifications import rights_ending, set_mail_choices
 from db.notifications.kinds import RIGHTS_ENDING
 from tests.factories.habilitations import establishments, habilitation, key
+from tests.factories.queries import count_queries
 from tests.habilitations.conftest import NOW
 
 # « jusqu'au 04/12/2026 » (a Friday): usable until the midnight that ends that Paris day (23:00 UTC).
@@ -118,3 +119,17 @@ def test_another_firm_is_not_told_of_these_ends(t):
     grant_until(t, FRIDAY)
     clock.freeze(END - datetime.timedelta(days=3))
     assert rights_ending.announce(t.other.admin) == 0
+
+
+def test_the_batches_come_from_the_tally_and_once_told_cost_one_statement(t):
+    grant_until(t, FRIDAY, t.paul, t.sophie)
+    clock.freeze(END - datetime.timedelta(days=3))
+    ending = Habilitation.select().where((Habilitation.active_until == END)
+                                         & (Habilitation.declare | Habilitation.pay))
+    people = len({h.user_id for h in ending})
+    assert rights_ending.ending_soon(t.admin.firm_id, clock.now()) == [(END, ending.count(), people)]
+    assert rights_ending.announce(t.admin) == 1
+    assert rights_ending.ending_soon(t.admin.firm_id, clock.now(), unannounced=True) == []
+    with count_queries() as statements:
+        assert rights_ending.announce(t.admin) == 0
+    assert statements() == 1  # the tally read once, whatever the number of rights ending
