@@ -128,8 +128,10 @@ class Establishment(BaseModel):
 
 
 class EstablishmentDeclaration(BaseModel):
-    establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE")
-    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
+    # establishment and declaration lead the two indexes below: no index of their own (migration 0800)
+    establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE",
+                                    index=False)
+    declaration = ForeignKeyField(Declaration, on_delete="CASCADE", index=False)
     # Maintained counts of the habilitations giving Déclarer / Payer on the cell, whatever their dates
     # and their holder (db/models/cell_holders.py): the Couverture reads its gaps from these indexes.
     declarers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])
