@@ -18,6 +18,11 @@ The machine is shared: read the ratios with `uptime`'s load average, printed at 
 
     .venv/bin/python -m bench.bench_scale_grid                              # SQLite, temporary file
     .venv/bin/python -m bench.bench_scale_grid --database postgresql://…    # an empty PostgreSQL database
+    … --database URL --reuse            # the dataset a previous run left there (built once, minutes)
+    … --only grille,recherche,colonne,tout,choisir   --rounds 5   (rounds of the bulk writes)
+
+The bulk writes are timed alternately with their anchor, --rounds times each (tick, anchor INSERT,
+untick, anchor DELETE), and the median of the ratios is printed.
 """
 import os
 import re
@@ -26,8 +31,10 @@ import time
 
 from flask import Flask
 
-from bench.scale_data import build_from_arguments, scale_client
-from bench.scale_habilitations import build_habilitation_scale
+from bench.common import database_url, parser
+from bench.scale_data import prepare_database, scale_client
+from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
+from db.accounts import passwords
 from db.clients.search import matching
 from db.database import database
 from db.models import Declaration, Establishment, Habilitation
@@ -64,10 +71,36 @@ def hello_client():
     return app.test_client()
 
 
+SECTIONS = ("grille", "recherche", "colonne", "tout", "choisir")
+
+
+def arguments():
+    options = parser(__doc__)
+    for name, default in (("companies", 5000), ("establishments", 60000), ("declarants", 200), ("rounds", 3)):
+        options.add_argument(f"--{name}", type=int, default=default)
+    options.add_argument("--reuse", action="store_true", help="keep the dataset already built in --database")
+    options.add_argument("--only", default=",".join(SECTIONS),
+                         help="sections to run, among " + ",".join(SECTIONS))
+    return options.parse_args()
+
+
+def dataset(args):
+    """(url, scale): the dataset of --database when --reuse finds one, else built."""
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    start = time.perf_counter()
+    scale = (args.reuse and args.database and find_habilitation_scale()
+             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
+    database.close()
+    print(f"Jeu de données : {scale.summary} ({time.perf_counter() - start:.1f} s) ; {load()}")
+    return url, scale
+
+
 def main():
-    url, scale, seconds = build_from_arguments(__doc__, build_habilitation_scale, companies=5000,
-                                               establishments=60000, declarants=200)
-    print(f"Jeu de données : {scale.summary} ({seconds:.1f} s de construction) ; {load()}")
+    args = arguments()
+    url, scale = dataset(args)
+    only = set(args.only.split(","))
     _, client = scale_client(url, scale.firm)
     hello = hello_client()
     hello_get = lambda: hello.get("/")  # noqa: E731
@@ -78,18 +111,54 @@ def main():
         siret = Establishment.select(Establishment.siret).where(Establishment.company == big).first().siret
     criteria = {"company": big, "declarant": person.id, "service": services, "per_page": 100, "search": 1}
 
-    print("\nGrille (par déclarant, 100 établissements × 3 services)")
-    for page in (1, 45):
-        get = lambda p=page: client.get(PAGE, query_string={**criteria, "page": p})  # noqa: E731
-        assert get().status_code == 200
-        with count_queries() as statements:
-            get()
-        alternate(f"page {page} ({statements()} requêtes)", "< 50 ms", get, hello_get)
+    if "grille" in only:
+        print("\nGrille (par déclarant, 100 établissements × 3 services ; puis la page de bench_web_ceiling)")
+        pages = [(f"page {p}", {**criteria, "page": p}) for p in (1, 2, 45, 90)]
+        for label, query in pages + [("grille, entreprise de 9 000 étab. (cible ≤ 10 ms)", {"company": big})]:
+            get = lambda q=query: client.get(PAGE, query_string=q)  # noqa: E731
+            assert get().status_code == 200
+            with count_queries() as statements:
+                get()
+            alternate(f"{label} ({statements()} requêtes)", "< 50 ms", get, hello_get)
 
+    if "recherche" in only:
+        _search(scale.firm.id, siret)
+
+    if "colonne" in only:
+        print("\nColonne cochée sur les 9 000 établissements + Valider, puis décochée (cible < 1 s)")
+        insert, delete = _anchor(big, scale.declarants[16].id, dsn)  # another déclarant without rights there
+
+        def column_tick(value):
+            page = client.get(PAGE, query_string=criteria).get_data(as_text=True)
+            version = re.search(r'name="version" value="(\d+)"', page).group(1)
+            form = {**criteria, "version": version, "columns": f"{dsn}-d-{value}", "confirmed": "1"}
+            return lambda: _posted(client, f"{PAGE}/valider", form)
+        _bulk_rounds(args.rounds, column_tick, insert, delete, ("cocher Déclarer DSN + Valider",
+                                                               "décocher Déclarer DSN + Valider"))
+
+    if "tout" in only:
+        print("\n« Tout (dé)cocher » + Valider sur 60 000 cases (Vue liste : portefeuille, un déclarant, "
+              "DPAE ; cible ≤ 5× l'ancre)")
+        _tout_cocher(client, scale, args.rounds)
+
+    if "choisir" in only:
+        print("\nChoisir les établissements (entreprise de 9 000 établissements)")
+        chooser = f"/gestion/entreprises/{big}/etablissements"
+        for label, query in (("page 1", {}), ("page 45", {"page": 45}), ("recherche « 12 »", {"q": "12"})):
+            get = lambda q=query: client.get(chooser, query_string=q)  # noqa: E731
+            response = get()
+            assert response.status_code == 200
+            with count_queries() as statements:
+                get()
+            alternate(f"{label} ({statements()} requêtes, {len(response.get_data()) // 1000} ko)", "< 50 ms",
+                      get, hello_get)
+    print(f"\n{load()}")
+
+
+def _search(firm, siret):
     print("\nRecherche par adresse (établissements du cabinet)")
     with database.connection_context():
-        firm = scale.firm.id
-        for term in ("rue", "75015", siret[:9], "societe 12"):
+        for term in ("plérin", "22190", "rue", "75015", siret[:9], "societe 12"):
             query = Establishment.select(Establishment.id).where(
                 (Establishment.firm == firm) & matching(term, Establishment)).limit(100)
             count = Establishment.select().where((Establishment.firm == firm) & matching(term, Establishment))
@@ -99,37 +168,31 @@ def main():
                       lambda q=query, c=count: (list(q.tuples()), c.count()),
                       lambda one=lookup: list(one.tuples()))
 
-    print("\nColonne cochée sur les 9 000 établissements + Valider, puis décochée")
-    insert, delete = _anchor(big, scale.declarants[16].id, dsn)  # another déclarant without rights there
-    for value, label, anchor_sql in (("1", "cocher Déclarer DSN + Valider", insert),
-                                     ("0", "décocher Déclarer DSN + Valider", delete)):
-        page = client.get(PAGE, query_string=criteria).get_data(as_text=True)
-        version = re.search(r'name="version" value="(\d+)"', page).group(1)
-        form = {**criteria, "version": version, "columns": f"{dsn}-d-{value}", "confirmed": "1"}
-        response, portal = ms(lambda f=form: client.post(f"{PAGE}/valider", data=f))
-        assert response.status_code == 302, response.status_code
-        with database.connection_context():
-            anchor = ms(lambda sql=anchor_sql: _raw(sql))[1]
-        print(f"  {label:<58} {portal:8.0f} ms  (cible < 1 s)   ancre {anchor:7.1f} ms  "
-              f"ratio {portal / anchor:7.1f}")
 
-    print("\n« Tout (dé)cocher » + Valider sur 60 000 cases (Vue liste : portefeuille, un déclarant, DPAE)")
-    _tout_cocher(client, scale)
-
-    print("\nChoisir les établissements (entreprise de 9 000 établissements)")
-    chooser = f"/gestion/entreprises/{big}/etablissements"
-    for label, query in (("page 1", {}), ("page 45", {"page": 45}), ("recherche « 12 »", {"q": "12"})):
-        get = lambda q=query: client.get(chooser, query_string=q)  # noqa: E731
-        response = get()
-        assert response.status_code == 200
-        with count_queries() as statements:
-            get()
-        alternate(f"{label} ({statements()} requêtes, {len(response.get_data()) // 1000} ko)", "< 50 ms", get,
-                  hello_get)
-    print(f"\n{load()}")
+def _posted(client, path, form):
+    response = client.post(path, data=form)
+    assert response.status_code == 302, response.status_code
 
 
-def _tout_cocher(client, scale):
+def _bulk_rounds(rounds, action, insert, delete, labels):
+    """rounds × (tick + Valider, anchor INSERT, untick + Valider, anchor DELETE): each write beside
+    its anchor in the same round; the medians and the median of the rounds' ratios are printed."""
+    times = {"1": ([], []), "0": ([], [])}
+    for _ in range(rounds):
+        for value, anchor_sql in (("1", insert), ("0", delete)):
+            post = action(value)  # the page read that gives the version is not timed
+            times[value][0].append(ms(post)[1])
+            with database.connection_context():
+                times[value][1].append(ms(lambda sql=anchor_sql: _raw(sql))[1])
+    for value, label in zip(("1", "0"), labels, strict=True):
+        portal, anchor = times[value]
+        ratio = statistics.median(p / a for p, a in zip(portal, anchor, strict=True))
+        print(f"  {label:<46} {statistics.median(portal):8.0f} ms (min {min(portal):6.0f})  "
+              f"ancre {statistics.median(anchor):7.1f} ms  ratio médian {ratio:5.1f}  ({rounds} tours, "
+              f"{load()})")
+
+
+def _tout_cocher(client, scale, rounds):
     """Tout cocher then Tout décocher Déclarer, each + Valider, over the 60,000 establishments of the main
     portfolio for one déclarant (target ≤ 5× the raw INSERT … SELECT / DELETE of the same rows)."""
     with database.connection_context():
@@ -137,19 +200,17 @@ def _tout_cocher(client, scale):
     person, other = scale.declarants[150].id, scale.declarants[151].id  # no DPAE right anywhere
     scope = {"portfolio": scale.portfolio.id, "declarant": person, "service": dpae}
     insert, delete = _portfolio_anchor(scale.portfolio.id, other, dpae)
-    for value, label, anchor_sql in (("1", "Tout cocher Déclarer + Valider", insert),
-                                     ("0", "Tout décocher Déclarer + Valider", delete)):
+
+    def tout(value):
         page = client.get(f"{PAGE}/liste", query_string={**scope, "search": 1}).get_data(as_text=True)
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
         form = {**scope, "version": version, "bulk_declare": value}
-        response, portal = ms(lambda f=form: client.post(f"{PAGE}/liste/valider", data=f))
-        assert response.status_code == 302, response.status_code
-        with database.connection_context():
-            written = Habilitation.select().where((Habilitation.user == person)
-                                                  & (Habilitation.declaration == dpae)).count()
-            anchor = ms(lambda sql=anchor_sql: _raw(sql))[1]
-        print(f"  {label:<58} {portal:8.0f} ms  (cible ≤ 5× l'ancre)  ancre {anchor:7.1f} ms  "
-              f"ratio {portal / anchor:7.1f}  [{written} habilitations DPAE ensuite]")
+        return lambda: _posted(client, f"{PAGE}/liste/valider", form)
+    _bulk_rounds(rounds, tout, insert, delete,
+                 ("Tout cocher Déclarer + Valider", "Tout décocher Déclarer + Valider"))
+    with database.connection_context():
+        left = Habilitation.select().where((Habilitation.user == person) & (Habilitation.declaration == dpae))
+        print(f"  [{left.count()} habilitations DPAE du déclarant ensuite]")
 
 
 def _portfolio_anchor(portfolio_id, user_id, declaration_id):

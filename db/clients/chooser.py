@@ -184,10 +184,16 @@ def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), wi
 def _missing(company, chosen):
     """Registered establishments that the directory no longer lists: shown on every page, so that
     they can still be unregistered (a search of the directory would never find them)."""
+    # SQLite: one probe of the directory's key per registered SIRET, read from the (company, siret) index
+    # (a NOT IN first read the siret of each of the company's directory rows). PostgreSQL hashes the
+    # directory's rows for an anti-join: those of the company's SIREN only (a SIRET begins with it),
+    # never the whole directory.
+    listed = DE.select(SQL("1")).where(DE.siret == Establishment.siret)
+    if is_postgres():
+        listed = listed.where(DE.siren == company.siren)
     gone = (Establishment.select(Establishment.siret, Establishment.name, Establishment.address,
                                  Establishment.is_siege)
-            .where((Establishment.company == company.id)
-                   & Establishment.siret.not_in(DE.select(DE.siret).where(DE.siren == company.siren)))
+            .where((Establishment.company == company.id) & ~fn.EXISTS(listed))
             .order_by(Establishment.siret).tuples())
     return [Row(s, name, address, bool(siege), False, True, s in chosen if chosen is not None else True,
                 missing=True) for s, name, address, siege in gone]

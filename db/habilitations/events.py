@@ -5,11 +5,11 @@ utilisables le 2 décembre 2026 à 15 h 32 ».
 """
 import datetime
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from db.clock import long_moment_fr
 from db.identifiers import format_siret
-from db.models import Company, Declaration, Establishment, HabilitationChange, User
+from db.models import Company, Declaration, HabilitationChange, User
 
 HC = HabilitationChange
 
@@ -22,30 +22,34 @@ def _lost(bit):
     return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
 
 
-def _figures(event_id):
+def _figures(event_id, firm_id):
     """The event's figures and, where there is only one, the names of its person, company and
-    service (MIN of one value), in one query whatever the action: the journal costs the same for
-    one cell as for 60,000."""
+    service, in one query whatever the action: the lines are aggregated alone (one read of the event's
+    index range, no lookup per line), then the one row meets the person, the service and the company
+    it names. A SIRET begins with its company's SIREN, unique in the firm: the companies are counted
+    from the lines' SIRETs. The journal costs the same for one cell as for 60,000."""
+    siren = fn.SUBSTR(HC.siret, 1, 9)
+    f = (HC.select(
+        fn.COUNT(SQL("*")).alias("lines"), fn.SUM(_gained(1) + _gained(2)).alias("added"),
+        fn.SUM(_lost(1) + _lost(2)).alias("removed"), fn.COUNT(HC.user_id.distinct()).alias("people"),
+        fn.MIN(HC.user_id).alias("user"), fn.COUNT(HC.declaration_id.distinct()).alias("services"),
+        fn.MIN(HC.declaration_id).alias("declaration"),
+        fn.COUNT(HC.establishment_id.distinct()).alias("establishments"), fn.MIN(HC.siret).alias("siret"),
+        fn.COUNT(siren.distinct()).alias("companies"), fn.MIN(siren).alias("siren"),
+        fn.MIN(HC.active_from).alias("first"), fn.MAX(HC.active_from).alias("last"),
+    ).where(HC.event == event_id).alias("f"))
     row = (
-        HC.select(
-            fn.COUNT(SQL("*")), fn.SUM(_gained(1) + _gained(2)), fn.SUM(_lost(1) + _lost(2)),
-            fn.COUNT(HC.user_id.distinct()), fn.MIN(HC.user_id), fn.MIN(User.nom), fn.MIN(User.prenom),
-            fn.COUNT(HC.declaration_id.distinct()), fn.MIN(Declaration.code), fn.MIN(Declaration.label),
-            fn.COUNT(HC.establishment_id.distinct()), fn.MIN(HC.siret),
-            fn.COUNT(Establishment.company.distinct()), fn.MIN(Company.name),
-            fn.MIN(HC.active_from), fn.MAX(HC.active_from),
-        )
-        .join(Establishment, on=(HC.establishment_id == Establishment.id))
-        .join(Company, on=(Establishment.company == Company.id))
-        .join(User, on=(HC.user_id == User.id))
-        .join(Declaration, on=(HC.declaration_id == Declaration.id))
-        .where(HC.event == event_id)
-        .tuples()
-        .first()
+        Select([f], [f.c.lines, f.c.added, f.c.removed, f.c.people, f.c.user, User.nom, User.prenom,
+                     f.c.services, Declaration.code, Declaration.label, f.c.establishments, f.c.siret,
+                     f.c.companies, Company.name, f.c.first, f.c.last])
+        .join(User, JOIN.LEFT_OUTER, on=(User.id == f.c.user))
+        .join(Declaration, JOIN.LEFT_OUTER, on=(Declaration.id == f.c.declaration))
+        .join(Company, JOIN.LEFT_OUTER, on=(Company.firm == firm_id) & (Company.siren == f.c.siren))
+        .bind(HC._meta.database).tuples()
     )
     names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "code", "label",
              "establishments", "siret", "companies", "company")
-    return dict(zip(names + ("first", "last"), row, strict=True))
+    return dict(zip(names + ("first", "last"), next(iter(row)), strict=True))
 
 
 def _moment(value):
@@ -76,7 +80,7 @@ def describe_event(event, starts):
     only one) and return the Plan of what was applied."""
     from db.habilitations.changes import Plan
 
-    f = _figures(event.id)
+    f = _figures(event.id, event.firm_id)
     person = f"{f['nom'].upper()} {f['prenom']}" if f["people"] == 1 else f"{f['people']} personnes"
     if f["establishments"] == 1:
         place = f"{format_siret(f['siret'])} ({f['company']})"

@@ -225,10 +225,22 @@ def _page_rows(criteria):
     k = len(values)
 
     def build(*markers):
-        scope, (limit, start) = _split(shape, markers, k)
-        return (Establishment.select(*columns).join(Company).where(_unsearched_scope(scope))
-                .order_by(Establishment.siret).limit(limit).offset(start).tuples())
-    return shaped(("matrix-page", shape), build, *ints(k + 2)).execute(*values, criteria.per_page, offset)
+        scope, (start, limit) = _split(shape, markers, k)
+        first = _first_siret(scope, start)
+        return (Establishment.select(*columns).join(Company)
+                .where(_unsearched_scope(scope) & (Establishment.siret >= first))
+                .order_by(Establishment.siret).limit(limit).tuples())
+    return shaped(("matrix-page", shape), build, *ints(k + 2)).execute(*values, offset, criteria.per_page)
+
+
+def _first_siret(scope, offset):
+    """SQL: the SIRET that opens the page (a SIRET is the firm's only once). The page is then a seek on
+    it: the OFFSET walks SIRETs alone, on the (company, siret) index for one company (an index-only scan),
+    never the page's joined lines (page 45 walked 4,400 of them)."""
+    e = Establishment
+    where = (e.company == scope.company if scope.company is not None
+             else (e.firm == scope.firm) & e.company.in_(_companies_in(scope)))
+    return e.select(e.siret).where(where).order_by(e.siret).limit(1).offset(offset)
 
 
 def by_establishment(criteria, version):

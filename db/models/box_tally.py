@@ -18,7 +18,7 @@ from db.models.portfolio import Company, Establishment, Habilitation
 
 
 class BoxTally(BaseModel):
-    user = ForeignKeyField(User, on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE", index=False)  # leads the unique index (migration 0800)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     company = ForeignKeyField(Company, on_delete="CASCADE")
     declare = BooleanField()

@@ -131,7 +131,7 @@ class Establishment(BaseModel):
 
 
 class EstablishmentDeclaration(BaseModel):
-    # both lead an index below: none of their own
+    # establishment and declaration lead the two indexes below: no index of their own (migration 0800)
     establishment = ForeignKeyField(Establishment, backref="declaration_links", on_delete="CASCADE",
                                     index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE", index=False)

@@ -12,7 +12,7 @@ from db import clock
 from db.clients.companies import set_establishments
 from db.clients.composition import add_company
 from db.database import database
-from db.models import Declaration, Establishment, Habilitation, Portfolio, User
+from db.models import Company, Declaration, Establishment, Habilitation, Portfolio, User
 from tests.factories.clients import make_company, make_portfolio
 from tests.factories.queries import count_queries
 from tests.habilitations.conftest import NOW, other_firm
@@ -70,6 +70,25 @@ def test_the_grid_is_the_default_view_one_line_per_establishment(client, auth, p
     assert re.search(r"<br>\d{5} [A-Z]", first)  # postcode and town on their own line
     assert "Vue liste" in page and "/gestion/habilitations/liste" in page
     assert "Entreprise LA POSTE · DURAND Paul · 3 services" in page  # the criteria folded in one line
+
+
+def test_pages_follow_each_other_in_siret_order_for_a_company_and_a_portfolio(client, auth, poste):
+    """Every page starts where the previous one ended: each establishment once, in SIRET order; a page
+    number past the end shows the last page."""
+    auth.login()
+    with database.connection_context():
+        ordered = Establishment.select(Establishment.id).join(Company).order_by(Establishment.siret)
+        company = [e for (e,) in ordered.where(Company.id == poste.company).tuples()]
+        portfolio = [e for (e,) in ordered.where(Company.portfolio == poste.portfolio).tuples()]
+
+    def lines(**args):
+        page = client.get(grid_url(poste, **args)).get_data(as_text=True)
+        return [int(e) for e in re.findall(r'<tr data-line="(\d+)"', page)]
+    seen = [e for n in range(1, 8) for e in lines(per_page=200, page=n)]
+    assert seen == company
+    assert lines(per_page=200, page=99) == company[1200:]
+    both = lines(per_page=25, page=2, company="", portfolio=poste.portfolio)
+    assert len(portfolio) > len(company) and both == portfolio[25:50]
 
 
 def test_search_by_town_postcode_or_street_accents_ignored(client, auth, poste):

@@ -3,6 +3,7 @@ for one déclarant; or one line per person for one SIRET), its pending ticks, Va
 suggestions of the search box. The guide's line-per-service list is « Vue liste » (listing.py)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from db.clock import long_moment_fr
 from db.errors import Conflict, Invalid
@@ -15,6 +16,15 @@ bp = Blueprint("habilitations", __name__)
 LIST_LIMIT = 200  # pending changes listed on demand; the counts cover them all
 FORM_LISTS = ("shown", "declare", "pay", "line", "lines_shown", "column", "columns_shown")
 bp.add_app_template_global(matrix_lines)  # the grid's lines, built in Python (webapp/matrix_lines.py)
+
+
+@bp.app_template_global()
+def people_options(people, selected):
+    """The <option>s of the criteria's déclarant list, (id, name, role) each: 201 in a big firm, built
+    here in one pass instead of a template loop on every view of the grid (the same markup)."""
+    return Markup("".join(
+        f'<option value="{person}"{" selected" if person == selected else ""}>{escape(name)}'
+        f'{" (administrateur)" if role == "admin" else ""}</option>' for person, name, role in people))
 
 
 def delay_override():
