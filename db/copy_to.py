@@ -7,19 +7,17 @@
    running, its later writes are not copied) and written with COPY, table after table in the order
    of their foreign keys, in one transaction on the target, with the secondary indexes and foreign
    keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
-   after the highest id.
+   after the highest id. SQLite itself writes each row as a line of COPY's text format
+   (db/copy_checksum.py): Python only moves bytes.
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
    Sirene import on PostgreSQL does.
-4. Before that transaction commits, each table is read back: its row count and its checksum must
-   equal the source's. The checksum is the sum of the (first 8 bytes of the) MD5 of each row's
-   canonical text, computed in Python for the rows sent and in SQL by PostgreSQL for the rows copied,
-   so it does not depend on the order the engines return rows in; values are put in one canonical
-   form first (booleans as 1/0, timestamps by datetime, bytes in hex, NULL as \\N).
+4. Before that transaction commits, each table is read back with COPY … TO, in the order of its key:
+   its row count and the MD5 of its text must equal those of the lines sent.
 
 Any failure rolls the data back and drops the tables the copy created: the target is left empty.
 """
 import contextlib
-import csv
+import hashlib
 import io
 from collections import namedtuple
 from dataclasses import dataclass
@@ -27,12 +25,14 @@ from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
-from db.copy_checksum import CANONICAL, MODULUS, NULL, canonical_row, checksum_query, row_hash
+from db.copy_checksum import pg_timestamp, source_lines, target_lines
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
 
 HISTORY = "schema_migration"  # each database keeps its own migration history
 ROWS_PER_COPY = 20000
+COPY_BUFFER = 1 << 20  # bytes handed to the driver at a time
+TEXT_TYPES = ("text", "character varying", "character")
 
 
 Column = namedtuple("Column", "name data_type default max_length")
@@ -46,9 +46,9 @@ class CopyError(Exception):
 class TableCopy:
     name: str
     rows: int = 0
-    checksum: int = 0
+    checksum: str = ""  # MD5 of the COPY text sent
     copied_rows: int = 0
-    copied_checksum: int = 0
+    copied_checksum: str = ""  # MD5 of the same table read back from the target
 
     @property
     def equal(self):
@@ -56,7 +56,7 @@ class TableCopy:
 
     @property
     def checksum_hex(self):
-        return f"{self.checksum % MODULUS:016x}"
+        return self.checksum[:16]
 
 
 def copy_to(target_url, progress=None):
@@ -115,16 +115,21 @@ def _bound(target):
 def _copy_data(target, progress):
     order = _in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
     source = database.obj
+    source.connection().create_function("pg_timestamp", 1, pg_timestamp, deterministic=True)
     source.execute_sql("BEGIN")  # one snapshot of the whole file (WAL: writers go on)
     try:
         with target.atomic():
+            # Nothing is visible before the commit, and a crash before it leaves nothing to keep.
+            target.execute_sql("SET LOCAL synchronous_commit = off")
+            target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
             copies = []
             rebuild = _set_aside_indexes_and_foreign_keys(target)
-            catalog = _columns(target)
+            catalog, keys = _columns(target), _keys(target)
             for table in order:
                 columns = catalog[table]
-                copies.append(_copy_table(source, target, table, columns))
-                _verify(target, copies[-1], columns)
+                key = keys.get(table) or [c.name for c in columns]
+                copies.append(_copy_table(source, target, table, columns, key))
+                _verify(target, copies[-1], columns, key)
                 if progress:
                     progress(copies[-1])
             for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
@@ -180,47 +185,56 @@ def _quote(name):
     return f'"{name}"'
 
 
-def _copy_table(source, target, table, columns):
-    """COPY the source's rows into the target, summing their checksum on the way."""
+def _copy_table(source, target, table, columns, key):
+    """COPY the lines SQLite writes for the table's rows into the target, hashing them on the way."""
+    cursor = source.execute_sql(source_lines(table, columns, key))
     names = ", ".join(_quote(c.name) for c in columns)
-    canonical, binary = _special(columns)
-    copy = TableCopy(table)
-    # SQLite keeps text longer than its varchar column (the Sirene import stores INSEE's values as
-    # they come); PostgreSQL's own import cuts it to that length, and so does the copy.
-    read = ", ".join(f"substr({_quote(c.name)}, 1, {c.max_length})" if c.max_length else _quote(c.name)
-                     for c in columns)
-    cursor = source.execute_sql(f"SELECT {read} FROM {_quote(table)}")
-    statement = f"COPY {_quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    writer_cursor = target.cursor()
+    statement = f"COPY {_quote(table)} ({names}) FROM STDIN"
+    writer_cursor, digest, copy = target.cursor(), hashlib.md5(usedforsecurity=False), TableCopy(table)
     while True:
         rows = cursor.fetchmany(ROWS_PER_COPY)
         if not rows:
             break
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-        for row in rows:
-            if binary:
-                row = list(row)
-                for i in binary:
-                    row[i] = None if row[i] is None else "\\x" + bytes(row[i]).hex()
-            writer.writerow([NULL if value is None else value for value in row])
-            copy.checksum += row_hash(canonical_row(row, canonical, binary))
+        text = "\n".join([line for (line,) in rows]).encode("utf-8") + b"\n"
+        digest.update(text)
         copy.rows += len(rows)
-        buffer.seek(0)
-        writer_cursor.copy_expert(statement, buffer)
+        writer_cursor.copy_expert(statement, io.BytesIO(text), size=COPY_BUFFER)
+    copy.checksum = digest.hexdigest()
     return copy
 
 
-def _special(columns):
-    """([(index, canonical form)], [indexes of bytea]) of the columns the engines return differently."""
-    canonical = [(i, CANONICAL[c.data_type]) for i, c in enumerate(columns) if c.data_type in CANONICAL]
-    return canonical, [i for i, c in enumerate(columns) if c.data_type == "bytea"]
+class _Reading:
+    """The file COPY … TO writes into: counts and hashes the lines, keeps none."""
+
+    def __init__(self):
+        self.digest, self.lines = hashlib.md5(usedforsecurity=False), 0
+
+    def write(self, data):
+        data = data if isinstance(data, bytes) else data.encode("utf-8")
+        self.digest.update(data)
+        self.lines += data.count(b"\n")  # a newline inside a value comes escaped
 
 
-def _verify(target, copy, columns):
-    """Count the copied rows and sum their checksum on the target, in SQL."""
-    rows, total = target.execute_sql(checksum_query(copy.name, columns)).fetchone()
-    copy.copied_rows, copy.copied_checksum = rows, int(total)
+def _verify(target, copy, columns, key):
+    """Read the copied rows back in the same order: their count and the MD5 of their text."""
+    text_columns = {c.name for c in columns if c.data_type in TEXT_TYPES}
+    reading = _Reading()
+    statement = target_lines(copy.name, columns, key, text_columns)
+    target.cursor().copy_expert(statement, reading, size=COPY_BUFFER)
+    copy.copied_rows, copy.copied_checksum = reading.lines, reading.digest.hexdigest()
+
+
+def _keys(target):
+    """{table: [primary key columns, in order]} of the target's schema."""
+    keys = {}
+    for table, column in target.execute_sql(
+            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+            "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+            "WHERE c.contype = 'p' AND c.connamespace = current_schema()::regnamespace "
+            "ORDER BY 1, k.position").fetchall():
+        keys.setdefault(table.strip('"'), []).append(column)
+    return keys
 
 
 def _columns(target):
