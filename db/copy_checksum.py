@@ -16,8 +16,6 @@ import datetime
 ESCAPES = (("\\", "\\\\"), ("\b", "\\b"), ("\f", "\\f"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
            ("\v", "\\v"))
 TIMESTAMPS = ("timestamp without time zone", "timestamp with time zone")
-DIGIT = "[0-9]"
-SECONDS = f"{DIGIT * 4}-{DIGIT * 2}-{DIGIT * 2} {DIGIT * 2}:{DIGIT * 2}:{DIGIT * 2}"  # GLOB pattern
 
 
 def _sql_text(value):
@@ -45,19 +43,22 @@ def pg_timestamp(value):
 
 def source_value(column, quoted):
     """SQLite expression of one column's value in COPY text, as PostgreSQL writes it back."""
-    if column.data_type == "boolean":
-        return (f"CASE WHEN {quoted} IS NULL THEN NULL "
-                f"WHEN {quoted} IN (1, '1', 't', 'true', 'True') THEN 't' ELSE 'f' END")
+    if column.data_type == "boolean":  # SQLite holds 1 and 0
+        return (f"CASE {quoted} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE CASE WHEN {quoted} IS NULL THEN NULL "
+                f"WHEN {quoted} IN ('1', 't', 'true', 'True') THEN 't' ELSE 'f' END END")
     if column.data_type == "bytea":
         return f"'\\\\x' || lower(hex({quoted}))"
-    if column.data_type in TIMESTAMPS:  # as Python writes them, else through pg_timestamp
-        return (f"CASE WHEN {quoted} GLOB '{SECONDS}' THEN {quoted} "
-                f"WHEN {quoted} GLOB '{SECONDS}.{DIGIT * 6}' THEN rtrim(rtrim({quoted}, '0'), '.') "
-                f"ELSE pg_timestamp({quoted}) END")
+    if column.data_type in TIMESTAMPS:  # as Python writes them, else through pg_timestamp; a value of
+        # that shape that PostgreSQL would write otherwise fails the verification: nothing is copied
+        return (f"CASE WHEN {quoted} IS NULL THEN NULL "
+                f"WHEN length({quoted}) = 19 AND substr({quoted}, 11, 1) = ' ' THEN {quoted} "
+                f"WHEN length({quoted}) = 26 AND substr({quoted}, 11, 1) = ' ' "
+                f"AND substr({quoted}, 20, 1) = '.' "
+                f"THEN rtrim(rtrim({quoted}, '0'), '.') ELSE pg_timestamp({quoted}) END")
     if column.data_type == "date":
         return f"substr({quoted}, 1, 10)"
     if column.data_type in ("integer", "bigint", "smallint"):
-        return f"CAST({quoted} AS TEXT)"
+        return quoted  # || writes it as text
     if column.max_length:  # SQLite keeps longer text; PostgreSQL's own import cuts it, as the copy does
         return _escaped(f"substr({quoted}, 1, {column.max_length})")
     return _escaped(f"CAST({quoted} AS TEXT)")

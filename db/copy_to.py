@@ -18,7 +18,6 @@ Any failure rolls the data back and drops the tables the copy created: the targe
 """
 import contextlib
 import hashlib
-import io
 from collections import namedtuple
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -122,18 +121,15 @@ def _copy_data(target, progress):
             # Nothing is visible before the commit, and a crash before it leaves nothing to keep.
             target.execute_sql("SET LOCAL synchronous_commit = off")
             target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
-            copies = []
-            rebuild = _set_aside_indexes_and_foreign_keys(target)
             catalog, keys = _columns(target), _keys(target)
-            for table in order:
-                columns = catalog[table]
-                key = keys.get(table) or [c.name for c in columns]
-                copies.append(_copy_table(source, target, table, columns, key))
-                _verify(target, copies[-1], columns, key)
-                if progress:
-                    progress(copies[-1])
+            rebuild = _set_aside_indexes_and_keys(target)
+            copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
             for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
                 target.execute_sql(statement)
+            for copy in copies:
+                _verify(target, copy, catalog[copy.name], keys.get(copy.name))
+                if progress:
+                    progress(copy)
             _reset_sequences(target, catalog, order)
             wrong = [c.name for c in copies if not c.equal]
             if wrong:
@@ -143,23 +139,26 @@ def _copy_data(target, progress):
         source.execute_sql("COMMIT")
 
 
-def _set_aside_indexes_and_foreign_keys(target):
-    """Drop the secondary indexes and the foreign keys the migrations made (each row would otherwise
-    update every index and check every key one by one); returns the statements that make them again."""
-    keys = target.execute_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+def _set_aside_indexes_and_keys(target):
+    """Drop the indexes, primary and unique keys and the foreign keys the migrations made (each row
+    would otherwise update every index and check every key one by one); returns the statements that
+    make them again, keys first (foreign keys need them)."""
+    constraints = target.execute_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE contype IN ('p', 'u', 'f') AND connamespace = current_schema()::regnamespace "
+        "ORDER BY contype = 'f' DESC").fetchall()  # foreign keys dropped first, made again last
     indexes = target.execute_sql(
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
         "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') "
         "AND connamespace = current_schema()::regnamespace)").fetchall()
-    for table, name, _definition in keys:
+    for table, name, _definition, _kind in constraints:
         target.execute_sql(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
     for name, _definition in indexes:
         target.execute_sql(f"DROP INDEX {_quote(name)}")
-    return ([definition for _name, definition in indexes]
-            + [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
-               for table, name, definition in keys])
+    add = [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
+           for table, name, definition, _kind in reversed(constraints)]
+    keys = len([c for c in constraints if c[3] != "f"])
+    return add[:keys] + [definition for _name, definition in indexes] + add[keys:]
 
 
 def _in_dependency_order(target, tables):
@@ -186,42 +185,52 @@ def _quote(name):
 
 
 def _copy_table(source, target, table, columns, key):
-    """COPY the lines SQLite writes for the table's rows into the target, hashing them on the way."""
-    cursor = source.execute_sql(source_lines(table, columns, key))
+    """One COPY of the lines SQLite writes for the table's rows, streamed: PostgreSQL reads a part
+    while SQLite writes the next (two processes, two cores)."""
+    lines = _Lines(source.execute_sql(source_lines(table, columns, key or [c.name for c in columns])))
     names = ", ".join(_quote(c.name) for c in columns)
-    statement = f"COPY {_quote(table)} ({names}) FROM STDIN"
-    writer_cursor, digest, copy = target.cursor(), hashlib.md5(usedforsecurity=False), TableCopy(table)
-    while True:
-        rows = cursor.fetchmany(ROWS_PER_COPY)
-        if not rows:
-            break
-        text = "\n".join([line for (line,) in rows]).encode("utf-8") + b"\n"
-        digest.update(text)
-        copy.rows += len(rows)
-        writer_cursor.copy_expert(statement, io.BytesIO(text), size=COPY_BUFFER)
-    copy.checksum = digest.hexdigest()
-    return copy
+    target.cursor().copy_expert(f"COPY {_quote(table)} ({names}) FROM STDIN", lines, size=COPY_BUFFER)
+    return TableCopy(table, lines.rows, lines.digest.hexdigest())
 
 
-class _Reading:
-    """The file COPY … TO writes into: counts and hashes the lines, keeps none."""
+class _Lines:
+    """The file COPY … FROM reads: the SQLite cursor's lines, counted and hashed as they are sent."""
 
-    def __init__(self):
-        self.digest, self.lines = hashlib.md5(usedforsecurity=False), 0
+    def __init__(self, cursor):
+        self.cursor, self.rows, self.digest = cursor, 0, hashlib.md5(usedforsecurity=False)
+        self.pending = b""
 
-    def write(self, data):
-        data = data if isinstance(data, bytes) else data.encode("utf-8")
-        self.digest.update(data)
-        self.lines += data.count(b"\n")  # a newline inside a value comes escaped
+    def read(self, size=-1):
+        while len(self.pending) < size or size < 0:
+            rows = self.cursor.fetchmany(ROWS_PER_COPY)
+            if not rows:
+                break
+            text = ("\n".join([line for (line,) in rows]) + "\n").encode("utf-8")
+            self.rows += len(rows)
+            self.digest.update(text)
+            self.pending += text
+        if size < 0:
+            size = len(self.pending)
+        part, self.pending = self.pending[:size], self.pending[size:]
+        return part
 
 
 def _verify(target, copy, columns, key):
     """Read the copied rows back in the same order: their count and the MD5 of their text."""
     text_columns = {c.name for c in columns if c.data_type in TEXT_TYPES}
+    statement = target_lines(copy.name, columns, key or [c.name for c in columns], text_columns)
     reading = _Reading()
-    statement = target_lines(copy.name, columns, key, text_columns)
-    target.cursor().copy_expert(statement, reading, size=COPY_BUFFER)
-    copy.copied_rows, copy.copied_checksum = reading.lines, reading.digest.hexdigest()
+    cursor = target.cursor()
+    cursor.copy_expert(statement, reading, size=COPY_BUFFER)
+    copy.copied_rows, copy.copied_checksum = cursor.rowcount, reading.digest.hexdigest()
+
+
+class _Reading:
+    """The file COPY … TO writes into (a row at a time): hashes, keeps nothing."""
+
+    def __init__(self):
+        self.digest = hashlib.md5(usedforsecurity=False)
+        self.write = self.digest.update  # bytes: the file has no encoding
 
 
 def _keys(target):
