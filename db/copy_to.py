@@ -30,6 +30,7 @@ from db.schema import MIGRATIONS_DIR
 
 HISTORY = "schema_migration"  # each database keeps its own migration history
 ROWS_PER_COPY = 20000
+INDEX_MEMORY = "256MB"  # each index and key is built by one sort: in memory rather than on disk
 COPY_BUFFER = 1 << 20  # bytes handed to the driver at a time
 TEXT_TYPES = ("text", "character varying", "character")
 
@@ -121,6 +122,7 @@ def _copy_data(target, progress):
             # Nothing is visible before the commit, and a crash before it leaves nothing to keep.
             target.execute_sql("SET LOCAL synchronous_commit = off")
             target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
+            target.execute_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")  # sorts of the rebuild
             catalog, keys = _columns(target), _keys(target)
             rebuild = _set_aside_indexes_and_keys(target)
             copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
