@@ -66,7 +66,9 @@ def source_value(column, quoted):
 
 def source_lines(table, columns, key):
     """SQLite's SELECT of the table's COPY lines (one text per row, without its newline), in key order."""
-    values = [f"COALESCE({source_value(c, _quote(c.name))}, '\\N')" for c in columns]
+    values = [source_value(c, _quote(c.name)) for c in columns]
+    # A NULL in a NOT NULL column makes the whole line NULL, which the copy refuses.
+    values = [f"COALESCE({v}, '\\N')" if c.nullable else v for c, v in zip(columns, values, strict=True)]
     order = ", ".join(_quote(k) for k in key)
     return f"SELECT {' || char(9) || '.join(values)} FROM {_quote(table)} ORDER BY {order}"
 

@@ -30,12 +30,12 @@ from db.schema import MIGRATIONS_DIR
 
 HISTORY = "schema_migration"  # each database keeps its own migration history
 ROWS_PER_COPY = 20000
-INDEX_MEMORY = "256MB"  # each index and key is built by one sort: in memory rather than on disk
+SORT_MEMORY = "256MB"  # indexes, keys and the verification are built by sorts: in memory, not on disk
 COPY_BUFFER = 1 << 20  # bytes handed to the driver at a time
 TEXT_TYPES = ("text", "character varying", "character")
 
 
-Column = namedtuple("Column", "name data_type default max_length")
+Column = namedtuple("Column", "name data_type default max_length nullable")
 
 
 class CopyError(Exception):
@@ -122,7 +122,8 @@ def _copy_data(target, progress):
             # Nothing is visible before the commit, and a crash before it leaves nothing to keep.
             target.execute_sql("SET LOCAL synchronous_commit = off")
             target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
-            target.execute_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")  # sorts of the rebuild
+            target.execute_sql(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY}'")  # the rebuild's sorts
+            target.execute_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")  # the verification's, in key order
             catalog, keys = _columns(target), _keys(target)
             rebuild = _set_aside_indexes_and_keys(target)
             copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
@@ -189,7 +190,7 @@ def _quote(name):
 def _copy_table(source, target, table, columns, key):
     """One COPY of the lines SQLite writes for the table's rows, streamed: PostgreSQL reads a part
     while SQLite writes the next (two processes, two cores)."""
-    lines = _Lines(source.execute_sql(source_lines(table, columns, key or [c.name for c in columns])))
+    lines = _Lines(table, source.execute_sql(source_lines(table, columns, key or [c.name for c in columns])))
     names = ", ".join(_quote(c.name) for c in columns)
     target.cursor().copy_expert(f"COPY {_quote(table)} ({names}) FROM STDIN", lines, size=COPY_BUFFER)
     return TableCopy(table, lines.rows, lines.digest.hexdigest())
@@ -198,8 +199,8 @@ def _copy_table(source, target, table, columns, key):
 class _Lines:
     """The file COPY … FROM reads: the SQLite cursor's lines, counted and hashed as they are sent."""
 
-    def __init__(self, cursor):
-        self.cursor, self.rows, self.digest = cursor, 0, hashlib.md5(usedforsecurity=False)
+    def __init__(self, table, cursor):
+        self.table, self.cursor, self.rows, self.digest = table, cursor, 0, hashlib.md5(usedforsecurity=False)
         self.pending = b""
 
     def read(self, size=-1):
@@ -207,7 +208,10 @@ class _Lines:
             rows = self.cursor.fetchmany(ROWS_PER_COPY)
             if not rows:
                 break
-            text = ("\n".join([line for (line,) in rows]) + "\n").encode("utf-8")
+            lines = [line for (line,) in rows]
+            if None in lines:  # a NULL where PostgreSQL's column is NOT NULL
+                raise CopyError(f"Valeur manquante dans la table {self.table} : copie impossible.")
+            text = ("\n".join(lines) + "\n").encode("utf-8")
             self.rows += len(rows)
             self.digest.update(text)
             self.pending += text
@@ -253,7 +257,8 @@ def _columns(target):
     columns = {}
     for row in target.execute_sql(
             "SELECT table_name, column_name, data_type, column_default, "
-            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END "
+            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END, "
+            "is_nullable = 'YES' "
             "FROM information_schema.columns WHERE table_schema = current_schema() "
             "ORDER BY table_name, ordinal_position").fetchall():
         columns.setdefault(row[0], []).append(Column(*row[1:]))
