@@ -11,6 +11,7 @@ counts. Rows are read in the order of the table's key on both sides (byte order 
 SQLite's and PostgreSQL's "C" collation), so the stream does not depend on how rows are stored.
 """
 import datetime
+import hashlib
 
 # COPY's text format escapes the backslash and these control characters (and reads them back).
 ESCAPES = (("\\", "\\\\"), ("\b", "\\b"), ("\f", "\\f"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
@@ -79,6 +80,14 @@ def target_lines(table, columns, key, text_columns):
                       for k in key)  # SQLite's order
     names = ", ".join(_quote(c.name) for c in columns)
     return f"COPY (SELECT {names} FROM {_quote(table)} ORDER BY {order}) TO STDOUT"
+
+
+class Hashing:
+    """The file COPY … TO writes into (a row at a time): hashes, keeps nothing."""
+
+    def __init__(self):
+        self.digest = hashlib.md5(usedforsecurity=False)
+        self.write = self.digest.update  # bytes: the file has no encoding
 
 
 def _quote(name):

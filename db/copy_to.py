@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
-from db.copy_checksum import pg_timestamp, source_lines, target_lines
+from db.copy_checksum import Hashing, pg_timestamp, source_lines, target_lines
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
 
@@ -225,18 +225,10 @@ def _verify(target, copy, columns, key):
     """Read the copied rows back in the same order: their count and the MD5 of their text."""
     text_columns = {c.name for c in columns if c.data_type in TEXT_TYPES}
     statement = target_lines(copy.name, columns, key or [c.name for c in columns], text_columns)
-    reading = _Reading()
+    reading = Hashing()
     cursor = target.cursor()
     cursor.copy_expert(statement, reading, size=COPY_BUFFER)
     copy.copied_rows, copy.copied_checksum = cursor.rowcount, reading.digest.hexdigest()
-
-
-class _Reading:
-    """The file COPY … TO writes into (a row at a time): hashes, keeps nothing."""
-
-    def __init__(self):
-        self.digest = hashlib.md5(usedforsecurity=False)
-        self.write = self.digest.update  # bytes: the file has no encoding
 
 
 def _keys(target):
