@@ -5,8 +5,8 @@
    to date, so that both have the same columns).
 3. The rows are read from one snapshot of the SQLite file (a read transaction: the portal may keep
    running, its later writes are not copied) and written with COPY, table after table in the order
-   of their foreign keys, in one transaction on the target, with the secondary indexes and foreign
-   keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
+   of their foreign keys, in one transaction on the target, with the indexes and the primary, unique
+   and foreign keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
    after the highest id. SQLite itself writes each row as a line of COPY's text format
    (db/copy_checksum.py): Python only moves bytes.
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
