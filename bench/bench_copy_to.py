@@ -7,7 +7,10 @@ PostgreSQL's own dump and restore of the same data. Target: the portal's rate �
 Load average printed with each figure.
 
     .venv/bin/python -m bench.bench_copy_to --target postgresql://…/copie --anchor postgresql://…/ancre \\
-        [--companies N] [--establishments N] [--declarants N]
+        [--companies N] [--establishments N] [--declarants N] [--database sqlite:///… [--reuse]]
+
+--reuse keeps the SQLite file given with --database as a previous run built it (building the grand
+cabinet takes minutes).
 
 Both PostgreSQL databases are emptied first (their schema public dropped and created again): give
 databases made for this measure (createdb -O utilisateur copie ; createdb -O utilisateur ancre).
@@ -20,7 +23,7 @@ from bench.common import database_url, parser
 from bench.scale_data import prepare_database
 from bench.scale_habilitations import build_habilitation_scale
 from db import copy_to
-from db.database import database, open_database
+from db.database import database, init_database, open_database
 from db.declarations import catalogue  # noqa: F401 - prepare_database loads it
 from db.sirene import import_files
 from tests.factories.database import SAMPLE_FILES
@@ -44,15 +47,19 @@ def main():
     arguments.add_argument("--anchor", required=True, metavar="URL", help="another one, for pg_dump | psql")
     for name, default in (("companies", 5000), ("establishments", 60000), ("declarants", 200)):
         arguments.add_argument(f"--{name}", type=int, default=default)
+    arguments.add_argument("--reuse", action="store_true", help="the --database file as a run built it")
     args = arguments.parse_args()
     source = database_url(args)
-    prepare_database(source)
-    started = time.perf_counter()
-    with database.connection_context():
-        import_files(SAMPLE_FILES)
-    scale = build_habilitation_scale(companies=args.companies, establishments=args.establishments,
-                                     declarants=args.declarants)
-    print(f"Cabinet : {scale.summary} ({time.perf_counter() - started:.0f} s de construction) ; {load()}")
+    if args.reuse and args.database:
+        init_database(source)
+    else:
+        prepare_database(source)
+        started = time.perf_counter()
+        with database.connection_context():
+            import_files(SAMPLE_FILES)
+        scale = build_habilitation_scale(companies=args.companies, establishments=args.establishments,
+                                         declarants=args.declarants)
+        print(f"Cabinet : {scale.summary} ({time.perf_counter() - started:.0f} s de construction) ; {load()}")
     database.close()
     with database.connection_context():
         started = time.perf_counter()

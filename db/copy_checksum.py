@@ -1,98 +1,94 @@
-"""Rows of a table in one canonical form on both engines, and the checksum of `db copy-to`.
+"""The text `db copy-to` sends to PostgreSQL's COPY, built by SQLite, and the checksum that proves the
+copy equal to its source.
 
-SQLite and PostgreSQL hand the same value back differently (a boolean as 1 or t, a timestamp as
-text with or without fractions, bytes as a buffer or escaped hex). Each value of a column whose
-type differs is put in one canonical form, each row joined into one text, and the table's checksum
-is the sum of the first 8 bytes of those texts' MD5: it does not depend on the order rows come back in.
-The source side sums the rows it sends; PostgreSQL sums the same hashes of the copied rows in SQL.
+Each row is turned into one line of COPY's text format by the SELECT that reads it (tabs between the
+values, \\N for NULL, backslash escapes), so that Python only joins lines and writes bytes: no value
+is converted or quoted row by row in Python. The values are written in the very form PostgreSQL gives
+them back (booleans t/f, timestamps without trailing zeros in their fractions, bytes as \\\\x and
+lowercase hex), so the copy is verified by reading each table back with `COPY (SELECT … ORDER BY its
+key) TO STDOUT`: the MD5 of the bytes sent and of the bytes read back must be equal, as must the row
+counts. Rows are read in the order of the table's key on both sides (byte order for text, which is
+SQLite's and PostgreSQL's "C" collation), so the stream does not depend on how rows are stored.
 """
 import datetime
 import hashlib
 
-MODULUS = 1 << 64  # checksums are printed modulo 2^64
-
-class _Null(float):
-    """Written unquoted by csv's QUOTE_NONNUMERIC (a number) as \\N: COPY's NULL, while every text,
-    the empty one and a literal « \\N » included, is quoted."""
-
-    def __repr__(self):
-        return "\\N"
-
-    __str__ = __repr__
+# COPY's text format escapes the backslash and these control characters (and reads them back).
+ESCAPES = (("\\", "\\\\"), ("\b", "\\b"), ("\f", "\\f"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
+           ("\v", "\\v"))
+TIMESTAMPS = ("timestamp without time zone", "timestamp with time zone")
 
 
-NULL = _Null()
+def _sql_text(value):
+    """A SQL literal for a Python text (SQLite's char() for control characters)."""
+    if value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    return f"char({ord(value)})"
 
 
-def _timestamp(value):
+def _escaped(expression):
+    for raw, escaped in ESCAPES:
+        expression = f"replace({expression}, {_sql_text(raw)}, {_sql_text(escaped)})"
+    return expression
+
+
+def pg_timestamp(value):
+    """PostgreSQL's output of a timestamp stored in an unusual form (with a time zone, a T, or
+    fractions of other lengths); SQLite calls it only for those rows."""
     if value is None:
         return None
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None).isoformat(" ")
-    if len(value) == 19 and value[10] == " ":  # "2026-12-01 22:04:21", as both engines write most
-        return value
-    return datetime.datetime.fromisoformat(str(value)).replace(tzinfo=None).isoformat(" ")
+    parsed = datetime.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    text = parsed.isoformat(" ")
+    return text.rstrip("0").rstrip(".") if parsed.microsecond else text
 
 
-def _date(value):
-    return None if value is None else str(value)[:10]
+def source_value(column, quoted):
+    """SQLite expression of one column's value in COPY text, as PostgreSQL writes it back."""
+    if column.data_type == "boolean":  # SQLite holds 1 and 0
+        return (f"CASE {quoted} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE CASE WHEN {quoted} IS NULL THEN NULL "
+                f"WHEN {quoted} IN ('1', 't', 'true', 'True') THEN 't' ELSE 'f' END END")
+    if column.data_type == "bytea":
+        return f"'\\\\x' || lower(hex({quoted}))"
+    if column.data_type in TIMESTAMPS:  # as Python writes them, else through pg_timestamp; a value of
+        # that shape that PostgreSQL would write otherwise fails the verification: nothing is copied
+        return (f"CASE WHEN {quoted} IS NULL THEN NULL "
+                f"WHEN length({quoted}) = 19 AND substr({quoted}, 11, 1) = ' ' THEN {quoted} "
+                f"WHEN length({quoted}) = 26 AND substr({quoted}, 11, 1) = ' ' "
+                f"AND substr({quoted}, 20, 1) = '.' "
+                f"THEN rtrim(rtrim({quoted}, '0'), '.') ELSE pg_timestamp({quoted}) END")
+    if column.data_type == "date":
+        return f"substr({quoted}, 1, 10)"
+    if column.data_type in ("integer", "bigint", "smallint"):
+        return quoted  # || writes it as text
+    if column.max_length:  # SQLite keeps longer text; PostgreSQL's own import cuts it, as the copy does
+        return _escaped(f"substr({quoted}, 1, {column.max_length})")
+    return _escaped(f"CAST({quoted} AS TEXT)")
 
 
-def _float(value):
-    return None if value is None else repr(float(value))
+def source_lines(table, columns, key):
+    """SQLite's SELECT of the table's COPY lines (one text per row, without its newline), in key order."""
+    values = [source_value(c, _quote(c.name)) for c in columns]
+    # A NULL in a NOT NULL column makes the whole line NULL, which the copy refuses.
+    values = [f"COALESCE({v}, '\\N')" if c.nullable else v for c, v in zip(columns, values, strict=True)]
+    order = ", ".join(_quote(k) for k in key)
+    return f"SELECT {' || char(9) || '.join(values)} FROM {_quote(table)} ORDER BY {order}"
 
 
-def _boolean(value):
-    if value is None:
-        return None
-    return "1" if value in (True, 1, "1", "t", "true", "True") else "0"
+def target_lines(table, columns, key, text_columns):
+    """PostgreSQL's COPY of the copied rows, in the same order: what must come back byte for byte."""
+    order = ", ".join((f'{_quote(k)} COLLATE "C"' if k in text_columns else _quote(k)) + " NULLS FIRST"
+                      for k in key)  # SQLite's order
+    names = ", ".join(_quote(c.name) for c in columns)
+    return f"COPY (SELECT {names} FROM {_quote(table)} ORDER BY {order}) TO STDOUT"
 
 
-# PostgreSQL's column types whose values the two engines write differently: canonical forms.
-CANONICAL = {
-    "boolean": _boolean,
-    "timestamp without time zone": _timestamp,
-    "timestamp with time zone": _timestamp,
-    "date": _date,
-    "real": _float,
-    "double precision": _float,
-}
+class Hashing:
+    """The file COPY … TO writes into (a row at a time): hashes, keeps nothing."""
+
+    def __init__(self):
+        self.digest = hashlib.md5(usedforsecurity=False)
+        self.write = self.digest.update  # bytes: the file has no encoding
 
 
-def row_hash(values):
-    """The first 8 bytes of the MD5 of the row's canonical text, as a signed integer (PostgreSQL's
-    bigint, so that the target sums the very same numbers in SQL)."""
-    text = "\x1f".join(["\\N" if v is None else str(v) for v in values])
-    return int.from_bytes(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).digest()[:8], "big",
-                          signed=True)
-
-
-# The same canonical text computed by PostgreSQL, per column type (column name as {c}).
-TARGET_TEXT = {
-    "boolean": "CASE WHEN {c} THEN '1' ELSE '0' END",
-    "timestamp without time zone": "CASE WHEN mod(extract(microseconds FROM {c})::bigint, 1000000) = 0 "
-                                   "THEN to_char({c}, 'YYYY-MM-DD HH24:MI:SS') "
-                                   "ELSE to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US') END",
-    "date": "to_char({c}, 'YYYY-MM-DD')",
-    "bytea": "encode({c}, 'hex')",
-}
-
-
-def checksum_query(table, columns):
-    """SQL giving (rows, sum of row_hash) of a table of the target, computed by the server."""
-    texts = [f"COALESCE({TARGET_TEXT.get(c.data_type, '{c}::text').format(c=chr(34) + c.name + chr(34))}, "
-             "'\\N')" for c in columns]
-    text = " || chr(31) || ".join(texts)
-    return (f"SELECT COUNT(*), COALESCE(SUM(('x' || substr(md5({text}), 1, 16))::bit(64)::bigint), 0) "
-            f'FROM "{table}"')
-
-
-def canonical_row(row, canonical, binary):
-    if not canonical and not binary:
-        return row
-    row = list(row)
-    for i in binary:
-        row[i] = None if row[i] is None else row[i][2:]
-    for i, convert in canonical:
-        row[i] = convert(row[i])
-    return row
+def _quote(name):
+    return f'"{name}"'

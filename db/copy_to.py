@@ -5,37 +5,37 @@
    to date, so that both have the same columns).
 3. The rows are read from one snapshot of the SQLite file (a read transaction: the portal may keep
    running, its later writes are not copied) and written with COPY, table after table in the order
-   of their foreign keys, in one transaction on the target, with the secondary indexes and foreign
-   keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
-   after the highest id.
+   of their foreign keys, in one transaction on the target, with the indexes and the primary, unique
+   and foreign keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
+   after the highest id. SQLite itself writes each row as a line of COPY's text format
+   (db/copy_checksum.py): Python only moves bytes.
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
    Sirene import on PostgreSQL does.
-4. Before that transaction commits, each table is read back: its row count and its checksum must
-   equal the source's. The checksum is the sum of the (first 8 bytes of the) MD5 of each row's
-   canonical text, computed in Python for the rows sent and in SQL by PostgreSQL for the rows copied,
-   so it does not depend on the order the engines return rows in; values are put in one canonical
-   form first (booleans as 1/0, timestamps by datetime, bytes in hex, NULL as \\N).
+4. Before that transaction commits, each table is read back with COPY … TO, in the order of its key:
+   its row count and the MD5 of its text must equal those of the lines sent.
 
 Any failure rolls the data back and drops the tables the copy created: the target is left empty.
 """
 import contextlib
-import csv
-import io
+import hashlib
 from collections import namedtuple
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
-from db.copy_checksum import CANONICAL, MODULUS, NULL, canonical_row, checksum_query, row_hash
+from db.copy_checksum import Hashing, pg_timestamp, source_lines, target_lines
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
 
 HISTORY = "schema_migration"  # each database keeps its own migration history
 ROWS_PER_COPY = 20000
+SORT_MEMORY = "256MB"  # indexes, keys and the verification are built by sorts: in memory, not on disk
+COPY_BUFFER = 1 << 20  # bytes handed to the driver at a time
+TEXT_TYPES = ("text", "character varying", "character")
 
 
-Column = namedtuple("Column", "name data_type default max_length")
+Column = namedtuple("Column", "name data_type default max_length nullable")
 
 
 class CopyError(Exception):
@@ -46,9 +46,9 @@ class CopyError(Exception):
 class TableCopy:
     name: str
     rows: int = 0
-    checksum: int = 0
+    checksum: str = ""  # MD5 of the COPY text sent
     copied_rows: int = 0
-    copied_checksum: int = 0
+    copied_checksum: str = ""  # MD5 of the same table read back from the target
 
     @property
     def equal(self):
@@ -56,7 +56,7 @@ class TableCopy:
 
     @property
     def checksum_hex(self):
-        return f"{self.checksum % MODULUS:016x}"
+        return self.checksum[:16]
 
 
 def copy_to(target_url, progress=None):
@@ -115,20 +115,24 @@ def _bound(target):
 def _copy_data(target, progress):
     order = _in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
     source = database.obj
+    source.connection().create_function("pg_timestamp", 1, pg_timestamp, deterministic=True)
     source.execute_sql("BEGIN")  # one snapshot of the whole file (WAL: writers go on)
     try:
         with target.atomic():
-            copies = []
-            rebuild = _set_aside_indexes_and_foreign_keys(target)
-            catalog = _columns(target)
-            for table in order:
-                columns = catalog[table]
-                copies.append(_copy_table(source, target, table, columns))
-                _verify(target, copies[-1], columns)
-                if progress:
-                    progress(copies[-1])
+            # Nothing is visible before the commit, and a crash before it leaves nothing to keep.
+            target.execute_sql("SET LOCAL synchronous_commit = off")
+            target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
+            target.execute_sql(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY}'")  # the rebuild's sorts
+            target.execute_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")  # the verification's, in key order
+            catalog, keys = _columns(target), _keys(target)
+            rebuild = _set_aside_indexes_and_keys(target)
+            copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
             for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
                 target.execute_sql(statement)
+            for copy in copies:
+                _verify(target, copy, catalog[copy.name], keys.get(copy.name))
+                if progress:
+                    progress(copy)
             _reset_sequences(target, catalog, order)
             wrong = [c.name for c in copies if not c.equal]
             if wrong:
@@ -138,23 +142,26 @@ def _copy_data(target, progress):
         source.execute_sql("COMMIT")
 
 
-def _set_aside_indexes_and_foreign_keys(target):
-    """Drop the secondary indexes and the foreign keys the migrations made (each row would otherwise
-    update every index and check every key one by one); returns the statements that make them again."""
-    keys = target.execute_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+def _set_aside_indexes_and_keys(target):
+    """Drop the indexes, primary and unique keys and the foreign keys the migrations made (each row
+    would otherwise update every index and check every key one by one); returns the statements that
+    make them again, keys first (foreign keys need them)."""
+    constraints = target.execute_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE contype IN ('p', 'u', 'f') AND connamespace = current_schema()::regnamespace "
+        "ORDER BY contype = 'f' DESC").fetchall()  # foreign keys dropped first, made again last
     indexes = target.execute_sql(
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
         "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') "
         "AND connamespace = current_schema()::regnamespace)").fetchall()
-    for table, name, _definition in keys:
+    for table, name, _definition, _kind in constraints:
         target.execute_sql(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
     for name, _definition in indexes:
         target.execute_sql(f"DROP INDEX {_quote(name)}")
-    return ([definition for _name, definition in indexes]
-            + [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
-               for table, name, definition in keys])
+    add = [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
+           for table, name, definition, _kind in reversed(constraints)]
+    keys = len([c for c in constraints if c[3] != "f"])
+    return add[:keys] + [definition for _name, definition in indexes] + add[keys:]
 
 
 def _in_dependency_order(target, tables):
@@ -180,47 +187,61 @@ def _quote(name):
     return f'"{name}"'
 
 
-def _copy_table(source, target, table, columns):
-    """COPY the source's rows into the target, summing their checksum on the way."""
+def _copy_table(source, target, table, columns, key):
+    """One COPY of the lines SQLite writes for the table's rows, streamed: PostgreSQL reads a part
+    while SQLite writes the next (two processes, two cores)."""
+    lines = _Lines(table, source.execute_sql(source_lines(table, columns, key or [c.name for c in columns])))
     names = ", ".join(_quote(c.name) for c in columns)
-    canonical, binary = _special(columns)
-    copy = TableCopy(table)
-    # SQLite keeps text longer than its varchar column (the Sirene import stores INSEE's values as
-    # they come); PostgreSQL's own import cuts it to that length, and so does the copy.
-    read = ", ".join(f"substr({_quote(c.name)}, 1, {c.max_length})" if c.max_length else _quote(c.name)
-                     for c in columns)
-    cursor = source.execute_sql(f"SELECT {read} FROM {_quote(table)}")
-    statement = f"COPY {_quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    writer_cursor = target.cursor()
-    while True:
-        rows = cursor.fetchmany(ROWS_PER_COPY)
-        if not rows:
-            break
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-        for row in rows:
-            if binary:
-                row = list(row)
-                for i in binary:
-                    row[i] = None if row[i] is None else "\\x" + bytes(row[i]).hex()
-            writer.writerow([NULL if value is None else value for value in row])
-            copy.checksum += row_hash(canonical_row(row, canonical, binary))
-        copy.rows += len(rows)
-        buffer.seek(0)
-        writer_cursor.copy_expert(statement, buffer)
-    return copy
+    target.cursor().copy_expert(f"COPY {_quote(table)} ({names}) FROM STDIN", lines, size=COPY_BUFFER)
+    return TableCopy(table, lines.rows, lines.digest.hexdigest())
 
 
-def _special(columns):
-    """([(index, canonical form)], [indexes of bytea]) of the columns the engines return differently."""
-    canonical = [(i, CANONICAL[c.data_type]) for i, c in enumerate(columns) if c.data_type in CANONICAL]
-    return canonical, [i for i, c in enumerate(columns) if c.data_type == "bytea"]
+class _Lines:
+    """The file COPY … FROM reads: the SQLite cursor's lines, counted and hashed as they are sent."""
+
+    def __init__(self, table, cursor):
+        self.table, self.cursor, self.rows, self.digest = table, cursor, 0, hashlib.md5(usedforsecurity=False)
+        self.pending = b""
+
+    def read(self, size=-1):
+        while len(self.pending) < size or size < 0:
+            rows = self.cursor.fetchmany(ROWS_PER_COPY)
+            if not rows:
+                break
+            lines = [line for (line,) in rows]
+            if None in lines:  # a NULL where PostgreSQL's column is NOT NULL
+                raise CopyError(f"Valeur manquante dans la table {self.table} : copie impossible.")
+            text = ("\n".join(lines) + "\n").encode("utf-8")
+            self.rows += len(rows)
+            self.digest.update(text)
+            self.pending += text
+        if size < 0:
+            size = len(self.pending)
+        part, self.pending = self.pending[:size], self.pending[size:]
+        return part
 
 
-def _verify(target, copy, columns):
-    """Count the copied rows and sum their checksum on the target, in SQL."""
-    rows, total = target.execute_sql(checksum_query(copy.name, columns)).fetchone()
-    copy.copied_rows, copy.copied_checksum = rows, int(total)
+def _verify(target, copy, columns, key):
+    """Read the copied rows back in the same order: their count and the MD5 of their text."""
+    text_columns = {c.name for c in columns if c.data_type in TEXT_TYPES}
+    statement = target_lines(copy.name, columns, key or [c.name for c in columns], text_columns)
+    reading = Hashing()
+    cursor = target.cursor()
+    cursor.copy_expert(statement, reading, size=COPY_BUFFER)
+    copy.copied_rows, copy.copied_checksum = cursor.rowcount, reading.digest.hexdigest()
+
+
+def _keys(target):
+    """{table: [primary key columns, in order]} of the target's schema."""
+    keys = {}
+    for table, column in target.execute_sql(
+            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+            "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+            "WHERE c.contype = 'p' AND c.connamespace = current_schema()::regnamespace "
+            "ORDER BY 1, k.position").fetchall():
+        keys.setdefault(table.strip('"'), []).append(column)
+    return keys
 
 
 def _columns(target):
@@ -228,7 +249,8 @@ def _columns(target):
     columns = {}
     for row in target.execute_sql(
             "SELECT table_name, column_name, data_type, column_default, "
-            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END "
+            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END, "
+            "is_nullable = 'YES' "
             "FROM information_schema.columns WHERE table_schema = current_schema() "
             "ORDER BY table_name, ordinal_position").fetchall():
         columns.setdefault(row[0], []).append(Column(*row[1:]))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, fn
 
-from db.clients.writes import active_in_directory, directory_address
+from db.clients.writes import active_in_directory
 from db.database import database
 from db.identifiers import format_siren
 from db.models import Company, DirectoryEstablishment, DirectoryUnit, Establishment, User
@@ -41,15 +41,15 @@ class Before:
 
 
 def unregistered_active():
-    """[(firm id, company id, siret, address)] of the directory's active establishments of the client
-    companies that are not registered in them: where a new establishment shows. One anti-join; small
-    when companies register all their establishments, as most do."""
+    """{(company id, siret)} of the directory's active establishments of the client companies that
+    are not registered in them: where a new establishment shows. One anti-join; small when companies
+    register all their establishments, as most do."""
     registered = Establishment.select(SQL("1")).where(
         (Establishment.company == Company.id) & (Establishment.siret == DE.siret))
-    query = (DE.select(Company.firm, Company.id, DE.siret, directory_address())
+    query = (DE.select(Company.id, DE.siret)
              .join(Company, on=(Company.siren == DE.siren))
              .where(active_in_directory() & ~fn.EXISTS(registered)))
-    return database.execute_sql(*query.sql()).fetchall()  # no models: thousands of rows
+    return set(database.execute_sql(*query.sql()).fetchall())  # no models: thousands of rows
 
 
 def ceased_of_clients():
@@ -61,7 +61,7 @@ def ceased_of_clients():
 
 def before_import():
     """What notify_changes compares with: taken just before the directory changes."""
-    return Before({(company, siret) for _f, company, siret, _a in unregistered_active()}, ceased_of_clients())
+    return Before(unregistered_active(), ceased_of_clients())
 
 
 def notify_changes(before, source="stock"):
@@ -69,8 +69,7 @@ def notify_changes(before, source="stock"):
     Returns the number of notices written."""
     from db.clients.watch_report import write_reports
 
-    opened = [row for row in unregistered_active() if (row[1], row[2]) not in before.unregistered]
-    reports = write_reports(opened, ceased_of_clients() - before.ceased, source)
+    reports = write_reports(before.unregistered, ceased_of_clients() - before.ceased, source)
     admins = _administrators(set(reports))
     written = 0
     for firm_id, (report_id, companies) in reports.items():

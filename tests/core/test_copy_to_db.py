@@ -77,6 +77,9 @@ def test_demo_installation_is_copied_verified_usable_and_not_copied_twice(app, r
     assert _counts(target) == before
 
 
+CONTROL = "\\N \b\f\v\r fin"  # COPY's NULL as a text, and the control characters COPY escapes
+
+
 def test_generated_firm_with_awkward_values_round_trips(app, runner, sqlite_url, target):
     with database.connection_context():
         firm, admin, [marc] = make_firm(OTHER_SIRET, "CABINET TEST", ("BERNARD", "Alice"),
@@ -87,6 +90,9 @@ def test_generated_firm_with_awkward_values_round_trips(app, runner, sqlite_url,
         company = make_company(firm, clients, "552100554", establishments=40)
         grant(marc, establishments(company), "DSN", pay=True, at=clock.now())
         BulkImport.create(firm=firm, actor=admin, content=b"\x00\\x\n\t;\xff" * 10, filename="f.csv")
+        # Timestamps as other writers may have stored them: fractions, a T and an offset.
+        Portfolio.update(created_at="2026-12-01 10:00:00.250000").where(Portfolio.id == clients.id).execute()
+        BulkImport.update(applied_at="2026-12-01T10:00:00+02:00", filename=CONTROL).execute()
     result = _copy(runner, target)
     assert result.exit_code == 0, result.output
     assert _counts(target) == _counts(sqlite_url)
@@ -95,4 +101,7 @@ def test_generated_firm_with_awkward_values_round_trips(app, runner, sqlite_url,
         copied = Portfolio.get(Portfolio.name == "CLIENTS")
         assert copied.comment == "ligne 1\nligne\t2 \\ fin « guillemets » \"x\", ''"
         assert bytes(BulkImport.get().content) == b"\x00\\x\n\t;\xff" * 10
+        bulk = BulkImport.get()
+        assert (bulk.filename, str(bulk.applied_at)) == (CONTROL, "2026-12-01 10:00:00")
+        assert str(copied.created_at) == "2026-12-01 10:00:00.250000"
     database.close_all()
