@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
+from db import copy_references
 from db.copy_checksum import Hashing, pg_timestamp, source_lines, target_lines
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
@@ -126,9 +127,14 @@ def _copy_data(target, progress):
             target.execute_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")  # the verification's, in key order
             catalog, keys = _columns(target), _keys(target)
             rebuild = _set_aside_indexes_and_keys(target)
+            references = copy_references.statement_checked(target)
+            copy_references.turn_off(target, references)
             copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
             for statement in rebuild:  # built once over all the rows, as pg_dump's restore does
                 target.execute_sql(statement)
+            missing = copy_references.turn_on_and_check(target, references)
+            if missing:
+                raise CopyError(f"Références introuvables ({', '.join(missing)}) : rien n’a été copié.")
             for copy in copies:
                 _verify(target, copy, catalog[copy.name], keys.get(copy.name))
                 if progress:

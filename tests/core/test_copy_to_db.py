@@ -105,3 +105,32 @@ def test_generated_firm_with_awkward_values_round_trips(app, runner, sqlite_url,
         assert (bulk.filename, str(bulk.applied_at)) == (CONTROL, "2026-12-01 10:00:00")
         assert str(copied.created_at) == "2026-12-01 10:00:00.250000"
     database.close_all()
+
+
+def test_a_right_naming_nobody_is_not_copied_and_the_copy_keeps_checking(app, runner, sqlite_url, target):
+    """A habilitation's person is checked once per statement on PostgreSQL, not by a foreign key: the copy
+    turns that check off for its rows, checks every reference once at the end, and leaves it on."""
+    with database.connection_context():
+        firm, _admin, [marc] = make_firm(OTHER_SIRET, "CABINET TEST", ("BERNARD", "Alice"),
+                                         (("PETIT", "Marc"),))
+        clients = make_portfolio(firm, "CLIENTS", codes=("DSN",), people=[marc])
+        company = make_company(firm, clients, "552100554", establishments=3)
+        grant(marc, establishments(company), "DSN", at=clock.now())
+        database.execute_sql("PRAGMA foreign_keys = OFF")  # as a file written by another tool could be
+        database.execute_sql("UPDATE habilitation SET user_id = 987654 "
+                             "WHERE id = (SELECT min(id) FROM habilitation)")
+        database.execute_sql("PRAGMA foreign_keys = ON")
+    refused = _copy(runner, target)
+    assert refused.exit_code != 0
+    assert "Références introuvables (habilitation.user_id) : rien n’a été copié." in refused.output
+    assert _counts(target) == {}
+
+    with database.connection_context():
+        database.execute_sql("DELETE FROM habilitation WHERE user_id = 987654")
+    assert _copy(runner, target).exit_code == 0
+    copy = open_database(target)
+    copy.execute_sql("CREATE TEMPORARY TABLE stray AS SELECT * FROM habilitation LIMIT 1")
+    copy.execute_sql("UPDATE stray SET id = id + 1000000, user_id = 987654")
+    with pytest.raises(Exception, match="violates its reference habilitation.user_id"):
+        copy.execute_sql("INSERT INTO habilitation SELECT * FROM stray")
+    copy.close_all()
