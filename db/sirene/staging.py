@@ -99,21 +99,27 @@ class Staging:
         """A staged text as stored: NULL when empty or masked ([ND])."""
         raise NotImplementedError
 
-    def bad_row(self, stock, alias=""):
+    def one_of(self, expression, values):
+        """The condition that expression is one of the (constant) values."""
+        listed = ", ".join(f"'{value}'" for value in values)
+        return f"{expression} IN ({listed})"
+
+    def bad_row(self, stock, alias="", padded=True):
         """The condition that a staged row breaks a rule of importer.problem (its columns prefixed
-        with alias, the staging table's name in a join)."""
+        with alias, the staging table's name in a join). padded=False: the values are not NULL and
+        taken as they are, without trimming them (a cheaper first check, that padded values fail)."""
         prefix = f"{alias}." if alias else ""
 
         def trimmed(field):
-            return f"trim(COALESCE({prefix}{self.source(stock, field)}, ''))"
+            value = f"{prefix}{self.source(stock, field)}"
+            return f"trim(COALESCE({value}, ''))" if padded else value
 
         conditions = [f"NOT {self.digits(trimmed('siren'), 9)}"]
         if stock.kind is ESTABLISHMENTS:
             conditions += [f"NOT {self.digits(trimmed('siret'), 14)}",
                            f"{trimmed('siret')} <> {trimmed('siren')} || {trimmed('nic')}"]
         if "etat" in stock.positions:
-            states = ", ".join(f"'{state}'" for state in ("", "[ND]", *stock.kind.states))
-            conditions.append(f"{trimmed('etat')} NOT IN ({states})")
+            conditions.append(f"NOT {self.one_of(trimmed('etat'), ('', '[ND]', *stock.kind.states))}")
         return " OR ".join(f"({condition})" for condition in conditions)
 
     def converted(self, stock, staged, live):
