@@ -1,11 +1,12 @@
-"""The engine-specific steps of the Sirene import (see db/sirene/importer.py): load one file raw into
-a staging table, find its first bad row in SQL, build the new directory tables, switch them in.
+"""The engine-specific steps of the Sirene import (see db/sirene/importer.py): load one file (raw into
+a staging table on PostgreSQL, straight into the new table on SQLite), find its first bad row in
+SQL, build the new directory tables, switch them in.
 
-Each file gets its own staging table, whose rows keep the file's order. The new tables are named
-`<table>__next` until the switch; the one they replace is `<table>__old` until dropped. Staged
-values are converted in SQL: identifiers and states trimmed, empty and [ND] values as NULL, text
-cut to its column's length on PostgreSQL (SQLite stores values as the file has them: INSEE's
-files are not padded, and a function call per value would double the time of the import).
+On PostgreSQL each file gets its own staging table, whose rows keep the file's order. The new
+tables are named `<table>__next` until the switch; the one they replace is `<table>__old` until
+dropped. Values are converted in SQL: identifiers and states trimmed, empty and [ND] values as
+NULL, text cut to its column's length on PostgreSQL (SQLite stores values as the file has them:
+INSEE's files are not padded, and a function call per value would double the time of the import).
 A field that a file lacks keeps, for a row already in the directory, its current value.
 """
 import contextlib
