@@ -2,16 +2,15 @@
 
 The live directory stays intact, readable and writable, until the end:
 
-1. Each file is read in constant memory, with a progress bar: on PostgreSQL COPYed raw into a
-   staging table (the server parses the CSV); on SQLite parsed by the csv module, the columns the
-   directory keeps going straight into the new directory table, in short batches, so that logins
-   and other writers keep working between them.
-2. The rows are validated in SQL (on PostgreSQL in the INSERT … SELECT that builds the new table,
-   on SQLite in the INSERT of each batch); the first bad row stops everything and the error names
-   its file and line.
-3. The new directory table holds the rows converted in SQL ([ND] and empty values as NULL), plus
-   the rows of the current directory that the files do not mention (an import updates rows in place
-   and adds the new ones; it never forgets one); its secondary indexes are built once, at the end.
+1. Each file is loaded raw into a staging table, in constant memory, with a progress bar: on
+   PostgreSQL by COPY (the server parses the CSV), on SQLite by the csv module into a separate
+   staging database file, whose writes take no lock on the portal's database.
+2. The staged rows are validated in SQL; the first bad row stops everything and the error names its
+   file and line.
+3. A new directory table is built from the staged rows, converted in SQL ([ND] and empty values as
+   NULL), plus the rows of the current directory that the files do not mention (an import updates
+   rows in place and adds the new ones; it never forgets one). On SQLite it is filled in short
+   batches, so that logins and other writers keep working between them.
 4. One short transaction switches the new tables in for every file of the import at once.
 
 A bad line, a crash or Ctrl-C before the switch leaves the directory exactly as it was. See

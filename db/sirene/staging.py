@@ -1,12 +1,11 @@
-"""The engine-specific steps of the Sirene import (see db/sirene/importer.py): load one file (raw into
-a staging table on PostgreSQL, straight into the new table on SQLite), find its first bad row in
-SQL, build the new directory tables, switch them in.
+"""The engine-specific steps of the Sirene import (see db/sirene/importer.py): load one file raw into
+a staging table, find its first bad row in SQL, build the new directory tables, switch them in.
 
-On PostgreSQL each file gets its own staging table, whose rows keep the file's order. The new
-tables are named `<table>__next` until the switch; the one they replace is `<table>__old` until
-dropped. Values are converted in SQL: identifiers and states trimmed, empty and [ND] values as
-NULL, text cut to its column's length on PostgreSQL (SQLite stores values as the file has them:
-INSEE's files are not padded, and a function call per value would double the time of the import).
+Each file gets its own staging table, whose rows keep the file's order. The new tables are named
+`<table>__next` until the switch; the one they replace is `<table>__old` until dropped. Staged
+values are converted in SQL: identifiers and states trimmed, empty and [ND] values as NULL, text
+cut to its column's length on PostgreSQL (SQLite stores values as the file has them: INSEE's
+files are not padded, and a function call per value would double the time of the import).
 A field that a file lacks keeps, for a row already in the directory, its current value.
 """
 import contextlib
@@ -100,27 +99,21 @@ class Staging:
         """A staged text as stored: NULL when empty or masked ([ND])."""
         raise NotImplementedError
 
-    def one_of(self, expression, values):
-        """The condition that expression is one of the (constant) values."""
-        listed = ", ".join(f"'{value}'" for value in values)
-        return f"{expression} IN ({listed})"
-
-    def bad_row(self, stock, alias="", padded=True):
+    def bad_row(self, stock, alias=""):
         """The condition that a staged row breaks a rule of importer.problem (its columns prefixed
-        with alias, the staging table's name in a join). padded=False: the values are not NULL and
-        taken as they are, without trimming them (a cheaper first check, that padded values fail)."""
+        with alias, the staging table's name in a join)."""
         prefix = f"{alias}." if alias else ""
 
         def trimmed(field):
-            value = f"{prefix}{self.source(stock, field)}"
-            return f"trim(COALESCE({value}, ''))" if padded else value
+            return f"trim(COALESCE({prefix}{self.source(stock, field)}, ''))"
 
         conditions = [f"NOT {self.digits(trimmed('siren'), 9)}"]
         if stock.kind is ESTABLISHMENTS:
             conditions += [f"NOT {self.digits(trimmed('siret'), 14)}",
                            f"{trimmed('siret')} <> {trimmed('siren')} || {trimmed('nic')}"]
         if "etat" in stock.positions:
-            conditions.append(f"NOT {self.one_of(trimmed('etat'), ('', '[ND]', *stock.kind.states))}")
+            states = ", ".join(f"'{state}'" for state in ("", "[ND]", *stock.kind.states))
+            conditions.append(f"{trimmed('etat')} NOT IN ({states})")
         return " OR ".join(f"({condition})" for condition in conditions)
 
     def converted(self, stock, staged, live):

@@ -90,11 +90,13 @@ def test_an_interrupted_switch_leaves_the_directory_and_no_table_behind(director
         import_files([path], progress)
     assert find_unit(NEW) is None and DirectoryUnit.select().count() == 87
     assert not [t for t in database.get_tables() if "__" in t or t.startswith("sirene_stock")]
+    if not is_postgres():
+        assert not os.path.exists(f"{database.obj.database}-sirene-staging")
 
 
 def test_a_bad_line_is_named_whichever_batch_it_falls_in(directory_restored, tmp_path, monkeypatch):
-    """On SQLite rows are written by batches (here of 2): a batch refused as a whole is tried again
-    row by row to name the line, be it a rule broken or a key given twice across batches."""
+    """On SQLite rows are staged by batches (here of 2): the line is named whichever batch holds it,
+    be it a rule broken or a key given twice across batches."""
     monkeypatch.setattr(staging_sqlite, "LOAD_ROWS", 2)
     rows = [[f"{n:09d}", "O", f"SOCIETE {n}", "A", "", "", "", ""] for n in range(200000001, 200000006)]
     cases = [(rows + [rows[1]], "ligne 7 : SIREN « 200000002 » présent deux fois."),
