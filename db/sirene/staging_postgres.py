@@ -70,11 +70,14 @@ class PostgresStaging(Staging):
         return before.fetchone()[0]
 
     def digits(self, expression, count):
-        return f"({expression} ~ '^[0-9]{{{count}}}$')"
+        # ltrim by a set of characters: a third of the time of the regular expression ^[0-9]{n}$
+        return f"(length({expression}) = {count} AND ltrim({expression}, '0123456789') = '')"
 
     def value(self, expression, field):
-        value = f"NULLIF(NULLIF(trim({expression}), ''), '[ND]')"
-        return f"left({value}, {field.max_length})" if getattr(field, "max_length", None) else value
+        value = f"NULLIF(NULLIF({expression}, ''), '[ND]')"  # identifiers and states come trimmed
+        # An explicit cast to varchar(n) cuts the text to n characters, as left() did, in the one
+        # conversion that the column's type asks anyway
+        return f"{value}::varchar({field.max_length})" if getattr(field, "max_length", None) else value
 
     def switch(self, stocks, progress):
         kinds = self.kinds(stocks)
@@ -87,8 +90,10 @@ class PostgresStaging(Staging):
             for kind in kinds:
                 live, fresh = quoted(kind.table), quoted(kind.table + "__next")
                 database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} "
-                                     f"ON CONFLICT ({quoted(kind.key)}) DO NOTHING")
+                key = quoted(kind.key)  # an anti-join: a re-import probed the key a million times
+                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE NOT EXISTS "
+                                     f"(SELECT FROM {fresh} AS known WHERE known.{key} = {live}.{key}) "
+                                     f"ON CONFLICT ({key}) DO NOTHING")
                 # Statistics for the columns queries look rows up by (a full ANALYZE of the 54 text
                 # columns costs as much as building the primary key).
                 looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))

@@ -90,7 +90,9 @@ class SqliteStaging(Staging):
         return rowref - 1  # rows get rowids 1, 2, … in the order of the file
 
     def digits(self, expression, count):
-        return f"(length({expression}) = {count} AND {expression} NOT GLOB '*[^0-9]*')"
+        # ltrim by a set of characters, not GLOB '*[^0-9]*', whose bracket is parsed again at every
+        # character of every row
+        return f"(length({expression}) = {count} AND ltrim({expression}, '0123456789') = '')"
 
     def value(self, expression, field):
         return f"CASE WHEN {expression} IN ('', '[ND]') THEN NULL ELSE {expression} END"

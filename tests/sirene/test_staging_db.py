@@ -94,6 +94,21 @@ def test_an_interrupted_switch_leaves_the_directory_and_no_table_behind(director
         assert not os.path.exists(f"{database.obj.database}-sirene-staging")
 
 
+def test_a_bad_line_is_named_whichever_batch_it_falls_in(directory_restored, tmp_path, monkeypatch):
+    """On SQLite rows are staged by batches (here of 2): the line is named whichever batch holds it,
+    be it a rule broken or a key given twice across batches."""
+    monkeypatch.setattr(staging_sqlite, "LOAD_ROWS", 2)
+    rows = [[f"{n:09d}", "O", f"SOCIETE {n}", "A", "", "", "", ""] for n in range(200000001, 200000006)]
+    cases = [(rows + [rows[1]], "ligne 7 : SIREN « 200000002 » présent deux fois."),
+             (rows[:3] + [["20000000X", "O", "", "A", "", "", "", ""]] + rows[3:],
+              "ligne 5 : SIREN « 20000000X » invalide (9 chiffres attendus).")]
+    for content, message in cases:
+        with pytest.raises(SireneImportError) as refused:
+            import_files([_units(tmp_path, content)])
+        assert str(refused.value) == f"StockUniteLegale_utf8.csv, {message}"
+        assert find_unit("200000001") is None and DirectoryUnit.select().count() == 87
+
+
 def test_switched_tables_keep_the_schema_the_rows_and_what_a_file_lacks(directory_restored, tmp_path):
     DirectoryUnit.update(sigle="DN").where(DirectoryUnit.siren == "552032534").execute()
     for _ in range(2):  # twice: on SQLite the indexes' names alternate
