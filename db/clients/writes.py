@@ -227,6 +227,7 @@ def recount_declarations(company_ids):
     """Recount the establishments of companies (ids, or a query of ids) with each of their declarations
     selected: after a change of the declarations chosen or of the establishments."""
     counts.recount(COMPANY_DECLARATION_ESTABLISHMENTS, CompanyDeclaration.company.in_(company_ids))
+    cell_holders.recount_companies(company_ids)  # the Couverture's gaps per company
 
 
 def delete_habilitations(condition):

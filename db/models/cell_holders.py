@@ -7,12 +7,13 @@ takes away at read time the few that do not count now (not started, ended, holde
 (db/counts.py) by every write of habilitations in its transaction: Valider from its journal lines
 (line_deltas), db/clients/writes.delete_habilitations from the rows it deletes (row_deltas), and every
 insertion of EstablishmentDeclaration rows recounts them (recount_cells)."""
-from peewee import Case, fn
+from peewee import Case, Select, Value, fn
 
 from db import counts
 from db.counts import Counter
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
+from db.models.coverage_gaps import GAPS
 from db.models.portfolio import Establishment, EstablishmentDeclaration, Habilitation
 from db.models.records import HabilitationChange
 
@@ -59,8 +60,36 @@ def row_deltas(condition):
 
 
 def add_deltas(deltas):
-    """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction."""
+    """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction;
+    the companies' gaps (db/models/coverage_gaps.py) first take the cells moving between classes."""
+    for right in GAPS:
+        _move_gaps(deltas, right)
     counts.add_joined(deltas, KEYS, (CELL_DECLARERS, CELL_PAYERS))
+
+
+def _move_gaps(deltas, right):
+    """Each changed cell of an active establishment leaves its class (0 or 1 holder) and enters its new
+    one: -1 / +1 per company × declaration × holders, summed, in one upsert (the deltas read once, as a
+    materialised CTE). Rows left at 0 stay (at most two per company × declaration): they count nothing."""
+    model, counter, stored = GAPS[right]
+    delta = deltas.cte("cell_delta", materialized=True)
+    change = getattr(delta.c, stored.column_name)
+
+    def moved(holders, sign):
+        return (ED.select(Establishment.company.alias("company_id"), ED.declaration.alias("declaration_id"),
+                          holders.alias("holders"), Value(sign).alias("n"))
+                .join(delta, on=(ED.establishment == delta.c.establishment_id)
+                      & (ED.declaration == delta.c.declaration_id))
+                .switch(ED).join(Establishment, on=(ED.establishment == Establishment.id))
+                .where((change != 0) & (holders <= 1) & Establishment.is_active))
+
+    moves = (moved(stored, -1) + moved(stored + change, 1)).alias("moves")
+    summed = (Select([moves], [moves.c.company_id, moves.c.declaration_id, moves.c.holders,
+                               fn.SUM(moves.c.n)])
+              .where(moves.c.holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
+              .group_by(moves.c.company_id, moves.c.declaration_id, moves.c.holders)
+              .having(fn.SUM(moves.c.n) != 0).with_cte(delta))
+    counts.add_to_tally(counter, summed, None)
 
 
 def recount_cells(where):
@@ -68,3 +97,14 @@ def recount_cells(where):
     since habilitations may already exist on a cell whose declaration was deselected then selected."""
     counts.recount(CELL_DECLARERS, where)
     counts.recount(CELL_PAYERS, where)
+    if where is None:
+        return recount_companies(None)
+    recount_companies(Establishment.select(Establishment.company).distinct()
+                      .where(Establishment.id.in_(ED.select(ED.establishment).where(where))))
+
+
+def recount_companies(company_ids):
+    """Recount the Couverture's gaps of the companies (ids, or a query of ids; None: every company)
+    after their cells or their establishments changed (inserted, deleted, closed or reopened)."""
+    for model, counter, _ in GAPS.values():
+        counts.recount(counter, model.company.in_(company_ids) if company_ids is not None else None)
