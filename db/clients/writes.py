@@ -138,7 +138,9 @@ def register_company(firm_id, portfolio_id, unit, establishments=None):
 
 def move_company(company, portfolio_id):
     """Put the company (and so its establishments) in another portfolio of its firm."""
+    cell_holders.shift_portfolio_gaps([company.id], -1)  # the Couverture's sums follow the company
     Company.update(portfolio=portfolio_id).where(Company.id == company.id).execute()
+    cell_holders.shift_portfolio_gaps([company.id], 1)
     establishments = Establishment.select().where(Establishment.company == company.id).count()
     source, company.portfolio_id = company.portfolio_id, portfolio_id
     counts.add(PORTFOLIO_COMPANIES, {source: -1, portfolio_id: 1})

@@ -11,7 +11,7 @@ The cost follows the page, not the portfolio (240,000 cells nobody may Déclarer
 A last statement names the only holder of the page's cells covered once."""
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, Select, fn
 
 from db import clock
 from db.access import firm_row, require_admin
@@ -74,12 +74,13 @@ def _not_counting(right, now, firm_id):
     H = Habilitation
     ticked, start = (H.pay, H.pay_active_from) if right == "payer" else (H.declare, H.active_from)
     inactive = User.select(User.id).where((User.firm == firm_id) & ~User.is_active)
-    ids = (H.select(H.id).where(ticked & (start > now))
-           | H.select(H.id).where(ticked & (H.active_until <= now))
-           | H.select(H.id).where(ticked & H.user.in_(inactive)))
-    return (H.select(H.establishment.alias("establishment_id"), H.declaration.alias("declaration_id"),
-                     fn.COUNT(H.id).alias("n"))
-            .where(H.id.in_(ids)).group_by(H.establishment, H.declaration).alias("fix"))
+    rows = [H.select(H.id, H.establishment, H.declaration).where(ticked & condition)
+            for condition in (start > now, H.active_until <= now, H.user.in_(inactive))]
+    # UNION of the rows themselves (a right both ended and of a deactivated person counts once), not
+    # `id IN (…)`, which PostgreSQL joins to the whole habilitation table by a sequential scan
+    found = (rows[0] | rows[1] | rows[2]).alias("not_counting")
+    cell = (found.c.establishment_id, found.c.declaration_id)
+    return Select([found], [*cell, fn.COUNT(found.c.id).alias("n")]).group_by(*cell).alias("fix")
 
 
 def _fixes(portfolio, right, now):
@@ -112,15 +113,14 @@ def _correct(by_class, stored, true):
 
 
 def _totals(portfolio, right, fixes):
-    """[cells held by nobody, cells held by one person] over the portfolio: one sum over its
-    companies' gaps (a few rows per company), corrected by the fixes."""
-    model = GAPS[right][0]
+    """[cells held by nobody, cells held by one person] over the portfolio: its maintained sums (a row
+    per declaration), corrected by the fixes."""
+    sums = GAPS[right][3]
     totals = [0, 0]
-    for holders, cells in (model.select(model.holders, fn.SUM(model.cells))
-                           .join(Company, on=(model.company == Company.id))
-                           .switch(model).join(Declaration, on=(model.declaration == Declaration.id))
-                           .where((Company.portfolio == portfolio.id) & _shown(right))
-                           .group_by(model.holders).tuples()):
+    for holders, cells in (sums.select(sums.holders, fn.SUM(sums.cells))
+                           .join(Declaration, on=(sums.declaration == Declaration.id))
+                           .where((sums.portfolio == portfolio.id) & _shown(right))
+                           .group_by(sums.holders).tuples()):
         totals[holders] += int(cells or 0)
     for _, _, _, stored, true in fixes:
         _correct(totals, stored, true)

@@ -13,8 +13,8 @@ from db import counts
 from db.counts import Counter
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
-from db.models.coverage_gaps import GAPS
-from db.models.portfolio import Establishment, EstablishmentDeclaration, Habilitation
+from db.models.coverage_gaps import GAPS, cell_gaps
+from db.models.portfolio import Company, Establishment, EstablishmentDeclaration, Habilitation
 from db.models.records import HabilitationChange
 
 ED = EstablishmentDeclaration
@@ -69,27 +69,31 @@ def add_deltas(deltas):
 
 def _move_gaps(deltas, right):
     """Each changed cell of an active establishment leaves its class (0 or 1 holder) and enters its new
-    one: -1 / +1 per company × declaration × holders, summed, in one upsert (the deltas read once, as a
-    materialised CTE). Rows left at 0 stay (at most two per company × declaration): they count nothing."""
-    model, counter, stored = GAPS[right]
+    one: -1 / +1 per company (then per portfolio) × declaration × holders, summed, in one upsert each
+    (the deltas read once per upsert, as a materialised CTE). Rows left at 0 stay (at most two per
+    company × declaration): they count nothing."""
+    _, by_company, stored, _, by_portfolio = GAPS[right]
     delta = deltas.cte("cell_delta", materialized=True)
     change = getattr(delta.c, stored.column_name)
 
     def moved(holders, sign):
-        return (ED.select(Establishment.company.alias("company_id"), ED.declaration.alias("declaration_id"),
-                          holders.alias("holders"), Value(sign).alias("n"))
+        return (ED.select(Company.id.alias("company_id"), Company.portfolio.alias("portfolio_id"),
+                          ED.declaration.alias("declaration_id"), holders.alias("holders"),
+                          Value(sign).alias("n"))
                 .join(delta, on=(ED.establishment == delta.c.establishment_id)
                       & (ED.declaration == delta.c.declaration_id))
                 .switch(ED).join(Establishment, on=(ED.establishment == Establishment.id))
+                .join(Company, on=(Establishment.company == Company.id))
                 .where((change != 0) & (holders <= 1) & Establishment.is_active))
 
-    moves = (moved(stored, -1) + moved(stored + change, 1)).alias("moves")
-    summed = (Select([moves], [moves.c.company_id, moves.c.declaration_id, moves.c.holders,
-                               fn.SUM(moves.c.n)])
-              .where(moves.c.holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
-              .group_by(moves.c.company_id, moves.c.declaration_id, moves.c.holders)
-              .having(fn.SUM(moves.c.n) != 0).with_cte(delta))
-    counts.add_to_tally(counter, summed, None)
+    for counter, owner in ((by_company, "company_id"), (by_portfolio, "portfolio_id")):
+        moves = (moved(stored, -1) + moved(stored + change, 1)).alias("moves")
+        key = getattr(moves.c, owner)
+        summed = (Select([moves], [key, moves.c.declaration_id, moves.c.holders, fn.SUM(moves.c.n)])
+                  .where(moves.c.holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
+                  .group_by(key, moves.c.declaration_id, moves.c.holders)
+                  .having(fn.SUM(moves.c.n) != 0).with_cte(delta))
+        counts.add_to_tally(counter, summed, None)
 
 
 def recount_cells(where):
@@ -104,7 +108,37 @@ def recount_cells(where):
 
 
 def recount_companies(company_ids):
-    """Recount the Couverture's gaps of the companies (ids, or a query of ids; None: every company)
-    after their cells or their establishments changed (inserted, deleted, closed or reopened)."""
-    for model, counter, _ in GAPS.values():
-        counts.recount(counter, model.company.in_(company_ids) if company_ids is not None else None)
+    """Bring the Couverture's gaps of the companies (ids, or a query of ids; None: every company) to
+    their truth after their cells or establishments changed (inserted, deleted, closed or reopened),
+    and their portfolios' sums with them: the difference (truth less what is stored) is added, one
+    upsert per table, so that a Valider committing meanwhile keeps its own moves."""
+    for model, counter, stored, _, sums_counter in GAPS.values():
+        if company_ids is None:
+            counts.recount(counter)
+            counts.recount(sums_counter)
+            continue
+        truth = cell_gaps(stored).where(Establishment.company.in_(company_ids))
+        kept = (model.select(model.company, model.declaration, model.holders, model.cells * -1)
+                .where(model.company.in_(company_ids) & (model.cells != 0)))
+        change = (truth + kept).alias("change")
+        company, declaration, holders, n = (getattr(change.c, c) for c in (
+            "company_id", "declaration_id", stored.column_name, "count"))
+        per_portfolio = (Select([change], [Company.portfolio, declaration, holders, fn.SUM(n)])
+                         .join(Company, on=(company == Company.id))
+                         .where(holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
+                         .group_by(Company.portfolio, declaration, holders).having(fn.SUM(n) != 0))
+        counts.add_to_tally(sums_counter, per_portfolio, None)
+        counts.add_to_tally(counter, Select([change], [company, declaration, holders, fn.SUM(n)])
+                            .where(holders >= 0)
+                            .group_by(company, declaration, holders).having(fn.SUM(n) != 0), None)
+
+
+def shift_portfolio_gaps(company_ids, sign):
+    """Take the companies' gaps out of their portfolios' sums (sign -1) or put them in (+1), both
+    rights: around their move to another portfolio."""
+    for model, _, _, _, sums_counter in GAPS.values():
+        owned = (model.select(Company.portfolio, model.declaration, model.holders, fn.SUM(model.cells) * sign)
+                 .join(Company, on=(model.company == Company.id))
+                 .where(model.company.in_(company_ids) & (model.cells != 0))
+                 .group_by(Company.portfolio, model.declaration, model.holders))
+        counts.add_to_tally(sums_counter, owned, None)

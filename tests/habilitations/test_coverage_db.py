@@ -103,3 +103,19 @@ def test_pages_run_across_companies_in_their_order_with_todays_corrections(t):
     assert [(g.siret, g.holder) for g in once.gaps] == [(acme[0].siret, "DURAND Paul"),
                                                           (acme[1].siret, "DURAND Paul")]
     assert coverage.coverage(t.admin, t.big.id, page=9).page == 3  # past the last page: the last one
+
+
+def test_a_company_moved_carries_its_gaps_to_the_other_portfolio(t):
+    """The totals come from maintained sums per portfolio: a transfer moves the company's gaps with it,
+    and every count stays equal to its truth (db check-counts)."""
+    from db import counts
+    acme = establishments(t.acme)
+    grant(t.paul, acme[:1], "DSN", at=NOW - 2 * DAY)
+    before = coverage.coverage(t.admin, t.big.id)
+    small = coverage.coverage(t.admin, t.small.id)
+    companies.transfer_company(t.admin, t.acme.id, t.small.id)  # PETITS: DSN only, Paul keeps it
+    after = coverage.coverage(t.admin, t.big.id)
+    assert (before.uncovered, before.single, after.uncovered, after.single) == (9, 1, 4, 0)
+    moved = coverage.coverage(t.admin, t.small.id)
+    assert moved.uncovered > small.uncovered and "ACME" in {g.company for g in moved.gaps}
+    assert counts.check() == {}
