@@ -15,6 +15,7 @@ from peewee import JOIN, Select, fn
 
 from db import clock
 from db.access import firm_row, require_admin
+from db.database import database
 from db.errors import NotFound
 from db.models import (
     Company,
@@ -68,35 +69,38 @@ def usable_right(right, now):
     return held & (H.active_until.is_null() | (H.active_until > now))
 
 
-def _not_counting(right, now, firm_id):
-    """SQL: per cell, the habilitations its maintained count takes although they give no right now
-    (not started, ended, holder deactivated): few rows, each set found by its index."""
+def _not_counting(right, now, portfolio):
+    """SQL: per cell of the portfolio (its company too), the habilitations its maintained count takes
+    although they give no right now (not started, ended, holder deactivated), each set found by its
+    index then its establishment: the cost follows those rights, whatever the size of the companies."""
     H = Habilitation
     ticked, start = (H.pay, H.pay_active_from) if right == "payer" else (H.declare, H.active_from)
-    inactive = User.select(User.id).where((User.firm == firm_id) & ~User.is_active)
-    rows = [H.select(H.id, H.establishment, H.declaration).where(ticked & condition)
+    inactive = User.select(User.id).where((User.firm == portfolio.firm_id) & ~User.is_active)
+    rows = [H.select(H.id, H.establishment, H.declaration, Establishment.company)
+            .join(Establishment, on=(H.establishment == Establishment.id))
+            .join(Company, on=(Establishment.company == Company.id))
+            .where(ticked & condition & (Company.portfolio == portfolio.id) & Establishment.is_active)
             for condition in (start > now, H.active_until <= now, H.user.in_(inactive))]
     # UNION of the rows themselves (a right both ended and of a deactivated person counts once), not
     # `id IN (…)`, which PostgreSQL joins to the whole habilitation table by a sequential scan
     found = (rows[0] | rows[1] | rows[2]).alias("not_counting")
-    cell = (found.c.establishment_id, found.c.declaration_id)
+    cell = (found.c.company_id, found.c.establishment_id, found.c.declaration_id)
     return Select([found], [*cell, fn.COUNT(found.c.id).alias("n")]).group_by(*cell).alias("fix")
 
 
 def _fixes(portfolio, right, now):
     """The portfolio's cells whose maintained count takes habilitations giving no right now: (company,
-    establishment, declaration, stored count, true count), found through the few such rights."""
+    establishment, declaration, stored count, true count), read from those rights."""
     ED = EstablishmentDeclaration
     stored = ED.payers if right == "payer" else ED.declarers
-    fix = _not_counting(right, now, portfolio.firm_id)
-    query = (ED.select(Establishment.company, ED.establishment, ED.declaration, stored, stored - fix.c.n)
-             .join(fix, on=(fix.c.establishment_id == ED.establishment)
+    fix = _not_counting(right, now, portfolio)
+    query = (Select([fix], [fix.c.company_id, fix.c.establishment_id, fix.c.declaration_id, stored,
+                            stored - fix.c.n])
+             .join(ED, on=(fix.c.establishment_id == ED.establishment)
                    & (fix.c.declaration_id == ED.declaration))
-             .switch(ED).join(Establishment, on=(ED.establishment == Establishment.id))
-             .join(Company, on=(Establishment.company == Company.id))
-             .switch(ED).join(Declaration, on=(ED.declaration == Declaration.id))
-             .where((Company.portfolio == portfolio.id) & Establishment.is_active & _shown(right)))
-    return list(query.tuples())
+             .join(Declaration, on=(fix.c.declaration_id == Declaration.id))
+             .where(_shown(right)))
+    return list(database.execute(query).fetchall())
 
 
 def _shown(right):
@@ -128,33 +132,33 @@ def _totals(portfolio, right, fixes):
 
 
 def _leading(portfolio, right, fixes, kind, lines):
-    """[(company, nobody, one)] of the first companies in the page's order that hold `lines` lines of
-    the kind: the companies read in their index's order, each with its gaps summed, and no further."""
+    """[(company, lines of the kind)] of the first companies in the page's order that hold `lines`
+    lines: the companies read in their index's order, by batches, each with its gaps summed (one
+    subquery per company read), corrected by the fixes; no further."""
     g = GAPS[right][0].alias("g")
-
-    def held(holders):
-        return fn.COALESCE(g.select(fn.SUM(g.cells)).join(Declaration, on=(g.declaration == Declaration.id))
-                           .where((g.company == Company.id) & (g.holders == holders) & _shown(right)), 0)
-
-    per = (Company.select(Company.id, Company.name, held(0).alias("nobody"), held(1).alias("one"))
-           .where(Company.portfolio == portfolio.id)).alias("per")
-    wanted = {"": per.c.nobody + per.c.one, "aucun": per.c.nobody, "une": per.c.one}[kind]
-    fixed = sorted({company for company, *_ in fixes})
-    rows = (Company.select(per.c.id, per.c.nobody, per.c.one).from_(per)
-            .where((wanted > 0) | per.c.id.in_(fixed))
-            .order_by(per.c.name, per.c.id).limit(lines + len(fixed)))
-    found = {company: [int(nobody), int(one)] for company, nobody, one in rows.tuples()}
+    classes = {"": (0, 1), "aucun": (0,), "une": (1,)}[kind]
+    wanted = fn.COALESCE(g.select(fn.SUM(g.cells)).join(Declaration, on=(g.declaration == Declaration.id))
+                         .where((g.company == Company.id) & g.holders.in_(classes) & _shown(right)), 0)
+    change = {}
     for company, _, _, stored, true in fixes:
-        if company in found:
-            _correct(found[company], stored, true)
-    return [(company, *by_class) for company, by_class in found.items()]
+        change[company] = change.get(company, 0) + (true in classes) - (stored in classes)
+    query = (Company.select(Company.id, wanted).where(Company.portfolio == portfolio.id)
+             .order_by(Company.name, Company.id))
+    found, seen, batch = [], 0, max(PER_PAGE, lines // 10)
+    while seen < lines:
+        rows = list(query.offset(len(found)).limit(batch).tuples())
+        found += [(company, int(n) + change.get(company, 0)) for company, n in rows]
+        seen = sum(n for _, n in found)
+        if len(rows) < batch:
+            break
+    return found
 
 
-def _cells(companies, right, now, firm_id):
+def _cells(companies, right, now, portfolio):
     """The cells of the given companies with each one's true count of holders, in the page's order."""
     ED = EstablishmentDeclaration
     stored = ED.payers if right == "payer" else ED.declarers
-    fix = _not_counting(right, now, firm_id)
+    fix = _not_counting(right, now, portfolio)
     on_fix = (fix.c.establishment_id == ED.establishment) & (fix.c.declaration_id == ED.declaration)
     holders = stored - fn.COALESCE(fix.c.n, 0)
     query = (ED.select(Company.id, Company.name, Establishment.id, Establishment.siret, Establishment.name,
@@ -190,24 +194,23 @@ def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
     pages = max(1, -(-shown // PER_PAGE))
     page = min(max(1, page), pages)  # past the last page: show the last one
     companies = _leading(portfolio, right, fixes, kind, page * PER_PAGE)
-    gaps = [Gap(*row) for row in _page(companies, kind, page, right, now, portfolio.firm_id)]
+    gaps = [Gap(*row) for row in _page(companies, kind, page, right, now, portfolio)]
     _name_holders(gaps, right, now, active_people)
     return Coverage(portfolios, portfolio, right, kind, gaps, uncovered, single, page, pages)
 
 
-def _page(companies, kind, page, right, now, firm_id):
+def _page(companies, kind, page, right, now, portfolio):
     """The page's cells: the companies its 50 lines fall in, found from their counts, then only their
     cells read, in order, from the first line of the page."""
     first, seen, chosen, skip = (page - 1) * PER_PAGE, 0, [], 0
-    for company, nobody, one in companies:
-        wanted = {"": nobody + one, "aucun": nobody, "une": one}[kind]
+    for company, wanted in companies:
         if wanted and seen + wanted > first and seen < first + PER_PAGE:
             skip = skip if chosen else first - seen
             chosen.append(company)
         seen += wanted
     if not chosen:
         return []
-    query, holders = _cells(chosen, right, now, firm_id)
+    query, holders = _cells(chosen, right, now, portfolio)
     kept = {"": holders <= 1, "aucun": holders == 0, "une": holders == 1}[kind]
     return list(query.where(kept).limit(PER_PAGE).offset(skip).tuples())
 
