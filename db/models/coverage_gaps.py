@@ -22,48 +22,44 @@ from db.models.catalogue import Declaration
 from db.models.portfolio import Company, Establishment, EstablishmentDeclaration, Portfolio
 
 
-class DeclareGaps(BaseModel):
+class _CompanyGaps(BaseModel):  # the shape of the two tables below, each right its own table
     company = ForeignKeyField(Company, on_delete="CASCADE", index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     holders = IntegerField()  # 0 or 1
     cells = IntegerField(default=0)
 
     class Meta:
-        table_name = "coverage_gap_declare"
         indexes = ((("company", "declaration", "holders"), True),)
 
 
-class PayGaps(BaseModel):
-    company = ForeignKeyField(Company, on_delete="CASCADE", index=False)
-    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
-    holders = IntegerField()  # 0 or 1 (every declaration; the page keeps those with Payer)
-    cells = IntegerField(default=0)
+class DeclareGaps(_CompanyGaps):
+    class Meta:
+        table_name = "coverage_gap_declare"
 
+
+class PayGaps(_CompanyGaps):  # every declaration: the page keeps those with Payer
     class Meta:
         table_name = "coverage_gap_pay"
-        indexes = ((("company", "declaration", "holders"), True),)
 
 
-class PortfolioDeclareGaps(BaseModel):
+class _PortfolioGaps(BaseModel):
     portfolio = ForeignKeyField(Portfolio, on_delete="CASCADE", index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
     holders = IntegerField()
     cells = IntegerField(default=0)
 
+    class Meta:
+        indexes = ((("portfolio", "declaration", "holders"), True),)
+
+
+class PortfolioDeclareGaps(_PortfolioGaps):
     class Meta:
         table_name = "coverage_portfolio_gap_declare"
-        indexes = ((("portfolio", "declaration", "holders"), True),)
 
 
-class PortfolioPayGaps(BaseModel):
-    portfolio = ForeignKeyField(Portfolio, on_delete="CASCADE", index=False)
-    declaration = ForeignKeyField(Declaration, on_delete="CASCADE")
-    holders = IntegerField()
-    cells = IntegerField(default=0)
-
+class PortfolioPayGaps(_PortfolioGaps):
     class Meta:
         table_name = "coverage_portfolio_gap_pay"
-        indexes = ((("portfolio", "declaration", "holders"), True),)
 
 
 def cell_gaps(stored):
