@@ -11,16 +11,37 @@ The machine is shared: read the ratios with the load average printed at the star
 
     .venv/bin/python -m bench.bench_rights                              # SQLite, temporary file
     .venv/bin/python -m bench.bench_rights --database postgresql://…    # an empty PostgreSQL database
+    … --database URL --reuse --runs 5     # the dataset a previous run built there, 5 rounds per page
 """
+import time
+
 from bench.bench_scale_grid import alternate, hello_client, load
-from bench.scale_data import build_from_arguments, scale_client
-from bench.scale_habilitations import build_habilitation_scale
+from bench.common import database_url, parser
+from bench.scale_data import prepare_database, scale_client
+from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
+from db.accounts import passwords
+from db.database import database
 from tests.factories.queries import count_queries
 
 
+def _dataset():
+    arguments = parser(__doc__)
+    for name, default in (("companies", 5000), ("establishments", 60000), ("declarants", 200), ("runs", 7)):
+        arguments.add_argument(f"--{name}", type=int, default=default)
+    arguments.add_argument("--reuse", action="store_true", help="keep the dataset built in --database")
+    args = arguments.parse_args()
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    started = time.perf_counter()
+    scale = (args.reuse and args.database and find_habilitation_scale()
+             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
+    database.close()
+    return url, scale, time.perf_counter() - started, args.runs
+
+
 def main():
-    url, scale, seconds = build_from_arguments(__doc__, build_habilitation_scale, companies=5000,
-                                               establishments=60000, declarants=200)
+    url, scale, seconds, runs = _dataset()
     print(f"Jeu de données : {scale.summary} ({seconds:.1f} s de construction) ; {load()}")
     _, client = scale_client(url, scale.firm)
     hello = hello_client()
@@ -44,7 +65,7 @@ def main():
         assert response.status_code == 200, (path, response.status_code)
         with count_queries() as statements:
             get()
-        alternate(f"{label} ({statements()} requêtes)", "< 100 ms", get, hello_get)
+        alternate(f"{label} ({statements()} requêtes)", "< 100 ms", get, hello_get, runs)
     print(f"\n{load()}")
 
 

@@ -21,6 +21,7 @@ from db.clients.writes import (
     directory_town,
     forget_removed,
     inherit_company_declarations,
+    recount_declarations,
     unregister_establishments,
 )
 from db.database import database
@@ -173,3 +174,4 @@ def _copy_directory_fields(company):
         town=from_directory(directory_town()),
         is_active=from_directory(directory_is_active()),
     ).where((Establishment.company == company.id) & in_directory).execute()
+    recount_declarations([company.id])  # closed or reopened establishments leave or join the counts

@@ -138,7 +138,9 @@ def register_company(firm_id, portfolio_id, unit, establishments=None):
 
 def move_company(company, portfolio_id):
     """Put the company (and so its establishments) in another portfolio of its firm."""
+    cell_holders.shift_portfolio_gaps([company.id], -1)  # the Couverture's sums follow the company
     Company.update(portfolio=portfolio_id).where(Company.id == company.id).execute()
+    cell_holders.shift_portfolio_gaps([company.id], 1)
     establishments = Establishment.select().where(Establishment.company == company.id).count()
     source, company.portfolio_id = company.portfolio_id, portfolio_id
     counts.add(PORTFOLIO_COMPANIES, {source: -1, portfolio_id: 1})
@@ -227,6 +229,7 @@ def recount_declarations(company_ids):
     """Recount the establishments of companies (ids, or a query of ids) with each of their declarations
     selected: after a change of the declarations chosen or of the establishments."""
     counts.recount(COMPANY_DECLARATION_ESTABLISHMENTS, CompanyDeclaration.company.in_(company_ids))
+    cell_holders.recount_companies(company_ids)  # the Couverture's gaps per company
 
 
 def delete_habilitations(condition):

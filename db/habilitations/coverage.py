@@ -1,20 +1,21 @@
 """Couverture: per portfolio, the establishments × selected declarations that nobody may Déclarer (or
 Payer) today, and those only one person may; each line names the grid's criteria that fix it.
 
-One set-based statement per page, whose cost follows the gaps, not the portfolio: each cell's holders
-are a maintained count (EstablishmentDeclaration.declarers / .payers, db/models/cell_holders.py) that
-takes every habilitation with the box ticked; the cells counted 0 or 1 come from its index, and the
-few habilitations that give no right now (not started, ended, holder deactivated: each set from its
-index) are taken away from their cells' counts. The cells kept (0 or 1) come in the company's and the
-SIRET's order, with both counts over the portfolio as window sums. A second statement names the only
-holder of the page's cells covered once."""
+The cost follows the page, not the portfolio (240,000 cells nobody may Déclarer in a grand one):
+1. the companies' gaps (db/models/coverage_gaps.py: cells held by nobody / one person, maintained per
+   company × declaration) give the totals and each company's share of the lines, in the page's order;
+2. the few habilitations counted there although they give no right now (not started, ended, holder
+   deactivated: each set found by its index) correct their cells' classes, at request time;
+3. only the cells of the companies the page's 50 lines fall in are read, in the company's, the
+   SIRET's and the service's order, each with its true count of holders.
+A last statement names the only holder of the page's cells covered once."""
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, Select, fn
 
 from db import clock
 from db.access import firm_row, require_admin
-from db.database import database, is_postgres
+from db.database import database
 from db.errors import NotFound
 from db.models import (
     Company,
@@ -25,6 +26,7 @@ from db.models import (
     Portfolio,
     User,
 )
+from db.models.coverage_gaps import GAPS
 
 PER_PAGE = 50
 RIGHTS = {"declarer": "Déclarer", "payer": "Payer"}
@@ -69,39 +71,107 @@ def usable_right(right, now):
 
 def _not_counting(right, now, firm_id):
     """SQL: per cell, the habilitations its maintained count takes although they give no right now
-    (not started, ended, holder deactivated): few rows, each set found by its index."""
+    (not started, ended, holder deactivated): each set found by its own index."""
     H = Habilitation
     ticked, start = (H.pay, H.pay_active_from) if right == "payer" else (H.declare, H.active_from)
     inactive = User.select(User.id).where((User.firm == firm_id) & ~User.is_active)
-    ids = (H.select(H.id).where(ticked & (start > now))
-           | H.select(H.id).where(ticked & (H.active_until <= now))
-           | H.select(H.id).where(ticked & H.user.in_(inactive)))
-    return (H.select(H.establishment.alias("establishment_id"), H.declaration.alias("declaration_id"),
-                     fn.COUNT(H.id).alias("n"))
-            .where(H.id.in_(ids)).group_by(H.establishment, H.declaration).alias("fix"))
+    rows = [H.select(H.id, H.establishment, H.declaration).where(ticked & condition)
+            for condition in (start > now, H.active_until <= now, H.user.in_(inactive))]
+    # UNION of the rows themselves (a right both ended and of a deactivated person counts once), not
+    # `id IN (…)`, which PostgreSQL joins to the whole habilitation table by a sequential scan
+    found = (rows[0] | rows[1] | rows[2]).alias("not_counting")
+    cell = (found.c.establishment_id, found.c.declaration_id)
+    return Select([found], [*cell, fn.COUNT(found.c.id).alias("n")]).group_by(*cell).alias("fix")
 
 
-def _cells(portfolio, right, now):
-    """The portfolio's cells that nobody or one person may act on now, and those whose count needs
-    correcting: read from the maintained count's index, not by counting every cell's holders."""
+def _fixes(portfolio, right, now):
+    """The portfolio's cells whose maintained count takes habilitations giving no right now: (company,
+    establishment, declaration, stored count, true count), read from those rights, then their cells."""
+    ED = EstablishmentDeclaration
+    stored = ED.payers if right == "payer" else ED.declarers
+    fix = _not_counting(right, now, portfolio.firm_id)
+    # `+ 0`: no index of the portfolio's side to start from. Both engines (PostgreSQL believes a
+    # company has 14 establishments) would otherwise read every cell of the portfolio's companies
+    # (45,000 for the 9,000-establishment company) instead of the few found from the rights.
+    query = (Select([fix], [Establishment.company, fix.c.establishment_id, fix.c.declaration_id, stored,
+                            stored - fix.c.n])
+             .join(ED, on=(fix.c.establishment_id == ED.establishment)
+                   & (fix.c.declaration_id == ED.declaration))
+             .join(Establishment, on=(ED.establishment == Establishment.id))
+             .join(Company, on=((Establishment.company + 0) == Company.id))
+             .join(Declaration, on=(fix.c.declaration_id == Declaration.id))
+             .where(((Company.portfolio + 0) == portfolio.id) & Establishment.is_active & _shown(right)))
+    return list(database.execute(query).fetchall())
+
+
+def _shown(right):
+    """SQL: the declarations the page shows for the right."""
+    return Declaration.is_active & Declaration.has_payment if right == "payer" else Declaration.is_active
+
+
+def _correct(by_class, stored, true):
+    """A cell counted in class `stored` (0, 1, or more: no class) whose true count of holders is `true`."""
+    if stored <= 1:
+        by_class[stored] -= 1
+    if true <= 1:
+        by_class[true] += 1
+
+
+def _totals(portfolio, right, fixes):
+    """[cells held by nobody, cells held by one person] over the portfolio: its maintained sums (a row
+    per declaration), corrected by the fixes."""
+    sums = GAPS[right][3]
+    totals = [0, 0]
+    for holders, cells in (sums.select(sums.holders, fn.SUM(sums.cells))
+                           .join(Declaration, on=(sums.declaration == Declaration.id))
+                           .where((sums.portfolio == portfolio.id) & _shown(right))
+                           .group_by(sums.holders).tuples()):
+        totals[holders] += int(cells or 0)
+    for _, _, _, stored, true in fixes:
+        _correct(totals, stored, true)
+    return totals
+
+
+def _leading(portfolio, right, fixes, kind, lines):
+    """[(company, lines of the kind)] of the first companies in the page's order that hold `lines`
+    lines: the companies read in their index's order, by batches, each with its gaps summed (one
+    subquery per company read), corrected by the fixes; no further."""
+    g = GAPS[right][0].alias("g")
+    classes = {"": (0, 1), "aucun": (0,), "une": (1,)}[kind]
+    wanted = fn.COALESCE(g.select(fn.SUM(g.cells)).join(Declaration, on=(g.declaration == Declaration.id))
+                         .where((g.company == Company.id) & g.holders.in_(classes) & _shown(right)), 0)
+    change = {}
+    for company, _, _, stored, true in fixes:
+        change[company] = change.get(company, 0) + (true in classes) - (stored in classes)
+    query = (Company.select(Company.id, wanted).where(Company.portfolio == portfolio.id)
+             .order_by(Company.name, Company.id))
+    found, seen, batch = [], 0, max(PER_PAGE, lines // 10)
+    while seen < lines:
+        rows = list(query.offset(len(found)).limit(batch).tuples())
+        found += [(company, int(n) + change.get(company, 0)) for company, n in rows]
+        seen = sum(n for _, n in found)
+        if len(rows) < batch:
+            break
+        batch *= 4  # lines are rare (« Une seule personne »): few statements to reach them
+    return found
+
+
+def _cells(companies, right, now, portfolio):
+    """The cells of the given companies with each one's true count of holders, in the page's order."""
     ED = EstablishmentDeclaration
     stored = ED.payers if right == "payer" else ED.declarers
     fix = _not_counting(right, now, portfolio.firm_id)
     on_fix = (fix.c.establishment_id == ED.establishment) & (fix.c.declaration_id == ED.declaration)
-    candidates = ED.select(ED.id).where(stored <= 1) | ED.select(ED.id).join(fix, on=on_fix)
     holders = stored - fn.COALESCE(fix.c.n, 0)
-    query = (ED.select(Company.id.alias("company_id"), Company.name.alias("company_name"),
-                       Establishment.id.alias("establishment_id"), Establishment.siret.alias("siret"),
-                       Establishment.name.alias("establishment_name"), Declaration.id.alias("declaration_id"),
-                       Declaration.label.alias("declaration_label"), holders.alias("holders"),
-                       Declaration.position.alias("position"))
+    query = (ED.select(Company.id, Company.name, Establishment.id, Establishment.siret, Establishment.name,
+                       Declaration.id, Declaration.label, holders)
              .join(Establishment, on=(ED.establishment == Establishment.id))
              .join(Company, on=(Establishment.company == Company.id))
              .switch(ED).join(Declaration, on=(ED.declaration == Declaration.id))
              .join_from(ED, fix, JOIN.LEFT_OUTER, on=on_fix)
-             .where(ED.id.in_(candidates) & (Company.portfolio == portfolio.id) & Establishment.is_active
-                    & Declaration.is_active))
-    return query.where(Declaration.has_payment) if right == "payer" else query
+             .where(Company.id.in_(companies) & Establishment.is_active & _shown(right))
+             .order_by(Company.name, Company.id, Establishment.siret, Declaration.position, Declaration.id))
+    return query, holders
 
 
 def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
@@ -120,43 +190,31 @@ def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
         return Coverage(portfolios, None, right, kind, [], 0, 0, 1, 1)
     now = clock.now()
     active_people = User.select(User.id).where((User.firm == actor.firm_id) & User.is_active)
-    cells = _cells(portfolio, right, now)
-    page = max(1, page)
-    rows, uncovered, single = _page(cells, kind, page)
+    fixes = _fixes(portfolio, right, now)
+    uncovered, single = _totals(portfolio, right, fixes)
     shown = {"": uncovered + single, "aucun": uncovered, "une": single}[kind]
     pages = max(1, -(-shown // PER_PAGE))
-    if page > pages and shown:  # past the last page: show the last one
-        page = pages
-        rows, _, _ = _page(cells, kind, page)
-    gaps = [Gap(*row) for row in rows]
+    page = min(max(1, page), pages)  # past the last page: show the last one
+    companies = _leading(portfolio, right, fixes, kind, page * PER_PAGE)
+    gaps = [Gap(*row) for row in _page(companies, kind, page, right, now, portfolio)]
     _name_holders(gaps, right, now, active_people)
     return Coverage(portfolios, portfolio, right, kind, gaps, uncovered, single, page, pages)
 
 
-WANTED = {"": "holders <= 1", "aucun": "holders = 0", "une": "holders = 1"}
-
-
-def _page(cells, kind, page):
-    """(rows of the page, cells covered by nobody, cells covered once) in one statement: each cell's
-    count of people is computed once (a materialised CTE, on both engines) and both totals come with
-    the page as window sums over the cells kept."""
-    inner, params = cells.sql()
-    sql = (
-        f"WITH c AS MATERIALIZED ({inner}), "
-        "kept AS (SELECT c.*, SUM(CASE WHEN holders = 0 THEN 1 ELSE 0 END) OVER () AS uncovered, "
-        "SUM(CASE WHEN holders = 1 THEN 1 ELSE 0 END) OVER () AS single FROM c WHERE holders <= 1) "
-        "SELECT company_id, company_name, establishment_id, siret, establishment_name, declaration_id, "
-        f"declaration_label, holders, uncovered, single FROM kept WHERE {WANTED[kind]} "
-        "ORDER BY company_name, company_id, siret, position, declaration_id LIMIT %s OFFSET %s"
-    )
-    sql = sql.replace("%s", "?") if not is_postgres() else sql
-    found = database.execute_sql(sql, [*params, PER_PAGE, (page - 1) * PER_PAGE]).fetchall()
-    if found:
-        return [row[:8] for row in found], int(found[0][8]), int(found[0][9])
-    totals = database.execute_sql(
-        f"WITH c AS MATERIALIZED ({inner}) SELECT SUM(CASE WHEN holders = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN holders = 1 THEN 1 ELSE 0 END) FROM c", params).fetchone()
-    return [], int(totals[0] or 0), int(totals[1] or 0)
+def _page(companies, kind, page, right, now, portfolio):
+    """The page's cells: the companies its 50 lines fall in, found from their counts, then only their
+    cells read, in order, from the first line of the page."""
+    first, seen, chosen, skip = (page - 1) * PER_PAGE, 0, [], 0
+    for company, wanted in companies:
+        if wanted and seen + wanted > first and seen < first + PER_PAGE:
+            skip = skip if chosen else first - seen
+            chosen.append(company)
+        seen += wanted
+    if not chosen:
+        return []
+    query, holders = _cells(chosen, right, now, portfolio)
+    kept = {"": holders <= 1, "aucun": holders == 0, "une": holders == 1}[kind]
+    return list(query.where(kept).limit(PER_PAGE).offset(skip).tuples())
 
 
 def _name_holders(gaps, right, now, active_people):

@@ -109,7 +109,9 @@ def detail(actor, user_id):
                          .join(Company, on=(Establishment.company == Company.id))
                          .join(Portfolio, on=(Company.portfolio == Portfolio.id))
                          .switch(h).join(Declaration, on=(h.declaration == Declaration.id))
-                         .where((h.user == person.id) & (h.active_until <= clock.now())))
+                         # `user + 0`: the ended rights found by their own index, not among the
+                         # person's 300,000 (SQLite took the user's index: 285 ms of 299)
+                         .where(((h.user + 0) == person.id) & (h.active_until <= clock.now())))
     rows = []
     for key in sorted(held):
         declare, pay = (a - b for a, b in zip(held[key], ended.get(key, (0, 0)), strict=True))

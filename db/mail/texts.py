@@ -7,7 +7,8 @@ an error, not a silent hole in a mail. Every template knows `now`, the moment of
 
 The words of the templates get French typography as they are loaded (db/typography.py: narrow no-break
 spaces before « : ; ? ! » and inside « », apostrophes ’), so the files stay easy to edit; the values
-inserted never do (a temporary password or what someone wrote is sent as it is).
+inserted never do (a temporary password or what someone wrote is sent as it is), except text the portal
+wrote in Python, which a template marks with the `french` filter (a notice's text and label).
 """
 import re
 from pathlib import Path
@@ -40,7 +41,8 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,  # the files end with a newline; subjects and bodies do not
 )
-_environment.filters.update(datetime_fr=clock.datetime_fr, siret=lambda s: french_text(format_siret(s)))
+_environment.filters.update(datetime_fr=clock.datetime_fr, siret=lambda s: french_text(format_siret(s)),
+                            french=french_text)
 
 
 def names():

@@ -4,6 +4,16 @@ from db.models.accounts import AccountToken, Firm, LoginAttempt, RecoveryCode, U
 from db.models.box_tally import USER_DECLARATION_BOXES, BoxTally
 from db.models.catalogue import Declaration
 from db.models.cell_holders import CELL_DECLARERS, CELL_PAYERS
+from db.models.coverage_gaps import (
+    DECLARE_GAPS,
+    PAY_GAPS,
+    PORTFOLIO_DECLARE_GAPS,
+    PORTFOLIO_PAY_GAPS,
+    DeclareGaps,
+    PayGaps,
+    PortfolioDeclareGaps,
+    PortfolioPayGaps,
+)
 from db.models.directory import DirectoryEstablishment, DirectoryUnit
 from db.models.firm_space import (
     USER_UNREAD_NOTICES,
@@ -60,6 +70,10 @@ ALL_MODELS = [
     Habilitation,
     RightTally,
     BoxTally,
+    DeclareGaps,
+    PayGaps,
+    PortfolioDeclareGaps,
+    PortfolioPayGaps,
     AuditEvent,
     HabilitationChange,
     OutgoingMail,
@@ -83,4 +97,5 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "USER_UNREAD_NOTICES",
     "COMPANY_ESTABLISHMENTS", "COMPANY_DECLARATION_ESTABLISHMENTS", "USER_DECLARATION_RIGHTS",
     "USER_DECLARATION_BOXES", "CELL_DECLARERS", "CELL_PAYERS",
+    "DECLARE_GAPS", "PAY_GAPS", "PORTFOLIO_DECLARE_GAPS", "PORTFOLIO_PAY_GAPS",
 ]

@@ -7,13 +7,14 @@ takes away at read time the few that do not count now (not started, ended, holde
 (db/counts.py) by every write of habilitations in its transaction: Valider from its journal lines
 (line_deltas), db/clients/writes.delete_habilitations from the rows it deletes (row_deltas), and every
 insertion of EstablishmentDeclaration rows recounts them (recount_cells)."""
-from peewee import Case, fn
+from peewee import Case, Select, Value, fn
 
 from db import counts
 from db.counts import Counter
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
-from db.models.portfolio import Establishment, EstablishmentDeclaration, Habilitation
+from db.models.coverage_gaps import GAPS, cell_gaps
+from db.models.portfolio import Company, Establishment, EstablishmentDeclaration, Habilitation
 from db.models.records import HabilitationChange
 
 ED = EstablishmentDeclaration
@@ -59,8 +60,40 @@ def row_deltas(condition):
 
 
 def add_deltas(deltas):
-    """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction."""
+    """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction;
+    the companies' gaps (db/models/coverage_gaps.py) first take the cells moving between classes."""
+    for right in GAPS:
+        _move_gaps(deltas, right)
     counts.add_joined(deltas, KEYS, (CELL_DECLARERS, CELL_PAYERS))
+
+
+def _move_gaps(deltas, right):
+    """Each changed cell of an active establishment leaves its class (0 or 1 holder) and enters its new
+    one: -1 / +1 per company (then per portfolio) × declaration × holders, summed, in one upsert each
+    (the deltas read once per upsert, as a materialised CTE). Rows left at 0 stay (at most two per
+    company × declaration): they count nothing."""
+    _, by_company, stored, _, by_portfolio = GAPS[right]
+    delta = deltas.cte("cell_delta", materialized=True)
+    change = getattr(delta.c, stored.column_name)
+
+    def moved(holders, sign):
+        return (ED.select(Company.id.alias("company_id"), Company.portfolio.alias("portfolio_id"),
+                          ED.declaration.alias("declaration_id"), holders.alias("holders"),
+                          Value(sign).alias("n"))
+                .join(delta, on=(ED.establishment == delta.c.establishment_id)
+                      & (ED.declaration == delta.c.declaration_id))
+                .switch(ED).join(Establishment, on=(ED.establishment == Establishment.id))
+                .join(Company, on=(Establishment.company == Company.id))
+                .where((change != 0) & (holders <= 1) & Establishment.is_active))
+
+    for counter, owner in ((by_company, "company_id"), (by_portfolio, "portfolio_id")):
+        moves = (moved(stored, -1) + moved(stored + change, 1)).alias("moves")
+        key = getattr(moves.c, owner)
+        summed = (Select([moves], [key, moves.c.declaration_id, moves.c.holders, fn.SUM(moves.c.n)])
+                  .where(moves.c.holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
+                  .group_by(key, moves.c.declaration_id, moves.c.holders)
+                  .having(fn.SUM(moves.c.n) != 0).with_cte(delta))
+        counts.add_to_tally(counter, summed, None)
 
 
 def recount_cells(where):
@@ -68,3 +101,44 @@ def recount_cells(where):
     since habilitations may already exist on a cell whose declaration was deselected then selected."""
     counts.recount(CELL_DECLARERS, where)
     counts.recount(CELL_PAYERS, where)
+    if where is None:
+        return recount_companies(None)
+    recount_companies(Establishment.select(Establishment.company).distinct()
+                      .where(Establishment.id.in_(ED.select(ED.establishment).where(where))))
+
+
+def recount_companies(company_ids):
+    """Bring the Couverture's gaps of the companies (ids, or a query of ids; None: every company) to
+    their truth after their cells or establishments changed (inserted, deleted, closed or reopened),
+    and their portfolios' sums with them: the difference (truth less what is stored) is added, one
+    upsert per table, so that a Valider committing meanwhile keeps its own moves."""
+    for model, counter, stored, _, sums_counter in GAPS.values():
+        if company_ids is None:
+            counts.recount(counter)
+            counts.recount(sums_counter)
+            continue
+        truth = cell_gaps(stored).where(Establishment.company.in_(company_ids))
+        kept = (model.select(model.company, model.declaration, model.holders, model.cells * -1)
+                .where(model.company.in_(company_ids) & (model.cells != 0)))
+        change = (truth + kept).alias("change")
+        company, declaration, holders, n = (getattr(change.c, c) for c in (
+            "company_id", "declaration_id", stored.column_name, "count"))
+        per_portfolio = (Select([change], [Company.portfolio, declaration, holders, fn.SUM(n)])
+                         .join(Company, on=(company == Company.id))
+                         .where(holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
+                         .group_by(Company.portfolio, declaration, holders).having(fn.SUM(n) != 0))
+        counts.add_to_tally(sums_counter, per_portfolio, None)
+        counts.add_to_tally(counter, Select([change], [company, declaration, holders, fn.SUM(n)])
+                            .where(holders >= 0)
+                            .group_by(company, declaration, holders).having(fn.SUM(n) != 0), None)
+
+
+def shift_portfolio_gaps(company_ids, sign):
+    """Take the companies' gaps out of their portfolios' sums (sign -1) or put them in (+1), both
+    rights: around their move to another portfolio."""
+    for model, _, _, _, sums_counter in GAPS.values():
+        owned = (model.select(Company.portfolio, model.declaration, model.holders, fn.SUM(model.cells) * sign)
+                 .join(Company, on=(model.company == Company.id))
+                 .where(model.company.in_(company_ids) & (model.cells != 0))
+                 .group_by(Company.portfolio, model.declaration, model.holders))
+        counts.add_to_tally(sums_counter, owned, None)

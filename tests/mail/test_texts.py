@@ -77,7 +77,8 @@ def every_mail(firm, admin, paul):
 def _noticed(person, firm):
     """A notice of a kind the person chose to receive by mail too."""
     notifications.set_mail_choices(person, ["habilitations_granted"])
-    notifications.notify("habilitations_granted", [person], "MOUTIN Claire vous a accordé 1 habilitation.",
+    notifications.notify("habilitations_granted", [person],  # built in Python: typography in the mail
+                         "MOUTIN Claire vous a accordé 1 habilitation sur « ACME » : l'accès suit.",
                          firm_id=firm.id)
 
 
@@ -120,6 +121,14 @@ def test_what_people_typed_keeps_its_own_spaces_and_apostrophes(people):
     body = OutgoingMail.get().body
     assert "provisoire\u202f:\n\n  l'a : b ?\n" in body  # the template's words only
     assert "Vos identifiants de connexion\u202f:\n  SIRET\u202f: 977\u202f850\u202f965\u202f00020\n" in body
+
+
+def test_a_notice_written_by_the_portal_reaches_the_mail_in_french_typography(people):
+    firm, _, paul = people
+    _noticed(paul, firm)
+    mail = OutgoingMail.get()
+    expected = "sur «\u202fACME\u202f»\u202f: l’accès suit."
+    assert expected in mail.body and expected in mail.subject
 
 
 def test_the_mails_say_when_in_paris_time(people):
