@@ -50,6 +50,8 @@ def _recent(actor, version):
 
 def conflicts(actor, criteria, edits, version):
     """Descriptions of the cells the edits touch that the journal shows changed after version."""
+    if not AuditEvent.select().where((AuditEvent.id > version) & (AuditEvent.firm == actor.firm_id)).exists():
+        return []  # the firm's journal has no event after the page's version: no cell changed since
     recent = _recent(actor, version)
     hit = set()
     if edits.cells:

@@ -136,9 +136,10 @@ class EstablishmentDeclaration(BaseModel):
                                     index=False)
     declaration = ForeignKeyField(Declaration, on_delete="CASCADE", index=False)
     # Maintained counts of the habilitations giving Déclarer / Payer on the cell, whatever their dates
-    # and their holder (db/models/cell_holders.py): the Couverture reads its gaps from these indexes.
-    declarers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])
-    payers = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])
+    # and their holder (db/models/cell_holders.py). Not indexed (migration 0900): every Valider updates
+    # them, and unindexed they stay heap-only updates on PostgreSQL (the table has a fillfactor).
+    declarers = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    payers = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
