@@ -1,6 +1,8 @@
 """How many people hold Déclarer, and Payer, on each establishment × declaration (EstablishmentDeclaration
 .declarers / .payers): the Couverture reads the cells nobody or one person may act on from these counts
-and their indexes, instead of counting the holders of every cell of a 60,000-establishment portfolio.
+(and from their sums per company, db/models/coverage_gaps.py), instead of counting the holders of every
+cell of a 60,000-establishment portfolio. The counts have no index of their own (migration 0900): each
+Valider updates thousands of them, and an indexed column would make each update write every index.
 
 The counts take every habilitation with the box ticked, whatever its dates and its holder; the page
 takes away at read time the few that do not count now (not started, ended, holder deactivated). Kept
