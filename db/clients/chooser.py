@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL, Expression, Value, fn
+from peewee import JOIN, SQL, Case, Expression, Value, fn
 
 from db.clients.companies import get_company
 from db.clients.search import digit_prefix, search_text_sql, siret_digits, words
@@ -77,13 +77,9 @@ class ChooserPage:
 
 def results(company, q, state):
     """The directory rows of the company matching the search and the state filter (a query)."""
+    kept = _kept(q, state)
     query = DE.select().where(DE.siren == company.siren)
-    if state == "actifs":
-        query = query.where(DE.etat.is_null() | (DE.etat != "F"))
-    elif state == "fermes":
-        query = query.where(DE.etat == "F")
-    condition = _matching(q)
-    return query.where(condition) if condition is not None else query
+    return query.where(kept) if kept is not None else query
 
 
 def _matching(term):
@@ -148,23 +144,15 @@ def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), wi
     company = get_company(actor, company_id)
     state = state if state in STATES else DEFAULT_STATE
     chosen, registered = wanted(company, ops) if ops or with_wanted else (None, None)
-    found = results(company, q, state)
-    order = (DE.is_siege.desc(), DE.siret)
-    # The page's SIRETs first (the directory's rows alone, counted by the same scan), then only those
-    # joined to the registered ones.
-    paged = found.select(DE.siret, fn.COUNT(SQL("*")).over()).order_by(*order)
-    found_page = list(paged.paginate(max(1, page_number), PER_PAGE).tuples())
-    total = found_page[0][1] if found_page else found.count()
-    if not found_page and total:  # a page beyond the last: the last one
-        page_number = math.ceil(total / PER_PAGE)
-        found_page = list(paged.paginate(page_number, PER_PAGE).tuples())
+    in_directory, total, siege = _counts(company, q, state)
     page_number = min(max(1, page_number), max(1, math.ceil(total / PER_PAGE)))
-    sirets = [s for s, _ in found_page]
+    sirets = _page_sirets(company, q, state, siege, page_number) if total else []
     columns = (DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat, Establishment.id)
     lines = list(DE.select(*columns)
                  .join(Establishment, JOIN.LEFT_OUTER, on=(Establishment.firm == company.firm_id)
                        & (Establishment.siret == DE.siret) & (Establishment.company == company.id))
-                 .where(DE.siret.in_(sirets)).order_by(*order).tuples()) if sirets else []
+                 .where(DE.siret.in_(sirets)).order_by(DE.is_siege.desc(), DE.siret)
+                 .tuples()) if sirets else []
     ids = [i for *_, i in lines if i]
     counted = dict(Habilitation.select(Habilitation.establishment, fn.COUNT(Habilitation.id))
                    .where(Habilitation.establishment.in_(ids)).group_by(Habilitation.establishment)
@@ -172,13 +160,53 @@ def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), wi
     rows = [Row(s, name, address, bool(siege), etat != "F", i is not None,
                 s in chosen if chosen is not None else i is not None, counted.get(i, 0))
             for s, name, address, siege, etat, i in lines]
-    in_directory = DE.select().where(DE.siren == company.siren).count()
     chooser = ChooserPage(company, q, state, page_number, total, rows, company.establishment_count,
                           in_directory, list(ops), _missing(company, chosen))
     if chosen is not None:
         chooser.added, chooser.removed = sorted(chosen - registered), sorted(registered - chosen)
         chooser.wanted_sirets = sorted(chosen)
     return chooser
+
+
+def _kept(q, state):
+    """The condition on a directory row of the company: in the state filter and matching the search."""
+    condition = _matching(q)
+    if state == "actifs":
+        kept = DE.etat.is_null() | (DE.etat != "F")
+    elif state == "fermes":
+        kept = DE.etat == "F"
+    else:
+        return condition
+    return kept if condition is None else kept & condition
+
+
+def _counts(company, q, state):
+    """(rows of the company in the directory, results of the search, the siège's SIRET when it is one
+    of them), in one read of the company's rows (its siren index): no window count, no sort."""
+    kept = _kept(q, state)
+    hit = Value(1) if kept is None else Case(None, [(kept, 1)], 0)
+    siege = (DE.is_siege == True) if kept is None else (kept & (DE.is_siege == True))  # noqa: E712
+    found = (DE.select(fn.COUNT(SQL("*")), fn.SUM(hit), fn.MAX(Case(None, [(siege, DE.siret)], None)))
+             .where(DE.siren == company.siren).tuples())
+    in_directory, total, siege_siret = found.get()
+    return in_directory, int(total or 0), siege_siret
+
+
+def _page_sirets(company, q, state, siege, page_number):
+    """The SIRETs of a page, the siège first: the other results are read in the order of the directory's
+    key (siret, which begins with the siren), from the page's offset, so the database neither sorts nor
+    counts; only the rows before the page are stepped over."""
+    start = (page_number - 1) * PER_PAGE
+    head = [siege] if siege and start == 0 else []
+    start -= 1 if siege and start else 0
+    others = DE.select(DE.siret).where(digit_prefix(DE.siret, company.siren))
+    kept = _kept(q, state)
+    if kept is not None:
+        others = others.where(kept)
+    if siege:
+        others = others.where(DE.siret != siege)
+    others = others.order_by(DE.siret).limit(PER_PAGE - len(head)).offset(start)
+    return head + [s for (s,) in others.tuples()]
 
 
 def _missing(company, chosen):
