@@ -209,14 +209,17 @@ def _kept(q, state):
 
 def _counts(company, q, state):
     """(rows of the company in the directory, results of the search, the siège's SIRET when it is one
-    of them), in one read of the company's rows (its siren index): no window count, no sort."""
+    of them), in one read of the company's rows (its siren index): no window count, no sort. The
+    search stays in WHERE (in a CASE, SQLite evaluated it at twice the cost); the company's rows are
+    counted from the siren index alone."""
     kept = _kept(q, state)
-    hit = Value(1) if kept is None else Case(None, [(kept, 1)], 0)
-    siege = (DE.is_siege == True) if kept is None else (kept & (DE.is_siege == True))  # noqa: E712
-    found = (DE.select(fn.COUNT(SQL("*")), fn.SUM(hit), fn.MAX(Case(None, [(siege, DE.siret)], None)))
-             .where(DE.siren == company.siren).tuples())
-    in_directory, total, siege_siret = found.get()
-    return in_directory, int(total or 0), siege_siret
+    everyone = DE.alias()
+    in_directory = everyone.select(fn.COUNT(SQL("*"))).where(everyone.siren == company.siren)
+    found = (DE.select(fn.COUNT(SQL("*")), fn.MAX(Case(None, [(DE.is_siege == True, DE.siret)], None)),  # noqa: E712
+                       in_directory)
+             .where((DE.siren == company.siren) if kept is None else (DE.siren == company.siren) & kept))
+    total, siege_siret, count = found.tuples().get()
+    return count, total, siege_siret
 
 
 def _page_sirets(company, q, state, siege, page_number):
