@@ -209,17 +209,21 @@ def _kept(q, state):
 
 def _counts(company, q, state):
     """(rows of the company in the directory, results of the search, the siège's SIRET when it is one
-    of them), in one read of the company's rows (its siren index): no window count, no sort. The
-    search stays in WHERE (in a CASE, SQLite evaluated it at twice the cost); the company's rows are
-    counted from the siren index alone."""
-    kept = _kept(q, state)
-    everyone = DE.alias()
-    in_directory = everyone.select(fn.COUNT(SQL("*"))).where(everyone.siren == company.siren)
-    found = (DE.select(fn.COUNT(SQL("*")), fn.MAX(Case(None, [(DE.is_siege == True, DE.siret)], None)),  # noqa: E712
-                       in_directory)
-             .where((DE.siren == company.siren) if kept is None else (DE.siren == company.siren) & kept))
-    total, siege_siret, count = found.tuples().get()
-    return count, total, siege_siret
+    of them), in one read of the company's rows (its siren index): no window count, no sort. Without
+    a search, the state filter is a CASE over that read; a search stays in WHERE (in a CASE, SQLite
+    evaluated it at twice the cost), the company's rows then counted from the siren index alone."""
+    of_company = DE.siren == company.siren
+    siege = Case(None, [(DE.is_siege == True, DE.siret)], None)  # noqa: E712 (SQL)
+    if _matching(q) is None:
+        kept = _kept("", state)
+        hit, siege = (1, siege) if kept is None else (Case(None, [(kept, 1)], 0), Case(None, [(kept, siege)]))
+        found = DE.select(fn.COUNT(SQL("*")), fn.SUM(hit), fn.MAX(siege)).where(of_company)
+    else:
+        everyone = DE.alias()
+        in_directory = everyone.select(fn.COUNT(SQL("*"))).where(everyone.siren == company.siren)
+        found = DE.select(in_directory, fn.COUNT(SQL("*")), fn.MAX(siege)).where(of_company & _kept(q, state))
+    count, total, siege_siret = found.tuples().get()
+    return count, int(total or 0), siege_siret
 
 
 def _page_sirets(company, q, state, siege, page_number):
