@@ -174,19 +174,16 @@ def page(actor, company_id, q="", state=DEFAULT_STATE, page_number=1, ops=(), wi
     in_directory, total, siege = _counts(company, q, state)
     page_number = min(max(1, page_number), max(1, math.ceil(total / PER_PAGE)))
     sirets = _page_sirets(company, q, state, siege, page_number) if total else []
-    columns = (DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat, Establishment.id)
-    lines = list(DE.select(*columns)
-                 .join(Establishment, JOIN.LEFT_OUTER, on=(Establishment.firm == company.firm_id)
-                       & (Establishment.siret == DE.siret) & (Establishment.company == company.id))
-                 .where(DE.siret.in_(sirets)).order_by(DE.is_siege.desc(), DE.siret)
-                 .tuples()) if sirets else []
-    ids = [i for *_, i in lines if i]
-    counted = dict(Habilitation.select(Habilitation.establishment, fn.COUNT(SQL("*")))  # index only
-                   .where(Habilitation.establishment.in_(ids)).group_by(Habilitation.establishment)
-                   .tuples()) if ids else {}
+    # each line's habilitations counted from the habilitation index alone, in the same statement
+    held = (Habilitation.select(fn.COUNT(SQL("*"))).where(Habilitation.establishment == Establishment.id))
+    columns = (DE.siret, directory_name(), directory_address(), DE.is_siege, DE.etat, Establishment.id, held)
+    lines = (DE.select(*columns)
+             .join(Establishment, JOIN.LEFT_OUTER, on=(Establishment.firm == company.firm_id)
+                   & (Establishment.siret == DE.siret) & (Establishment.company == company.id))
+             .where(DE.siret.in_(sirets)).order_by(DE.is_siege.desc(), DE.siret).tuples()) if sirets else ()
     rows = [Row(s, name, address, bool(siege), etat != "F", i is not None,
-                s in chosen if chosen is not None else i is not None, counted.get(i, 0))
-            for s, name, address, siege, etat, i in lines]
+                s in chosen if chosen is not None else i is not None, count or 0)
+            for s, name, address, siege, etat, i, count in lines]
     chooser = ChooserPage(company, q, state, page_number, total, rows, company.establishment_count,
                           in_directory, list(ops), _missing(company, chosen))
     if chosen is not None:
