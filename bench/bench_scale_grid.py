@@ -144,7 +144,8 @@ def main():
     if "choisir" in only:
         print("\nChoisir les établissements (entreprise de 9 000 établissements)")
         chooser = f"/gestion/entreprises/{big}/etablissements"
-        for label, query in (("page 1", {}), ("page 45", {"page": 45}), ("recherche « 12 »", {"q": "12"})):
+        for label, query in (("page 1", {}), ("page 45", {"page": 45}), ("recherche « 12 »", {"q": "12"}),
+                             ("tous, page 90", {"etat": "tous", "page": 90}), ("fermés", {"etat": "fermes"})):
             get = lambda q=query: client.get(chooser, query_string=q)  # noqa: E731
             response = get()
             assert response.status_code == 200

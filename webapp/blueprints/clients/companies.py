@@ -12,12 +12,14 @@ from db.clients import refresh as company_refresh
 from db.errors import Invalid
 from db.sirene.online import SireneApi
 from webapp.access import admin_required
+from webapp.chooser_rows import chooser_rows
 from webapp.forms import apply_errors
 from webapp.forms.portfolios import AddCompanyForm, BulkAddForm, TransferForm
 from webapp.request_limits import accepts_upload
 from webapp.templating import is_htmx, number_fr
 
 bp = Blueprint("companies", __name__, url_prefix="/gestion")
+bp.add_app_template_global(chooser_rows)  # the chooser's rows, built in Python (webapp/chooser_rows.py)
 
 
 def online_source():
