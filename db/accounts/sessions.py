@@ -32,7 +32,7 @@ SESSION_FIRM = (Firm.id, Firm.siret, Firm.name, Firm.address, Firm.kind, Firm.is
 # Its SQL is built once (db/prepared.py): building it costs twenty times running it.
 _BY_TOKEN = Prepared(lambda token_hash: UserSession.select(*SESSION_ROW, *SESSION_USER, *SESSION_FIRM)
                      .join(User).join(Firm, JOIN.LEFT_OUTER)
-                     .where(UserSession.token_hash == token_hash).limit(1), str)
+                     .where(UserSession.token_hash == token_hash).limit(1), str, server_side=True)
 
 
 def _digest(token):
