@@ -90,6 +90,8 @@ def main():
     arguments.add_argument("--runs", type=int, default=50)
     arguments.add_argument("--rounds", type=int, default=3)
     args = arguments.parse_args()
+    if not (args.database or "").startswith("postgres"):
+        raise SystemExit("bench_prepared: --database postgresql://… (SQLite prepares nothing on a server)")
     scale, _, client = the_scale_logged_in(args)
     measured = [(label, path) for label, path, logged, _ in pages(scale) if logged and "grille" not in label]
     for _, path in measured:
