@@ -66,6 +66,15 @@ class Prepared:
 
     def execute(self, *values):
         """The query's rows (an iterable cursor wrapper) for these values."""
+        query, cursor = self._run(values)
+        return query._get_cursor_wrapper(cursor)
+
+    def cursor(self, *values):
+        """The database's own cursor of the query for these values: rows as tuples of stored values, in
+        the order of the query's columns, for a caller that builds its objects itself."""
+        return self._run(values)[1]
+
+    def _run(self, values):
         if len(values) != len(self.kinds):
             raise TypeError(f"Prepared: {len(self.kinds)} values expected, {len(values)} given")
         db = database.obj
@@ -75,7 +84,7 @@ class Prepared:
             params[position] = values[index]
         if statement:
             _prepare_on_connection(db, statement)
-        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        return query, db.execute_sql(sql, params)
 
     def first(self, *values):
         """The first row, or None (the query itself says LIMIT 1 when it wants it)."""

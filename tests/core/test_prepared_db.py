@@ -79,5 +79,11 @@ def test_a_server_side_query_returns_the_same_rows_and_is_prepared_once_per_conn
     assert list(prepared.execute(demo_firm.id, until, until)) == []
     if is_postgres():
         (count,) = database.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                                        ("%created_at%",)).fetchone()
+                                        ('%"created_at" > $2%',)).fetchone()
         assert count == 1
+
+
+def test_the_cursor_gives_the_rows_as_stored_tuples(demo_firm):
+    prepared = Prepared(lambda firm_id, nom: _people(firm_id, nom).tuples(), int, str)
+    expected = [tuple(row) for row in _people(demo_firm.id, "nobody").tuples()]
+    assert expected and prepared.cursor(demo_firm.id, "nobody").fetchall() == expected
