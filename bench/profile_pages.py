@@ -33,6 +33,19 @@ def profile(client, path, runs, top):
     return out.getvalue()
 
 
+def the_scale_logged_in(args):
+    """(the scale_habilitations dataset, its app, a client logged in as its administrator) for
+    --database, built unless --reuse finds it there; says which engine and dataset."""
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    scale = args.reuse and args.database and find_habilitation_scale() or build_habilitation_scale()
+    database.close()
+    app, client = scale_client(url, scale.firm)
+    print(f"{engine(url)} : {scale.summary}")
+    return scale, app, client
+
+
 def main():
     arguments = parser(__doc__)
     arguments.add_argument("--reuse", action="store_true",
@@ -41,14 +54,8 @@ def main():
     arguments.add_argument("--top", type=int, default=25)
     arguments.add_argument("--page", default="", help="only the pages whose label contains this word")
     args = arguments.parse_args()
-    url = database_url(args)
-    passwords.set_rounds(4)
-    prepare_database(url)
-    scale = args.reuse and args.database and find_habilitation_scale() or build_habilitation_scale()
-    database.close()
-    app, client = scale_client(url, scale.firm)
+    scale, app, client = the_scale_logged_in(args)
     anonymous = app.test_client()
-    print(f"{engine(url)} : {scale.summary}")
     for label, path, logged, _ in pages(scale):
         if args.page.lower() not in label.lower():
             continue

@@ -47,7 +47,7 @@ def _by_id_in_firm(model):
     if model not in _BY_ID_IN_FIRM:
         _BY_ID_IN_FIRM[model] = Prepared(
             lambda row_id, firm_id: model.select().where((model.id == row_id) & (model.firm == firm_id))
-            .limit(1), int, int)
+            .limit(1), int, int, server_side=True)
     return _BY_ID_IN_FIRM[model]
 
 

@@ -13,9 +13,17 @@ as the query would return them.
 Values are passed as the database stores them (str, int, datetime): a marker goes through the
 field's db_value unchanged, so the values that replace it must already be stored values. A moment
 computed from another (now + 24 hours) is a marker of its own.
+
+On PostgreSQL a query made with `server_side=True` is also prepared by the server, once per pooled
+connection (PREPARE, then EXECUTE with the values): planning the dashboard's counts (four subqueries)
+took 2.5–8 ms of server time on every request, its execution 0.5 ms. Only queries whose parameters'
+types PostgreSQL can infer from their places (compared with a column, LIMIT, OFFSET) may be.
 """
 import datetime
+import itertools
 import weakref
+
+from peewee import PostgresqlDatabase
 
 from db.database import database
 
@@ -28,10 +36,11 @@ class Prepared:
     """A query of fixed shape; build(*markers) returns it, kinds are the markers' types (str, int or
     datetime.datetime)."""
 
-    def __init__(self, build, *kinds):
+    def __init__(self, build, *kinds, server_side=False):
         self.build = build
         self.kinds = kinds
-        self._compiled = weakref.WeakKeyDictionary()  # database -> (query, sql, params, places)
+        self.server_side = server_side
+        self._compiled = weakref.WeakKeyDictionary()  # database -> (query, sql, params, places, statement)
 
     def _markers(self):
         return [_TEXT_MARK.format(i) if kind is str
@@ -47,23 +56,68 @@ class Prepared:
                   and value in markers]
         if {index for _, index in places} != set(range(len(markers))):
             raise ValueError("Prepared: every marker must appear in the query's parameters")
-        compiled = self._compiled[db] = (query, sql, list(params), places)
+        statement = _server_statement(sql, len(params)) if self.server_side else None
+        if statement and isinstance(db, PostgresqlDatabase):
+            sql = statement[1]
+        else:
+            statement = None
+        compiled = self._compiled[db] = (query, sql, list(params), places, statement)
         return compiled
 
     def execute(self, *values):
         """The query's rows (an iterable cursor wrapper) for these values."""
+        query, cursor = self._run(values)
+        return query._get_cursor_wrapper(cursor)
+
+    def cursor(self, *values):
+        """The database's own cursor of the query for these values: rows as tuples of stored values, in
+        the order of the query's columns, for a caller that builds its objects itself."""
+        return self._run(values)[1]
+
+    def _run(self, values):
         if len(values) != len(self.kinds):
             raise TypeError(f"Prepared: {len(self.kinds)} values expected, {len(values)} given")
         db = database.obj
-        query, sql, params, places = self._compiled.get(db) or self._compile(db)
+        query, sql, params, places, statement = self._compiled.get(db) or self._compile(db)
         params = list(params)
         for position, index in places:
             params[position] = values[index]
-        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        if statement:
+            _prepare_on_connection(db, statement)
+        return query, db.execute_sql(sql, params)
 
     def first(self, *values):
         """The first row, or None (the query itself says LIMIT 1 when it wants it)."""
         return next(iter(self.execute(*values)), None)
+
+
+_STATEMENT_NUMBERS = itertools.count(1)
+_PREPARED_ON = weakref.WeakKeyDictionary()  # PostgreSQL connection -> names of the statements it prepared
+
+
+def _server_statement(sql, count):
+    """(PREPARE statement, EXECUTE statement with %s for the values) of sql, or None when its text holds
+    a percent sign that is not a parameter's."""
+    if sql.count("%") != sql.count("%s") or sql.count("%s") != count:
+        return None
+    name = f"portal_prepared_{next(_STATEMENT_NUMBERS)}"
+    first, *parts = sql.split("%s")
+    body = first + "".join(f"${number}{part}" for number, part in enumerate(parts, 1))
+    arguments = f"({', '.join(['%s'] * count)})" if count else ""
+    return f"PREPARE {name} AS {body}", f"EXECUTE {name}{arguments}"
+
+
+def _prepare_on_connection(db, statement):
+    """PREPARE the statement on the connection in use unless it already did (a prepared statement
+    lives as long as its connection, whatever the transactions do)."""
+    connection = db.connection()
+    names = _PREPARED_ON.get(connection)
+    if names is None:
+        names = _PREPARED_ON[connection] = set()
+    if statement[0] not in names:  # once in the connection's life, not a statement of the request
+        with connection.cursor() as cursor:
+            cursor.execute(statement[0])
+        names.add(statement[0])
 
 
 _SHAPED = {}

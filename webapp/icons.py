@@ -117,21 +117,44 @@ def row_actions(actions, row_id, subject, skip=(), patterns=None, row_marker="")
     the row id row_marker, None when its area is not installed}; without them, one nav_url each."""
     from webapp.templating import nav_url
 
-    out = []
     sprite_url = _sprite_url()
     named = f" «\u202f{escape(subject)}\u202f»" if subject else ""
     row = str(row_id)
+    if patterns:
+        buttons = _table_buttons(actions, skip, patterns, row_marker, sprite_url)
+        return Markup("".join(f"{before}{row.join(pieces)}{middle}{named}</span></a>"
+                              for before, pieces, middle in buttons))
+    out = []
     for glyph, label, endpoint, argument, _ in actions:
         if endpoint in skip:
             continue
-        if patterns:
-            href = patterns.get(endpoint) and str(patterns[endpoint]).replace(row_marker, row)
-        else:
-            href = nav_url(endpoint, **{argument: row_id})
+        href = nav_url(endpoint, **{argument: row_id})
         if href:
             before, middle = _button(label, glyph, sprite_url)
             out.append(f"{before}{escape(href)}{middle}{named}</span></a>")
     return Markup("".join(out))
+
+
+_last_table = [None]  # (its arguments, its buttons): the table being rendered, its rows one after another
+
+
+def _table_buttons(actions, skip, patterns, row_marker, sprite_url):
+    """(before the row id, the escaped URL's pieces around it, after it) of each button a row of this
+    table shows, computed for its first row. The patterns are escaped once (a row id is digits: escaping
+    the URL then putting the id in gives the same text). The arguments are kept with the result and
+    compared by identity, so a table of another request can never be taken for this one."""
+    key = (actions, skip, patterns, row_marker, sprite_url)
+    last = _last_table[0]
+    if last is not None and all(a is b for a, b in zip(last[0], key, strict=True)):
+        return last[1]
+    buttons = []
+    for glyph, label, endpoint, _, _ in actions:
+        href = endpoint not in skip and patterns.get(endpoint)
+        if href:
+            before, middle = _button(label, glyph, sprite_url)
+            buttons.append((before, str(escape(str(href))).split(row_marker), middle))
+    _last_table[0] = (key, buttons)
+    return buttons
 
 
 def init_app(app):

@@ -62,7 +62,8 @@ def _page_of(firm, portfolio, limit, offset):  # the columns shown, not the row 
             .order_by(Company.name, Company.siren).limit(limit).offset(offset))
 
 
-_PAGE = Prepared(_page_of, int, int, int, int)  # the unfiltered page, on every view: SQL built once
+# the unfiltered page, on every view: SQL built once (and planned once per connection on PostgreSQL)
+_PAGE = Prepared(_page_of, int, int, int, int, server_side=True)
 
 
 def list_companies(actor, portfolio_id, query="", page=1):

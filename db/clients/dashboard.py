@@ -44,7 +44,7 @@ def _counts(firm, since):
 
 
 # The firm's counts and review status in one statement, built once (db/prepared.py).
-_COUNTS = Prepared(_counts, int, datetime.datetime)
+_COUNTS = Prepared(_counts, int, datetime.datetime, server_side=True)
 
 
 def _coming(firm, after, until):
@@ -56,7 +56,7 @@ def _coming(firm, after, until):
             .group_by(RightTally.usable_from).order_by(RightTally.usable_from).tuples())
 
 
-_COMING = Prepared(_coming, int, datetime.datetime, datetime.datetime)
+_COMING = Prepared(_coming, int, datetime.datetime, datetime.datetime, server_side=True)
 
 
 def dashboard(actor, review_months=review.DEFAULT_MONTHS):

@@ -72,7 +72,7 @@ def _firm_portfolios(firm):
 
 
 # The list without a search, read on every view of « Vos portefeuilles »: its SQL built once.
-_ALL = Prepared(_firm_portfolios, int)
+_ALL = Prepared(_firm_portfolios, int, server_side=True)
 
 
 def list_portfolios(actor, criterion="nom", value=""):

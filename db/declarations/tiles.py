@@ -81,7 +81,8 @@ def tiles(user):
 # A user's tally rows with their (active) declarations, in one statement built once (db/prepared.py).
 _TALLY = Prepared(lambda user_id: RightTally.select(RightTally.usable_from, RightTally.usable_until,
                                                     RightTally.establishments, Declaration)
-                  .join(Declaration).where((RightTally.user == user_id) & Declaration.is_active), int)
+                  .join(Declaration).where((RightTally.user == user_id) & Declaration.is_active),
+                  int, server_side=True)
 
 
 def tile_of(user, declaration):

@@ -47,7 +47,7 @@ def _batches(firm_id, after, until, unannounced=False):
 
 # Read whenever an administrator opens the Menu personnalisé: its SQL built once (db/prepared.py).
 _UNANNOUNCED = Prepared(lambda firm, after, until: _batches(firm, after, until, unannounced=True),
-                        int, datetime.datetime, datetime.datetime)
+                        int, datetime.datetime, datetime.datetime, server_side=True)
 
 
 def ending_soon(firm_id, now, unannounced=False):

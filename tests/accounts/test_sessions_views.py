@@ -60,3 +60,18 @@ def test_two_browsers_have_two_sessions_and_logging_out_of_one_keeps_the_other(a
     auth.logout()
     assert client.get("/menu").status_code == 302
     assert other.get("/menu").status_code == 200
+
+
+def test_a_page_re_sends_no_cookie_when_nothing_changed(client, auth):
+    client.get("/connexion")
+    assert client.get("/connexion").headers.getlist("Set-Cookie") == []
+    auth.login()
+    client.get("/menu")
+    assert client.get("/menu").headers.getlist("Set-Cookie") == []
+
+
+def test_a_logged_in_cookie_replayed_from_another_browser_opens_nothing(client, auth):
+    auth.login()
+    assert client.get("/menu").status_code == 200
+    response = client.get("/menu", headers={"User-Agent": "Un autre navigateur"})
+    assert response.status_code == 302 and response.location.startswith("/connexion")

@@ -60,3 +60,30 @@ def test_moments_are_values_too(demo_firm):
         expected = list(_created_between(demo_firm.id, after, until))
         assert list(prepared.execute(demo_firm.id, after, until)) == expected
     assert list(prepared.execute(demo_firm.id, moments[0] - second, moments[-1]))  # not vacuous
+
+
+def test_a_server_side_query_returns_the_same_rows_and_is_prepared_once_per_connection(demo_firm):
+    from db.database import database, is_postgres
+
+    prepared = Prepared(_created_between, int, datetime.datetime, datetime.datetime, server_side=True)
+    after, until = datetime.datetime(2000, 1, 1), datetime.datetime(2100, 1, 1)
+    expected = list(_created_between(demo_firm.id, after, until))
+    assert expected
+    for _ in range(3):
+        with count_queries() as statements:
+            assert list(prepared.execute(demo_firm.id, after, until)) == expected
+        assert statements() == 1
+    with pytest.raises(RuntimeError), database.atomic():  # a transaction rolled back keeps it prepared
+        assert list(prepared.execute(demo_firm.id, after, until)) == expected
+        raise RuntimeError
+    assert list(prepared.execute(demo_firm.id, until, until)) == []
+    if is_postgres():
+        (count,) = database.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                                        ('%"created_at" > $2%',)).fetchone()
+        assert count == 1
+
+
+def test_the_cursor_gives_the_rows_as_stored_tuples(demo_firm):
+    prepared = Prepared(lambda firm_id, nom: _people(firm_id, nom).tuples(), int, str)
+    expected = [tuple(row) for row in _people(demo_firm.id, "nobody").tuples()]
+    assert expected and prepared.cursor(demo_firm.id, "nobody").fetchall() == expected
