@@ -22,7 +22,7 @@ from db.models.portfolio import USER_DECLARATION_RIGHTS
 
 ACTION = "habilitation.end"
 NO_PERSON = "Choisissez un déclarant dans la recherche pour modifier la date de fin de ses habilitations."
-CHANGED = ("Les habilitations de la personne ont changé depuis l’affichage du nombre : "
+CHANGED = ("Les habilitations de la personne ont changé depuis l’affichage du nombre\u202f: "
            "vérifiez le nouveau nombre, puis confirmez.")
 
 
