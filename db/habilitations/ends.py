@@ -14,10 +14,18 @@ from db import audit, clock, counts
 from db.access import require_admin
 from db.database import database
 from db.errors import Invalid
-from db.habilitations.criteria import Criteria, pairs_query
+from db.habilitations.criteria import Criteria, siret_filter
 from db.habilitations.criteria import parse as parse_criteria
 from db.habilitations.edits import parse_until
-from db.models import EstablishmentDeclaration, Habilitation, RightTally, User
+from db.models import (
+    Company,
+    Declaration,
+    Establishment,
+    EstablishmentDeclaration,
+    Habilitation,
+    RightTally,
+    User,
+)
 from db.models.portfolio import USER_DECLARATION_RIGHTS
 
 ACTION = "habilitation.end"
@@ -41,12 +49,23 @@ def _person(actor, criteria):
 
 
 def _held_ids(criteria, person, now):
-    """SQL: ids of the person's rights held now or later within the search's establishments × services."""
+    """SQL: ids of the person's rights held now or later within the search's establishments × services,
+    read from the person's rights (their index), not from the search's cells (every person's)."""
     ED, H = EstablishmentDeclaration, Habilitation
-    return (pairs_query(criteria, H.id)
-            .join(H, on=((H.establishment == ED.establishment) & (H.declaration == ED.declaration)))
-            .where((H.user == person.id) & (H.declare | H.pay)
-                   & (H.active_until.is_null() | (H.active_until > now))))
+    query = (H.select(H.id)
+             .join(ED, on=((ED.establishment == H.establishment) & (ED.declaration == H.declaration)))
+             .join(Establishment, on=(H.establishment == Establishment.id))
+             .join(Company, on=(Establishment.company == Company.id))
+             .switch(H).join(Declaration, on=(H.declaration == Declaration.id))
+             .where((H.user == person.id) & (H.declare | H.pay) & (Establishment.firm == criteria.firm_id)
+                    & Declaration.is_active & (H.active_until.is_null() | (H.active_until > now))))
+    if criteria.company is not None:
+        query = query.where(Establishment.company == criteria.company.id)
+    elif criteria.portfolio is not None:
+        query = query.where(Company.portfolio == criteria.portfolio.id)
+    if criteria.service is not None:
+        query = query.where(H.declaration == criteria.service.id)
+    return siret_filter(query, criteria.siret)
 
 
 def end_preview(actor, args):

@@ -9,7 +9,7 @@ from db import clock, counts
 from db.declarations import tiles
 from db.errors import Invalid, NotFound
 from db.habilitations import coverage, ends
-from db.models import AuditEvent, Habilitation
+from db.models import AuditEvent, Declaration, Habilitation
 from tests.factories.habilitations import establishments, grant, habilitation
 from tests.habilitations.conftest import NOW
 
@@ -32,6 +32,9 @@ def test_the_search_s_held_rights_of_the_person_get_the_end_their_start_kept(t):
     started = habilitation(acme[0], "DSN", t.paul).active_from
     args = search(t, t.paul, company=t.acme.id)
     assert ends.end_preview(t.admin, args).held == 3
+    assert ends.end_preview(t.admin, {**args, "siret": acme[0].siret}).held == 1  # the search box
+    dpae = Declaration.get(Declaration.code == "DPAE").id
+    assert ends.end_preview(t.admin, {**args, "service": str(dpae)}).held == 0  # another service
     assert ends.change_end(t.admin, args, "04/12/2026", "3").held == 3
     assert {habilitation(e, "DSN", t.paul).active_until for e in acme} == {END}
     assert habilitation(acme[0], "DSN", t.paul).active_from == started  # no new access delay
