@@ -131,3 +131,5 @@ def test_modifier_la_date_de_fin_of_rights_held_count_confirmation_and_journal(c
     nobody = client.get(f"{GRID}/date-de-fin?company={company}")
     assert nobody.status_code == 302
     assert "Choisissez un déclarant" in text(client.get(nobody.headers["Location"]))
+    unnamed = client.post(f"{GRID}/date-de-fin", data={"company": company, "held": "1", "until": ""})
+    assert unnamed.status_code == 302

@@ -35,8 +35,17 @@ def change():
     try:
         screen = ends.change_end(current_user, form, form.get("until", ""), form.get("held", ""))
     except Invalid as exc:
-        screen = ends.end_preview(current_user, form)
-        return render_template("habilitations/ends.html", screen=screen, error=exc.errors["until"]), 422
+        return _form_again(form, exc.errors["until"])
     flash(f"Date de fin modifiée pour {screen.held} habilitation{'s' if screen.held > 1 else ''} "
           f"de {screen.person.full_name}.", "success")
     return _back(form)
+
+
+def _form_again(form, error):
+    """The form with its error and the count as it is now; back to the list when no person is chosen."""
+    try:
+        screen = ends.end_preview(current_user, form)
+    except Invalid:
+        flash(error, "error")
+        return _back(form)
+    return render_template("habilitations/ends.html", screen=screen, error=error), 422
