@@ -10,6 +10,8 @@ dates: an end leaves them as they are."""
 import datetime
 from dataclasses import dataclass
 
+from peewee import fn
+
 from db import audit, clock, counts
 from db.access import require_admin
 from db.database import database
@@ -87,10 +89,11 @@ def change_end(actor, args, until_text, expected):
     now = clock.now()
     with database.atomic():
         held_ids = _held_ids(criteria, person, now)
-        held = held_ids.count()
+        per_service = dict(held_ids.select(Habilitation.declaration, fn.COUNT(Habilitation.id))
+                           .group_by(Habilitation.declaration).tuples())
+        held, services = sum(per_service.values()), sorted(per_service)
         if str(held) != str(expected).strip():
             raise Invalid({"until": CHANGED})
-        services = [d for d, in held_ids.select(Habilitation.declaration).distinct().tuples()]
         Habilitation.update(active_until=until).where(Habilitation.id.in_(held_ids)).execute()
         # the tally is keyed on the end and has no unique index on its keys (the end may be NULL):
         # recounted as Valider does, for the person and the services changed
