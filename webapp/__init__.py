@@ -65,14 +65,14 @@ def _register_blueprints(app):
         second_factor_settings,
     )
     from webapp.blueprints.clients import companies, own, portfolios, recap, watch
-    from webapp.blueprints.habilitations import coverage, files, grid, listing, review
+    from webapp.blueprints.habilitations import coverage, ends, files, grid, listing, review
     from webapp.blueprints.people import declarants, requests, second_factor_admin
     from webapp.blueprints.support import assistance, desk
 
     for module in (auth, second_factor, inscription, registration, recovery, mail, menu, declarations,
                    journal, declarants, activation, requests, portfolios, companies, recap, profile,
                    second_factor_settings, second_factor_admin, assistance, desk, grid, listing, files,
-                   notifications, own, review, coverage, watch):
+                   notifications, own, review, coverage, watch, ends):
         app.register_blueprint(module.bp)
     from webapp.blueprints import journal_entries  # an entry of the journal and its lines
 

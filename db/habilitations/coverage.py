@@ -132,7 +132,7 @@ def _totals(portfolio, right, fixes):
     return totals
 
 
-def _leading(portfolio, right, fixes, kind, lines):
+def _leading(portfolio, right, fixes, kind, lines, shown):
     """[(company, lines of the kind)] of the first companies in the page's order that hold `lines`
     lines: the companies read in their index's order, by batches, each with its gaps summed (one
     subquery per company read), corrected by the fixes; no further."""
@@ -143,8 +143,14 @@ def _leading(portfolio, right, fixes, kind, lines):
     change = {}
     for company, _, _, stored, true in fixes:
         change[company] = change.get(company, 0) + (true in classes) - (stored in classes)
-    query = (Company.select(Company.id, wanted).where(Company.portfolio == portfolio.id)
-             .order_by(Company.name, Company.id))
+    scope = Company.portfolio == portfolio.id
+    if shown < portfolio.company_count:
+        # fewer lines than companies (« Une seule personne »): only the companies with gap rows of the
+        # kind, or a fix, instead of every company with a subquery each (5,000 in a grand portfolio)
+        with_gaps = (g.select(g.company).join(Declaration, on=(g.declaration == Declaration.id))
+                     .where(g.holders.in_(classes) & (g.cells > 0) & _shown(right)))
+        scope &= Company.id.in_(with_gaps) | Company.id.in_(sorted(change) or [0])
+    query = Company.select(Company.id, wanted).where(scope).order_by(Company.name, Company.id)
     found, seen, batch = [], 0, max(PER_PAGE, lines // 10)
     while seen < lines:
         rows = list(query.offset(len(found)).limit(batch).tuples())
@@ -195,7 +201,7 @@ def coverage(actor, portfolio_id=None, right="declarer", kind="", page=1):
     shown = {"": uncovered + single, "aucun": uncovered, "une": single}[kind]
     pages = max(1, -(-shown // PER_PAGE))
     page = min(max(1, page), pages)  # past the last page: show the last one
-    companies = _leading(portfolio, right, fixes, kind, page * PER_PAGE)
+    companies = _leading(portfolio, right, fixes, kind, page * PER_PAGE, shown)
     gaps = [Gap(*row) for row in _page(companies, kind, page, right, now, portfolio)]
     _name_holders(gaps, right, now, active_people)
     return Coverage(portfolios, portfolio, right, kind, gaps, uncovered, single, page, pages)

@@ -175,6 +175,9 @@ def _siret_filter(query, term):
     return query if condition is None else query.where(condition)
 
 
+siret_filter = _siret_filter  # the same search box over other queries (db/habilitations/ends.py)
+
+
 def for_service(criteria, declaration):
     """The criteria narrowed to one service (a column of the matrix grid)."""
     return replace(criteria, service=declaration)

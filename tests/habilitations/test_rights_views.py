@@ -105,3 +105,31 @@ def test_the_menu_shows_the_review_status_and_declarants_cannot_open_the_pages(c
     auth.login_declarant()
     assert client.get("/gestion/revue").status_code == 403
     assert client.get("/gestion/couverture").status_code == 403
+
+
+def test_modifier_la_date_de_fin_of_rights_held_count_confirmation_and_journal(client, auth, demo):
+    auth.login()
+    company, establishment, people, dsn = demo
+    grant_until(client, demo, "")
+    search = f"company={company}&declarant={people['LEROY']}"
+    listing = text(client.get(f"{GRID}/liste?search=1&{search}"))
+    assert "Modifier la date de fin…" in listing
+    page = text(client.get(f"{GRID}/date-de-fin?{search}"))
+    assert "1 habilitation concernée" in page and "Modifier la date de fin de 1 habilitation" in page
+    form = {"company": company, "declarant": people["LEROY"], "held": "2", "until": "04/12/2026"}
+    stale = client.post(f"{GRID}/date-de-fin", data=form)
+    assert stale.status_code == 422 and "ont changé depuis l’affichage du nombre" in text(stale)
+    done = client.post(f"{GRID}/date-de-fin", data={**form, "held": "1"})
+    assert done.status_code == 302
+    back = text(client.get(done.headers["Location"]))
+    assert "Date de fin modifiée pour 1 habilitation de LEROY Sophie." in back
+    with database.connection_context():
+        right = Habilitation.get((Habilitation.user == people["LEROY"]) & (Habilitation.declaration == dsn)
+                                 & (Habilitation.establishment == establishment.id))
+        assert right.active_until == datetime.datetime(2026, 12, 4, 23, 0)
+        assert AuditEvent.select().where(AuditEvent.summary.contains("jusqu’au 04/12/2026")).count() == 1
+    nobody = client.get(f"{GRID}/date-de-fin?company={company}")
+    assert nobody.status_code == 302
+    assert "Choisissez un déclarant" in text(client.get(nobody.headers["Location"]))
+    unnamed = client.post(f"{GRID}/date-de-fin", data={"company": company, "held": "1", "until": ""})
+    assert unnamed.status_code == 302

@@ -58,6 +58,7 @@ QUERY_IDS = {
     "habilitations.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1,
                                          "declarant": rows.declarant.id},
     "habilitation_list.index": lambda rows: {"portfolio": rows.portfolio.id, "search": 1},
+    "habilitation_ends.index": lambda rows: {"portfolio": rows.portfolio.id, "declarant": rows.declarant.id},
     "habilitation_list.copy": lambda rows: {"portfolio": rows.portfolio.id, "source": rows.declarant.id,
                                             "target": rows.other_declarant.id},
 }

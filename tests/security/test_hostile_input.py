@@ -60,6 +60,7 @@ ADMIN_PAGES = [
     "/gestion/veille-sirene",
     "/gestion/votre-entreprise/declarations",
     "/gestion/habilitations/memes?portfolio={p}&source={u}&target={u2}",
+    "/gestion/habilitations/date-de-fin?portfolio={p}&declarant={u}",
     "/gestion/declarants/",
     "/gestion/declarants/nouveau",
     "/gestion/declarants/{u}",
