@@ -160,12 +160,18 @@ def pairs_query(criteria, *columns):
         .join(Declaration, on=(EstablishmentDeclaration.declaration == Declaration.id))
         .where((Establishment.firm == criteria.firm_id) & Declaration.is_active)
     )
+    return scoped(query, criteria, EstablishmentDeclaration.declaration)
+
+
+def scoped(query, criteria, declaration):
+    """A query joined to Establishment and Company kept to the criteria's company or portfolio, service
+    (on its `declaration` column) and search box."""
     if criteria.company is not None:
         query = query.where(Establishment.company == criteria.company.id)
     elif criteria.portfolio is not None:
         query = query.where(Company.portfolio == criteria.portfolio.id)
     if criteria.service is not None:
-        query = query.where(EstablishmentDeclaration.declaration == criteria.service.id)
+        query = query.where(declaration == criteria.service.id)
     return _siret_filter(query, criteria.siret)
 
 
@@ -174,8 +180,6 @@ def _siret_filter(query, term):
     condition = matching(term, Establishment)
     return query if condition is None else query.where(condition)
 
-
-siret_filter = _siret_filter  # the same search box over other queries (db/habilitations/ends.py)
 
 
 def for_service(criteria, declaration):

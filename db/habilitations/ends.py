@@ -16,7 +16,7 @@ from db import audit, clock, counts
 from db.access import require_admin
 from db.database import database
 from db.errors import Invalid
-from db.habilitations.criteria import Criteria, siret_filter
+from db.habilitations.criteria import Criteria, scoped
 from db.habilitations.criteria import parse as parse_criteria
 from db.habilitations.edits import parse_until
 from db.models import (
@@ -61,13 +61,7 @@ def _held_ids(criteria, person, now):
              .switch(H).join(Declaration, on=(H.declaration == Declaration.id))
              .where((H.user == person.id) & (H.declare | H.pay) & (Establishment.firm == criteria.firm_id)
                     & Declaration.is_active & (H.active_until.is_null() | (H.active_until > now))))
-    if criteria.company is not None:
-        query = query.where(Establishment.company == criteria.company.id)
-    elif criteria.portfolio is not None:
-        query = query.where(Company.portfolio == criteria.portfolio.id)
-    if criteria.service is not None:
-        query = query.where(H.declaration == criteria.service.id)
-    return siret_filter(query, criteria.siret)
+    return scoped(query, criteria, H.declaration)
 
 
 def end_preview(actor, args):
