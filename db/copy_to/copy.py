@@ -8,7 +8,7 @@
    of their foreign keys, in one transaction on the target, with the indexes and the primary, unique
    and foreign keys built again once all the rows are in (as a restore of pg_dump does); sequences then start
    after the highest id. SQLite itself writes each row as a line of COPY's text format
-   (db/copy_checksum.py): Python only moves bytes.
+   (checksum.py): Python only moves bytes.
    Text longer than its varchar column (SQLite does not enforce lengths) is cut to it, as the
    Sirene import on PostgreSQL does.
 4. Before that transaction commits, each table is read back with COPY … TO, in the order of its key:
@@ -18,14 +18,23 @@ Any failure rolls the data back and drops the tables the copy created: the targe
 """
 import contextlib
 import hashlib
-from collections import namedtuple
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from playhouse.migrations import Runner
 
-from db import copy_references
-from db.copy_checksum import Hashing, pg_timestamp, source_lines, target_lines
+from db.copy_to import references as copy_references
+from db.copy_to.catalog import (
+    CopyError,
+    columns_of,
+    drop_everything,
+    in_dependency_order,
+    primary_keys,
+    quote,
+    reset_sequences,
+    set_aside_indexes_and_keys,
+)
+from db.copy_to.checksum import Hashing, pg_timestamp, source_lines, target_lines
 from db.database import database, is_postgres, open_database
 from db.schema import MIGRATIONS_DIR
 
@@ -34,13 +43,6 @@ ROWS_PER_COPY = 20000
 SORT_MEMORY = "256MB"  # indexes, keys and the verification are built by sorts: in memory, not on disk
 COPY_BUFFER = 1 << 20  # bytes handed to the driver at a time
 TEXT_TYPES = ("text", "character varying", "character")
-
-
-Column = namedtuple("Column", "name data_type default max_length nullable")
-
-
-class CopyError(Exception):
-    """The copy cannot be done; str() is the French message."""
 
 
 @dataclass
@@ -80,7 +82,7 @@ def copy_to(target_url, progress=None):
                 Runner(target, MIGRATIONS_DIR).up()
             return _copy_data(target, progress)
         except BaseException:
-            _drop_everything(target)
+            drop_everything(target)
             raise
     finally:
         target.close_all()
@@ -114,7 +116,7 @@ def _bound(target):
 
 
 def _copy_data(target, progress):
-    order = _in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
+    order = in_dependency_order(target, [t for t in target.get_tables() if t != HISTORY])
     source = database.obj
     source.connection().create_function("pg_timestamp", 1, pg_timestamp, deterministic=True)
     source.execute_sql("BEGIN")  # one snapshot of the whole file (WAL: writers go on)
@@ -125,8 +127,8 @@ def _copy_data(target, progress):
             target.execute_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the timestamps' text read back
             target.execute_sql(f"SET LOCAL maintenance_work_mem = '{SORT_MEMORY}'")  # the rebuild's sorts
             target.execute_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")  # the verification's, in key order
-            catalog, keys = _columns(target), _keys(target)
-            rebuild = _set_aside_indexes_and_keys(target)
+            catalog, keys = columns_of(target), primary_keys(target)
+            rebuild = set_aside_indexes_and_keys(target)
             references = copy_references.statement_checked(target)
             copy_references.turn_off(target, references)
             copies = [_copy_table(source, target, table, catalog[table], keys.get(table)) for table in order]
@@ -139,7 +141,7 @@ def _copy_data(target, progress):
                 _verify(target, copy, catalog[copy.name], keys.get(copy.name))
                 if progress:
                     progress(copy)
-            _reset_sequences(target, catalog, order)
+            reset_sequences(target, catalog, order)
             wrong = [c.name for c in copies if not c.equal]
             if wrong:
                 raise CopyError(f"Vérification échouée pour {', '.join(wrong)} : rien n’a été copié.")
@@ -148,57 +150,12 @@ def _copy_data(target, progress):
         source.execute_sql("COMMIT")
 
 
-def _set_aside_indexes_and_keys(target):
-    """Drop the indexes, primary and unique keys and the foreign keys the migrations made (each row
-    would otherwise update every index and check every key one by one); returns the statements that
-    make them again, keys first (foreign keys need them)."""
-    constraints = target.execute_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-        "WHERE contype IN ('p', 'u', 'f') AND connamespace = current_schema()::regnamespace "
-        "ORDER BY contype = 'f' DESC").fetchall()  # foreign keys dropped first, made again last
-    indexes = target.execute_sql(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') "
-        "AND connamespace = current_schema()::regnamespace)").fetchall()
-    for table, name, _definition, _kind in constraints:
-        target.execute_sql(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
-    for name, _definition in indexes:
-        target.execute_sql(f"DROP INDEX {_quote(name)}")
-    add = [f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}"
-           for table, name, definition, _kind in reversed(constraints)]
-    keys = len([c for c in constraints if c[3] != "f"])
-    return add[:keys] + [definition for _name, definition in indexes] + add[keys:]
-
-
-def _in_dependency_order(target, tables):
-    """Tables after those their foreign keys point to (self references aside)."""
-    needs = {t: set() for t in tables}
-    for table, points_to in target.execute_sql(
-            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
-            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall():
-        table, points_to = table.strip('"'), points_to.strip('"')
-        if table in needs and points_to != table:
-            needs[table].add(points_to)
-    ordered, done = [], set()
-    while len(ordered) < len(tables):
-        ready = sorted(t for t in tables if t not in done and needs[t] <= done)
-        if not ready:
-            raise CopyError("Dépendances circulaires entre les tables : copie impossible.")
-        ordered += ready
-        done |= set(ready)
-    return ordered
-
-
-def _quote(name):
-    return f'"{name}"'
-
-
 def _copy_table(source, target, table, columns, key):
     """One COPY of the lines SQLite writes for the table's rows, streamed: PostgreSQL reads a part
     while SQLite writes the next (two processes, two cores)."""
     lines = _Lines(table, source.execute_sql(source_lines(table, columns, key or [c.name for c in columns])))
-    names = ", ".join(_quote(c.name) for c in columns)
-    target.cursor().copy_expert(f"COPY {_quote(table)} ({names}) FROM STDIN", lines, size=COPY_BUFFER)
+    names = ", ".join(quote(c.name) for c in columns)
+    target.cursor().copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", lines, size=COPY_BUFFER)
     return TableCopy(table, lines.rows, lines.digest.hexdigest())
 
 
@@ -235,53 +192,6 @@ def _verify(target, copy, columns, key):
     cursor = target.cursor()
     cursor.copy_expert(statement, reading, size=COPY_BUFFER)
     copy.copied_rows, copy.copied_checksum = cursor.rowcount, reading.digest.hexdigest()
-
-
-def _keys(target):
-    """{table: [primary key columns, in order]} of the target's schema."""
-    keys = {}
-    for table, column in target.execute_sql(
-            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
-            "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) "
-            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
-            "WHERE c.contype = 'p' AND c.connamespace = current_schema()::regnamespace "
-            "ORDER BY 1, k.position").fetchall():
-        keys.setdefault(table.strip('"'), []).append(column)
-    return keys
-
-
-def _columns(target):
-    """{table: [Column]} of the target's schema, in one query of the catalog (its views are slow)."""
-    columns = {}
-    for row in target.execute_sql(
-            "SELECT table_name, column_name, data_type, column_default, "
-            "CASE WHEN data_type = 'character varying' THEN character_maximum_length END, "
-            "is_nullable = 'YES' "
-            "FROM information_schema.columns WHERE table_schema = current_schema() "
-            "ORDER BY table_name, ordinal_position").fetchall():
-        columns.setdefault(row[0], []).append(Column(*row[1:]))
-    return columns
-
-
-def _reset_sequences(target, catalog, tables):
-    """Each serial column's sequence starts after the highest id copied."""
-    for table in tables:
-        for column in catalog[table]:
-            if not (column.default or "").startswith("nextval("):
-                continue
-            target.execute_sql(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({_quote(column.name)}), 0) + 1, "
-                f"false) FROM {_quote(table)}", (_quote(table), column.name))
-
-
-def _drop_everything(target):
-    """Leave the target as it was found: empty."""
-    with contextlib.suppress(Exception):
-        if target.in_transaction():
-            target.rollback()
-    tables = target.get_tables()
-    if tables:
-        target.execute_sql(f"DROP TABLE IF EXISTS {', '.join(_quote(t) for t in tables)} CASCADE")
 
 
 def masked(url):
