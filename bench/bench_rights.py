@@ -13,14 +13,11 @@ The machine is shared: read the ratios with the load average printed at the star
     .venv/bin/python -m bench.bench_rights --database postgresql://…    # an empty PostgreSQL database
     … --database URL --reuse --runs 5     # the dataset a previous run built there, 5 rounds per page
 """
-import time
 
 from bench.bench_scale_grid import alternate, hello_client, load
-from bench.common import database_url, parser
-from bench.scale_data import prepare_database, scale_client
-from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
-from db.accounts import passwords
-from db.database import database
+from bench.common import parser
+from bench.scale_data import scale_client
+from bench.scale_habilitations import habilitation_dataset
 from tests.factories.queries import count_queries
 
 
@@ -30,14 +27,7 @@ def _dataset():
         arguments.add_argument(f"--{name}", type=int, default=default)
     arguments.add_argument("--reuse", action="store_true", help="keep the dataset built in --database")
     args = arguments.parse_args()
-    url = database_url(args)
-    passwords.set_rounds(4)
-    prepare_database(url)
-    started = time.perf_counter()
-    scale = (args.reuse and args.database and find_habilitation_scale()
-             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
-    database.close()
-    return url, scale, time.perf_counter() - started, args.runs
+    return (*habilitation_dataset(args), args.runs)
 
 
 def main():

@@ -31,10 +31,9 @@ import time
 
 from flask import Flask
 
-from bench.common import database_url, parser
-from bench.scale_data import prepare_database, scale_client
-from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
-from db.accounts import passwords
+from bench.common import parser
+from bench.scale_data import scale_client
+from bench.scale_habilitations import habilitation_dataset
 from db.clients.search import matching
 from db.database import database
 from db.models import Declaration, Establishment, Habilitation
@@ -86,14 +85,8 @@ def arguments():
 
 def dataset(args):
     """(url, scale): the dataset of --database when --reuse finds one, else built."""
-    url = database_url(args)
-    passwords.set_rounds(4)
-    prepare_database(url)
-    start = time.perf_counter()
-    scale = (args.reuse and args.database and find_habilitation_scale()
-             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
-    database.close()
-    print(f"Jeu de données : {scale.summary} ({time.perf_counter() - start:.1f} s) ; {load()}")
+    url, scale, seconds = habilitation_dataset(args)
+    print(f"Jeu de données : {scale.summary} ({seconds:.1f} s) ; {load()}")
     return url, scale
 
 

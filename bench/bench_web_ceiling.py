@@ -13,15 +13,12 @@ every page ≤ 10 ms of server time, statements constant in the number of rows.
 """
 import os
 import shutil
-import time
 
 from bench import http_load
 from bench.bench_portfolios import measure
-from bench.common import database_url, engine, parser
-from bench.scale_data import PASSWORD, prepare_database, scale_client
-from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
-from db.accounts import passwords
-from db.database import database
+from bench.common import engine, parser
+from bench.scale_data import PASSWORD, scale_client
+from bench.scale_habilitations import habilitation_dataset
 
 
 def pages(scale):
@@ -57,14 +54,7 @@ def main():
     arguments.add_argument("--reuse", action="store_true",
                            help="keep the dataset already built in --database")
     args = arguments.parse_args()
-    url = database_url(args)
-    passwords.set_rounds(4)
-    prepare_database(url)
-    started = time.perf_counter()
-    scale = (args.reuse and args.database and find_habilitation_scale()
-             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
-    built = time.perf_counter() - started
-    database.close()
+    url, scale, built = habilitation_dataset(args)
     print(f"{engine(url)} : {scale.summary} ({built:.0f} s de construction), "
           f"{'wrk -t2 -c32' if shutil.which('wrk') else 'client Python, 32 connexions'}, "
           f"{args.seconds:.0f} s par essai, {load_average()}")

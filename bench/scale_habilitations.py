@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from peewee import Value
 
-from bench.scale_data import build_and_report, build_scale_firm
+from bench.common import database_url
+from bench.scale_data import build_and_report, build_scale_firm, prepare_database
 from db import clock, counts, models
+from db.accounts import passwords
 from db.clients import composition
 from db.database import database
 from db.text import fold
@@ -182,3 +184,17 @@ def _grant_big(portfolio_id, user_ids):
 
 if __name__ == "__main__":
     build_and_report(__doc__, build_habilitation_scale, companies=5000, establishments=60000, declarants=200)
+
+
+def habilitation_dataset(args):
+    """(url, scale, seconds to build) for a benchmark's --database, --reuse and size options: the dataset
+    a previous run left in --database when --reuse finds one there, else built (passwords at the tests'
+    bcrypt cost, so that logging in costs what it costs in the tests)."""
+    url = database_url(args)
+    passwords.set_rounds(4)
+    prepare_database(url)
+    started = time.perf_counter()
+    scale = (args.reuse and args.database and find_habilitation_scale()
+             or build_habilitation_scale(args.companies, args.establishments, args.declarants))
+    database.close()
+    return url, scale, time.perf_counter() - started
