@@ -108,7 +108,10 @@ def test_print_the_recap(page, live_server, login):
     expect(button).to_be_visible()
     assert page.evaluate("window.__printed || 0") == 0
     button.click()
-    page.wait_for_function("window.__printed === 1")
+    # A function, not a bare expression: Playwright evaluates it once when the wait begins, whereas a bare
+    # expression is eval()'d again on every later animation frame, which the page's CSP (no 'unsafe-eval')
+    # refuses as soon as print() has not yet run at the first check.
+    page.wait_for_function("() => window.__printed === 1")
 
     page.emulate_media(media="print")
     expect(button).to_be_hidden()
@@ -125,7 +128,7 @@ def test_print_the_recap(page, live_server, login):
     open_portfolios(page)
     page.get_by_role("main").get_by_role("link", name="Imprimer le récapitulatif", exact=True).click()
     expect(page.get_by_role("heading", name="Récapitulatif du cabinet")).to_be_visible()
-    page.wait_for_function("window.__printed === 1")  # the print dialog opens by itself
+    page.wait_for_function("() => window.__printed === 1")  # the print dialog opens by itself
 
 
 def test_untick_an_establishment_after_a_confirmation_counting_habilitations(page, live_server, login):
