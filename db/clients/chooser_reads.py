@@ -10,7 +10,7 @@ import operator
 import re
 from functools import reduce
 
-from peewee import JOIN, SQL, Case, Expression, Value, fn
+from peewee import JOIN, SQL, Case, Expression, NodeList, Value, fn
 
 from db.clients.search import next_text, search_text_sql, siret_digits, words
 from db.clients.writes import directory_address, directory_name
@@ -215,14 +215,18 @@ def missing(company):
     lists. The SIRETs first, from two indexes alone: the company's (company, siret) and the directory's
     key over the company's range (a SIRET begins with its siren), merged on PostgreSQL, probed on SQLite;
     then the rows of those (almost always none). Reading the 9,000 establishments' rows, or hashing the
-    company's directory rows, cost more than the rest of the page."""
+    company's directory rows, cost more than the rest of the page. PostgreSQL takes the SIRETs as an
+    array (= ANY(ARRAY(…))), computed first: as IN (…) it also read the company's 9,000 entries of the
+    (company, siret) index to join them with that empty list (132 buffers, now 85)."""
     def build(company_id, lo, hi):
         mine = Establishment.alias()
         listed = DE.select(SQL("1")).where((DE.siret == mine.siret) & _of_company(lo, hi))
         gone = mine.select(mine.siret).where((mine.company == company_id) & ~fn.EXISTS(listed))
+        among = (Establishment.siret == fn.ANY(NodeList((SQL("ARRAY"), gone)))) if is_postgres() \
+            else Establishment.siret.in_(gone)
         return (Establishment.select(Establishment.siret, Establishment.name, Establishment.address,
                                      Establishment.is_siege)
-                .where((Establishment.company == company_id) & Establishment.siret.in_(gone))
+                .where((Establishment.company == company_id) & among)
                 .order_by(Establishment.siret).tuples())
     return shaped(("chooser-missing",), build, int, str, str).execute(
         company.id, company.siren, next_text(company.siren))

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from db.clients import chooser, composition, portfolios
-from db.models import DirectoryEstablishment
+from db.models import DirectoryEstablishment, Establishment
 from tests.factories.directory import LA_POSTE
 from tests.factories.people import demo_user
 
@@ -49,3 +49,14 @@ def test_nothing_found_still_counts_the_company(poste):
     admin, company = poste
     page = chooser.page(admin, company.id, "zzzz", "tous", 3)
     assert (page.total, page.rows, page.in_directory, page.page) == (0, [], 1762, 1)
+
+
+def test_registered_ones_gone_from_the_directory_are_listed_on_every_page(poste):
+    admin, company = poste
+    mine = Establishment.select(Establishment.siret).where(Establishment.company == company.id)
+    gone = [s for (s,) in mine.order_by(Establishment.siret).limit(3).tuples()]
+    DE.delete().where(DE.siret.in_(gone[1:])).execute()  # two of the registered ones leave the directory
+    for q, state, number in (("", "actifs", 1), ("", "actifs", 5), ("rue", "tous", 2), ("zzzz", "tous", 1)):
+        page = chooser.page(admin, company.id, q, state, number)
+        assert [(r.siret, r.missing, r.wanted) for r in page.missing] == [(s, True, True) for s in gone[1:]]
+        assert page.in_directory == 1760 and not {r.siret for r in page.rows} & set(gone[1:])
