@@ -21,6 +21,7 @@ from db.prepared import shaped
 DE = DirectoryEstablishment
 ACCENTABLE = re.compile("[aceinouy]")  # letters a French text may write with an accent
 PER_PAGE = 100
+NOT_PRINTABLE_ASCII = "*[^ -~]*"  # GLOB: a character outside space … tilde
 SEARCHED = (DE.enseigne, DE.denomination_usuelle, DE.numero, DE.type_voie, DE.libelle_voie, DE.code_postal,
             DE.commune, DE.cedex, DE.libelle_cedex)
 
@@ -35,8 +36,7 @@ def search_shape(q):
     so ILIKE on the words folded (words()) is enough; its ILIKE folds the case of each value it reads,
     so a word of letters is looked for once in the joined text, a word of digits, needing no folding,
     by LIKE per column. SQLite folds the rows too (search_words), so that « Marché » is found by
-    « marche », but only the rows that LIKE keeps first, each letter that may carry an accent read as
-    any one letter."""
+    « marche », but only the rows that LIKE keeps first (_folded_candidate)."""
     if not (q or "").strip():
         return None
     digits = siret_digits(q)
@@ -49,7 +49,7 @@ def search_shape(q):
             values.append(f"% {word}%")
         elif not is_postgres() and ACCENTABLE.search(word):
             kinds.append("folded")
-            values += [f"%{ACCENTABLE.sub('_', word)}%", f"% {word}%"]
+            values += [f"%{ACCENTABLE.sub('_', word)}%", f"%{word}%", f"% {word}%"]
         else:
             kinds.append("digits" if is_postgres() else "plain")
             values += [f"{word}%", f"% {word}%"]
@@ -60,6 +60,17 @@ def _in_a_column(pattern, like="ILIKE"):
     """One of the searched columns is LIKE pattern (peewee writes ILIKE as SQLite's LIKE, which ignores
     case)."""
     return reduce(operator.or_, (Expression(column, like, pattern) for column in SEARCHED))
+
+
+def _folded_candidate(any_accent, as_written):
+    """SQLite: a searched column may hold the word once folded: it holds it as written (LIKE ignores
+    ASCII case), or it holds a character outside printable ASCII (which folding may change) and the
+    word with any letter for each letter that may carry an accent. Only those rows are folded by
+    search_words(), in Python: the pattern alone (`%r__%` for « rue ») kept nearly every row."""
+    return reduce(operator.or_, (
+        Expression(column, "ILIKE", any_accent)
+        & (Expression(column, "ILIKE", as_written) | Expression(column, "GLOB", NOT_PRINTABLE_ASCII))
+        for column in SEARCHED))
 
 
 def _search_condition(kinds, values):
@@ -73,7 +84,7 @@ def _search_condition(kinds, values):
         elif kind == "joined":
             clauses.append(Expression(Value(" ").concat(search_text_sql(*SEARCHED)), "ILIKE", next(values)))
         elif kind == "folded":
-            clauses.append(_in_a_column(next(values)) & Expression(
+            clauses.append(_folded_candidate(next(values), next(values)) & Expression(
                 fn.search_words(search_text_sql(*SEARCHED)), "ILIKE", next(values)))
         else:
             like, begins, inside = "LIKE" if kind == "digits" else "ILIKE", next(values), next(values)
