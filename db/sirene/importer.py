@@ -66,8 +66,8 @@ ESTABLISHMENTS = Kind(DirectoryEstablishment, ESTABLISHMENT_COLUMNS, ESTABLISHME
 
 @dataclass
 class StockFile:
-    """A file being imported: where it is, its kind, which column holds each field, its staging
-    table and how many rows it put there."""
+    """A file being imported, or one chunk of it: where it is, its kind, which column holds each
+    field, its staging table and how many rows it put there."""
 
     path: str
     kind: Kind
@@ -75,6 +75,8 @@ class StockFile:
     positions: dict  # field name → column index in the file
     staged: str = ""  # the staging table
     rows: int = 0
+    first_row: int = 0  # a chunk of the file (see staging.Converter): the index of its first row
+    first_line: int = 2  # … and the physical line it starts at (1 = header)
 
     @property
     def name(self):
