@@ -189,10 +189,11 @@ class Staging:
         def trimmed(field):
             return f"trim(COALESCE({prefix}{self.source(stock, field)}, ''))"
 
-        conditions = [f"NOT {self.digits(trimmed('siren'), 9)}"]
-        if stock.kind is ESTABLISHMENTS:
-            conditions += [f"NOT {self.digits(trimmed('siret'), 14)}",
-                           f"{trimmed('siret')} <> {trimmed('siren')} || {trimmed('nic')}"]
+        if stock.kind is ESTABLISHMENTS:  # 14 digits that are the SIREN then the NIC: a SIREN of 9 digits
+            conditions = [f"length({trimmed('siren')}) <> 9", f"NOT {self.digits(trimmed('siret'), 14)}",
+                          f"{trimmed('siret')} <> {trimmed('siren')} || {trimmed('nic')}"]
+        else:
+            conditions = [f"NOT {self.digits(trimmed('siren'), 9)}"]
         if "etat" in stock.positions:
             states = ", ".join(f"'{state}'" for state in ("", "[ND]", *stock.kind.states))
             conditions.append(f"{trimmed('etat')} NOT IN ({states})")

@@ -145,8 +145,11 @@ class SqliteStaging(Staging):
         self.converter.collect(wait=True, progress=progress, amount=lambda chunk: chunk.rows)
         self.converter.stop()
         for kind in kinds:
-            kept = (f"INSERT INTO {quoted(kind.table + '__next')} SELECT * FROM {quoted(kind.table)} "
-                    "WHERE rowid BETWEEN ? AND ? ON CONFLICT DO NOTHING")
+            # NOT EXISTS probes the new key without building the row: half the time of ON CONFLICT
+            live, fresh, key = quoted(kind.table), quoted(kind.table + "__next"), quoted(kind.key)
+            kept = (f"INSERT INTO {fresh} SELECT * FROM {live} AS live WHERE rowid BETWEEN ? AND ? "
+                    f"AND NOT EXISTS (SELECT 1 FROM {fresh} AS known WHERE known.{key} = live.{key}) "
+                    "ON CONFLICT DO NOTHING")
             self._batches(kept, copied[kind], (), progress)
         with database.atomic():
             for kind in kinds:  # rows another connection added since they were copied, then the switch
