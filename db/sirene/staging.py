@@ -199,6 +199,23 @@ class Staging:
             conditions.append(f"{trimmed('etat')} NOT IN ({states})")
         return " OR ".join(f"({condition})" for condition in conditions)
 
+    def plain_row(self, stock, alias):
+        """A condition that implies the rules of bad_row, met by the rows whose identifiers and state
+        come without spaces: a third of its cost, so tested first, bad_row being left for the rows it
+        misses (padded values, NULL from an empty field of COPY)."""
+        def column(field):
+            return f"{alias}.{self.source(stock, field)}"
+
+        if stock.kind is ESTABLISHMENTS:  # the SIRET's first nine digits are then the SIREN
+            conditions = [f"length({column('siren')}) = 9", self.digits(column("siret"), 14),
+                          f"{column('siret')} = {column('siren')} || {column('nic')}"]
+        else:
+            conditions = [self.digits(column("siren"), 9)]
+        if "etat" in stock.positions:
+            states = ", ".join(f"'{state}'" for state in ("", "[ND]", *stock.kind.states))
+            conditions.append(f"{column('etat')} IN ({states})")
+        return " AND ".join(conditions)
+
     def converted(self, stock, staged, live):
         """(column names, SELECT expressions, whether the live table must be joined) that turn the
         staged rows of stock into rows of the directory; staged and live are the tables' aliases."""
@@ -226,7 +243,7 @@ class Staging:
         key = self.source(stock, stock.kind.key)
         joined = (f" LEFT JOIN {live} AS live ON live.{quoted(stock.kind.key)} = trim(staged.{key})"
                   if join else "")
-        good = f"NOT ({self.bad_row(stock, 'staged')})"
+        good = f"(({self.plain_row(stock, 'staged')}) OR NOT ({self.bad_row(stock, 'staged')}))"
         where = f"{where} AND {good}" if where else f" WHERE {good}"
         return (f"INSERT INTO {quoted(target)} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
                 f"FROM {self.build_table(stock)} AS staged{joined}{where}")

@@ -164,7 +164,7 @@ def test_memory_does_not_grow_with_the_file(directory_restored, tmp_path, monkey
 def test_a_file_in_many_chunks_keeps_its_rows_and_names_its_lines(directory_restored, tmp_path, monkeypatch):
     """Staging and converting overlap by chunks (a few rows each here): a quoted name spanning two
     lines is never cut, and a bad line, a key given twice or a damaged row is named by its line in
-    the file whichever chunk holds it."""
+    the file whichever chunk holds it. Identifiers and states padded with spaces are trimmed."""
     from db.sirene import staging_postgres
 
     monkeypatch.setattr(staging_postgres, "CHUNK_BYTES", 64)
@@ -182,7 +182,9 @@ def test_a_file_in_many_chunks_keeps_its_rows_and_names_its_lines(directory_rest
             import_files([_units(tmp_path, content)])
         assert str(refused.value) == f"StockUniteLegale_utf8.csv, {message}"
         assert find_unit("200000001") is None and DirectoryUnit.select().count() == 87
-    assert import_files([_units(tmp_path, rows)])["unites_legales"] == 30
-    assert DirectoryUnit.select().count() == 117
+    padded = [" 200000031 ", "O", "AUX IDENTIFIANTS ENTOURÉS D'ESPACES", " C ", "", "", "", ""]
+    assert import_files([_units(tmp_path, [*rows, padded])])["unites_legales"] == 31
+    assert DirectoryUnit.select().count() == 118
+    assert (find_unit("200000031").siren, find_unit("200000031").etat) == ("200000031", "C")
     assert find_unit("200000004").denomination == "SOCIETE 200000004\nSUR DEUX LIGNES, « 200000004 »"
     assert find_unit("200000030").denomination == "SOCIETE 200000030"
