@@ -11,6 +11,7 @@ that the files do not mention are added (INSERT … SELECT … ON CONFLICT DO NO
 lock — readers go on, writers of the directory wait — then the tables are renamed: readers wait
 only for the renames. Readers and logins never wait for the import itself.
 """
+import csv
 import dataclasses
 import re
 
@@ -24,6 +25,9 @@ from db.sirene.importer import (
     UNITS,
     UPDATING,
     SireneImportError,
+    open_binary,
+    refuse_row,
+    text_of,
 )
 from db.sirene.staging import Staging, quoted
 
@@ -82,7 +86,10 @@ class PostgresStaging(Staging):
     def convert(self, chunk):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         statement = self.insert_staged(chunk, chunk.kind.table + "__next")
-        return database.execute_sql(statement, (imported_at,)).rowcount
+        inserted = database.execute_sql(statement, (imported_at,)).rowcount
+        if inserted == chunk.rows:  # nothing to look for in it any more: dropped here, not at the end
+            database.execute_sql(f"DROP TABLE {quoted(chunk.staged)}")
+        return inserted
 
     def source(self, stock, field):
         return f"c{stock.positions[field]}"
@@ -156,7 +163,7 @@ class PostgresStaging(Staging):
             database.execute_sql(f"ALTER TABLE {quoted(fresh)} ADD CONSTRAINT {quoted(fresh + '_pkey')} "
                                  f"PRIMARY KEY ({quoted(kind.key)})")
         except IntegrityError:
-            self.refuse_duplicate(stocks)
+            self._refuse_duplicate(kind)
         if progress:
             progress(UPDATING, 1, None)
         for name, definition in self._indexes(kind.table):
@@ -165,6 +172,20 @@ class PostgresStaging(Staging):
                                  f"{definition[definition.index(' USING '):]}")
         if progress:
             progress(UPDATING, 1, None)
+
+    def _refuse_duplicate(self, kind):
+        """Raise SireneImportError for a key given twice (error path): the key found in the new
+        table, then its second row in the files (the staged chunks are dropped once converted)."""
+        repeated = database.execute_sql(f"SELECT {quoted(kind.key)} FROM {quoted(kind.table + '__next')} "
+                                        "GROUP BY 1 HAVING COUNT(*) > 1 LIMIT 1").fetchone()
+        if repeated is None:
+            raise SireneImportError("Import refusé : le référentiel a changé pendant l'import, relancez-le.")
+        seen = 0
+        for stock in (stock for stock in self.files if stock.kind is kind):
+            for index, value in enumerate(_column(stock, stock.positions[kind.key])):
+                seen += value.strip() == repeated[0]
+                if seen == 2:
+                    refuse_row(stock, index, f"{kind.key.upper()} « {repeated[0]} » présent deux fois.")
 
     def _rename(self, kind):
         """Inside the switch's transaction: the new table and its indexes take the current names."""
@@ -249,6 +270,18 @@ class _Feed:
                 return newline + 1
             start = newline + 1
         return None
+
+
+def _column(stock, position):
+    """The values of one column of a file, row after row (error path)."""
+    binary, _, closers = open_binary(stock.path)
+    try:
+        reader = csv.reader(text_of(binary))
+        next(reader, None)
+        yield from (row[position] if position < len(row) else "" for row in reader if row)
+    finally:
+        for closer in closers:
+            closer.close()
 
 
 def _unreadable(chunk, error):
