@@ -9,8 +9,9 @@ The live directory stays intact, readable and writable, until the end:
    file and line.
 3. A new directory table is built from the staged rows, converted in SQL ([ND] and empty values as
    NULL), plus the rows of the current directory that the files do not mention (an import updates
-   rows in place and adds the new ones; it never forgets one). On SQLite it is filled in short
-   batches, so that logins and other writers keep working between them.
+   rows in place and adds the new ones; it never forgets one). It is filled chunk by chunk by a
+   second connection in a thread while the next chunk is staged (staging.Converter: two cores);
+   on SQLite each chunk is a short transaction, so that logins and other writers keep working.
 4. One short transaction switches the new tables in for every file of the import at once.
 
 A bad line, a crash or Ctrl-C before the switch leaves the directory exactly as it was. See
