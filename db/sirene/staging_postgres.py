@@ -11,35 +11,26 @@ that the files do not mention are added (INSERT … SELECT … ON CONFLICT DO NO
 lock — readers go on, writers of the directory wait — then the tables are renamed: readers wait
 only for the renames. Readers and logins never wait for the import itself.
 """
-import csv
 import dataclasses
-import re
+import threading
 
 import psycopg2
 import psycopg2.errors
 from peewee import IntegrityError
 
 from db.database import database
+from db.sirene.copy_feed import COPY_READ, Feed, column, unreadable
 from db.sirene.importer import (
     ESTABLISHMENTS,
     UNITS,
     UPDATING,
     SireneImportError,
-    open_binary,
     refuse_row,
-    text_of,
 )
 from db.sirene.staging import Staging, quoted
 
-COPY_READ = 1 << 16  # bytes handed to COPY at a time
-BUILD_MEMORY = "256MB"  # maintenance_work_mem of the primary key's and indexes' builds
+BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
 CHUNK_BYTES = 8 << 20  # bytes of the file per COPY: the last chunk's conversion is not overlapped
-COPY_PROBLEMS = {  # PostgreSQL's words for a malformed CSV, in French
-    "missing data": "colonnes manquantes",
-    "extra data": "colonnes en trop",
-    "unterminated CSV quoted field": "guillemet non fermé",
-    "invalid byte sequence": "caractères hors UTF-8",
-}
 
 
 class PostgresStaging(Staging):
@@ -55,7 +46,7 @@ class PostgresStaging(Staging):
             if stock.kind not in self.chunks:
                 self._create_next(stock.kind)
                 self.chunks[stock.kind] = []
-            feed = _Feed(binary, CHUNK_BYTES)
+            feed = Feed(binary, CHUNK_BYTES)
             while feed.next_chunk():
                 chunk = dataclasses.replace(stock, staged=f"{stock.staged}_{feed.chunks}",
                                             first_row=stock.rows, first_line=feed.lines + 2)
@@ -76,7 +67,7 @@ class PostgresStaging(Staging):
             cursor.copy_expert(f"COPY {quoted(chunk.staged)} FROM STDIN WITH (FORMAT csv, "
                                "ENCODING 'UTF8')", feed, size=COPY_READ)
         except psycopg2.DataError as exc:
-            raise SireneImportError(_unreadable(chunk, exc)) from None
+            raise SireneImportError(unreadable(chunk, exc)) from None
         except psycopg2.errors.QueryCanceled:
             if feed.error is not None:
                 raise feed.error from None
@@ -148,28 +139,29 @@ class PostgresStaging(Staging):
         database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS)")
 
     def _build(self, kind, stocks, progress):
-        """The new table's primary key and indexes, once the converted rows are in."""
-        fresh = kind.table + "__next"
-        # Sorting a million keys within the default 64 MB spills to disk: a third of the build
-        database.execute_sql(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
-        try:
-            self._index(kind, stocks, fresh, progress)
-        finally:
-            database.execute_sql("RESET maintenance_work_mem")
-
-    def _index(self, kind, stocks, fresh, progress):
-        """The primary key (a key given twice is refused with its line), then the other indexes."""
-        try:
-            database.execute_sql(f"ALTER TABLE {quoted(fresh)} ADD CONSTRAINT {quoted(fresh + '_pkey')} "
-                                 f"PRIMARY KEY ({quoted(kind.key)})")
-        except IntegrityError:
-            self._refuse_duplicate(kind)
-        if progress:
-            progress(UPDATING, 1, None)
+        """The new table's primary key and other indexes, once the converted rows are in: built at
+        the same time, the key on this connection, the others on a second one (two cores)."""
+        fresh = quoted(kind.table + "__next")
+        others = []
         for name, definition in self._indexes(kind.table):
             unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
-            database.execute_sql(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {quoted(fresh)} "
-                                 f"{definition[definition.index(' USING '):]}")
+            others.append(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {fresh} "
+                          f"{definition[definition.index(' USING '):]}")
+        beside = _Beside(others)
+        try:
+            key = quoted(kind.table + "__next_pkey")
+            try:
+                _build_index(f"CREATE UNIQUE INDEX {key} ON {fresh} ({quoted(kind.key)})")
+            except IntegrityError:
+                beside.join()
+                self._refuse_duplicate(kind)
+            if progress:
+                progress(UPDATING, 1, None)
+        finally:
+            beside.join()
+        if beside.error is not None:
+            raise beside.error
+        database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
         if progress:
             progress(UPDATING, 1, None)
 
@@ -182,7 +174,7 @@ class PostgresStaging(Staging):
             raise SireneImportError("Import refusé : le référentiel a changé pendant l'import, relancez-le.")
         seen = 0
         for stock in (stock for stock in self.files if stock.kind is kind):
-            for index, value in enumerate(_column(stock, stock.positions[kind.key])):
+            for index, value in enumerate(column(stock, stock.positions[kind.key])):
                 seen += value.strip() == repeated[0]
                 if seen == 2:
                     refuse_row(stock, index, f"{kind.key.upper()} « {repeated[0]} » présent deux fois.")
@@ -217,80 +209,29 @@ class PostgresStaging(Staging):
         database.execute_sql(f"DROP TABLE IF EXISTS {', '.join(map(quoted, leftovers))}")
 
 
-class _Feed:
-    """The file as the COPYs read it, one chunk each: a chunk ends at the first end of a row (a
-    newline outside quotes: an even count of quotes since the chunk began) past `limit` bytes.
-    psycopg2 turns an exception raised while reading (Ctrl-C, the progress callback's) into
-    QueryCanceled: it is kept here to be raised again as it was."""
+def _build_index(statement):
+    """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
+    64 MB, a third of the build's time."""
+    with database.atomic():
+        database.execute_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+        database.execute_sql(statement)
 
-    def __init__(self, binary, limit):
-        self.binary, self.limit, self.error = binary, limit, None
-        self.pending = b""  # read past the end of the previous chunk
-        self.full = True  # the current chunk is complete
-        self.sent = self.quotes = self.chunk_lines = 0  # bytes, quotes and newlines of the current chunk
-        self.lines = 0  # newlines before the current chunk
-        self.chunks = 0
 
-    def next_chunk(self):
-        """Start the next chunk; False at the end of the file."""
-        self.pending = self.pending or self.read_file(COPY_READ)
-        self.lines += self.chunk_lines
-        self.full, self.sent, self.quotes, self.chunk_lines = False, 0, 0, 0
-        self.chunks += 1
-        return bool(self.pending)
+class _Beside(threading.Thread):
+    """Index builds on a connection of their own, in a thread, beside the importing connection's;
+    what they raised is kept in error."""
 
-    def read_file(self, size):
+    def __init__(self, statements):
+        super().__init__(name="sirene-indexes", daemon=True)
+        self.statements, self.error = statements, None
+        self.start()
+
+    def run(self):
+        database.connect(reuse_if_open=True)
         try:
-            return self.binary.read(size)
-        except BaseException as exc:
+            for statement in self.statements:
+                _build_index(statement)
+        except BaseException as exc:  # noqa: BLE001 - raised by the importing thread
             self.error = exc
-            raise
-
-    def read(self, size):
-        if self.full:
-            return b""
-        data, self.pending = self.pending or self.read_file(size), b""
-        if not data:
-            self.full = True
-        elif self.sent + len(data) > self.limit:
-            end = self._row_end(data, max(0, self.limit - self.sent))
-            if end is not None:
-                data, self.pending, self.full = data[:end], data[end:], True
-        self.sent += len(data)
-        self.quotes += data.count(b'"')
-        self.chunk_lines += data.count(b"\n")
-        return data
-
-    def _row_end(self, data, start):
-        """The position after the first newline from start on that ends a row, or None."""
-        quotes = self.quotes + data.count(b'"', 0, start)
-        while (newline := data.find(b"\n", start)) >= 0:
-            quotes += data.count(b'"', start, newline)
-            if quotes % 2 == 0:
-                return newline + 1
-            start = newline + 1
-        return None
-
-
-def _column(stock, position):
-    """The values of one column of a file, row after row (error path)."""
-    binary, _, closers = open_binary(stock.path)
-    try:
-        reader = csv.reader(text_of(binary))
-        next(reader, None)
-        yield from (row[position] if position < len(row) else "" for row in reader if row)
-    finally:
-        for closer in closers:
-            closer.close()
-
-
-def _unreadable(chunk, error):
-    """The French message of a COPY that could not parse a chunk of the file: its line (the file's,
-    header included), and what was wrong."""
-    name = chunk.name
-    context = getattr(error.diag, "context", "") or ""
-    found = re.search(r"line (\d+)", context)
-    line = f", ligne {int(found.group(1)) + chunk.first_line - 1}" if found else ""
-    primary = getattr(error.diag, "message_primary", "") or str(error)
-    reason = next((french for english, french in COPY_PROBLEMS.items() if english in primary), "illisible")
-    return f"{name}{line} : illisible ({reason})."
+        finally:
+            database.close()
