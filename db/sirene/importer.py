@@ -9,8 +9,9 @@ The live directory stays intact, readable and writable, until the end:
    file and line.
 3. A new directory table is built from the staged rows, converted in SQL ([ND] and empty values as
    NULL), plus the rows of the current directory that the files do not mention (an import updates
-   rows in place and adds the new ones; it never forgets one). On SQLite it is filled in short
-   batches, so that logins and other writers keep working between them.
+   rows in place and adds the new ones; it never forgets one). It is filled chunk by chunk by a
+   second connection in a thread while the next chunk is staged (staging.Converter: two cores);
+   on SQLite each chunk is a short transaction, so that logins and other writers keep working.
 4. One short transaction switches the new tables in for every file of the import at once.
 
 A bad line, a crash or Ctrl-C before the switch leaves the directory exactly as it was. See
@@ -66,8 +67,8 @@ ESTABLISHMENTS = Kind(DirectoryEstablishment, ESTABLISHMENT_COLUMNS, ESTABLISHME
 
 @dataclass
 class StockFile:
-    """A file being imported: where it is, its kind, which column holds each field, its staging
-    table and how many rows it put there."""
+    """A file being imported, or one chunk of it: where it is, its kind, which column holds each
+    field, its staging table and how many rows it put there."""
 
     path: str
     kind: Kind
@@ -75,6 +76,8 @@ class StockFile:
     positions: dict  # field name → column index in the file
     staged: str = ""  # the staging table
     rows: int = 0
+    first_row: int = 0  # a chunk of the file (see staging.Converter): the index of its first row
+    first_line: int = 2  # … and the physical line it starts at (1 = header)
 
     @property
     def name(self):

@@ -1,16 +1,20 @@
 """The Sirene import on SQLite (see db/sirene/importer.py and staging.py).
 
 Files are parsed by the csv module and their rows stored raw (the columns the directory keeps) in
-a staging database of their own, next to the portal's (`<database>-sirene-staging`, no journal:
-it is thrown away), so loading takes no lock on the portal's database at all. The new directory
-tables are then filled from it in batches of BATCH_ROWS, each its own short transaction: between
-two batches, logins and every other writer get the lock (they wait for it up to busy_timeout, a
-batch lasts a fraction of a second). The switch renames the tables in one short transaction.
+a staging database of their own, next to the portal's (`<database>-sirene-staging`, WAL without
+sync: it is thrown away), so parsing takes no lock on the portal's database at all. Every
+BATCH_ROWS rows staged, the converter's thread (staging.Converter, its own connection with the
+staging file attached) fills the new directory table with them in one short transaction, while
+the next rows are parsed: between two batches, logins and every other writer get the lock (they
+wait for it up to busy_timeout, a batch lasts a fraction of a second). The switch renames the
+tables in one short transaction.
 
 SQLite cannot rename an index: the new table's indexes take the names of the current ones with
 INDEX_SUFFIX added or removed, alternately (schema checks compare indexes by columns).
 """
+import contextlib
 import csv
+import dataclasses
 import itertools
 import operator
 import os
@@ -40,23 +44,26 @@ class SqliteStaging(Staging):
         self.file = f"{database.obj.database}-sirene-staging"
         self._remove_file()
         self.loader = sqlite3.connect(self.file, isolation_level=None)
-        self.loader.execute("PRAGMA journal_mode = OFF")
+        # WAL: the converter's connection reads the batches committed while the next ones are written
+        self.loader.execute("PRAGMA journal_mode = WAL")
         self.loader.execute("PRAGMA synchronous = OFF")
-        self.attached = False
+        self.created = set()  # kinds whose new table exists
 
     def load(self, path, progress):
         with self.opened(path, progress, "stock_") as (binary, stock):
+            if stock.kind not in self.created:
+                self._create_next(stock.kind)
+                self.created.add(stock.kind)
             fields = list(stock.positions)
             self.loader.execute(f"CREATE TABLE {quoted(stock.staged)} ({', '.join(map(quoted, fields))})")
             insert = f"INSERT INTO {quoted(stock.staged)} VALUES ({', '.join('?' * len(fields))})"
-            self.loader.execute("BEGIN")
             stock.rows = self._copy(csv.reader(text_of(binary)), list(stock.positions.values()), insert,
-                                    stock.name)
-            self.loader.execute("COMMIT")
+                                    stock)
             return stock
 
-    def _copy(self, reader, indexes, insert, name):
-        """Write the rows of reader (their columns at indexes, short rows padded) in batches."""
+    def _copy(self, reader, indexes, insert, stock):
+        """Write the rows of reader (their columns at indexes, short rows padded) in batches; hand
+        each BATCH_ROWS of them to the converter once committed."""
         fast = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
 
         def pick(row):
@@ -65,14 +72,25 @@ class SqliteStaging(Staging):
             except IndexError:
                 return tuple(row[i] if i < len(row) else "" for i in indexes)
 
-        count = 0
+        count = submitted = 0
         try:
-            while batch := [pick(row) for row in itertools.islice(reader, LOAD_ROWS) if row]:
-                self.loader.executemany(insert, batch)
-                count += len(batch)
+            while True:
+                batch = [pick(row) for row in itertools.islice(reader, LOAD_ROWS) if row]
+                if batch:
+                    self.loader.execute("BEGIN")
+                    self.loader.executemany(insert, batch)
+                    self.loader.execute("COMMIT")
+                    count += len(batch)
+                if count > submitted and (not batch or count - submitted >= BATCH_ROWS):
+                    # rows get rowids 1, 2, … in the order of the file: a chunk is a range of them
+                    self.converter.submit(dataclasses.replace(stock, first_row=submitted,
+                                                              rows=count - submitted))
+                    submitted = count
+                if not batch:
+                    return count
         except (UnicodeDecodeError, csv.Error) as exc:
-            raise SireneImportError(f"{name}, ligne {reader.line_num + 1} : illisible ({exc}).") from None
-        return count
+            line = reader.line_num + 1
+            raise SireneImportError(f"{stock.name}, ligne {line} : illisible ({exc}).") from None
 
     def source(self, stock, field):
         return quoted(field)
@@ -97,20 +115,41 @@ class SqliteStaging(Staging):
     def value(self, expression, field):
         return f"CASE WHEN {expression} IN ('', '[ND]') THEN NULL ELSE {expression} END"
 
+    @contextlib.contextmanager
+    def converting(self):
+        with super().converting():
+            database.execute_sql(f"ATTACH DATABASE ? AS {ALIAS}", (self.file,))
+            try:
+                yield
+            finally:
+                database.execute_sql(f"DETACH DATABASE {ALIAS}")
+
+    def convert(self, chunk):
+        imported_at = chunk.kind.model.imported_at.db_value(self.started)
+        rows = " WHERE staged.rowid BETWEEN ? AND ?"
+        statement = self.insert_staged(chunk, chunk.kind.table + "__next", rows)
+        with database.atomic():
+            rows = (imported_at, chunk.first_row + 1, chunk.first_row + chunk.rows)
+            return database.execute_sql(statement, rows).rowcount
+
+    def failed(self, chunk, error):
+        if isinstance(error, IntegrityError):
+            self.refuse_duplicate([stock for stock in self.files if stock.kind is chunk.kind])
+
     def switch(self, stocks, progress):
-        database.execute_sql(f"ATTACH DATABASE ? AS {ALIAS}", (self.file,))
-        self.attached = True
         kinds = self.kinds(stocks)
         copied = {kind: self._max_rowid(kind.table) for kind in kinds}
         if progress:
-            progress(UPDATING, 0, sum(s.rows for s in stocks) + sum(copied.values()))
+            converting = sum(chunk.rows for chunk in self.converter.pending)
+            progress(UPDATING, 0, converting + sum(copied.values()))
+        self.converter.collect(wait=True, progress=progress, amount=lambda chunk: chunk.rows)
+        self.converter.stop()
         for kind in kinds:
-            self._create_next(kind)
-            mine = [stock for stock in stocks if stock.kind is kind]
-            for stock in mine:
-                self._fill(stock, mine, progress)
-            kept = (f"INSERT INTO {quoted(kind.table + '__next')} SELECT * FROM {quoted(kind.table)} "
-                    "WHERE rowid BETWEEN ? AND ? ON CONFLICT DO NOTHING")
+            # NOT EXISTS probes the new key without building the row: half the time of ON CONFLICT
+            live, fresh, key = quoted(kind.table), quoted(kind.table + "__next"), quoted(kind.key)
+            kept = (f"INSERT INTO {fresh} SELECT * FROM {live} AS live WHERE rowid BETWEEN ? AND ? "
+                    f"AND NOT EXISTS (SELECT 1 FROM {fresh} AS known WHERE known.{key} = live.{key}) "
+                    "ON CONFLICT DO NOTHING")
             self._batches(kept, copied[kind], (), progress)
         with database.atomic():
             for kind in kinds:  # rows another connection added since they were copied, then the switch
@@ -130,16 +169,6 @@ class SqliteStaging(Staging):
                     database.execute_sql(f"DROP TABLE {quoted(kind.table + '__old')}")
         finally:
             database.execute_sql(f"PRAGMA secure_delete = {int(secure_delete)}")
-
-    def _fill(self, stock, stocks, progress):
-        imported_at = stock.kind.model.imported_at.db_value(self.started)
-        rows = " WHERE staged.rowid BETWEEN ? AND ?"
-        statement = self.insert_staged(stock, stock.kind.table + "__next", rows)
-        try:
-            inserted = self._batches(statement, stock.rows, (imported_at,), progress)
-        except IntegrityError:
-            self.refuse_duplicate(stocks)
-        self.checked(stock, inserted)
 
     def _batches(self, statement, last, params, progress):
         """Run statement over rowids 1…last in batches, each its own transaction; rows written."""
@@ -171,8 +200,7 @@ class SqliteStaging(Staging):
             database.execute_sql(f"CREATE {unique}INDEX {quoted(other)} ON {quoted(fresh)} {columns}")
 
     def drop(self):
-        if self.attached:
-            database.execute_sql(f"DETACH DATABASE {ALIAS}")
+        self.converter.stop()
         for kind in (UNITS, ESTABLISHMENTS):
             for leftover in (kind.table + "__next", kind.table + "__old"):
                 database.execute_sql(f"DROP TABLE IF EXISTS {quoted(leftover)}")
@@ -180,6 +208,6 @@ class SqliteStaging(Staging):
         self._remove_file()
 
     def _remove_file(self):
-        for path in (self.file, self.file + "-journal"):
+        for path in (self.file, self.file + "-journal", self.file + "-wal", self.file + "-shm"):
             if os.path.exists(path):
                 os.remove(path)

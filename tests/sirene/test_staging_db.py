@@ -159,3 +159,32 @@ def test_memory_does_not_grow_with_the_file(directory_restored, tmp_path, monkey
     assert peaks[1] - peaks[0] < growth / 10, (peaks, growth)
     imported = DirectoryEstablishment.siren.between("300000000", "300007999")
     assert DirectoryEstablishment.select().where(imported).count() == 8_000
+
+
+def test_a_file_in_many_chunks_keeps_its_rows_and_names_its_lines(directory_restored, tmp_path, monkeypatch):
+    """Staging and converting overlap by chunks (a few rows each here): a quoted name spanning two
+    lines is never cut, and a bad line, a key given twice or a damaged row is named by its line in
+    the file whichever chunk holds it. Identifiers and states padded with spaces are trimmed."""
+    from db.sirene import staging_postgres
+
+    monkeypatch.setattr(staging_postgres, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(staging_sqlite, "LOAD_ROWS", 1)
+    monkeypatch.setattr(staging_sqlite, "BATCH_ROWS", 3)
+    rows = [[f"{n:09d}", "O", f"SOCIETE {n}\nSUR DEUX LIGNES, « {n} »" if n % 4 == 0 else f"SOCIETE {n}",
+             "A", "", "", "", ""] for n in range(200000001, 200000031)]  # 7 of them on two lines
+    bad = [*rows[:24], ["20000000X", "O", "", "A", "", "", "", ""], *rows[24:]]
+    cases = [(bad, "ligne 32 : SIREN « 20000000X » invalide (9 chiffres attendus)."),
+             ([*rows, rows[2]], "ligne 39 : SIREN « 200000003 » présent deux fois.")]
+    if is_postgres():
+        cases.append(([*rows, ["200000099", "O"]], "ligne 39 : illisible (colonnes manquantes)."))
+    for content, message in cases:
+        with pytest.raises(SireneImportError) as refused:
+            import_files([_units(tmp_path, content)])
+        assert str(refused.value) == f"StockUniteLegale_utf8.csv, {message}"
+        assert find_unit("200000001") is None and DirectoryUnit.select().count() == 87
+    padded = [" 200000031 ", "O", "AUX IDENTIFIANTS ENTOURÉS D'ESPACES", " C ", "", "", "", ""]
+    assert import_files([_units(tmp_path, [*rows, padded])])["unites_legales"] == 31
+    assert DirectoryUnit.select().count() == 118
+    assert (find_unit("200000031").siren, find_unit("200000031").etat) == ("200000031", "C")
+    assert find_unit("200000004").denomination == "SOCIETE 200000004\nSUR DEUX LIGNES, « 200000004 »"
+    assert find_unit("200000030").denomination == "SOCIETE 200000030"
