@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
+from webapp.extensions import csrf_token
 from webapp.navigation import menu_for
 
 NARROW_NBSP = "\u202f"
@@ -137,7 +138,7 @@ def init_app(app):
         until_fr=until_fr, until_long_fr=until_long_fr,
     )
     app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists, url_for=cached_url_for,
-                                 menu_html=menu_html)
+                                 menu_html=menu_html, csrf_token=csrf_token)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -147,7 +148,8 @@ def init_app(app):
         user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
         demo_mode = app.config["PORTAL_MODE"] == "demo"
         menu = menu_for(user, app.view_functions, demo_mode) if user and not user.is_support else []
-        return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user)}
+        return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user),
+                "csrf_token": csrf_token}  # after Flask-WTF's own context processor: this one wins
 
     @app.after_request
     def _headers(response):
