@@ -6,7 +6,10 @@ its columns with what each showed (shown, lines_shown, columns_shown), and the s
 differences as edits; static/habilitations.js keeps the same edits across pages in hidden fields.
 A column tick reaches beyond the page: Valider asks to confirm it, with its count (confirmed=1).
 """
+from collections import namedtuple
 from dataclasses import dataclass
+
+from peewee import SQL, Case
 
 from db.access import require_admin
 from db.clients.search import matching
@@ -41,33 +44,40 @@ class MatrixState:
     needs_confirmation: bool = False
 
 
-def _firm_portfolios(firm):
-    return (Portfolio.select(Portfolio.id, Portfolio.name).where(Portfolio.firm == firm)
-            .order_by(Portfolio.is_default.desc(), Portfolio.name_key).tuples())
+def _form_choices(firm):
+    """The firm's portfolios, active people and offered services in one statement (one round trip on
+    PostgreSQL instead of three): (kind, id, text, text, role, sort keys…), each kind in its own order."""
+    empty, offered = SQL("''"), (PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio)
+                                 .where(Portfolio.firm == firm))
+    default_first = Case(None, ((Portfolio.is_default, SQL("0")),), SQL("1"))
+    portfolios = Portfolio.select(SQL("0"), Portfolio.id, Portfolio.name, empty, empty, default_first,
+                                  Portfolio.name_key, empty).where(Portfolio.firm == firm)
+    people = User.select(SQL("1"), User.id, User.nom, User.prenom, User.role, SQL("0"), User.nom_key,
+                         User.prenom_key).where((User.firm == firm) & User.is_active)
+    services = Declaration.select(SQL("2"), Declaration.id, Declaration.label, empty, empty,
+                                  Declaration.position, empty, empty).where(
+        Declaration.is_active & Declaration.id.in_(offered))
+    # by kind, then: default portfolio first and names; people by name keys; services by position; then id
+    by = (SQL(column) for column in ("1", "6", "7", "8", "2"))
+    return (portfolios + people + services).order_by(*by).tuples()
 
 
-def _firm_people(firm):
-    return (User.select(User.id, User.nom, User.prenom, User.role).where((User.firm == firm) & User.is_active)
-            .order_by(User.nom_key, User.prenom_key, User.id).tuples())
-
-
-def _firm_services(firm):
-    offered = PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio).where(
-        Portfolio.firm == firm)
-    return (Declaration.select(Declaration.id, Declaration.label)
-            .where(Declaration.is_active & Declaration.id.in_(offered))
-            .order_by(Declaration.position, Declaration.id))
-
-
-_PORTFOLIOS, _PEOPLE, _SERVICES = (Prepared(build, int, server_side=True)
-                                   for build in (_firm_portfolios, _firm_people, _firm_services))
+_CHOICES = Prepared(_form_choices, int, server_side=True)
+Service = namedtuple("Service", "id label")
 
 
 def options(actor):
-    """The choices of the search form, from three queries prepared once (db/prepared.py; on PostgreSQL
-    by the server too), the 201 people of a big firm read as plain tuples."""
-    people = [(u, f"{nom.upper()} {prenom}", role) for u, nom, prenom, role in _PEOPLE.cursor(actor.firm_id)]
-    return Options(list(_PORTFOLIOS.execute(actor.firm_id)), people, list(_SERVICES.execute(actor.firm_id)))
+    """The choices of the search form, read as plain tuples from one statement prepared once
+    (db/prepared.py; on PostgreSQL by the server too): 201 people in a big firm."""
+    portfolios, people, services = [], [], []
+    for kind, ident, text, prenom, role, *_ in _CHOICES.cursor(actor.firm_id):
+        if kind == 0:
+            portfolios.append((ident, text))
+        elif kind == 1:
+            people.append((ident, f"{text.upper()} {prenom}", role))
+        else:
+            services.append(Service(ident, text))
+    return Options(portfolios, people, services)
 
 
 def search(actor, args):
