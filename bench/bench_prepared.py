@@ -25,7 +25,8 @@ from db.habilitations import matrix_operations
 from db.notifications import rights_ending
 
 SERVER_SIDE = (sessions._BY_TOKEN, dashboard._COUNTS, dashboard._COMING, rights_ending._UNANNOUNCED,
-               tiles._TALLY, composition._PAGE, portfolios._ALL, matrix_operations._CHOICES)
+               tiles._TALLY, composition._PAGE, portfolios._ALL, matrix_operations._CHOICES,
+               matrix_operations._PEOPLE)
 SHAPED = []  # the grid's criteria queries (db.prepared.shaped) made server_side, once the pages made them
 
 

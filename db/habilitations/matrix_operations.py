@@ -44,37 +44,39 @@ class MatrixState:
     needs_confirmation: bool = False
 
 
-def _form_choices(firm):
-    """The firm's portfolios, active people and offered services in one statement (one round trip on
-    PostgreSQL instead of three): (kind, id, text, text, role, sort keys…), each kind in its own order."""
-    empty, offered = SQL("''"), (PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio)
-                                 .where(Portfolio.firm == firm))
+def _firm_people(firm):
+    return (User.select(User.id, User.nom, User.prenom, User.role).where((User.firm == firm) & User.is_active)
+            .order_by(User.nom_key, User.prenom_key, User.id).tuples())
+
+
+def _portfolios_and_services(firm):
+    """The firm's portfolios and offered services in one statement: (kind, id, name or label, sort keys).
+    The people stay a statement of their own: sorting their 201 rows with these (one sort of every row
+    by five keys) cost more than the round trip saved (measured on PostgreSQL, 1.06-1.23x)."""
+    offered = (PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio)
+               .where(Portfolio.firm == firm))
     default_first = Case(None, ((Portfolio.is_default, SQL("0")),), SQL("1"))
-    portfolios = Portfolio.select(SQL("0"), Portfolio.id, Portfolio.name, empty, empty, default_first,
-                                  Portfolio.name_key, empty).where(Portfolio.firm == firm)
-    people = User.select(SQL("1"), User.id, User.nom, User.prenom, User.role, SQL("0"), User.nom_key,
-                         User.prenom_key).where((User.firm == firm) & User.is_active)
-    services = Declaration.select(SQL("2"), Declaration.id, Declaration.label, empty, empty,
-                                  Declaration.position, empty, empty).where(
-        Declaration.is_active & Declaration.id.in_(offered))
-    # by kind, then: default portfolio first and names; people by name keys; services by position; then id
-    by = (SQL(column) for column in ("1", "6", "7", "8", "2"))
-    return (portfolios + people + services).order_by(*by).tuples()
+    portfolios = Portfolio.select(SQL("0"), Portfolio.id, Portfolio.name, default_first, Portfolio.name_key
+                                  ).where(Portfolio.firm == firm)
+    services = Declaration.select(SQL("1"), Declaration.id, Declaration.label, Declaration.position, SQL("''")
+                                  ).where(Declaration.is_active & Declaration.id.in_(offered))
+    # the default portfolio first, then by name; services in the catalogue's order
+    return (portfolios + services).order_by(*(SQL(column) for column in ("1", "4", "5", "2"))).tuples()
 
 
-_CHOICES = Prepared(_form_choices, int, server_side=True)
+_PEOPLE, _CHOICES = (Prepared(build, int, server_side=True)
+                     for build in (_firm_people, _portfolios_and_services))
 Service = namedtuple("Service", "id label")
 
 
 def options(actor):
-    """The choices of the search form, read as plain tuples from one statement prepared once
+    """The choices of the search form, read as plain tuples from two statements prepared once
     (db/prepared.py; on PostgreSQL by the server too): 201 people in a big firm."""
-    portfolios, people, services = [], [], []
-    for kind, ident, text, prenom, role, *_ in _CHOICES.cursor(actor.firm_id):
+    people = [(u, f"{nom.upper()} {prenom}", role) for u, nom, prenom, role in _PEOPLE.cursor(actor.firm_id)]
+    portfolios, services = [], []
+    for kind, ident, text, *_ in _CHOICES.cursor(actor.firm_id):
         if kind == 0:
             portfolios.append((ident, text))
-        elif kind == 1:
-            people.append((ident, f"{text.upper()} {prenom}", role))
         else:
             services.append(Service(ident, text))
     return Options(portfolios, people, services)
