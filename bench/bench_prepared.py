@@ -16,21 +16,25 @@ from bench.bench_web_ceiling import pages
 from bench.common import parser
 from bench.profile_pages import the_scale_logged_in
 from db import access
+from db import prepared as prepared_queries
 from db.accounts import sessions
 from db.clients import composition, dashboard, portfolios
 from db.database import database
 from db.declarations import tiles
+from db.habilitations import matrix_operations
 from db.notifications import rights_ending
 
 SERVER_SIDE = (sessions._BY_TOKEN, dashboard._COUNTS, dashboard._COMING, rights_ending._UNANNOUNCED,
-               tiles._TALLY, composition._PAGE, portfolios._ALL)
+               tiles._TALLY, composition._PAGE, portfolios._ALL, matrix_operations._CHOICES,
+               matrix_operations._PEOPLE)
+SHAPED = []  # the grid's criteria queries (db.prepared.shaped) made server_side, once the pages made them
 
 
 def server_side(on):
     """The queries made server_side=True (and the firm_row queries made so far) turned on or off."""
-    for prepared in (*SERVER_SIDE, *access._BY_ID_IN_FIRM.values()):
-        prepared.server_side = on
-        prepared._compiled.clear()
+    for query in (*SERVER_SIDE, *access._BY_ID_IN_FIRM.values(), *SHAPED):
+        query.server_side = on
+        query._compiled.clear()
 
 
 def median_ms(client, path, runs):
@@ -93,9 +97,10 @@ def main():
     if not (args.database or "").startswith("postgres"):
         raise SystemExit("bench_prepared: --database postgresql://… (SQLite prepares nothing on a server)")
     scale, _, client = the_scale_logged_in(args)
-    measured = [(label, path) for label, path, logged, _ in pages(scale) if logged and "grille" not in label]
+    measured = [(label, path) for label, path, logged, _ in pages(scale) if logged]
     for _, path in measured:
         client.get(path)  # firm_row's queries are made on first use: all of them made before the toggles
+    SHAPED.extend(query for query in prepared_queries._SHAPED.values() if query.server_side)
     for label, path in measured:
         medians = {False: [], True: []}
         for _ in range(args.rounds):

@@ -124,14 +124,14 @@ _SHAPED = {}
 _SHAPED_LIMIT = 2000  # shapes are few (which criteria are set, list lengths); a bound all the same
 
 
-def shaped(key, build, *kinds):
+def shaped(key, build, *kinds, server_side=False):
     """The Prepared query of this key, made on first use. The key names the query and whatever fixes its
     SQL text beyond its values: which criteria are set, the lengths of its IN lists."""
     prepared = _SHAPED.get(key)
     if prepared is None:
         if len(_SHAPED) >= _SHAPED_LIMIT:
             _SHAPED.clear()
-        prepared = _SHAPED[key] = Prepared(build, *kinds)
+        prepared = _SHAPED[key] = Prepared(build, *kinds, server_side=server_side)
     return prepared
 
 

@@ -3,7 +3,7 @@ from flask import current_app, flash, g, redirect, request, session
 from flask_login import LoginManager
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import login_url
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from webapp import login_sessions
 
@@ -21,6 +21,31 @@ class PortalLoginManager(LoginManager):
         if "_user_id" not in session and remember not in request.cookies:
             return False
         return super()._session_protection_failed()
+
+
+SIGNED_TOKENS_KEPT = 10_000  # per worker process: one per session seen
+
+
+def csrf_token():
+    """The pages' CSRF token (templates' csrf_token()): Flask-WTF's generate_csrf, its signature remembered
+    per session token. Flask-WTF signs the session's token again on every page (JSON, HMAC, base64, with a
+    timestamp); with WTF_CSRF_TIME_LIMIT None (config.py) the timestamp is never checked, so the token
+    signed once for a session is as valid as a new one, and is the one a form built later in the request
+    gets too (Flask-WTF keeps it in g for the request)."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(field)
+    if field in g or raw is None or config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
+    signed_tokens = current_app.extensions.setdefault("portal_signed_csrf", {})
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    signed = signed_tokens.get(key)
+    if signed is None:
+        if len(signed_tokens) >= SIGNED_TOKENS_KEPT:
+            signed_tokens.clear()
+        signed = signed_tokens[key] = generate_csrf()
+    setattr(g, field, signed)
+    return signed
 
 
 csrf = CSRFProtect()

@@ -2,9 +2,11 @@
 from flask import current_app, g, render_template, request, url_for
 from flask.globals import _cv_request
 from flask_login import current_user
+from markupsafe import Markup
 
 from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
+from webapp.extensions import csrf_token
 from webapp.navigation import menu_for
 
 NARROW_NBSP = "\u202f"
@@ -93,6 +95,36 @@ def _counters(menu, user):
     return {"notifications": user.unread_notice_count} if "notifications" in names else {}
 
 
+MENUS_KEPT = 500  # per worker process: a few menus (roles, labels) × counts × the page it marks current
+
+
+def menu_html(template, menu, counters, marks_current=False):
+    """The menu's markup (the header's links on every page, the cards of the Menu personnalisé), rendered
+    by its template once per process for the same entries, counts and current page, then remembered:
+    on every page it cost ~20 links × (url_for, the typography filter, the count, the comparison with
+    the request's path). marks_current: the link of the page requested gets aria-current."""
+    context = _cv_request.get()
+    cache = context.app.extensions.setdefault("portal_menus", {})
+    sections = tuple((title, tuple(entries)) for title, entries in menu)
+    counts = tuple(sorted(counters.items()))
+    base = (template, context.request.script_root, sections, counts)
+    current = None
+    if marks_current:
+        hrefs = cache.get(base)
+        if hrefs is None:
+            hrefs = cache[base] = frozenset(cached_url_for(entry.endpoint)
+                                            for _, entries in sections for entry in entries)
+        current = context.request.path if context.request.path in hrefs else None
+    key = (*base, current)
+    html = cache.get(key)
+    if html is None:
+        if len(cache) >= MENUS_KEPT:
+            cache.clear()
+        html = cache[key] = Markup(context.app.jinja_env.get_template(template).render(
+            menu=sections, counters=counters, current_path=current))
+    return html
+
+
 def unbroken(format_identifier):
     """A SIREN or SIRET grouped by narrow no-break spaces: on screen it never breaks across lines."""
     return lambda value: format_identifier(value).replace(" ", "\u202f")
@@ -105,7 +137,8 @@ def init_app(app):
         paris=to_paris, soon=lambda moment: long_moment_fr(moment, weekday=True, year=False),
         until_fr=until_fr, until_long_fr=until_long_fr,
     )
-    app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists, url_for=cached_url_for)
+    app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists, url_for=cached_url_for,
+                                 menu_html=menu_html, csrf_token=csrf_token)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -115,7 +148,8 @@ def init_app(app):
         user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
         demo_mode = app.config["PORTAL_MODE"] == "demo"
         menu = menu_for(user, app.view_functions, demo_mode) if user and not user.is_support else []
-        return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user)}
+        return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user),
+                "csrf_token": csrf_token}  # after Flask-WTF's own context processor: this one wins
 
     @app.after_request
     def _headers(response):

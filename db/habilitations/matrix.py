@@ -104,7 +104,7 @@ def parse(actor, args, with_paging=True):
         criteria.company = shaped("matrix-company", lambda c, f: (
             Company.select(Company, Portfolio).join(Portfolio)
             .where((Company.id == c) & (Company.firm == f)).limit(1)),
-            int, int).first(company_id, actor.firm_id)
+            int, int, server_side=True).first(company_id, actor.firm_id)
         if criteria.company is None:
             raise NotFound()
         criteria.portfolio = criteria.company.portfolio
@@ -112,7 +112,7 @@ def parse(actor, args, with_paging=True):
     if portfolio_id is not None and criteria.company is None:
         criteria.portfolio = shaped("matrix-portfolio", lambda p, f: (
             Portfolio.select().where((Portfolio.id == p) & (Portfolio.firm == f)).limit(1)),
-            int, int).first(portfolio_id, actor.firm_id)
+            int, int, server_side=True).first(portfolio_id, actor.firm_id)
         if criteria.portfolio is None:
             raise NotFound()
     criteria.q = " ".join((args.get("q") or "").split())[:100]
@@ -120,14 +120,16 @@ def parse(actor, args, with_paging=True):
     if person and person != NONE:  # one query: the firm's person, with what the grid shows of them
         criteria.declarant = shaped("matrix-declarant", lambda u, f: (
             User.select(User.id, User.firm, User.nom, User.prenom, User.role)
-            .where((User.id == u) & (User.firm == f)).limit(1)), int, int).first(_id(person), actor.firm_id)
+            .where((User.id == u) & (User.firm == f)).limit(1)),
+            int, int, server_side=True).first(_id(person), actor.firm_id)
         if criteria.declarant is None:
             raise NotFound()
     wanted = {_id(v) for v in _values(args, "service") if str(v).strip()}
     if wanted:
         criteria.services = list(shaped(("matrix-services", len(wanted)), lambda *ids: (
             Declaration.select().where(Declaration.id.in_(list(ids)) & Declaration.is_active)
-            .order_by(Declaration.position, Declaration.id)), *ints(len(wanted))).execute(*sorted(wanted)))
+            .order_by(Declaration.position, Declaration.id)), *ints(len(wanted)),
+            server_side=True).execute(*sorted(wanted)))
         if len(criteria.services) != len(wanted):
             raise NotFound()
     criteria.offered = offered_services(criteria)
@@ -212,7 +214,7 @@ def offered_services(criteria):
     if criteria.company is not None:  # the company's own services: only its id in the query
         shape, values = (False, False, False, True), [criteria.company.id]
     return list(shaped(("matrix-offered", shape), lambda *markers: _offered(Scope.of(shape, markers)),
-                       *ints(len(values))).execute(*values))
+                       *ints(len(values)), server_side=True).execute(*values))
 
 
 def cell_criteria(criteria):

@@ -6,7 +6,10 @@ its columns with what each showed (shown, lines_shown, columns_shown), and the s
 differences as edits; static/habilitations.js keeps the same edits across pages in hidden fields.
 A column tick reaches beyond the page: Valider asks to confirm it, with its count (confirmed=1).
 """
+from collections import namedtuple
 from dataclasses import dataclass
+
+from peewee import SQL, Case
 
 from db.access import require_admin
 from db.clients.search import matching
@@ -41,32 +44,42 @@ class MatrixState:
     needs_confirmation: bool = False
 
 
-def _firm_portfolios(firm):
-    return (Portfolio.select(Portfolio.id, Portfolio.name).where(Portfolio.firm == firm)
-            .order_by(Portfolio.is_default.desc(), Portfolio.name_key).tuples())
-
-
 def _firm_people(firm):
     return (User.select(User.id, User.nom, User.prenom, User.role).where((User.firm == firm) & User.is_active)
             .order_by(User.nom_key, User.prenom_key, User.id).tuples())
 
 
-def _firm_services(firm):
-    offered = PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio).where(
-        Portfolio.firm == firm)
-    return (Declaration.select(Declaration.id, Declaration.label)
-            .where(Declaration.is_active & Declaration.id.in_(offered))
-            .order_by(Declaration.position, Declaration.id))
+def _portfolios_and_services(firm):
+    """The firm's portfolios and offered services in one statement: (kind, id, name or label, sort keys).
+    The people stay a statement of their own: sorting their 201 rows with these (one sort of every row
+    by five keys) cost more than the round trip saved (measured on PostgreSQL, 1.06-1.23x)."""
+    offered = (PortfolioDeclaration.select(PortfolioDeclaration.declaration).join(Portfolio)
+               .where(Portfolio.firm == firm))
+    default_first = Case(None, ((Portfolio.is_default, SQL("0")),), SQL("1"))
+    portfolios = Portfolio.select(SQL("0"), Portfolio.id, Portfolio.name, default_first, Portfolio.name_key
+                                  ).where(Portfolio.firm == firm)
+    services = Declaration.select(SQL("1"), Declaration.id, Declaration.label, Declaration.position, SQL("''")
+                                  ).where(Declaration.is_active & Declaration.id.in_(offered))
+    # the default portfolio first, then by name; services in the catalogue's order
+    return (portfolios + services).order_by(*(SQL(column) for column in ("1", "4", "5", "2"))).tuples()
 
 
-_PORTFOLIOS, _PEOPLE, _SERVICES = (Prepared(build, int) for build in (_firm_portfolios, _firm_people,
-                                                                        _firm_services))
+_PEOPLE, _CHOICES = (Prepared(build, int, server_side=True)
+                     for build in (_firm_people, _portfolios_and_services))
+Service = namedtuple("Service", "id label")
 
 
 def options(actor):
-    """The choices of the search form, from three queries prepared once (db/prepared.py)."""
-    people = [(u, f"{nom.upper()} {prenom}", role) for u, nom, prenom, role in _PEOPLE.execute(actor.firm_id)]
-    return Options(list(_PORTFOLIOS.execute(actor.firm_id)), people, list(_SERVICES.execute(actor.firm_id)))
+    """The choices of the search form, read as plain tuples from two statements prepared once
+    (db/prepared.py; on PostgreSQL by the server too): 201 people in a big firm."""
+    people = [(u, f"{nom.upper()} {prenom}", role) for u, nom, prenom, role in _PEOPLE.cursor(actor.firm_id)]
+    portfolios, services = [], []
+    for kind, ident, text, *_ in _CHOICES.cursor(actor.firm_id):
+        if kind == 0:
+            portfolios.append((ident, text))
+        else:
+            services.append(Service(ident, text))
+    return Options(portfolios, people, services)
 
 
 def search(actor, args):

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests.conftest import _TOKEN
 from webapp import create_app
 
 
@@ -67,6 +68,21 @@ def test_csrf_token_in_htmx_header_is_accepted(client):
                            headers={"HX-Request": "true"})
     assert response.status_code == 422  # the form's own refusal (bad input), not a CSRF error (400)
     assert "Ce champ est obligatoire." in response.get_data(as_text=True)
+
+
+def test_a_session_keeps_one_csrf_token_that_another_session_cannot_use(app, client, auth):
+    """The token signed once per session (webapp/extensions.py csrf_token) is the one every page shows,
+    and it is accepted; a token of another session is refused."""
+    auth.login()
+    tokens = {_TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+              for path in ("/declarations", "/menu", "/notifications")}
+    assert len(tokens) == 1
+    (token,) = tokens
+    assert client.post("/notifications/tout-lu", headers={"X-CSRFToken": token}).status_code == 302
+    other = app.test_client()
+    other_token = _TOKEN.search(other.get("/connexion").get_data(as_text=True)).group(1)
+    assert other_token != token
+    assert client.post("/notifications/tout-lu", headers={"X-CSRFToken": other_token}).status_code == 400
 
 
 @pytest.mark.parametrize("path", ["/connexion", "/static/app.css"])
