@@ -6,6 +6,7 @@ Adding validates everything first — SIREN syntax and key, the firm's portfolio
 with all its active establishments in a constant number of queries (see db/clients/writes.py).
 """
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from peewee import IntegrityError
 
@@ -25,13 +26,12 @@ PAGE_SIZE = 50
 BULK_MAX_LINES = 1000
 
 
-@dataclass
-class CompanyRow:
-    company: Company
-
-    @property
-    def establishments(self):
-        return self.company.establishment_count
+class CompanyRow(NamedTuple):
+    """A company of the page: the columns shown, read as a tuple (a model per row cost ~60 Python calls)."""
+    id: int
+    siren: str
+    name: str
+    establishments: int  # the maintained Company.establishment_count
 
     @property
     def kind(self):
@@ -81,11 +81,13 @@ def list_companies(actor, portfolio_id, query="", page=1):
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
-    if matching is None:
-        chosen = _PAGE.execute(actor.firm_id, portfolio.id, PAGE_SIZE, offset) if total else []
+    if not total:
+        chosen = []
+    elif matching is None:
+        chosen = _PAGE.cursor(actor.firm_id, portfolio.id, PAGE_SIZE, offset)
     else:
-        chosen = companies.limit(PAGE_SIZE).offset(offset) if total else []
-    return portfolio, Page([CompanyRow(c) for c in chosen], total, page, pages, query)
+        chosen = companies.limit(PAGE_SIZE).offset(offset).tuples()
+    return portfolio, Page([CompanyRow._make(c) for c in chosen], total, page, pages, query)
 
 
 class InOtherPortfolio(Invalid):

@@ -22,7 +22,7 @@ def big(db_engine):
 
 
 def names(admin, portfolio, query):
-    return [r.company.name for r in composition.list_companies(admin, portfolio.id, query)[1].rows]
+    return [r.name for r in composition.list_companies(admin, portfolio.id, query)[1].rows]
 
 
 @pytest.mark.parametrize("typed, found", [
@@ -49,9 +49,9 @@ def test_the_page_tells_its_rank_and_establishments_from_the_maintained_count(bi
     monkeypatch.setattr(composition, "PAGE_SIZE", 3)
     _, page = composition.list_companies(admin, portfolio.id, "", 2)
     assert (page.total, page.pages, page.first, page.last) == (7, 3, 4, 6)
-    assert [r.company.name for r in page.rows] == everything[3:6]
+    assert [r.name for r in page.rows] == everything[3:6]
     for row in page.rows:
-        assert row.establishments == 1 + NAMES.index(row.company.name) % 3
+        assert row.establishments == 1 + NAMES.index(row.name) % 3
         assert row.kind == ("Multi-établissement" if row.establishments > 1 else "Mono-établissement")
     _, empty = composition.list_companies(admin, portfolio.id, "zzz")
     assert (empty.total, empty.first, empty.last, empty.rows) == (0, 0, 0, [])

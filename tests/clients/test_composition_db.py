@@ -131,13 +131,13 @@ def test_list_filters_pages_and_types(admin, clients):
     composition.add_company(admin, clients.id, AUBADE)
     composition.add_company(admin, clients.id, "102476066")  # AGA, one establishment
     _, page = composition.list_companies(admin, clients.id)
-    assert [(r.company.name, r.kind, r.establishments) for r in page.rows] == [
+    assert [(r.name, r.kind, r.establishments) for r in page.rows] == [
         ("AGA", "Mono-établissement", 1), ("AUBADE PARIS", "Multi-établissement", 2),
         ("LA POSTE", "Multi-établissement", 1282)]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "poste")[1].rows] == [
+    assert [r.name for r in composition.list_companies(admin, clients.id, "poste")[1].rows] == [
         "LA POSTE"
     ]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "775 695")[1].rows] == [
+    assert [r.name for r in composition.list_companies(admin, clients.id, "775 695")[1].rows] == [
         "AUBADE PARIS"
     ]
 
@@ -194,7 +194,7 @@ def test_bulk_add_all_ok_and_limits(admin, clients):
 def test_default_portfolio_companies(admin):
     default = Portfolio.get(Portfolio.is_default)
     _, page = composition.list_companies(admin, default.id)
-    assert {r.company.siren for r in page.rows} == {DANONE, "414971929"}
+    assert {r.siren for r in page.rows} == {DANONE, "414971929"}
 
 
 @pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)

@@ -6,11 +6,13 @@ from flask_login import current_user
 from db.clients import composition, portfolio_deletion, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
+from webapp.company_rows import company_rows
 from webapp.forms import apply_errors
 from webapp.forms.portfolios import AddCompanyForm, PortfolioForm
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("portfolios", __name__, url_prefix="/gestion/portefeuilles")
+bp.add_app_template_global(company_rows)  # the composition's rows, built in Python (webapp/company_rows.py)
 
 
 @bp.route("")
