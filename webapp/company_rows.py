@@ -10,7 +10,6 @@ from markupsafe import Markup, escape
 
 from db.identifiers import format_siren
 from webapp.icons import row_actions
-from webapp.templating import number_fr
 from webapp.typography import NNBSP
 
 # Where a row's values go in its markup: characters never in a URL, a label or the template's text.
@@ -34,10 +33,20 @@ def company_rows(rows, actions, patterns, row_marker):
     patterns as for row_actions), as the template's loop wrote them, joined by newlines."""
     pieces, places = _row_pieces(actions, patterns, row_marker)
     out = []
-    for r in rows:
-        values = (str(escape(format_siren(r.siren).replace(" ", NNBSP))), str(r.id), str(escape(r.name)),
-                  r.kind, number_fr(r.establishments))
+    for company_id, siren, name, establishments in rows:
+        values = (_siren(siren), str(company_id), str(escape(name)),
+                  _MULTI if establishments > 1 else _MONO, f"{establishments:,}".replace(",", NNBSP))
         for place, index in places:
             pieces[place] = values[index]
         out.append("".join(pieces))
     return Markup("\n".join(out))
+
+
+_MULTI, _MONO = "Multi-établissement", "Mono-établissement"  # as CompanyRow.kind
+
+
+def _siren(siren):
+    """The |siren filter's text: a SIREN is stored as nine digits, which need no escaping."""
+    if len(siren) == 9 and siren.isdigit():
+        return f"{siren[:3]}{NNBSP}{siren[3:6]}{NNBSP}{siren[6:]}"
+    return str(escape(format_siren(siren).replace(" ", NNBSP)))

@@ -34,7 +34,7 @@ class CompanyRow(NamedTuple):
     establishments: int  # the maintained Company.establishment_count
 
     @property
-    def kind(self):
+    def kind(self):  # webapp/company_rows.py writes the same words
         return "Multi-établissement" if self.establishments > 1 else "Mono-établissement"
 
 
