@@ -29,7 +29,7 @@ def _row_pieces(actions, patterns, row_marker):
 
 
 def company_rows(rows, actions, patterns, row_marker):
-    """The <tr> of each row (db.clients.composition.CompanyRow) with its action buttons (actions and
+    """The <tr> of each row (db.clients.composition_page.CompanyRow) with its action buttons (actions and
     patterns as for row_actions), as the template's loop wrote them, joined by newlines."""
     pieces, places = _row_pieces(actions, patterns, row_marker)
     out = []

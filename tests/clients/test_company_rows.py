@@ -3,7 +3,7 @@ template's loop they replace wrote: names that need escaping or that look like f
 several establishments, counts in thousands, with the real action buttons and their URLs."""
 import pathlib
 
-from db.clients.composition import CompanyRow
+from db.clients.composition_page import CompanyRow
 from webapp.company_rows import company_rows
 
 # The loop of templates/clients/portfolios/_companies.html before its rows were built in Python.
