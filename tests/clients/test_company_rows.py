@@ -27,15 +27,16 @@ class OldRow:
 
 
 def rows():
-    names = ["BUREAU D'O & <FILS>", 'LE "QUAI" {0} {name} %s', "ÉTS L’ÉCLUSE : « PLÉRIN »", "SOCIETE 00001"]
-    return [CompanyRow(n * 7919 + 1, f"{700000003 + n * 8:09d}", names[n % 4], [0, 1, 2, 1234567][n % 4])
-            for n in range(9)]
+    names = ["BUREAU D'O & <FILS>", 'LE "QUAI" {0} {name} %s', "ÉTS L’ÉCLUSE : « PLÉRIN » > 2",
+             "SOCIETE 00001"]
+    sirens = [f"{700000003 + n * 8:09d}" for n in range(8)] + ["12<34"]  # the last as no SIREN is stored
+    return [CompanyRow(n * 7919 + 1, sirens[n], names[n % 4], [0, 1, 2, 1234567][n % 4]) for n in range(9)]
 
 
 def test_rows_are_the_loops_markup(app):
     old_page = PATTERNS + "  <tbody>\n" + LOOP + "  </tbody>\n"
     new_page = (PATTERNS + "  <tbody>\n    {% if cpage.rows %}\n"
-                "{{ company_rows(cpage.rows, COMPANY_ACTIONS, patterns, ROW_ID) }}\n"
+                "{{ company_rows(cpage.rows, COMPANY_ACTIONS, ROW_ID) }}\n"
                 "    {% else %}\n    <tr></tr>\n    {% endif %}\n  </tbody>\n")
     with app.test_request_context():
         old = app.jinja_env.from_string(old_page).render(cpage={"rows": [OldRow(r) for r in rows()]})
