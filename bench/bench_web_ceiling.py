@@ -9,7 +9,7 @@ déclarants, ~1,000,000 habilitations by default; --companies, --establishments,
 Targets (issue 14): login, portfolio list, composition, tiles ≥ 15 % of hello-world, the grid ≥ 7 %,
 every page ≤ 10 ms of server time, statements constant in the number of rows.
 
-    .venv/bin/python -m bench.bench_web_ceiling [--database URL] [--seconds 5] [--rounds 1]
+    .venv/bin/python -m bench.bench_web_ceiling [--database URL] [--seconds 5] [--rounds 1] [--page WORD]
 """
 import os
 import shutil
@@ -53,15 +53,17 @@ def main():
         arguments.add_argument(f"--{name}", type=type(default), default=default)
     arguments.add_argument("--reuse", action="store_true",
                            help="keep the dataset already built in --database")
+    arguments.add_argument("--page", default="", help="only the pages whose label contains this word")
     args = arguments.parse_args()
     url, scale, built = habilitation_dataset(args)
     print(f"{engine(url)} : {scale.summary} ({built:.0f} s de construction), "
           f"{'wrk -t2 -c32' if shutil.which('wrk') else 'client Python, 32 connexions'}, "
           f"{args.seconds:.0f} s par essai, {load_average()}")
 
+    chosen = [page for page in pages(scale) if args.page.lower() in page[0].lower()]
     app, client = scale_client(url, scale.firm)
     anonymous = app.test_client()
-    timings = {path: measure(client if logged else anonymous, path) for _, path, logged, _ in pages(scale)}
+    timings = {path: measure(client if logged else anonymous, path) for _, path, logged, _ in chosen}
     portal_env = {"DATABASE_URL": url, "SECRET_KEY": "bench-web-ceiling", "PORTAL_MODE": "production",
                   "PUBLIC_URL": "http://127.0.0.1"}
     with http_load.serve("bench.hello_app:app") as hello, \
@@ -70,7 +72,7 @@ def main():
         print(f"\n{'page':<44} {'hello req/s':>11} {'page req/s':>10} {'part':>6} {'cible':>6} "
               f"{'serveur':>8} {'SQL':>4} {'erreurs':>7}  cibles (part, ≤ {MAX_MS} ms)")
         for _ in range(args.rounds):
-            for label, path, logged, target in pages(scale):
+            for label, path, logged, target in chosen:
                 ceiling = http_load.load(hello.port, "/", seconds=args.seconds)
                 run = http_load.load(portal.port, path, cookie if logged else None, seconds=args.seconds)
                 median, _, statements = timings[path]

@@ -1,5 +1,5 @@
-"""Composer le portefeuille: the portfolio's companies (filtered, paginated) and "Ajouter une
-entreprise" by SIREN, one at a time or several at once.
+"""Composer le portefeuille: "Ajouter une entreprise" by SIREN, one at a time or several at once (the
+portfolio's companies, filtered and paginated, are db/clients/composition_page.py).
 
 Adding validates everything first — SIREN syntax and key, the firm's portfolios, the directory
 (local, then the optional online source) — and writes nothing when it refuses. A company goes in
@@ -10,82 +10,16 @@ from dataclasses import dataclass, field
 from peewee import IntegrityError
 
 from db import audit
-from db.clients.company_search import name_or_siren
 from db.clients.portfolios import get_portfolio
 from db.clients.writes import active_in_directory, register_company
 from db.database import database
 from db.errors import Invalid
 from db.identifiers import clean, format_siren, siren_error
 from db.models import Company, DirectoryEstablishment, DirectoryUnit, Portfolio
-from db.prepared import Prepared
 from db.sirene.online import OnlineDirectoryError
 from db.sirene.online import store as store_online_company
 
-PAGE_SIZE = 50
 BULK_MAX_LINES = 1000
-
-
-@dataclass
-class CompanyRow:
-    company: Company
-
-    @property
-    def establishments(self):
-        return self.company.establishment_count
-
-    @property
-    def kind(self):
-        return "Multi-établissement" if self.establishments > 1 else "Mono-établissement"
-
-
-@dataclass
-class Page:
-    rows: list
-    total: int
-    page: int
-    pages: int
-    query: str
-
-    @property
-    def first(self):
-        """Rank of the page's first company (1 for "Entreprises 1 à 50 sur 5 000")."""
-        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
-
-    @property
-    def last(self):
-        return self.first + len(self.rows) - 1 if self.rows else 0
-
-
-def _page_of(firm, portfolio, limit, offset):  # the columns shown, not the row (a date costs a conversion)
-    return (Company.select(Company.id, Company.siren, Company.name, Company.establishment_count)
-            .where((Company.firm == firm) & (Company.portfolio == portfolio))
-            .order_by(Company.name, Company.siren).limit(limit).offset(offset))
-
-
-# the unfiltered page, on every view: SQL built once (and planned once per connection on PostgreSQL)
-_PAGE = Prepared(_page_of, int, int, int, int, server_side=True)
-
-
-def list_companies(actor, portfolio_id, query="", page=1):
-    """One page of the portfolio's companies (by raison sociale), filtered by SIREN or name (accents
-    and case ignored). Two queries whatever the size of the portfolio: the portfolio with its
-    maintained count of companies (Portfolio.company_count, db/counts.py), the page (establishments are
-    the maintained Company.establishment_count); a filter adds its own count."""
-    portfolio = get_portfolio(actor, portfolio_id)
-    query = (query or "").strip()
-    matching = name_or_siren(query, Company.name, Company.siren)
-    total = portfolio.company_count
-    if matching is not None:
-        companies = _page_of(actor.firm_id, portfolio.id, None, None).where(matching)
-        total = companies.count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    offset = (page - 1) * PAGE_SIZE
-    if matching is None:
-        chosen = _PAGE.execute(actor.firm_id, portfolio.id, PAGE_SIZE, offset) if total else []
-    else:
-        chosen = companies.limit(PAGE_SIZE).offset(offset) if total else []
-    return portfolio, Page([CompanyRow(c) for c in chosen], total, page, pages, query)
 
 
 class InOtherPortfolio(Invalid):

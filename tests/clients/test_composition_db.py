@@ -1,9 +1,9 @@
-"""Composer le portefeuille (db/clients/composition.py): the list, and Ajouter une entreprise with
-every refusal writing nothing, one SIREN or several."""
+"""Composer le portefeuille (db/clients/composition.py, composition_page.py): the list, and Ajouter une
+entreprise with every refusal writing nothing, one SIREN or several."""
 import pytest
 
 from db import clock
-from db.clients import composition, portfolios
+from db.clients import composition, composition_page, portfolios
 from db.clients.writes import directory_address
 from db.errors import Invalid
 from db.models import (
@@ -130,23 +130,23 @@ def test_list_filters_pages_and_types(admin, clients):
     composition.add_company(admin, clients.id, LA_POSTE)
     composition.add_company(admin, clients.id, AUBADE)
     composition.add_company(admin, clients.id, "102476066")  # AGA, one establishment
-    _, page = composition.list_companies(admin, clients.id)
-    assert [(r.company.name, r.kind, r.establishments) for r in page.rows] == [
+    _, page = composition_page.list_companies(admin, clients.id)
+    assert [(r.name, r.kind, r.establishments) for r in page.rows] == [
         ("AGA", "Mono-établissement", 1), ("AUBADE PARIS", "Multi-établissement", 2),
         ("LA POSTE", "Multi-établissement", 1282)]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "poste")[1].rows] == [
+    assert [r.name for r in composition_page.list_companies(admin, clients.id, "poste")[1].rows] == [
         "LA POSTE"
     ]
-    assert [r.company.name for r in composition.list_companies(admin, clients.id, "775 695")[1].rows] == [
+    assert [r.name for r in composition_page.list_companies(admin, clients.id, "775 695")[1].rows] == [
         "AUBADE PARIS"
     ]
 
 
 def test_pagination_of_a_big_portfolio(admin, clients):
-    for i in range(composition.PAGE_SIZE + 5):
+    for i in range(composition_page.PAGE_SIZE + 5):
         add_fake_company(valid_siren(f"9{i:07d}"), 1, admin.firm, clients)
-    _, first = composition.list_companies(admin, clients.id)
-    _, last = composition.list_companies(admin, clients.id, page=99)
+    _, first = composition_page.list_companies(admin, clients.id)
+    _, last = composition_page.list_companies(admin, clients.id, page=99)
     assert (first.total, first.pages, len(first.rows)) == (55, 2, 50)
     assert (last.page, len(last.rows)) == (2, 5)
 
@@ -193,8 +193,8 @@ def test_bulk_add_all_ok_and_limits(admin, clients):
 
 def test_default_portfolio_companies(admin):
     default = Portfolio.get(Portfolio.is_default)
-    _, page = composition.list_companies(admin, default.id)
-    assert {r.company.siren for r in page.rows} == {DANONE, "414971929"}
+    _, page = composition_page.list_companies(admin, default.id)
+    assert {r.siren for r in page.rows} == {DANONE, "414971929"}
 
 
 @pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db.clients import chooser, companies, composition, portfolios
+from db.clients import chooser, companies, composition, composition_page, portfolios
 from db.clients import refresh as company_refresh
 from db.errors import Invalid
 from db.sirene.online import SireneApi
@@ -53,7 +53,7 @@ def add(portfolio_id):
 
 
 def _composition(portfolio_id, form, error, other=None, added=None):
-    portfolio, page = composition.list_companies(current_user, portfolio_id)
+    portfolio, page = composition_page.list_companies(current_user, portfolio_id)
     template = "clients/portfolios/_composition.html" if is_htmx() else "clients/portfolios/compose.html"
     message = added_message(added) if added else None
     return render_template(template, portfolio=portfolio, cpage=page, form=form, error=error, other=other,

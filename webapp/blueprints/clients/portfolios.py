@@ -3,14 +3,16 @@ déclarants (dual list) and "Composer le portefeuille"."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db.clients import composition, portfolio_deletion, portfolios
+from db.clients import composition_page, portfolio_deletion, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
+from webapp.company_rows import company_rows
 from webapp.forms import apply_errors
 from webapp.forms.portfolios import AddCompanyForm, PortfolioForm
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("portfolios", __name__, url_prefix="/gestion/portefeuilles")
+bp.add_app_template_global(company_rows)  # the composition's rows, built in Python (webapp/company_rows.py)
 
 
 @bp.route("")
@@ -120,7 +122,7 @@ def declarants(portfolio_id):
 @admin_required
 def compose(portfolio_id):
     """Composer le portefeuille: its companies (filter, pages) and "Ajouter une entreprise"."""
-    portfolio, page = composition.list_companies(current_user, portfolio_id, request.args.get("q", ""),
+    portfolio, page = composition_page.list_companies(current_user, portfolio_id, request.args.get("q", ""),
                                                  request.args.get("page", 1, type=int))
     return page_or_fragment(
         "clients/portfolios/compose.html",
