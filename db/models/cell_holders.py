@@ -13,6 +13,8 @@ from peewee import Case, Select, Value, fn
 
 from db import counts
 from db.counts import Counter
+from db.database import is_postgres
+from db.models import cell_moves
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
 from db.models.coverage_gaps import GAPS, cell_gaps
@@ -63,7 +65,10 @@ def row_deltas(condition):
 
 def add_deltas(deltas):
     """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction;
-    the companies' gaps (db/models/coverage_gaps.py) first take the cells moving between classes."""
+    the companies' gaps (db/models/coverage_gaps.py) take the cells moving between classes. PostgreSQL
+    does both in one statement (cell_moves.py); SQLite, which has no UPDATE in a WITH, in five."""
+    if is_postgres():
+        return cell_moves.add_deltas(deltas)
     for right in GAPS:
         _move_gaps(deltas, right)
     counts.add_joined(deltas, KEYS, (CELL_DECLARERS, CELL_PAYERS))
