@@ -38,6 +38,8 @@ from peewee import EXCLUDED, Expression, Field, chunked, fn
 
 from db.database import database, is_postgres
 
+IDS_PER_DELETE = 500  # bound parameters of one statement: within SQLite's limit
+
 COUNTERS = []  # every Counter declared, in declaration order
 
 
@@ -119,8 +121,10 @@ def add_to_tally(counter, deltas, where):
     # (3,000 rows, 2,000 pages on PostgreSQL for one column tick).
     key = holder._meta.primary_key
     emptied = [row_id for row_id, n in upsert.returning(key, column).tuples().execute() if n == 0]
-    for ids in chunked(emptied, 500):
-        holder.delete().where(where & key.in_(ids) & (column == 0)).execute()
+    if len(emptied) > IDS_PER_DELETE:  # many emptied (Tout décocher): one DELETE all the same
+        holder.delete().where(where & (column == 0)).execute()
+    elif emptied:
+        holder.delete().where(where & key.in_(emptied) & (column == 0)).execute()
 
 
 def recount(counter, where=None):
