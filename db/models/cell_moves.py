@@ -13,9 +13,10 @@ companies. Here one statement does it all, with data-modifying WITH clauses:
                 one, summed per company × declaration × holders;
   then the four upserts of coverage_gap_* and coverage_portfolio_gap_* from those few rows.
 
-The moves are derived from the UPDATE's own rows: what the counts were is what the UPDATE changed, under
-the firm's lock that every Valider and delete of habilitations takes first. Rows left at 0 stay, as on
-SQLite (at most two per company × declaration)."""
+The moves are derived from the UPDATE's own rows: it locks each cell and returns its count after its
+own change, so the count before is exact even when two writers meet (where reading the counts first, in
+another statement, relied on the callers' locks). Rows left at 0 stay, as on SQLite (at most two per
+company × declaration)."""
 from peewee import EXCLUDED, Select, Value, fn
 
 from db.database import database
