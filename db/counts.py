@@ -38,6 +38,8 @@ from peewee import EXCLUDED, Expression, Field, chunked, fn
 
 from db.database import database, is_postgres
 
+IDS_PER_DELETE = 500  # bound parameters of one statement: within SQLite's limit
+
 COUNTERS = []  # every Counter declared, in declaration order
 
 
@@ -107,12 +109,22 @@ def add_to_tally(counter, deltas, where):
     follows those rows, where a recount reads everything the keys cover. The holder has a unique
     index on the keys."""
     holder, column = counter.holder, counter.column
-    holder.insert_from(deltas, [*counter.keys, column]).on_conflict(
+    upsert = holder.insert_from(deltas, [*counter.keys, column]).on_conflict(
         conflict_target=counter.keys,
         update={column: column + getattr(EXCLUDED, column.column_name)},
-    ).execute()
-    if where is not None:
+    )
+    if where is None:
+        upsert.execute()
+        return
+    # Only a row this upsert wrote can be left at zero (a tally keeps no zero row): the ids it sends
+    # back name them, where `where & (column == 0)` read every row of the people × services touched
+    # (3,000 rows, 2,000 pages on PostgreSQL for one column tick).
+    key = holder._meta.primary_key
+    emptied = [row_id for row_id, n in upsert.returning(key, column).tuples().execute() if n == 0]
+    if len(emptied) > IDS_PER_DELETE:  # many emptied (Tout décocher): one DELETE all the same
         holder.delete().where(where & (column == 0)).execute()
+    elif emptied:
+        holder.delete().where(where & key.in_(emptied) & (column == 0)).execute()
 
 
 def recount(counter, where=None):

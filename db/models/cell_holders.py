@@ -9,10 +9,12 @@ takes away at read time the few that do not count now (not started, ended, holde
 (db/counts.py) by every write of habilitations in its transaction: Valider from its journal lines
 (line_deltas), db/clients/writes.delete_habilitations from the rows it deletes (row_deltas), and every
 insertion of EstablishmentDeclaration rows recounts them (recount_cells)."""
-from peewee import Case, Select, Value, fn
+from peewee import Case, Select, fn
 
 from db import counts
 from db.counts import Counter
+from db.database import is_postgres
+from db.models import cell_moves
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
 from db.models.coverage_gaps import GAPS, cell_gaps
@@ -31,7 +33,6 @@ def _holders(ticked):
 CELL_DECLARERS = Counter("establishment_declaration.declarers", ED.declarers,
                          lambda: _holders(Habilitation.declare))
 CELL_PAYERS = Counter("establishment_declaration.payers", ED.payers, lambda: _holders(pay_box()))
-KEYS = (ED.establishment, ED.declaration)
 
 
 def _one(condition, sign):
@@ -63,39 +64,12 @@ def row_deltas(condition):
 
 def add_deltas(deltas):
     """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction;
-    the companies' gaps (db/models/coverage_gaps.py) first take the cells moving between classes."""
-    for right in GAPS:
-        _move_gaps(deltas, right)
-    counts.add_joined(deltas, KEYS, (CELL_DECLARERS, CELL_PAYERS))
-
-
-def _move_gaps(deltas, right):
-    """Each changed cell of an active establishment leaves its class (0 or 1 holder) and enters its new
-    one: -1 / +1 per company (then per portfolio) × declaration × holders, summed, in one upsert each
-    (the deltas read once per upsert, as a materialised CTE). Rows left at 0 stay (at most two per
-    company × declaration): they count nothing."""
-    _, by_company, stored, _, by_portfolio = GAPS[right]
-    delta = deltas.cte("cell_delta", materialized=True)
-    change = getattr(delta.c, stored.column_name)
-
-    def moved(holders, sign):
-        return (ED.select(Company.id.alias("company_id"), Company.portfolio.alias("portfolio_id"),
-                          ED.declaration.alias("declaration_id"), holders.alias("holders"),
-                          Value(sign).alias("n"))
-                .join(delta, on=(ED.establishment == delta.c.establishment_id)
-                      & (ED.declaration == delta.c.declaration_id))
-                .switch(ED).join(Establishment, on=(ED.establishment == Establishment.id))
-                .join(Company, on=(Establishment.company == Company.id))
-                .where((change != 0) & (holders <= 1) & Establishment.is_active))
-
-    for counter, owner in ((by_company, "company_id"), (by_portfolio, "portfolio_id")):
-        moves = (moved(stored, -1) + moved(stored + change, 1)).alias("moves")
-        key = getattr(moves.c, owner)
-        summed = (Select([moves], [key, moves.c.declaration_id, moves.c.holders, fn.SUM(moves.c.n)])
-                  .where(moves.c.holders >= 0)  # SQLite reads an upsert's SELECT right only with a WHERE
-                  .group_by(key, moves.c.declaration_id, moves.c.holders)
-                  .having(fn.SUM(moves.c.n) != 0).with_cte(delta))
-        counts.add_to_tally(counter, summed, None)
+    the companies' gaps (db/models/coverage_gaps.py) take the cells moving between classes, the deltas
+    grouped and joined once (cell_moves.py): in one statement on PostgreSQL, through a temporary table
+    on SQLite, which has no UPDATE in a WITH."""
+    if is_postgres():
+        return cell_moves.add_deltas(deltas)
+    return cell_moves.add_deltas_through_table(deltas)
 
 
 def recount_cells(where):

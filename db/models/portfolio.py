@@ -165,16 +165,23 @@ class Habilitation(BaseModel):
     # Indexed: the Couverture finds the few rights not started yet by them (db/habilitations/coverage.py)
     active_from = DateTimeField(null=True, index=True)
     pay_granted_at = DateTimeField(null=True)
-    pay_active_from = DateTimeField(null=True, index=True)
+    pay_active_from = DateTimeField(null=True)  # indexed where set (below)
     # « Jusqu'au »: the moment both rights stop being usable (exclusive: the day after the date people
     # chose, at midnight in Paris); NULL: no end. An ended row stays until removed, out of the tiles.
-    active_until = DateTimeField(null=True, index=True)
+    active_until = DateTimeField(null=True)  # indexed where set (below)
 
     class Meta:
         indexes = (
             (("establishment", "declaration", "user"), True),
             (("user", "declaration"), False),
         )
+
+
+# Partial (migration 0910): the queries compare these moments with now, which implies they are set, and
+# a right with no end and no Payer (most of them) then writes no entry in either index.
+for _moment in (Habilitation.active_until, Habilitation.pay_active_from):
+    Habilitation.add_index(Habilitation.index(_moment, name=f"habilitation_{_moment.column_name}_set")
+                           .where(_moment.is_null(False)))
 
 
 class RightTally(BaseModel):

@@ -53,8 +53,7 @@ class HabilitationChange(BaseModel):
     class Meta:
         indexes = (
             (("event", "establishment_id", "declaration_id", "user_id"), True),
-            (("user_id", "event"), False),
-            (("siret", "event"), False),
+            (("user_id", "event"), False),  # the journal's filter by the person concerned
         )
 
 
