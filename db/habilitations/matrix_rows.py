@@ -90,13 +90,14 @@ def _searched_sizes(criteria, services, user):
     ed, h, zero = EstablishmentDeclaration, Habilitation, SQL("0")
     query = Select((hits,), (zero, zero, fn.COUNT(SQL("*")), zero))
     if ids:
-        query += (ed.select(SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero)
-                  .where(_among_hits(ed.establishment) & ed.declaration.in_(ids)).group_by(ed.declaration))
+        cells = ed.select(SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero)
+        query += (_among_hits(cells, ed.establishment, hits)
+                  .where(ed.declaration.in_(ids)).group_by(ed.declaration))
     if ids and user is not None:
-        query += (h.select(SQL("2"), h.declaration, fn.SUM(Case(None, [(h.declare, 1)], 0)),
-                           fn.SUM(Case(None, [(h.pay, 1)], 0)))
-                  .where(_among_hits(h.establishment) & (h.user == user) & h.declaration.in_(ids))
-                  .group_by(h.declaration))
+        rights = h.select(SQL("2"), h.declaration, fn.SUM(Case(None, [(h.declare, 1)], 0)),
+                          fn.SUM(Case(None, [(h.pay, 1)], 0)))
+        query += (rights.join(hits, on=(h.establishment == hits.c.id))  # from the person's rights if fewer
+                  .where((h.user == user) & h.declaration.in_(ids)).group_by(h.declaration))
     total, cells, ticked = 0, {}, {}
     for kind, declaration, first, second in database.execute(query.with_cte(hits)):  # WITH before the UNION
         if kind == 0:
@@ -108,12 +109,13 @@ def _searched_sizes(criteria, services, user):
     return total, cells, ticked
 
 
-def _among_hits(column):
-    """column is one of the hits' ids, read by index probes: PostgreSQL cannot estimate a CTE's rows and
-    joined it by hashing all 345,000 establishment_declaration rows; an array of ids is probed instead."""
+def _among_hits(query, column, hits):
+    """query's rows whose column is one of the hits' ids. PostgreSQL cannot estimate a CTE's rows and
+    joined it by hashing all 345,000 establishment_declaration rows (spilling to disk): an array of the
+    ids is probed on the index instead. SQLite joins it, probing the index per hit."""
     if is_postgres():
-        return column == SQL("ANY(ARRAY(SELECT id FROM hits))")
-    return column.in_(SQL("(SELECT id FROM hits)"))
+        return query.where(column == SQL("ANY(ARRAY(SELECT id FROM hits))"))
+    return query.join(hits, on=(column == hits.c.id))
 
 
 def _ticked(criteria, services, user_condition, scope):
