@@ -6,7 +6,9 @@ same run, alternating, and the ratio printed:
     time, a constant number of statements) — anchor: a hello-world Flask app through the same test
     client;
   - the address search (« plerin »-like word, a postcode, a SIRET beginning) over the firm's
-    establishments (target < 50 ms) — anchor: one lookup by SIRET on the (firm, siret) index;
+    establishments (target < 50 ms) — anchor: one lookup by SIRET on the (firm, siret) index; and the
+    grid page with such a search, firm-wide and in the big company (target < 50 ms, a constant number of
+    statements) — anchor: the hello-world app;
   - a column tick over the 9,000 establishments of the big company + Valider (target < 1 s), and its
     untick — anchor: the same 9,000 habilitations written (then deleted) by one raw INSERT … SELECT;
   - « Tout (dé)cocher » + Valider over 60,000 cells (« Vue liste »: the 60,000-establishment portfolio,
@@ -116,6 +118,7 @@ def main():
 
     if "recherche" in only:
         _search(scale.firm.id, siret)
+        _grid_search(client, {k: v for k, v in criteria.items() if k != "company"}, big, hello_get)
 
     if "colonne" in only:
         print("\nColonne cochée sur les 9 000 établissements + Valider, puis décochée (cible < 1 s)")
@@ -161,6 +164,20 @@ def _search(firm, siret):
             alternate(f"« {term} » : 100 premiers et leur nombre ({count.count()})", "< 50 ms",
                       lambda q=query, c=count: (list(q.tuples()), c.count()),
                       lambda one=lookup: list(one.tuples()))
+
+
+def _grid_search(client, criteria, big, hello_get):
+    """The grid page with a search (issue 9: « PLERIN » or « 22190 » typed in Gérer les habilitations),
+    over the whole firm and within the 9,000-establishment company."""
+    print("\nGrille avec une recherche (par déclarant, 100 par page, 3 services ; « rue » : le plus large)")
+    for scope, extra in (("cabinet", {}), ("entreprise de 9 000 étab.", {"company": big})):
+        for term in ("plérin", "22190", "12", "societe 12", "rue"):
+            query = {**criteria, **extra, "q": term}
+            get = lambda q=query: client.get(PAGE, query_string=q)  # noqa: E731
+            assert get().status_code == 200
+            with count_queries() as statements:
+                get()
+            alternate(f"{scope}, « {term} » ({statements()} requêtes)", "< 50 ms", get, hello_get)
 
 
 def _posted(client, path, form):
