@@ -24,7 +24,8 @@ from db.declarations import tiles
 from db.habilitations import matrix_operations
 from db.notifications import rights_ending
 
-SERVER_SIDE = (sessions._BY_TOKEN, dashboard._COUNTS, dashboard._COMING, rights_ending._UNANNOUNCED,
+SERVER_SIDE = (sessions._BY_TOKEN, sessions._BY_TOKEN_WITH_TALLY, dashboard._COUNTS_AND_COMING,
+               rights_ending._UNANNOUNCED,
                tiles._TALLY, composition._PAGE, portfolios._ALL, matrix_operations._CHOICES,
                matrix_operations._PEOPLE)
 SHAPED = []  # the grid's criteria queries (db.prepared.shaped) made server_side, once the pages made them

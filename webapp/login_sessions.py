@@ -25,10 +25,14 @@ def limits(config):
             datetime.timedelta(hours=config["SESSION_LIFETIME_HOURS"]))
 
 
+# The pages showing the tiles of « Vos déclarations »: their tally is read in the session's statement.
+TILE_PAGES = frozenset({"declarations.tiles", "declarations.tile", "menu.index"})
+
+
 def load_user(token):
     """Flask-Login's user loader: the user of a live server-side session, or None."""
     idle, lifetime = limits(current_app.config)
-    user = sessions.load_session_user(token, idle, lifetime)
+    user = sessions.load_session_user(token, idle, lifetime, with_tally=request.endpoint in TILE_PAGES)
     if user is None:
         g.session_ended = True  # the login page says why
     return user

@@ -14,6 +14,7 @@ import secrets
 from peewee import JOIN, DatabaseError
 
 from db import clock
+from db.declarations import tiles
 from db.models import Firm, User, UserSession
 from db.prepared import Prepared
 
@@ -29,10 +30,19 @@ SESSION_USER = (User.id, User.firm, User.role, User.nom, User.prenom, User.nom_k
                 User.last_login_at, User.totp_enabled_at, User.unread_notice_count)
 SESSION_FIRM = (Firm.id, Firm.siret, Firm.name, Firm.address, Firm.kind, Firm.is_active, Firm.manages_clients,
                 Firm.second_factor_required, Firm.created_at, Firm.pending_request_count)
+
+
+def _by_token(token_hash):
+    return (UserSession.select(*SESSION_ROW, *SESSION_USER, *SESSION_FIRM)
+            .join(User).join(Firm, JOIN.LEFT_OUTER).where(UserSession.token_hash == token_hash))
+
+
 # Its SQL is built once (db/prepared.py): building it costs twenty times running it.
-_BY_TOKEN = Prepared(lambda token_hash: UserSession.select(*SESSION_ROW, *SESSION_USER, *SESSION_FIRM)
-                     .join(User).join(Firm, JOIN.LEFT_OUTER)
-                     .where(UserSession.token_hash == token_hash).limit(1), str, server_side=True)
+_BY_TOKEN = Prepared(lambda token_hash: _by_token(token_hash).limit(1), str, server_side=True)
+# The same with the user's tiles tally (token_hash is unique: the session's row once per tally row).
+_BY_TOKEN_WITH_TALLY = Prepared(lambda token_hash: tiles.with_session_tally(_by_token(token_hash)), str,
+                                server_side=True)
+_SESSION_WIDTH = len(SESSION_ROW) + len(SESSION_USER) + len(SESSION_FIRM)
 
 
 def _converters(fields):
@@ -79,14 +89,19 @@ def open_session(user, ip="", now=None):
     return user
 
 
-def load_session_user(token, idle, lifetime, now=None):
+def load_session_user(token, idle, lifetime, now=None, with_tally=False):
     """The user of a live session, with its firm, or None (ended, expired, password changed, person
     or firm deactivated). One query, without the secrets; the last activity is written at most once
-    a minute."""
+    a minute. with_tally: the same query also reads the user's tiles tally (db/declarations/tiles.py),
+    for a page that shows them."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
     now = now or clock.now()
-    found = _BY_TOKEN.cursor(_digest(token)).fetchone()
+    if with_tally:
+        rows = _BY_TOKEN_WITH_TALLY.cursor(_digest(token)).fetchall()
+        found = rows[0] if rows else None
+    else:
+        found = _BY_TOKEN.cursor(_digest(token)).fetchone()
     row = found and _session_with_user(found)
     if row is None or row.ended_at is not None:
         return None
@@ -98,6 +113,8 @@ def load_session_user(token, idle, lifetime, now=None):
     if (now - row.last_seen_at).total_seconds() > TOUCH_SECONDS:
         _touch(row.id, now)
     user.session_token = token
+    if with_tally:
+        tiles.keep_session_tally(user, [row[_SESSION_WIDTH:] for row in rows])
     return user
 
 

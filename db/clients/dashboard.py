@@ -7,7 +7,7 @@ and for 100 or 1,000,000 habilitations."""
 import datetime
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import SQL, fn
 
 from db import clock
 from db.access import require_admin
@@ -39,24 +39,26 @@ def _counts(firm, since):
     pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
     return (Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
                              fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending, due,
-                             active)
-            .where(Portfolio.firm == firm).tuples())
-
-
-# The firm's counts and review status in one statement, built once (db/prepared.py).
-_COUNTS = Prepared(_counts, int, datetime.datetime, server_side=True)
+                             active, SQL("NULL"))
+            .where(Portfolio.firm == firm))
 
 
 def _coming(firm, after, until):
     # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
     # becomes usable: a handful of rows per person, never the habilitations themselves.
-    return (RightTally.select(RightTally.usable_from, fn.SUM(RightTally.establishments)).join(User)
+    return (RightTally.select(fn.SUM(RightTally.establishments), *[SQL("NULL")] * 6, RightTally.usable_from)
+            .join(User)
             .where(User.firm == firm, RightTally.usable_from > after, RightTally.usable_from <= until,
                    RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
-            .group_by(RightTally.usable_from).order_by(RightTally.usable_from).tuples())
+            .group_by(RightTally.usable_from))
 
 
-_COMING = Prepared(_coming, int, datetime.datetime, datetime.datetime, server_side=True)
+# The firm's counts and review status (the row whose last column is NULL), then the rights becoming usable
+# soon (their moment last, their count first): one statement, built once (db/prepared.py). On PostgreSQL
+# each statement of the Menu is a round trip and an executor's start.
+_COUNTS_AND_COMING = Prepared(lambda firm, since, after, until: _counts(firm, since).union_all(
+    _coming(firm, after, until)), int, *[datetime.datetime] * 3, server_side=True)
+_moment = RightTally.usable_from.python_value  # a stored moment (text on SQLite) as a datetime
 
 
 def dashboard(actor, review_months=review.DEFAULT_MONTHS):
@@ -67,8 +69,9 @@ def dashboard(actor, review_months=review.DEFAULT_MONTHS):
     firm = actor.firm_id
     now = clock.now()
     since = review.months_before(now, review_months)
-    counts = next(iter(_COUNTS.execute(firm, since)))
-    portfolios, companies, establishments, people, pending, due, active = counts
-    soon = [(moment, int(count)) for moment, count in _COMING.execute(firm, now, now + SOON)]
+    rows = _COUNTS_AND_COMING.cursor(firm, since, now, now + SOON).fetchall()
+    counts = next(row for row in rows if row[-1] is None)
+    portfolios, companies, establishments, people, pending, due, active, _ = counts
+    soon = sorted((_moment(row[-1]), int(row[0])) for row in rows if row[-1] is not None)
     return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
                      sum(count for _, count in soon), soon[:5], due, active)

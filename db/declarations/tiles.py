@@ -7,12 +7,12 @@ déclarant with hundreds of thousands of habilitations.
 import math
 from dataclasses import dataclass, field
 
-from peewee import Case
+from peewee import JOIN, Case
 
 from db import clock
 from db.clients.search import matching
 from db.errors import NotFound
-from db.models import Company, Declaration, Establishment, Habilitation, RightTally
+from db.models import Company, Declaration, Establishment, Habilitation, RightTally, User
 from db.prepared import Prepared
 
 
@@ -56,7 +56,12 @@ def tiles(user):
     left out here, at read time: it leaves the tiles the moment it ends, with no job to run."""
     now = clock.now()
     found, declarations = {}, {}
-    for moment, until, count, *values in _TALLY.cursor(user.id):
+    rows = getattr(user, "tally_rows", None)
+    if rows is None:
+        rows = _TALLY.cursor(user.id)
+    else:  # read with the session (with_session_tally), for this one use: a later call reads afresh
+        user.tally_rows = None
+    for moment, until, count, *values in rows:
         moment, until = _moment(moment), _moment(until)
         if _ended(until, now) or (until is not None and moment is not None and until <= moment):
             continue
@@ -87,6 +92,24 @@ _TALLY = Prepared(lambda user_id: RightTally.select(RightTally.usable_from, Righ
                   .join(Declaration).where((RightTally.user == user_id) & Declaration.is_active),
                   int, server_side=True)
 _moment = RightTally.usable_from.python_value  # a stored moment (text on SQLite) as a datetime
+TALLY_COLUMNS = (RightTally.usable_from, RightTally.usable_until, RightTally.establishments, *_DECLARATION)
+
+
+def with_session_tally(query):
+    """The session's query (db/accounts/sessions.py, which joins User) extended with the user's tally rows
+    and their active declarations, _TALLY's columns after the session's: one row per tally row (one row of
+    NULLs when there is none). The pages that show tiles read them with the session: one statement, not
+    two, each statement being a round trip and an executor's start on PostgreSQL."""
+    return (query.select_extend(*TALLY_COLUMNS)
+            .join_from(User, RightTally, JOIN.LEFT_OUTER, on=(RightTally.user == User.id))
+            .join_from(RightTally, Declaration, JOIN.LEFT_OUTER,
+                       on=(RightTally.declaration == Declaration.id) & Declaration.is_active))
+
+
+def keep_session_tally(user, rows):
+    """Keep the tally rows read with the session (their _TALLY columns) for tiles(user) to use once."""
+    declaration_id = len(TALLY_COLUMNS) - len(_DECLARATION)
+    user.tally_rows = [row for row in rows if row[declaration_id] is not None]
 
 
 def _declaration(values):

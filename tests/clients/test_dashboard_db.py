@@ -38,6 +38,7 @@ def test_the_firms_counts_and_the_rights_of_the_next_24_hours(admin):
     board = dashboard(admin)
     assert board.soon_count == before + 1
     assert any(abs((moment - soon).total_seconds()) < 1 and count == 1 for moment, count in board.soon)
+    assert board.soon == sorted(board.soon) and len({moment for moment, _ in board.soon}) == len(board.soon)
 
 
 def test_a_declarant_has_no_dashboard(admin):
