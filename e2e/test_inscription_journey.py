@@ -175,6 +175,35 @@ def test_an_already_registered_siret_sends_a_request_to_its_administrators(page,
     expect(page.get_by_text("Je rejoins le cabinet lundi.")).to_be_visible()
 
 
+def test_a_late_check_does_not_erase_what_was_typed_since(page, live_server):
+    """The check of an empty « Nom » comes back after the person has typed their name: their name stays."""
+    held = []
+    page.route("**/inscription/verifier/nom", lambda route: held.append(route))
+    page.goto(live_server.url("/inscription/"))
+    name = page.get_by_label("Nom", exact=True)
+    name.focus()
+    page.get_by_label("Prénom").focus()  # « Nom » left empty: its check is asked, and held
+    _wait_for_requests(page, held, 1)
+    name.fill("MOUTIN")
+    page.get_by_label("Prénom").focus()  # a second check, for « MOUTIN », queued behind the first
+    held[0].continue_()  # the answer about the empty field arrives after « MOUTIN » was typed
+    page.wait_for_timeout(300)
+    expect(name).to_have_value("MOUTIN")
+    expect(name).not_to_have_attribute("aria-invalid", "true")  # not marked by the answer about ""
+    _wait_for_requests(page, held, 2)
+    held[1].continue_()  # the answer about « MOUTIN » is swapped in: the field is valid
+    expect(page.get_by_label("Nom", exact=True)).to_have_value("MOUTIN")
+    expect(page.get_by_label("Nom", exact=True)).not_to_have_attribute("aria-invalid", "true")
+
+
+def _wait_for_requests(page, held, count):
+    for _ in range(100):  # 5 s at most
+        if len(held) >= count:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{count} checks expected, {len(held)} asked")
+
+
 def _log_in(page):
     page.get_by_label("SIRET").fill(SIRET)
     page.get_by_label("Nom", exact=True).fill("moutin")

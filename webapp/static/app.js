@@ -101,6 +101,23 @@
     if (elt.tagName === "FORM") elt.querySelectorAll("[aria-busy=true]").forEach(restore);
   });
 
+  // A field checked on blur (the inscription) is replaced by the server's answer. When that answer comes
+  // back after the person has typed again in the field it would replace (a slow answer, or the check of an
+  // empty field they have since filled), swapping it in would erase what they typed: the answer is about
+  // a value that is no longer there, so it is dropped; the field's next blur checks what it holds now.
+  var askedValues = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.matches("input:not([type=checkbox]):not([type=radio]), textarea")) askedValues.set(elt, elt.value);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;  // detail.elt is the target
+    if (!elt || !askedValues.has(elt)) return;
+    var asked = askedValues.get(elt);
+    askedValues.delete(elt);
+    if (elt.value !== asked && event.detail.target.contains(elt)) event.detail.shouldSwap = false;
+  });
+
   // Back to a page from the browser's cache: its buttons work again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitting]").forEach(function (form) { delete form.dataset.submitting; });
