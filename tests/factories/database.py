@@ -52,7 +52,8 @@ def prepare(url, fresh=False):
     init_database(url)
     with database.connection_context():
         if fresh:
-            database.execute_sql("DROP SCHEMA public CASCADE")
+            # IF EXISTS: a run stopped between these two statements leaves no schema behind
+            database.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
             database.execute_sql("CREATE SCHEMA public")
         schema.upgrade()
         catalogue.load_catalogue()
