@@ -86,21 +86,6 @@ def add(counter, deltas):
             raise LookupError(f"{counter.name}: no holder row {key!r} to add {delta} to")
 
 
-def add_joined(deltas, keys, counters):
-    """Add to counters kept on the same holder rows the deltas that the query `deltas` selects: the
-    values of the holder's `keys` fields, then one +n / -n per counter, each aliased as the holder's
-    column name; one UPDATE … FROM whatever the rows, inside the caller's transaction. A delta whose
-    holder row does not exist is not counted: that row recounts when it is inserted."""
-    holder = counters[0].holder
-    source = deltas.alias("delta")
-    matched = [key == getattr(source.c, key.column_name) for key in keys]
-    condition = matched[0]
-    for more in matched[1:]:
-        condition &= more
-    changes = {c.column: c.column + getattr(source.c, c.column.column_name) for c in counters}
-    holder.update(changes).from_(source).where(condition).execute()
-
-
 def add_to_tally(counter, deltas, where):
     """Add to a tally the deltas that the query `deltas` selects (the keys' values, then +n or -n),
     inside the caller's transaction, then remove its rows left at zero among those matching `where`
