@@ -116,18 +116,18 @@ class PostgresStaging(Staging):
         self.converter.stop()
         for kind in kinds:
             self._build(kind, self.chunks[kind], progress)
+            self._vacuum(kind)
         with database.atomic():
             for kind in kinds:
                 live, fresh = quoted(kind.table), quoted(kind.table + "__next")
                 database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-                key = quoted(kind.key)  # an anti-join: a re-import probed the key a million times
-                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE NOT EXISTS "
-                                     f"(SELECT FROM {fresh} AS known WHERE known.{key} = {live}.{key}) "
+                # The keys the file lacks, by an anti-join of the two primary keys read alone
+                # (index-only scans: both tables were vacuumed when built), then their rows
+                key = quoted(kind.key)
+                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
+                                     f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
+                                     f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
                                      f"ON CONFLICT ({key}) DO NOTHING")
-                # Statistics for the columns queries look rows up by (a full ANALYZE of the 54 text
-                # columns costs as much as building the primary key).
-                looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-                database.execute_sql(f"ANALYZE {fresh} ({looked_up})")
             for kind in kinds:
                 self._rename(kind)
                 if progress:
@@ -166,6 +166,18 @@ class PostgresStaging(Staging):
         database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
         if progress:
             progress(UPDATING, 1, None)
+
+    @staticmethod
+    def _vacuum(kind):
+        """VACUUM (ANALYZE) the new table before the switch. Its visibility map then lets the
+        switch's anti-join, and the next import's, read the primary keys alone instead of the rows
+        (a re-import read both tables' million rows in key order: 2.8 s of 27); autovacuum would
+        otherwise do it after the switch, during whatever runs next. The statistics are those of
+        the columns queries look rows up by (a full ANALYZE of the 23 text columns costs as much as
+        building the primary key); the rows the switch adds from the current directory (a stock
+        file lacks few) are not in them, the planner scaling its row counts by the table's size."""
+        looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
+        database.execute_sql(f"VACUUM (ANALYZE) {quoted(kind.table + '__next')} ({looked_up})")
 
     def _refuse_duplicate(self, kind):
         """Raise SireneImportError for a key given twice (error path): the key found in the new
