@@ -55,6 +55,15 @@ def test_columns_are_found_by_name_whatever_their_order_and_nd_is_null(directory
     assert unit.name == "[Non diffusible]"
 
 
+def test_an_empty_value_is_null_quoted_or_not(directory_restored, tmp_path):
+    path = tmp_path / "StockUniteLegale_utf8.csv"
+    path.write_text(",".join(UNIT_HEADER) + '\n123456782,"","SOCIETE"," A ","",,"",""\n', encoding="utf-8")
+    assert import_files([str(path)]) == {"unites_legales": 1, "etablissements": 0}
+    unit = DirectoryUnit.get_by_id("123456782")
+    assert (unit.statut_diffusion, unit.denomination, unit.etat, unit.nic_siege, unit.nom, unit.prenom,
+            unit.categorie_juridique) == (None, "SOCIETE", "A", None, None, None, None)
+
+
 def test_zipped_stock_file(directory_restored, tmp_path):
     buffer = io.StringIO()
     csv.writer(buffer).writerows([ESTAB_HEADER, ["123456782", "00015", "12345678200015", "true", "A", "86",
