@@ -85,10 +85,14 @@ class PostgresStaging(Staging):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         statement = self.insert_staged(chunk, chunk.kind.table + "__next")
         with _scratch():
-            inserted = database.execute_sql(statement, (imported_at,)).rowcount
-            if inserted == chunk.rows:  # nothing to look for in it any more: dropped here, not at the end
-                database.execute_sql(f"DROP TABLE {quoted(chunk.staged)}")
-        return inserted
+            return database.execute_sql(statement, (imported_at,)).rowcount
+
+    def checked(self, chunk, inserted):
+        super().checked(chunk, inserted)
+        # Nothing to look for in the chunk any more: dropped now, not at the end, and by the importing
+        # thread, whose connection waits on the converter's between its COPYs
+        with _scratch():
+            database.execute_sql(f"DROP TABLE {quoted(chunk.staged)}")
 
     def source(self, stock, field):
         return f"c{stock.positions[field]}"
