@@ -1,7 +1,7 @@
 """Sirene import against its anchor: `sqlite3 .import` (SQLite) or `psql \\copy` (PostgreSQL) of the same
 file, run in the same process, alternating with the portal's import, ratio printed.
 
-Usage: .venv/bin/python -m bench.bench_sirene_import [--rows N] [--rounds N] [--database URL]
+Usage: .venv/bin/python -m bench.bench_sirene_import [--rows N] [--rounds N] [--steps] [--database URL]
 (default: 1,000,000 rows in INSEE's 54-column StockEtablissement layout, ~169 MB, 2 rounds; a
 temporary SQLite file). Each round: anchor, the portal's first import of the file (into a directory
 holding the bundled sample; on PostgreSQL emptied by TRUNCATE, as a new installation's, see
@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from bench.common import database_url, engine, parser
+from bench.import_steps import ImportSteps
 from bench.sirene_stock import write_establishments
 from db import schema
 from db.database import database, init_database, is_postgres
@@ -58,10 +59,13 @@ def anchor(url, path, workdir):
     return elapsed
 
 
-def portal(path, fresh):
-    """Seconds of the portal's import; fresh: the directory holds only the bundled sample."""
+def portal(path, fresh, steps=None):
+    """Seconds of the portal's import; fresh: the directory holds only the bundled sample; steps: an
+    ImportSteps that times the import's statements."""
     if fresh:
         _empty_directory()
+    if steps:
+        steps.start()
     started = time.perf_counter()
     counts = import_files([path])
     elapsed = time.perf_counter() - started
@@ -95,6 +99,8 @@ def main():
     arguments = parser(__doc__)
     arguments.add_argument("--rows", type=int, default=1_000_000)
     arguments.add_argument("--rounds", type=int, default=2)
+    arguments.add_argument("--steps", action="store_true",
+                           help="after each import, its statements of 0.1 s or more (bench/import_steps.py)")
     args = arguments.parse_args()
     url = database_url(args)
     if not (shutil.which("psql") if url.startswith("postgres") else shutil.which("sqlite3")):
@@ -113,15 +119,18 @@ def main():
               f"{tool} comme ancre")
         print(f"{'essai':<28} {'ancre':>9} {'portail':>9} {'lignes/s':>10} {'ratio':>6}  (cible ≥ "
               f"{0.5 if is_postgres() else 0.6})")
+        steps = ImportSteps() if args.steps else None
         for round_number in range(1, args.rounds + 1):
             for label, fresh in (("premier import", True), ("réimport (lignes connues)", False)):
                 with database.connection_context():
                     reference = anchor(url, path, workdir)
-                    seconds = portal(path, fresh)
+                    seconds = portal(path, fresh, steps)
                 ratio = reference / seconds
                 print(f"{label + f' #{round_number}':<28} {reference:7.1f} s {seconds:7.1f} s "
                       f"{args.rows / seconds:>10,.0f} {ratio:6.2f}  {_verdict(ratio >= goal)}  {load()}",
                       flush=True)
+                if steps:
+                    print("\n".join(steps.report()), flush=True)
         print(f"pic de mémoire du processus (RSS) : {peak_rss_mb():.0f} Mo (cible < 200 Mo : "
               f"{_verdict(peak_rss_mb() < 200)})")
     finally:
