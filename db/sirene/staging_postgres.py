@@ -128,13 +128,13 @@ class PostgresStaging(Staging):
         self.converter.stop()
         for kind in kinds:
             self._build(kind, self.chunks[kind], progress)
-            self._vacuum(kind, sum(chunk.rows for chunk in self.chunks[kind]))
+            self._vacuum(kind)
         with database.atomic():
             for kind in kinds:
                 live, fresh = quoted(kind.table), quoted(kind.table + "__next")
                 database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-                # The keys the file lacks, by an anti-join of the primary keys (read alone, by
-                # index-only scans, when the tables were vacuumed), then their rows
+                # The keys the file lacks, by an anti-join of the two primary keys read alone
+                # (index-only scans: both tables were vacuumed when built), then their rows
                 key = quoted(kind.key)
                 database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
                                      f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
@@ -180,20 +180,18 @@ class PostgresStaging(Staging):
             progress(UPDATING, 1, None)
 
     @staticmethod
-    def _vacuum(kind, rows):
-        """Statistics for the new table's columns queries look rows up by (a full ANALYZE of the 23
-        text columns costs as much as building the primary key), taken before the switch. When the
-        current directory holds a tenth of the file's rows or more, with a VACUUM: the visibility map
-        then lets the switch's anti-join, and the next import's, read the primary keys alone instead
-        of the rows (a re-import read both tables' million rows in key order: 1 to 2.8 s); autovacuum
-        would do that VACUUM after the switch anyway, during whatever runs next. A first import
-        probes the new key for the few current rows: no VACUUM. The rows the switch adds from the
-        current directory are not in the statistics; the planner scales row counts by table size."""
+    def _vacuum(kind):
+        """VACUUM (ANALYZE) the new table before the switch. Its visibility map then lets the
+        switch's anti-join, and the next import's, read the primary keys alone instead of the rows
+        (a re-import read both tables' million rows in key order: 1 to 2.8 s). Autovacuum would do
+        that VACUUM after the switch anyway (a million rows inserted), during whatever runs next:
+        an import within the minute waited for it, its SHARE lock cancelling it only after
+        deadlock_timeout (1 s). The statistics are those of the columns queries look rows up by (a
+        full ANALYZE of the 23 text columns costs as much as building the primary key); the rows the
+        switch adds from the current directory (a stock file lacks few) are not in them, the planner
+        scaling its row counts by the table's size."""
         looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-        current = database.execute_sql("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                                       (quoted(kind.table),)).fetchone()[0]
-        command = "VACUUM (ANALYZE)" if current * 10 >= rows else "ANALYZE"
-        database.execute_sql(f"{command} {quoted(kind.table + '__next')} ({looked_up})")
+        database.execute_sql(f"VACUUM (ANALYZE) {quoted(kind.table + '__next')} ({looked_up})")
 
     def _refuse_duplicate(self, kind):
         """Raise SireneImportError for a key given twice (error path): the key found in the new
