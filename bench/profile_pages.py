@@ -3,12 +3,19 @@ client, no network) under cProfile, with its median time, its SQL count and the 
 the most of it (cumulative and own time), so that a figure of the web ceiling can be explained.
 
     .venv/bin/python -m bench.profile_pages --database URL [--reuse] [--runs 50] [--top 25] [--page WORD]
+        [--own ROUNDS]
 
+--own: instead of the profiles, each page's own cost beyond the Menu personnalisé's (the logged-in page
+every other is compared with): Python calls a request (cProfile, deterministic) and the median CPU time
+of the process (time.process_time) over ROUNDS requests of each page taken in turn, so that the machine's
+load weighs on all pages alike.
 The dataset is bench/scale_habilitations.py's (built in --database unless --reuse finds it there).
 """
 import cProfile
 import io
 import pstats
+import statistics
+import time
 
 from bench.bench_portfolios import measure
 from bench.bench_web_ceiling import pages
@@ -33,6 +40,32 @@ def profile(client, path, runs, top):
     return out.getvalue()
 
 
+def calls_per_request(client, path, runs):
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path)
+    profiler.disable()
+    return sum(calls for _, calls, _, _, _ in pstats.Stats(profiler).stats.values()) / runs
+
+
+def own_costs(chosen, rounds, runs):
+    """Print each page's Python calls and median CPU ms a request, and their excess over the Menu's
+    (chosen: [(label, path, client)], the Menu last), the pages requested in turn."""
+    times = {path: [] for _, path, _ in chosen}
+    for _ in range(rounds):
+        for _, path, who in chosen:
+            start = time.process_time()
+            who.get(path)
+            times[path].append(time.process_time() - start)
+    rows = [(label, calls_per_request(who, path, runs), 1e3 * statistics.median(times[path]))
+            for label, path, who in chosen]
+    _, menu_calls, menu_ms = rows[-1]
+    print(f"{'page':<44} {'appels':>7} {'− menu':>7} {'CPU ms':>7} {'− menu':>7}")
+    for label, calls, ms in rows:
+        print(f"{label:<44} {calls:7,.0f} {calls - menu_calls:+7,.0f} {ms:7.2f} {ms - menu_ms:+7.2f}")
+
+
 def the_scale_logged_in(args):
     """(the scale_habilitations dataset, its app, a client logged in as its administrator) for
     --database, built unless --reuse finds it there; says which engine and dataset."""
@@ -53,9 +86,17 @@ def main():
     arguments.add_argument("--runs", type=int, default=50)
     arguments.add_argument("--top", type=int, default=25)
     arguments.add_argument("--page", default="", help="only the pages whose label contains this word")
+    arguments.add_argument("--own", type=int, default=0, metavar="ROUNDS",
+                           help="each page's calls and CPU time beyond the Menu's, over ROUNDS alternations")
     args = arguments.parse_args()
     scale, app, client = the_scale_logged_in(args)
     anonymous = app.test_client()
+    if args.own:
+        chosen = [(label, path, client if logged else anonymous) for label, path, logged, _ in pages(scale)
+                  if args.page.lower() in label.lower() and path != "/menu"]
+        own_costs(chosen + [(label, path, client) for label, path, _, _ in pages(scale) if path == "/menu"],
+                  args.own, args.runs)
+        return
     for label, path, logged, _ in pages(scale):
         if args.page.lower() not in label.lower():
             continue

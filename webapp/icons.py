@@ -135,6 +135,41 @@ def row_actions(actions, row_id, subject, skip=(), patterns=None, row_marker="")
     return Markup("".join(out))
 
 
+def url_patterns(actions, row_marker):
+    """{endpoint: its URL for the row id row_marker, None when its area is not installed} of a table's
+    actions: built once per table, each row then puts its id in place of the marker (row_actions)."""
+    from webapp.templating import nav_url
+
+    return {endpoint: nav_url(endpoint, **{argument: row_marker}) for _, _, endpoint, argument, _ in actions}
+
+
+LEGENDS_KEPT = 100  # per worker process: one per table of actions and sprite URL
+
+
+def action_legend(actions):
+    """The legend of a table's icon buttons (templates/clients/portfolios/_icons.html icon_legend): each
+    action's picture and label, the actions of areas not installed left out. It depends on no data, so
+    it is written once per process for the same actions and sprite URL (a Jinja loop cost ~0.2 ms a
+    page)."""
+    from flask.globals import _cv_request
+
+    app = _cv_request.get().app
+    legends = app.extensions.setdefault("portal_legends", {})
+    sprite_url = _sprite_url()
+    key = (sprite_url, *actions)
+    html = legends.get(key)
+    if html is None:
+        if len(legends) >= LEGENDS_KEPT:
+            legends.clear()
+        items = "".join(f"    <li>{_action_icon(label, glyph, False, sprite_url)} {escape(label)}"
+                        f"{escape(more)}</li>\n"
+                        for glyph, label, endpoint, _, more in actions if endpoint in app.view_functions)
+        html = legends[key] = Markup('<section class="legend" aria-labelledby="legend-title">\n'
+                                     '  <h2 id="legend-title">Légende</h2>\n'
+                                     f'  <ul>\n{items}  </ul>\n</section>\n')
+    return html
+
+
 _last_table = [None]  # (its arguments, its buttons): the table being rendered, its rows one after another
 
 
@@ -158,5 +193,6 @@ def _table_buttons(actions, skip, patterns, row_marker, sprite_url):
 
 
 def init_app(app):
-    app.jinja_env.globals.update(icon=icon, action_buttons=row_actions)
+    app.jinja_env.globals.update(icon=icon, action_buttons=row_actions, action_legend=action_legend,
+                                 url_patterns=url_patterns)
     app.jinja_env.filters.update(action_icon=action_icon)

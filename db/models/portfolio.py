@@ -85,7 +85,7 @@ class Company(BaseModel):
     class Meta:
         indexes = (
             (("firm", "siren"), True),
-            (("portfolio", "name"), False),
+            (("portfolio", "name", "siren"), False),  # the composition page's order (migration 0990)
         )
 
 
