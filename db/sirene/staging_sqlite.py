@@ -32,7 +32,7 @@ from db.sirene.importer import (
 )
 from db.sirene.staging import Staging, quoted
 
-LOAD_ROWS = 2_000  # rows parsed and written to the staging file at once
+LOAD_ROWS = 10_000  # rows parsed and written to the staging file at once
 BATCH_ROWS = 50_000  # rows per transaction on the portal's database
 INDEX_SUFFIX = "__b"
 ALIAS = "sirene_staging"  # the staging file, attached to the portal's connection for the build
