@@ -66,27 +66,28 @@ class SqliteStaging(Staging):
         each BATCH_ROWS of them to the converter once committed."""
         fast = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
 
-        def pick(row):
-            try:
-                return fast(row)
-            except IndexError:
-                return tuple(row[i] if i < len(row) else "" for i in indexes)
+        def padded(row):
+            return tuple(row[i] if i < len(row) else "" for i in indexes)
 
         count = submitted = 0
         try:
             while True:
-                batch = [pick(row) for row in itertools.islice(reader, LOAD_ROWS) if row]
+                rows = list(itertools.islice(reader, LOAD_ROWS))  # parsed rows of 54 strings: few at once
+                try:  # every row complete (the stock's case): no Python call per row
+                    batch = list(map(fast, rows))
+                except IndexError:  # a short row, or an empty line (skipped)
+                    batch = [padded(row) for row in rows if row]
                 if batch:
                     self.loader.execute("BEGIN")
                     self.loader.executemany(insert, batch)
                     self.loader.execute("COMMIT")
                     count += len(batch)
-                if count > submitted and (not batch or count - submitted >= BATCH_ROWS):
+                if count > submitted and (not rows or count - submitted >= BATCH_ROWS):
                     # rows get rowids 1, 2, … in the order of the file: a chunk is a range of them
                     self.converter.submit(dataclasses.replace(stock, first_row=submitted,
                                                               rows=count - submitted))
                     submitted = count
-                if not batch:
+                if not rows:
                     return count
         except (UnicodeDecodeError, csv.Error) as exc:
             line = reader.line_num + 1
@@ -128,9 +129,18 @@ class SqliteStaging(Staging):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         rows = " WHERE staged.rowid BETWEEN ? AND ?"
         statement = self.insert_staged(chunk, chunk.kind.table + "__next", rows)
-        with database.atomic():
+        with self.chunk_transaction():
             rows = (imported_at, chunk.first_row + 1, chunk.first_row + chunk.rows)
             return database.execute_sql(statement, rows).rowcount
+
+    @staticmethod
+    def chunk_transaction():
+        """A conversion's transaction. Deferred: BEGIN IMMEDIATE (the portal's lock type) would also
+        take the write lock of the attached staging file, and the loader, writing the next rows
+        there, would wait for the whole conversion (busy handler sleeps included) instead of running
+        beside it. The INSERT still takes the portal database's write lock as it starts, waiting
+        for other writers up to busy_timeout."""
+        return database.atomic("DEFERRED")
 
     def failed(self, chunk, error):
         if isinstance(error, IntegrityError):

@@ -7,9 +7,9 @@ import tracemalloc
 
 import pytest
 
-from db import schema
+from db import clock, schema
 from db.accounts.login import authenticate
-from db.database import database, is_postgres
+from db.database import database, init_database, is_postgres
 from db.demo import DEMO_PASSWORD, DEMO_SIRET
 from db.models import DirectoryEstablishment, DirectoryUnit
 from db.sirene import SireneImportError, find_unit, import_files, staging_sqlite
@@ -188,3 +188,28 @@ def test_a_file_in_many_chunks_keeps_its_rows_and_names_its_lines(directory_rest
     assert (find_unit("200000031").siren, find_unit("200000031").etat) == ("200000031", "C")
     assert find_unit("200000004").denomination == "SOCIETE 200000004\nSUR DEUX LIGNES, « 200000004 »"
     assert find_unit("200000030").denomination == "SOCIETE 200000030"
+
+
+def test_the_next_rows_are_staged_while_a_chunk_converts(sqlite_url, tmp_path):
+    """SQLite: a chunk's conversion (its own connection, the staging file attached) reads the staged
+    rows and writes the new table without locking the staging file, so the loader keeps writing the
+    next rows there at the same time instead of waiting for the conversion to end."""
+    init_database(sqlite_url)
+    database.connect()
+    area = staging_sqlite.SqliteStaging(clock.now())
+    try:
+        stock = area.load(_units(tmp_path, [[NEW, "O", "NOUVELLE", "A", "", "", "", ""]]), None)
+        area.converter.collect(wait=True)
+        area.loader.execute("PRAGMA busy_timeout = 0")  # a lock held would fail at once, not wait
+        with area.converting(), area.chunk_transaction():
+            staged = f"{staging_sqlite.ALIAS}.{stock.staged}"
+            database.execute_sql(f"UPDATE {DirectoryUnit._meta.table_name}__next SET sigle = "
+                                 f"(SELECT denomination FROM {staged} WHERE rowid = 1)")  # reads, writes
+            area.loader.execute("BEGIN")
+            area.loader.execute(f"INSERT INTO {stock.staged} (siren) VALUES ('200000001')")
+            area.loader.execute("COMMIT")
+        assert area.loader.execute(f"SELECT COUNT(*) FROM {stock.staged}").fetchone()[0] == 2
+    finally:
+        database.connect(reuse_if_open=True)
+        area.drop()
+        database.close()
