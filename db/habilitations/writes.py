@@ -27,6 +27,7 @@ from db.models import (
     Company,
     Declaration,
     Establishment,
+    EventPerson,
     Firm,
     Habilitation,
     HabilitationChange,
@@ -110,6 +111,9 @@ def write(actor, criteria, edits, delay_override=None):
     # place, PostgreSQL scanned the whole tally (and every habilitation for the recount).
     touched = raw(HC.select(HC.user_id, HC.declaration_id).distinct().where(HC.event == event.id))
     users, declarations = sorted({u for u, _ in touched}), sorted({d for _, d in touched})
+    # The people concerned, for the journal's filter by person: one row each, not an index entry per line.
+    EventPerson.insert_many([(event.id, u) for u in users], fields=[EventPerson.event, EventPerson.user_id]
+                            ).as_rowcount().execute()
     counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
                         BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations))
     rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
