@@ -38,10 +38,10 @@ def _lost(bit):
     return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
 
 
-def lines_changed(actor, event_id):
+def lines_changed(actor, event_id, label=None):
     """After a Valider written as journal lines (habilitation_change, db/habilitations/writes.py):
     tell each person what was granted (and from when) or removed, read from the lines in SQL, two
-    queries whatever the number of cells."""
+    queries whatever the number of cells; one when the caller knows the lines' one service (label)."""
     gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
     where = HC.event == event_id
     granted, removed = {}, {}
@@ -56,9 +56,13 @@ def lines_changed(actor, event_id):
                                 "start": start}
         if taken:
             removed[user_id] = {"boxes": int(taken), "labels": set(), "places": int(taken_places)}
-    labels = (HC.select(HC.user_id, Declaration.label, fn.SUM(gained), fn.SUM(lost))
-              .join(Declaration, on=(HC.declaration_id == Declaration.id))
-              .where(where).group_by(HC.user_id, Declaration.label).tuples())
+    if label is not None:
+        labels = [(user_id, label, user_id in granted, user_id in removed)
+                  for user_id in {*granted, *removed}]
+    else:
+        labels = (HC.select(HC.user_id, Declaration.label, fn.SUM(gained), fn.SUM(lost))
+                  .join(Declaration, on=(HC.declaration_id == Declaration.id))
+                  .where(where).group_by(HC.user_id, Declaration.label).tuples())
     for user_id, label, added, taken in labels:
         if added:
             granted[user_id]["labels"].add(label)
