@@ -37,11 +37,13 @@ def figures(event_id, firm_id):
         fn.COUNT(HC.establishment_id.distinct()).alias("establishments"), fn.MIN(HC.siret).alias("siret"),
         fn.COUNT(siren.distinct()).alias("companies"), fn.MIN(siren).alias("siren"),
         fn.MIN(HC.active_from).alias("first"), fn.MAX(HC.active_from).alias("last"),
+        *_per_place(),
     ).where(HC.event == event_id).alias("f"))
     row = (
         Select([f], [f.c.lines, f.c.added, f.c.removed, f.c.people, f.c.user, User.nom, User.prenom,
                      f.c.services, f.c.declaration, Declaration.code, Declaration.label, f.c.establishments,
-                     f.c.siret, f.c.companies, Company.name, f.c.first, f.c.last])
+                     f.c.siret, f.c.companies, Company.name, f.c.first, f.c.last, f.c.added_places,
+                     f.c.removed_places, f.c.granted_from])
         .join(User, JOIN.LEFT_OUTER, on=(User.id == f.c.user))
         .join(Declaration, JOIN.LEFT_OUTER, on=(Declaration.id == f.c.declaration))
         .join(Company, JOIN.LEFT_OUTER, on=(Company.firm == firm_id) & (Company.siren == f.c.siren))
@@ -49,7 +51,17 @@ def figures(event_id, firm_id):
     )
     names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "declaration",
              "code", "label", "establishments", "siret", "companies", "company")
-    return dict(zip(names + ("first", "last"), next(iter(row)), strict=True))
+    more = ("first", "last", "added_places", "removed_places", "granted_from")
+    return dict(zip(names + more, next(iter(row)), strict=True))
+
+
+def _per_place():
+    """The establishments where boxes are gained, where they are lost, and the first start of the
+    gained ones: what Vos notifications tells the one person of an action (db/notifications/rights.py)."""
+    gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
+    return (fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()).alias("added_places"),
+            fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()).alias("removed_places"),
+            fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)).alias("granted_from"))
 
 
 def _moment(value):

@@ -117,8 +117,7 @@ def write(actor, criteria, edits, delay_override=None):
                             ).as_rowcount().execute()
     counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
                         BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations))
-    # Vos notifications of each person concerned (the service's label known when there is one)
-    rights.lines_changed(actor, event.id, figures["label"] if figures["services"] == 1 else None)
+    rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS,
                    RightTally.user.in_(users) & RightTally.declaration.in_(declarations))
     return events.describe_event(event, starts, figures)
