@@ -16,7 +16,7 @@ from peewee import JOIN, Value
 from bench.scale_data import build_from_arguments, build_scale_firm, scale_client
 from db import clock
 from db.database import database
-from db.models import AuditEvent, Declaration, Establishment, HabilitationChange
+from db.models import AuditEvent, Declaration, Establishment, EventPerson, HabilitationChange
 from tests.factories.queries import count_queries
 
 RUNS = 15
@@ -51,6 +51,7 @@ def build(companies, lines):
             HabilitationChange.event, HabilitationChange.establishment_id, HabilitationChange.declaration_id,
             HabilitationChange.user_id, HabilitationChange.siret, HabilitationChange.before,
             HabilitationChange.after, HabilitationChange.active_from]).execute()
+        EventPerson.create(event=event.id, user_id=paul.id)  # as Valider writes it with the lines
         AuditEvent.insert_many([{"firm": scale.firm.id, "actor": scale.admin.id, "actor_name": "MESURE Admin",
                                  "at": at, "action": "portfolio.update", "summary": f"Modification {i}"}
                                 for i in range(2000)]).execute()

@@ -22,7 +22,7 @@ def _lost(bit):
     return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
 
 
-def _figures(event_id, firm_id):
+def figures(event_id, firm_id):
     """The event's figures and, where there is only one, the names of its person, company and
     service, in one query whatever the action: the lines are aggregated alone (one read of the event's
     index range, no lookup per line), then the one row meets the person, the service and the company
@@ -37,19 +37,31 @@ def _figures(event_id, firm_id):
         fn.COUNT(HC.establishment_id.distinct()).alias("establishments"), fn.MIN(HC.siret).alias("siret"),
         fn.COUNT(siren.distinct()).alias("companies"), fn.MIN(siren).alias("siren"),
         fn.MIN(HC.active_from).alias("first"), fn.MAX(HC.active_from).alias("last"),
+        *_per_place(),
     ).where(HC.event == event_id).alias("f"))
     row = (
         Select([f], [f.c.lines, f.c.added, f.c.removed, f.c.people, f.c.user, User.nom, User.prenom,
-                     f.c.services, Declaration.code, Declaration.label, f.c.establishments, f.c.siret,
-                     f.c.companies, Company.name, f.c.first, f.c.last])
+                     f.c.services, f.c.declaration, Declaration.code, Declaration.label, f.c.establishments,
+                     f.c.siret, f.c.companies, Company.name, f.c.first, f.c.last, f.c.added_places,
+                     f.c.removed_places, f.c.granted_from])
         .join(User, JOIN.LEFT_OUTER, on=(User.id == f.c.user))
         .join(Declaration, JOIN.LEFT_OUTER, on=(Declaration.id == f.c.declaration))
         .join(Company, JOIN.LEFT_OUTER, on=(Company.firm == firm_id) & (Company.siren == f.c.siren))
         .bind(HC._meta.database).tuples()
     )
-    names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "code", "label",
-             "establishments", "siret", "companies", "company")
-    return dict(zip(names + ("first", "last"), next(iter(row)), strict=True))
+    names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "declaration",
+             "code", "label", "establishments", "siret", "companies", "company")
+    more = ("first", "last", "added_places", "removed_places", "granted_from")
+    return dict(zip(names + more, next(iter(row)), strict=True))
+
+
+def _per_place():
+    """The establishments where boxes are gained, where they are lost, and the first start of the
+    gained ones: what Vos notifications tells the one person of an action (db/notifications/rights.py)."""
+    gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
+    return (fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()).alias("added_places"),
+            fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()).alias("removed_places"),
+            fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)).alias("granted_from"))
 
 
 def _moment(value):
@@ -75,12 +87,19 @@ def sentence(f, person, place, service, usable_from):
     return text
 
 
-def describe_event(event, starts):
-    """Fill the event from its lines (summary, counts, the person, SIRET and service when there is
+def touched(event_id, f):
+    """(person, declaration) pairs of the event's lines: from its figures when they name the one pair
+    (a « Tout (dé)cocher » or a column tick: the lines are not read again), else read once."""
+    if f["people"] == 1 and f["services"] == 1:
+        return [(f["user"], f["declaration"])]
+    return list(HC.select(HC.user_id, HC.declaration_id).distinct().where(HC.event == event_id).tuples())
+
+
+def describe_event(event, starts, f):
+    """Fill the event from its figures (summary, counts, the person, SIRET and service when there is
     only one) and return the Plan of what was applied."""
     from db.habilitations.changes import Plan
 
-    f = _figures(event.id, event.firm_id)
     person = f"{f['nom'].upper()} {f['prenom']}" if f["people"] == 1 else f"{f['people']} personnes"
     if f["establishments"] == 1:
         place = f"{format_siret(f['siret'])} ({f['company']})"
@@ -100,11 +119,14 @@ def describe_event(event, starts):
     event.siret = f["siret"] if f["establishments"] == 1 else None
     event.declaration_code = f["code"] if single else None
     event.save()
-    delays = {round((starts[d] - event.at).total_seconds() / 3600) for d in _granting_declarations(event)}
+    delays = {round((starts[d] - event.at).total_seconds() / 3600) for d in _granting_declarations(event, f)}
     return Plan([], f["added"] or 0, f["removed"] or 0, event=event, usable_from=first,
                 delay_hours=delays.pop() if len(delays) == 1 else None)
 
 
-def _granting_declarations(event):
+def _granting_declarations(event, f):
+    """The declarations where the event grants a box: a line grants exactly when it carries a start."""
+    if f["services"] == 1:
+        return [f["declaration"]] if f["first"] is not None else []
     granting = (HC.event == event.id) & HC.active_from.is_null(False)
     return [d for (d,) in HC.select(HC.declaration_id).where(granting).distinct().tuples()]

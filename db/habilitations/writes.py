@@ -27,6 +27,7 @@ from db.models import (
     Company,
     Declaration,
     Establishment,
+    EventPerson,
     Firm,
     Habilitation,
     HabilitationChange,
@@ -105,17 +106,21 @@ def write(actor, criteria, edits, delay_override=None):
         return Plan([])
     _apply_lines(event, now)
     cell_holders.add_deltas(cell_holders.line_deltas(event.id))  # the Couverture's holders per cell
+    figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
-    # The people and services the lines touch, read once and given as values: with subqueries in their
-    # place, PostgreSQL scanned the whole tally (and every habilitation for the recount).
-    touched = raw(HC.select(HC.user_id, HC.declaration_id).distinct().where(HC.event == event.id))
+    # The people and services the lines touch, given as values: with subqueries in their place,
+    # PostgreSQL scanned the whole tally (and every habilitation for the recount).
+    touched = events.touched(event.id, figures)
     users, declarations = sorted({u for u, _ in touched}), sorted({d for _, d in touched})
+    # The people concerned, for the journal's filter by person: one row each, not an index entry per line.
+    EventPerson.insert_many([(event.id, u) for u in users], fields=[EventPerson.event, EventPerson.user_id]
+                            ).as_rowcount().execute()
     counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
                         BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations))
-    rights.lines_changed(actor, event.id)  # Vos notifications of each person concerned
+    rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS,
                    RightTally.user.in_(users) & RightTally.declaration.in_(declarations))
-    return events.describe_event(event, starts)
+    return events.describe_event(event, starts, figures)
 
 
 def _box_deltas(event):

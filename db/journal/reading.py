@@ -13,7 +13,7 @@ from db.errors import NotFound
 from db.fields import record_id
 from db.identifiers import clean, format_siret
 from db.journal.wording import action_label, describe
-from db.models import AuditEvent, Declaration, HabilitationChange, User
+from db.models import AuditEvent, Declaration, EventPerson, User
 
 PER_PAGE = 50
 CSV_HEADER = ["Date", "Auteur", "Action", "SIRET", "Service", "Détail", "Avant", "Après"]
@@ -109,13 +109,14 @@ def _firm_person(actor, value):
 
 def concerning(person_id):
     """The events that changed this person's rights or account: the single person of an action on
-    habilitations, a line of an action on several people, or the person an account event names."""
-    lines = HabilitationChange.select().where(
-        (HabilitationChange.event == AuditEvent.id) & (HabilitationChange.user_id == person_id))
+    habilitations, one of the people an action on several concerns (EventPerson), or the person an
+    account event names."""
+    people = EventPerson.select().where(
+        (EventPerson.event == AuditEvent.id) & (EventPerson.user_id == person_id))
     return (
         (AuditEvent.subject == person_id)
         | ((AuditEvent.object_type == "User") & (AuditEvent.object_id == str(person_id)))
-        | (AuditEvent.subject.is_null() & (AuditEvent.line_count > 1) & fn.EXISTS(lines))
+        | (AuditEvent.subject.is_null() & (AuditEvent.line_count > 1) & fn.EXISTS(people))
     )
 
 

@@ -38,27 +38,37 @@ def _lost(bit):
     return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
 
 
-def lines_changed(actor, event_id):
+def lines_changed(actor, event_id, figures=None):
     """After a Valider written as journal lines (habilitation_change, db/habilitations/writes.py):
     tell each person what was granted (and from when) or removed, read from the lines in SQL, two
-    queries whatever the number of cells."""
+    queries whatever the number of cells; none when the journal entry's figures (events.figures) name
+    one person and one service, as for a « Tout (dé)cocher » or a column tick."""
     gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
     where = HC.event == event_id
     granted, removed = {}, {}
-    per_person = (HC.select(HC.user_id, fn.SUM(gained), fn.SUM(lost),
-                            fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()),
-                            fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()),
-                            fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)))
-                  .where(where).group_by(HC.user_id).tuples())
+    one = figures is not None and figures["people"] == 1 and figures["services"] == 1
+    if one:
+        per_person = [tuple(figures[k] for k in ("user", "added", "removed", "added_places", "removed_places",
+                                                  "granted_from"))]
+    else:
+        per_person = (HC.select(HC.user_id, fn.SUM(gained), fn.SUM(lost),
+                                fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()),
+                                fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()),
+                                fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)))
+                      .where(where).group_by(HC.user_id).tuples())
     for user_id, added, taken, added_places, taken_places, start in per_person:
         if added:
             granted[user_id] = {"boxes": int(added), "labels": set(), "places": int(added_places),
                                 "start": start}
         if taken:
             removed[user_id] = {"boxes": int(taken), "labels": set(), "places": int(taken_places)}
-    labels = (HC.select(HC.user_id, Declaration.label, fn.SUM(gained), fn.SUM(lost))
-              .join(Declaration, on=(HC.declaration_id == Declaration.id))
-              .where(where).group_by(HC.user_id, Declaration.label).tuples())
+    if one:
+        user_id = figures["user"]
+        labels = [(user_id, figures["label"], user_id in granted, user_id in removed)]
+    else:
+        labels = (HC.select(HC.user_id, Declaration.label, fn.SUM(gained), fn.SUM(lost))
+                  .join(Declaration, on=(HC.declaration_id == Declaration.id))
+                  .where(where).group_by(HC.user_id, Declaration.label).tuples())
     for user_id, label, added, taken in labels:
         if added:
             granted[user_id]["labels"].add(label)
