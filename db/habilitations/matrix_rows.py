@@ -6,7 +6,7 @@ searched).
 """
 import math
 
-from peewee import SQL, Case, Select, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from db import clock
 from db.clients.search import matching
@@ -26,12 +26,13 @@ from db.models import (
 from db.prepared import ints, shaped
 
 
-def _scope(criteria):
-    """Establishments of the grid (par déclarant): the portfolios covered, the company, the search."""
+def _scope(criteria, walked=False):
+    """Establishments of the grid (par déclarant): the portfolios covered, the company, the search
+    (walked: tested on rows read in SIRET order, see _walks)."""
     condition = (Establishment.firm == criteria.firm_id) & Company.portfolio.in_(portfolios_of(criteria))
     if criteria.company is not None:
         condition &= Establishment.company == criteria.company.id
-    found = matching(criteria.q, Establishment)
+    found = matching(criteria.q, Establishment, walked=walked)
     return condition if found is None else condition & found
 
 
@@ -79,43 +80,69 @@ def _sizes(criteria, services):
 
 
 def _searched_sizes(criteria, services, user):
-    """(lines, {declaration: cells}, {(declaration, column): boxes ticked}) of a search, in one statement:
-    its hits are found once (a materialized CTE: the search and the scope read once per hit), then
-    counted, and each hit's cells and the déclarant's rights read through the (establishment,
-    declaration…) keys. Four statements each joining every hit with its company cost four times that
-    (« rue », 28,000 hits firm-wide)."""
+    """(lines, {declaration: cells}, {(declaration, column): boxes ticked}, lines in the scope or None) of
+    a search, in one statement: its hits are found once (a materialized CTE: the search and the scope
+    read once per hit), then counted, and each hit's cells and the déclarant's rights read through the
+    (establishment, declaration…) keys. Four statements each joining every hit with its company cost four
+    times that (« rue », 28,000 hits firm-wide). On SQLite the statement also sums the scope's maintained
+    establishment counts: _page_rows chooses from both how to find the page (see _walks)."""
     ids = [d.id for d in services]
     hits = Establishment.select(Establishment.id).join(Company).where(_scope(criteria)).cte(
         "hits", materialized=True, columns=("id",))
-    ed, h, zero = EstablishmentDeclaration, Habilitation, SQL("0")
+    zero = SQL("0")
     query = Select((hits,), (zero, zero, fn.COUNT(SQL("*")), zero))
-    if ids:
-        cells = ed.select(SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero)
-        query += (_among_hits(cells, ed.establishment, hits)
-                  .where(ed.declaration.in_(ids)).group_by(ed.declaration))
+    if ids:  # first: SQLite 3.40 reads the index alone (covering) only in a compound's left-most SELECT
+        query = _hits_cells(hits, ids) + query
     if ids and user is not None:
-        rights = h.select(SQL("2"), h.declaration, fn.SUM(Case(None, [(h.declare, 1)], 0)),
-                          fn.SUM(Case(None, [(h.pay, 1)], 0)))
-        query += (rights.join(hits, on=(h.establishment == hits.c.id))  # from the person's rights if fewer
-                  .where((h.user == user) & h.declaration.in_(ids)).group_by(h.declaration))
-    total, cells, ticked = 0, {}, {}
+        query += _hits_ticks(hits, ids, user)
+    if not is_postgres():
+        query += (Company.select(SQL("3"), zero, fn.SUM(Company.establishment_count), zero)
+                  .where(Company.id.in_(_companies(criteria))))
+    total, cells, ticked, scope_size = 0, {}, {}, None
     for kind, declaration, first, second in database.execute(query.with_cte(hits)):  # WITH before the UNION
         if kind == 0:
             total = int(first or 0)
         elif kind == 1:
             cells[declaration] = int(first or 0)
-        else:
+        elif kind == 2:
             ticked[(declaration, "declare")], ticked[(declaration, "pay")] = int(first or 0), int(second or 0)
-    return total, cells, ticked
+        else:
+            scope_size = int(first or 0)
+    return total, cells, ticked, scope_size
 
 
-def _among_hits(query, column, hits):
-    """query's rows whose column is one of the hits' ids. PostgreSQL cannot estimate a CTE's rows and
+def _hits_cells(hits, ids):
+    """SQL rows (1, declaration, cells among the hits, 0). PostgreSQL cannot estimate a CTE's rows and
     joined it by hashing all 345,000 establishment_declaration rows (spilling to disk): an array of the
-    ids is probed on the index instead. SQLite joins it, probing the index per hit."""
+    ids is probed on the (establishment, declaration) index instead. SQLite, left to choose, read the
+    (declaration, establishment) index whole for each service (69,000 entries each) and probed the hits
+    with every entry (« plérin »: 45 ms for 1,725 hits); it is made to read each hit's few entries of the
+    (establishment, declaration) index instead (CROSS JOIN keeps that order, `+ 0` the service out of
+    the key: one range per hit rather than one probe per service)."""
+    ed, zero = EstablishmentDeclaration, SQL("0")
     if is_postgres():
-        return query.where(column == SQL("ANY(ARRAY(SELECT id FROM hits))"))
-    return query.join(hits, on=(column == hits.c.id))
+        return (ed.select(SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero)
+                .where((ed.establishment == SQL("ANY(ARRAY(SELECT id FROM hits))")) & ed.declaration.in_(ids))
+                .group_by(ed.declaration))
+    return (Select((hits,), (SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero))
+            .join(ed, JOIN.CROSS, on=(ed.establishment == hits.c.id))
+            .where((ed.declaration + 0).in_(ids)).group_by(ed.declaration))
+
+
+def _hits_ticks(hits, ids, user):
+    """SQL rows (2, declaration, Déclarer ticked, Payer ticked) of the déclarant's rights among the hits.
+    SQLite probes the (establishment, declaration, user) key per hit and service, whatever the person
+    holds (from the person's rights it read 300,000 rows for the heaviest déclarant); PostgreSQL joins
+    the hits with the person's rights, which it can estimate."""
+    h = Habilitation
+    columns = (SQL("2"), h.declaration, fn.SUM(Case(None, [(h.declare, 1)], 0)),
+               fn.SUM(Case(None, [(h.pay, 1)], 0)))
+    condition = (h.user == user) & h.declaration.in_(ids)
+    if is_postgres():
+        query = h.select(*columns).join(hits, on=(h.establishment == hits.c.id))
+    else:
+        query = Select((hits,), columns).join(h, JOIN.CROSS, on=(h.establishment == hits.c.id))
+    return query.where(condition).group_by(h.declaration)
 
 
 def _ticked(criteria, services, user_condition, scope):
@@ -160,11 +187,11 @@ def by_declarant(criteria, version):
     """The page of the grid "par déclarant" (the criteria's page, clamped to the last one)."""
     services, user = criteria.columns, criteria.declarant.id
     if criteria.q:  # the counts and the déclarant's ticks over every hit, in one statement
-        total, cells, ticked = _searched_sizes(criteria, services, user)
+        total, cells, ticked, scope_size = _searched_sizes(criteria, services, user)
     else:
-        total, cells = _sizes(criteria, services)
+        (total, cells), scope_size = _sizes(criteria, services), None
     criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
-    rows = _page_rows(criteria)
+    rows = _page_rows(criteria, total, scope_size)
     lines = [Line(e, siret, name or company, street, postcode, town, bool(siege), bool(active), company)
              for e, siret, name, street, postcode, town, siege, active, company in rows]
     _fill(lines, services, [line.ref for line in lines], [user], lambda e, u: e)
@@ -173,13 +200,14 @@ def by_declarant(criteria, version):
     return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
 
 
-def _page_rows(criteria):
+def _page_rows(criteria, hits, scope_size):
     """(id, siret, name, street, postcode, town, siège, active, company name) of the page's lines."""
     e = Establishment
     columns = (e.id, e.siret, e.name, e.street, e.postcode, e.town, e.is_siege, e.is_active, Company.name)
     offset = (criteria.page - 1) * criteria.per_page
     if criteria.q:
-        return (Establishment.select(*columns).join(Company).where(_scope(criteria))
+        scope = _scope(criteria, walked=_walks(offset + criteria.per_page, hits, scope_size))
+        return (Establishment.select(*columns).join(Company).where(scope)
                 .order_by(Establishment.siret).limit(criteria.per_page).offset(offset).tuples())
     shape, values = scope_shape(criteria)
     k = len(values)
@@ -191,6 +219,21 @@ def _page_rows(criteria):
                 .where(_unsearched_scope(scope) & (Establishment.siret >= first))
                 .order_by(Establishment.siret).limit(limit).tuples())
     return shaped(("matrix-page", shape), build, *ints(k + 2)).execute(*values, offset, criteria.per_page)
+
+
+WALK_PER_HIT = 4  # a hit sorted costs about as much as this many SIRETs walked and tested
+
+
+def _walks(rows, hits, scope_size):
+    """Whether SQLite should find a searched page by walking the scope's SIRETs in order (the (firm,
+    siret) or (company, siret) index), testing each against the search's hits and stopping after the
+    page, rather than reading every hit and sorting them. Known from the counts read first: about
+    rows × scope_size / hits SIRETs are walked, against every hit fetched, joined and sorted (« rue »,
+    28,000 hits: 100 rows after ~250 SIRETs, 26 ms instead of 98; « 22190 », 568 hits: 12,000 SIRETs
+    to walk, so sorted). PostgreSQL chooses this itself from its statistics."""
+    if scope_size is None or not hits:
+        return False
+    return rows * scope_size < WALK_PER_HIT * hits * hits
 
 
 def _first_siret(scope, offset):

@@ -11,7 +11,9 @@ import pytest
 from db import clock
 from db.clients.companies import set_establishments
 from db.clients.composition import add_company
+from db.clients.search import matching
 from db.database import database
+from db.habilitations import matrix_rows
 from db.models import Company, Declaration, Establishment, Habilitation, Portfolio, User
 from tests.factories.clients import make_company, make_portfolio
 from tests.factories.queries import count_queries
@@ -89,6 +91,27 @@ def test_pages_follow_each_other_in_siret_order_for_a_company_and_a_portfolio(cl
     assert lines(per_page=200, page=99) == company[1200:]
     both = lines(per_page=25, page=2, company="", portfolio=poste.portfolio)
     assert len(portfolio) > len(company) and both == portfolio[25:50]
+
+
+@pytest.mark.parametrize("walk_per_hit", [0, 10**6])  # every hit sorted / the SIRETs walked (SQLite)
+def test_searched_pages_follow_each_other_in_siret_order_however_found(client, auth, poste, monkeypatch,
+                                                                       walk_per_hit):
+    """A search's pages are its hits in SIRET order, each once, whether the page is found by sorting
+    every hit or by walking the SIRETs and testing each (matrix_rows._walks chooses from the counts)."""
+    monkeypatch.setattr(matrix_rows, "WALK_PER_HIT", walk_per_hit)
+    auth.login()
+    with database.connection_context():
+        hits = [e for (e,) in Establishment.select(Establishment.id)
+                .where((Establishment.company == poste.company) & matching("rue", Establishment))
+                .order_by(Establishment.siret).tuples()]
+
+    def lines(**args):
+        page = client.get(grid_url(poste, q="rue", **args)).get_data(as_text=True)
+        return [int(e) for e in re.findall(r'<tr data-line="(\d+)"', page)]
+    assert 200 < len(hits) < 1282
+    assert [e for n in range(1, len(hits) // 200 + 2) for e in lines(per_page=200, page=n)] == hits
+    assert lines(per_page=25, page=3) == hits[50:75]
+    assert f"{len(hits):,} établissements".replace(",", " ") in text(client.get(grid_url(poste, q="rue")))
 
 
 def test_search_by_town_postcode_or_street_accents_ignored(client, auth, poste):
