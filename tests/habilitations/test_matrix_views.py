@@ -187,6 +187,13 @@ def _column_state(page, dsn):
     return re.search(rf'value="{dsn}-d" data-column-tick="{dsn}-d"\s+data-state="(\w+)"', page).group(1)
 
 
+def _searched_states(client, poste, dsn):
+    """The DSN Déclarer column's state over a narrow and a broad search's results (matrix_rows
+    _hits_ticks reads them from the hits or from the person's rights, whichever is fewer)."""
+    return [_column_state(client.get(grid_url(poste, q=term)).get_data(as_text=True), dsn)
+            for term in ("22190", "rue")]
+
+
 def test_the_column_tick_box_says_whether_every_result_is_ticked_after_each_write(client, auth, poste):
     """All, some or none of a column's boxes over every result, for a company and for its portfolio:
     kept by Valider (a column, then one box) and by removing establishments."""
@@ -196,15 +203,18 @@ def test_the_column_tick_box_says_whether_every_result_is_ticked_after_each_writ
     page = client.get(grid_url(poste)).get_data(as_text=True)
     assert _column_state(page, dsn) == "none"
     assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "some"  # the demo's rights
+    assert _searched_states(client, poste, dsn) == ["none", "none"]
     client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
                                          "version": version(page), "columns": f"{dsn}-d-1", "confirmed": "1"})
     page = client.get(grid_url(poste)).get_data(as_text=True)
     assert _column_state(page, dsn) == "all"
     assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "all"
+    assert _searched_states(client, poste, dsn) == ["all", "all"]
     first = f"{_ids(PLERIN)[0]}-{dsn}-{poste.paul}"
     client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
                                          "version": version(page), "changes": f"{first}-d-0"})
     assert _column_state(client.get(grid_url(poste)).get_data(as_text=True), dsn) == "some"
+    assert _searched_states(client, poste, dsn) == ["some", "some"]  # PLERIN[0] is on a « rue »
     with database.connection_context():
         admin = User.get_by_id(poste.admin)
         sirets = [e.siret for e in Establishment.select().where(Establishment.company == poste.company)
