@@ -13,7 +13,7 @@ from db.clients.companies import set_establishments
 from db.clients.composition import add_company
 from db.clients.search import matching
 from db.database import database
-from db.habilitations import matrix_rows
+from db.habilitations import matrix_search
 from db.models import Company, Declaration, Establishment, Habilitation, Portfolio, User
 from tests.factories.clients import make_company, make_portfolio
 from tests.factories.queries import count_queries
@@ -97,8 +97,8 @@ def test_pages_follow_each_other_in_siret_order_for_a_company_and_a_portfolio(cl
 def test_searched_pages_follow_each_other_in_siret_order_however_found(client, auth, poste, monkeypatch,
                                                                        walk_per_hit):
     """A search's pages are its hits in SIRET order, each once, whether the page is found by sorting
-    every hit or by walking the SIRETs and testing each (matrix_rows._walks chooses from the counts)."""
-    monkeypatch.setattr(matrix_rows, "WALK_PER_HIT", walk_per_hit)
+    every hit or by walking the SIRETs and testing each (matrix_search.walks chooses from the counts)."""
+    monkeypatch.setattr(matrix_search, "WALK_PER_HIT", walk_per_hit)
     auth.login()
     with database.connection_context():
         hits = [e for (e,) in Establishment.select(Establishment.id)
@@ -188,7 +188,7 @@ def _column_state(page, dsn):
 
 
 def _searched_states(client, poste, dsn):
-    """The DSN Déclarer column's state over a narrow and a broad search's results (matrix_rows
+    """The DSN Déclarer column's state over a narrow and a broad search's results (matrix_search
     _hits_ticks reads them from the hits or from the person's rights, whichever is fewer)."""
     return [_column_state(client.get(grid_url(poste, q=term)).get_data(as_text=True), dsn)
             for term in ("22190", "rue")]
