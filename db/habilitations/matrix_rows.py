@@ -6,13 +6,13 @@ searched).
 """
 import math
 
-from peewee import SQL, Case, Select, fn
+from peewee import Case, fn
 
 from db import clock
 from db.clients.search import matching
-from db.database import database, is_postgres
 from db.habilitations.matrix import BY_ESTABLISHMENT, Scope, portfolios_in, portfolios_of, scope_shape
 from db.habilitations.matrix_page import Box, Line, MatrixPage
+from db.habilitations.matrix_search import searched_sizes, walks
 from db.models import (
     BoxTally,
     Company,
@@ -26,12 +26,13 @@ from db.models import (
 from db.prepared import ints, shaped
 
 
-def _scope(criteria):
-    """Establishments of the grid (par déclarant): the portfolios covered, the company, the search."""
+def _scope(criteria, walked=False):
+    """Establishments of the grid (par déclarant): the portfolios covered, the company, the search
+    (walked: tested on rows read in SIRET order, see matrix_search.walks)."""
     condition = (Establishment.firm == criteria.firm_id) & Company.portfolio.in_(portfolios_of(criteria))
     if criteria.company is not None:
         condition &= Establishment.company == criteria.company.id
-    found = matching(criteria.q, Establishment)
+    found = matching(criteria.q, Establishment, walked=walked)
     return condition if found is None else condition & found
 
 
@@ -78,46 +79,6 @@ def _sizes(criteria, services):
     return int(total or 0), {d: int(n or 0) for d, n in cells.items()}
 
 
-def _searched_sizes(criteria, services, user):
-    """(lines, {declaration: cells}, {(declaration, column): boxes ticked}) of a search, in one statement:
-    its hits are found once (a materialized CTE: the search and the scope read once per hit), then
-    counted, and each hit's cells and the déclarant's rights read through the (establishment,
-    declaration…) keys. Four statements each joining every hit with its company cost four times that
-    (« rue », 28,000 hits firm-wide)."""
-    ids = [d.id for d in services]
-    hits = Establishment.select(Establishment.id).join(Company).where(_scope(criteria)).cte(
-        "hits", materialized=True, columns=("id",))
-    ed, h, zero = EstablishmentDeclaration, Habilitation, SQL("0")
-    query = Select((hits,), (zero, zero, fn.COUNT(SQL("*")), zero))
-    if ids:
-        cells = ed.select(SQL("1"), ed.declaration, fn.COUNT(SQL("*")), zero)
-        query += (_among_hits(cells, ed.establishment, hits)
-                  .where(ed.declaration.in_(ids)).group_by(ed.declaration))
-    if ids and user is not None:
-        rights = h.select(SQL("2"), h.declaration, fn.SUM(Case(None, [(h.declare, 1)], 0)),
-                          fn.SUM(Case(None, [(h.pay, 1)], 0)))
-        query += (rights.join(hits, on=(h.establishment == hits.c.id))  # from the person's rights if fewer
-                  .where((h.user == user) & h.declaration.in_(ids)).group_by(h.declaration))
-    total, cells, ticked = 0, {}, {}
-    for kind, declaration, first, second in database.execute(query.with_cte(hits)):  # WITH before the UNION
-        if kind == 0:
-            total = int(first or 0)
-        elif kind == 1:
-            cells[declaration] = int(first or 0)
-        else:
-            ticked[(declaration, "declare")], ticked[(declaration, "pay")] = int(first or 0), int(second or 0)
-    return total, cells, ticked
-
-
-def _among_hits(query, column, hits):
-    """query's rows whose column is one of the hits' ids. PostgreSQL cannot estimate a CTE's rows and
-    joined it by hashing all 345,000 establishment_declaration rows (spilling to disk): an array of the
-    ids is probed on the index instead. SQLite joins it, probing the index per hit."""
-    if is_postgres():
-        return query.where(column == SQL("ANY(ARRAY(SELECT id FROM hits))"))
-    return query.join(hits, on=(column == hits.c.id))
-
-
 def _ticked(criteria, services, user_condition, scope):
     """{(declaration, column): boxes ticked} over every result."""
     rows = (Habilitation.select(Habilitation.declaration,
@@ -160,11 +121,12 @@ def by_declarant(criteria, version):
     """The page of the grid "par déclarant" (the criteria's page, clamped to the last one)."""
     services, user = criteria.columns, criteria.declarant.id
     if criteria.q:  # the counts and the déclarant's ticks over every hit, in one statement
-        total, cells, ticked = _searched_sizes(criteria, services, user)
+        found = Establishment.select(Establishment.id).join(Company).where(_scope(criteria))
+        total, cells, ticked, scope_size = searched_sizes(found, _companies(criteria), services, user)
     else:
-        total, cells = _sizes(criteria, services)
+        (total, cells), scope_size = _sizes(criteria, services), None
     criteria.page = min(criteria.page, max(1, math.ceil(total / criteria.per_page)))
-    rows = _page_rows(criteria)
+    rows = _page_rows(criteria, total, scope_size)
     lines = [Line(e, siret, name or company, street, postcode, town, bool(siege), bool(active), company)
              for e, siret, name, street, postcode, town, siege, active, company in rows]
     _fill(lines, services, [line.ref for line in lines], [user], lambda e, u: e)
@@ -173,13 +135,14 @@ def by_declarant(criteria, version):
     return MatrixPage(criteria, lines, total, version, clock.now(), ticked, cells)
 
 
-def _page_rows(criteria):
+def _page_rows(criteria, hits, scope_size):
     """(id, siret, name, street, postcode, town, siège, active, company name) of the page's lines."""
     e = Establishment
     columns = (e.id, e.siret, e.name, e.street, e.postcode, e.town, e.is_siege, e.is_active, Company.name)
     offset = (criteria.page - 1) * criteria.per_page
     if criteria.q:
-        return (Establishment.select(*columns).join(Company).where(_scope(criteria))
+        scope = _scope(criteria, walked=walks(offset + criteria.per_page, hits, scope_size))
+        return (Establishment.select(*columns).join(Company).where(scope)
                 .order_by(Establishment.siret).limit(criteria.per_page).offset(offset).tuples())
     shape, values = scope_shape(criteria)
     k = len(values)

@@ -11,7 +11,9 @@ import pytest
 from db import clock
 from db.clients.companies import set_establishments
 from db.clients.composition import add_company
+from db.clients.search import matching
 from db.database import database
+from db.habilitations import matrix_search
 from db.models import Company, Declaration, Establishment, Habilitation, Portfolio, User
 from tests.factories.clients import make_company, make_portfolio
 from tests.factories.queries import count_queries
@@ -91,6 +93,27 @@ def test_pages_follow_each_other_in_siret_order_for_a_company_and_a_portfolio(cl
     assert len(portfolio) > len(company) and both == portfolio[25:50]
 
 
+@pytest.mark.parametrize("walk_per_hit", [0, 10**6])  # every hit sorted / the SIRETs walked (SQLite)
+def test_searched_pages_follow_each_other_in_siret_order_however_found(client, auth, poste, monkeypatch,
+                                                                       walk_per_hit):
+    """A search's pages are its hits in SIRET order, each once, whether the page is found by sorting
+    every hit or by walking the SIRETs and testing each (matrix_search.walks chooses from the counts)."""
+    monkeypatch.setattr(matrix_search, "WALK_PER_HIT", walk_per_hit)
+    auth.login()
+    with database.connection_context():
+        hits = [e for (e,) in Establishment.select(Establishment.id)
+                .where((Establishment.company == poste.company) & matching("rue", Establishment))
+                .order_by(Establishment.siret).tuples()]
+
+    def lines(**args):
+        page = client.get(grid_url(poste, q="rue", **args)).get_data(as_text=True)
+        return [int(e) for e in re.findall(r'<tr data-line="(\d+)"', page)]
+    assert 200 < len(hits) < 1282
+    assert [e for n in range(1, len(hits) // 200 + 2) for e in lines(per_page=200, page=n)] == hits
+    assert lines(per_page=25, page=3) == hits[50:75]
+    assert f"{len(hits):,} établissements".replace(",", " ") in text(client.get(grid_url(poste, q="rue")))
+
+
 def test_search_by_town_postcode_or_street_accents_ignored(client, auth, poste):
     auth.login()
     for term in ("PLERIN", "plérin", "22190", "Plerin la poste"):
@@ -164,6 +187,13 @@ def _column_state(page, dsn):
     return re.search(rf'value="{dsn}-d" data-column-tick="{dsn}-d"\s+data-state="(\w+)"', page).group(1)
 
 
+def _searched_states(client, poste, dsn):
+    """The DSN Déclarer column's state over a narrow and a broad search's results (matrix_search
+    _hits_ticks reads them from the hits or from the person's rights, whichever is fewer)."""
+    return [_column_state(client.get(grid_url(poste, q=term)).get_data(as_text=True), dsn)
+            for term in ("22190", "rue")]
+
+
 def test_the_column_tick_box_says_whether_every_result_is_ticked_after_each_write(client, auth, poste):
     """All, some or none of a column's boxes over every result, for a company and for its portfolio:
     kept by Valider (a column, then one box) and by removing establishments."""
@@ -173,15 +203,18 @@ def test_the_column_tick_box_says_whether_every_result_is_ticked_after_each_writ
     page = client.get(grid_url(poste)).get_data(as_text=True)
     assert _column_state(page, dsn) == "none"
     assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "some"  # the demo's rights
+    assert _searched_states(client, poste, dsn) == ["none", "none"]
     client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
                                          "version": version(page), "columns": f"{dsn}-d-1", "confirmed": "1"})
     page = client.get(grid_url(poste)).get_data(as_text=True)
     assert _column_state(page, dsn) == "all"
     assert _column_state(client.get(by_portfolio).get_data(as_text=True), dsn) == "all"
+    assert _searched_states(client, poste, dsn) == ["all", "all"]
     first = f"{_ids(PLERIN)[0]}-{dsn}-{poste.paul}"
     client.post(f"{PAGE}/valider", data={"company": poste.company, "declarant": poste.paul,
                                          "version": version(page), "changes": f"{first}-d-0"})
     assert _column_state(client.get(grid_url(poste)).get_data(as_text=True), dsn) == "some"
+    assert _searched_states(client, poste, dsn) == ["some", "some"]  # PLERIN[0] is on a « rue »
     with database.connection_context():
         admin = User.get_by_id(poste.admin)
         sirets = [e.siret for e in Establishment.select().where(Establishment.company == poste.company)
