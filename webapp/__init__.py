@@ -2,19 +2,18 @@
 import datetime
 import os
 
-from flask import Flask
-
 from db.accounts import passwords
 from db.database import end_of_request, init_database
 from webapp import config as settings
 from webapp import proxies, request_limits
 from webapp.extensions import csrf, login_manager
+from webapp.portal_flask import PortalFlask
 
 
 def create_app(config=None):
     """Build the app: defaults, then instance/config.py, then the environment, then `config`."""
     # PORTAL_INSTANCE_PATH moves instance/ (database, secret key, config.py) elsewhere.
-    app = Flask(
+    app = PortalFlask(
         __name__, instance_relative_config=True, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None
     )
     app.config.from_mapping(settings.defaults(app.instance_path))
@@ -38,7 +37,9 @@ def create_app(config=None):
     app.teardown_request(lambda _exc: end_of_request())
     request_limits.init_app(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # No `current_user` in the templates' context (they read `me`, webapp/templating.py): Flask-Login's
+    # context processor resolved the proxy again on every page.
+    login_manager.init_app(app, add_context_processor=False)
 
     from webapp import cli, errors, icons, templating, typography
 

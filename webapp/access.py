@@ -20,9 +20,10 @@ def _guarded(view, check, on_anonymous):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
             return on_anonymous()
-        check(current_user)
+        check(user)
         return view(*args, **kwargs)
 
     return wrapped

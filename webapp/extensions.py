@@ -34,16 +34,17 @@ def csrf_token():
     gets too (Flask-WTF keeps it in g for the request)."""
     config = current_app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    raw = session.get(field)
-    if field in g or raw is None or config.get("WTF_CSRF_TIME_LIMIT") is not None:
+    if field in g or config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return generate_csrf()
     signed_tokens = current_app.extensions.setdefault("portal_signed_csrf", {})
-    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
-    signed = signed_tokens.get(key)
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    raw = session.get(field)
+    signed = signed_tokens.get((secret, raw)) if raw is not None else None
     if signed is None:
+        signed = generate_csrf()  # a first visit's session gets its token here
         if len(signed_tokens) >= SIGNED_TOKENS_KEPT:
             signed_tokens.clear()
-        signed = signed_tokens[key] = generate_csrf()
+        signed_tokens[(secret, session[field])] = signed
     setattr(g, field, signed)
     return signed
 

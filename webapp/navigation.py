@@ -3,6 +3,7 @@
 An entry shows when its endpoint is registered and the user's role allows it; the header,
 the menu page and the tests all read this one list.
 """
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -49,12 +50,19 @@ def _manages_clients(user):
     return firm is None or firm.manages_clients
 
 
-def menu_for(user, endpoints, demo_mode):
-    """[(section, [Entry])] visible to user, given the registered endpoints."""
+class Menu(tuple):
+    """((section, (Entry, …)), …), with `key`: what it was chosen by (role, firm kind, mode, count)."""
+
+
+def menu_for(user, endpoints, demo_mode, pending=0):
+    """[(section, [Entry])] visible to user, given the registered endpoints; pending: the number of
+    requests waiting, shown in the label of « Demande en attente » when there are some."""
     sections = []
     for title, entries in MENU:
         visible = [
-            e for e in entries
+            dataclasses.replace(e, label=f"Demande en attente ({pending})")
+            if pending and e.endpoint == "requests.index" else e
+            for e in entries
             if e.endpoint in endpoints
             and (user.is_admin or not e.admin_only)
             and (demo_mode or not e.demo_only)
@@ -63,3 +71,22 @@ def menu_for(user, endpoints, demo_mode):
         if visible:
             sections.append((title, visible))
     return sections
+
+
+MENUS_KEPT = 200  # per app: roles × firm kinds × modes × counts of waiting requests
+
+
+def cached_menu(app, user, demo_mode, pending=0):
+    """menu_for as a Menu, chosen once per app for the same role, firm kind, mode and count: the
+    registered endpoints do not change once the app serves."""
+    key = (bool(user.is_admin), _manages_clients(user), demo_mode, pending)
+    menus = app.extensions.setdefault("portal_menu_choices", {})
+    menu = menus.get(key)
+    if menu is None:
+        if len(menus) >= MENUS_KEPT:
+            menus.clear()
+        menu = Menu((title, tuple(entries)) for title, entries in menu_for(user, app.view_functions,
+                                                                           demo_mode, pending))
+        menu.key = key
+        menus[key] = menu
+    return menu

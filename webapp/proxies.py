@@ -35,7 +35,8 @@ class TrustedProxies:
             return False
 
     def __call__(self, environ, start_response):
-        if not self._is_trusted(environ.get("REMOTE_ADDR") or ""):
+        # No proxy trusted (the default): nobody's address is parsed, every forwarded header is dropped.
+        if not self.trusted or not self._is_trusted(environ.get("REMOTE_ADDR") or ""):
             for header in ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
                            "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX"):
                 environ.pop(header, None)  # said by the visitor itself: not believed

@@ -1,14 +1,15 @@
 """Jinja filters and globals: French formats, the menu, htmx helpers, security headers, URLs built once."""
 from flask import current_app, g, render_template, request, url_for
-from flask.globals import _cv_request
+from flask.globals import _cv_app, _cv_request
 from flask_login import current_user
 from jinja2 import Template
 from markupsafe import Markup
 
 from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
+from db.people import requests
 from webapp.extensions import csrf_token
-from webapp.navigation import menu_for
+from webapp.navigation import cached_menu
 
 NARROW_NBSP = "\u202f"
 
@@ -33,7 +34,9 @@ def page_or_fragment(page, fragment, **context):
 
 
 def endpoint_exists(endpoint):
-    return endpoint in current_app.view_functions
+    # The app from its context variable, not through the current_app proxy: ~15 calls a page.
+    context = _cv_app.get(None)
+    return endpoint in (context.app if context is not None else current_app).view_functions
 
 
 URLS_KEPT = 20_000  # per worker process: the menu, the static files, a few pages of rows
@@ -89,6 +92,12 @@ SECURITY_HEADERS = {
 }
 
 
+# The headers every response gets unless its view set them: (lower-case name, name, value).
+SECURITY_ITEMS = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
+# Pages, fragments and exports hold personal data: no copy in a browser's or a proxy's cache.
+PAGE_ITEMS = (*SECURITY_ITEMS, ("cache-control", "Cache-Control", "no-store"))
+
+
 def _counters(menu, user):
     """The counts the menu shows next to some entries: maintained counts read with the session's user
     (db/accounts/sessions.py), so that the menu costs no statement of its own."""
@@ -103,12 +112,14 @@ def menu_html(template, menu, counters, marks_current=False):
     """The menu's markup (the header's links on every page, the cards of the Menu personnalisé), rendered
     by its template once per process for the same entries, counts and current page, then remembered:
     on every page it cost ~20 links × (url_for, the typography filter, the count, the comparison with
-    the request's path). marks_current: the link of the page requested gets aria-current."""
+    the request's path). marks_current: the link of the page requested gets aria-current. The entries
+    are known by the key they were chosen by (webapp/navigation.py cached_menu), not hashed again."""
     context = _cv_request.get()
     cache = context.app.extensions.setdefault("portal_menus", {})
-    sections = tuple((title, tuple(entries)) for title, entries in menu)
-    counts = tuple(sorted(counters.items()))
-    base = (template, context.request.script_root, sections, counts)
+    chosen_by = getattr(menu, "key", None)
+    sections = menu if chosen_by is not None else tuple((title, tuple(entries)) for title, entries in menu)
+    counts = tuple(sorted(counters.items())) if counters else ()
+    base = (template, context.request.script_root, sections if chosen_by is None else chosen_by, counts)
     current = None
     if marks_current:
         hrefs = cache.get(base)
@@ -163,9 +174,11 @@ def init_app(app):
     @app.context_processor
     def _identity():
         # The user itself, not the current_user proxy: a page reads `me` ~50 times.
-        user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+        user = current_user._get_current_object()  # None outside a request (a mail rendered by a command)
+        user = user if user is not None and user.is_authenticated else None
         demo_mode = app.config["PORTAL_MODE"] == "demo"
-        menu = menu_for(user, app.view_functions, demo_mode) if user and not user.is_support else []
+        menu = cached_menu(app, user, demo_mode, requests.pending_count(user)) \
+            if user and not user.is_support else ()
         return {"me": user, "demo_mode": demo_mode, "menu": menu, "counters": _counters(menu, user),
                 "csrf_token": csrf_token}  # after Flask-WTF's own context processor: this one wins
 
@@ -173,9 +186,9 @@ def init_app(app):
     def _headers(response):
         if g.get("vary_on_hx"):
             response.vary.add("HX-Request")
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.endpoint != "static":
-            # Pages, fragments and exports hold personal data: no copy in a browser's or a proxy's cache.
-            response.headers.setdefault("Cache-Control", "no-store")
+        # The security headers a view did not set itself (one pass over the response's headers).
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        wanted = SECURITY_ITEMS if request.endpoint == "static" else PAGE_ITEMS
+        headers.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response

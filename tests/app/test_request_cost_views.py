@@ -93,3 +93,13 @@ def test_urls_are_built_once_and_stay_those_of_url_for(app, client, auth):
         del app.url_for
     assert url == "/portail/gestion/portefeuilles/7/composition"
     assert built == []  # remembered from the first loop
+
+
+def test_a_logged_in_browsers_static_files_load_no_person(client, auth):
+    """A static file needs nobody: the support desk's hook looks at the endpoint before the person."""
+    auth.login()
+    with counting_connections() as connections, count_queries() as statements:
+        response = client.get("/static/app.css")
+    assert response.status_code == 200
+    assert (connections(), statements()) == (0, 0)
+    assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Cache-Control"] != "no-store"

@@ -25,7 +25,6 @@ def home():
 @login_required
 def index():
     """Show the Menu personnalisé: an administrator's dashboard, then the tiles of « Vos déclarations »."""
-    admin = is_firm_admin(current_user)
-    board = dashboard(current_user, current_app.config["REVIEW_MONTHS"]) if admin else None
-    return render_template("menu/index.html", board=board,
-                           tiles=tiles.tiles(current_user) if current_user.firm_id else [])
+    user = current_user._get_current_object()  # the person, not the proxy resolved at each use
+    board = dashboard(user, current_app.config["REVIEW_MONTHS"]) if is_firm_admin(user) else None
+    return render_template("menu/index.html", board=board, tiles=tiles.tiles(user) if user.firm_id else [])

@@ -1,10 +1,10 @@
 """Connexion forms: the portal's triplet SIRET + Nom + Prénom and the password; the new password
 that a temporary password's holder must choose."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from db.fields import REQUIRED, hostile_error
+from webapp.forms.base import PortalForm
 
 
 def no_hostile_text(form, field):
@@ -14,7 +14,7 @@ def no_hostile_text(form, field):
         raise ValidationError(error)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     siret = StringField(
         "SIRET",
         validators=[

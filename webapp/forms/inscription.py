@@ -1,6 +1,5 @@
 """Forms of the inscription's steps. They render the fields and carry the CSRF token; the rules
 live in db/ (db.accounts.inscription, db.fields), which the views call on every submit."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -8,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from db.accounts.inscription import FIRM_KINDS
 from db.declarations.catalogue import DOMAINS
 from webapp.forms import Required
+from webapp.forms.base import PortalForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -15,7 +15,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(PortalForm):
     siret = StringField("SIRET", validators=[Required()])
     nom = StringField("Nom", validators=[Required()])
     prenom = StringField("Prénom", validators=[Required()])
@@ -25,14 +25,14 @@ class IdentityForm(FlaskForm):
     email_confirmation = StringField("Confirmation courriel", validators=[Required()])
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(PortalForm):
     password = PasswordField("Mot de passe", validators=[Required()])
     confirmation = PasswordField("Confirmation du mot de passe", validators=[Required()])
     secret_question = StringField("Question secrète", validators=[Required()])
     secret_answer = StringField("Réponse secrète", validators=[Required()])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     kind = RadioField(
         "Vous êtes…",
         choices=[SelectChoice(v, label) for v, label in FIRM_KINDS.items()],
@@ -47,5 +47,5 @@ class ProfileForm(FlaskForm):
     )
 
 
-class AccessRequestForm(FlaskForm):
+class AccessRequestForm(PortalForm):
     message = TextAreaField("Message aux administrateurs (facultatif)")

@@ -1,15 +1,15 @@
 """Forms of the people areas. They carry the fields and the CSRF token; the rules live in db/
 (db.people.declarants.check_person, db.fields), which answer with a French message per field."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from db.people.declarants import ROLES
 from db.support.assistance import MOTIFS as ASSISTANCE_MOTIFS
 from webapp.forms import Required
+from webapp.forms.base import PortalForm
 
 
-class PersonForm(FlaskForm):
+class PersonForm(PortalForm):
     nom = StringField("Nom", [Required()])
     prenom = StringField("Prénom", [Required()])
     email = EmailField("Courriel", [Required()])
@@ -22,7 +22,7 @@ class NewPersonForm(PersonForm):
                        default="declarant")
 
 
-class SecretsForm(FlaskForm):
+class SecretsForm(PortalForm):
     """Password and secret question, chosen at activation."""
 
     password = PasswordField("Mot de passe", [Required()])
@@ -31,45 +31,45 @@ class SecretsForm(FlaskForm):
     secret_answer = PasswordField("Réponse à la question secrète", [Required()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PortalForm):
     class Meta:
         csrf = False
 
     q = StringField("Rechercher")
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     email = EmailField("Courriel", [Required()])
     phone = TelField("Téléphone")
     mobile = TelField("Téléphone portable")
     current_password = PasswordField("Mot de passe actuel (pour changer de courriel)")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField("Mot de passe actuel", [Required()])
     password = PasswordField("Nouveau mot de passe", [Required()])
     confirmation = PasswordField("Confirmation du nouveau mot de passe", [Required()])
 
 
-class SecretChangeForm(FlaskForm):
+class SecretChangeForm(PortalForm):
     current_password = PasswordField("Mot de passe actuel", [Required()])
     secret_question = StringField("Nouvelle question secrète", [Required()])
     secret_answer = PasswordField("Réponse à la question secrète", [Required()])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     message = TextAreaField("Message (facultatif)")
 
 
-class TemporaryPasswordForm(FlaskForm):
+class TemporaryPasswordForm(PortalForm):
     email = EmailField("Courriel auquel envoyer le mot de passe provisoire", [Required()])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     answer = TextAreaField("Réponse", [Required()])
 
 
-class AssistanceForm(FlaskForm):
+class AssistanceForm(PortalForm):
     motif = SelectField("Motif de la demande", [Required()], choices=[SelectChoice("", "Choisissez un motif")]
                         + [SelectChoice(m, m) for m in ASSISTANCE_MOTIFS])
     siret = StringField("SIRET")
@@ -79,7 +79,7 @@ class AssistanceForm(FlaskForm):
     message = TextAreaField("Message", [Required()])
 
 
-class SupportLoginForm(FlaskForm):
+class SupportLoginForm(PortalForm):
     email = EmailField("Courriel", [Required()])
     password = PasswordField("Mot de passe", [Required()])
 

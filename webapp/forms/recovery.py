@@ -1,21 +1,21 @@
 """Forms of "Mot de passe oublié" and "J'ai oublié mon identifiant" (rules in db.accounts.recovery)."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from webapp.forms import Required
+from webapp.forms.base import PortalForm
 
 
-class TripletForm(FlaskForm):
+class TripletForm(PortalForm):
     siret = StringField("SIRET", validators=[Required()])
     nom = StringField("Nom", validators=[Required()])
     prenom = StringField("Prénom", validators=[Required()])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     secret_answer = PasswordField("Réponse", validators=[Required()])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = PasswordField("Nouveau mot de passe", validators=[Required()])
     confirmation = PasswordField("Confirmation du nouveau mot de passe", validators=[Required()])
 
@@ -27,5 +27,5 @@ class RenewForm(NewPasswordForm):
     secret_answer = StringField("Réponse secrète", validators=[Required()])
 
 
-class ForgotLoginForm(FlaskForm):
+class ForgotLoginForm(PortalForm):
     email = StringField("Courriel", validators=[Required()])

@@ -1,8 +1,6 @@
 """Demande en attente (administrators only): cooptation, temporary password and access requests,
 answered with Accord or Refus. The menu label shows how many requests wait."""
-import dataclasses
-
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from db.errors import Conflict, Invalid
@@ -11,32 +9,8 @@ from webapp.access import admin_required
 from webapp.forms import apply_errors
 from webapp.forms.people import NewPersonForm, TemporaryPasswordForm
 from webapp.mailer import mail_links, send_queued
-from webapp.navigation import menu_for
 
 bp = Blueprint("requests", __name__, url_prefix="/gestion/demandes")
-
-
-@bp.app_context_processor
-def _count_in_menu():
-    # Same menu as the base template's, with the number of waiting requests in the entry's label.
-    user = current_user if current_user and current_user.is_authenticated else None
-    count = requests.pending_count(user) if user is not None and user.is_admin else 0
-    if not count:
-        return {}
-    demo_mode = current_app.config["PORTAL_MODE"] == "demo"
-    label = f"Demande en attente ({count})"
-    return {
-        "menu": [
-            (
-                title,
-                [
-                    dataclasses.replace(e, label=label) if e.endpoint == "requests.index" else e
-                    for e in entries
-                ],
-            )
-            for title, entries in menu_for(user, current_app.view_functions, demo_mode)
-        ]
-    }
 
 
 def _index(status=200, error=None):

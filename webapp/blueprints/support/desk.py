@@ -23,11 +23,14 @@ OPEN_TO_SUPPORT = {"static", "auth.logout"}
 
 @bp.before_app_request
 def _keep_support_in_its_space():
-    if not (current_user.is_authenticated and current_user.is_support) or request.endpoint is None:
+    # The pages open to the support first: a static file loads no person (no statement).
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in OPEN_TO_SUPPORT or request.blueprint in ("support", "assistance"):
         return None
-    if request.blueprint in ("support", "assistance") or request.endpoint in OPEN_TO_SUPPORT:
+    user = current_user._get_current_object()
+    if not (user.is_authenticated and user.is_support):
         return None
-    if request.endpoint in ("menu.home", "auth.login"):
+    if endpoint in ("menu.home", "auth.login"):
         return redirect(url_for("support.index"))
     raise Forbidden(FIRM_ONLY)
 
