@@ -70,3 +70,13 @@ def test_a_forms_csrf_token_is_the_pages_signed_once_per_session(app, client, mo
     assert in_form in again  # signed once for the session
     with app.test_request_context("/"):
         assert auth.LoginForm().csrf_token.current_token == csrf_token()
+
+
+def test_a_field_given_no_autocomplete_writes_none(client):
+    """The `field` macro passes autocomplete only when a template gives one: « Motif » and « Message »
+    of the assistance form have none, and used to be written autocomplete="None"."""
+    page = client.get("/besoin-d-aide/").get_data(as_text=True)
+    motif = re.search(r'<select[^>]*id="motif"[^>]*>|<input[^>]*id="motif"[^>]*>', page).group(0)
+    assert "autocomplete" not in motif
+    assert 'autocomplete="None"' not in page
+    assert 'autocomplete="family-name"' in page  # a given one is still written
