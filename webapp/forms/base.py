@@ -6,7 +6,7 @@ formatter, ~30 calls an attribute). A login page of four fields paid ~0.4 ms for
 inputs (text, password, e-mail, hidden…) are written here instead, attribute by attribute with the
 same rules (sorted by name, `class_` / `data_` / `aria_` names cleaned, True as a bare attribute,
 False left out, names and values escaped), so the HTML is byte for byte WTForms' own
-(tests/security/test_form_rendering.py compares them). Other widgets (select, textarea, checkboxes,
+(tests/app/test_form_rendering.py compares them). Other widgets (select, textarea, checkboxes,
 files) keep WTForms' code.
 
 The CSRF field's token is the pages' one (webapp/extensions.py `csrf_token`): signed once per
