@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from db.identifiers import format_siren
 from webapp.icons import row_actions, url_patterns
+from webapp.memo import remembered
 from webapp.typography import NNBSP
 
 # Where a row's values go in its markup: characters never in a URL, a label or the template's text.
@@ -37,14 +38,8 @@ def _cached_pieces(actions, row_marker):
     """_row_pieces, cut once per process for the same actions, marker and script root (~110 µs a page):
     they depend on no data, only on the URLs of the app's routes (as templating.cached_url_for)."""
     context = _cv_request.get()
-    cache = context.app.extensions.setdefault("portal_row_pieces", {})
-    key = (context.request.script_root, row_marker, *actions)
-    cut = cache.get(key)
-    if cut is None:
-        if len(cache) >= PIECES_KEPT:
-            cache.clear()
-        cut = cache[key] = _row_pieces(actions, row_marker)
-    return cut
+    return remembered(context.app, "portal_row_pieces", (context.request.script_root, row_marker, *actions),
+                      lambda: _row_pieces(actions, row_marker), PIECES_KEPT)
 
 
 def company_rows(rows, actions, row_marker):

@@ -14,6 +14,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from webapp.memo import remembered
+
 ICON_DIR = os.path.join(os.path.dirname(__file__), "static", "vendor", "heroicons-2.2.0")
 
 # The actions of the portfolio and company rows (templates/clients/portfolios/_icons.html), by label:
@@ -154,20 +156,17 @@ def action_legend(actions):
     from flask.globals import _cv_request
 
     app = _cv_request.get().app
-    legends = app.extensions.setdefault("portal_legends", {})
     sprite_url = _sprite_url()
-    key = (sprite_url, *actions)
-    html = legends.get(key)
-    if html is None:
-        if len(legends) >= LEGENDS_KEPT:
-            legends.clear()
+
+    def legend():
         items = "".join(f"    <li>{_action_icon(label, glyph, False, sprite_url)} {escape(label)}"
                         f"{escape(more)}</li>\n"
                         for glyph, label, endpoint, _, more in actions if endpoint in app.view_functions)
-        html = legends[key] = Markup('<section class="legend" aria-labelledby="legend-title">\n'
-                                     '  <h2 id="legend-title">Légende</h2>\n'
-                                     f'  <ul>\n{items}  </ul>\n</section>\n')
-    return html
+        return Markup('<section class="legend" aria-labelledby="legend-title">\n'
+                      '  <h2 id="legend-title">Légende</h2>\n'
+                      f'  <ul>\n{items}  </ul>\n</section>\n')
+
+    return remembered(app, "portal_legends", (sprite_url, *actions), legend, LEGENDS_KEPT)
 
 
 _last_table = [None]  # (its arguments, its buttons): the table being rendered, its rows one after another

@@ -6,6 +6,8 @@ the menu page and the tests all read this one list.
 import dataclasses
 from dataclasses import dataclass
 
+from webapp.memo import remembered
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -80,13 +82,11 @@ def cached_menu(app, user, demo_mode, pending=0):
     """menu_for as a Menu, chosen once per app for the same role, firm kind, mode and count: the
     registered endpoints do not change once the app serves."""
     key = (bool(user.is_admin), _manages_clients(user), demo_mode, pending)
-    menus = app.extensions.setdefault("portal_menu_choices", {})
-    menu = menus.get(key)
-    if menu is None:
-        if len(menus) >= MENUS_KEPT:
-            menus.clear()
+
+    def choose():
         menu = Menu((title, tuple(entries)) for title, entries in menu_for(user, app.view_functions,
                                                                            demo_mode, pending))
         menu.key = key
-        menus[key] = menu
-    return menu
+        return menu
+
+    return remembered(app, "portal_menu_choices", key, choose, MENUS_KEPT)
