@@ -85,7 +85,9 @@ def declarations_of(edits):
 
 def check_size(criteria, edits):
     """Refuse a « Tout (dé)cocher » of the list over more cells than BULK_LIMIT."""
-    covered = grid.total(criteria) if edits.bulk else 0
+    if not edits.bulk or grid.total_at_most(criteria) <= grid.BULK_LIMIT:
+        return
+    covered = grid.total(criteria)
     if covered > grid.BULK_LIMIT:
         raise Invalid({"__all__": BULK_TOO_LARGE.format(_n(covered), _n(grid.BULK_LIMIT))})
 

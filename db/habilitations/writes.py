@@ -105,8 +105,9 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     _apply_lines(event, now)
-    cell_holders.add_deltas(cell_holders.line_deltas(event.id))  # the Couverture's holders per cell
     figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
+    # The Couverture's holders per cell
+    cell_holders.add_deltas(cell_holders.line_deltas(event.id, one_person=figures["people"] == 1))
     # The grid's tally of boxes: the cells taken out as they were, added back as they become.
     # The people and services the lines touch, given as values: with subqueries in their place,
     # PostgreSQL scanned the whole tally (and every habilitation for the recount).

@@ -39,10 +39,19 @@ def _one(condition, sign):
     return fn.SUM(Case(None, [(condition, sign)], 0))
 
 
-def line_deltas(event_id):
-    """SQL: each cell's change of holders from the event's journal lines (bit 1 Déclarer, bit 2 Payer)."""
+def line_deltas(event_id, one_person=False):
+    """SQL: each cell's change of holders from the event's journal lines (bit 1 Déclarer, bit 2 Payer).
+    one_person: the lines name one person, so one line per cell (the journal's key is event × cell ×
+    person): each line is its cell's change, read as it is, without grouping 60,000 lines."""
     hc = HabilitationChange
     before, after = hc.before, hc.after
+    if one_person:
+        def change(bit):
+            return (Case(None, [(after.bin_and(bit) != 0, 1)], 0)
+                    - Case(None, [(before.bin_and(bit) != 0, 1)], 0))
+        return hc.select(hc.establishment_id.alias("establishment_id"),
+                         hc.declaration_id.alias("declaration_id"),
+                         change(1).alias("declarers"), change(2).alias("payers")).where(hc.event == event_id)
     return (hc.select(hc.establishment_id.alias("establishment_id"),
                       hc.declaration_id.alias("declaration_id"),
                       (_one(after.bin_and(1) != 0, 1) - _one(before.bin_and(1) != 0, 1)).alias("declarers"),

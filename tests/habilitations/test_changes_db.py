@@ -180,6 +180,24 @@ def test_tout_cocher_is_limited_to_a_reasonable_number_of_cells(t, monkeypatch):
     assert not habilitations.search(t.admin, {"company": str(t.acme.id)}).grid.bulk_allowed
 
 
+def test_a_tout_cocher_counts_its_cells_only_when_the_maintained_sizes_exceed_the_limit(t, monkeypatch):
+    from db.habilitations.criteria import parse
+
+    criteria = parse(t.admin, {"company": str(t.acme.id)})
+    exact, bound = grid.total(criteria), grid.total_at_most(criteria)
+    assert exact == 18 and bound >= exact  # each establishment × active declaration × person, at most
+    counted, real_total = [], grid.total
+    monkeypatch.setattr(grid, "total", lambda c: counted.append(c) or real_total(c))
+
+    monkeypatch.setattr(grid, "BULK_LIMIT", bound)  # within the maintained sizes: no cell counted
+    assert pending(t, {"bulk_declare": "1"}, company=t.acme.id).added == 18 and not counted
+    monkeypatch.setattr(grid, "BULK_LIMIT", exact)  # beyond them: the exact count decides, and lets it
+    assert pending(t, {"bulk_declare": "1"}, company=t.acme.id).added == 18 and len(counted) == 1
+    monkeypatch.setattr(grid, "BULK_LIMIT", exact - 1)
+    with pytest.raises(Invalid):
+        pending(t, {"bulk_declare": "1"}, company=t.acme.id)
+
+
 def test_journal_rows_keep_quotes_separators_and_nulls(t):
     from db.accounts.firms import new_user
     from db.models import PortfolioDeclarant
