@@ -26,7 +26,8 @@ COMPANY_PAGE = ("SELECT id, siren, name, establishment_count FROM company WHERE 
 LINE_PAGE = ("SELECT l.siret, e.name, e.address, u.nom, u.prenom, d.label, l.before, l.after, l.active_from "
              "FROM habilitation_change l LEFT JOIN establishment e ON e.id = l.establishment_id "
              "LEFT JOIN \"user\" u ON u.id = l.user_id LEFT JOIN declaration d ON d.id = l.declaration_id "
-             "WHERE l.id IN (SELECT id FROM habilitation_change WHERE event_id = {e} "
+             "WHERE (l.event_id, l.establishment_id, l.declaration_id, l.user_id) IN (SELECT event_id, "
+             "establishment_id, declaration_id, user_id FROM habilitation_change WHERE event_id = {e} "
              "ORDER BY establishment_id, declaration_id, user_id LIMIT 50 OFFSET {o}) "
              "ORDER BY l.establishment_id, l.declaration_id, l.user_id")
 JOURNAL_PAGE = "SELECT * FROM audit_event WHERE firm_id = {f} ORDER BY at DESC, id DESC LIMIT 50"

@@ -8,7 +8,7 @@ on top. The habilitations follow from the lines in two statements: an INSERT …
 DO UPDATE for the cells that keep a box, its DELETE twin for the others. No cell becomes a Python
 object, whatever the number of cells.
 """
-from peewee import EXCLUDED, Case, Select, Tuple, Value, chunked, fn
+from peewee import EXCLUDED, SQL, Case, Select, Tuple, Value, chunked, fn
 
 from db import clock, counts
 from db.bulk import IDS_PER_QUERY
@@ -133,7 +133,7 @@ def _box_deltas(event):
     on PostgreSQL for a column tick of 9,000 lines)."""
     siren = fn.SUBSTR(HC.siret, 1, 9)
     per_siren = (HC.select(HC.user_id, HC.declaration_id, siren.alias("siren"), HC.before, HC.after,
-                           fn.COUNT(HC.id).alias("n"))
+                           fn.COUNT(SQL("*")).alias("n"))
                  .where(HC.event == event.id)
                  .group_by(HC.user_id, HC.declaration_id, siren, HC.before, HC.after)
                  .alias("per_siren"))

@@ -5,7 +5,7 @@ CSV; always through the acting administrator's firm, so that another firm's entr
 """
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, Tuple
 
 from db.access import require_admin
 from db.clock import moment_fr
@@ -77,7 +77,7 @@ def entry_of(actor, event_id):
     return event
 
 
-ORDER = (HC.establishment_id, HC.declaration_id, HC.user_id)  # the (event, …) index: a page is a range
+ORDER = (HC.establishment_id, HC.declaration_id, HC.user_id)  # the (event, …) key: a page is a range
 
 
 def _query(which):
@@ -108,11 +108,12 @@ def lines_page(actor, event_id, page=1):
     total = event.line_count
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, record_id(page) or 1), pages)
-    # The page's ids first, read on the index alone; the joins then run for those 50 lines only, not
-    # for the tens of thousands a deep page skips. No test of the event around them: SQLite would then
-    # walk the event's index in order (100,000 lines) rather than fetch the 50 ids.
-    ids = HC.select(HC.id).where(HC.event == event.id).order_by(*ORDER).paginate(page, PER_PAGE)
-    rows = _query(HC.id.in_(ids)) if total else []
+    # The page's keys first, read on the key alone; the joins then run for those 50 lines only, not
+    # for the tens of thousands a deep page skips. The page is found by its whole key: with a test of
+    # the event beside it, SQLite would walk the event's range in order (100,000 lines) instead.
+    key = Tuple(HC.event, *ORDER)
+    keys = HC.select(HC.event, *ORDER).where(HC.event == event.id).order_by(*ORDER).paginate(page, PER_PAGE)
+    rows = _query(key.in_(keys)) if total else []
     return LinesPage(event, [_line(r) for r in rows], total, page)
 
 

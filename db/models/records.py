@@ -1,5 +1,5 @@
 """What the portal remembers about activity: journal, outbox, pending and assistance requests."""
-from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import SQL, CharField, CompositeKey, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from db import clock, counts
 from db.database import BaseModel
@@ -39,7 +39,7 @@ class HabilitationChange(BaseModel):
     declaration × person) before and after, as bits (1 Déclarer, 2 Payer). Written by INSERT … SELECT
     with its event; plain ids (no foreign keys) so that the history outlives what it names."""
 
-    # indexed by the unique (event, establishment, declaration, user) below: no index of its own to feed
+    # keyed by (event, establishment, declaration, user), no serial id (migration 0952): no index of its own
     event = ForeignKeyField(AuditEvent, on_delete="CASCADE", backref="lines", index=False)
     establishment_id = IntegerField()
     declaration_id = IntegerField()
@@ -51,7 +51,7 @@ class HabilitationChange(BaseModel):
     active_until = DateTimeField(null=True)  # and when they end (« jusqu'au »), NULL: no end
 
     class Meta:
-        indexes = ((("event", "establishment_id", "declaration_id", "user_id"), True),)
+        primary_key = CompositeKey("event", "establishment_id", "declaration_id", "user_id")
 
 
 class EventPerson(BaseModel):
