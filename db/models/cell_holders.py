@@ -71,13 +71,13 @@ def row_deltas(condition):
             .group_by(h.establishment, h.declaration))
 
 
-def add_deltas(deltas):
+def add_deltas(deltas, declarations=None):
     """Add the deltas (line_deltas or row_deltas) to the cells, set-based, in the caller's transaction;
     the companies' gaps (db/models/coverage_gaps.py) take the cells moving between classes, the deltas
     grouped and joined once (cell_moves.py): in one statement on PostgreSQL, through a temporary table
     on SQLite, which has no UPDATE in a WITH."""
     if is_postgres():
-        return cell_moves.add_deltas(deltas)
+        return cell_moves.add_deltas(deltas, declarations)
     return cell_moves.add_deltas_through_table(deltas)
 
 

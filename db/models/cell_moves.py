@@ -16,7 +16,7 @@ The moves are derived from the UPDATE's own rows: it locks each cell and returns
 own change, so the count before is exact even when two writers meet (where reading the counts first, in
 another statement, relied on the callers' locks). Rows left at 0 stay, as on SQLite (at most two per
 company × declaration)."""
-from peewee import EXCLUDED, Select, Table, Value, fn
+from peewee import EXCLUDED, SQL, Case, Select, Table, Value, fn
 
 from db.database import database
 from db.models.coverage_gaps import GAPS
@@ -25,9 +25,10 @@ from db.models.portfolio import Company, Establishment, EstablishmentDeclaration
 ED = EstablishmentDeclaration
 
 
-def add_deltas(deltas):
+def add_deltas(deltas, declarations=None):
     """deltas: a query of establishment_id, declaration_id, declarers (+/-n), payers (+/-n), one row
-    per cell."""
+    per cell; declarations: those of the deltas when the caller knows them (the cells' index is then
+    read for those declarations only, not from its start to the deltas' last declaration)."""
     delta = deltas.alias("cell_delta")
     # The UPDATE joins the deltas alone; the establishment and company of the cells it changed are
     # joined on its RETURNING rows. Joined inside the UPDATE, the planner saw the three-way join
@@ -37,8 +38,7 @@ def add_deltas(deltas):
     changed = (ED.update({ED.declarers: ED.declarers + delta.c.declarers,
                           ED.payers: ED.payers + delta.c.payers})
                .from_(delta)
-               .where((ED.establishment == delta.c.establishment_id)
-                      & (ED.declaration == delta.c.declaration_id))
+               .where(_cell_of(delta, declarations))
                .returning(ED.establishment.alias("establishment_id"), ED.declaration.alias("declaration_id"),
                           ED.declarers.alias("declarers"), ED.payers.alias("payers"),
                           delta.c.declarers.alias("declarers_change"), delta.c.payers.alias("payers_change"))
@@ -53,8 +53,13 @@ def add_deltas(deltas):
               .cte("active_cell", materialized=True))
     ctes = [changed, active]
     for right, moves, upserts in _gap_writes(active):
-        ctes += [moves] + [upsert.returning(upsert.table.id).cte(f"{right}_{i}") for i, upsert in upserts]
+        ctes += [*moves] + [upsert.returning(upsert.table.id).cte(f"{right}_{i}") for i, upsert in upserts]
     database.execute(Select(columns=[Value(1)]).with_cte(*ctes))
+
+
+def _cell_of(delta, declarations):
+    same = (ED.establishment == delta.c.establishment_id) & (ED.declaration == delta.c.declaration_id)
+    return same & ED.declaration.in_(declarations) if declarations else same
 
 
 def add_deltas_through_table(deltas):
@@ -86,7 +91,7 @@ def add_deltas_through_table(deltas):
                   .cte("active_cell"))
         for _, moves, upserts in _gap_writes(active):
             for _, upsert in upserts:
-                upsert.with_cte(active, moves).execute()
+                upsert.with_cte(active, *moves).execute()
     finally:
         database.execute_sql("DROP TABLE temp.changed_cell")
 
@@ -96,27 +101,41 @@ COLUMNS = ("declaration_id", "company_id", "portfolio_id", "declarers", "payers"
 
 
 def _gap_writes(active):
-    """Per right: its moves (a CTE on active) and the upserts of its company and portfolio gaps."""
+    """Per right: its CTEs on active (the changed cells' classes, their moves) and the upserts of its
+    company and portfolio gaps."""
     for right, (gaps, _, stored, portfolio_gaps, _) in GAPS.items():
-        moves = _moves(active, right, stored.column_name)
-        yield right, moves, [("company", _upsert(gaps, gaps.company, moves, moves.c.company_id)),
-                             ("portfolio", _upsert(portfolio_gaps, portfolio_gaps.portfolio, moves,
-                                                   moves.c.portfolio_id))]
+        classes, moves = _moves(active, right, stored.column_name)
+        yield right, (classes, moves), [
+            ("company", _upsert(gaps, gaps.company, moves, moves.c.company_id)),
+            ("portfolio", _upsert(portfolio_gaps, portfolio_gaps.portfolio, moves, moves.c.portfolio_id))]
 
 
 def _moves(active, right, column):
     """The cells of one right moving between classes: -1 in the class they leave, +1 in the one they
-    enter, summed per company (and its portfolio) × declaration × holders."""
+    enter, summed per company (and its portfolio) × declaration × holders. The changed cells are
+    grouped once by their class before and after (0, 1, or 2 for two holders or more, no class), in
+    one pass: each side of the move then reads the few groups, not every cell again."""
     now, change = getattr(active.c, column), getattr(active.c, f"{column}_change")
+    owner = (active.c.company_id, active.c.portfolio_id, active.c.declaration_id)
+
+    def capped(holders):
+        return Case(None, [(holders <= 1, holders)], 2)
+    before, after = capped(now - change), capped(now)
+    groups = (Select([active], [*owner, before.alias("before"), after.alias("after"),
+                                fn.COUNT(SQL("*")).alias("cells")])
+              .where((change != 0) & ((now - change <= 1) | (now <= 1)))
+              .group_by(*owner, before, after)
+              .cte(f"{right}_classes", materialized=True))
+    g = groups.c
 
     def side(holders, sign):
-        return (Select([active], [active.c.company_id, active.c.portfolio_id, active.c.declaration_id,
-                                  holders.alias("holders"), Value(sign).alias("n")])
-                .where((change != 0) & (holders <= 1)))
-    both = (side(now - change, -1) + side(now, 1)).alias("moved")
+        return (Select([groups], [g.company_id, g.portfolio_id, g.declaration_id, holders.alias("holders"),
+                                  (g.cells * sign).alias("n")])
+                .where(holders <= 1))
+    both = (side(g.before, -1) + side(g.after, 1)).alias("moved")
     keys = (both.c.company_id, both.c.portfolio_id, both.c.declaration_id, both.c.holders)
-    return (Select([both], [*keys, fn.SUM(both.c.n).alias("n")]).group_by(*keys)
-            .cte(f"{right}_moves", materialized=True))
+    return groups, (Select([both], [*keys, fn.SUM(both.c.n).alias("n")]).group_by(*keys)
+                    .cte(f"{right}_moves", materialized=True))
 
 
 def _upsert(model, owner, moves, owner_column):
