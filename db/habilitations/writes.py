@@ -12,7 +12,7 @@ from peewee import EXCLUDED, SQL, Case, Select, Tuple, Value, chunked, fn
 
 from db import clock, counts
 from db.bulk import IDS_PER_QUERY
-from db.database import database
+from db.database import database, is_postgres
 from db.errors import Conflict
 from db.habilitations import access_delay, events
 from db.habilitations.changes import Plan, check_named, check_size, declarations_of
@@ -76,6 +76,10 @@ def apply(actor, criteria, edits, version, delay_override=None):
     """Write the edits in one transaction; Conflict (nothing written) when a cell they touch
     changed after version. Returns the Plan applied (its counts, its journal event)."""
     with database.atomic():
+        if is_postgres():
+            # A Valider of 60,000 cells sorts and keeps in memory a few MB of lines and changed cells:
+            # with the default 4 MB they went to temporary files.
+            database.execute_sql("SET LOCAL work_mem = '64MB'")
         # Serialise the firm's Valider: a row lock on PostgreSQL, the write lock on SQLite.
         Firm.update(is_active=Firm.is_active).where(Firm.id == actor.firm_id).execute()
         changed = conflicts(actor, criteria, edits, version)
