@@ -34,7 +34,7 @@ price is paid by the writes, and this module makes it explicit and checkable:
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from peewee import EXCLUDED, Expression, Field, chunked, fn
+from peewee import EXCLUDED, Expression, Field, Select, chunked, fn
 
 from db.database import database, is_postgres
 
@@ -105,7 +105,13 @@ def add_to_tally(counter, deltas, where):
     # back name them, where `where & (column == 0)` read every row of the people × services touched
     # (3,000 rows, 2,000 pages on PostgreSQL for one column tick).
     key = holder._meta.primary_key
-    emptied = [row_id for row_id, n in upsert.returning(key, column).tuples().execute() if n == 0]
+    if is_postgres():  # only the ids left at zero come back, at most one more than a DELETE takes
+        upserted = upsert.returning(key.alias("id"), column.alias("n")).cte("tally_upserted")
+        emptied = [row_id for (row_id,) in database.execute(
+            Select([upserted], [upserted.c.id]).where(upserted.c.n == 0).limit(IDS_PER_DELETE + 1)
+            .with_cte(upserted))]
+    else:
+        emptied = [row_id for row_id, n in upsert.returning(key, column).tuples().execute() if n == 0]
     if len(emptied) > IDS_PER_DELETE:  # many emptied (Tout décocher): one DELETE all the same
         holder.delete().where(where & (column == 0)).execute()
     elif emptied:
