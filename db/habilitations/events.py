@@ -37,13 +37,13 @@ def figures(event_id, firm_id):
         fn.COUNT(HC.establishment_id.distinct()).alias("establishments"), fn.MIN(HC.siret).alias("siret"),
         fn.COUNT(siren.distinct()).alias("companies"), fn.MIN(siren).alias("siren"),
         fn.MIN(HC.active_from).alias("first"), fn.MAX(HC.active_from).alias("last"),
-        *_per_place(),
+        *_per_place(), fn.SUM(Case(None, [(HC.after == 0, 1)], 0)).alias("emptied"),
     ).where(HC.event == event_id).alias("f"))
     row = (
         Select([f], [f.c.lines, f.c.added, f.c.removed, f.c.people, f.c.user, User.nom, User.prenom,
                      f.c.services, f.c.declaration, Declaration.code, Declaration.label, f.c.establishments,
                      f.c.siret, f.c.companies, Company.name, f.c.first, f.c.last, f.c.added_places,
-                     f.c.removed_places, f.c.granted_from])
+                     f.c.removed_places, f.c.granted_from, f.c.emptied])
         .join(User, JOIN.LEFT_OUTER, on=(User.id == f.c.user))
         .join(Declaration, JOIN.LEFT_OUTER, on=(Declaration.id == f.c.declaration))
         .join(Company, JOIN.LEFT_OUTER, on=(Company.firm == firm_id) & (Company.siren == f.c.siren))
@@ -51,7 +51,7 @@ def figures(event_id, firm_id):
     )
     names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "declaration",
              "code", "label", "establishments", "siret", "companies", "company")
-    more = ("first", "last", "added_places", "removed_places", "granted_from")
+    more = ("first", "last", "added_places", "removed_places", "granted_from", "emptied")
     return dict(zip(names + more, next(iter(row)), strict=True))
 
 

@@ -104,7 +104,8 @@ def write(actor, criteria, edits, delay_override=None):
         _stage_copy(event, criteria, *edits.copy, starts, edits.until)
     if named:
         _stage_named(event, named, starts, edits.until, edits.ends)
-    HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
+    if len(edits.bulks()) > 1 or edits.copy or named:  # one bulk stages only cells it changes
+        HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
     figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
     if not figures["lines"]:
         event.delete_instance()
@@ -113,7 +114,8 @@ def write(actor, criteria, edits, delay_override=None):
     # PostgreSQL scanned the whole tally (and every habilitation for the recount).
     touched = events.touched(event.id, figures)
     users, declarations = sorted({u for u, _ in touched}), sorted({d for _, d in touched})
-    _apply_lines(event, now, users, declarations)
+    emptied = figures["emptied"] or 0
+    _apply_lines(event, now, users, declarations, keeping=figures["lines"] - emptied, emptying=emptied)
     # The Couverture's holders per cell
     deltas = cell_holders.line_deltas(event.id, one_person=figures["people"] == 1)
     cell_holders.add_deltas(deltas, declarations)
@@ -229,11 +231,19 @@ def _upsert_lines(rows):
         ).execute()
 
 
-def _apply_lines(event, now, users, declarations):
+def _apply_lines(event, now, users, declarations, keeping, emptying):
     """The habilitations as the lines say: kept boxes keep their dates, granted ones get now and
     their start, a cell left with no box loses its row. A cell where a box is granted takes the
     line's end (« jusqu'au », or none); a cell that only loses a box keeps its end. users and
-    declarations: those the lines name."""
+    declarations: those the lines name; keeping, emptying: how many lines leave a box, and none (a
+    statement with no line to apply is not run: each reads the event's lines)."""
+    if keeping:
+        _keep(event, now)
+    if emptying:
+        _empty(event, users, declarations)
+
+
+def _keep(event, now):
     declare, pay = HC.after.bin_and(1) != 0, HC.after.bin_and(2) != 0
     keeps = HC.select(
         HC.user_id, HC.establishment_id, HC.declaration_id,
@@ -262,6 +272,10 @@ def _apply_lines(event, now, users, declarations):
             H.active_until: Case(None, [(granting, EXCLUDED.active_until)], H.active_until),
         },
     ).execute()
+
+
+def _empty(event, users, declarations):
+    H = Habilitation
     # The cells left empty, named by the lines alone: the habilitations are not read a second time.
     # The lines' people and services, given as values, let PostgreSQL read their habilitations on the
     # (user, declaration) index: matched to the lines alone, it read all 1,100,000 of a grand cabinet.
