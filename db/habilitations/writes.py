@@ -4,9 +4,10 @@ apply() locks the firm's habilitations for the transaction, refuses (Conflict, n
 the journal shows that a cell the edits touch changed after the page's version, then writes one
 journal event and its lines (habilitation_change: each cell's boxes before → after), derived in SQL:
 one INSERT … SELECT per "Tout (dé)cocher" or column tick, one for a copy, the boxes named one by one
-on top. The habilitations follow from the lines in two statements: an INSERT … SELECT … ON CONFLICT
-DO UPDATE for the cells that keep a box, its DELETE twin for the others. No cell becomes a Python
-object, whatever the number of cells.
+on top. The habilitations follow from the lines in at most two statements: an INSERT … SELECT … ON
+CONFLICT DO UPDATE for the cells that keep a box, its DELETE twin for the others. The Couverture's
+holders per cell, the grid's tally and the tiles follow from the lines too, each in one statement.
+No cell becomes a Python object, whatever the number of cells.
 """
 from peewee import EXCLUDED, SQL, Case, Select, Tuple, Value, chunked, fn
 
