@@ -8,8 +8,10 @@ statement now does it all, with data-modifying WITH clauses (SQLite: add_deltas_
                 to be deleted, one row per cell), RETURNING each cell's new counts and its change (its
                 old counts are the new less the change): the cells are not read a second time;
   active_cell   those of active establishments, with their company and portfolio;
-  *_moves       per right, each cell leaving its class (0 or 1 holder, old count) and entering its new
-                one, summed per company × declaration × holders;
+  *_classes     per right, the changed cells counted per company × declaration × class before and
+                after (0, 1, or 2 for two holders or more);
+  *_moves       from those groups, each leaving its class (0 or 1 holder) and entering its new one,
+                summed per company × declaration × holders;
   then the four upserts of coverage_gap_* and coverage_portfolio_gap_* from those few rows.
 
 The moves are derived from the UPDATE's own rows: it locks each cell and returns its count after its
@@ -29,6 +31,9 @@ def add_deltas(deltas, declarations=None):
     """deltas: a query of establishment_id, declaration_id, declarers (+/-n), payers (+/-n), one row
     per cell; declarations: those of the deltas when the caller knows them (the cells' index is then
     read for those declarations only, not from its start to the deltas' last declaration)."""
+    # A subquery, not a CTE: grouped by the cells' keys (or one journal line per cell), the planner
+    # knows their keys are distinct and hashes it (a CTE's unknown distinct count made it hash the
+    # 345,000 cells instead).
     delta = deltas.alias("cell_delta")
     # The UPDATE joins the deltas alone; the establishment and company of the cells it changed are
     # joined on its RETURNING rows. Joined inside the UPDATE, the planner saw the three-way join
