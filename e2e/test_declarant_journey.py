@@ -22,7 +22,9 @@ def test_an_administrator_creates_a_declarant_who_activates_the_account(page, li
     menu.get_by_role("link", name="Gérer les déclarants").click()
     expect(page.get_by_role("heading", name="Gérer les déclarants", level=1)).to_be_visible()
 
-    # The active search narrows the list as one types (htmx), and the URL follows.
+    # The active search narrows the list as one types (htmx), and the URL follows. htmx binds the field
+    # once the page has loaded: typed earlier (a full suite at load 4 did), the input went unheard.
+    page.wait_for_load_state("load")
     page.get_by_label("Rechercher").fill("leroy")
     results = page.locator("#declarants-results")
     expect(results).to_contain_text("1 personne pour « leroy »")
