@@ -31,6 +31,12 @@ from db.sirene.importer import (
 from db.sirene.staging import TRIMMED, Staging, quoted
 
 BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
+# The tables an import fills (staged chunks, the new directory table until the switch), left alone by
+# autovacuum: a table's first 1,000 rows inserted start it (new tables count as empty), and it then
+# took a core from the COPY and the converter, and held a lock that the next index build or VACUUM
+# waited a whole deadlock_timeout (1 s) for before cancelling it. The import vacuums and analyzes the
+# new table itself, and gives it back to autovacuum at the switch.
+NO_AUTOVACUUM = "WITH (autovacuum_enabled = false)"
 # Bytes of the file per COPY: the first chunk's COPY and the last one's conversion are not overlapped,
 # 4 MB of them ~0.3 s each; a chunk's own statements cost ~10 ms
 CHUNK_BYTES = 4 << 20
@@ -68,7 +74,7 @@ class PostgresStaging(Staging):
         every = ", ".join(f"c{index}" for index in range(len(chunk.header)))
         with _scratch():
             database.execute_sql(f"DROP TABLE IF EXISTS {quoted(chunk.staged)}")
-            database.execute_sql(f"CREATE UNLOGGED TABLE {quoted(chunk.staged)} ({columns})")
+            database.execute_sql(f"CREATE UNLOGGED TABLE {quoted(chunk.staged)} ({columns}) {NO_AUTOVACUUM}")
             cursor = database.cursor()
             try:
                 cursor.copy_expert(f"COPY {quoted(chunk.staged)} FROM STDIN WITH (FORMAT csv, "
@@ -124,33 +130,50 @@ class PostgresStaging(Staging):
         kinds = self.kinds(stocks)
         if progress:
             progress(UPDATING, 0, len(self.converter.pending) + 3 * len(kinds))
+        for kind in kinds:  # while the converter finishes the chunks staged ahead of it
+            _vacuum(kind)
         self.converter.collect(wait=True, progress=progress)
         self.converter.stop()
         for kind in kinds:
+            _vacuum(kind)  # the pages of the chunks converted meanwhile
             self._build(kind, self.chunks[kind], progress)
-            self._vacuum(kind)
-        with database.atomic():
-            for kind in kinds:
-                live, fresh = quoted(kind.table), quoted(kind.table + "__next")
-                database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-                # The keys the file lacks, by an anti-join of the two primary keys read alone
-                # (index-only scans: both tables were vacuumed when built), then their rows
-                key = quoted(kind.key)
-                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
-                                     f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
-                                     f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
-                                     f"ON CONFLICT ({key}) DO NOTHING")
-            for kind in kinds:
-                self._rename(kind)
-                if progress:
-                    progress(UPDATING, 1, None)
+        # The statistics, on a second connection, while this one adds the rows the files lack
+        analyzing = _Beside([_analyze(kind) for kind in kinds], _statement)
+        try:
+            with database.atomic():
+                for kind in kinds:
+                    self._add_what_files_lack(kind)
+                analyzing.join()
+                if analyzing.error is not None:
+                    raise analyzing.error
+                for kind in kinds:
+                    self._rename(kind)
+                    if progress:
+                        progress(UPDATING, 1, None)
+        finally:
+            analyzing.join()
+
+    @staticmethod
+    def _add_what_files_lack(kind):
+        """Inside the switch's transaction: the rows of the current directory that the files do not
+        mention, under a SHARE lock (readers go on, writers of the directory wait)."""
+        live, fresh = quoted(kind.table), quoted(kind.table + "__next")
+        database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
+        # The keys the file lacks, by an anti-join of the two primary keys read alone
+        # (index-only scans: both tables were vacuumed when built), then their rows
+        key = quoted(kind.key)
+        database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
+                             f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
+                             f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
+                             f"ON CONFLICT ({key}) DO NOTHING")
 
     @staticmethod
     def _create_next(kind):
         """The new table, empty and without indexes, that the converter fills."""
         fresh = kind.table + "__next"
         database.execute_sql(f"DROP TABLE IF EXISTS {quoted(fresh)}")
-        database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS)")
+        database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS) "
+                             f"{NO_AUTOVACUUM}")
 
     def _build(self, kind, stocks, progress):
         """The new table's primary key and other indexes, once the converted rows are in: built at
@@ -161,7 +184,7 @@ class PostgresStaging(Staging):
             unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
             others.append(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {fresh} "
                           f"{definition[definition.index(' USING '):]}")
-        beside = _Beside(others)
+        beside = _Beside(others, _build_index)
         try:
             key = quoted(kind.table + "__next_pkey")
             try:
@@ -178,20 +201,6 @@ class PostgresStaging(Staging):
         database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
         if progress:
             progress(UPDATING, 1, None)
-
-    @staticmethod
-    def _vacuum(kind):
-        """VACUUM (ANALYZE) the new table before the switch. Its visibility map then lets the
-        switch's anti-join, and the next import's, read the primary keys alone instead of the rows
-        (a re-import read both tables' million rows in key order: 1 to 2.8 s). Autovacuum would do
-        that VACUUM after the switch anyway (a million rows inserted), during whatever runs next:
-        an import within the minute waited for it, its SHARE lock cancelling it only after
-        deadlock_timeout (1 s). The statistics are those of the columns queries look rows up by (a
-        full ANALYZE of the 23 text columns costs as much as building the primary key); the rows the
-        switch adds from the current directory (a stock file lacks few) are not in them, the planner
-        scaling its row counts by the table's size."""
-        looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-        database.execute_sql(f"VACUUM (ANALYZE) {quoted(kind.table + '__next')} ({looked_up})")
 
     def _refuse_duplicate(self, kind):
         """Raise SireneImportError for a key given twice (error path): the key found in the new
@@ -217,6 +226,7 @@ class PostgresStaging(Staging):
         database.execute_sql(f"LOCK TABLE {quoted(live)} IN ACCESS EXCLUSIVE MODE")
         database.execute_sql(f"DROP TABLE {quoted(live)}")
         database.execute_sql(f"ALTER TABLE {quoted(fresh)} RENAME TO {quoted(live)}")
+        database.execute_sql(f"ALTER TABLE {quoted(live)} RESET (autovacuum_enabled)")  # the directory's
         database.execute_sql(f"ALTER TABLE {quoted(live)} RENAME CONSTRAINT {quoted(fresh + '_pkey')} "
                              f"TO {quoted(primary_key)}")
         for name in indexes:
@@ -237,6 +247,29 @@ class PostgresStaging(Staging):
         database.execute_sql(f"DROP TABLE IF EXISTS {', '.join(map(quoted, leftovers))}")
 
 
+def _vacuum(kind):
+    """VACUUM the new table: its visibility map then lets the switch's anti-join, and the next
+    import's, read the primary keys alone instead of the rows (a re-import read both tables' million
+    rows in key order: 1 to 2.8 s). Autovacuum would do it after the switch anyway (a million rows
+    inserted), during whatever runs next; an import within the minute waited for it, its SHARE lock
+    cancelling it only after deadlock_timeout (1 s). Run first while the converter still inserts
+    (its lock allows that), on the importing connection, idle then: the pages of the chunks already
+    converted are set all-visible there, and the second run, once the converter is done, only reads
+    the pages of the last chunks (TRUNCATE false: the converter holds the lock a truncation would
+    wait for). Both run before the index builds, which then find the rows' hint bits set instead of
+    setting them (and dirtying every page again)."""
+    database.execute_sql(f"VACUUM (TRUNCATE false) {quoted(kind.table + '__next')}")
+
+
+def _analyze(kind):
+    """The new table's statistics: those of the columns queries look rows up by (a full ANALYZE of
+    the 23 text columns costs as much as building the primary key). The rows the switch adds from
+    the current directory (a stock file lacks few) are not in them, the planner scaling its row
+    counts by the table's size."""
+    looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
+    return f"ANALYZE {quoted(kind.table + '__next')} ({looked_up})"
+
+
 @contextlib.contextmanager
 def _scratch():
     """A transaction writing only what the switch uses or drops (staged chunks, the new table and its
@@ -249,6 +282,10 @@ def _scratch():
         yield
 
 
+def _statement(statement):
+    database.execute_sql(statement)
+
+
 def _build_index(statement):
     """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
     64 MB, a third of the build's time."""
@@ -258,19 +295,19 @@ def _build_index(statement):
 
 
 class _Beside(threading.Thread):
-    """Index builds on a connection of their own, in a thread, beside the importing connection's;
-    what they raised is kept in error."""
+    """Statements run one after the other by run_one, on a connection of their own, in a thread,
+    beside the importing connection's: index builds, statistics. What they raised is kept in error."""
 
-    def __init__(self, statements):
-        super().__init__(name="sirene-indexes", daemon=True)
-        self.statements, self.error = statements, None
+    def __init__(self, statements, run_one):
+        super().__init__(name="sirene-beside", daemon=True)
+        self.statements, self.run_one, self.error = statements, run_one, None
         self.start()
 
     def run(self):
         database.connect(reuse_if_open=True)
         try:
             for statement in self.statements:
-                _build_index(statement)
+                self.run_one(statement)
         except BaseException as exc:  # noqa: BLE001 - raised by the importing thread
             self.error = exc
         finally:
