@@ -9,11 +9,10 @@ key and indexes are built afterwards, much faster than row by row (building the 
 also what finds a key given twice). In the switch's transaction, the rows of the current directory
 that the files do not mention are added (INSERT … SELECT … ON CONFLICT DO NOTHING) under a SHARE
 lock — readers go on, writers of the directory wait — then the tables are renamed: readers wait
-only for the renames. Readers and logins never wait for the import itself.
+only for the renames. Readers and logins never wait for the import itself. The new table's VACUUM,
+statistics and index builds are in new_table_postgres.py.
 """
-import contextlib
 import dataclasses
-import threading
 
 import psycopg2
 import psycopg2.errors
@@ -28,9 +27,16 @@ from db.sirene.importer import (
     SireneImportError,
     refuse_row,
 )
+from db.sirene.new_table_postgres import (
+    Beside,
+    analyze_statement,
+    build_index,
+    run_statement,
+    scratch,
+    vacuum,
+)
 from db.sirene.staging import TRIMMED, Staging, quoted
 
-BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
 # The tables an import fills (staged chunks, the new directory table until the switch), left alone by
 # autovacuum: a table's first 1,000 rows inserted start it (new tables count as empty), and it then
 # took a core from the COPY and the converter, and held a lock that the next index build or VACUUM
@@ -76,7 +82,7 @@ class PostgresStaging(Staging):
         # FORCE_NULL: a quoted empty value is NULL as an unquoted one is, so that the conversion
         # only has [ND] left to turn into NULL (one comparison per value less)
         every = ", ".join(f"c{index}" for index in range(len(chunk.header)))
-        with _scratch():
+        with scratch():
             database.execute_sql(f"DROP TABLE IF EXISTS {quoted(chunk.staged)}")
             database.execute_sql(f"CREATE UNLOGGED TABLE {quoted(chunk.staged)} ({columns}) {NO_AUTOVACUUM}")
             cursor = database.cursor()
@@ -94,14 +100,14 @@ class PostgresStaging(Staging):
     def convert(self, chunk):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         statement = self.insert_staged(chunk, chunk.kind.table + "__next")
-        with _scratch():
+        with scratch():
             return database.execute_sql(statement, (imported_at,)).rowcount
 
     def checked(self, chunk, inserted):
         super().checked(chunk, inserted)
         # Nothing to look for in the chunk any more: dropped now, not at the end, and by the importing
         # thread, whose connection waits on the converter's between its COPYs
-        with _scratch():
+        with scratch():
             database.execute_sql(f"DROP TABLE {quoted(chunk.staged)}")
 
     def source(self, stock, field):
@@ -135,14 +141,14 @@ class PostgresStaging(Staging):
         if progress:
             progress(UPDATING, 0, len(self.converter.pending) + 3 * len(kinds))
         for kind in kinds:  # while the converter finishes the chunks staged ahead of it
-            _vacuum(kind)
+            vacuum(kind)
         self.converter.collect(wait=True, progress=progress)
         self.converter.stop()
         for kind in kinds:
-            _vacuum(kind)  # the pages of the chunks converted meanwhile
+            vacuum(kind)  # the pages of the chunks converted meanwhile
             self._build(kind, self.chunks[kind], progress)
         # The statistics, on a second connection, while this one adds the rows the files lack
-        analyzing = _Beside([_analyze(kind) for kind in kinds], _statement)
+        analyzing = Beside([analyze_statement(kind) for kind in kinds], run_statement)
         try:
             with database.atomic():
                 for kind in kinds:
@@ -188,11 +194,11 @@ class PostgresStaging(Staging):
             unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
             others.append(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {fresh} "
                           f"{definition[definition.index(' USING '):]}")
-        beside = _Beside(others, _build_index)
+        beside = Beside(others, build_index)
         try:
             key = quoted(kind.table + "__next_pkey")
             try:
-                _build_index(f"CREATE UNIQUE INDEX {key} ON {fresh} ({quoted(kind.key)})")
+                build_index(f"CREATE UNIQUE INDEX {key} ON {fresh} ({quoted(kind.key)})")
             except IntegrityError:
                 beside.join()
                 self._refuse_duplicate(kind)
@@ -202,7 +208,7 @@ class PostgresStaging(Staging):
             beside.join()
         if beside.error is not None:
             raise beside.error
-        with _scratch():  # its commit would otherwise wait for the builds' WAL to reach the disk
+        with scratch():  # its commit would otherwise wait for the builds' WAL to reach the disk
             database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
         if progress:
             progress(UPDATING, 1, None)
@@ -250,70 +256,3 @@ class PostgresStaging(Staging):
         self.converter.stop()
         leftovers = [*self.staged, *(kind.table + "__next" for kind in (UNITS, ESTABLISHMENTS))]
         database.execute_sql(f"DROP TABLE IF EXISTS {', '.join(map(quoted, leftovers))}")
-
-
-def _vacuum(kind):
-    """VACUUM the new table: its visibility map then lets the switch's anti-join, and the next
-    import's, read the primary keys alone instead of the rows (a re-import read both tables' million
-    rows in key order: 1 to 2.8 s). Autovacuum would do it after the switch anyway (a million rows
-    inserted), during whatever runs next; an import within the minute waited for it, its SHARE lock
-    cancelling it only after deadlock_timeout (1 s). Run first while the converter still inserts
-    (its lock allows that), on the importing connection, idle then: the pages of the chunks already
-    converted are set all-visible there, and the second run, once the converter is done, only reads
-    the pages of the last chunks (TRUNCATE false: the converter holds the lock a truncation would
-    wait for). Both run before the index builds, which then find the rows' hint bits set instead of
-    setting them (and dirtying every page again)."""
-    database.execute_sql(f"VACUUM (TRUNCATE false) {quoted(kind.table + '__next')}")
-
-
-def _analyze(kind):
-    """The new table's statistics: those of the columns queries look rows up by (a full ANALYZE of
-    the 23 text columns costs as much as building the primary key). The rows the switch adds from
-    the current directory (a stock file lacks few) are not in them, the planner scaling its row
-    counts by the table's size."""
-    looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-    return f"ANALYZE {quoted(kind.table + '__next')} ({looked_up})"
-
-
-@contextlib.contextmanager
-def _scratch():
-    """A transaction writing only what the switch uses or drops (staged chunks, the new table and its
-    indexes before the switch), committed without waiting for its WAL to reach the disk: a crash may
-    lose its last commits, as it loses the import in flight. The switch commits as usual, and a
-    commit makes all the WAL written before it durable, these transactions' included. Each chunk
-    committed and waited for an fsync of the other connection's WAL too (a few MB a chunk)."""
-    with database.atomic():
-        database.execute_sql("SET LOCAL synchronous_commit = off")
-        yield
-
-
-def _statement(statement):
-    database.execute_sql(statement)
-
-
-def _build_index(statement):
-    """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
-    64 MB, a third of the build's time."""
-    with _scratch():
-        database.execute_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        database.execute_sql(statement)
-
-
-class _Beside(threading.Thread):
-    """Statements run one after the other by run_one, on a connection of their own, in a thread,
-    beside the importing connection's: index builds, statistics. What they raised is kept in error."""
-
-    def __init__(self, statements, run_one):
-        super().__init__(name="sirene-beside", daemon=True)
-        self.statements, self.run_one, self.error = statements, run_one, None
-        self.start()
-
-    def run(self):
-        database.connect(reuse_if_open=True)
-        try:
-            for statement in self.statements:
-                self.run_one(statement)
-        except BaseException as exc:  # noqa: BLE001 - raised by the importing thread
-            self.error = exc
-        finally:
-            database.close()
