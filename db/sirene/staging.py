@@ -227,8 +227,10 @@ class Staging:
             if column is None:
                 kept = f"{live}.{quoted(field.column_name)}"
                 expressions.append(f"COALESCE({kept}, FALSE)" if field.name == "is_siege" else kept)
-            elif field.name == "is_siege":
-                expressions.append(f"COALESCE(lower(trim({column})) = 'true', FALSE)")
+            elif field.name == "is_siege":  # INSEE writes true / false: lower() (per character on
+                # PostgreSQL, a tenth of the conversion's time) only for other spellings
+                expressions.append(f"CASE {column} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE "
+                                   f"ELSE COALESCE(lower(trim({column})) = 'true', FALSE) END")
             else:
                 expressions.append(self.value(f"trim({column})" if field.name in TRIMMED else column, field))
         columns = [quoted(f.column_name) for f in fields] + [quoted("imported_at")]

@@ -9,11 +9,10 @@ key and indexes are built afterwards, much faster than row by row (building the 
 also what finds a key given twice). In the switch's transaction, the rows of the current directory
 that the files do not mention are added (INSERT … SELECT … ON CONFLICT DO NOTHING) under a SHARE
 lock — readers go on, writers of the directory wait — then the tables are renamed: readers wait
-only for the renames. Readers and logins never wait for the import itself.
+only for the renames. Readers and logins never wait for the import itself. The new table's VACUUM,
+statistics and index builds are in new_table_postgres.py.
 """
-import contextlib
 import dataclasses
-import threading
 
 import psycopg2
 import psycopg2.errors
@@ -28,12 +27,28 @@ from db.sirene.importer import (
     SireneImportError,
     refuse_row,
 )
+from db.sirene.new_table_postgres import (
+    Beside,
+    analyze_statement,
+    build_index,
+    run_statement,
+    scratch,
+    vacuum,
+)
 from db.sirene.staging import TRIMMED, Staging, quoted
 
-BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
+# The tables an import fills (staged chunks, the new directory table until the switch), left alone by
+# autovacuum: a table's first 1,000 rows inserted start it (new tables count as empty), and it then
+# took a core from the COPY and the converter, and held a lock that the next index build or VACUUM
+# waited a whole deadlock_timeout (1 s) for before cancelling it. The import vacuums and analyzes the
+# new table itself, and gives it back to autovacuum at the switch.
+NO_AUTOVACUUM = "WITH (autovacuum_enabled = false)"
 # Bytes of the file per COPY: the first chunk's COPY and the last one's conversion are not overlapped,
 # 4 MB of them ~0.3 s each; a chunk's own statements cost ~10 ms
 CHUNK_BYTES = 4 << 20
+# … but the first chunk's COPY is all the converter waits for before it starts (the converter, the slower
+# side, then lags behind the COPYs until the end): a quarter of it
+FIRST_CHUNK_BYTES = 1 << 20
 
 
 class PostgresStaging(Staging):
@@ -49,7 +64,7 @@ class PostgresStaging(Staging):
             if stock.kind not in self.chunks:
                 self._create_next(stock.kind)
                 self.chunks[stock.kind] = []
-            feed = Feed(binary, CHUNK_BYTES)
+            feed = Feed(binary, min(FIRST_CHUNK_BYTES, CHUNK_BYTES))  # then CHUNK_BYTES
             while feed.next_chunk():
                 chunk = dataclasses.replace(stock, staged=f"{stock.staged}_{feed.chunks}",
                                             first_row=stock.rows, first_line=feed.lines + 2)
@@ -58,6 +73,7 @@ class PostgresStaging(Staging):
                 stock.rows += chunk.rows
                 self.chunks[stock.kind].append(chunk)
                 self.converter.submit(chunk)
+                feed.limit = CHUNK_BYTES
             return stock
 
     def _copy(self, chunk, feed):
@@ -66,9 +82,9 @@ class PostgresStaging(Staging):
         # FORCE_NULL: a quoted empty value is NULL as an unquoted one is, so that the conversion
         # only has [ND] left to turn into NULL (one comparison per value less)
         every = ", ".join(f"c{index}" for index in range(len(chunk.header)))
-        with _scratch():
+        with scratch():
             database.execute_sql(f"DROP TABLE IF EXISTS {quoted(chunk.staged)}")
-            database.execute_sql(f"CREATE UNLOGGED TABLE {quoted(chunk.staged)} ({columns})")
+            database.execute_sql(f"CREATE UNLOGGED TABLE {quoted(chunk.staged)} ({columns}) {NO_AUTOVACUUM}")
             cursor = database.cursor()
             try:
                 cursor.copy_expert(f"COPY {quoted(chunk.staged)} FROM STDIN WITH (FORMAT csv, "
@@ -84,14 +100,14 @@ class PostgresStaging(Staging):
     def convert(self, chunk):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         statement = self.insert_staged(chunk, chunk.kind.table + "__next")
-        with _scratch():
+        with scratch():
             return database.execute_sql(statement, (imported_at,)).rowcount
 
     def checked(self, chunk, inserted):
         super().checked(chunk, inserted)
         # Nothing to look for in the chunk any more: dropped now, not at the end, and by the importing
         # thread, whose connection waits on the converter's between its COPYs
-        with _scratch():
+        with scratch():
             database.execute_sql(f"DROP TABLE {quoted(chunk.staged)}")
 
     def source(self, stock, field):
@@ -124,33 +140,50 @@ class PostgresStaging(Staging):
         kinds = self.kinds(stocks)
         if progress:
             progress(UPDATING, 0, len(self.converter.pending) + 3 * len(kinds))
+        for kind in kinds:  # while the converter finishes the chunks staged ahead of it
+            vacuum(kind)
         self.converter.collect(wait=True, progress=progress)
         self.converter.stop()
         for kind in kinds:
+            vacuum(kind)  # the pages of the chunks converted meanwhile
             self._build(kind, self.chunks[kind], progress)
-            self._vacuum(kind)
-        with database.atomic():
-            for kind in kinds:
-                live, fresh = quoted(kind.table), quoted(kind.table + "__next")
-                database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-                # The keys the file lacks, by an anti-join of the two primary keys read alone
-                # (index-only scans: both tables were vacuumed when built), then their rows
-                key = quoted(kind.key)
-                database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
-                                     f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
-                                     f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
-                                     f"ON CONFLICT ({key}) DO NOTHING")
-            for kind in kinds:
-                self._rename(kind)
-                if progress:
-                    progress(UPDATING, 1, None)
+        # The statistics, on a second connection, while this one adds the rows the files lack
+        analyzing = Beside([analyze_statement(kind) for kind in kinds], run_statement)
+        try:
+            with database.atomic():
+                for kind in kinds:
+                    self._add_what_files_lack(kind)
+                analyzing.join()
+                if analyzing.error is not None:
+                    raise analyzing.error
+                for kind in kinds:
+                    self._rename(kind)
+                    if progress:
+                        progress(UPDATING, 1, None)
+        finally:
+            analyzing.join()
+
+    @staticmethod
+    def _add_what_files_lack(kind):
+        """Inside the switch's transaction: the rows of the current directory that the files do not
+        mention, under a SHARE lock (readers go on, writers of the directory wait)."""
+        live, fresh = quoted(kind.table), quoted(kind.table + "__next")
+        database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
+        # The keys the file lacks, by an anti-join of the two primary keys read alone
+        # (index-only scans: both tables were vacuumed when built), then their rows
+        key = quoted(kind.key)
+        database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
+                             f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
+                             f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
+                             f"ON CONFLICT ({key}) DO NOTHING")
 
     @staticmethod
     def _create_next(kind):
         """The new table, empty and without indexes, that the converter fills."""
         fresh = kind.table + "__next"
         database.execute_sql(f"DROP TABLE IF EXISTS {quoted(fresh)}")
-        database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS)")
+        database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS) "
+                             f"{NO_AUTOVACUUM}")
 
     def _build(self, kind, stocks, progress):
         """The new table's primary key and other indexes, once the converted rows are in: built at
@@ -161,11 +194,11 @@ class PostgresStaging(Staging):
             unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
             others.append(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {fresh} "
                           f"{definition[definition.index(' USING '):]}")
-        beside = _Beside(others)
+        beside = Beside(others, build_index)
         try:
             key = quoted(kind.table + "__next_pkey")
             try:
-                _build_index(f"CREATE UNIQUE INDEX {key} ON {fresh} ({quoted(kind.key)})")
+                build_index(f"CREATE UNIQUE INDEX {key} ON {fresh} ({quoted(kind.key)})")
             except IntegrityError:
                 beside.join()
                 self._refuse_duplicate(kind)
@@ -175,23 +208,10 @@ class PostgresStaging(Staging):
             beside.join()
         if beside.error is not None:
             raise beside.error
-        database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
+        with scratch():  # its commit would otherwise wait for the builds' WAL to reach the disk
+            database.execute_sql(f"ALTER TABLE {fresh} ADD CONSTRAINT {key} PRIMARY KEY USING INDEX {key}")
         if progress:
             progress(UPDATING, 1, None)
-
-    @staticmethod
-    def _vacuum(kind):
-        """VACUUM (ANALYZE) the new table before the switch. Its visibility map then lets the
-        switch's anti-join, and the next import's, read the primary keys alone instead of the rows
-        (a re-import read both tables' million rows in key order: 1 to 2.8 s). Autovacuum would do
-        that VACUUM after the switch anyway (a million rows inserted), during whatever runs next:
-        an import within the minute waited for it, its SHARE lock cancelling it only after
-        deadlock_timeout (1 s). The statistics are those of the columns queries look rows up by (a
-        full ANALYZE of the 23 text columns costs as much as building the primary key); the rows the
-        switch adds from the current directory (a stock file lacks few) are not in them, the planner
-        scaling its row counts by the table's size."""
-        looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-        database.execute_sql(f"VACUUM (ANALYZE) {quoted(kind.table + '__next')} ({looked_up})")
 
     def _refuse_duplicate(self, kind):
         """Raise SireneImportError for a key given twice (error path): the key found in the new
@@ -217,6 +237,7 @@ class PostgresStaging(Staging):
         database.execute_sql(f"LOCK TABLE {quoted(live)} IN ACCESS EXCLUSIVE MODE")
         database.execute_sql(f"DROP TABLE {quoted(live)}")
         database.execute_sql(f"ALTER TABLE {quoted(fresh)} RENAME TO {quoted(live)}")
+        database.execute_sql(f"ALTER TABLE {quoted(live)} RESET (autovacuum_enabled)")  # the directory's
         database.execute_sql(f"ALTER TABLE {quoted(live)} RENAME CONSTRAINT {quoted(fresh + '_pkey')} "
                              f"TO {quoted(primary_key)}")
         for name in indexes:
@@ -235,43 +256,3 @@ class PostgresStaging(Staging):
         self.converter.stop()
         leftovers = [*self.staged, *(kind.table + "__next" for kind in (UNITS, ESTABLISHMENTS))]
         database.execute_sql(f"DROP TABLE IF EXISTS {', '.join(map(quoted, leftovers))}")
-
-
-@contextlib.contextmanager
-def _scratch():
-    """A transaction writing only what the switch uses or drops (staged chunks, the new table and its
-    indexes before the switch), committed without waiting for its WAL to reach the disk: a crash may
-    lose its last commits, as it loses the import in flight. The switch commits as usual, and a
-    commit makes all the WAL written before it durable, these transactions' included. Each chunk
-    committed and waited for an fsync of the other connection's WAL too (a few MB a chunk)."""
-    with database.atomic():
-        database.execute_sql("SET LOCAL synchronous_commit = off")
-        yield
-
-
-def _build_index(statement):
-    """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
-    64 MB, a third of the build's time."""
-    with _scratch():
-        database.execute_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
-        database.execute_sql(statement)
-
-
-class _Beside(threading.Thread):
-    """Index builds on a connection of their own, in a thread, beside the importing connection's;
-    what they raised is kept in error."""
-
-    def __init__(self, statements):
-        super().__init__(name="sirene-indexes", daemon=True)
-        self.statements, self.error = statements, None
-        self.start()
-
-    def run(self):
-        database.connect(reuse_if_open=True)
-        try:
-            for statement in self.statements:
-                _build_index(statement)
-        except BaseException as exc:  # noqa: BLE001 - raised by the importing thread
-            self.error = exc
-        finally:
-            database.close()

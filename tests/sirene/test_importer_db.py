@@ -64,6 +64,16 @@ def test_an_empty_value_is_null_quoted_or_not(directory_restored, tmp_path):
             unit.categorie_juridique) == (None, "SOCIETE", "A", None, None, None, None)
 
 
+def test_the_head_office_flag_is_read_whatever_its_case_or_spaces(directory_restored, tmp_path):
+    flags = {"00015": "true", "00023": " TRUE ", "00031": "True", "00049": "false", "00056": ""}
+    rows = [["123456782", nic, f"123456782{nic}", flag, "A", "", "", "", "", "", ""]
+            for nic, flag in flags.items()]
+    import_files([write_csv(tmp_path / "StockEtablissement_utf8.csv", ESTAB_HEADER, rows)])
+    heads = DirectoryEstablishment.select(DirectoryEstablishment.nic).where(
+        (DirectoryEstablishment.siren == "123456782") & DirectoryEstablishment.is_siege)
+    assert sorted(e.nic for e in heads) == ["00015", "00023", "00031"]
+
+
 def test_zipped_stock_file(directory_restored, tmp_path):
     buffer = io.StringIO()
     csv.writer(buffer).writerows([ESTAB_HEADER, ["123456782", "00015", "12345678200015", "true", "A", "86",

@@ -1,0 +1,77 @@
+"""The PostgreSQL import's work on its new directory table before the switch (see staging_postgres.py):
+VACUUM, statistics, index builds, the latter on a second connection beside the importing one, and
+the scratch transactions all of it commits in."""
+import contextlib
+import threading
+
+from db.database import database
+from db.sirene.staging import quoted
+
+BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
+
+
+def vacuum(kind):
+    """VACUUM the new table: its visibility map then lets the switch's anti-join, and the next
+    import's, read the primary keys alone instead of the rows (a re-import read both tables' million
+    rows in key order: 1 to 2.8 s). Autovacuum would do it after the switch anyway (a million rows
+    inserted), during whatever runs next; an import within the minute waited for it, its SHARE lock
+    cancelling it only after deadlock_timeout (1 s). Run first while the converter still inserts
+    (its lock allows that), on the importing connection, idle then: the pages of the chunks already
+    converted are set all-visible there, and the second run, once the converter is done, only reads
+    the pages of the last chunks (TRUNCATE false: the converter holds the lock a truncation would
+    wait for). Both run before the index builds, which then find the rows' hint bits set instead of
+    setting them (and dirtying every page again)."""
+    database.execute_sql(f"VACUUM (TRUNCATE false) {quoted(kind.table + '__next')}")
+
+
+def analyze_statement(kind):
+    """The statement of the new table's statistics: those of the columns queries look rows up by (a
+    full ANALYZE of the 23 text columns costs as much as building the primary key). The rows the
+    switch adds from the current directory (a stock file lacks few) are not in them, the planner
+    scaling its row counts by the table's size."""
+    looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
+    return f"ANALYZE {quoted(kind.table + '__next')} ({looked_up})"
+
+
+@contextlib.contextmanager
+def scratch():
+    """A transaction writing only what the switch uses or drops (staged chunks, the new table and its
+    indexes before the switch), committed without waiting for its WAL to reach the disk: a crash may
+    lose its last commits, as it loses the import in flight. The switch commits as usual, and a
+    commit makes all the WAL written before it durable, these transactions' included. Each chunk
+    committed and waited for an fsync of the other connection's WAL too (a few MB a chunk)."""
+    with database.atomic():
+        database.execute_sql("SET LOCAL synchronous_commit = off")
+        yield
+
+
+def run_statement(sql):
+    database.execute_sql(sql)
+
+
+def build_index(statement):
+    """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
+    64 MB, a third of the build's time."""
+    with scratch():
+        database.execute_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+        database.execute_sql(statement)
+
+
+class Beside(threading.Thread):
+    """Statements run one after the other by run_one, on a connection of their own, in a thread,
+    beside the importing connection's: index builds, statistics. What they raised is kept in error."""
+
+    def __init__(self, statements, run_one):
+        super().__init__(name="sirene-beside", daemon=True)
+        self.statements, self.run_one, self.error = statements, run_one, None
+        self.start()
+
+    def run(self):
+        database.connect(reuse_if_open=True)
+        try:
+            for statement in self.statements:
+                self.run_one(statement)
+        except BaseException as exc:  # noqa: BLE001 - raised by the importing thread
+            self.error = exc
+        finally:
+            database.close()
