@@ -7,12 +7,14 @@ from db.clients import composition_page, portfolio_deletion, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
 from webapp.company_rows import company_rows
+from webapp.composition_form import add_company_panel
 from webapp.forms import apply_errors
-from webapp.forms.portfolios import AddCompanyForm, PortfolioForm
+from webapp.forms.portfolios import PortfolioForm
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("portfolios", __name__, url_prefix="/gestion/portefeuilles")
 bp.add_app_template_global(company_rows)  # the composition's rows, built in Python (webapp/company_rows.py)
+bp.add_app_template_global(add_company_panel)  # its « Ajouter une entreprise » (webapp/composition_form.py)
 
 
 @bp.route("")
@@ -129,5 +131,5 @@ def compose(portfolio_id):
         "clients/portfolios/_companies.html",
         portfolio=portfolio,
         cpage=page,
-        form=AddCompanyForm(formdata=None),
+        form=None,  # nothing typed: add_company_panel
     )
