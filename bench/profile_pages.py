@@ -8,7 +8,8 @@ the most of it (cumulative and own time), so that a figure of the web ceiling ca
 --own: instead of the profiles, each page's own cost beyond the Menu personnalisé's (the logged-in page
 every other is compared with): Python calls a request (cProfile, deterministic) and the median CPU time
 of the process (time.process_time) over ROUNDS requests of each page taken in turn, so that the machine's
-load weighs on all pages alike.
+load weighs on all pages alike; on PostgreSQL, then, the generic and custom plans of each statement the
+pooled connection prepared (pg_prepared_statements).
 The dataset is bench/scale_habilitations.py's (built in --database unless --reuse finds it there).
 """
 import cProfile
@@ -23,7 +24,7 @@ from bench.common import database_url, engine, parser
 from bench.scale_data import prepare_database, scale_client
 from bench.scale_habilitations import build_habilitation_scale, find_habilitation_scale
 from db.accounts import passwords
-from db.database import database
+from db.database import database, is_postgres
 
 
 def profile(client, path, runs, top):
@@ -66,6 +67,20 @@ def own_costs(chosen, rounds, runs):
         print(f"{label:<44} {calls:7,.0f} {calls - menu_calls:+7,.0f} {ms:7.2f} {ms - menu_ms:+7.2f}")
 
 
+def plans(app):
+    """PostgreSQL: how the pooled connection planned the statements it prepared (db/prepared.py) over the
+    requests above: a generic plan is made once, a custom plan on every EXECUTE."""
+    with app.app_context():
+        if not is_postgres():
+            return
+        rows = database.execute_sql("SELECT generic_plans, custom_plans, statement"
+                                    " FROM pg_prepared_statements ORDER BY prepare_time").fetchall()
+        database.close()
+    print(f"\n{'plans génériques':>16} {'sur mesure':>10}  requête préparée")
+    for generic, custom, statement in rows:
+        print(f"{generic:16,} {custom:10,}  {' '.join(statement.split())[:100]}")
+
+
 def the_scale_logged_in(args):
     """(the scale_habilitations dataset, its app, a client logged in as its administrator) for
     --database, built unless --reuse finds it there; says which engine and dataset."""
@@ -96,6 +111,7 @@ def main():
                   if args.page.lower() in label.lower() and path != "/menu"]
         own_costs(chosen + [(label, path, client) for label, path, _, _ in pages(scale) if path == "/menu"],
                   args.own, args.runs)
+        plans(app)
         return
     for label, path, logged, _ in pages(scale):
         if args.page.lower() not in label.lower():

@@ -71,7 +71,13 @@ def _portfolio_and_page(firm, portfolio, limit, offset):
             .order_by(page.c.name, page.c.siren))
 
 
-# the unfiltered page, on every view: SQL built once (and planned once per connection on PostgreSQL)
+# The unfiltered page 1, shown by every visit and after every company added: its page size written in the
+# SQL and no OFFSET. PostgreSQL then plans its prepared statement once per connection: with LIMIT and
+# OFFSET as parameters the generic plan is costed for 10 % of the portfolio, so every EXECUTE made a custom
+# plan (0.15–0.27 ms of planning for 0.1 ms of execution), the same plan: the index walked in page order.
+_FIRST_PAGE = Prepared(lambda firm, folio: _portfolio_and_page(firm, folio, SQL(str(PAGE_SIZE)), None),
+                       int, int, server_side=True)
+# The other pages: SQL built once; planned on each EXECUTE (the offset's walk costs more than the planning).
 _PORTFOLIO_PAGE = Prepared(_portfolio_and_page, int, int, int, int, server_side=True)
 
 
@@ -98,7 +104,8 @@ def list_companies(actor, portfolio_id, query="", page=1):
 
 
 def _unfiltered(actor, portfolio_id, page):
-    rows = _PORTFOLIO_PAGE.cursor(actor.firm_id, portfolio_id, PAGE_SIZE, (page - 1) * PAGE_SIZE).fetchall()
+    rows = (_FIRST_PAGE.cursor(actor.firm_id, portfolio_id) if page == 1 else
+            _PORTFOLIO_PAGE.cursor(actor.firm_id, portfolio_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
     if not rows:
         raise NotFound()
     portfolio = Heading(*rows[0][:3])

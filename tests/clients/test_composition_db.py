@@ -149,6 +149,26 @@ def test_pagination_of_a_big_portfolio(admin, clients):
     _, last = composition_page.list_companies(admin, clients.id, page=99)
     assert (first.total, first.pages, len(first.rows)) == (55, 2, 50)
     assert (last.page, len(last.rows)) == (2, 5)
+    every = (Company.select(Company.name).where(Company.portfolio == clients.id)
+             .order_by(Company.name, Company.siren))
+    assert [r.name for r in first.rows + last.rows] == [c.name for c in every]  # page 1's own statement
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_the_first_page_is_planned_once_per_connection(admin, clients):
+    """PostgreSQL plans page 1's prepared statement once (its generic plan), not on every EXECUTE: its
+    page size is in the SQL, it has no OFFSET (with LIMIT and OFFSET as parameters the generic plan was
+    costed for 10 % of the portfolio and never chosen)."""
+    from db.database import database
+
+    for i in range(composition_page.PAGE_SIZE + 5):
+        add_fake_company(valid_siren(f"9{i:07d}"), 1, admin.firm, clients)
+    for _ in range(8):  # PostgreSQL makes five custom plans before it compares them with the generic one
+        assert len(composition_page.list_companies(admin, clients.id)[1].rows) == composition_page.PAGE_SIZE
+    (generic,) = database.execute_sql(
+        "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE %s AND statement LIKE %s",
+        ('%"company"%', f"%LIMIT {composition_page.PAGE_SIZE})%")).fetchone()
+    assert generic >= 3
 
 
 def test_adding_uses_the_same_number_of_queries_for_2_or_3000_establishments(admin, clients):

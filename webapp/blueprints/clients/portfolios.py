@@ -6,13 +6,15 @@ from flask_login import current_user
 from db.clients import composition_page, portfolio_deletion, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
-from webapp.company_rows import company_rows
+from webapp.company_rows import company_rows, spliced
+from webapp.composition_form import add_company_panel
 from webapp.forms import apply_errors
-from webapp.forms.portfolios import AddCompanyForm, PortfolioForm
+from webapp.forms.portfolios import PortfolioForm
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("portfolios", __name__, url_prefix="/gestion/portefeuilles")
 bp.add_app_template_global(company_rows)  # the composition's rows, built in Python (webapp/company_rows.py)
+bp.add_app_template_global(add_company_panel)  # its « Ajouter une entreprise » (webapp/composition_form.py)
 
 
 @bp.route("")
@@ -124,10 +126,10 @@ def compose(portfolio_id):
     """Composer le portefeuille: its companies (filter, pages) and "Ajouter une entreprise"."""
     portfolio, page = composition_page.list_companies(current_user, portfolio_id, request.args.get("q", ""),
                                                  request.args.get("page", 1, type=int))
-    return page_or_fragment(
+    return spliced(lambda: page_or_fragment(  # its rows joined as bytes (webapp/company_rows.py)
         "clients/portfolios/compose.html",
         "clients/portfolios/_companies.html",
         portfolio=portfolio,
         cpage=page,
-        form=AddCompanyForm(formdata=None),
-    )
+        form=None,  # nothing typed: add_company_panel
+    ))
