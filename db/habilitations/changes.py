@@ -21,7 +21,7 @@ from db.habilitations.sources import (
     raw,
     scoped,
 )
-from db.models import Declaration
+from db.models import Company, Declaration, Portfolio
 
 BULK_TOO_LARGE = (
     "« Tout (dé)cocher » porterait sur {} cases : c'est plus que les {} permises en une fois. "
@@ -83,9 +83,25 @@ def declarations_of(edits):
     return found
 
 
+def cells_at_most(criteria):
+    """An upper bound of grid.total(criteria) from maintained counts, no cell read: an establishment has
+    at most one cell per declaration, for each person of its portfolio the criteria list. When it is
+    within BULK_LIMIT, a « Tout (dé)cocher » needs no exact count (which reads every pair: 0.1 s for
+    the 69,000 of a grand portfolio)."""
+    people = grid.people_by_portfolio(criteria)[0]
+    if criteria.company is not None:
+        sizes = dict(Company.select(Company.portfolio, Company.establishment_count)
+                     .where(Company.id == criteria.company.id).tuples())
+    else:
+        sizes = dict(Portfolio.select(Portfolio.id, Portfolio.establishment_count)
+                     .where(Portfolio.id.in_(list(people) or [0])).tuples())
+    width = 1 if criteria.service is not None else Declaration.select().where(Declaration.is_active).count()
+    return width * sum(sizes.get(p, 0) * len(persons) for p, persons in people.items())
+
+
 def check_size(criteria, edits):
     """Refuse a « Tout (dé)cocher » of the list over more cells than BULK_LIMIT."""
-    if not edits.bulk or grid.total_at_most(criteria) <= grid.BULK_LIMIT:
+    if not edits.bulk or cells_at_most(criteria) <= grid.BULK_LIMIT:
         return
     covered = grid.total(criteria)
     if covered > grid.BULK_LIMIT:

@@ -185,22 +185,6 @@ def total(criteria):
     return sum(pairs * width for _, pairs, width in _blocks(criteria, people_by_portfolio(criteria)[0]))
 
 
-def total_at_most(criteria):
-    """An upper bound of total(criteria) from maintained counts, no cell read: an establishment has at
-    most one cell per declaration, for each person of its portfolio the criteria list. When it is
-    within BULK_LIMIT, a « Tout (dé)cocher » needs no exact count (which reads every pair: 0.1 s for
-    the 69,000 of a grand portfolio)."""
-    people = people_by_portfolio(criteria)[0]
-    if criteria.company is not None:
-        sizes = dict(Company.select(Company.portfolio, Company.establishment_count)
-                     .where(Company.id == criteria.company.id).tuples())
-    else:
-        sizes = dict(Portfolio.select(Portfolio.id, Portfolio.establishment_count)
-                     .where(Portfolio.id.in_(list(people) or [0])).tuples())
-    width = 1 if criteria.service is not None else Declaration.select().where(Declaration.is_active).count()
-    return width * sum(sizes.get(p, 0) * len(persons) for p, persons in people.items())
-
-
 def page(criteria, delay_override=None):
     """The GridPage of the criteria's page (clamped to the last page)."""
     mark = version()  # read before the cells: a change made meanwhile is caught at Valider
