@@ -45,10 +45,6 @@ def scratch():
         yield
 
 
-def run_statement(sql):
-    database.execute_sql(sql)
-
-
 def build_index(statement):
     """CREATE INDEX with BUILD_MEMORY to sort in: a million keys spill to disk within the default
     64 MB, a third of the build's time."""

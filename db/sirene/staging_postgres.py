@@ -31,7 +31,6 @@ from db.sirene.new_table_postgres import (
     Beside,
     analyze_statement,
     build_index,
-    run_statement,
     scratch,
     vacuum,
 )
@@ -64,7 +63,7 @@ class PostgresStaging(Staging):
             if stock.kind not in self.chunks:
                 self._create_next(stock.kind)
                 self.chunks[stock.kind] = []
-            feed = Feed(binary, min(FIRST_CHUNK_BYTES, CHUNK_BYTES))  # then CHUNK_BYTES
+            feed = Feed(binary, min(FIRST_CHUNK_BYTES, CHUNK_BYTES))  # then CHUNK_BYTES, never above it
             while feed.next_chunk():
                 chunk = dataclasses.replace(stock, staged=f"{stock.staged}_{feed.chunks}",
                                             first_row=stock.rows, first_line=feed.lines + 2)
@@ -148,7 +147,7 @@ class PostgresStaging(Staging):
             vacuum(kind)  # the pages of the chunks converted meanwhile
             self._build(kind, self.chunks[kind], progress)
         # The statistics, on a second connection, while this one adds the rows the files lack
-        analyzing = Beside([analyze_statement(kind) for kind in kinds], run_statement)
+        analyzing = Beside([analyze_statement(kind) for kind in kinds], database.execute_sql)
         try:
             with database.atomic():
                 for kind in kinds:
