@@ -93,25 +93,41 @@ def add_to_tally(counter, deltas, where):
     For a write that knows the rows it changes (journal lines, rows about to be deleted): the cost
     follows those rows, where a recount reads everything the keys cover. The holder has a unique
     index on the keys."""
-    holder, column = counter.holder, counter.column
-    upsert = holder.insert_from(deltas, [*counter.keys, column]).on_conflict(
-        conflict_target=counter.keys,
-        update={column: column + getattr(EXCLUDED, column.column_name)},
-    )
     if where is None:
-        upsert.execute()
+        _tally_upsert(counter, deltas).execute()
         return
     # Only a row this upsert wrote can be left at zero (a tally keeps no zero row): the ids it sends
     # back name them, where `where & (column == 0)` read every row of the people × services touched
     # (3,000 rows, 2,000 pages on PostgreSQL for one column tick).
-    key = holder._meta.primary_key
-    if is_postgres():  # only the ids left at zero come back, at most one more than a DELETE takes
-        upserted = upsert.returning(key.alias("id"), column.alias("n")).cte("tally_upserted")
-        emptied = [row_id for (row_id,) in database.execute(
-            Select([upserted], [upserted.c.id]).where(upserted.c.n == 0).limit(IDS_PER_DELETE + 1)
-            .with_cte(upserted))]
+    if is_postgres():
+        upserted, zero_ids = tally_upserted(counter, deltas)
+        emptied = [row_id for (row_id,) in database.execute(zero_ids.with_cte(upserted))]
     else:
-        emptied = [row_id for row_id, n in upsert.returning(key, column).tuples().execute() if n == 0]
+        emptied = [row_id for row_id, n in _tally_upsert(counter, deltas)
+                   .returning(counter.key, counter.column).tuples().execute() if n == 0]
+    remove_emptied(counter, emptied, where)
+
+
+def _tally_upsert(counter, deltas):
+    column = counter.column
+    return counter.holder.insert_from(deltas, [*counter.keys, column]).on_conflict(
+        conflict_target=counter.keys,
+        update={column: column + getattr(EXCLUDED, column.column_name)},
+    )
+
+
+def tally_upserted(counter, deltas):
+    """PostgreSQL: add_to_tally's upsert as a WITH clause sending back its rows' ids and counts, and the
+    select of the ids it left at zero (only those come back, at most one more than a DELETE takes),
+    for remove_emptied."""
+    upserted = (_tally_upsert(counter, deltas).returning(counter.key.alias("id"), counter.column.alias("n"))
+                .cte("tally_upserted"))
+    return upserted, Select([upserted], [upserted.c.id]).where(upserted.c.n == 0).limit(IDS_PER_DELETE + 1)
+
+
+def remove_emptied(counter, emptied, where):
+    """Remove the tally's rows an upsert left at zero (emptied: their ids) among those matching where."""
+    holder, column, key = counter.holder, counter.column, counter.key
     if len(emptied) > IDS_PER_DELETE:  # many emptied (Tout décocher): one DELETE all the same
         holder.delete().where(where & (column == 0)).execute()
     elif emptied:

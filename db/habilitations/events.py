@@ -14,54 +14,82 @@ from db.models import Company, Declaration, HabilitationChange, User
 HC = HabilitationChange
 
 
-def _gained(bit):
-    return Case(None, [((HC.after.bin_and(bit) != 0) & (HC.before.bin_and(bit) == 0), 1)], 0)
+def _gained(bit, lines=HC):
+    return Case(None, [((lines.after.bin_and(bit) != 0) & (lines.before.bin_and(bit) == 0), 1)], 0)
 
 
-def _lost(bit):
-    return Case(None, [((HC.before.bin_and(bit) != 0) & (HC.after.bin_and(bit) == 0), 1)], 0)
+def _lost(bit, lines=HC):
+    return Case(None, [((lines.before.bin_and(bit) != 0) & (lines.after.bin_and(bit) == 0), 1)], 0)
+
+
+FIGURES = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "declaration", "code",
+           "label", "establishments", "siret", "companies", "company", "first", "last", "added_places",
+           "removed_places", "granted_from", "emptied")
 
 
 def figures(event_id, firm_id):
-    """The event's figures and, where there is only one, the names of its person, company and
-    service, in one query whatever the action: the lines are aggregated alone (one read of the event's
-    index range, no lookup per line), then the one row meets the person, the service and the company
-    it names. A SIRET begins with its company's SIREN, unique in the firm: the companies are counted
-    from the lines' SIRETs. The journal costs the same for one cell as for 60,000."""
-    siren = fn.SUBSTR(HC.siret, 1, 9)
-    f = (HC.select(
-        fn.COUNT(SQL("*")).alias("lines"), fn.SUM(_gained(1) + _gained(2)).alias("added"),
-        fn.SUM(_lost(1) + _lost(2)).alias("removed"), fn.COUNT(HC.user_id.distinct()).alias("people"),
-        fn.MIN(HC.user_id).alias("user"), fn.COUNT(HC.declaration_id.distinct()).alias("services"),
-        fn.MIN(HC.declaration_id).alias("declaration"),
-        fn.COUNT(HC.establishment_id.distinct()).alias("establishments"), fn.MIN(HC.siret).alias("siret"),
-        fn.COUNT(siren.distinct()).alias("companies"), fn.MIN(siren).alias("siren"),
-        fn.MIN(HC.active_from).alias("first"), fn.MAX(HC.active_from).alias("last"),
-        *_per_place(), fn.SUM(Case(None, [(HC.after == 0, 1)], 0)).alias("emptied"),
-    ).where(HC.event == event_id).alias("f"))
-    row = (
+    """The event's figures read from its journal lines (see figures_query)."""
+    row = figures_query(HC.select, HC, HC.event == event_id, firm_id).bind(HC._meta.database).tuples()
+    return as_figures(next(iter(row)))
+
+
+def as_figures(row):
+    """{name: value} of a row of figures_query (any columns after its own left out)."""
+    return dict(zip(FIGURES, row[:len(FIGURES)], strict=True))
+
+
+def figures_query(select, lines, where, firm_id, *more, company=None, one_line_per_establishment=False):
+    """SQL: the figures of the lines (select: their relation's select, lines: its columns, where: which
+    lines, None: all) and, where there is only one, the names of its person, company and service, in
+    one query whatever the action: the lines are aggregated alone (one read, no lookup per line), then
+    the one row meets the person, the service and the company it names. A SIRET begins with its
+    company's SIREN, unique in the firm: the companies are counted from the lines' SIRETs (or from
+    company, the lines' company ids, when the relation has them: integers sort faster than text), and
+    the one company is the first SIRET's. one_line_per_establishment: the lines name one person and one
+    service, so their establishments are counted without sorting them. The journal costs the same for
+    one cell as for 60,000. more: further columns of the row (after the figures)."""
+    companies = company if company is not None else fn.SUBSTR(lines.siret, 1, 9)
+
+    def both(measure):
+        return measure(1, lines) + measure(2, lines)
+    gained, lost = both(_gained), both(_lost)
+    if one_line_per_establishment:
+        per_place = (fn.COUNT(SQL("*")).alias("establishments"),
+                     fn.SUM(Case(None, [(gained > 0, 1)], 0)).alias("added_places"),
+                     fn.SUM(Case(None, [(lost > 0, 1)], 0)).alias("removed_places"))
+    else:
+        per_place = (fn.COUNT(lines.establishment_id.distinct()).alias("establishments"),
+                     *_per_place(lines, gained, lost))
+    f = select(
+        fn.COUNT(SQL("*")).alias("lines"), fn.SUM(gained).alias("added"),
+        fn.SUM(lost).alias("removed"), fn.COUNT(lines.user_id.distinct()).alias("people"),
+        fn.MIN(lines.user_id).alias("user"), fn.COUNT(lines.declaration_id.distinct()).alias("services"),
+        fn.MIN(lines.declaration_id).alias("declaration"), *per_place,
+        fn.MIN(lines.siret).alias("siret"), fn.COUNT(companies.distinct()).alias("companies"),
+        fn.SUBSTR(fn.MIN(lines.siret), 1, 9).alias("siren"), fn.MIN(lines.active_from).alias("first"),
+        fn.MAX(lines.active_from).alias("last"),
+        fn.MIN(Case(None, [(gained > 0, lines.active_from)], None)).alias("granted_from"),
+        fn.SUM(Case(None, [(lines.after == 0, 1)], 0)).alias("emptied"),
+    )
+    f = (f.where(where) if where is not None else f).alias("f")
+    return (
         Select([f], [f.c.lines, f.c.added, f.c.removed, f.c.people, f.c.user, User.nom, User.prenom,
                      f.c.services, f.c.declaration, Declaration.code, Declaration.label, f.c.establishments,
                      f.c.siret, f.c.companies, Company.name, f.c.first, f.c.last, f.c.added_places,
-                     f.c.removed_places, f.c.granted_from, f.c.emptied])
+                     f.c.removed_places, f.c.granted_from, f.c.emptied, *more])
         .join(User, JOIN.LEFT_OUTER, on=(User.id == f.c.user))
         .join(Declaration, JOIN.LEFT_OUTER, on=(Declaration.id == f.c.declaration))
         .join(Company, JOIN.LEFT_OUTER, on=(Company.firm == firm_id) & (Company.siren == f.c.siren))
-        .bind(HC._meta.database).tuples()
     )
-    names = ("lines", "added", "removed", "people", "user", "nom", "prenom", "services", "declaration",
-             "code", "label", "establishments", "siret", "companies", "company")
-    more = ("first", "last", "added_places", "removed_places", "granted_from", "emptied")
-    return dict(zip(names + more, next(iter(row)), strict=True))
 
 
-def _per_place():
-    """The establishments where boxes are gained, where they are lost, and the first start of the
-    gained ones: what Vos notifications tells the one person of an action (db/notifications/rights.py)."""
-    gained, lost = _gained(1) + _gained(2), _lost(1) + _lost(2)
-    return (fn.COUNT(Case(None, [(gained > 0, HC.establishment_id)], None).distinct()).alias("added_places"),
-            fn.COUNT(Case(None, [(lost > 0, HC.establishment_id)], None).distinct()).alias("removed_places"),
-            fn.MIN(Case(None, [(gained > 0, HC.active_from)], None)).alias("granted_from"))
+def _per_place(lines, gained, lost):
+    """The establishments where boxes are gained, where they are lost: what Vos notifications tells the
+    one person of an action (db/notifications/rights.py), with the first start of the gained ones."""
+    def where(moved, value):
+        return Case(None, [(moved > 0, value)], None)
+    return (fn.COUNT(where(gained, lines.establishment_id).distinct()).alias("added_places"),
+            fn.COUNT(where(lost, lines.establishment_id).distinct()).alias("removed_places"))
 
 
 def _moment(value):

@@ -7,15 +7,16 @@ one INSERT … SELECT per "Tout (dé)cocher" or column tick, one for a copy, the
 on top. The habilitations follow from the lines in at most two statements: an INSERT … SELECT … ON
 CONFLICT DO UPDATE for the cells that keep a box, its DELETE twin for the others. The Couverture's
 holders per cell, the grid's tally and the tiles follow from the lines too, each in one statement.
-No cell becomes a Python object, whatever the number of cells.
+No cell becomes a Python object, whatever the number of cells. On PostgreSQL a « Tout (dé)cocher » or
+a column tick alone is written in one statement (single_bulk.py), its cells read once.
 """
-from peewee import EXCLUDED, SQL, Case, Select, Tuple, Value, chunked, fn
+from peewee import EXCLUDED, Case, Tuple, Value, chunked, fn
 
 from db import clock, counts
 from db.bulk import IDS_PER_QUERY
 from db.database import database, is_postgres
 from db.errors import Conflict
-from db.habilitations import access_delay, events
+from db.habilitations import access_delay, events, line_effects, single_bulk
 from db.habilitations.changes import Plan, check_named, check_size, declarations_of
 from db.habilitations.criteria import cells_query
 from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
@@ -25,7 +26,6 @@ from db.models import (
     USER_DECLARATION_RIGHTS,
     AuditEvent,
     BoxTally,
-    Company,
     Declaration,
     Establishment,
     EventPerson,
@@ -98,6 +98,32 @@ def write(actor, criteria, edits, delay_override=None):
     event = AuditEvent.create(firm=actor.firm_id, actor=actor.id, actor_name=actor.full_name, at=now,
                               action="habilitation.change", object_type="Habilitation", summary="")
     declarations = declarations_of(edits)
+    if single_bulk.applies(criteria, edits, named):
+        # One « Tout (dé)cocher » or column tick: the whole action in one statement.
+        ((_, service, column, value),) = edits.bulks()
+        figures, zero_ids = single_bulk.write(event, scoped(criteria, declarations, service), column, value,
+                                              starts, edits.until, now)
+        if not figures["lines"]:
+            event.delete_instance()
+            return Plan([])
+        users, declarations = _touched(event, figures)
+        counts.remove_emptied(USER_DECLARATION_BOXES, zero_ids, _tally_rows(users, declarations))
+    else:
+        _stage(event, criteria, edits, named, declarations, starts)
+        figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
+        if not figures["lines"]:
+            event.delete_instance()
+            return Plan([])
+        users, declarations = _touched(event, figures)
+        _apply_lines(event, now, users, declarations, figures)
+    rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
+    counts.recount(USER_DECLARATION_RIGHTS,
+                   RightTally.user.in_(users) & RightTally.declaration.in_(declarations))
+    return events.describe_event(event, starts, figures)
+
+
+def _stage(event, criteria, edits, named, declarations, starts):
+    """The event's lines: the bulk edits', then the copy's, then the boxes named one by one on top."""
     for index, (_, service, column, value) in enumerate(edits.bulks()):
         _stage_bulk(event, scoped(criteria, declarations, service), column, value, starts, edits.until,
                     merge=index > 0)
@@ -107,57 +133,18 @@ def write(actor, criteria, edits, delay_override=None):
         _stage_named(event, named, starts, edits.until, edits.ends)
     if len(edits.bulks()) > 1 or edits.copy or named:  # one bulk stages only cells it changes
         HC.delete().where((HC.event == event.id) & (HC.before == HC.after)).execute()
-    figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
-    if not figures["lines"]:
-        event.delete_instance()
-        return Plan([])
-    # The people and services the lines touch, given as values: with subqueries in their place,
-    # PostgreSQL scanned the whole tally (and every habilitation for the recount).
+
+
+def _touched(event, figures):
+    """The people and services the lines touch, given as values to the statements after: with
+    subqueries in their place, PostgreSQL scanned the whole tally (and every habilitation for the
+    recount)."""
     touched = events.touched(event.id, figures)
-    users, declarations = sorted({u for u, _ in touched}), sorted({d for _, d in touched})
-    emptied = figures["emptied"] or 0
-    _apply_lines(event, now, users, declarations, keeping=figures["lines"] - emptied, emptying=emptied)
-    # The Couverture's holders per cell
-    deltas = cell_holders.line_deltas(event.id, one_person=figures["people"] == 1)
-    cell_holders.add_deltas(deltas, declarations)
-    # The grid's tally of boxes: the cells taken out as they were, added back as they become.
-    # The people concerned, for the journal's filter by person: one row each, not an index entry per line.
-    EventPerson.insert_many([(event.id, u) for u in users], fields=[EventPerson.event, EventPerson.user_id]
-                            ).as_rowcount().execute()
-    counts.add_to_tally(USER_DECLARATION_BOXES, _box_deltas(event),
-                        BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations))
-    rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
-    counts.recount(USER_DECLARATION_RIGHTS,
-                   RightTally.user.in_(users) & RightTally.declaration.in_(declarations))
-    return events.describe_event(event, starts, figures)
+    return sorted({u for u, _ in touched}), sorted({d for _, d in touched})
 
 
-def _box_deltas(event):
-    """SQL: the grid's tally deltas of the event's cells, from its lines alone (no habilitation read),
-    in one statement: the lines grouped once by tally key and boxes before → after, each group then
-    counted -n for the boxes it had and +n for those it gets, summed by tally key. A line's company is
-    found by its SIREN (a SIRET's first 9 digits, unique in the firm) once per group, not per line:
-    joining each line to its establishment read the whole establishment table (a hash of 69,000 rows
-    on PostgreSQL for a column tick of 9,000 lines)."""
-    siren = fn.SUBSTR(HC.siret, 1, 9)
-    per_siren = (HC.select(HC.user_id, HC.declaration_id, siren.alias("siren"), HC.before, HC.after,
-                           fn.COUNT(SQL("*")).alias("n"))
-                 .where(HC.event == event.id)
-                 .group_by(HC.user_id, HC.declaration_id, siren, HC.before, HC.after)
-                 .alias("per_siren"))
-    groups = (Select([per_siren], [per_siren.c.user_id, per_siren.c.declaration_id,
-                                   Company.id.alias("company_id"), per_siren.c.before, per_siren.c.after,
-                                   per_siren.c.n])
-              .join(Company, on=(Company.firm == event.firm_id) & (Company.siren == per_siren.c.siren))
-              .cte("line_groups"))
-
-    def side(bits, sign):
-        return Select([groups], [groups.c.user_id, groups.c.declaration_id, groups.c.company_id,
-                                 bits.alias("bits"), (groups.c.n * sign).alias("delta")]).where(bits != 0)
-    both = (side(groups.c.before, -1) + side(groups.c.after, 1)).alias("deltas")
-    keys = (both.c.user_id, both.c.declaration_id, both.c.company_id, both.c.bits.bin_and(1) != 0,
-            both.c.bits.bin_and(2) != 0)
-    return Select([both], [*keys, fn.SUM(both.c.delta)]).group_by(*keys).with_cte(groups)
+def _tally_rows(users, declarations):
+    return BoxTally.user.in_(users) & BoxTally.declaration.in_(declarations)
 
 
 def _starts(now, delay_override):
@@ -232,47 +219,23 @@ def _upsert_lines(rows):
         ).execute()
 
 
-def _apply_lines(event, now, users, declarations, keeping, emptying):
-    """The habilitations as the lines say: kept boxes keep their dates, granted ones get now and
-    their start, a cell left with no box loses its row. A cell where a box is granted takes the
-    line's end (« jusqu'au », or none); a cell that only loses a box keeps its end. users and
-    declarations: those the lines name; keeping, emptying: how many lines leave a box, and none (a
-    statement with no line to apply is not run: each reads the event's lines)."""
-    if keeping:
-        _keep(event, now)
-    if emptying:
+def _apply_lines(event, now, users, declarations, figures):
+    """The habilitations as the stored lines say, then the counts that follow them. A statement with no
+    line to apply is not run: each reads the event's lines."""
+    emptied = figures["emptied"] or 0
+    if figures["lines"] - emptied:  # lines that leave a box
+        line_effects.keep_upsert(HC.select, HC, (HC.event == event.id) & (HC.after != 0), now).execute()
+    if emptied:
         _empty(event, users, declarations)
-
-
-def _keep(event, now):
-    declare, pay = HC.after.bin_and(1) != 0, HC.after.bin_and(2) != 0
-    keeps = HC.select(
-        HC.user_id, HC.establishment_id, HC.declaration_id,
-        declare, Case(None, [(declare, Value(now))], None), Case(None, [(declare, HC.active_from)], None),
-        pay, Case(None, [(pay, Value(now))], None), Case(None, [(pay, HC.active_from)], None),
-        HC.active_until,
-    ).where((HC.event == event.id) & (HC.after != 0))
-    H = Habilitation
-
-    def kept(box, moment):
-        """The moment stays when the box does not change, else it takes the new one."""
-        incoming = getattr(EXCLUDED, moment.column_name)
-        return Case(None, [(box == getattr(EXCLUDED, box.column_name), moment)], incoming)
-
-    fields = [H.user, H.establishment, H.declaration, H.declare, H.granted_at, H.active_from, H.pay,
-              H.pay_granted_at, H.pay_active_from, H.active_until]
-    # A line grants a box exactly when it carries a start (HC.active_from), kept on the box it grants.
-    granting = EXCLUDED.active_from.is_null(False) | EXCLUDED.pay_active_from.is_null(False)
-    H.insert_from(keeps, fields).as_rowcount().on_conflict(
-        conflict_target=[H.establishment, H.declaration, H.user],
-        update={
-            H.granted_at: kept(H.declare, H.granted_at), H.active_from: kept(H.declare, H.active_from),
-            H.pay_granted_at: kept(H.pay, H.pay_granted_at),
-            H.pay_active_from: kept(H.pay, H.pay_active_from),
-            H.declare: EXCLUDED.declare, H.pay: EXCLUDED.pay,
-            H.active_until: Case(None, [(granting, EXCLUDED.active_until)], H.active_until),
-        },
-    ).execute()
+    # The Couverture's holders per cell
+    deltas = cell_holders.line_deltas(event.id, one_person=figures["people"] == 1)
+    cell_holders.add_deltas(deltas, declarations)
+    # The people concerned, for the journal's filter by person: one row each, not an index entry per line.
+    EventPerson.insert_many([(event.id, u) for u in users], fields=[EventPerson.event, EventPerson.user_id]
+                            ).as_rowcount().execute()
+    # The grid's tally of boxes: the cells taken out as they were, added back as they become.
+    box_deltas = line_effects.box_deltas(line_effects.stored_line_groups(event))
+    counts.add_to_tally(USER_DECLARATION_BOXES, box_deltas, _tally_rows(users, declarations))
 
 
 def _empty(event, users, declarations):
