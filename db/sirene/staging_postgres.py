@@ -12,6 +12,7 @@ lock — readers go on, writers of the directory wait — then the tables are re
 only for the renames. Readers and logins never wait for the import itself. The new table's VACUUM,
 statistics and index builds are in new_table_postgres.py.
 """
+import contextlib
 import dataclasses
 
 import psycopg2
@@ -32,6 +33,7 @@ from db.sirene.new_table_postgres import (
     analyze_statement,
     build_index,
     scratch,
+    statistics_targets,
     vacuum,
 )
 from db.sirene.staging import TRIMMED, Staging, quoted
@@ -95,6 +97,14 @@ class PostgresStaging(Staging):
                     raise feed.error from None
                 raise
         return cursor.rowcount
+
+    @contextlib.contextmanager
+    def converting(self):
+        with super().converting():
+            yield
+            # The converted rows' counts reach the server's statistics now, not up to a second after
+            # this connection went idle: the new table's ANALYZE must come after them to reset them
+            database.execute_sql("SELECT pg_stat_force_next_flush()")
 
     def convert(self, chunk):
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
@@ -183,6 +193,7 @@ class PostgresStaging(Staging):
         database.execute_sql(f"DROP TABLE IF EXISTS {quoted(fresh)}")
         database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS) "
                              f"{NO_AUTOVACUUM}")
+        statistics_targets(kind)
 
     def _build(self, kind, stocks, progress):
         """The new table's primary key and other indexes, once the converted rows are in: built at
