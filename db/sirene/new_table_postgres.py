@@ -26,7 +26,7 @@ def vacuum(kind):
 
 def analyze_statement(kind):
     """The statement of the new table's statistics: every column, at the targets the table took from
-    the live one (statistics_targets: 0 for the columns no query reads rows by, migration 0960). An
+    the live one (statistics_targets: 0 for the columns that decide no plan, migration 0960). An
     ANALYZE of the whole table resets its count of changed rows, a list of columns does not: the
     converter's million inserts then left the new directory due for autovacuum's own ANALYZE of every
     column within the minute after the switch (0.5–0.7 s of a core), and a re-import started in that
