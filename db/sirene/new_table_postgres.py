@@ -31,7 +31,8 @@ def analyze_statement(kind):
     converter's million inserts then left the new directory due for autovacuum's own ANALYZE of every
     column within the minute after the switch (0.5–0.7 s of a core), and a re-import started in that
     minute had its switch's lock wait for it. The rows the switch adds from the current directory (a
-    stock file lacks few) are not in them, the planner scaling its row counts by the table's size."""
+    stock file lacks few) are not in them, nor the last chunks' when it runs while they are converted
+    (PostgresStaging._analyze_early), the planner scaling its row counts by the table's size."""
     return f"ANALYZE {quoted(kind.table + '__next')}"
 
 
