@@ -223,7 +223,7 @@ def test_the_new_directory_has_the_statistics_queries_need_and_is_not_left_to_au
     displayed or searched within a company: migration 0960), and its count of changed rows is reset,
     so that autovacuum does not analyze it again in the minute after the import (a re-import then
     waited for it): whether the ANALYZE waits for the switch (a small file) or runs while the
-    converter, slower here on purpose, converts the last of many chunks."""
+    converter, slowed here on purpose, converts the last of many chunks."""
     if not is_postgres():
         import_files([SAMPLE_FILES[1]])
         assert DirectoryEstablishment.select().count() == 1871
@@ -237,8 +237,8 @@ def test_the_new_directory_has_the_statistics_queries_need_and_is_not_left_to_au
         area = staging_postgres.PostgresStaging
         convert, analyze_early = area.convert, area._analyze_early
 
-        def slow_convert(area, chunk):
-            time.sleep(0.02)
+        def slow_convert(area, chunk):  # the last two chunks (~100 rows), as a million rows' last 48,000
+            time.sleep(0.5 if chunk.first_row >= 1871 - 100 else 0)
             return convert(area, chunk)
 
         def kept_analyze_early(area, kinds, progress):
