@@ -25,12 +25,25 @@ def vacuum(kind):
 
 
 def analyze_statement(kind):
-    """The statement of the new table's statistics: those of the columns queries look rows up by (a
-    full ANALYZE of the 23 text columns costs as much as building the primary key). The rows the
-    switch adds from the current directory (a stock file lacks few) are not in them, the planner
-    scaling its row counts by the table's size."""
-    looked_up = ", ".join(quoted(column) for column in dict.fromkeys((kind.key, "siren")))
-    return f"ANALYZE {quoted(kind.table + '__next')} ({looked_up})"
+    """The statement of the new table's statistics: every column, at the targets the table took from
+    the live one (statistics_targets: 0 for the columns that decide no plan, migration 0960). An
+    ANALYZE of the whole table resets its count of changed rows, a list of columns does not: the
+    converter's million inserts then left the new directory due for autovacuum's own ANALYZE of every
+    column within the minute after the switch (0.5–0.7 s of a core), and a re-import started in that
+    minute had its switch's lock wait for it. The rows the switch adds from the current directory (a
+    stock file lacks few) are not in them, nor the last chunks' when it runs while they are converted
+    (PostgresStaging._analyze_early), the planner scaling its row counts by the table's size."""
+    return f"ANALYZE {quoted(kind.table + '__next')}"
+
+
+def statistics_targets(kind):
+    """Give the new table the live table's statistics targets (CREATE TABLE … LIKE does not copy them)."""
+    targets = database.execute_sql(
+        "SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped AND attstattarget >= 0 ORDER BY attnum", (quoted(kind.table),)).fetchall()
+    if targets:
+        database.execute_sql(f"ALTER TABLE {quoted(kind.table + '__next')} " + ", ".join(
+            f"ALTER COLUMN {quoted(name)} SET STATISTICS {target}" for name, target in targets))
 
 
 @contextlib.contextmanager

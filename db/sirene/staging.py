@@ -57,12 +57,13 @@ class Converter:
         self.todo.put(chunk)
         self.collect(wait=False)  # a chunk refused stops the loading at once
 
-    def collect(self, wait, progress=None, amount=lambda chunk: 1):
-        """Take the outcomes of the chunks converted so far (all of them when wait), raising the
-        error of the first chunk that failed; progress(UPDATING, amount(chunk), None) per chunk."""
+    def collect(self, wait, progress=None, amount=lambda chunk: 1, until=None):
+        """Take the outcomes of the chunks converted so far (all of them when wait, or until until()
+        is true), raising the error of the first chunk that failed; progress(UPDATING, amount(chunk),
+        None) per chunk."""
         from db.sirene.importer import UPDATING
 
-        while self.pending:
+        while self.pending and not (until and until()):
             try:
                 outcome = self.done.get(block=wait)
             except queue.Empty:

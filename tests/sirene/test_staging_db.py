@@ -3,6 +3,7 @@ the old one and other connections log in and write; a key given twice is refused
 import leaves nothing behind; the switched-in tables keep the schema."""
 import os
 import threading
+import time
 import tracemalloc
 
 import pytest
@@ -213,3 +214,47 @@ def test_the_next_rows_are_staged_while_a_chunk_converts(sqlite_url, tmp_path):
         database.connect(reuse_if_open=True)
         area.drop()
         database.close()
+
+
+@pytest.mark.parametrize("early", [False, True])
+def test_the_new_directory_has_the_statistics_queries_need_and_is_not_left_to_autovacuum(
+        directory_restored, monkeypatch, early):
+    """PostgreSQL: the switched-in table is analyzed on the columns that decide a plan (not those only
+    displayed or searched within a company: migration 0960), and its count of changed rows is reset,
+    so that autovacuum does not analyze it again in the minute after the import (a re-import then
+    waited for it): whether the ANALYZE waits for the switch (a small file) or runs while the
+    converter, slowed here on purpose, converts the last of many chunks."""
+    if not is_postgres():
+        import_files([SAMPLE_FILES[1]])
+        assert DirectoryEstablishment.select().count() == 1871
+        return
+    from db.sirene import staging_postgres
+
+    analyzed_early = []
+    if early:
+        monkeypatch.setattr(staging_postgres, "CHUNK_BYTES", 8 << 10)
+        monkeypatch.setattr(staging_postgres, "FIRST_CHUNK_BYTES", 8 << 10)
+        area = staging_postgres.PostgresStaging
+        convert, analyze_early = area.convert, area._analyze_early
+
+        def slow_convert(area, chunk):  # the last two chunks (~100 rows), as a million rows' last 48,000
+            time.sleep(0.5 if chunk.first_row >= 1871 - 100 else 0)
+            return convert(area, chunk)
+
+        def kept_analyze_early(area, kinds, progress):
+            analyzed_early.extend(analyze_early(area, kinds, progress))
+            return analyzed_early
+
+        monkeypatch.setattr(area, "convert", slow_convert)
+        monkeypatch.setattr(area, "_analyze_early", kept_analyze_early)
+    import_files([SAMPLE_FILES[1]])  # every row known: nothing to add after the ANALYZE
+    assert len(analyzed_early) == early
+    analyzed = {name for (name,) in database.execute_sql(
+        "SELECT attname FROM pg_stats WHERE tablename = 'sirene_etablissement' "
+        "AND schemaname = current_schema()")}
+    assert analyzed == {"siret", "siren", "etat", "is_siege"}
+    changed, inserted, tuples = database.execute_sql(
+        "SELECT n_mod_since_analyze, n_tup_ins, reltuples FROM pg_stat_user_tables "
+        "JOIN pg_class ON pg_class.oid = relid WHERE relid = 'sirene_etablissement'::regclass").fetchone()
+    assert tuples == 1871 and changed < 50 + 0.1 * tuples  # autovacuum_analyze_threshold, _scale_factor
+    assert inserted == 1871  # each chunk's rows counted as it committed: none counted after the ANALYZE
