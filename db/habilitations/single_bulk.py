@@ -116,5 +116,6 @@ def _bound(column, ids):
 
 def _hashed(membership):
     """column IN (subquery) kept as a filter, which PostgreSQL runs as a hashed subplan: « IS TRUE »
-    keeps it from being turned into a join (the same truth: the ids are never NULL)."""
+    keeps it from being turned into a join. The same rows pass: a row not found gives false or NULL
+    (a cell without habilitation), both « not deleted », with or without it."""
     return NodeList((membership, SQL("IS TRUE")))
