@@ -32,32 +32,47 @@ class Dashboard:
     review_people: int = 0
 
 
+# Each row of the dashboard's statement says what it is in its first column.
+COUNTS, COMING, ENDING = 0, 1, 2
+_NULL = SQL("NULL")
+
+
 def _counts(firm, since):
     people = User.select(fn.COUNT(User.id)).where(User.firm == firm)
     active = User.select(fn.COUNT(User.id)).where((User.firm == firm) & User.is_active)
     due = active.where(review.due_since(since))
     pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
-    return (Portfolio.select(fn.COUNT(Portfolio.id), fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
+    return (Portfolio.select(SQL(str(COUNTS)), fn.COUNT(Portfolio.id),
+                             fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
                              fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending, due,
-                             active, SQL("NULL"))
+                             active, _NULL)
             .where(Portfolio.firm == firm))
 
 
 def _coming(firm, after, until):
     # The tally counts each habilitation once, at the moment its first right (Déclarer or Payer)
     # becomes usable: a handful of rows per person, never the habilitations themselves.
-    return (RightTally.select(fn.SUM(RightTally.establishments), *[SQL("NULL")] * 6, RightTally.usable_from)
+    return (RightTally.select(SQL(str(COMING)), fn.SUM(RightTally.establishments), *[_NULL] * 6,
+                              RightTally.usable_from)
             .join(User)
             .where(User.firm == firm, RightTally.usable_from > after, RightTally.usable_from <= until,
                    RightTally.usable_until.is_null() | (RightTally.usable_until > RightTally.usable_from))
             .group_by(RightTally.usable_from))
 
 
-# The firm's counts and review status (the row whose last column is NULL), then the rights becoming usable
-# soon (their moment last, their count first): one statement, built once (db/prepared.py). On PostgreSQL
-# each statement of the Menu is a round trip and an executor's start.
-_COUNTS_AND_COMING = Prepared(lambda firm, since, after, until: _counts(firm, since).union_all(
-    _coming(firm, after, until)), int, *[datetime.datetime] * 3, server_side=True)
+def _ending(firm, after, until):
+    # The batches of rights ending within 7 days not announced yet (db/notifications/rights_ending.py).
+    end, rights, people = rights_ending.batch_columns()
+    return rights_ending.batches(firm, after, until, unannounced=True,
+                                 columns=(SQL(str(ENDING)), rights, people, *[_NULL] * 5, end))
+
+
+# The firm's counts and review status, the rights becoming usable soon and the batches of rights ending
+# not announced yet, each row tagged by its kind (first column, its moment last): one statement, built
+# once (db/prepared.py). On PostgreSQL each statement of the Menu is a round trip and an executor's start.
+_DASHBOARD = Prepared(lambda firm, since, after, until, ending_until: _counts(firm, since).union_all(
+    _coming(firm, after, until)).union_all(_ending(firm, after, ending_until)),
+    int, *[datetime.datetime] * 4, server_side=True)
 _moment = RightTally.usable_from.python_value  # a stored moment (text on SQLite) as a datetime
 
 
@@ -65,13 +80,14 @@ def dashboard(actor, review_months=review.DEFAULT_MONTHS):
     """The counts of the actor's firm (administrators only), and its review status. Reading it tells
     the administrators of rights ending within 7 days, if not told yet (rights_ending)."""
     require_admin(actor)
-    rights_ending.announce(actor)
     firm = actor.firm_id
     now = clock.now()
     since = review.months_before(now, review_months)
-    rows = _COUNTS_AND_COMING.cursor(firm, since, now, now + SOON).fetchall()
-    counts = next(row for row in rows if row[-1] is None)
-    portfolios, companies, establishments, people, pending, due, active, _ = counts
-    soon = sorted((_moment(row[-1]), int(row[0])) for row in rows if row[-1] is not None)
+    rows = _DASHBOARD.cursor(firm, since, now, now + SOON, rights_ending.until_of(now)).fetchall()
+    rights_ending.announce(actor, rights_ending.read_batches(
+        (row[-1], row[1], row[2]) for row in rows if row[0] == ENDING), now)
+    counts = next(row for row in rows if row[0] == COUNTS)
+    _, portfolios, companies, establishments, people, pending, due, active, _ = counts
+    soon = sorted((_moment(row[-1]), int(row[1])) for row in rows if row[0] == COMING)
     return Dashboard(portfolios, int(companies), int(establishments), people, pending or 0,
                      sum(count for _, count in soon), soon[:5], due, active)
