@@ -46,11 +46,11 @@ _NULL = SQL("NULL")
 
 class Extension(NamedTuple):
     """What a page reads in the session's statement beyond the session: on PostgreSQL each statement is a
-    round trip and an executor's start. build(user_id, pad, *markers) are its queries: user_id the SQL of the
-    session's user (not checked yet: its rows are kept only for a live session), pad(*columns) its columns
-    placed among the statement's; types are its columns' SQL types (the session's row carries them as typed
-    NULLs: PostgreSQL types a column of NULLs in two UNION branches as text); kinds are its markers'
-    (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns) on the user."""
+    round trip and an executor's start. build(me, pad, *markers) are its queries: me the session's user (a
+    CTE of user_id, firm_id, role; not checked yet: its rows are kept only for a live session), pad(*columns)
+    its columns placed among the statement's; types are its columns' SQL types (the session's row carries
+    them as typed NULLs: PostgreSQL types a column of NULLs in two UNION branches as text); kinds are its
+    markers' (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns) on the user."""
     key: str
     types: tuple
     build: Callable
@@ -67,17 +67,20 @@ def _extended(extensions):
 
     def build(token_hash, *markers):
         query = _by_token(token_hash).select_extend(SQL("0"), *typed_nulls)
-        user_id = UserSession.select(UserSession.user).where(UserSession.token_hash == token_hash)
+        # The session's user found once (PostgreSQL materializes a CTE read twice), not by every branch.
+        me = (UserSession.select(UserSession.user.alias("user_id"), User.firm.alias("firm_id"),
+                                 User.role.alias("role"))
+              .join(User).where(UserSession.token_hash == token_hash).cte("session_user"))
         before = 0
         for number, extension in enumerate(extensions, 1):
             def pad(*columns, number=number, before=before):
                 return (*[_NULL] * _SESSION_WIDTH, SQL(str(number)), *[_NULL] * before, *columns,
                         *[_NULL] * (width - before - len(columns)))
             own, markers = markers[:len(extension.kinds)], markers[len(extension.kinds):]
-            for part in extension.build(user_id, pad, *own):
+            for part in extension.build(me, pad, *own):
                 query = query.union_all(part)
             before += len(extension.types)
-        return query
+        return query.with_cte(me)
 
     kinds = [kind for extension in extensions for kind in extension.kinds]
     return shaped(("session", *[e.key for e in extensions]), build, str, *kinds, server_side=True)

@@ -7,7 +7,7 @@ and for 100 or 1,000,000 habilitations."""
 import datetime
 from dataclasses import dataclass, field
 
-from peewee import SQL, fn
+from peewee import SQL, Case, Select, fn
 
 from db import clock
 from db.access import require_admin
@@ -40,15 +40,21 @@ _NULL = SQL("NULL")
 
 
 def _counts(firm, since, pad):
-    people = User.select(fn.COUNT(User.id)).where(User.firm == firm)
-    active = User.select(fn.COUNT(User.id)).where((User.firm == firm) & User.is_active)
-    due = active.where(review.due_since(since))
+    # The firm's people counted in one pass (all, active, active and due for review), not one pass each.
+    active = User.is_active
+    people = (User.select(fn.COUNT(User.id).alias("people"),
+                          fn.COUNT(Case(None, [(active, 1)])).alias("active"),
+                          fn.COUNT(Case(None, [(active & review.due_since(since), 1)])).alias("due"))
+              .where(User.firm == firm).alias("people"))
+    portfolios = (Portfolio.select(fn.COUNT(Portfolio.id).alias("portfolios"),
+                                   fn.COALESCE(fn.SUM(Portfolio.company_count), 0).alias("companies"),
+                                   fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0)
+                                   .alias("establishments"))
+                  .where(Portfolio.firm == firm).alias("portfolios"))
     pending = Firm.select(Firm.pending_request_count).where(Firm.id == firm)
-    return (Portfolio.select(*pad(SQL(str(COUNTS)), fn.COUNT(Portfolio.id),
-                                  fn.COALESCE(fn.SUM(Portfolio.company_count), 0),
-                                  fn.COALESCE(fn.SUM(Portfolio.establishment_count), 0), people, pending, due,
-                                  active, _NULL))
-            .where(Portfolio.firm == firm))
+    return Select((portfolios, people), pad(
+        SQL(str(COUNTS)), portfolios.c.portfolios, portfolios.c.companies, portfolios.c.establishments,
+        people.c.people, pending, people.c.due, people.c.active, _NULL))
 
 
 def _coming(firm, after, until, pad):
@@ -94,9 +100,9 @@ def _union(parts):
     return query
 
 
-def _session_dashboard(user_id, pad, *moments):
-    # The firm of the session's user when an administrator: no row of figures for anyone else.
-    firm = User.select(User.firm).where((User.id == user_id) & (User.role == ROLE_ADMIN))
+def _session_dashboard(me, pad, *moments):
+    # The firm of the session's user when an administrator: no figure of a firm for anyone else.
+    firm = Select((me,), (me.c.firm_id,)).where(me.c.role == ROLE_ADMIN)  # by the CTE's name
     return _parts(firm, *moments, pad=pad)
 
 

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import Case
+from peewee import Case, Select
 
 from db import clock
 from db.accounts.sessions import Extension
@@ -109,9 +109,9 @@ _moment = RightTally.usable_from.python_value  # a stored moment (text on SQLite
 TALLY_COLUMNS = (RightTally.usable_from, RightTally.usable_until, RightTally.establishments, *_DECLARATION)
 
 
-def _session_tally(user_id, pad):
+def _session_tally(me, pad):
     return [RightTally.select(*pad(*TALLY_COLUMNS)).join(Declaration)
-            .where((RightTally.user == user_id) & Declaration.is_active)]
+            .where((RightTally.user == Select((me,), (me.c.user_id,))) & Declaration.is_active)]
 
 
 def _keep_session_tally(user, rows):
