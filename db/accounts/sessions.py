@@ -17,7 +17,7 @@ from peewee import JOIN, SQL, Cast, DatabaseError
 
 from db import clock
 from db.models import Firm, User, UserSession
-from db.prepared import Prepared, shaped
+from db.prepared import Prepared
 
 TOUCH_SECONDS = 60  # the granularity of the idle timeout: at most one write a minute per session
 KEEP_ENDED_DAYS = 30
@@ -59,6 +59,18 @@ class Extension(NamedTuple):
 
 
 def _extended(extensions):
+    """(the session's statement with the extensions' rows, each extension's (number, first column, last));
+    made once per tuple of extensions (a page's), not per request."""
+    found = _EXTENDED.get(extensions)
+    if found is None:
+        found = _EXTENDED[extensions] = _make_extended(extensions)
+    return found
+
+
+_EXTENDED = {}  # a page's extensions -> _make_extended's answer: a few tuples (login_sessions.py)
+
+
+def _make_extended(extensions):
     """The session's statement with the extensions' rows after the session's (UNION ALL): each row says in
     the column after the session's which it is (0 the session, then the extensions in turn), the columns
     of the others NULL, so that the session's 34 columns come once, not once per extension row."""
@@ -83,15 +95,16 @@ def _extended(extensions):
         return query.with_cte(me)
 
     kinds = [kind for extension in extensions for kind in extension.kinds]
-    return shaped(("session", *[e.key for e in extensions]), build, str, *kinds, server_side=True)
-
-
-def _keep_extended(user, extensions, rows):
-    start = _SESSION_WIDTH + 1
+    places, start = [], _SESSION_WIDTH + 1
     for number, extension in enumerate(extensions, 1):
-        end = start + len(extension.types)
+        places.append((extension, number, start, start + len(extension.types)))
+        start += len(extension.types)
+    return Prepared(build, str, *kinds, server_side=True), places
+
+
+def _keep_extended(user, places, rows):
+    for extension, number, start, end in places:
         extension.keep(user, [row[start:end] for row in rows if row[_SESSION_WIDTH] == number])
-        start = end
 
 
 def _converters(fields):
@@ -147,7 +160,8 @@ def load_session_user(token, idle, lifetime, now=None, extensions=(), values=())
         return None
     now = now or clock.now()
     if extensions:
-        rows = _extended(extensions).cursor(_digest(token), *values).fetchall()
+        statement, places = _extended(extensions)
+        rows = statement.cursor(_digest(token), *values).fetchall()
         found = next((row for row in rows if row[_SESSION_WIDTH] == 0), None)
     else:
         found = _BY_TOKEN.cursor(_digest(token)).fetchone()
@@ -163,7 +177,7 @@ def load_session_user(token, idle, lifetime, now=None, extensions=(), values=())
         _touch(row.id, now)
     user.session_token = token
     if extensions:
-        _keep_extended(user, extensions, rows)
+        _keep_extended(user, places, rows)
     return user
 
 
