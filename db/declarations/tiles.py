@@ -71,7 +71,7 @@ def tiles(user):
     rows = getattr(user, "tally_rows", None)
     if rows is None:
         rows = _TALLY.cursor(user.id)
-    else:  # read with the session (with_session_tally), for this one use: a later call reads afresh
+    else:  # read with the session (SESSION_TALLY), for this one use: a later call reads afresh
         user.tally_rows = None
     for moment, until, count, *values in rows:
         moment, until = _moment(moment), _moment(until)
