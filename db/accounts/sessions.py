@@ -13,10 +13,11 @@ import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
-from peewee import JOIN, SQL, Cast, DatabaseError
+from peewee import JOIN, SQL, Cast, DatabaseError, Select
 
 from db import clock
 from db.models import Firm, User, UserSession
+from db.models.accounts import ROLE_ADMIN
 from db.prepared import Prepared
 
 TOUCH_SECONDS = 60  # the granularity of the idle timeout: at most one write a minute per session
@@ -44,11 +45,19 @@ _SESSION_WIDTH = len(SESSION_ROW) + len(SESSION_USER) + len(SESSION_FIRM)
 _NULL = SQL("NULL")
 
 
+class SessionUser(NamedTuple):
+    """The session's user for the extensions, as subqueries of one column: user_id, and admin_firm (the
+    firm of an administrator, none for anyone else). Each is a CTE: PostgreSQL runs one read by several
+    branches once, writes one read once into its branch, and skips one read by none."""
+    user_id: object
+    admin_firm: object
+
+
 class Extension(NamedTuple):
     """What a page reads in the session's statement beyond the session: on PostgreSQL each statement is a
-    round trip and an executor's start. build(me, pad, *markers) are its queries: me the session's user (a
-    CTE of user_id, firm_id, role; not checked yet: its rows are kept only for a live session), pad(*columns)
-    its columns placed among the statement's; types are its columns' SQL types (the session's row carries
+    round trip and an executor's start. build(me, pad, *markers) are its queries: me the session's user
+    (SessionUser; not checked yet: its rows are kept only for a live session), pad(*columns) its
+    columns placed among the statement's; types are its columns' SQL types (the session's row carries
     them as typed NULLs: PostgreSQL types a column of NULLs in two UNION branches as text); kinds are its
     markers' (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns) on the user."""
     key: str
@@ -79,10 +88,13 @@ def _make_extended(extensions):
 
     def build(token_hash, *markers):
         query = _by_token(token_hash).select_extend(SQL("0"), *typed_nulls)
-        # The session's user found once (PostgreSQL materializes a CTE read twice), not by every branch.
-        me = (UserSession.select(UserSession.user.alias("user_id"), User.firm.alias("firm_id"),
-                                 User.role.alias("role"))
-              .join(User).where(UserSession.token_hash == token_hash).cte("session_user"))
+        # The session's user found once, not by every branch.
+        user = (UserSession.select(UserSession.user.alias("user_id"))
+                .where(UserSession.token_hash == token_hash).cte("session_user"))
+        user_id = Select((user,), (user.c.user_id,))
+        firm = (User.select(User.firm.alias("firm_id"))
+                .where((User.id == user_id) & (User.role == ROLE_ADMIN)).cte("admin_firm"))
+        me = SessionUser(user_id, Select((firm,), (firm.c.firm_id,)))
         before = 0
         for number, extension in enumerate(extensions, 1):
             def pad(*columns, number=number, before=before):
@@ -92,7 +104,7 @@ def _make_extended(extensions):
             for part in extension.build(me, pad, *own):
                 query = query.union_all(part)
             before += len(extension.types)
-        return query.with_cte(me)
+        return query.with_cte(user, firm)
 
     kinds = [kind for extension in extensions for kind in extension.kinds]
     places, start = [], _SESSION_WIDTH + 1

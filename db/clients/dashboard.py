@@ -14,7 +14,6 @@ from db.access import require_admin
 from db.accounts.sessions import Extension
 from db.habilitations import review
 from db.models import Firm, Portfolio, RightTally, User
-from db.models.accounts import ROLE_ADMIN
 from db.notifications import rights_ending
 from db.prepared import Prepared
 
@@ -102,8 +101,7 @@ def _union(parts):
 
 def _session_dashboard(me, pad, *moments):
     # The firm of the session's user when an administrator: no figure of a firm for anyone else.
-    firm = Select((me,), (me.c.firm_id,)).where(me.c.role == ROLE_ADMIN)  # by the CTE's name
-    return _parts(firm, *moments, pad=pad)
+    return _parts(me.admin_firm, *moments, pad=pad)
 
 
 def _keep_session_dashboard(user, rows):

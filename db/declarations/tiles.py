@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import Case, Select
+from peewee import Case
 
 from db import clock
 from db.accounts.sessions import Extension
@@ -111,7 +111,7 @@ TALLY_COLUMNS = (RightTally.usable_from, RightTally.usable_until, RightTally.est
 
 def _session_tally(me, pad):
     return [RightTally.select(*pad(*TALLY_COLUMNS)).join(Declaration)
-            .where((RightTally.user == Select((me,), (me.c.user_id,))) & Declaration.is_active)]
+            .where((RightTally.user == me.user_id) & Declaration.is_active)]
 
 
 def _keep_session_tally(user, rows):
