@@ -1,8 +1,9 @@
 """The web ceiling (issue 14.6): each page of the portal as a share of a Flask hello-world's requests
 per second, both served by the README's line (`gunicorn --workers 4 --bind 127.0.0.1:…`), load runs
 alternating (hello-world, then the page), wrk -t2 -c32 when installed (else a Python client of 32
-keep-alive connections); with each page's server time (median of the Flask test client, no network)
-and its SQL statement count.
+keep-alive connections); with each page's server time (median of the Flask test client, no network),
+its SQL statement count, and the server's CPU ms a request served under the load (gunicorn's workers
+and, on PostgreSQL, the database's backends, from /proc/<pid>/schedstat), hello-world's beside it.
 
 Dataset: bench/scale_habilitations.py (5,000 companies + one of 9,000 establishments, 200
 déclarants, ~1,000,000 habilitations by default; --companies, --establishments, --declarants).
@@ -19,6 +20,7 @@ from bench.bench_portfolios import measure
 from bench.common import engine, parser
 from bench.scale_data import PASSWORD, scale_client
 from bench.scale_habilitations import habilitation_dataset
+from db.database import database, is_postgres
 
 
 def pages(scale):
@@ -44,6 +46,28 @@ def verdict(met):
 
 def load_average():
     return "charge {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def backends():
+    """The pids of the PostgreSQL backends of the measured database but this process's (none on SQLite)."""
+    if not is_postgres():
+        return []
+    database.connect(reuse_if_open=True)
+    try:
+        return [pid for pid, in database.execute_sql("SELECT pid FROM pg_stat_activity WHERE datname ="
+                                                      " current_database() AND pid <> pg_backend_pid()")]
+    finally:
+        database.close()
+
+
+def served(server, path, cookie, seconds):
+    """(a load run on path, the server's CPU ms a request served: gunicorn's workers and the database's
+    backends, from the scheduler's counts before and after the run: a load-robust figure beside the share)."""
+    before = http_load.cpu_seconds(server.workers() + backends())
+    run = http_load.load(server.port, path, cookie, seconds=seconds)
+    after = http_load.cpu_seconds(server.workers() + backends())
+    spent = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return run, 1e3 * spent / max(run.requests, 1)
 
 
 def main():
@@ -73,14 +97,14 @@ def main():
               f"{'serveur':>8} {'SQL':>4} {'erreurs':>7}  cibles (part, ≤ {MAX_MS} ms)")
         for _ in range(args.rounds):
             for label, path, logged, target in chosen:
-                ceiling = http_load.load(hello.port, "/", seconds=args.seconds)
-                run = http_load.load(portal.port, path, cookie if logged else None, seconds=args.seconds)
+                ceiling, hello_cpu = served(hello, "/", None, args.seconds)
+                run, cpu = served(portal, path, cookie if logged else None, args.seconds)
                 median, _, statements = timings[path]
                 share = run.rps / ceiling.rps
                 print(f"{label:<44} {ceiling.rps:11,.0f} {run.rps:10,.0f} {share:6.3f} "
                       f"{target:6.2f} {median:6.1f} ms {statements:4d} {run.errors + ceiling.errors:7d}  "
-                      f"{verdict(share >= target)}, {verdict(median <= MAX_MS)}  {load_average()}",
-                      flush=True)
+                      f"{verdict(share >= target)}, {verdict(median <= MAX_MS)}  "
+                      f"CPU {cpu:.2f} ms (hello {hello_cpu:.2f})  {load_average()}", flush=True)
         if "database is locked" in portal.log_text():
             print("« database is locked » dans le journal de gunicorn")
 

@@ -33,10 +33,30 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 class Server:
     port: int
     log: str  # gunicorn's error log (tracebacks, "database is locked")
+    pid: int = 0  # gunicorn's master process
 
     def log_text(self):
         with open(self.log, encoding="utf-8", errors="replace") as fh:
             return fh.read()
+
+    def workers(self):
+        """The pids of gunicorn's workers (the master's children)."""
+        with open(f"/proc/{self.pid}/task/{self.pid}/children") as fh:
+            return [int(pid) for pid in fh.read().split()]
+
+
+def cpu_seconds(pids):
+    """{pid: seconds on a CPU} of single-threaded processes (gunicorn's sync workers, PostgreSQL's
+    backends), from the scheduler's own count (/proc/<pid>/schedstat, nanoseconds), not sampled at ticks;
+    a process gone is left out."""
+    found = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as fh:
+                found[pid] = int(fh.read().split()[0]) / 1e9
+        except OSError:
+            pass
+    return found
 
 
 @contextlib.contextmanager
@@ -51,7 +71,7 @@ def serve(app_spec, env=None, workers=4):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port, process)
-        yield Server(port, log)
+        yield Server(port, log, process.pid)
     finally:
         process.terminate()
         process.wait(30)

@@ -8,9 +8,12 @@ import datetime
 from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
+from db import clock
 from db.accounts import sessions
 from db.accounts.login import complete_login
+from db.clients import dashboard
 from db.clock import datetime_fr
+from db.declarations import tiles
 
 # What survives the fresh session of a login: the messages to show next, and the demo outbox's key
 # (the newcomer who signed up still reads the mails this browser caused).
@@ -25,14 +28,26 @@ def limits(config):
             datetime.timedelta(hours=config["SESSION_LIFETIME_HOURS"]))
 
 
-# The pages showing the tiles of « Vos déclarations »: their tally is read in the session's statement.
-TILE_PAGES = frozenset({"declarations.tiles", "declarations.tile", "menu.index"})
+# What pages read in the session's statement (db/accounts/sessions.py Extension), with their values at a
+# moment: the tiles' tally where « Vos déclarations » shows, and the administrator's dashboard on the Menu
+# personnalisé (the view reads it with the same REVIEW_MONTHS).
+_TILES = ((tiles.SESSION_TALLY,), lambda now, config: ())
+_MENU = ((tiles.SESSION_TALLY, dashboard.SESSION_DASHBOARD),
+         lambda now, config: dashboard.moments(now, config["REVIEW_MONTHS"]))
+EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU}
 
 
 def load_user(token):
     """Flask-Login's user loader: the user of a live server-side session, or None."""
     idle, lifetime = limits(current_app.config)
-    user = sessions.load_session_user(token, idle, lifetime, with_tally=request.endpoint in TILE_PAGES)
+    extended = EXTENDED_PAGES.get(request.endpoint)
+    if extended:
+        extensions, values = extended
+        now = clock.now()
+        values = values(now, current_app.config)
+        user = sessions.load_session_user(token, idle, lifetime, now, extensions, values)
+    else:
+        user = sessions.load_session_user(token, idle, lifetime)
     if user is None:
         g.session_ended = True  # the login page says why
     return user

@@ -10,12 +10,14 @@ that refuses that write (read-only, full) does not log anyone out.
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import NamedTuple
 
-from peewee import JOIN, DatabaseError
+from peewee import JOIN, SQL, Cast, DatabaseError, Select
 
 from db import clock
-from db.declarations import tiles
 from db.models import Firm, User, UserSession
+from db.models.accounts import ROLE_ADMIN
 from db.prepared import Prepared
 
 TOUCH_SECONDS = 60  # the granularity of the idle timeout: at most one write a minute per session
@@ -39,10 +41,82 @@ def _by_token(token_hash):
 
 # Its SQL is built once (db/prepared.py): building it costs twenty times running it.
 _BY_TOKEN = Prepared(lambda token_hash: _by_token(token_hash).limit(1), str, server_side=True)
-# The same with the user's tiles tally (token_hash is unique: the session's row once per tally row).
-_BY_TOKEN_WITH_TALLY = Prepared(lambda token_hash: tiles.with_session_tally(_by_token(token_hash)), str,
-                                server_side=True)
 _SESSION_WIDTH = len(SESSION_ROW) + len(SESSION_USER) + len(SESSION_FIRM)
+_NULL = SQL("NULL")
+
+
+class SessionUser(NamedTuple):
+    """The session's user for the extensions, as subqueries of one column: user_id, and admin_firm (the
+    firm of an administrator, none for anyone else). Each is a CTE: PostgreSQL runs one read by several
+    branches once, writes one read once into its branch, and skips one read by none."""
+    user_id: object
+    admin_firm: object
+
+
+class Extension(NamedTuple):
+    """What a page reads in the session's statement beyond the session: on PostgreSQL each statement is a
+    round trip and an executor's start. build(me, pad, *markers) are its queries: me the session's user
+    (SessionUser; not checked yet: its rows are kept only for a live session), pad(*columns) its
+    columns placed among the statement's; types are its columns' SQL types (the session's row carries
+    them as typed NULLs: PostgreSQL types a column of NULLs in two UNION branches as text); kinds are its
+    markers' (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns) on the user."""
+    key: str
+    types: tuple
+    build: Callable
+    kinds: tuple
+    keep: Callable
+
+
+def _extended(extensions):
+    """(the session's statement with the extensions' rows, each extension's (number, first column, last));
+    made once per tuple of extensions (a page's), not per request."""
+    found = _EXTENDED.get(extensions)
+    if found is None:
+        found = _EXTENDED[extensions] = _make_extended(extensions)
+    return found
+
+
+_EXTENDED = {}  # a page's extensions -> _make_extended's answer: a few tuples (login_sessions.py)
+
+
+def _make_extended(extensions):
+    """The session's statement with the extensions' rows after the session's (UNION ALL): each row says in
+    the column after the session's which it is (0 the session, then the extensions in turn), the columns
+    of the others NULL, so that the session's 34 columns come once, not once per extension row."""
+    width = sum(len(extension.types) for extension in extensions)
+    typed_nulls = [Cast(_NULL, kind) for extension in extensions for kind in extension.types]
+
+    def build(token_hash, *markers):
+        query = _by_token(token_hash).select_extend(SQL("0"), *typed_nulls)
+        # The session's user found once, not by every branch.
+        user = (UserSession.select(UserSession.user.alias("user_id"))
+                .where(UserSession.token_hash == token_hash).cte("session_user"))
+        user_id = Select((user,), (user.c.user_id,))
+        firm = (User.select(User.firm.alias("firm_id"))
+                .where((User.id == user_id) & (User.role == ROLE_ADMIN)).cte("admin_firm"))
+        me = SessionUser(user_id, Select((firm,), (firm.c.firm_id,)))
+        before = 0
+        for number, extension in enumerate(extensions, 1):
+            def pad(*columns, number=number, before=before):
+                return (*[_NULL] * _SESSION_WIDTH, SQL(str(number)), *[_NULL] * before, *columns,
+                        *[_NULL] * (width - before - len(columns)))
+            own, markers = markers[:len(extension.kinds)], markers[len(extension.kinds):]
+            for part in extension.build(me, pad, *own):
+                query = query.union_all(part)
+            before += len(extension.types)
+        return query.with_cte(user, firm)
+
+    kinds = [kind for extension in extensions for kind in extension.kinds]
+    places, start = [], _SESSION_WIDTH + 1
+    for number, extension in enumerate(extensions, 1):
+        places.append((extension, number, start, start + len(extension.types)))
+        start += len(extension.types)
+    return Prepared(build, str, *kinds, server_side=True), places
+
+
+def _keep_extended(user, places, rows):
+    for extension, number, start, end in places:
+        extension.keep(user, [row[start:end] for row in rows if row[_SESSION_WIDTH] == number])
 
 
 def _converters(fields):
@@ -89,17 +163,18 @@ def open_session(user, ip="", now=None):
     return user
 
 
-def load_session_user(token, idle, lifetime, now=None, with_tally=False):
+def load_session_user(token, idle, lifetime, now=None, extensions=(), values=()):
     """The user of a live session, with its firm, or None (ended, expired, password changed, person
     or firm deactivated). One query, without the secrets; the last activity is written at most once
-    a minute. with_tally: the same query also reads the user's tiles tally (db/declarations/tiles.py),
-    for a page that shows them."""
+    a minute. extensions: what the page reads in the same statement (Extension, their markers' values
+    in turn), kept on the user of a live session only."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
     now = now or clock.now()
-    if with_tally:
-        rows = _BY_TOKEN_WITH_TALLY.cursor(_digest(token)).fetchall()
-        found = rows[0] if rows else None
+    if extensions:
+        statement, places = _extended(extensions)
+        rows = statement.cursor(_digest(token), *values).fetchall()
+        found = next((row for row in rows if row[_SESSION_WIDTH] == 0), None)
     else:
         found = _BY_TOKEN.cursor(_digest(token)).fetchone()
     row = found and _session_with_user(found)
@@ -113,8 +188,8 @@ def load_session_user(token, idle, lifetime, now=None, with_tally=False):
     if (now - row.last_seen_at).total_seconds() > TOUCH_SECONDS:
         _touch(row.id, now)
     user.session_token = token
-    if with_tally:
-        tiles.keep_session_tally(user, [row[_SESSION_WIDTH:] for row in rows])
+    if extensions:
+        _keep_extended(user, places, rows)
     return user
 
 

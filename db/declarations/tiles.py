@@ -8,12 +8,13 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import JOIN, Case
+from peewee import Case
 
 from db import clock
+from db.accounts.sessions import Extension
 from db.clients.search import matching
 from db.errors import NotFound
-from db.models import Company, Declaration, Establishment, Habilitation, RightTally, User
+from db.models import Company, Declaration, Establishment, Habilitation, RightTally
 from db.prepared import Prepared
 
 
@@ -70,7 +71,7 @@ def tiles(user):
     rows = getattr(user, "tally_rows", None)
     if rows is None:
         rows = _TALLY.cursor(user.id)
-    else:  # read with the session (with_session_tally), for this one use: a later call reads afresh
+    else:  # read with the session (SESSION_TALLY), for this one use: a later call reads afresh
         user.tally_rows = None
     for moment, until, count, *values in rows:
         moment, until = _moment(moment), _moment(until)
@@ -108,21 +109,20 @@ _moment = RightTally.usable_from.python_value  # a stored moment (text on SQLite
 TALLY_COLUMNS = (RightTally.usable_from, RightTally.usable_until, RightTally.establishments, *_DECLARATION)
 
 
-def with_session_tally(query):
-    """The session's query (db/accounts/sessions.py, which joins User) extended with the user's tally rows
-    and their active declarations, _TALLY's columns after the session's: one row per tally row (one row of
-    NULLs when there is none). The pages that show tiles read them with the session: one statement, not
-    two, each statement being a round trip and an executor's start on PostgreSQL."""
-    return (query.select_extend(*TALLY_COLUMNS)
-            .join_from(User, RightTally, JOIN.LEFT_OUTER, on=(RightTally.user == User.id))
-            .join_from(RightTally, Declaration, JOIN.LEFT_OUTER,
-                       on=(RightTally.declaration == Declaration.id) & Declaration.is_active))
+def _session_tally(me, pad):
+    return [RightTally.select(*pad(*TALLY_COLUMNS)).join(Declaration)
+            .where((RightTally.user == me.user_id) & Declaration.is_active)]
 
 
-def keep_session_tally(user, rows):
-    """Keep the tally rows read with the session (their _TALLY columns) for tiles(user) to use once."""
-    declaration_id = len(TALLY_COLUMNS) - len(_DECLARATION)
-    user.tally_rows = [row for row in rows if row[declaration_id] is not None]
+def _keep_session_tally(user, rows):
+    user.tally_rows = rows
+
+
+# The pages that show tiles read the user's tally rows (_TALLY's columns) with the session
+# (db/accounts/sessions.py): one statement, not two, each statement being a round trip and an
+# executor's start on PostgreSQL; tiles(user) uses them once.
+SESSION_TALLY = Extension("tally", ("timestamp", "timestamp", "integer", "integer", "text", "text", "text",
+                                    "integer"), _session_tally, (), _keep_session_tally)
 
 
 def tile_of(user, declaration):

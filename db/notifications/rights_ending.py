@@ -32,9 +32,16 @@ def _plural(count, word):
     return f"{count:,}".replace(",", "\u202f") + f" {word}{'s' if count > 1 else ''}"
 
 
-def _batches(firm_id, after, until, unannounced=False):
+def batch_columns():
+    """The SQL of a batch's (end, rights, people), for a statement that reads the batches with others."""
+    return RightTally.usable_until, fn.SUM(RightTally.establishments), fn.COUNT(RightTally.user.distinct())
+
+
+def batches(firm_id, after, until, unannounced=False, columns=None):
+    """The query of the firm's batches ending after `after` and by `until`, one row per end (columns:
+    batch_columns() unless given), in no order."""
     T = RightTally
-    query = (T.select(T.usable_until, fn.SUM(T.establishments), fn.COUNT(T.user.distinct()))
+    query = (T.select(*(columns or batch_columns()))
              .join(User, on=(T.user == User.id))
              .where((User.firm == firm_id) & (T.establishments > 0) & (T.usable_until > after)
                     & (T.usable_until <= until)))
@@ -42,21 +49,35 @@ def _batches(firm_id, after, until, unannounced=False):
         told = RightEndNotice.select(SQL("1")).where((RightEndNotice.firm == firm_id)
                                                      & (RightEndNotice.ends_at == T.usable_until))
         query = query.where(~fn.EXISTS(told))
-    return query.group_by(T.usable_until).order_by(T.usable_until).tuples()
+    return query.group_by(T.usable_until).tuples()
 
 
-# Read whenever an administrator opens the Menu personnalisé: its SQL built once (db/prepared.py).
-_UNANNOUNCED = Prepared(lambda firm, after, until: _batches(firm, after, until, unannounced=True),
-                        int, datetime.datetime, datetime.datetime, server_side=True)
+# Read at login and on Vos notifications: its SQL built once (db/prepared.py). The Menu personnalisé reads
+# the same batches in its dashboard's statement (db/clients/dashboard.py).
+_UNANNOUNCED = Prepared(lambda firm, after, until: batches(firm, after, until, unannounced=True)
+                        .order_by(RightTally.usable_until), int, datetime.datetime, datetime.datetime,
+                        server_side=True)
+_end = RightTally.usable_until.python_value  # a stored moment (text on SQLite) as a datetime
+
+
+def until_of(now):
+    """The last moment whose rights' end is announced at `now`."""
+    return now + datetime.timedelta(days=NOTICE_DAYS)
 
 
 def ending_soon(firm_id, now, unannounced=False):
     """[(end, rights, people)] of the firm's rights ending after now and within NOTICE_DAYS (unannounced:
     only the ends not announced yet), from the tally: it counts each right (Déclarer or Payer) held on an
     establishment once, under its end."""
-    until = now + datetime.timedelta(days=NOTICE_DAYS)
-    rows = _UNANNOUNCED.execute(firm_id, now, until) if unannounced else _batches(firm_id, now, until)
-    return [(RightTally.usable_until.python_value(end), int(rights), people) for end, rights, people in rows]
+    until = until_of(now)
+    rows = (_UNANNOUNCED.execute(firm_id, now, until) if unannounced
+            else batches(firm_id, now, until).order_by(RightTally.usable_until))
+    return read_batches(rows)
+
+
+def read_batches(rows):
+    """[(end, rights, people)] of the batches' rows (batch_columns()), in the order of their ends."""
+    return sorted((_end(end), int(rights), people) for end, rights, people in rows)
 
 
 def text_of(end, rights, people):
@@ -65,20 +86,22 @@ def text_of(end, rights, people):
             f"(« jusqu\u2019au {clock.until_fr(end)} ») : prolongez-les ou laissez-les s\u2019éteindre.")
 
 
-def announce(actor):
+def announce(actor, unannounced=None, now=None):
     """For an administrator of a firm: announce the batches of rights ending within NOTICE_DAYS that
-    were not announced yet (idempotent). Returns how many batches were announced."""
+    were not announced yet (idempotent). unannounced: those batches as ending_soon(…, unannounced=True)
+    gives them at `now`, when the caller read them with its own statement. Returns how many batches
+    were announced."""
     if actor is None or actor.firm_id is None or actor.role != ROLE_ADMIN:
         return 0
-    now = clock.now()
-    batches = ending_soon(actor.firm_id, now, unannounced=True)
-    if not batches:
+    now = now or clock.now()
+    found = ending_soon(actor.firm_id, now, unannounced=True) if unannounced is None else unannounced
+    if not found:
         return 0
     announced = 0
     with database.atomic():
         admins = [u for u, in User.select(User.id).where(
             (User.firm == actor.firm_id) & (User.role == ROLE_ADMIN) & User.is_active).tuples()]
-        for end, rights, people in batches:
+        for end, rights, people in found:
             inserted = (RightEndNotice.insert(firm=actor.firm_id, ends_at=end, noticed_at=now)
                         .on_conflict_ignore().as_rowcount().execute())
             if inserted:

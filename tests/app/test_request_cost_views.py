@@ -103,3 +103,11 @@ def test_a_logged_in_browsers_static_files_load_no_person(client, auth):
     assert response.status_code == 200
     assert (connections(), statements()) == (0, 0)
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Cache-Control"] != "no-store"
+
+
+def test_the_menu_personnalise_is_one_statement_its_tiles_and_figures_included(client, auth):
+    auth.login()  # MOUTIN Claire, administrator: the dashboard of her firm, then her tiles
+    client.get("/menu")
+    with count_queries() as statements:
+        page = client.get("/menu").get_data(as_text=True)
+    assert "Votre cabinet" in page and "MOUTIN Claire" in page and statements() == 1

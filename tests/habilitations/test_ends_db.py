@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from db import clock, counts, habilitations
+from db.clients.dashboard import dashboard
 from db.declarations import tiles
 from db.errors import Invalid, NotFound
 from db.habilitations import grid
@@ -133,3 +134,18 @@ def test_the_batches_come_from_the_tally_and_once_told_cost_one_statement(t):
     with count_queries() as statements:
         assert rights_ending.announce(t.admin) == 0
     assert statements() == 1  # the tally read once, whatever the number of rights ending
+
+
+def test_the_menus_dashboard_reads_the_batches_in_its_own_statement_and_tells_once(t):
+    set_mail_choices(t.admin, [RIGHTS_ENDING])
+    grant_until(t, FRIDAY, t.paul, t.sophie)
+    clock.freeze(END - datetime.timedelta(days=7))
+    board = dashboard(t.admin)
+    texts = [n.text for n in Notification.select().where(Notification.kind == RIGHTS_ENDING)]
+    assert len(texts) == 1 and texts[0].startswith("6 habilitations de 2 personnes prennent fin après le "
+                                                   "vendredi 4 décembre")
+    assert OutgoingMail.select().where(OutgoingMail.to == t.admin.email).count() == 1
+    with count_queries() as statements:
+        assert dashboard(t.admin) == board  # told once: the same figures, one statement, no notice
+    assert statements() == 1 and Notification.select().where(Notification.kind == RIGHTS_ENDING).count() == 1
+    assert dashboard(t.other.admin).people and RightEndNotice.select().count() == 1  # not the other firm's
