@@ -9,6 +9,8 @@ from db.models import Company, Habilitation, HabilitationChange
 
 H = Habilitation
 HC = HabilitationChange
+LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
+               HC.active_from, HC.active_until)  # a journal line's columns, in the order lines are written
 
 
 def keep_upsert(select, lines, where, now):

@@ -18,6 +18,7 @@ from peewee import SQL, Case, NodeList, Select, Value, fn
 from db import counts
 from db.database import is_postgres
 from db.habilitations import events, line_effects
+from db.habilitations.line_effects import LINE_FIELDS
 from db.habilitations.sources import BITS, bits_before, bulk_rows
 from db.models import (
     USER_DECLARATION_BOXES,
@@ -33,8 +34,6 @@ from db.models import (
 from db.models.cell_holders import deltas_of_lines
 
 HC = HabilitationChange
-LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
-               HC.active_from, HC.active_until)
 
 
 def applies(criteria, edits, named):
@@ -62,9 +61,8 @@ def statement(event, criteria, column, value, starts, until, now):
     box_deltas = line_effects.box_deltas(_groups(cells))
     upserted, zero_ids = counts.tally_upserted(USER_DECLARATION_BOXES, box_deltas)
     writes = [
-        HC.insert_from(cells.select(Value(event.id), c.establishment_id, c.declaration_id, c.user_id, c.siret,
-                                    c.before, c.after, c.active_from, c.active_until), LINE_FIELDS)
-        .as_rowcount().cte("journal_lines"),
+        HC.insert_from(cells.select(Value(event.id), *(getattr(c, field.name) for field in LINE_FIELDS[1:])),
+                       LINE_FIELDS).as_rowcount().cte("journal_lines"),
         EventPerson.insert_from(cells.select(Value(event.id), c.user_id).distinct(),
                                 [EventPerson.event, EventPerson.user_id]).as_rowcount().cte("journal_people"),
         line_effects.keep_upsert(cells.select, c, c.after != 0, now).cte("kept_boxes"),

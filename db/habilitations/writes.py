@@ -19,6 +19,7 @@ from db.errors import Conflict
 from db.habilitations import access_delay, events, line_effects, single_bulk
 from db.habilitations.changes import Plan, check_named, check_size, declarations_of
 from db.habilitations.criteria import cells_query
+from db.habilitations.line_effects import LINE_FIELDS
 from db.habilitations.sources import BITS, CONFLICT, bits_before, bulk_rows, describe, raw, scoped
 from db.habilitations.sources import copy_rows as copy_source
 from db.models import (
@@ -39,8 +40,6 @@ from db.models import (
 from db.notifications import rights
 
 HC = HabilitationChange
-LINE_FIELDS = (HC.event, HC.establishment_id, HC.declaration_id, HC.user_id, HC.siret, HC.before, HC.after,
-               HC.active_from, HC.active_until)
 CONFLICTS_SHOWN = 200
 
 
