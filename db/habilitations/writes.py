@@ -97,23 +97,22 @@ def write(actor, criteria, edits, delay_override=None):
     event = AuditEvent.create(firm=actor.firm_id, actor=actor.id, actor_name=actor.full_name, at=now,
                               action="habilitation.change", object_type="Habilitation", summary="")
     declarations = declarations_of(edits)
-    if single_bulk.applies(criteria, edits, named):
-        # One « Tout (dé)cocher » or column tick: the whole action in one statement.
+    in_one_statement = single_bulk.applies(criteria, edits, named)
+    if in_one_statement:
+        # One « Tout (dé)cocher » or column tick: the whole action in one statement, applied already.
         ((_, service, column, value),) = edits.bulks()
         figures, zero_ids = single_bulk.write(event, scoped(criteria, declarations, service), column, value,
                                               starts, edits.until, now)
-        if not figures["lines"]:
-            event.delete_instance()
-            return Plan([])
-        users, declarations = _touched(event, figures)
-        counts.remove_emptied(USER_DECLARATION_BOXES, zero_ids, _tally_rows(users, declarations))
     else:
         _stage(event, criteria, edits, named, declarations, starts)
         figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
-        if not figures["lines"]:
-            event.delete_instance()
-            return Plan([])
-        users, declarations = _touched(event, figures)
+    if not figures["lines"]:
+        event.delete_instance()
+        return Plan([])
+    users, declarations = _touched(event, figures)
+    if in_one_statement:  # the tally rows the statement left at zero go
+        counts.remove_emptied(USER_DECLARATION_BOXES, zero_ids, _tally_rows(users, declarations))
+    else:
         _apply_lines(event, now, users, declarations, figures)
     rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS,
