@@ -3,7 +3,7 @@ from flask import Response, stream_with_context
 
 
 def csv_download(filename, chunks, stream=False):
-    """The text chunks of a CSV written by db.csv_files, as an attachment. stream=True sends it as
+    """The text chunks of a CSV written by db.formats.csv_files, as an attachment. stream=True sends it as
     it is produced (the chunks then query the database in batches, inside the request's context)."""
     response = Response(stream_with_context(chunks) if stream else "".join(chunks),
                         content_type="text/csv; charset=utf-8")

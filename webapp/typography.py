@@ -1,4 +1,4 @@
-"""French typography for what users read (the rules are in db/typography.py): a narrow no-break space
+"""French typography for what users read (the rules are in db/formats/typography.py): a narrow no-break space
 (U+202F) before « : ; ? ! » and inside « », typographic apostrophes, identifiers that never break across
 lines, times as "15 h 32".
 
@@ -10,7 +10,7 @@ import re
 
 from markupsafe import Markup
 
-from db.typography import NNBSP, french_text
+from db.formats.typography import NNBSP, french_text
 
 # Remembered per process: a page applies it to the same labels (the menu's twenty) on every request,
 # six regular expressions each.

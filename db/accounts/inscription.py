@@ -6,8 +6,8 @@ step; nothing of the firm is written before registration.register(), which check
 """
 import datetime
 
-from db import audit, clock, fields, rate_limits
-from db.accounts import tokens
+from db import audit, clock, fields
+from db.accounts import rate_limits, tokens
 from db.accounts.passwords import check_new_password, check_secret_pair, hash_answer, hash_secret
 from db.database import database
 from db.declarations.catalogue import DOMAINS, all_declarations, by_domains

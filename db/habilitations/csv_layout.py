@@ -24,7 +24,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from db.csv_files import BOM, FORMULA_STARTS, SEPARATOR, rows_text, safe_cell
+from db.formats.csv_files import BOM, FORMULA_STARTS, SEPARATOR, rows_text, safe_cell
 from db.text import fold
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -173,7 +173,7 @@ def _unformula(value):
     return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
 
 
-# Cells a spreadsheet would take for a formula are written with a leading apostrophe (db/csv_files),
+# Cells a spreadsheet would take for a formula are written with a leading apostrophe (db/formats/csv_files),
 # removed on import by _unformula.
 neutral = safe_cell
 write = rows_text

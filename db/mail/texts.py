@@ -5,7 +5,7 @@ Plain text, so no HTML escaping: values go in exactly as people typed them ("<",
 included: Jinja never evaluates what it inserts). A value a template asks for and nobody passed is
 an error, not a silent hole in a mail. Every template knows `now`, the moment of sending.
 
-The words of the templates get French typography as they are loaded (db/typography.py: narrow no-break
+The words of the templates get French typography as they are loaded (db/formats/typography.py: narrow no-break
 spaces before « : ; ? ! » and inside « », apostrophes ’), so the files stay easy to edit; the values
 inserted never do (a temporary password or what someone wrote is sent as it is), except text the portal
 wrote in Python, which a template marks with the `french` filter (a notice's text and label).
@@ -16,9 +16,9 @@ from pathlib import Path
 import jinja2
 
 from db import clock
+from db.formats.typography import french_text
 from db.identifiers import format_siret
 from db.mail import delivery
-from db.typography import french_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 _SYNTAX = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)

@@ -86,7 +86,7 @@ class OutgoingMail(BaseModel):
 
 
 class RateEvent(BaseModel):
-    """One use of something limited per sender or per target (db/rate_limits.py): an assistance
+    """One use of something limited per sender or per target (db/accounts/rate_limits.py): an assistance
     request, an access request; scope says what, key who (an address, a firm)."""
 
     scope = CharField(max_length=30)

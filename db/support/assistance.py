@@ -9,8 +9,9 @@ import secrets
 
 from peewee import IntegrityError
 
-from db import audit, clock, fields, rate_limits
+from db import audit, clock, fields
 from db.access import require_support
+from db.accounts import rate_limits
 from db.database import database
 from db.errors import Invalid, NotFound
 from db.identifiers import clean, siret_error

@@ -8,6 +8,7 @@ import pytest
 from db import clock
 from db.accounts import inscription, registration
 from db.accounts.passwords import answer_matches, check_secret
+from db.accounts.rate_limits import TooMany
 from db.demo import DEMO_SIRET
 from db.errors import Conflict, Invalid
 from db.mail import account_mails
@@ -27,7 +28,6 @@ from db.models import (
     PortfolioDeclaration,
     User,
 )
-from db.rate_limits import TooMany
 from tests.factories.accounts import (
     ACTIVE_SIRET,
     CLOSED_SIRET,

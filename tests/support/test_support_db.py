@@ -5,10 +5,10 @@ import re
 import pytest
 
 from db import clock
+from db.accounts.rate_limits import TooMany
 from db.accounts.throttle import Throttled
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AssistanceRequest, AuditEvent, User
-from db.rate_limits import TooMany
 from db.support import agents, assistance
 from tests.factories.firms import OTHER_SIRET
 from tests.factories.outbox import activation_token, mails

@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from db import csv_files
+from db.formats import csv_files
 from db.journal import reading
 from webapp.access import admin_required
 from webapp.downloads import csv_download

@@ -3,7 +3,7 @@ at a time (a full page, or the fragment that htmx puts under the entry) and as C
 from flask import Blueprint, request
 from flask_login import current_user
 
-from db import csv_files
+from db.formats import csv_files
 from db.journal import lines
 from webapp.access import admin_required
 from webapp.downloads import csv_download

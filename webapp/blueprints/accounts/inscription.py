@@ -11,8 +11,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from db import clock
 from db.accounts import inscription
 from db.accounts.password_policy import CRITERIA, MAX_LENGTH, MIN_CLASSES, MIN_LENGTH, STRENGTH_LABELS
+from db.accounts.rate_limits import TooMany
 from db.errors import Invalid, NotFound
-from db.rate_limits import TooMany
 from webapp.blueprints.accounts.wizard import forget_state, page, save_state, step, without_session
 from webapp.forms import apply_errors
 from webapp.forms.inscription import AccessRequestForm, CredentialsForm, IdentityForm

@@ -3,8 +3,9 @@ export (`;` separator, UTF-8 with BOM so that Excel opens it in French)."""
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from db import clock, csv_files
+from db import clock
 from db.clients import recap
+from db.formats import csv_files
 from webapp.access import admin_required
 from webapp.downloads import csv_download
 from webapp.templating import datetime_fr

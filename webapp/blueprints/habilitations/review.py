@@ -2,8 +2,8 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from db import csv_files
 from db.fields import record_id
+from db.formats import csv_files
 from db.habilitations import review
 from webapp.access import admin_required
 from webapp.downloads import csv_download

@@ -2,8 +2,8 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from db.accounts.rate_limits import TooMany
 from db.errors import Invalid
-from db.rate_limits import TooMany
 from db.support import assistance
 from webapp.forms import apply_errors
 from webapp.forms.people import AssistanceForm
