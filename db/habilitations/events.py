@@ -53,7 +53,10 @@ def figures_query(select, lines, where, firm_id, *more, company=None, one_line_p
     def both(measure):
         return measure(1, lines) + measure(2, lines)
     gained, lost = both(_gained), both(_lost)
+    people, services = fn.COUNT(lines.user_id.distinct()), fn.COUNT(lines.declaration_id.distinct())
     if one_line_per_establishment:
+        # one person and one service: counted without sorting the lines for them (a DISTINCT does)
+        people = services = Case(None, [(fn.COUNT(SQL("*")) > 0, 1)], 0)
         per_place = (fn.COUNT(SQL("*")).alias("establishments"),
                      fn.SUM(Case(None, [(gained > 0, 1)], 0)).alias("added_places"),
                      fn.SUM(Case(None, [(lost > 0, 1)], 0)).alias("removed_places"))
@@ -62,8 +65,8 @@ def figures_query(select, lines, where, firm_id, *more, company=None, one_line_p
                      *_per_place(lines, gained, lost))
     f = select(
         fn.COUNT(SQL("*")).alias("lines"), fn.SUM(gained).alias("added"),
-        fn.SUM(lost).alias("removed"), fn.COUNT(lines.user_id.distinct()).alias("people"),
-        fn.MIN(lines.user_id).alias("user"), fn.COUNT(lines.declaration_id.distinct()).alias("services"),
+        fn.SUM(lost).alias("removed"), people.alias("people"),
+        fn.MIN(lines.user_id).alias("user"), services.alias("services"),
         fn.MIN(lines.declaration_id).alias("declaration"), *per_place,
         fn.MIN(lines.siret).alias("siret"), fn.COUNT(companies.distinct()).alias("companies"),
         fn.SUBSTR(fn.MIN(lines.siret), 1, 9).alias("siren"), fn.MIN(lines.active_from).alias("first"),
