@@ -18,6 +18,7 @@ from webapp.templating import menu_html
 
 FRAMES_KEPT = 100  # per worker process: script roots × the 16 kinds of visitor
 BETWEEN_BLOCKS = ("title", "head", "content")  # the holes base.html fills with the page's blocks
+MESSAGES = "_macros/messages.html"
 
 
 def _hole(name):
@@ -45,12 +46,12 @@ def _cut(app, logged_in, support, has_firm, demo_mode):
 def _messages(app):
     """The live region with the flashed messages (templates/_macros/messages.html): rendered by its
     template when there are some, else its empty markup, kept."""
-    template = app.jinja_env.get_template("_macros/messages.html")
     if get_flashed_messages(with_categories=True):  # as the template's own call: read once a request
-        return Markup(template.render())
+        return Markup(app.jinja_env.get_template(MESSAGES).render())
     empty = app.extensions.get("portal_layout_messages")
     if empty is None:
-        empty = app.extensions["portal_layout_messages"] = Markup(template.render())
+        empty = Markup(app.jinja_env.get_template(MESSAGES).render())
+        app.extensions["portal_layout_messages"] = empty
     return empty
 
 
