@@ -76,6 +76,7 @@ def _fill(part, values):
 def layout_page(me, demo_mode, menu, counters, title, head, content):
     """The whole page (base.html): `me` the person logged in or None, title, head and content the page's
     blocks (rendered here, after the layout's values, in the order the layout shows them)."""
+    me = me or None  # the layout's `{% if me %}`
     context = _cv_request.get(None)
     app = context.app if context is not None else current_app._get_current_object()
     support = me is not None and bool(me.is_support)
