@@ -41,9 +41,10 @@ def create_app(config=None):
     # context processor resolved the proxy again on every page.
     login_manager.init_app(app, add_context_processor=False)
 
-    from webapp import cli, errors, icons, templating, typography
+    from webapp import cli, errors, icons, layout, templating, typography
 
     templating.init_app(app)
+    layout.init_app(app)
     icons.init_app(app)
     typography.init_app(app)
     errors.init_app(app)

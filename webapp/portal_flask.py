@@ -4,9 +4,12 @@
   ran (16 times a page, 4 Python calls each): a function's answer never changes, so it is kept.
 - The session cookie's signing serializer (itsdangerous: salt, key derivation, JSON tagger) was
   built again by every request to open the cookie: it depends only on the secret keys, so it is
-  built once per keys. The cookie is opened, checked and signed exactly as before."""
+  built once per keys. The cookie is opened, checked and signed exactly as before.
+- Every blueprint brought its own copy of Flask's default context processor (g, request, session),
+  run again after the app's on each of its pages: the same three values set twice. Once is kept."""
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from flask.templating import _default_template_ctx_processor
 
 FUNCTIONS_KEPT = 1_000  # hooks, views, error handlers and context processors: ~300
 
@@ -46,3 +49,13 @@ class PortalFlask(Flask):
             self._synchronous.clear()
         sync = self._synchronous[func] = super().ensure_sync(func)
         return sync
+
+    def register_blueprint(self, blueprint, **options):
+        super().register_blueprint(blueprint, **options)
+        for name in [name for name in self.template_context_processors if name is not None]:
+            processors = [f for f in self.template_context_processors[name]
+                          if f is not _default_template_ctx_processor]
+            if processors:
+                self.template_context_processors[name] = processors
+            else:
+                del self.template_context_processors[name]

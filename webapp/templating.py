@@ -4,6 +4,7 @@ from flask.globals import _cv_app, _cv_request
 from flask_login import current_user
 from jinja2 import Template
 from markupsafe import Markup
+from werkzeug.datastructures import Headers
 
 from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
@@ -96,6 +97,7 @@ SECURITY_HEADERS = {
 SECURITY_ITEMS = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
 # Pages, fragments and exports hold personal data: no copy in a browser's or a proxy's cache.
 PAGE_ITEMS = (*SECURITY_ITEMS, ("cache-control", "Cache-Control", "no-store"))
+Headers([(name, value) for _, name, value in PAGE_ITEMS])  # werkzeug's checks of names and values, once
 
 
 def _counters(menu, user):
@@ -190,5 +192,6 @@ def init_app(app):
         headers = response.headers
         present = {name.lower() for name, _ in headers}
         wanted = SECURITY_ITEMS if request.endpoint == "static" else PAGE_ITEMS
-        headers.extend([(name, value) for lower, name, value in wanted if lower not in present])
+        # Constants checked once by Headers (below): appended as they are, not checked again per request.
+        headers._list.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response

@@ -13,7 +13,19 @@ import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
-from peewee import JOIN, SQL, Cast, DatabaseError, Select
+from peewee import (
+    JOIN,
+    SQL,
+    BooleanField,
+    Cast,
+    CharField,
+    DatabaseError,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Select,
+    TextField,
+)
 
 from db import clock
 from db.models import Firm, User, UserSession
@@ -119,29 +131,60 @@ def _keep_extended(user, places, rows):
         extension.keep(user, [row[start:end] for row in rows if row[_SESSION_WIDTH] == number])
 
 
+def _datetime_value(field):
+    """A DateTimeField's python_value, SQLite's text of its two usual shapes parsed in C: Peewee tries
+    strptime format after format (~15 Python calls a value, 12 a request). The same datetime; any other
+    shape goes to Peewee's own."""
+    convert = field.python_value
+
+    def value(text):
+        if type(text) is str and len(text) in (19, 26) and text[10] == " ":
+            try:
+                return datetime.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+        return convert(text)
+    return value
+
+
 def _converters(fields):
-    return [(field.name, field.python_value) for field in fields]
+    """(name, type, convert) of each column: a value already of the field's Python type is kept as is (what
+    Peewee's adapt returns for it), any other converted by the field, as Peewee would."""
+    kinds = ((BooleanField, bool), (DateTimeField, datetime.datetime), (IntegerField, int),
+             (ForeignKeyField, int), (CharField, str), (TextField, str))
+    columns = []
+    for field in fields:
+        kind = next((kind for cls, kind in kinds if isinstance(field, cls)), None)
+        convert = _datetime_value(field) if kind is datetime.datetime else field.python_value
+        columns.append((field.name, kind, convert))
+    return tuple(columns)
 
 
 _COLUMNS = ((UserSession, _converters(SESSION_ROW)), (User, _converters(SESSION_USER)),
             (Firm, _converters(SESSION_FIRM)))
 
 
+def _built(model, columns, values):
+    """A model instance of the columns' values, as read (nothing to save): its data set in one dict,
+    not column by column through Model.__init__'s setattr."""
+    data = {}
+    for (name, kind, convert), value in zip(columns, values, strict=False):
+        data[name] = value if value is None or type(value) is kind else convert(value)
+    instance = model.__new__(model)
+    instance.__data__, instance._dirty, instance.__rel__ = data, set(), {}
+    return instance
+
+
 def _session_with_user(values):
     """The session row, its user and the user's firm built from the query's tuple: Peewee's own joined
     rows (resolving 34 columns over three models on every request) cost ten times the query."""
-    built = []
     values = iter(values)
-    for model, columns in _COLUMNS:
-        data = {name: None if value is None else convert(value)
-                for (name, convert), value in zip(columns, values, strict=False)}
-        built.append(model(__no_default__=1, **data))
-    row, user, firm = built
+    row, user, firm = (_built(model, columns, values) for model, columns in _COLUMNS)
     if user.firm_id is not None:
         user.firm = firm
     row.user = user
-    for instance in built:  # as read, nothing to save
-        instance._dirty.clear()
+    row._dirty.clear()
+    user._dirty.clear()
     return row
 
 
