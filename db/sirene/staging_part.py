@@ -20,6 +20,7 @@ import select
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 BLOCK = 1 << 20
 last_figures = {}  # the last child's own figures (peak RSS, CPU, bytes written), for the benchmark
@@ -78,6 +79,22 @@ class Limited(io.RawIOBase):
         return len(data)
 
 
+class PartFailed(Exception):
+    """Staging a file by two processes failed: the file is staged again by one."""
+
+
+def halves(path, min_bytes):
+    """(where the rows start, where the second half starts) of a plain file of min_bytes or more, or
+    None."""
+    if os.path.getsize(path) < min_bytes or zipfile.is_zipfile(path):
+        return None
+    with open(path, "rb") as fh:
+        fh.readline()
+        start = fh.tell()
+    middle = split_offset(path, start, 0.5)
+    return None if middle is None else (start, middle)
+
+
 def split_offset(path, start, fraction):
     """The offset of the end of a row (a newline after an even count of quotes since start, itself a row's
     start) near start + fraction of the rest of the plain file at path; None when there is none."""
@@ -103,12 +120,17 @@ def split_offset(path, start, fraction):
 
 
 class Part:
-    """The child process staging the rows of path from offset on into table of the staging file."""
+    """The child process staging the rows of path from offset on into table (new) of the staging file,
+    positions being field → column index in the file."""
 
-    def __init__(self, path, offset, staging_file, table, indexes, load_rows):
+    def __init__(self, path, offset, staging_file, table, positions, load_rows):
+        staging = open_staging(staging_file)
+        columns = ", ".join(f'"{field}"' for field in positions)
+        staging.execute(f'CREATE TABLE "{table}" ({columns})')
+        staging.close()
         self.process = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), path, str(offset), staging_file, table,
-             str(load_rows), *map(str, indexes)],
+             str(load_rows), *map(str, positions.values())],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.out = self.process.stdout.fileno()
         os.set_blocking(self.out, False)
@@ -145,6 +167,21 @@ class Part:
             last_figures.update(zip(names, map(float, words[1:]), strict=True))
         else:
             self.rows, self.bytes = int(words[0]), int(words[1])
+
+    def take(self, timeout, batch_rows, submit, progress):
+        """poll(timeout); then submit(first row, rows) the child's committed rows by batch_rows (the rest
+        once it ended), progress(bytes) what it read since. False when it stopped without staging its
+        part."""
+        if not self.poll(timeout):
+            return False
+        if self.bytes > self.reported:
+            progress(self.bytes - self.reported)
+            self.reported = self.bytes
+        while self.rows - self.submitted >= batch_rows or (self.ended and self.rows > self.submitted):
+            rows = min(batch_rows, self.rows - self.submitted)
+            submit(self.submitted, rows)
+            self.submitted += rows
+        return True
 
     def stop(self):
         """End the child if it still runs (the import failed or was interrupted) and wait for it."""

@@ -9,6 +9,10 @@ the next rows are parsed: between two batches, logins and every other writer get
 wait for it up to busy_timeout, a batch lasts a fraction of a second). The switch renames the
 tables in one short transaction.
 
+A plain file of SPLIT_BYTES or more is staged by two processes (staging_part.py): the second half
+by a child into a staging file of its own. Whatever fails while split stages the file again in one
+process, which decides the error and names its line as it always did.
+
 SQLite cannot rename an index: the new table's indexes take the names of the current ones with
 INDEX_SUFFIX added or removed, alternately (schema checks compare indexes by columns).
 """
@@ -17,11 +21,11 @@ import csv
 import dataclasses
 import io
 import os
-import zipfile
 
 from peewee import IntegrityError
 
 from db.database import database
+from db.sirene import staging_part
 from db.sirene.importer import (
     ESTABLISHMENTS,
     UNITS,
@@ -30,7 +34,7 @@ from db.sirene.importer import (
     text_of,
 )
 from db.sirene.staging import Converter, Staging, quoted
-from db.sirene.staging_part import Limited, Part, copy_rows, open_staging, split_offset
+from db.sirene.staging_part import Limited, Part, PartFailed, copy_rows, open_staging
 
 LOAD_ROWS = 10_000  # rows parsed and written to the staging file at once
 SPLIT_BYTES = 16 << 20  # a plain file from this size is staged by two processes (staging_part.py)
@@ -38,10 +42,6 @@ BATCH_ROWS = 50_000  # rows per transaction on the portal's database
 INDEX_SUFFIX = "__b"
 ALIAS = "sirene_staging"  # the staging file, attached to the portal's connection for the build
 PART_ALIAS = "sirene_part"  # the part file, attached to the converter's and the loader's connections
-
-
-class _PartFailed(Exception):
-    """Staging a file by two processes failed: the file is staged again by one."""
 
 
 class SqliteStaging(Staging):
@@ -54,14 +54,14 @@ class SqliteStaging(Staging):
         self.created = set()  # kinds whose new table exists
         self.part_tables = set()  # the staging tables of the part file
         self.rows_before = {}  # part table → rows of its file before it
-        self.splitting = False  # a file is being staged by two processes: any failure is _PartFailed
+        self.splitting = False  # a file is being staged by two processes: any failure is PartFailed
         self.part_attached = False  # the part file is attached to the converter's connection
 
     def load(self, path, progress):
         files = len(self.files)
         try:
             return self._load(path, progress, split=True)
-        except _PartFailed:  # the import in one process decides, and names the line, as it always did
+        except PartFailed:  # the import in one process decides, and names the line, as it always did
             self._forget(files)
             return self._load(path, progress, split=False)
 
@@ -74,7 +74,7 @@ class SqliteStaging(Staging):
             fields = list(stock.positions)
             self.loader.execute(f"CREATE TABLE {quoted(stock.staged)} ({', '.join(map(quoted, fields))})")
             insert = f"INSERT INTO {quoted(stock.staged)} VALUES ({', '.join('?' * len(fields))})"
-            halves = self._halves(path) if split and first else None
+            halves = staging_part.halves(path, SPLIT_BYTES) if split and first else None
             if halves is None:
                 stock.rows = self._copy(text_of(binary), insert, stock)[0]
             else:
@@ -97,46 +97,30 @@ class SqliteStaging(Staging):
 
         reader = csv.reader(text)
         try:
-            indexes = list(stock.positions.values())
-            return copy_rows(reader, indexes, self.loader, insert, LOAD_ROWS, committed)
+            return copy_rows(reader, [*stock.positions.values()], self.loader, insert, LOAD_ROWS, committed)
         except (UnicodeDecodeError, csv.Error) as exc:
             line = reader.line_num + 1
             raise SireneImportError(f"{stock.name}, ligne {line} : illisible ({exc}).") from None
-
-    def _halves(self, path):
-        """(where the rows start, where the second half starts) of a plain file large enough to be
-        staged by two processes, or None."""
-        if os.path.getsize(path) < SPLIT_BYTES or zipfile.is_zipfile(path):
-            return None
-        with open(path, "rb") as fh:
-            fh.readline()
-            start = fh.tell()
-        middle = split_offset(path, start, 0.5)
-        return None if middle is None else (start, middle)
 
     def _copy_halves(self, binary, halves, insert, stock, progress):
         """Stage the first half of the file here and the second in a child process (its own staging
         file); the converter converts the chunks of both as they come. Whatever fails on the way
         (a bad row, a key given twice, a damaged line in the second half, a cut that fell inside a
-        quoted value) raises _PartFailed."""
+        quoted value) raises PartFailed."""
         start, middle = halves
         part = dataclasses.replace(stock, staged=f"{stock.staged}_part")
-        staging = open_staging(self.part_file)
-        staging.execute(f"CREATE TABLE {quoted(part.staged)} ({', '.join(map(quoted, stock.positions))})")
-        staging.close()
+        child = Part(stock.path, middle, self.part_file, part.staged, stock.positions, LOAD_ROWS)
         if not self.part_tables:
             self.loader.execute(f"ATTACH DATABASE ? AS {PART_ALIAS}", (self.part_file,))
         self.part_tables.add(part.staged)
         self.files.append(part)
-        child = Part(stock.path, middle, self.part_file, part.staged, list(stock.positions.values()),
-                     LOAD_ROWS)
         self.splitting = True
         try:
             own = io.BufferedReader(Limited(binary, middle - start), 1 << 16)
             stock.rows, last = self._copy(text_of(own), insert, stock,
                                           lambda: self._take(child, part, progress, timeout=0))
             if last and last[-1].endswith(("\n", "\r")):  # maybe cut inside a quoted value
-                raise _PartFailed
+                raise PartFailed
             self.rows_before[part.staged] = stock.rows
             while not child.ended:
                 self._take(child, part, progress, timeout=0.1)
@@ -149,17 +133,17 @@ class SqliteStaging(Staging):
             child.stop()
 
     def _take(self, child, part, progress, timeout):
-        """Read what the child reported; hand its committed rows to the converter by BATCH_ROWS (the
-        rest once it ended); collect the chunks converted so far."""
-        if not child.poll(timeout):
-            raise _PartFailed
-        if progress and child.bytes > child.reported:
-            progress(part.name, child.bytes - child.reported, None)
-            child.reported = child.bytes
-        while child.rows - child.submitted >= BATCH_ROWS or (child.ended and child.rows > child.submitted):
-            rows = min(BATCH_ROWS, child.rows - child.submitted)
-            self.converter.submit(dataclasses.replace(part, first_row=child.submitted, rows=rows))
-            child.submitted += rows
+        """Hand the child's committed rows to the converter; collect the chunks converted so far."""
+
+        def submit(first_row, rows):
+            self.converter.submit(dataclasses.replace(part, first_row=first_row, rows=rows))
+
+        def report(read):
+            if progress:
+                progress(part.name, read, None)
+
+        if not child.take(timeout, BATCH_ROWS, submit, report):  # the child failed
+            raise PartFailed
         self.converter.collect(wait=False)
 
     def _forget(self, files):
@@ -173,16 +157,14 @@ class SqliteStaging(Staging):
 
     def checked(self, stock, inserted):
         if self.splitting and inserted != stock.rows:
-            raise _PartFailed
+            raise PartFailed
         super().checked(stock, inserted)
 
     def source(self, stock, field):
         return quoted(field)
 
     def table(self, stock):
-        if stock.staged in self.part_tables:
-            return f"{PART_ALIAS}.{quoted(stock.staged)}"
-        return quoted(stock.staged)
+        return self.build_table(stock) if stock.staged in self.part_tables else quoted(stock.staged)
 
     def build_table(self, stock):
         return f"{PART_ALIAS if stock.staged in self.part_tables else ALIAS}.{quoted(stock.staged)}"
@@ -236,7 +218,7 @@ class SqliteStaging(Staging):
 
     def failed(self, chunk, error):
         if self.splitting:
-            raise _PartFailed
+            raise PartFailed
         if isinstance(error, IntegrityError):
             self.refuse_duplicate([stock for stock in self.files if stock.kind is chunk.kind])
 
