@@ -128,10 +128,13 @@ class Part:
         columns = ", ".join(f'"{field}"' for field in positions)
         staging.execute(f'CREATE TABLE "{table}" ({columns})')
         staging.close()
-        self.process = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), path, str(offset), staging_file, table,
-             str(load_rows), *map(str, positions.values())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:  # an interpreter embedded in a server may have no sys.executable to start
+            self.process = subprocess.Popen(
+                [sys.executable, os.path.abspath(__file__), path, str(offset), staging_file, table,
+                 str(load_rows), *map(str, positions.values())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            raise PartFailed from None
         self.out = self.process.stdout.fileno()
         os.set_blocking(self.out, False)
         self.unread = b""

@@ -116,3 +116,11 @@ def test_the_first_half_decides_even_when_the_second_is_converted_first(director
     message = _refused(path, progress)
     monkeypatch.setattr(staging_sqlite, "SPLIT_BYTES", 1 << 40)
     assert message == _refused(path) == "ligne 20 : SIREN « 20000000X » invalide (9 chiffres attendus)."
+
+
+def test_without_an_interpreter_to_start_the_file_is_staged_by_one_process(directory_restored, tmp_path,
+                                                                            split, monkeypatch):
+    monkeypatch.setattr(staging_part.sys, "executable", str(tmp_path / "no-python"))
+    rows = _rows()
+    assert import_files([_units(tmp_path, rows)])["unites_legales"] == 40
+    assert not staging_part.last_figures and find_unit(rows[39][0]).denomination == rows[39][2]
