@@ -9,20 +9,23 @@ the next rows are parsed: between two batches, logins and every other writer get
 wait for it up to busy_timeout, a batch lasts a fraction of a second). The switch renames the
 tables in one short transaction.
 
+A plain file of SPLIT_BYTES or more is staged by two processes (staging_part.py): the second half
+by a child into a staging file of its own. Whatever fails while split stages the file again in one
+process, which decides the error and names its line as it always did.
+
 SQLite cannot rename an index: the new table's indexes take the names of the current ones with
 INDEX_SUFFIX added or removed, alternately (schema checks compare indexes by columns).
 """
 import contextlib
 import csv
 import dataclasses
-import itertools
-import operator
+import io
 import os
-import sqlite3
 
 from peewee import IntegrityError
 
 from db.database import database
+from db.sirene import staging_part
 from db.sirene.importer import (
     ESTABLISHMENTS,
     UNITS,
@@ -30,83 +33,148 @@ from db.sirene.importer import (
     SireneImportError,
     text_of,
 )
-from db.sirene.staging import Staging, quoted
+from db.sirene.staging import Converter, Staging, quoted
+from db.sirene.staging_part import Limited, Part, PartFailed, copy_rows, open_staging
 
 LOAD_ROWS = 10_000  # rows parsed and written to the staging file at once
+SPLIT_BYTES = 16 << 20  # a plain file from this size is staged by two processes (staging_part.py)
 BATCH_ROWS = 50_000  # rows per transaction on the portal's database
 INDEX_SUFFIX = "__b"
 ALIAS = "sirene_staging"  # the staging file, attached to the portal's connection for the build
+PART_ALIAS = "sirene_part"  # the part file, attached to the converter's and the loader's connections
 
 
 class SqliteStaging(Staging):
     def __init__(self, started):
         super().__init__(started)
         self.file = f"{database.obj.database}-sirene-staging"
+        self.part_file = f"{self.file}-part"  # the second half of a large file, staged by a child process
         self._remove_file()
-        self.loader = sqlite3.connect(self.file, isolation_level=None)
-        # WAL: the converter's connection reads the batches committed while the next ones are written
-        self.loader.execute("PRAGMA journal_mode = WAL")
-        self.loader.execute("PRAGMA synchronous = OFF")
+        self.loader = open_staging(self.file)
         self.created = set()  # kinds whose new table exists
+        self.part_tables = set()  # the staging tables of the part file
+        self.rows_before = {}  # part table → rows of its file before it
+        self.splitting = False  # a file is being staged by two processes: any failure is PartFailed
+        self.part_attached = False  # the part file is attached to the converter's connection
 
     def load(self, path, progress):
+        files = len(self.files)
+        try:
+            return self._load(path, progress, split=True)
+        except PartFailed:  # the import in one process decides, and names the line, as it always did
+            self._forget(files)
+            return self._load(path, progress, split=False)
+
+    def _load(self, path, progress, split):
         with self.opened(path, progress, "stock_") as (binary, stock):
-            if stock.kind not in self.created:
+            first = stock.kind not in self.created
+            if first:
                 self._create_next(stock.kind)
                 self.created.add(stock.kind)
             fields = list(stock.positions)
             self.loader.execute(f"CREATE TABLE {quoted(stock.staged)} ({', '.join(map(quoted, fields))})")
             insert = f"INSERT INTO {quoted(stock.staged)} VALUES ({', '.join('?' * len(fields))})"
-            stock.rows = self._copy(csv.reader(text_of(binary)), list(stock.positions.values()), insert,
-                                    stock)
+            halves = staging_part.halves(path, SPLIT_BYTES) if split and first else None
+            if halves is None:
+                stock.rows = self._copy(text_of(binary), insert, stock)[0]
+            else:
+                self._copy_halves(binary, halves, insert, stock, progress)
             return stock
 
-    def _copy(self, reader, indexes, insert, stock):
-        """Write the rows of reader (their columns at indexes, short rows padded) in batches; hand
-        each BATCH_ROWS of them to the converter once committed."""
-        fast = operator.itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+    def _copy(self, text, insert, stock, on_batch=None):
+        """Stage the rows of text, handing each BATCH_ROWS of them to the converter once committed:
+        (rows, the last one parsed)."""
+        submitted = 0
 
-        def padded(row):
-            return tuple(row[i] if i < len(row) else "" for i in indexes)
+        def committed(count, finished):
+            nonlocal submitted
+            if count > submitted and (finished or count - submitted >= BATCH_ROWS):
+                # rows get rowids 1, 2, … in the order of the file: a chunk is a range of them
+                self.converter.submit(dataclasses.replace(stock, first_row=submitted, rows=count - submitted))
+                submitted = count
+            if on_batch:
+                on_batch()
 
-        count = submitted = 0
+        reader = csv.reader(text)
         try:
-            while True:
-                rows = list(itertools.islice(reader, LOAD_ROWS))  # parsed rows of 54 strings: few at once
-                try:  # every row complete (the stock's case): no Python call per row
-                    batch = list(map(fast, rows))
-                except IndexError:  # a short row, or an empty line (skipped)
-                    batch = [padded(row) for row in rows if row]
-                if batch:
-                    self.loader.execute("BEGIN")
-                    self.loader.executemany(insert, batch)
-                    self.loader.execute("COMMIT")
-                    count += len(batch)
-                if count > submitted and (not rows or count - submitted >= BATCH_ROWS):
-                    # rows get rowids 1, 2, … in the order of the file: a chunk is a range of them
-                    self.converter.submit(dataclasses.replace(stock, first_row=submitted,
-                                                              rows=count - submitted))
-                    submitted = count
-                if not rows:
-                    return count
+            return copy_rows(reader, [*stock.positions.values()], self.loader, insert, LOAD_ROWS, committed)
         except (UnicodeDecodeError, csv.Error) as exc:
             line = reader.line_num + 1
             raise SireneImportError(f"{stock.name}, ligne {line} : illisible ({exc}).") from None
+
+    def _copy_halves(self, binary, halves, insert, stock, progress):
+        """Stage the first half of the file here and the second in a child process (its own staging
+        file); the converter converts the chunks of both as they come. Whatever fails on the way
+        (a bad row, a key given twice, a damaged line in the second half, a cut that fell inside a
+        quoted value) raises PartFailed."""
+        start, middle = halves
+        part = dataclasses.replace(stock, staged=f"{stock.staged}_part")
+        child = Part(stock.path, middle, self.part_file, part.staged, stock.positions, LOAD_ROWS)
+        if not self.part_tables:
+            self.loader.execute(f"ATTACH DATABASE ? AS {PART_ALIAS}", (self.part_file,))
+        self.part_tables.add(part.staged)
+        self.files.append(part)
+        self.splitting = True
+        try:
+            own = io.BufferedReader(Limited(binary, middle - start), 1 << 16)
+            stock.rows, last = self._copy(text_of(own), insert, stock,
+                                          lambda: self._take(child, part, progress, timeout=0))
+            if last and last[-1].endswith(("\n", "\r")):  # maybe cut inside a quoted value
+                raise PartFailed
+            self.rows_before[part.staged] = stock.rows
+            while not child.ended:
+                self._take(child, part, progress, timeout=0.1)
+            self._take(child, part, progress, timeout=0)
+            self.converter.collect(wait=True)
+            part.rows = child.rows
+            stock.rows += child.rows
+        finally:
+            self.splitting = False
+            child.stop()
+
+    def _take(self, child, part, progress, timeout):
+        """Hand the child's committed rows to the converter; collect the chunks converted so far."""
+
+        def submit(first_row, rows):
+            self.converter.submit(dataclasses.replace(part, first_row=first_row, rows=rows))
+
+        def report(read):
+            if progress:
+                progress(part.name, read, None)
+
+        if not child.take(timeout, BATCH_ROWS, submit, report):  # the child failed
+            raise PartFailed
+        self.converter.collect(wait=False)
+
+    def _forget(self, files):
+        """Undo a load that failed while split: its staged rows, its chunks, its new table."""
+        self.converter.stop()
+        self.converter = Converter(self)
+        for stock in self.files[files:]:
+            self.loader.execute(f"DROP TABLE IF EXISTS {self.table(stock)}")
+            self.created.discard(stock.kind)
+        del self.files[files:]
+
+    def checked(self, stock, inserted):
+        if self.splitting and inserted != stock.rows:
+            raise PartFailed
+        super().checked(stock, inserted)
 
     def source(self, stock, field):
         return quoted(field)
 
     def table(self, stock):
-        return quoted(stock.staged)
+        return self.build_table(stock) if stock.staged in self.part_tables else quoted(stock.staged)
 
     def build_table(self, stock):
-        return f"{ALIAS}.{quoted(stock.staged)}"
+        return f"{PART_ALIAS if stock.staged in self.part_tables else ALIAS}.{quoted(stock.staged)}"
 
     def query(self, sql, params=()):
         return self.loader.execute(sql, params)
 
     def row_index(self, stock, rowref):
-        return rowref - 1  # rows get rowids 1, 2, … in the order of the file
+        # rows get rowids 1, 2, … in the order of the file (of its second half in a part table)
+        return self.rows_before.get(stock.staged, 0) + rowref - 1
 
     def digits(self, expression, count):
         # ltrim by a set of characters, not GLOB '*[^0-9]*', whose bracket is parsed again at every
@@ -120,12 +188,18 @@ class SqliteStaging(Staging):
     def converting(self):
         with super().converting():
             database.execute_sql(f"ATTACH DATABASE ? AS {ALIAS}", (self.file,))
+            self.part_attached = False
             try:
                 yield
             finally:
                 database.execute_sql(f"DETACH DATABASE {ALIAS}")
+                if self.part_attached:
+                    database.execute_sql(f"DETACH DATABASE {PART_ALIAS}")
 
     def convert(self, chunk):
+        if chunk.staged in self.part_tables and not self.part_attached:  # the converter's connection
+            database.execute_sql(f"ATTACH DATABASE ? AS {PART_ALIAS}", (self.part_file,))
+            self.part_attached = True
         imported_at = chunk.kind.model.imported_at.db_value(self.started)
         rows = " WHERE staged.rowid BETWEEN ? AND ?"
         statement = self.insert_staged(chunk, chunk.kind.table + "__next", rows)
@@ -143,6 +217,8 @@ class SqliteStaging(Staging):
         return database.atomic("DEFERRED")
 
     def failed(self, chunk, error):
+        if self.splitting:
+            raise PartFailed
         if isinstance(error, IntegrityError):
             self.refuse_duplicate([stock for stock in self.files if stock.kind is chunk.kind])
 
@@ -218,6 +294,7 @@ class SqliteStaging(Staging):
         self._remove_file()
 
     def _remove_file(self):
-        for path in (self.file, self.file + "-journal", self.file + "-wal", self.file + "-shm"):
-            if os.path.exists(path):
-                os.remove(path)
+        for base in (self.file, self.part_file):
+            for path in (base, base + "-journal", base + "-wal", base + "-shm"):
+                if os.path.exists(path):
+                    os.remove(path)
