@@ -23,6 +23,7 @@ class ImportSteps:
         self.started = 0.0
         self.cpu = {}  # thread → CPU seconds of its connections' server processes
         self.read_at = {}  # backend pid → its CPU seconds at the end of its last statement
+        self.spent = []  # (end, thread, CPU seconds) of each statement, COPYs before it included
         engine = type(database.obj)
         original = engine.execute_sql
 
@@ -44,6 +45,7 @@ class ImportSteps:
         self.seen.clear()
         self.cpu.clear()
         self.read_at.clear()
+        self.spent.clear()
         self.started = time.perf_counter()
 
     def _count_cpu(self, thread, pid):
@@ -52,6 +54,7 @@ class ImportSteps:
         before, now = self.read_at[pid], _cpu_seconds(pid)
         if before is not None and now is not None:
             self.cpu[thread] = self.cpu.get(thread, 0.0) + now - before
+            self.spent.append((time.perf_counter(), thread, now - before))
         self.read_at[pid] = now
 
     def report(self):
@@ -72,7 +75,19 @@ class ImportSteps:
         if self.cpu:
             lines.append("    CPU des processus serveur : " + ", ".join(
                 f"{thread} {seconds:.2f} s" for thread, seconds in self.cpu.items()))
+            lines += self._switch_cpu()
         return lines
+
+    def _switch_cpu(self):
+        """The CPU of what follows the COPYs: the statements that end after the new table's first VACUUM
+        (run once the last chunk is COPYed), the converter's excepted: ANALYZE, second VACUUM, index
+        builds (their parallel workers not counted), the merge of the rows the file lacks, the switch."""
+        first = next(((s, d) for s, d, _, sql in self.seen if sql.startswith("VACUUM")), None)
+        if first is None:
+            return []
+        after = sum(cpu for end, thread, cpu in self.spent
+                    if thread != "sirene-converter" and end > first[0] + first[1] + 0.005)
+        return [f"    CPU des processus serveur après la copie (hors conversion) : {after:.2f} s"]
 
 
 def _backend_pid(db):

@@ -20,7 +20,7 @@ index.
 """
 import re
 
-from peewee import SQL, Expression, Value, fn
+from peewee import SQL, EnclosedNodeList, Expression, NodeList, Value, fn
 
 from db.database import is_postgres
 from db.identifiers import clean
@@ -61,8 +61,11 @@ def stored_search_text(*parts):
 
 
 def fold_sql(column):
-    """PostgreSQL: the folded text the trigram index holds (see ACCENTED)."""
-    return Value(" ").concat(fn.translate(fn.lower(column), ACCENTED, PLAIN))
+    """PostgreSQL: the folded text the trigram index holds (see ACCENTED). lower() under the database's
+    collation: a text joined with a SIRET takes its "C" collation (migration 0981), under which lower()
+    folds ASCII letters only (Œ, Ł would stay capitals)."""
+    return Value(" ").concat(fn.translate(fn.lower(NodeList((EnclosedNodeList([column]),
+                                                             SQL('COLLATE "default"')))), ACCENTED, PLAIN))
 
 
 def digit_prefix(column, digits):

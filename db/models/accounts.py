@@ -10,6 +10,7 @@ from peewee import (
 
 from db import clock
 from db.database import BaseModel
+from db.models.identifier_field import IdentifierField
 
 ROLE_ADMIN = "admin"
 ROLE_DECLARANT = "declarant"
@@ -19,7 +20,7 @@ ROLE_SUPPORT = "support"  # people who run the portal; outside any firm
 class Firm(BaseModel):
     """A tiers déclarant, identified by the SIRET it registered with."""
 
-    siret = CharField(max_length=14, unique=True)
+    siret = IdentifierField(max_length=14, unique=True)
     name = CharField(max_length=200)
     address = TextField(default="")
     # The inscription's profile: "Votre entreprise et vos clients" (a tiers déclarant, True) or

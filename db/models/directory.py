@@ -6,10 +6,11 @@ directory is the reference, validation applies to what people type.
 from peewee import BooleanField, CharField, DateTimeField
 
 from db.database import BaseModel
+from db.models.identifier_field import IdentifierField
 
 
 class DirectoryUnit(BaseModel):
-    siren = CharField(max_length=9, primary_key=True)
+    siren = IdentifierField(max_length=9, primary_key=True)
     denomination = CharField(max_length=200, null=True)
     sigle = CharField(max_length=40, null=True)
     nom = CharField(max_length=100, null=True)
@@ -39,8 +40,8 @@ class DirectoryUnit(BaseModel):
 
 
 class DirectoryEstablishment(BaseModel):
-    siret = CharField(max_length=14, primary_key=True)
-    siren = CharField(max_length=9, index=True)
+    siret = IdentifierField(max_length=14, primary_key=True)
+    siren = IdentifierField(max_length=9, index=True)
     nic = CharField(max_length=5)
     is_siege = BooleanField(default=False)
     etat = CharField(max_length=1, null=True)  # A active, F closed

@@ -22,6 +22,7 @@ from db.counts import Counter
 from db.database import BaseModel
 from db.models.accounts import Firm, User
 from db.models.catalogue import Declaration
+from db.models.identifier_field import IdentifierField
 
 # Server-side defaults of the columns added after the first schema: INSERT … SELECT statements that
 # name their columns (migrations, bulk writes) leave them out.
@@ -77,7 +78,7 @@ class Company(BaseModel):
     # firm and portfolio lead the two indexes below: no index of their own to feed on every write
     firm = ForeignKeyField(Firm, backref="companies", on_delete="CASCADE", index=False)
     portfolio = ForeignKeyField(Portfolio, backref="companies", on_delete="RESTRICT", index=False)
-    siren = CharField(max_length=9)
+    siren = IdentifierField(max_length=9)
     name = CharField(max_length=200)
     added_at = DateTimeField(default=clock.now)
     establishment_count = IntegerField(default=0, constraints=[ZERO])  # maintained: db/counts.py
@@ -109,7 +110,7 @@ class Establishment(BaseModel):
     # establishments of a company added at once
     firm = ForeignKeyField(Firm, on_delete="CASCADE", index=False)
     company = ForeignKeyField(Company, backref="establishments", on_delete="CASCADE", index=False)
-    siret = CharField(max_length=14)
+    siret = IdentifierField(max_length=14)
     name = CharField(max_length=200, default="")
     address = TextField(default="")  # one line: street, postcode and town
     street = TextField(default="", constraints=[EMPTY])  # the address line ("10 RUE DE LA VALLEE")

@@ -4,6 +4,7 @@ from peewee import SQL, CharField, CompositeKey, DateTimeField, ForeignKeyField,
 from db import clock, counts
 from db.database import BaseModel
 from db.models.accounts import Firm, User
+from db.models.identifier_field import IdentifierField
 
 
 class AuditEvent(BaseModel):
@@ -17,7 +18,7 @@ class AuditEvent(BaseModel):
     object_type = CharField(max_length=40, default="")
     object_id = CharField(max_length=40, default="")
     summary = TextField(default="")
-    siret = CharField(max_length=14, null=True)
+    siret = IdentifierField(max_length=14, null=True)
     declaration_code = CharField(max_length=40, null=True)
     before = TextField(null=True)
     after = TextField(null=True)
@@ -44,7 +45,7 @@ class HabilitationChange(BaseModel):
     establishment_id = IntegerField()
     declaration_id = IntegerField()
     user_id = IntegerField()
-    siret = CharField(max_length=14)
+    siret = IdentifierField(max_length=14)
     before = IntegerField(default=0)
     after = IntegerField(default=0)
     active_from = DateTimeField(null=True)  # when the boxes it grants become usable
@@ -146,7 +147,7 @@ class AssistanceRequest(BaseModel):
 
     reference = CharField(max_length=20, unique=True)
     motif = CharField(max_length=40)
-    siret = CharField(max_length=14, default="")
+    siret = IdentifierField(max_length=14, default="")
     nom = CharField(max_length=100, default="")
     prenom = CharField(max_length=100, default="")
     email = CharField(max_length=254)

@@ -6,6 +6,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Text
 from db import clock
 from db.database import BaseModel
 from db.models.accounts import Firm, User
+from db.models.identifier_field import IdentifierField
 from db.models.portfolio import Company
 
 # Kinds of change, in the order the report shows them.
@@ -35,7 +36,7 @@ class SireneChange(BaseModel):
     report = ForeignKeyField(SireneReport, on_delete="CASCADE")
     company = ForeignKeyField(Company, on_delete="CASCADE")
     kind = CharField(max_length=10)
-    siret = CharField(max_length=14, default="")
+    siret = IdentifierField(max_length=14, default="")
     before = TextField(default="")
     after = TextField(default="")
     key = CharField(max_length=64)
@@ -57,7 +58,7 @@ class RemovedEstablishment(BaseModel):
 
     firm = ForeignKeyField(Firm, on_delete="CASCADE")
     company = ForeignKeyField(Company, on_delete="CASCADE")
-    siret = CharField(max_length=14)
+    siret = IdentifierField(max_length=14)
     removed_at = DateTimeField(default=clock.now)
 
     class Meta:

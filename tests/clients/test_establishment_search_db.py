@@ -63,3 +63,21 @@ def test_another_firms_establishment_is_not_found(sirets):
     rows = Establishment.select(Establishment.siret).where(matching("saint martin", Establishment)).tuples()
     assert len(list(rows)) == 2  # both firms hold one
     assert found(sirets, "saint martin") == ["12 RUE SAINT-MARTIN"]
+
+
+def test_the_stored_search_text_is_lower_case_beyond_ascii(db_engine):
+    """PostgreSQL folds the search text with lower() under the database's collation, not the SIRET's
+    "C" (migration 0981), under which only ASCII letters would be lowered; SQLite stores it as written
+    (FTS5 folds it)."""
+    from db.database import is_postgres
+
+    firm, _, _ = make_firm()
+    company = make_company(firm, make_portfolio(firm, "CLIENTS"), "100000001", 1)
+    mine = Establishment.company == company.id
+    Establishment.update(street="2 RUE DE ŁÓDŹ", name="ŒUVRES").where(mine).execute()
+    refresh_search_text(mine)
+    text = Establishment.get(mine).search_text
+    if is_postgres():
+        assert "œuvres" in text and "łodź" in text and text == text.lower()
+    else:
+        assert "ŒUVRES" in text and "ŁÓDŹ" in text

@@ -85,3 +85,21 @@ def test_the_security_migrations_upgrade_a_postgresql_database_holding_the_demo_
     if not POSTGRES_URL:
         return  # scripts/test.sh always sets it; a bare `pytest` checks SQLite above
     in_postgres_schema("security_upgrade", _security_migrations_keep_the_demo_firm)
+
+
+def test_every_siret_and_siren_column_compares_bytes_and_the_check_names_one_that_does_not(db_engine):
+    """PostgreSQL: the SIRET and SIREN columns are under "C" (migration 0981), as IdentifierField
+    declares; schema.drift() names a column set back to the default collation. SQLite: nothing named."""
+    if not is_postgres():
+        assert not schema.drift().collations
+        return
+    collations = database.execute_sql(
+        "SELECT table_name, collation_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_name IN ('siret', 'siren')").fetchall()
+    assert len(collations) == 11 and {collation for _, collation in collations} == {"C"}
+    with database.atomic() as transaction:
+        database.execute_sql('ALTER TABLE establishment ALTER COLUMN siret TYPE varchar(14) '
+                             'COLLATE pg_catalog."default"')
+        assert schema.drift().collations == [("establishment", "siret", "C", "default")]
+        transaction.rollback()
+    assert not schema.drift()
