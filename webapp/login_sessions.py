@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from db import clock
 from db.accounts import sessions
 from db.accounts.login import complete_login
-from db.clients import dashboard
+from db.clients import composition_page, dashboard
 from db.clock import datetime_fr
 from db.declarations import tiles
 
@@ -29,25 +29,33 @@ def limits(config):
 
 
 # What pages read in the session's statement (db/accounts/sessions.py Extension), with their values at a
-# moment: the tiles' tally where « Vos déclarations » shows, and the administrator's dashboard on the Menu
-# personnalisé (the view reads it with the same REVIEW_MONTHS).
+# moment (None: this request reads nothing more): the tiles' tally where « Vos déclarations » shows, the
+# administrator's dashboard on the Menu personnalisé (the view reads it with the same REVIEW_MONTHS), the
+# unfiltered page 1 of « Composer le portefeuille » (the view's other pages read their own).
 _TILES = ((tiles.SESSION_TALLY,), lambda now, config: ())
 _MENU = ((tiles.SESSION_TALLY, dashboard.SESSION_DASHBOARD),
          lambda now, config: dashboard.moments(now, config["REVIEW_MONTHS"]))
-EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU}
+
+
+def _first_page_only(now, config):
+    unfiltered = not request.args.get("q", "").strip() and request.args.get("page", 1, type=int) <= 1
+    return (request.view_args["portfolio_id"],) if unfiltered else None
+
+
+EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU,
+                  "portfolios.compose": ((composition_page.SESSION_FIRST_PAGE,), _first_page_only)}
 
 
 def load_user(token):
     """Flask-Login's user loader: the user of a live server-side session, or None."""
     idle, lifetime = limits(current_app.config)
-    extended = EXTENDED_PAGES.get(request.endpoint)
-    if extended:
-        extensions, values = extended
-        now = clock.now()
-        values = values(now, current_app.config)
+    extensions, values = EXTENDED_PAGES.get(request.endpoint, ((), None))
+    now = clock.now()
+    values = values and values(now, current_app.config)
+    if values is not None:
         user = sessions.load_session_user(token, idle, lifetime, now, extensions, values)
     else:
-        user = sessions.load_session_user(token, idle, lifetime)
+        user = sessions.load_session_user(token, idle, lifetime, now)
     if user is None:
         g.session_ended = True  # the login page says why
     return user

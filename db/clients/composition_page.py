@@ -4,9 +4,10 @@ or name, with the portfolio's heading. Without a filter, one statement whatever 
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from peewee import JOIN, SQL
+from peewee import JOIN, SQL, fn
 
 from db.access import require_admin
+from db.accounts.sessions import Extension
 from db.clients.company_search import name_or_siren
 from db.clients.portfolios import get_portfolio
 from db.errors import NotFound
@@ -81,6 +82,32 @@ _FIRST_PAGE = Prepared(lambda firm, folio: _portfolio_and_page(firm, folio, SQL(
 _PORTFOLIO_PAGE = Prepared(_portfolio_and_page, int, int, int, int, server_side=True)
 
 
+def _session_first_page(me, pad, portfolio_id):
+    """The unfiltered page 1 read in the session's statement (Extension): a UNION ALL branch keeps no
+    order, so each company carries its rank in the page (row_number over the page's order, counted as
+    the index is walked: no sort) and the rows are ordered by it once read. The firm is the session's
+    user's when an administrator (no row for anyone else)."""
+    page = (Company.select(Company.id, Company.siren, Company.name, Company.establishment_count,
+                           fn.row_number().over(order_by=[Company.name, Company.siren]).alias("rank"))
+            .where((Company.firm == me.admin_firm) & (Company.portfolio == portfolio_id))
+            .order_by(Company.name, Company.siren).limit(SQL(str(PAGE_SIZE)))).alias("page")
+    return [Portfolio.select(*pad(Portfolio.id, Portfolio.name, Portfolio.company_count, page.c.id,
+                                  page.c.siren, page.c.name, page.c.establishment_count, page.c.rank))
+            .join(page, JOIN.LEFT_OUTER, on=SQL("1 = 1"))
+            .where((Portfolio.id == portfolio_id) & (Portfolio.firm == me.admin_firm))]
+
+
+def _keep_session_first_page(user, rows):
+    user.first_page_rows = sorted(rows, key=lambda row: row[-1] or 0)
+
+
+# « Composer le portefeuille » reads its unfiltered page 1 with the session (db/accounts/sessions.py): one
+# statement, not two. Its value: the portfolio's id; list_companies uses its rows once, for that portfolio.
+SESSION_FIRST_PAGE = Extension("composition", ("integer", "text", "integer", "integer", "text", "text",
+                                               "integer", "bigint"),
+                               _session_first_page, (int,), _keep_session_first_page)
+
+
 def list_companies(actor, portfolio_id, query="", page=1):
     """One page of the portfolio's companies (by raison sociale), filtered by SIREN or name (accents
     and case ignored), with the portfolio's Heading; NotFound for another firm's portfolio. One query
@@ -103,9 +130,21 @@ def list_companies(actor, portfolio_id, query="", page=1):
     return portfolio, Page([CompanyRow._make(c) for c in chosen], total, page, pages, query)
 
 
+def _kept_first_page(actor, portfolio_id):
+    """The rows of SESSION_FIRST_PAGE read with the session for this portfolio, once; None otherwise
+    (or when they are empty: the page's own statement then says whether the portfolio is the firm's)."""
+    rows = getattr(actor, "first_page_rows", None)
+    if rows is None:
+        return None
+    actor.first_page_rows = None
+    return [row[:7] for row in rows] if rows and rows[0][0] == portfolio_id else None
+
+
 def _unfiltered(actor, portfolio_id, page):
-    rows = (_FIRST_PAGE.cursor(actor.firm_id, portfolio_id) if page == 1 else
-            _PORTFOLIO_PAGE.cursor(actor.firm_id, portfolio_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
+    rows = _kept_first_page(actor, portfolio_id) if page == 1 else None
+    if rows is None:
+        rows = (_FIRST_PAGE.cursor(actor.firm_id, portfolio_id) if page == 1 else _PORTFOLIO_PAGE.cursor(
+            actor.firm_id, portfolio_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
     if not rows:
         raise NotFound()
     portfolio = Heading(*rows[0][:3])
