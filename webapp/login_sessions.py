@@ -6,6 +6,7 @@ The cookie is Flask's signed one; what makes it a login is the server-side sessi
 import datetime
 
 from flask import current_app, g, request, session
+from flask.globals import _cv_request
 from flask_login import current_user, login_user, logout_user
 
 from db import clock
@@ -38,8 +39,12 @@ _MENU = ((tiles.SESSION_TALLY, dashboard.SESSION_DASHBOARD),
 
 
 def _first_page_only(now, config):
-    unfiltered = not request.args.get("q", "").strip() and request.args.get("page", 1, type=int) <= 1
-    return (request.view_args["portfolio_id"],) if unfiltered else None
+    """The portfolio's id for « Composer le portefeuille » unfiltered on page 1; None for any other request
+    (a filter, another page: the view reads that page apart)."""
+    current = _cv_request.get().request  # the request itself, not through its proxy (~10 calls)
+    args = current.args
+    unfiltered = args.get("page") in (None, "1") and not args.get("q", "").strip()
+    return (current.view_args["portfolio_id"],) if unfiltered else None
 
 
 EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU,

@@ -2,6 +2,7 @@
 or name, with the portfolio's heading. Without a filter, one statement whatever the size of the portfolio
 (the page's companies joined to the portfolio and its maintained count of companies)."""
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from peewee import JOIN, SQL, fn
@@ -97,8 +98,11 @@ def _session_first_page(me, pad, portfolio_id):
             .where((Portfolio.id == portfolio_id) & (Portfolio.firm == me.admin_firm))]
 
 
+_RANK = itemgetter(-1)
+
+
 def _keep_session_first_page(user, rows):
-    user.first_page_rows = sorted(rows, key=lambda row: row[-1] or 0)
+    user.first_page_rows = sorted(rows, key=_RANK)  # an empty page: one row, its rank NULL, never compared
 
 
 # « Composer le portefeuille » reads its unfiltered page 1 with the session (db/accounts/sessions.py): one
