@@ -167,6 +167,9 @@ def init_app(app):
     app.jinja_env.globals.update(nav_url=nav_url, endpoint_exists=endpoint_exists, url_for=cached_url_for,
                                  menu_html=menu_html, csrf_token=csrf_token)
     from webapp import pagination  # it builds its links with cached_url_for
+    from webapp.tiles_html import tiles_html  # the same
+
+    app.jinja_env.globals.update(tiles_html=tiles_html)
 
     app.jinja_env.globals.update(pager_links=pagination.pager_links,
                                  pagination_buttons=pagination.pager_buttons)
