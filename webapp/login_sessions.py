@@ -14,6 +14,7 @@ from db.accounts import sessions
 from db.accounts.login import complete_login
 from db.clients import composition_page, dashboard
 from db.clock import datetime_fr
+from db.database import is_postgres
 from db.declarations import tiles
 
 # What survives the fresh session of a login: the messages to show next, and the demo outbox's key
@@ -39,8 +40,11 @@ _MENU = ((tiles.SESSION_TALLY, dashboard.SESSION_DASHBOARD),
 
 
 def _first_page_only(now, config):
-    """The portfolio's id for « Composer le portefeuille » unfiltered on page 1; None for any other request
-    (a filter, another page: the view reads that page apart)."""
+    """The portfolio's id for « Composer le portefeuille » unfiltered on page 1 on PostgreSQL (a statement is
+    a round trip there; on SQLite two plain statements cost less Python than the extension's); None for any
+    other request (a filter, another page: the view reads that page apart)."""
+    if not is_postgres():
+        return None
     current = _cv_request.get().request  # the request itself, not through its proxy (~10 calls)
     args = current.args
     unfiltered = args.get("page") in (None, "1") and not args.get("q", "").strip()

@@ -2,12 +2,11 @@
 logged-in page loads its person and firm in one statement, menu badge included (the firm's
 maintained count of waiting requests, never a COUNT per request)."""
 import contextlib
-import html
 
 import pytest
 
 from db.database import database
-from db.models import Company, PendingRequest, Portfolio, User
+from db.models import PendingRequest
 from tests.factories.people import demo_user
 from tests.factories.queries import count_queries
 
@@ -113,15 +112,3 @@ def test_the_menu_personnalise_is_one_statement_its_tiles_and_figures_included(c
         page = client.get("/menu").get_data(as_text=True)
     assert "Votre cabinet" in page and "MOUTIN Claire" in page and statements() == 1
 
-
-def test_composition_page_one_is_one_statement_its_companies_included(client, auth):
-    auth.login()  # MOUTIN Claire: her firm's first portfolio, page 1 read with her session
-    with database.connection_context():
-        portfolio = Portfolio.select().join(User, on=Portfolio.firm == User.firm).where(
-            User.nom == "MOUTIN").order_by(Portfolio.id).first()
-        first = Company.select().where(Company.portfolio == portfolio.id).order_by(Company.name).first()
-    url = f"/gestion/portefeuilles/{portfolio.id}/composition"
-    client.get(url)
-    with count_queries() as statements:
-        page = html.unescape(client.get(url).get_data(as_text=True))
-    assert portfolio.name in page and first.name in page and statements() == 1
