@@ -57,10 +57,11 @@ EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "me
 
 def load_user(token):
     """Flask-Login's user loader: the user of a live server-side session, or None."""
-    idle, lifetime = limits(current_app.config)
-    extensions, values = EXTENDED_PAGES.get(request.endpoint, ((), None))
+    config = current_app.config  # each lookup through Flask's proxies costs ~3 calls
+    idle, lifetime = limits(config)
+    extensions, values = EXTENDED_PAGES.get(_cv_request.get().request.endpoint, ((), None))
     now = clock.now()
-    values = values and values(now, current_app.config)
+    values = values and values(now, config)
     if values is not None:
         user = sessions.load_session_user(token, idle, lifetime, now, extensions, values)
     else:
