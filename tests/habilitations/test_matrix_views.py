@@ -261,6 +261,17 @@ def test_without_a_declarant_the_page_asks_for_one(client, auth, poste):
     assert 'id="habilitations-grid"' not in page
 
 
+def test_a_page_of_the_grid_asked_by_htmx_without_a_declarant_says_what_to_choose(client, auth, poste):
+    """The pager's request once the criteria give no grid (the déclarant removed meanwhile, a link edited
+    by hand): the grid's place tells what to choose, as the full page does, instead of failing."""
+    auth.login()
+    response = client.get(f"{PAGE}?search=1&company={poste.company}&page=2", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = text(response)
+    assert fragment.startswith('<div id="habilitations-grid"') and "<html" not in fragment
+    assert "Choisissez le déclarant dont vous gérez les habilitations" in fragment
+
+
 @pytest.mark.parametrize("query", ["company={other_company}", "declarant={other_person}", "service=99999",
                                    "company=12abc"])
 def test_identifiers_of_another_firm_are_404(client, auth, poste, query):

@@ -45,7 +45,8 @@ def grid_fields():
 def index():
     """Show the search criteria and, once they name a déclarant or a SIRET, a page of the grid."""
     state = matrix.search(current_user, request.args)
-    return page_or_fragment("habilitations/matrix/index.html", "habilitations/matrix/_grid.html",
+    fragment = "habilitations/matrix/_grid.html" if state.grid else "habilitations/matrix/_grid_gone.html"
+    return page_or_fragment("habilitations/matrix/index.html", fragment,
                             state=state, grid=state.grid, list_limit=LIST_LIMIT)
 
 
