@@ -86,6 +86,19 @@ class Prepared:
             _prepare_on_connection(db, statement)
         return query, db.execute_sql(sql, params)
 
+    def plan(self, *values):
+        """The lines of the plan the database runs for these values (PostgreSQL: EXPLAIN of the EXECUTE,
+        the prepared statement's own plan; SQLite: EXPLAIN QUERY PLAN), for the tests of a plan's shape."""
+        db = database.obj
+        query, sql, params, places, statement = self._compiled.get(db) or self._compile(db)
+        params = list(params)
+        for position, index in places:
+            params[position] = values[index]
+        if statement:
+            _prepare_on_connection(db, statement)
+        explain = "EXPLAIN " if isinstance(db, PostgresqlDatabase) else "EXPLAIN QUERY PLAN "
+        return [str(row[-1]) for row in db.execute_sql(explain + sql, params).fetchall()]
+
     def first(self, *values):
         """The first row, or None (the query itself says LIMIT 1 when it wants it)."""
         return next(iter(self.execute(*values)), None)

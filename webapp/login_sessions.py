@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from db import clock
 from db.accounts import sessions
 from db.accounts.login import complete_login
-from db.clients import composition_page, dashboard
+from db.clients import composition_page, dashboard, portfolios
 from db.clock import datetime_fr
 from db.database import is_postgres
 from db.declarations import tiles
@@ -51,8 +51,17 @@ def _first_page_only(now, config):
     return (current.view_args["portfolio_id"],) if unfiltered else None
 
 
+def _list_only(now, config):
+    """() for « Vos portefeuilles » without a search on PostgreSQL (as _first_page_only: a statement is a
+    round trip there); None for a search, whose list the view reads apart, and on SQLite."""
+    if not is_postgres():
+        return None
+    return None if _cv_request.get().request.args.get("valeur", "").strip() else ()
+
+
 EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU,
-                  "portfolios.compose": ((composition_page.SESSION_FIRST_PAGE,), _first_page_only)}
+                  "portfolios.compose": ((composition_page.SESSION_FIRST_PAGE,), _first_page_only),
+                  "portfolios.index": ((portfolios.SESSION_PORTFOLIOS,), _list_only)}
 
 
 def load_user(token):

@@ -69,9 +69,14 @@ class Extension(NamedTuple):
     """What a page reads in the session's statement beyond the session: on PostgreSQL each statement is a
     round trip and an executor's start. build(me, pad, *markers) are its queries: me the session's user
     (SessionUser; not checked yet: its rows are kept only for a live session), pad(*columns) its
-    columns placed among the statement's; types are its columns' SQL types (the session's row carries
-    them as typed NULLs: PostgreSQL types a column of NULLs in two UNION branches as text); kinds are its
-    markers' (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns) on the user."""
+    columns placed among the statement's; types are its columns' SQL types, exactly as each branch yields
+    them (varchar for a varchar column, integer for an integer subquery, bigint for a COUNT or a SUM):
+    the session's row carries them as typed NULLs (PostgreSQL types a column of NULLs in two UNION
+    branches as text), and only when every branch's types are the statement's does PostgreSQL flatten
+    the UNION ALL; one type apart (text against varchar) and each branch gets a Subquery Scan that copies
+    all its columns again, planned and run on every request (tests/accounts/test_session_plans_db.py).
+    kinds are its markers' (db/prepared.py); keep(user, rows) keeps its rows (tuples of its own columns)
+    on the user."""
     key: str
     types: tuple
     build: Callable

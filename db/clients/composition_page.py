@@ -107,8 +107,9 @@ def _keep_session_first_page(user, rows):
 
 # « Composer le portefeuille » reads its unfiltered page 1 with the session (db/accounts/sessions.py): one
 # statement, not two. Its value: the portfolio's id; list_companies uses its rows once, for that portfolio.
-SESSION_FIRST_PAGE = Extension("composition", ("integer", "text", "integer", "integer", "text", "text",
-                                               "integer", "bigint"),
+# Its types are its columns' own (varchar: names and SIREN), so that PostgreSQL plans the UNION ALL flat.
+SESSION_FIRST_PAGE = Extension("composition", ("integer", "varchar", "integer", "integer", "varchar",
+                                               "varchar", "integer", "bigint"),
                                _session_first_page, (int,), _keep_session_first_page)
 
 

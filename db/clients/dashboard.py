@@ -110,8 +110,11 @@ def _keep_session_dashboard(user, rows):
 
 # The Menu personnalisé reads its dashboard with the session (db/accounts/sessions.py): one statement for
 # the whole page. Its values: moments(now, review_months); dashboard() uses its rows once.
-SESSION_DASHBOARD = Extension("dashboard", ("integer", *["bigint"] * 7, "timestamp"), _session_dashboard,
-                              (datetime.datetime,) * 4, _keep_session_dashboard)
+# Its types are its columns' own (COUNT and SUM: bigint; the pending requests: an integer column), so
+# that PostgreSQL plans the UNION ALL flat.
+SESSION_DASHBOARD = Extension("dashboard", ("integer", *["bigint"] * 4, "integer", "bigint", "bigint",
+                                            "timestamp"),
+                              _session_dashboard, (datetime.datetime,) * 4, _keep_session_dashboard)
 
 
 def dashboard(actor, review_months=review.DEFAULT_MONTHS):

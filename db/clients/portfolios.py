@@ -4,12 +4,14 @@ déclarants who work on each portfolio (deletion: portfolio_deletion.py).
 Every operation takes the acting user and only ever sees that user's firm.
 """
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from db import audit, fields
 from db.access import firm_row, require_admin
+from db.accounts.sessions import Extension
 from db.clients.writes import delete_habilitations
 from db.database import database
 from db.errors import Invalid
@@ -85,6 +87,42 @@ def _firm_portfolios(firm):
 
 # The list without a search, read on every view of « Vos portefeuilles »: its SQL built once.
 _ALL = Prepared(_firm_portfolios, int, server_side=True)
+_SHOWN = (Portfolio.id, Portfolio.name, Portfolio.comment, Portfolio.is_default, Portfolio.company_count,
+          Portfolio.establishment_count)
+
+
+def _session_portfolios(me, pad):
+    """The list without a search read in the session's statement (Extension): a UNION ALL branch keeps no
+    order, so each portfolio carries its rank in the list's order, and the rows are ordered by it once
+    read. The sort key is a column of the branch too: a key the branch sorted by without returning it
+    would make PostgreSQL wrap the branch in a Subquery Scan copying its ~50 columns again. The firm is
+    the session's user's when an administrator (no row for anyone else)."""
+    rank = fn.row_number().over(order_by=[Portfolio.is_default.desc(), Portfolio.name_key])
+    return [Portfolio.select(*pad(*_SHOWN, Portfolio.name_key, rank)).where(Portfolio.firm == me.admin_firm)]
+
+
+_RANK = itemgetter(-1)
+
+
+def _keep_session_portfolios(user, rows):
+    user.portfolio_rows = [row[:-2] for row in sorted(rows, key=_RANK)]
+
+
+# « Vos portefeuilles » without a search reads its list with the session on PostgreSQL (db/accounts/
+# sessions.py, webapp/login_sessions.py): one statement, not two. The rows are _ALL's (the same values:
+# psycopg2 returns bools and ints as Peewee's fields would), used once by list_portfolios.
+SESSION_PORTFOLIOS = Extension("portfolios", ("integer", "varchar", "text", "boolean", "integer", "integer",
+                                              "varchar", "bigint"), _session_portfolios, (),
+                               _keep_session_portfolios)
+
+
+def _kept_portfolios(actor):
+    """The rows of SESSION_PORTFOLIOS read with the session, once; None otherwise (or when there are none:
+    a firm always has its default portfolio, and the list's own statement then reads them)."""
+    rows = getattr(actor, "portfolio_rows", None)
+    if rows is not None:
+        actor.portfolio_rows = None
+    return rows or None
 
 
 def list_portfolios(actor, criterion="nom", value=""):
@@ -101,7 +139,7 @@ def list_portfolios(actor, criterion="nom", value=""):
     portfolios = _firm_portfolios(firm)
     matches, more = [], False
     if not value:
-        portfolios = _ALL.execute(firm)
+        portfolios = _kept_portfolios(actor) or _ALL.execute(firm)
     elif criterion == "nom":
         portfolios = portfolios.where(Portfolio.name_key.contains(fold(value)))
     else:

@@ -121,8 +121,9 @@ def _keep_session_tally(user, rows):
 # The pages that show tiles read the user's tally rows (_TALLY's columns) with the session
 # (db/accounts/sessions.py): one statement, not two, each statement being a round trip and an
 # executor's start on PostgreSQL; tiles(user) uses them once.
-SESSION_TALLY = Extension("tally", ("timestamp", "timestamp", "integer", "integer", "text", "text", "text",
-                                    "integer"), _session_tally, (), _keep_session_tally)
+# Its types are its columns' own (code and label: varchar), so that PostgreSQL plans the UNION ALL flat.
+SESSION_TALLY = Extension("tally", ("timestamp", "timestamp", "integer", "integer", "varchar", "varchar",
+                                    "text", "integer"), _session_tally, (), _keep_session_tally)
 
 
 def tile_of(user, declaration):

@@ -31,3 +31,7 @@ def test_the_same_app_serves_from_postgresql(request):
     with count_queries() as statements:
         page = html.unescape(client.get(url).get_data(as_text=True))
     assert portfolio.name in page and first.name in page and statements() == 1
+    # so is « Vos portefeuilles »' list without a search (portfolios.py SESSION_PORTFOLIOS)
+    with count_queries() as statements:
+        page = html.unescape(client.get("/gestion/portefeuilles").get_data(as_text=True))
+    assert portfolio.name in page and "Portefeuille par défaut" in page and statements() == 1
