@@ -100,7 +100,7 @@ class PostgresStaging(Staging):
     def convert(self, chunk):
         """The chunk's rows that plain_row accepts (every row of INSEE's files: identifiers of digits
         without spaces, a known state), converted without the trims and comparisons of the other
-        rows, a fifth of the converter's CPU; then, only when some rows were left, those rows that
+        rows, a sixth of the converter's CPU; then, only when some rows were left, those rows that
         break no rule, by the full conversion. The latter follow the chunk's other rows in the new
         table (its key's build then sorts instead of checking a presorted order): no row order of
         the directory is seen by anyone."""
