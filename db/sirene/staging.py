@@ -182,6 +182,10 @@ class Staging:
         """A staged text as stored: NULL when empty or masked ([ND])."""
         raise NotImplementedError
 
+    def cast(self, expression, field):
+        """A staged text known to be neither empty nor masked, as stored (plain rows' identifiers)."""
+        return expression
+
     def bad_row(self, stock, alias=""):
         """The condition that a staged row breaks a rule of importer.problem (its columns prefixed
         with alias, the staging table's name in a join)."""
@@ -208,7 +212,7 @@ class Staging:
             return f"{alias}.{self.source(stock, field)}"
 
         if stock.kind is ESTABLISHMENTS:  # the SIRET's first nine digits are then the SIREN
-            conditions = [f"length({column('siren')}) = 9", self.digits(column("siret"), 14),
+            conditions = [f"{self.length(column('siren'))} = 9", self.digits(column("siret"), 14),
                           f"{column('siret')} = {column('siren')} || {column('nic')}"]
         else:
             conditions = [self.digits(column("siren"), 9)]
@@ -217,15 +221,25 @@ class Staging:
             conditions.append(f"{column('etat')} IN ({states})")
         return " AND ".join(conditions)
 
-    def converted(self, stock, staged, live):
+    def length(self, expression):
+        """SQL of the length of a text expression that plain_row compares (characters)."""
+        return f"length({expression})"
+
+    def converted(self, stock, staged, live, plain=False):
         """(column names, SELECT expressions, whether the live table must be joined) that turn the
-        staged rows of stock into rows of the directory; staged and live are the tables' aliases."""
+        staged rows of stock into rows of the directory; staged and live are the tables' aliases.
+        plain: for the rows that plain_row accepts only, whose identifiers are digits without spaces
+        (taken as staged, neither trimmed nor compared with '' and [ND]) and whose state has none."""
         fields = [f for f in stock.kind.model._meta.sorted_fields if f.name != "imported_at"]
         join = any(f.name not in stock.positions for f in fields)
         expressions = []
         for field in fields:
             column = f"{staged}.{self.source(stock, field.name)}" if field.name in stock.positions else None
-            if column is None:
+            if plain and column is not None and field.name in stock.kind.required:
+                expressions.append(self.cast(column, field))
+            elif plain and column is not None and field.name in TRIMMED:
+                expressions.append(self.value(column, field))
+            elif column is None:
                 kept = f"{live}.{quoted(field.column_name)}"
                 expressions.append(f"COALESCE({kept}, FALSE)" if field.name == "is_siege" else kept)
             elif field.name == "is_siege":  # INSEE writes true / false: lower() (per character on
@@ -237,16 +251,20 @@ class Staging:
         columns = [quoted(f.column_name) for f in fields] + [quoted("imported_at")]
         return columns, expressions + [database.param], join
 
-    def insert_staged(self, stock, target, where=""):
+    def insert_staged(self, stock, target, where="", plain=False):
         """INSERT INTO target the converted rows of stock that break no rule (params: imported_at,
         then where's), run on the portal's connection. Validation and conversion are one scan of the
-        staged rows: when fewer rows went in than the file has, checked() finds the first bad one."""
+        staged rows: when fewer rows went in than the file has, checked() finds the first bad one.
+        plain: only the rows that plain_row accepts, converted without the trims they do not need."""
         live = quoted(stock.kind.table)
-        columns, expressions, join = self.converted(stock, "staged", "live")
+        columns, expressions, join = self.converted(stock, "staged", "live", plain)
         key = self.source(stock, stock.kind.key)
-        joined = (f" LEFT JOIN {live} AS live ON live.{quoted(stock.kind.key)} = trim(staged.{key})"
-                  if join else "")
-        good = f"(({self.plain_row(stock, 'staged')}) OR NOT ({self.bad_row(stock, 'staged')}))"
+        key_value = f"staged.{key}" if plain else f"trim(staged.{key})"
+        joined = f" LEFT JOIN {live} AS live ON live.{quoted(stock.kind.key)} = {key_value}" if join else ""
+        if plain:
+            good = f"({self.plain_row(stock, 'staged')})"
+        else:
+            good = f"(({self.plain_row(stock, 'staged')}) OR NOT ({self.bad_row(stock, 'staged')}))"
         where = f"{where} AND {good}" if where else f" WHERE {good}"
         return (f"INSERT INTO {quoted(target)} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
                 f"FROM {self.build_table(stock)} AS staged{joined}{where}")

@@ -64,6 +64,28 @@ def test_an_empty_value_is_null_quoted_or_not(directory_restored, tmp_path):
             unit.categorie_juridique) == (None, "SOCIETE", "A", None, None, None, None)
 
 
+def test_padded_identifiers_and_states_among_plain_rows_are_all_imported(directory_restored, tmp_path):
+    """On PostgreSQL a chunk's rows of digits without spaces and a known state are converted apart
+    from the others (padded, an empty state), which follow them: every row is in, trimmed."""
+    plain = [["123456782", f"{nic:05d}", f"123456782{nic:05d}", "false", "A", "", "", "", "", "", f"E{nic}"]
+             for nic in range(10, 40)]
+    padded = [[" 123456782", "00100 ", " 12345678200100 ", "true", " F ", "", "", "", "", "", "ESPACES"],
+              ["123456782", "00200", "12345678200200", "false", "", "", "", "", "", "", "SANS ETAT"]]
+    rows = [*plain[:10], padded[0], *plain[10:20], padded[1], *plain[20:]]
+    counts = import_files([write_csv(tmp_path / "StockEtablissement_utf8.csv", ESTAB_HEADER, rows)])
+    assert counts == {"unites_legales": 0, "etablissements": 32}
+    company = DirectoryEstablishment.select().where(DirectoryEstablishment.siren == "123456782")
+    found = {establishment.siret: establishment for establishment in company}
+    assert sorted(found) == sorted([f"123456782{nic:05d}" for nic in range(10, 40)]
+                                   + ["12345678200100", "12345678200200"])
+    spaced, stateless, other = found["12345678200100"], found["12345678200200"], found["12345678200025"]
+    assert (spaced.siren, spaced.nic, spaced.etat, spaced.is_siege, spaced.enseigne) == (
+        "123456782", "00100", "F", True, "ESPACES")
+    assert (stateless.nic, stateless.etat, stateless.enseigne) == ("00200", None, "SANS ETAT")
+    assert (other.siren, other.nic, other.etat, other.is_siege, other.enseigne) == (
+        "123456782", "00025", "A", False, "E25")
+
+
 def test_the_head_office_flag_is_read_whatever_its_case_or_spaces(directory_restored, tmp_path):
     flags = {"00015": "true", "00023": " TRUE ", "00031": "True", "00049": "false", "00056": ""}
     rows = [["123456782", nic, f"123456782{nic}", flag, "A", "", "", "", "", "", ""]
