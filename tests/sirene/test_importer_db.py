@@ -136,6 +136,29 @@ def test_a_bad_line_names_itself_and_leaves_the_directory_as_it_was(directory_re
     assert find_establishment("35600000099999") is None
 
 
+def test_rows_a_conversion_loses_stop_the_import_and_keep_the_directory(directory_restored, tmp_path,
+                                                                        monkeypatch):
+    """A row that breaks no rule but does not reach the new table (a faulty conversion, here one made to
+    leave out a SIREN) must not vanish from the directory at the switch: the import is refused."""
+    from db.sirene.staging import Staging
+
+    convert = Staging.insert_staged
+
+    def losing_one_row(self, stock, target, where="", plain=False):
+        sql = convert(self, stock, target, where, plain)
+        return f"{sql} AND trim(staged.{self.source(stock, 'siren')}) <> '100000009'"
+
+    monkeypatch.setattr(Staging, "insert_staged", losing_one_row)
+    rows = [[f"{i:09d}", "O", f"SOCIETE {i}", "A", "00010", "", "", "5499"] for i in (100000009, 100000017)]
+    path = write_csv(tmp_path / "StockUniteLegale_utf8.csv", UNIT_HEADER, rows)
+    with pytest.raises(SireneImportError) as refused:
+        import_files([path])
+    assert str(refused.value) == ("StockUniteLegale_utf8.csv : 1 ligne(s) sur 2 n'ont pas pu être reprises ; "
+                                  "import interrompu, le référentiel actuel est conservé.")
+    assert DirectoryUnit.select().where(DirectoryUnit.denomination.startswith("SOCIETE ")).count() == 0
+    assert DirectoryUnit.select().count() == 87
+
+
 def test_interruption_rolls_everything_back(directory_restored, tmp_path):
     rows = [
         [f"{i:09d}", "O", f"SOCIETE {i}", "A", "00010", "", "", "5499"] for i in range(100000000, 100003000)
