@@ -4,14 +4,16 @@ statement writes the whole action.
 Its cells are read once (bulk_cell, materialized: each cell with its boxes before and after, its
 habilitation's id, its company, portfolio and state); data-modifying WITH clauses then write, from those
 rows, the journal's lines and people, the habilitations kept or removed, the cells' holder counts with the
-Couverture's gaps, and the grid's tally; the statement returns the journal entry's figures and the tally
-rows it left at zero. Written in steps (writes.py: the lines first, everything else read back from
-them), the 60,000 lines of a grand portfolio's « Tout décocher » were read four more times and their
-establishments and companies joined twice, where a single action needs them once.
+Couverture's gaps of the right edited, and the grid's tally, its rows brought to zero deleted
+(single_tally.py); the statement returns the journal entry's figures. Written in steps (writes.py: the
+lines first, everything else read back from them), the 60,000 lines of a grand portfolio's « Tout
+décocher » were read four more times and their establishments and companies joined twice, where a
+single action needs them once.
 
 Every clause sees the same snapshot and none reads what another writes: each writes its own table (the
-habilitations' upsert and DELETE take disjoint cells: a box left, or none), and the firm's Valider are
-serialised (writes.apply), as in writes.py. SQLite has no data-modifying WITH: it keeps writes.py's steps.
+habilitations' upsert and DELETE take disjoint cells: a box left, or none; the tally's DELETE and upsert
+disjoint rows: at zero, or not), and the firm's Valider are serialised (writes.apply), as in writes.py.
+SQLite has no data-modifying WITH: it keeps writes.py's steps.
 """
 from peewee import SQL, Case, NodeList, Select, Value, fn
 

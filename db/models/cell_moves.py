@@ -7,7 +7,8 @@ statement now does it all, with data-modifying WITH clauses (SQLite: add_deltas_
   changed_cell  UPDATE of the cells' counts FROM the deltas (the event's journal lines, or the rows about
                 to be deleted, one row per cell), RETURNING each cell's new counts and its change (its
                 old counts are the new less the change): the cells are not read a second time;
-  active_cell   those of active establishments, with their company and portfolio;
+  active_cell   those of active establishments, with their company and portfolio (when the deltas
+                carry them and only one right can move, its classes read changed_cell directly);
   *_classes     per right, the changed cells counted per company × declaration × class before and
                 after (0, 1, or 2 for two holders or more);
   *_moves       from those groups, each leaving its class (0 or 1 holder) and entering its new one,
