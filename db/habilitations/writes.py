@@ -101,8 +101,8 @@ def write(actor, criteria, edits, delay_override=None):
     if in_one_statement:
         # One « Tout (dé)cocher » or column tick: the whole action in one statement, applied already.
         ((_, service, column, value),) = edits.bulks()
-        figures, zero_ids = single_bulk.write(event, scoped(criteria, declarations, service), column, value,
-                                              starts, edits.until, now)
+        figures = single_bulk.write(event, scoped(criteria, declarations, service), column, value,
+                                    starts, edits.until, now)
     else:
         _stage(event, criteria, edits, named, declarations, starts)
         figures = events.figures(event.id, event.firm_id)  # the journal entry's, read from its lines once
@@ -110,9 +110,7 @@ def write(actor, criteria, edits, delay_override=None):
         event.delete_instance()
         return Plan([])
     users, declarations = _touched(event, figures)
-    if in_one_statement:  # the tally rows the statement left at zero go
-        counts.remove_emptied(USER_DECLARATION_BOXES, zero_ids, _tally_rows(users, declarations))
-    else:
+    if not in_one_statement:
         _apply_lines(event, now, users, declarations, figures)
     rights.lines_changed(actor, event.id, figures)  # Vos notifications of each person concerned
     counts.recount(USER_DECLARATION_RIGHTS,

@@ -7,7 +7,8 @@ statement now does it all, with data-modifying WITH clauses (SQLite: add_deltas_
   changed_cell  UPDATE of the cells' counts FROM the deltas (the event's journal lines, or the rows about
                 to be deleted, one row per cell), RETURNING each cell's new counts and its change (its
                 old counts are the new less the change): the cells are not read a second time;
-  active_cell   those of active establishments, with their company and portfolio;
+  active_cell   those of active establishments, with their company and portfolio (when the deltas
+                carry them and only one right can move, its classes read changed_cell directly);
   *_classes     per right, the changed cells counted per company × declaration × class before and
                 after (0, 1, or 2 for two holders or more);
   *_moves       from those groups, each leaving its class (0 or 1 holder) and entering its new one,
@@ -34,10 +35,12 @@ def add_deltas(deltas, declarations=None):
     database.execute(Select(columns=[Value(1)]).with_cte(*ctes(deltas, declarations)))
 
 
-def ctes(deltas, declarations=None, placed=False):
+def ctes(deltas, declarations=None, placed=False, rights=None):
     """The WITH clauses of add_deltas, for a statement of the caller's. placed: the deltas also carry
     each cell's company_id, portfolio_id and is_active (a single « Tout (dé)cocher » read them with its
-    cells): the establishments and companies are not joined again."""
+    cells): the establishments and companies are not joined again. rights: those whose holders the
+    deltas may change (« declarer », « payer »; None: both): a bulk edit of one box leaves the other
+    right's counts as they are, so its classes, moves and gaps are not written at all."""
     # A subquery, not a CTE: grouped by the cells' keys (or one journal line per cell), the planner
     # knows their keys are distinct and hashes it (a CTE's unknown distinct count made it hash the
     # 345,000 cells instead).
@@ -58,7 +61,13 @@ def ctes(deltas, declarations=None, placed=False):
                           *place)
                .cte("changed_cell"))
     c = changed.c
-    if placed:
+    moving = [right for right in GAPS if rights is None or right in rights]
+    only = None
+    if placed and len(moving) == 1:
+        # One right's classes are the only reader of the changed cells: they read them as they are,
+        # the active ones kept by a condition, with no copy of the 60,000 active cells first.
+        active, only = changed, c.is_active
+    elif placed:
         active = (Select([changed], [getattr(c, column) for column in COLUMNS]).where(c.is_active)
                   .cte("active_cell", materialized=True))
     else:
@@ -69,8 +78,8 @@ def ctes(deltas, declarations=None, placed=False):
                   .join(Company, on=(Company.id == Establishment.company))
                   .where(Establishment.is_active)
                   .cte("active_cell", materialized=True))
-    out = [changed, active]
-    for right, moves, upserts in _gap_writes(active):
+    out = [changed] if active is changed else [changed, active]
+    for right, moves, upserts in _gap_writes(active, moving, only):
         out += [*moves] + [upsert.returning(upsert.table.id).cte(f"{right}_{i}") for i, upsert in upserts]
     return out
 
@@ -125,17 +134,18 @@ COLUMNS = ("declaration_id", "company_id", "portfolio_id", "declarers", "payers"
            "payers_change")
 
 
-def _gap_writes(active):
+def _gap_writes(active, rights=tuple(GAPS), only=None):
     """Per right: its CTEs on active (the changed cells' classes, their moves) and the upserts of its
-    company and portfolio gaps."""
-    for right, (gaps, _, stored, portfolio_gaps, _) in GAPS.items():
-        classes, moves = _moves(active, right, stored.column_name)
+    company and portfolio gaps. only: a further condition on active's rows (the cells to count)."""
+    for right in rights:
+        gaps, _, stored, portfolio_gaps, _ = GAPS[right]
+        classes, moves = _moves(active, right, stored.column_name, only)
         yield right, (classes, moves), [
             ("company", _upsert(gaps, gaps.company, moves, moves.c.company_id)),
             ("portfolio", _upsert(portfolio_gaps, portfolio_gaps.portfolio, moves, moves.c.portfolio_id))]
 
 
-def _moves(active, right, column):
+def _moves(active, right, column, only=None):
     """The cells of one right moving between classes: -1 in the class they leave, +1 in the one they
     enter, summed per company (and its portfolio) × declaration × holders. The changed cells are
     grouped once by their class before and after (0, 1, or 2 for two holders or more, no class), in
@@ -146,9 +156,10 @@ def _moves(active, right, column):
     def capped(holders):
         return Case(None, [(holders <= 1, holders)], 2)
     before, after = capped(now - change), capped(now)
+    moved = (change != 0) & ((now - change <= 1) | (now <= 1))
     groups = (Select([active], [*owner, before.alias("before"), after.alias("after"),
                                 fn.COUNT(SQL("*")).alias("cells")])
-              .where((change != 0) & ((now - change <= 1) | (now <= 1)))
+              .where(moved & only if only is not None else moved)
               .group_by(*owner, before, after)
               .cte(f"{right}_classes", materialized=True))
     g = groups.c

@@ -137,3 +137,19 @@ def test_the_single_statement_is_taken_on_postgresql_only_for_people_picked(t):
     assert single_bulk.applies(everyone, bulk, {}) is False
     copy = Edits(bulk={DECLARE: False}, copy=(t.paul.id, t.sophie.id))
     assert single_bulk.applies(picked, copy, {}) is False
+
+
+def test_untick_part_of_a_company_lowers_its_tally_row_and_empties_another(t, granted, monkeypatch):
+    # The grid's tally row of Paul × DSN × ACME for Déclarer alone (2 establishments) loses one and
+    # stays; the row of BETA × DPAE (one establishment) reaches zero and goes (single_tally.py).
+    acme, beta = granted
+    dsn, dpae = declaration("DSN").id, declaration("DPAE").id
+    args = {"portfolio": str(t.big.id), "declarant": str(t.paul.id), "siret": acme[1].siret}
+    plan, state = _both_ways(monkeypatch, t, args, {"bulk_declare": "0"})
+    assert (plan.added, plan.removed) == (0, 1)
+    assert (t.paul.id, dsn, t.acme.id, True, False, 1) in state["tally"]
+    args = {"portfolio": str(t.big.id), "declarant": str(t.paul.id), "service": str(dpae)}
+    plan, state = _both_ways(monkeypatch, t, args, {"bulk_declare": "0"})
+    assert (plan.added, plan.removed) == (0, 1)
+    assert not [row for row in state["tally"] if row[1] == dpae]
+    assert _held(state, t.paul, beta[0], "DPAE") is None
