@@ -36,6 +36,7 @@ from db.models import (
     User,
 )
 from db.notifications import rights
+from db.people.declarants import lock_firm
 
 DE = DirectoryEstablishment
 
@@ -128,6 +129,7 @@ def set_establishments(actor, company_id, sirets):
     if not plan.changes:
         return plan
     with database.atomic():
+        lock_firm(actor.firm_id)  # rights of unregistered establishments counted out once
         if plan.to_add:
             copy_establishments(company, plan.to_add)
             forget_removed(company, plan.to_add)
@@ -206,6 +208,7 @@ def transfer_company(actor, company_id, target_id):
     plan = plan_transfer(actor, company_id, target_id)
     company, source = plan.company, plan.company.portfolio
     with database.atomic():
+        lock_firm(actor.firm_id)  # the rights lost in the move counted out once
         rights.rights_removed(actor, _losing(company, plan.target),
                               f"{company.name} transférée vers le portefeuille « {plan.target.name} », dont "
                               "vous n'êtes pas déclarant")
@@ -247,6 +250,7 @@ def remove_company(actor, company_id):
     plan = plan_removal(actor, company_id)
     company = plan.company
     with database.atomic():
+        lock_firm(actor.firm_id)  # its rights counted out once (see writes.delete_habilitations)
         audit.record(actor, "company.remove",
                      f"{company.name} ({format_siren(company.siren)}) retirée du portefeuille "
                      f"« {company.portfolio.name} »", obj=company,

@@ -19,6 +19,7 @@ from db.identifiers import clean
 from db.models import Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant, User
 from db.notifications import rights
 from db.people import names
+from db.people.declarants import lock_firm
 from db.prepared import Prepared
 from db.text import fold
 
@@ -305,6 +306,7 @@ def set_declarants(actor, portfolio_id, declarant_ids):
     if not plan.added and not plan.removed:
         return plan
     with database.atomic():
+        lock_firm(actor.firm_id)  # the leavers' rights counted out once (see writes.delete_habilitations)
         if plan.removed:
             rights.rights_removed(actor, _leaver_habilitations(portfolio, plan.removed),
                                   f"vous n'êtes plus déclarant du portefeuille « {portfolio.name} »")

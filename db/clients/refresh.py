@@ -36,6 +36,7 @@ from db.models import (
     RemovedEstablishment,
 )
 from db.notifications import rights
+from db.people.declarants import lock_firm
 
 DE = DirectoryEstablishment
 
@@ -120,6 +121,7 @@ def apply_refresh(actor, company_id, register_sirets=(), unregister_ids=()):
     unregister = [e.id for e in [c.establishment for c in plan.now_closed] + plan.kept_closed
                   if str(e.id) in chosen]
     with database.atomic():
+        lock_firm(actor.firm_id)  # rights of closed establishments counted out once
         if plan.new_name:
             Company.update(name=plan.new_name).where(Company.id == company.id).execute()
         if plan.changed or plan.now_closed:

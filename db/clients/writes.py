@@ -233,7 +233,10 @@ def recount_declarations(company_ids):
 
 
 def delete_habilitations(condition):
-    """Delete the habilitations matching condition and recount the rights they held (the tiles)."""
+    """Delete the habilitations matching condition and recount the rights they held (the tiles).
+    The caller's transaction took its firm's lock first (lock_firm), as a Valider of the grid does:
+    both count rights out of the tally and the Couverture's holders from what they read, so two at
+    once would count the same rights out twice."""
     pairs = Habilitation.select(Habilitation.user, Habilitation.declaration).where(condition).distinct()
     users, declarations = set(), set()
     for user_id, declaration_id in pairs.tuples():

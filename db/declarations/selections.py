@@ -27,6 +27,7 @@ from db.models import (
     User,
 )
 from db.notifications import rights
+from db.people.declarants import lock_firm
 from db.text import fold
 
 __all__ = ["PORTFOLIO", "COMPANY", "ESTABLISHMENT", "OWN", "Selection", "Change", "load", "submit",
@@ -151,6 +152,7 @@ def submit(actor, level_name, target_id, declaration_ids, confirmed=False):
     if not (change.added or change.removed) or (change.removed and not confirmed):
         return change
     with database.atomic():
+        lock_firm(actor.firm_id)  # a Valider of the grid meanwhile would count the same rights out
         _apply(actor, level, target, change)
     change.applied = True
     return change

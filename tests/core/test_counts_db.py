@@ -4,6 +4,7 @@ and repairs a wrong one."""
 import datetime
 import threading
 
+import pytest
 from playhouse.migrations import Runner
 
 from db import clock, counts, habilitations, schema
@@ -32,6 +33,7 @@ from tests.factories.directory import AUBADE, LA_POSTE, add_fake_company, valid_
 from tests.factories.firms import make_firm
 from tests.factories.habilitations import establishments, key
 from tests.factories.people import LINKS, demo_user, reload
+from tests.factories.races import meanwhile
 from tests.habilitations.conftest import NOW, world
 from tests.habilitations.test_csv_db import csv as bulk_file
 from tests.habilitations.test_csv_db import valider
@@ -249,6 +251,35 @@ def test_every_write_path_of_habilitations_keeps_the_grid_sizes_and_the_tiles_ex
         assert _exact()
         companies.remove_company(t.admin, t.acme.id)
         assert _rights(t.paul, "DPAE") == {} and _exact()
+    finally:
+        clock.freeze(None)
+
+
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_writes_that_remove_rights_wait_for_a_valider_of_the_same_firm(db_engine):
+    """Each write that deletes habilitations counts them out of the grid's tally and the Couverture's
+    holders. A Valider of the firm counting the same rights out at the same moment (its lock held by
+    another connection here) must be waited for, or both would count them out and leave a wrong or
+    negative count. On SQLite one writer at a time already holds."""
+    clock.freeze(NOW)
+    try:
+        t = world()
+        habilitations.validate(t.admin, {"company": str(t.acme.id)},
+                               {"version": str(grid.version()), "bulk_declare": "1"})
+        valider_in_progress = Firm.update(is_active=Firm.is_active).where(Firm.id == t.admin.firm_id)
+        acme = establishments(t.acme)
+        for operation in (
+            lambda: selections.submit(t.admin, "company", t.acme.id, [declaration("DPAE").id],
+                                      confirmed=True),
+            lambda: companies.set_establishments(t.admin, t.acme.id, [e.siret for e in acme[:2]]),
+            lambda: portfolios.set_declarants(t.admin, t.big.id, [t.admin.id, t.paul.id]),
+            lambda: companies.transfer_company(t.admin, t.beta.id, t.small.id),
+            lambda: companies.remove_company(t.admin, t.acme.id),
+        ):
+            outcome = meanwhile(valider_in_progress, operation)
+            assert outcome["waited"] and "error" not in outcome
+            assert _exact()
+        assert Company.get_or_none(Company.id == t.acme.id) is None
     finally:
         clock.freeze(None)
 

@@ -20,7 +20,7 @@ def _waiting_on_a_lock(cursor):
 def meanwhile(other_insert, operation):
     """Run operation() while another connection's transaction holds other_insert (a Peewee insert
     query) uncommitted; commit it once the operation waits for it. Returns what the operation
-    returned or raised."""
+    returned or raised ("value" or "error"), and whether it waited ("waited")."""
     sql, params = other_insert.sql()
     other = psycopg2.connect(POSTGRES_URL)
     outcome = {}
@@ -42,6 +42,7 @@ def meanwhile(other_insert, operation):
             while not _waiting_on_a_lock(cursor) and thread.is_alive():
                 assert time.monotonic() < deadline, "the operation never waited for the other transaction"
                 time.sleep(0.01)
+            outcome["waited"] = thread.is_alive()  # False: it ended without waiting for the other one
         other.commit()
         thread.join(10)
     finally:
