@@ -9,11 +9,11 @@ takes away at read time the few that do not count now (not started, ended, holde
 (db/counts.py) by every write of habilitations in its transaction: Valider from its journal lines
 (line_deltas), db/clients/writes.delete_habilitations from the rows it deletes (row_deltas), and every
 insertion of EstablishmentDeclaration rows recounts them (recount_cells)."""
-from peewee import Case, Select, fn
+from peewee import Case, Select, Table, fn
 
 from db import counts
 from db.counts import Counter
-from db.database import is_postgres
+from db.database import database, is_postgres
 from db.models import cell_moves
 from db.models.box_tally import pay_box
 from db.models.catalogue import Declaration
@@ -104,12 +104,44 @@ def recount_companies(company_ids):
     their truth after their cells or establishments changed (inserted, deleted, closed or reopened),
     and their portfolios' sums with them: the difference (truth less what is stored) is added, one
     upsert per table, so that a Valider committing meanwhile keeps its own moves."""
-    for model, counter, stored, _, sums_counter in GAPS.values():
-        if company_ids is None:
+    if company_ids is None:
+        for _, counter, _, _, sums_counter in GAPS.values():
             counts.recount(counter)
             counts.recount(sums_counter)
-            continue
-        truth = cell_gaps(stored).where(Establishment.company.in_(company_ids))
+        return
+    if is_postgres():
+        _recount_gaps(company_ids,
+                      lambda stored: cell_gaps(stored).where(Establishment.company.in_(company_ids)))
+        return
+    # SQLite: the companies' cells were read by each of the four upserts (a company just added with
+    # 9,000 establishments: 4 × 15 ms of its 230); read once, both rights' classes, into a temporary
+    # table of the connection, and each right's truth summed from it.
+    rows = (ED.select(Establishment.company.alias("company_id"), ED.declaration.alias("declaration_id"),
+                      ED.declarers, ED.payers, fn.COUNT(ED.id).alias("count"))
+            .join(Establishment, on=(ED.establishment == Establishment.id))
+            .where(Establishment.company.in_(company_ids) & Establishment.is_active
+                   & ((ED.declarers <= 1) | (ED.payers <= 1)))
+            .group_by(Establishment.company, ED.declaration, ED.declarers, ED.payers))
+    sql, params = database.get_sql_context().sql(rows).query()
+    database.execute_sql(f"CREATE TEMP TABLE company_cell AS {sql}", params)
+    try:
+        cell = Table("company_cell")
+
+        def truth(stored):
+            holders = getattr(cell.c, stored.column_name)
+            return (Select([cell], [cell.c.company_id, cell.c.declaration_id,
+                                    holders.alias(stored.column_name), fn.SUM(cell.c.count).alias("count")])
+                    .where(holders <= 1).group_by(cell.c.company_id, cell.c.declaration_id, holders))
+        _recount_gaps(company_ids, truth)
+    finally:
+        database.execute_sql("DROP TABLE temp.company_cell")
+
+
+def _recount_gaps(company_ids, truth_of):
+    """recount_companies's upserts, each right's truth (company_id, declaration_id, holders, count) from
+    truth_of(the cells' stored column)."""
+    for model, counter, stored, _, sums_counter in GAPS.values():
+        truth = truth_of(stored)
         kept = (model.select(model.company, model.declaration, model.holders, model.cells * -1)
                 .where(model.company.in_(company_ids) & (model.cells != 0)))
         change = (truth + kept).alias("change")

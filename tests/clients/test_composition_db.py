@@ -5,6 +5,7 @@ import pytest
 from db import clock
 from db.clients import composition, composition_page, portfolios
 from db.clients.writes import directory_address
+from db.database import is_postgres
 from db.errors import Invalid
 from db.models import (
     AuditEvent,
@@ -179,7 +180,9 @@ def test_adding_uses_the_same_number_of_queries_for_2_or_3000_establishments(adm
         composition.add_company(admin, clients.id, small)
     with count_queries() as many:
         assert composition.add_company(admin, clients.id, big).establishments == 3000
-    assert few() == many() <= 19  # 4 of them: the Couverture's gaps per company and portfolio, 2 rights
+    # 4 of them: the Couverture's gaps per company and portfolio, 2 rights; on SQLite 2 more, the
+    # temporary table their cells are read into once (cell_holders.recount_companies)
+    assert few() == many() <= (19 if is_postgres() else 21)
 
 
 def test_sql_address_is_the_directory_address_for_every_sample_row(db_engine):
