@@ -6,19 +6,46 @@
   built again by every request to open the cookie: it depends only on the secret keys, so it is
   built once per keys. The cookie is opened, checked and signed exactly as before.
 - Every blueprint brought its own copy of Flask's default context processor (g, request, session),
-  run again after the app's on each of its pages: the same three values set twice. Once is kept."""
+  run again after the app's on each of its pages: the same three values set twice. Once is kept.
+- The session cookie a browser sends back unchanged (every page after its first) was unsigned and
+  decoded again on every request (cookie header parsed, HMAC, base64, JSON, tags: ~250 Python calls):
+  what its exact bytes opened to is kept, and only its age is checked again (webapp/opened_cookies.py).
+- Saving the session when nothing must be written only adds « Vary: Cookie », as Flask does, without
+  Flask's HeaderSet round trip; the headers handed to the server are copied from the response's
+  without checking each value again (werkzeug checked it when it was added)."""
+import re
+
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.templating import _default_template_ctx_processor
+from flask.wrappers import Response
+from werkzeug.datastructures import Headers
+
+from webapp import opened_cookies
 
 FUNCTIONS_KEPT = 1_000  # hooks, views, error handlers and context processors: ~300
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, its serializer built once per secret key (and fallbacks)."""
+    """Flask's signed-cookie session, its serializer built once per secret key (and fallbacks), a cookie
+    already opened not unsigned again, nothing but « Vary: Cookie » done when nothing is to be saved."""
 
     def __init__(self):
         self._serializers = {}
+        self._opened = opened_cookies.OpenedCookies()
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        return self._opened.open(serializer, self.get_cookie_name(app), request,
+                                 int(app.permanent_session_lifetime.total_seconds()), self.session_class)
+
+    def save_session(self, app, session, response):
+        if session.accessed:
+            add_vary(response, "Cookie")
+        if session.modified or (session and self.should_set_cookie(app, session)):
+            super().save_session(app, session, response)  # writes or deletes the cookie as Flask does
 
     def get_signing_serializer(self, app):
         if not app.secret_key:
@@ -30,8 +57,47 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         return serializer
 
 
+def add_vary(response, name):
+    """response.vary.add(name), without parsing the header into a HeaderSet when it is absent or a plain
+    list of tokens (the same value, at the same place, as werkzeug writes it); any other value goes
+    through werkzeug."""
+    headers = response.headers
+    current = headers.get("Vary")
+    if not current:
+        headers["Vary"] = name
+        return
+    items = [item.strip(" \t") for item in current.split(",")]
+    if not all(TOKEN.fullmatch(item) for item in items):
+        response.vary.add(name)  # quoted or empty items: werkzeug's parser
+    elif name.lower() not in {item.lower() for item in items}:
+        headers["Vary"] = ", ".join([*items, name])
+
+
+TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")  # an HTTP token: werkzeug writes it unquoted
+NO_BODY_STATUSES = (204, 304)
+
+
+class PortalResponse(Response):
+    """Flask's response, whose headers are copied for the server without checking each value again."""
+
+    def get_wsgi_headers(self, environ):
+        headers = self.headers
+        names = {name.lower() for name, _ in headers._list}
+        status = self.status_code
+        if ("content-length" not in names or "location" in names or "content-location" in names
+                or status < 200 or status in NO_BODY_STATUSES):
+            return super().get_wsgi_headers(environ)
+        # What werkzeug returns for such a response: a copy of its headers, unchanged (it would make
+        # the copy by adding each header again, each value checked for a newline as when it was added).
+        copy = Headers()
+        copy._list = list(headers._list)
+        return copy
+
+
 class PortalFlask(Flask):
     """Flask, with ensure_sync's answer remembered per function."""
+
+    response_class = PortalResponse
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
