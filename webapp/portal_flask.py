@@ -13,6 +13,7 @@
 - Saving the session when nothing must be written only adds « Vary: Cookie », as Flask does, without
   Flask's HeaderSet round trip; the headers handed to the server are copied from the response's
   without checking each value again (werkzeug checked it when it was added)."""
+import itertools
 import re
 
 from flask import Flask
@@ -58,21 +59,28 @@ class PortalSessionInterface(SecureCookieSessionInterface):
 
 
 def add_vary(response, name):
-    """response.vary.add(name), without parsing the header into a HeaderSet when it is absent or a plain
-    list of tokens (the same value, at the same place, as werkzeug writes it); any other value goes
-    through werkzeug."""
-    headers = response.headers
-    current = headers.get("Vary")
+    """response.vary.add(name) (name an HTTP token), without parsing the header into a HeaderSet and
+    writing it back when it is absent or a plain list of tokens: the same value, at the same place, as
+    werkzeug writes it; any other value (quoted, empty items, the header twice) goes through werkzeug."""
+    headers = response.headers._list
+    found = [place for place, (key, _) in enumerate(headers) if key in VARY]
+    if not found:
+        headers.append(("Vary", name))
+        return
+    place = found[0]
+    current = headers[place][1]
     if not current:
-        headers["Vary"] = name
+        headers[place] = ("Vary", name)
         return
     items = [item.strip(" \t") for item in current.split(",")]
-    if not all(TOKEN.fullmatch(item) for item in items):
-        response.vary.add(name)  # quoted or empty items: werkzeug's parser
+    if len(found) > 1 or not all(TOKEN.fullmatch(item) for item in items):
+        response.vary.add(name)
     elif name.lower() not in {item.lower() for item in items}:
-        headers["Vary"] = ", ".join([*items, name])
+        headers[place] = ("Vary", ", ".join([*items, name]))
 
 
+# The header's name in any case (Vary, vary, VARY…), to find it without calling lower() on every name.
+VARY = frozenset(map("".join, itertools.product(*zip("vary", "VARY", strict=True))))
 TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")  # an HTTP token: werkzeug writes it unquoted
 NO_BODY_STATUSES = (204, 304)
 

@@ -11,6 +11,7 @@ from db.identifiers import format_siren, format_siret
 from db.people import requests
 from webapp.extensions import csrf_token
 from webapp.navigation import cached_menu
+from webapp.portal_flask import add_vary
 
 NARROW_NBSP = "\u202f"
 
@@ -190,7 +191,7 @@ def init_app(app):
     @app.after_request
     def _headers(response):
         if g.get("vary_on_hx"):
-            response.vary.add("HX-Request")
+            add_vary(response, "HX-Request")
         # The security headers a view did not set itself (one pass over the response's headers).
         headers = response.headers
         present = {name.lower() for name, _ in headers}
