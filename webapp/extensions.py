@@ -1,6 +1,6 @@
 """Flask extensions, created here and bound in create_app."""
-from flask import current_app, flash, g, redirect, request, session
-from flask.globals import _cv_request
+from flask import flash, g, redirect, request
+from flask.globals import _cv_app, _cv_request
 from flask_login import LoginManager
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import _create_identifier, login_url
@@ -80,13 +80,18 @@ def csrf_token():
     per session token. Flask-WTF signs the session's token again on every page (JSON, HMAC, base64, with a
     timestamp); with WTF_CSRF_TIME_LIMIT None (config.py) the timestamp is never checked, so the token
     signed once for a session is as valid as a new one, and is the one a form built later in the request
-    gets too (Flask-WTF keeps it in g for the request)."""
-    config = current_app.config
+    gets too (Flask-WTF keeps it in g for the request). The app, g and the session are read from their
+    context variables, not through Flask's proxies (~3 calls a look)."""
+    context = _cv_request.get(None)
+    if context is None:
+        return generate_csrf()  # outside a request: Flask-WTF says why
+    app, session, g = context.app, context.session, _cv_app.get().g
+    config = app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field in g or config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return generate_csrf()
-    signed_tokens = current_app.extensions.setdefault("portal_signed_csrf", {})
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    signed_tokens = app.extensions.setdefault("portal_signed_csrf", {})
+    secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
     raw = session.get(field)
     signed = signed_tokens.get((secret, raw)) if raw is not None else None
     if signed is None:

@@ -137,3 +137,22 @@ def test_the_headers_handed_to_the_server_are_werkzeugs(make):
     ours, theirs = make(PortalResponse), make(Response)
     assert ours.get_wsgi_headers(environ).to_wsgi_list() == theirs.get_wsgi_headers(environ).to_wsgi_list()
     assert ours.get_wsgi_headers(environ) is not ours.headers  # a copy, as werkzeug's
+
+
+@pytest.mark.parametrize("path", ["/menu", "/declarations", "/declarations/DSN"])
+def test_login_required_pages_send_an_anonymous_visitor_to_the_login_page_with_why(engine_app, path):
+    client = engine_app.test_client()
+    response = client.get(path)
+    assert to_login(response) and response.location.endswith("next=" + path.replace("/", "%2F"))
+    assert LOGIN_MESSAGE in html.unescape(client.get(response.location).get_data(as_text=True))
+    # A POST is still checked for its CSRF token first (the method looked at before the exemptions).
+    assert client.post("/deconnexion", with_csrf=False).status_code == 400
+    assert to_login(client.post("/deconnexion"))
+
+
+def test_the_person_outside_a_request_is_nobody_and_inside_the_one_logged_in(engine_app, logged_in):
+    from webapp.access import current_person
+
+    assert current_person() is None
+    with engine_app.test_request_context("/menu"):
+        assert not current_person().is_authenticated
