@@ -1,7 +1,10 @@
 """Jinja filters and globals: French formats, the menu, htmx helpers, security headers, URLs built once."""
+from collections import ChainMap
+
 from flask import current_app, g, render_template, request, url_for
 from flask.globals import _cv_app, _cv_request
 from jinja2 import Template
+from jinja2.runtime import new_context
 from markupsafe import Markup
 from werkzeug.datastructures import Headers
 
@@ -155,6 +158,19 @@ class ImportingTemplate(Template):
         if ctx is not None and not ctx.globals_keys.difference(self.globals):
             ctx = None  # nothing the imported module lacks: Jinja's own path returns the cached module
         return super()._get_default_module(ctx)
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        """Jinja's new_context, given the template's globals as one dict: a template's globals are a
+        ChainMap (its own over the environment's), which `dict(globals, **vars)` and the context's
+        `set(globals)` walked key by key in Python (~120 calls a render and include). The dict holds
+        the same names, values and order (ChainMap iterates its last map first; the first map wins)."""
+        globals = self.globals
+        if type(globals) is ChainMap:
+            flat = {}
+            for mapping in reversed(globals.maps):
+                flat.update(mapping)
+            globals = flat
+        return new_context(self.environment, self.name, self.blocks, vars, shared, globals, locals)
 
 
 def init_app(app):

@@ -156,3 +156,14 @@ def test_the_person_outside_a_request_is_nobody_and_inside_the_one_logged_in(eng
     assert current_person() is None
     with engine_app.test_request_context("/menu"):
         assert not current_person().is_authenticated
+
+
+def test_a_template_sees_its_own_globals_over_the_environments_and_in_includes(engine_app):
+    env = engine_app.jinja_env
+    env.globals["who"] = "environnement"
+    env.globals["both"] = "environnement"
+    included = env.from_string("{{ who }}/{{ both }}/{{ mine }}", globals={"both": "inclus"})
+    page = env.from_string("{{ who }} {{ both }} {{ mine }} {% include inc %}", globals={"both": "page"})
+    rendered = page.render(inc=included, mine="variable")
+    assert rendered == "environnement page variable environnement/page/variable"
+    assert list(page.new_context().parent) == list(dict(page.globals))  # same names, same order as Jinja's
