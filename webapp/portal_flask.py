@@ -67,13 +67,16 @@ def add_vary(response, name):
     if not found:
         headers.append(("Vary", name))
         return
+    if len(found) > 1:
+        response.vary.add(name)  # werkzeug keeps the first one's value and drops the others
+        return
     place = found[0]
     current = headers[place][1]
     if not current:
         headers[place] = ("Vary", name)
         return
     items = [item.strip(" \t") for item in current.split(",")]
-    if len(found) > 1 or not all(TOKEN.fullmatch(item) for item in items):
+    if not all(TOKEN.fullmatch(item) for item in items):
         response.vary.add(name)
     elif name.lower() not in {item.lower() for item in items}:
         headers[place] = ("Vary", ", ".join([*items, name]))
