@@ -12,7 +12,10 @@
   what its exact bytes opened to is kept, and only its age is checked again (webapp/opened_cookies.py).
 - Saving the session when nothing must be written only adds « Vary: Cookie », as Flask does, without
   Flask's HeaderSet round trip; the headers handed to the server are copied from the response's
-  without checking each value again (werkzeug checked it when it was added)."""
+  without checking each value again (werkzeug checked it when it was added).
+- The routing map was bound to each request's environ from scratch (host, port, scheme, upgrade,
+  script name, IDNA: ~60 calls); what depends only on the host, scheme and script name is kept per
+  such combination, and only the path, query and method are the request's own."""
 import itertools
 import re
 
@@ -20,11 +23,14 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.templating import _default_template_ctx_processor
 from flask.wrappers import Response
+from werkzeug._internal import _wsgi_decoding_dance
 from werkzeug.datastructures import Headers
+from werkzeug.routing import MapAdapter
 
 from webapp import opened_cookies
 
 FUNCTIONS_KEPT = 1_000  # hooks, views, error handlers and context processors: ~300
+BINDINGS_KEPT = 1_000  # per worker process: one per Host header, scheme and script name seen
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
@@ -114,6 +120,34 @@ class PortalFlask(Flask):
         super().__init__(*args, **kwargs)
         self.session_interface = PortalSessionInterface()  # its own: serializers per app
         self._synchronous = {}
+        self._bindings = {}
+
+    def create_url_adapter(self, request):
+        """Flask's URL adapter of a request: the routing map bound to its host, scheme and script name
+        (as werkzeug's bind_to_environ computes them, kept per the environ's values they come from),
+        its path, query and method. With SERVER_NAME, TRUSTED_HOSTS, host or subdomain matching
+        configured, Flask's own."""
+        config = self.config
+        if (request is None or config["SERVER_NAME"] is not None or config["TRUSTED_HOSTS"] is not None
+                or self.url_map.host_matching or self.subdomain_matching):
+            return super().create_url_adapter(request)
+        environ = request.environ
+        key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+               environ.get("SERVER_PORT"), environ.get("HTTP_CONNECTION"), environ.get("HTTP_UPGRADE"),
+               environ.get("SCRIPT_NAME"))
+        bound = self._bindings.get(key)
+        if bound is None:
+            adapter = super().create_url_adapter(request)
+            if len(self._bindings) >= BINDINGS_KEPT:
+                self._bindings.clear()
+            self._bindings[key] = (request.host, adapter.server_name, adapter.script_name, adapter.subdomain,
+                                   adapter.url_scheme)
+            return adapter
+        request.host, server_name, script_name, subdomain, scheme = bound
+        path, query = environ.get("PATH_INFO"), environ.get("QUERY_STRING")
+        return MapAdapter(self.url_map, server_name, script_name, subdomain, scheme,
+                          "/" if path is None else _wsgi_decoding_dance(path), environ["REQUEST_METHOD"],
+                          None if query is None else _wsgi_decoding_dance(query))
 
     def ensure_sync(self, func):
         try:

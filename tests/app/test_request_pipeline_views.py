@@ -167,3 +167,31 @@ def test_a_template_sees_its_own_globals_over_the_environments_and_in_includes(e
     rendered = page.render(inc=included, mine="variable")
     assert rendered == "environnement page variable environnement/page/variable"
     assert list(page.new_context().parent) == list(dict(page.globals))  # same names, same order as Jinja's
+
+
+ADAPTER_FIELDS = ("server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method",
+                  "query_args", "websocket")
+
+
+@pytest.mark.parametrize(("path", "base", "extra"), [
+    ("/menu", "http://127.0.0.1:8000/", {}),
+    ("/gestion/portefeuilles/2/composition?page=2&q=caf%C3%A9", "http://localhost/", {}),
+    ("/déclarations", "https://portail.example.fr:443/", {}),
+    ("/menu", "http://PORTAIL.example.fr:8080/portail/", {}),
+    ("/menu", "http://127.0.0.1/", {"HTTP_CONNECTION": "keep-alive, Upgrade", "HTTP_UPGRADE": "websocket"}),
+    ("/menu", "http://127.0.0.1/", {"HTTP_HOST": "bad host\\x"}),
+])
+def test_the_routing_map_is_bound_to_a_request_as_flask_binds_it(engine_app, path, base, extra):
+    from flask import Flask
+
+    for method in ("GET", "POST"):
+        environ = create_environ(path, base, method=method)
+        environ.update(extra)
+        theirs_request = engine_app.request_class(dict(environ))
+        theirs = Flask.create_url_adapter(engine_app, theirs_request)
+        for _ in range(2):  # the second time from what the first kept
+            ours_request = engine_app.request_class(dict(environ))
+            ours = engine_app.create_url_adapter(ours_request)
+            assert [getattr(ours, f) for f in ADAPTER_FIELDS] == [getattr(theirs, f) for f in ADAPTER_FIELDS]
+            assert ours_request.host == theirs_request.host
+            assert ours.map is theirs.map
