@@ -135,9 +135,17 @@ def login(port, siret, nom, prenom, password):
         raise RuntimeError(f"connexion refusée ({status})")
     cookie = session_cookie(headers, cookie)
     # The first page after the connexion stores a new CSRF secret in the new session: the cookie
-    # the load runs send is that one, so that their pages do not set a cookie each time.
-    _, headers, _ = request(port, "GET", urllib.parse.urlsplit(headers["Location"]).path, cookie)
-    return session_cookie(headers, cookie)
+    # the load runs send is that one, so that their pages do not set a cookie each time. The
+    # connexion sends to « / », which sends on to the Menu: followed as a browser does (with only
+    # the first hop, every page of a load run made, signed and sent a new CSRF secret and cookie).
+    status, location = 302, headers["Location"]
+    for _ in range(5):
+        if status not in (301, 302, 303):
+            break
+        status, headers, _ = request(port, "GET", urllib.parse.urlsplit(location).path, cookie)
+        cookie = session_cookie(headers, cookie)
+        location = headers.get("Location")
+    return cookie
 
 
 @dataclass

@@ -43,10 +43,24 @@ def _cut(app, logged_in, support, has_firm, demo_mode):
     return tuple(parts)
 
 
+def _flashed():
+    """get_flashed_messages(with_categories=True): the request's messages, taken from the session once a
+    request (the template's own call then finds them), read from the request's context variable
+    (Flask's reads it and the session through three proxies)."""
+    context = _cv_request.get(None)
+    if context is None:
+        return get_flashed_messages(with_categories=True)
+    flashes = context.flashes
+    if flashes is None:
+        session = context.session
+        flashes = context.flashes = session.pop("_flashes") if "_flashes" in session else []
+    return flashes
+
+
 def _messages(app):
     """The live region with the flashed messages (templates/_macros/messages.html): rendered by its
     template when there are some, else its empty markup, kept."""
-    if get_flashed_messages(with_categories=True):  # as the template's own call: read once a request
+    if _flashed():  # as the template's own call: read once a request
         return Markup(app.jinja_env.get_template(MESSAGES).render())
     empty = app.extensions.get("portal_layout_messages")
     if empty is None:

@@ -1,7 +1,7 @@
 """How big a request body may be: MAX_CONTENT_LENGTH for every form, UPLOAD_MAX_CONTENT_LENGTH for the
 views that take a file (marked with @accepts_upload). Over the limit, Werkzeug stops reading and the
 portal answers its French 413 page: nothing is parsed, nothing is stored."""
-from flask import request
+from flask.globals import _cv_request
 
 
 def accepts_upload(view):
@@ -15,6 +15,7 @@ def init_app(app):
 
     @app.before_request
     def _body_limit():
-        view = app.view_functions.get(request.endpoint)
+        current = _cv_request.get().request  # the request itself, not through its proxy
+        view = app.view_functions.get(current.endpoint)
         if getattr(view, "accepts_upload", False):
-            request.max_content_length = app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+            current.max_content_length = app.config["UPLOAD_MAX_CONTENT_LENGTH"]

@@ -1,16 +1,20 @@
 """Jinja filters and globals: French formats, the menu, htmx helpers, security headers, URLs built once."""
+from collections import ChainMap
+
 from flask import current_app, g, render_template, request, url_for
 from flask.globals import _cv_app, _cv_request
-from flask_login import current_user
 from jinja2 import Template
+from jinja2.runtime import new_context
 from markupsafe import Markup
 from werkzeug.datastructures import Headers
 
 from db.clock import datetime_fr, long_moment_fr, to_paris, until_fr, until_long_fr
 from db.identifiers import format_siren, format_siret
 from db.people import requests
+from webapp.access import current_person
 from webapp.extensions import csrf_token
 from webapp.navigation import cached_menu
+from webapp.portal_flask import add_vary
 
 NARROW_NBSP = "\u202f"
 
@@ -155,6 +159,19 @@ class ImportingTemplate(Template):
             ctx = None  # nothing the imported module lacks: Jinja's own path returns the cached module
         return super()._get_default_module(ctx)
 
+    def new_context(self, vars=None, shared=False, locals=None):
+        """Jinja's new_context, given the template's globals as one dict: a template's globals are a
+        ChainMap (its own over the environment's), which `dict(globals, **vars)` and the context's
+        `set(globals)` walked key by key in Python (~120 calls a render and include). The dict holds
+        the same names, values and order (ChainMap iterates its last map first; the first map wins)."""
+        globals = self.globals
+        if type(globals) is ChainMap:
+            flat = {}
+            for mapping in reversed(globals.maps):
+                flat.update(mapping)
+            globals = flat
+        return new_context(self.environment, self.name, self.blocks, vars, shared, globals, locals)
+
 
 def init_app(app):
     app.jinja_env.template_class = ImportingTemplate
@@ -179,7 +196,7 @@ def init_app(app):
     @app.context_processor
     def _identity():
         # The user itself, not the current_user proxy: a page reads `me` ~50 times.
-        user = current_user._get_current_object()  # None outside a request (a mail rendered by a command)
+        user = current_person()  # None outside a request (a mail rendered by a command)
         user = user if user is not None and user.is_authenticated else None
         demo_mode = app.config["PORTAL_MODE"] == "demo"
         menu = cached_menu(app, user, demo_mode, requests.pending_count(user)) \
@@ -189,12 +206,12 @@ def init_app(app):
 
     @app.after_request
     def _headers(response):
-        if g.get("vary_on_hx"):
-            response.vary.add("HX-Request")
+        if _cv_app.get().g.get("vary_on_hx"):  # g and the request from their context variables
+            add_vary(response, "HX-Request")
         # The security headers a view did not set itself (one pass over the response's headers).
         headers = response.headers
-        present = {name.lower() for name, _ in headers}
-        wanted = SECURITY_ITEMS if request.endpoint == "static" else PAGE_ITEMS
+        present = {name.lower() for name, _ in headers._list}
+        wanted = SECURITY_ITEMS if _cv_request.get().request.endpoint == "static" else PAGE_ITEMS
         # Constants checked once by Headers (below): appended as they are, not checked again per request.
         headers._list.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response

@@ -1,10 +1,10 @@
 """Vos déclarations (tiles), and "Gérer les déclarations" of a portfolio, a company, an establishment."""
 from flask import Blueprint, flash, redirect, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from db.declarations import selections, tiles
 from db.errors import Invalid
-from webapp.access import admin_required
+from webapp.access import admin_required, current_person, login_required
 from webapp.templating import page_or_fragment
 
 bp = Blueprint("declarations", __name__)
@@ -21,7 +21,7 @@ TITLES = {
 @login_required
 def tiles_page():
     """Show the tiles of the declarations the user holds a habilitation for."""
-    return render_template("declarations/tiles.html", tiles=tiles.tiles(current_user))
+    return render_template("declarations/tiles.html", tiles=tiles.tiles(current_person()))
 
 
 @bp.route("/declarations/<code>")

@@ -8,7 +8,8 @@ administrator those of the firm; nothing else.
 import re
 import secrets
 
-from flask import Blueprint, abort, current_app, g, render_template, session
+from flask import Blueprint, abort, current_app, render_template, session
+from flask.globals import _cv_app
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -31,13 +32,14 @@ def _origin():
 
 @bp.before_app_request
 def _mark_mails_with_the_browser():
-    if current_app.config["PORTAL_MODE"] == "demo":
-        g.mail_origin = delivery.caused_by(_origin)
+    context = _cv_app.get()  # the app and g from their context variable, not through proxies
+    if context.app.config["PORTAL_MODE"] == "demo":
+        context.g.mail_origin = delivery.caused_by(_origin)
 
 
 @bp.teardown_app_request
 def _forget_the_browser(exc):
-    token = g.pop("mail_origin", None)
+    token = _cv_app.get().g.pop("mail_origin", None)
     if token is not None:
         delivery.release(token)
 

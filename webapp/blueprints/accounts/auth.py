@@ -5,7 +5,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from db import clock
 from db.accounts import inscription
@@ -18,6 +18,7 @@ from db.accounts.login import (
 )
 from db.errors import Invalid, NotFound
 from webapp import login_sessions
+from webapp.access import login_required
 from webapp.blueprints.accounts import second_factor
 from webapp.forms import apply_errors
 from webapp.forms.auth import LoginForm

@@ -5,13 +5,14 @@ Support agents only reach these pages (and logout, assistance, static files); fi
 them, and these pages refuse the people of the firms.
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.globals import _cv_request
 from flask_login import current_user
 
 from db.accounts.login import Throttled
 from db.errors import Forbidden, Invalid
 from db.support import agents, assistance
 from webapp import login_sessions
-from webapp.access import FIRM_ONLY, support_required
+from webapp.access import FIRM_ONLY, current_person, support_required
 from webapp.forms import apply_errors
 from webapp.forms.people import AnswerForm, HandOverForm, SearchForm, SupportLoginForm
 from webapp.mailer import mail_links, send_queued
@@ -24,10 +25,11 @@ OPEN_TO_SUPPORT = {"static", "auth.logout"}
 @bp.before_app_request
 def _keep_support_in_its_space():
     # The pages open to the support first: a static file loads no person (no statement).
-    endpoint = request.endpoint
-    if endpoint is None or endpoint in OPEN_TO_SUPPORT or request.blueprint in ("support", "assistance"):
+    current = _cv_request.get().request  # the request itself, not through its proxy
+    endpoint = current.endpoint
+    if endpoint is None or endpoint in OPEN_TO_SUPPORT or current.blueprint in ("support", "assistance"):
         return None
-    user = current_user._get_current_object()
+    user = current_person()
     if not (user.is_authenticated and user.is_support):
         return None
     if endpoint in ("menu.home", "auth.login"):
