@@ -75,6 +75,12 @@ class Prepared:
         return self._run(values)[1]
 
     def _run(self, values):
+        db, query, sql, params = self._bound(values)
+        return query, db.execute_sql(sql, params)
+
+    def _bound(self, values):
+        """(database, query, SQL, parameters) for these values, the statement prepared on the
+        connection when it is one."""
         if len(values) != len(self.kinds):
             raise TypeError(f"Prepared: {len(self.kinds)} values expected, {len(values)} given")
         db = database.obj
@@ -84,18 +90,12 @@ class Prepared:
             params[position] = values[index]
         if statement:
             _prepare_on_connection(db, statement)
-        return query, db.execute_sql(sql, params)
+        return db, query, sql, params
 
     def plan(self, *values):
         """The lines of the plan the database runs for these values (PostgreSQL: EXPLAIN of the EXECUTE,
         the prepared statement's own plan; SQLite: EXPLAIN QUERY PLAN), for the tests of a plan's shape."""
-        db = database.obj
-        query, sql, params, places, statement = self._compiled.get(db) or self._compile(db)
-        params = list(params)
-        for position, index in places:
-            params[position] = values[index]
-        if statement:
-            _prepare_on_connection(db, statement)
+        db, _, sql, params = self._bound(values)
         explain = "EXPLAIN " if isinstance(db, PostgresqlDatabase) else "EXPLAIN QUERY PLAN "
         return [str(row[-1]) for row in db.execute_sql(explain + sql, params).fetchall()]
 

@@ -126,6 +126,17 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def demo_app_on_engine(sqlite_url):
+    """The portal on the test's engine (db_engine: SQLite file or PostgreSQL) with the demo firm, its
+    test client a PortalClient; the caller closes the connection when done."""
+    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL if is_postgres() else sqlite_url,
+                      "SECRET_KEY": "test-secret", "PASSWORD_HASH_ROUNDS": 4})
+    app.test_client_class = PortalClient
+    with database.connection_context():
+        create_demo()
+    return app
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

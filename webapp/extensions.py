@@ -7,6 +7,7 @@ from flask_login.utils import _create_identifier, login_url
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from webapp import login_sessions
+from webapp.memo import kept_in
 
 
 class PortalLoginManager(LoginManager):
@@ -53,12 +54,7 @@ def browser_identifier():
     and user agent seen instead of once per request."""
     environ = _cv_request.get().request.environ
     key = (environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR"), environ.get("HTTP_USER_AGENT"))
-    identifier = _identifiers.get(key)
-    if identifier is None:
-        if len(_identifiers) >= IDENTIFIERS_KEPT:
-            _identifiers.clear()
-        identifier = _identifiers[key] = _create_identifier()
-    return identifier
+    return kept_in(_identifiers, key, _create_identifier, IDENTIFIERS_KEPT)
 
 
 class PortalCSRFProtect(CSRFProtect):

@@ -10,11 +10,9 @@ import pytest
 from flask import Response
 from werkzeug.test import create_environ
 
-from db.database import database, is_postgres
-from db.demo import create_demo
-from tests.conftest import AuthActions, PortalClient
-from tests.factories.database import POSTGRES_URL
-from webapp import create_app, opened_cookies
+from db.database import database
+from tests.conftest import AuthActions, demo_app_on_engine
+from webapp import opened_cookies
 from webapp.portal_flask import PortalResponse, add_vary
 
 LOGIN_MESSAGE = "Veuillez vous connecter pour accéder à cette page."
@@ -22,11 +20,7 @@ LOGIN_MESSAGE = "Veuillez vous connecter pour accéder à cette page."
 
 @pytest.fixture
 def engine_app(db_engine, sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL if is_postgres() else sqlite_url,
-                      "SECRET_KEY": "test-secret", "PASSWORD_HASH_ROUNDS": 4})
-    app.test_client_class = PortalClient
-    with database.connection_context():
-        create_demo()
+    app = demo_app_on_engine(sqlite_url)
     yield app
     database.close()
 

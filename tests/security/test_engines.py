@@ -2,13 +2,10 @@
 SQLite stores (a NUL character in any text), so the pages are attacked on both."""
 import pytest
 
-from db.database import database, is_postgres
-from db.demo import create_demo
-from tests.conftest import AuthActions, PortalClient
-from tests.factories.database import POSTGRES_URL
+from db.database import database
+from tests.conftest import AuthActions, demo_app_on_engine
 from tests.factories.demo import demo_rows
 from tests.security.test_hostile_input import attack
-from webapp import create_app
 
 PAGES = [
     "/gestion/portefeuilles",
@@ -29,11 +26,8 @@ PAGES = [
 
 @pytest.fixture
 def engine_client(db_engine, sqlite_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": POSTGRES_URL if is_postgres() else sqlite_url,
-                      "SECRET_KEY": "test-secret", "PASSWORD_HASH_ROUNDS": 4})
-    app.test_client_class = PortalClient
+    app = demo_app_on_engine(sqlite_url)
     with database.connection_context():
-        create_demo()
         rows = demo_rows()
     client = app.test_client()
     AuthActions(client).login()
