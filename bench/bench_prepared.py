@@ -8,6 +8,7 @@ whole then executed prepared, alternating 150 times (robust to the machine's loa
 
 The dataset is bench/scale_habilitations.py's (built in --database unless --reuse finds it there).
 """
+import gc
 import os
 import statistics
 import time
@@ -15,25 +16,18 @@ import time
 from bench.bench_web_ceiling import pages
 from bench.common import parser
 from bench.profile_pages import the_scale_logged_in
-from db import access
-from db import prepared as prepared_queries
-from db.accounts import sessions
-from db.clients import composition, dashboard, portfolios
 from db.database import database
-from db.declarations import tiles
-from db.habilitations import matrix_operations
-from db.notifications import rights_ending
+from db.prepared import Prepared
 
-SERVER_SIDE = (sessions._BY_TOKEN, sessions._BY_TOKEN_WITH_TALLY, dashboard._COUNTS_AND_COMING,
-               rights_ending._UNANNOUNCED,
-               tiles._TALLY, composition._PAGE, portfolios._ALL, matrix_operations._CHOICES,
-               matrix_operations._PEOPLE)
-SHAPED = []  # the grid's criteria queries (db.prepared.shaped) made server_side, once the pages made them
+# Every query the code made server_side=True, found once the pages made them (firm_row's, the grid's
+# shaped criteria and the session's statements are made on first use): listed by name, the list went
+# stale as modules were reworked.
+SERVER_SIDE = []
 
 
 def server_side(on):
-    """The queries made server_side=True (and the firm_row queries made so far) turned on or off."""
-    for query in (*SERVER_SIDE, *access._BY_ID_IN_FIRM.values(), *SHAPED):
+    """The queries the code made server_side=True turned on or off."""
+    for query in SERVER_SIDE:
         query.server_side = on
         query._compiled.clear()
 
@@ -100,8 +94,9 @@ def main():
     scale, _, client = the_scale_logged_in(args)
     measured = [(label, path) for label, path, logged, _ in pages(scale) if logged]
     for _, path in measured:
-        client.get(path)  # firm_row's queries are made on first use: all of them made before the toggles
-    SHAPED.extend(query for query in prepared_queries._SHAPED.values() if query.server_side)
+        client.get(path)  # queries made on first use: all of them made before the toggles
+    SERVER_SIDE.extend(query for query in gc.get_objects()
+                       if isinstance(query, Prepared) and query.server_side)
     for label, path in measured:
         medians = {False: [], True: []}
         for _ in range(args.rounds):
