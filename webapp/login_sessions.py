@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from db import clock
 from db.accounts import sessions
 from db.accounts.login import complete_login
-from db.clients import composition_page, dashboard, portfolios
+from db.clients import composition_page, dashboard, portfolio_list
 from db.clock import datetime_fr
 from db.database import is_postgres
 from db.declarations import tiles
@@ -61,7 +61,7 @@ def _list_only(now, config):
 
 EXTENDED_PAGES = {"declarations.tiles": _TILES, "declarations.tile": _TILES, "menu.index": _MENU,
                   "portfolios.compose": ((composition_page.SESSION_FIRST_PAGE,), _first_page_only),
-                  "portfolios.index": ((portfolios.SESSION_PORTFOLIOS,), _list_only)}
+                  "portfolios.index": ((portfolio_list.SESSION_PORTFOLIOS,), _list_only)}
 
 
 def load_user(token):

@@ -2,7 +2,7 @@
 import pytest
 
 from db import clock, fields
-from db.clients import portfolio_deletion, portfolios
+from db.clients import portfolio_deletion, portfolio_list, portfolios
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import AuditEvent, Company, Establishment, Habilitation, Portfolio, PortfolioDeclarant
 from tests.factories.clients import snapshot
@@ -17,15 +17,15 @@ def _rows(listing):
 
 
 def test_list_counts_companies_and_establishments_default_first(admin):
-    listing = portfolios.list_portfolios(admin)
+    listing = portfolio_list.list_portfolios(admin)
     assert [r.portfolio.name for r in listing.rows] == ["Portefeuille par défaut", "CLIENTS PME"]
     assert _rows(listing) == {"Portefeuille par défaut": (2, 3), "CLIENTS PME": (3, 3)}
 
 
 def test_search_by_name_ignores_case_and_accents(admin):
     portfolios.create_portfolio(admin, "Clients Pêche")
-    assert list(_rows(portfolios.list_portfolios(admin, "nom", "PECHE"))) == ["Clients Pêche"]
-    assert list(_rows(portfolios.list_portfolios(admin, "nom", "clients"))) == [
+    assert list(_rows(portfolio_list.list_portfolios(admin, "nom", "PECHE"))) == ["Clients Pêche"]
+    assert list(_rows(portfolio_list.list_portfolios(admin, "nom", "clients"))) == [
         "Clients Pêche",
         "CLIENTS PME",
     ]
@@ -42,7 +42,7 @@ def test_search_by_name_ignores_case_and_accents(admin):
     ],
 )
 def test_search_by_client_tells_which_portfolio_holds_it(admin, criterion, value):
-    listing = portfolios.list_portfolios(admin, criterion, value)
+    listing = portfolio_list.list_portfolios(admin, criterion, value)
     assert [(m[0], m[2], m[3].name) for m in listing.matches] == [
         (DANONE, "DANONE", "Portefeuille par défaut")
     ]
@@ -55,8 +55,8 @@ def test_search_finds_nothing_of_another_firm(admin):
     from db.clients.composition import add_company
 
     add_company(other_admin, other.id, "775695901")
-    assert portfolios.list_portfolios(admin, "siren", "775695901").matches == []
-    assert portfolios.list_portfolios(admin, "nom", "AUTRE").rows == []
+    assert portfolio_list.list_portfolios(admin, "siren", "775695901").matches == []
+    assert portfolio_list.list_portfolios(admin, "nom", "AUTRE").rows == []
 
 
 def test_create_with_declarants_writes_an_audit_event(admin):
@@ -161,7 +161,7 @@ def test_another_firms_portfolio_is_not_found_and_declarants_are_refused(admin):
         with pytest.raises(NotFound):
             call()
     with pytest.raises(Forbidden):
-        portfolios.list_portfolios(other_declarant)
+        portfolio_list.list_portfolios(other_declarant)
 
 
 @pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)

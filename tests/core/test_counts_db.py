@@ -9,7 +9,7 @@ from playhouse.migrations import Runner
 
 from db import clock, counts, habilitations, schema
 from db.accounts import inscription, recovery
-from db.clients import companies, composition, portfolio_deletion, portfolios
+from db.clients import companies, composition, portfolio_deletion, portfolio_list, portfolios
 from db.clients import refresh as company_refresh
 from db.database import database, init_database, is_postgres
 from db.declarations import selections
@@ -44,7 +44,7 @@ DE = DirectoryEstablishment
 def _listed(admin):
     """(companies, establishments) per portfolio name, as « Vos portefeuilles » shows them."""
     return {row.portfolio.name: (row.companies, row.establishments)
-            for row in portfolios.list_portfolios(admin).rows}
+            for row in portfolio_list.list_portfolios(admin).rows}
 
 
 def _exact():

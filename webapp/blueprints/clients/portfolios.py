@@ -3,7 +3,7 @@ déclarants (dual list) and "Composer le portefeuille"."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from db.clients import composition_page, portfolio_deletion, portfolios
+from db.clients import composition_page, portfolio_deletion, portfolio_list, portfolios
 from db.errors import Invalid
 from webapp.access import admin_required
 from webapp.company_rows import company_rows, spliced
@@ -21,13 +21,13 @@ bp.add_app_template_global(add_company_panel)  # its « Ajouter une entreprise �
 @admin_required
 def index():
     """Vos portefeuilles: counts per portfolio, search by name, SIREN, SIRET or raison sociale."""
-    listing = portfolios.list_portfolios(current_user, request.args.get("critere", "nom"),
+    listing = portfolio_list.list_portfolios(current_user, request.args.get("critere", "nom"),
                                          request.args.get("valeur", ""))
     return page_or_fragment(
         "clients/portfolios/index.html",
         "clients/portfolios/_results.html",
         listing=listing,
-        criteria=portfolios.SEARCH_CRITERIA,
+        criteria=portfolio_list.SEARCH_CRITERIA,
     )
 
 
