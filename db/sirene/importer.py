@@ -10,7 +10,7 @@ The live directory stays intact, readable and writable, until the end:
 3. A new directory table is built from the staged rows, converted in SQL ([ND] and empty values as
    NULL), plus the rows of the current directory that the files do not mention (an import updates
    rows in place and adds the new ones; it never forgets one). It is filled chunk by chunk by a
-   second connection in a thread while the next chunk is staged (staging.Converter: two cores);
+   second connection in a thread while the next chunk is staged (converter.Converter: two cores);
    on SQLite each chunk is a short transaction, so that logins and other writers keep working.
 4. One short transaction switches the new tables in for every file of the import at once.
 
@@ -76,7 +76,7 @@ class StockFile:
     positions: dict  # field name → column index in the file
     staged: str = ""  # the staging table
     rows: int = 0
-    first_row: int = 0  # a chunk of the file (see staging.Converter): the index of its first row
+    first_row: int = 0  # a chunk of the file (see converter.Converter): the index of its first row
     first_line: int = 2  # … and the physical line it starts at (1 = header)
 
     @property

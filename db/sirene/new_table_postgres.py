@@ -1,6 +1,7 @@
-"""The PostgreSQL import's work on its new directory table before the switch (see staging_postgres.py):
-VACUUM, statistics, index builds, the latter on a second connection beside the importing one, and
-the scratch transactions all of it commits in."""
+"""The PostgreSQL import's work on its new directory table (see staging_postgres.py): created empty,
+VACUUM, statistics, index builds, the latter on a second connection beside the importing one, the
+scratch transactions all of it commits in; at the switch, the rows the files lack added and the
+table renamed in."""
 import contextlib
 import threading
 
@@ -8,6 +9,12 @@ from db.database import database
 from db.sirene.staging import quoted
 
 BUILD_MEMORY = "256MB"  # maintenance_work_mem of each index build
+# The tables an import fills (staged chunks, the new directory table until the switch), left alone by
+# autovacuum: a table's first 1,000 rows inserted start it (new tables count as empty), and it then
+# took a core from the COPY and the converter, and held a lock that the next index build or VACUUM
+# waited a whole deadlock_timeout (1 s) for before cancelling it. The import vacuums and analyzes the
+# new table itself, and gives it back to autovacuum at the switch.
+NO_AUTOVACUUM = "WITH (autovacuum_enabled = false)"
 
 
 def vacuum(kind):
@@ -84,3 +91,52 @@ class Beside(threading.Thread):
             self.error = exc
         finally:
             database.close()
+
+
+def add_what_files_lack(kind):
+    """Inside the switch's transaction: the rows of the current directory that the files do not
+    mention, under a SHARE lock (readers go on, writers of the directory wait)."""
+    live, fresh = quoted(kind.table), quoted(kind.table + "__next")
+    database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
+    # The keys the file lacks, by an anti-join of the two primary keys read alone
+    # (index-only scans: both tables were vacuumed when built), then their rows
+    key = quoted(kind.key)
+    database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
+                         f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
+                         f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
+                         f"ON CONFLICT ({key}) DO NOTHING")
+
+
+def create_next(kind):
+    """The new table, empty and without indexes, that the converter fills."""
+    fresh = kind.table + "__next"
+    database.execute_sql(f"DROP TABLE IF EXISTS {quoted(fresh)}")
+    database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS) "
+                         f"{NO_AUTOVACUUM}")
+    statistics_targets(kind)
+
+
+def rename(kind):
+    """Inside the switch's transaction: the new table and its indexes take the current names."""
+    live, fresh = kind.table, kind.table + "__next"
+    primary_key = database.execute_sql(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+        (quoted(live),)).fetchone()[0]
+    names = [name for name, _ in indexes(live)]
+    database.execute_sql(f"LOCK TABLE {quoted(live)} IN ACCESS EXCLUSIVE MODE")
+    database.execute_sql(f"DROP TABLE {quoted(live)}")
+    database.execute_sql(f"ALTER TABLE {quoted(fresh)} RENAME TO {quoted(live)}")
+    database.execute_sql(f"ALTER TABLE {quoted(live)} RESET (autovacuum_enabled)")  # the directory's
+    database.execute_sql(f"ALTER TABLE {quoted(live)} RENAME CONSTRAINT {quoted(fresh + '_pkey')} "
+                         f"TO {quoted(primary_key)}")
+    for name in names:
+        database.execute_sql(f"ALTER INDEX {quoted(name + '__next')} RENAME TO {quoted(name)}")
+
+
+def indexes(table):
+    """[(name, definition)] of the table's indexes other than its primary key's."""
+    return database.execute_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'p') ORDER BY indexname",
+        (table, quoted(table))).fetchall()

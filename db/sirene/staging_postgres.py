@@ -3,7 +3,7 @@
 Each file is COPYed by chunks of about CHUNK_BYTES (cut at the end of a row) into UNLOGGED staging
 tables with one text column per column of the file: the server parses the CSV, the portal only
 streams the bytes (counting them for the progress bar). While the next chunk is COPYed, the
-converter's thread (staging.Converter, a second connection: a second backend, a second core) fills
+converter's thread (converter.Converter, a second connection: a second backend, a second core) fills
 the new directory table from the previous one by an INSERT … SELECT, without indexes; its primary
 key and indexes are built afterwards, much faster than row by row (building the primary key is
 also what finds a key given twice). In the switch's transaction, the rows of the current directory
@@ -28,21 +28,19 @@ from db.sirene.importer import (
     refuse_row,
 )
 from db.sirene.new_table_postgres import (
+    NO_AUTOVACUUM,
     Beside,
+    add_what_files_lack,
     analyze_statement,
     build_index,
+    create_next,
+    indexes,
+    rename,
     scratch,
-    statistics_targets,
     vacuum,
 )
 from db.sirene.staging import TRIMMED, Staging, quoted
 
-# The tables an import fills (staged chunks, the new directory table until the switch), left alone by
-# autovacuum: a table's first 1,000 rows inserted start it (new tables count as empty), and it then
-# took a core from the COPY and the converter, and held a lock that the next index build or VACUUM
-# waited a whole deadlock_timeout (1 s) for before cancelling it. The import vacuums and analyzes the
-# new table itself, and gives it back to autovacuum at the switch.
-NO_AUTOVACUUM = "WITH (autovacuum_enabled = false)"
 # Bytes of the file per COPY: the first chunk's COPY and the last one's conversion are not overlapped,
 # 4 MB of them ~0.3 s each; a chunk's own statements cost ~10 ms
 CHUNK_BYTES = 4 << 20
@@ -62,7 +60,7 @@ class PostgresStaging(Staging):
     def load(self, path, progress):
         with self.opened(path, progress, "sirene_stock_") as (binary, stock):
             if stock.kind not in self.chunks:
-                self._create_next(stock.kind)
+                create_next(stock.kind)
                 self.chunks[stock.kind] = []
             feed = Feed(binary, min(FIRST_CHUNK_BYTES, CHUNK_BYTES))  # then CHUNK_BYTES, never above it
             while feed.next_chunk():
@@ -177,12 +175,12 @@ class PostgresStaging(Staging):
         try:
             with database.atomic():
                 for kind in kinds:
-                    self._add_what_files_lack(kind)
+                    add_what_files_lack(kind)
                 analyzing.join()
                 if analyzing.error is not None:
                     raise analyzing.error
                 for kind in kinds:
-                    self._rename(kind)
+                    rename(kind)
                     if progress:
                         progress(UPDATING, 1, None)
         finally:
@@ -218,35 +216,12 @@ class PostgresStaging(Staging):
         converter = self.converter
         return sum(chunk.rows for chunk in converter.pending[converter.done.qsize():] if chunk.kind is kind)
 
-    @staticmethod
-    def _add_what_files_lack(kind):
-        """Inside the switch's transaction: the rows of the current directory that the files do not
-        mention, under a SHARE lock (readers go on, writers of the directory wait)."""
-        live, fresh = quoted(kind.table), quoted(kind.table + "__next")
-        database.execute_sql(f"LOCK TABLE {live} IN SHARE MODE")
-        # The keys the file lacks, by an anti-join of the two primary keys read alone
-        # (index-only scans: both tables were vacuumed when built), then their rows
-        key = quoted(kind.key)
-        database.execute_sql(f"INSERT INTO {fresh} SELECT * FROM {live} WHERE {key} IN "
-                             f"(SELECT current.{key} FROM {live} AS current WHERE NOT EXISTS "
-                             f"(SELECT FROM {fresh} AS known WHERE known.{key} = current.{key})) "
-                             f"ON CONFLICT ({key}) DO NOTHING")
-
-    @staticmethod
-    def _create_next(kind):
-        """The new table, empty and without indexes, that the converter fills."""
-        fresh = kind.table + "__next"
-        database.execute_sql(f"DROP TABLE IF EXISTS {quoted(fresh)}")
-        database.execute_sql(f"CREATE TABLE {quoted(fresh)} (LIKE {quoted(kind.table)} INCLUDING DEFAULTS) "
-                             f"{NO_AUTOVACUUM}")
-        statistics_targets(kind)
-
     def _build(self, kind, stocks, progress):
         """The new table's primary key and other indexes, once the converted rows are in: built at
         the same time, the key on this connection, the others on a second one (two cores)."""
         fresh = quoted(kind.table + "__next")
         others = []
-        for name, definition in self._indexes(kind.table):
+        for name, definition in indexes(kind.table):
             unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
             others.append(f"CREATE {unique}INDEX {quoted(name + '__next')} ON {fresh} "
                           f"{definition[definition.index(' USING '):]}")
@@ -282,31 +257,6 @@ class PostgresStaging(Staging):
                 seen += value.strip() == repeated[0]
                 if seen == 2:
                     refuse_row(stock, index, f"{kind.key.upper()} « {repeated[0]} » présent deux fois.")
-
-    def _rename(self, kind):
-        """Inside the switch's transaction: the new table and its indexes take the current names."""
-        live, fresh = kind.table, kind.table + "__next"
-        primary_key = database.execute_sql(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
-            (quoted(live),)).fetchone()[0]
-        indexes = [name for name, _ in self._indexes(live)]
-        database.execute_sql(f"LOCK TABLE {quoted(live)} IN ACCESS EXCLUSIVE MODE")
-        database.execute_sql(f"DROP TABLE {quoted(live)}")
-        database.execute_sql(f"ALTER TABLE {quoted(fresh)} RENAME TO {quoted(live)}")
-        database.execute_sql(f"ALTER TABLE {quoted(live)} RESET (autovacuum_enabled)")  # the directory's
-        database.execute_sql(f"ALTER TABLE {quoted(live)} RENAME CONSTRAINT {quoted(fresh + '_pkey')} "
-                             f"TO {quoted(primary_key)}")
-        for name in indexes:
-            database.execute_sql(f"ALTER INDEX {quoted(name + '__next')} RENAME TO {quoted(name)}")
-
-    @staticmethod
-    def _indexes(table):
-        """[(name, definition)] of the table's indexes other than its primary key's."""
-        return database.execute_sql(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "AND tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'p') ORDER BY indexname",
-            (table, quoted(table))).fetchall()
 
     def drop(self):
         self.converter.stop()

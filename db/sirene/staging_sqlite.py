@@ -3,7 +3,7 @@
 Files are parsed by the csv module and their rows stored raw (the columns the directory keeps) in
 a staging database of their own, next to the portal's (`<database>-sirene-staging`, WAL without
 sync: it is thrown away), so parsing takes no lock on the portal's database at all. Every
-BATCH_ROWS rows staged, the converter's thread (staging.Converter, its own connection with the
+BATCH_ROWS rows staged, the converter's thread (converter.Converter, its own connection with the
 staging file attached) fills the new directory table with them in one short transaction, while
 the next rows are parsed: between two batches, logins and every other writer get the lock (they
 wait for it up to busy_timeout, a batch lasts a fraction of a second). The switch renames the
@@ -25,7 +25,7 @@ import os
 from peewee import IntegrityError
 
 from db.database import database
-from db.sirene import staging_part
+from db.sirene import converter, staging_part
 from db.sirene.importer import (
     ESTABLISHMENTS,
     UNITS,
@@ -33,7 +33,7 @@ from db.sirene.importer import (
     SireneImportError,
     text_of,
 )
-from db.sirene.staging import Converter, Staging, quoted
+from db.sirene.staging import Staging, quoted
 from db.sirene.staging_part import Limited, Part, PartFailed, copy_rows, open_staging
 
 LOAD_ROWS = 10_000  # rows parsed and written to the staging file at once
@@ -149,7 +149,7 @@ class SqliteStaging(Staging):
     def _forget(self, files):
         """Undo a load that failed while split: its staged rows, its chunks, its new table."""
         self.converter.stop()
-        self.converter = Converter(self)
+        self.converter = converter.Converter(self)
         for stock in self.files[files:]:
             self.loader.execute(f"DROP TABLE IF EXISTS {self.table(stock)}")
             self.created.discard(stock.kind)
