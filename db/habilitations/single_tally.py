@@ -11,9 +11,9 @@ new row). The two clauses take disjoint rows, so no row is written twice by the 
 Whether a row reaches zero is read in the statement's snapshot. Only a Valider (or a file import) adds
 habilitations or ticks a box, and those of a firm are serialised by the firm's row lock (writes.apply):
 nothing can raise a count between the snapshot and the DELETE. A removal of habilitations elsewhere
-(db/clients/writes.delete_habilitations) can only lower it, and a row whose habilitations are all gone
-is rightly deleted. The upsert adds to whatever the row holds when it is written, as counts.add_to_tally
-does."""
+(db/clients/writes.delete_habilitations) takes the same lock first, and could only lower a count: a row
+whose habilitations are all gone is rightly deleted. The upsert adds to whatever the row holds when it
+is written, as counts.add_to_tally does."""
 from peewee import EXCLUDED, JOIN, SQL, Select, fn
 
 from db.models import BoxTally
